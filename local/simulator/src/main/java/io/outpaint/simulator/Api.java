@@ -1,0 +1,309 @@
+package io.outpaint.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Scenario's REST API over {@link ScenarioState}, with the faults of {@link Faults} applied. */
+final class Api implements HttpHandler {
+
+    private static final Pattern UPLOAD = Pattern.compile("/v1/uploads/([\\w-]+)");
+    private static final Pattern UPLOAD_ACTION = Pattern.compile("/v1/uploads/([\\w-]+)/action");
+    private static final Pattern PART = Pattern.compile("/_parts/([\\w-]+)/(\\d+)");
+    private static final Pattern GENERATE = Pattern.compile("/v1/generate/custom/([\\w.-]+)");
+    private static final Pattern JOB = Pattern.compile("/v1/jobs/([\\w-]+)");
+    private static final Pattern JOB_ACTION = Pattern.compile("/v1/jobs/([\\w-]+)/action");
+    private static final Pattern ASSET = Pattern.compile("/v1/assets/([\\w-]+)");
+    private static final Pattern CDN = Pattern.compile("/_cdn/([\\w-]+)/([\\w.-]+)");
+
+    private final ScenarioSimulator simulator;
+    private final ScenarioState state;
+    private final UrlSigner signer = new UrlSigner();
+    private final String expectedAuthorization;
+
+    Api(ScenarioSimulator simulator, ScenarioState state, String key, String secret) {
+        this.simulator = simulator;
+        this.state = state;
+        this.expectedAuthorization = "Basic " + Base64.getEncoder()
+                .encodeToString((key + ":" + secret).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void handle(HttpExchange http) throws IOException {
+        Exchange ex = new Exchange(http);
+        try {
+            pause(simulator.faults().latency().toMillis());
+            if (ex.path.startsWith("/_parts/")) {
+                putPart(ex);
+            } else if (ex.path.startsWith("/_cdn/")) {
+                download(ex);
+            } else if (!ex.path.startsWith("/v1/")) {
+                ex.error(404, "NOT_FOUND", "No route " + ex.method + " " + ex.path);
+            } else if (!expectedAuthorization.equals(ex.header("Authorization"))) {
+                ex.json(401, Map.of("message", "Unauthorized"));
+            } else if (!injectFault(ex)) {
+                route(ex);
+            }
+        } catch (DroppedConnection e) {
+            throw e; // the server closes the connection without an answer
+        } catch (RuntimeException e) {
+            ex.error(500, "INTERNAL_ERROR", "Simulator fault: " + e);
+        }
+        http.close();
+    }
+
+    private boolean injectFault(Exchange ex) throws IOException {
+        Faults faults = simulator.faults();
+        if (faults.takeServerError()) {
+            int status = List.of(500, 502, 503).get(simulator.faultsServed() % 3);
+            simulator.countFault();
+            ex.json(status, Map.of("message", "Service temporarily unavailable"));
+            return true;
+        }
+        if (faults.takeRateLimit()) {
+            simulator.countFault();
+            if (faults.retryAfterSeconds() != null) {
+                ex.http.getResponseHeaders().set("Retry-After", faults.retryAfterSeconds().toString());
+            }
+            ex.json(429, Map.of("message", "Too Many Requests", "reason", "Rate limit exceeded"));
+            return true;
+        }
+        return false;
+    }
+
+    private void route(Exchange ex) throws IOException {
+        Matcher m;
+        if (ex.method.equals("POST") && ex.path.equals("/v1/uploads")) {
+            simulator.record(Route.CREATE_UPLOAD);
+            createUpload(ex);
+        } else if (ex.method.equals("POST") && (m = UPLOAD_ACTION.matcher(ex.path)).matches()) {
+            simulator.record(Route.COMPLETE_UPLOAD);
+            completeUpload(ex, m.group(1));
+        } else if (ex.method.equals("GET") && (m = UPLOAD.matcher(ex.path)).matches()) {
+            simulator.record(Route.GET_UPLOAD);
+            Optional<ScenarioState.Upload> upload = state.upload(m.group(1));
+            if (upload.isEmpty()) {
+                ex.error(404, "NOT_FOUND", "Upload not found");
+            } else {
+                ex.json(200, Map.of("upload", Views.upload(upload.get(), List.of())));
+            }
+        } else if (ex.method.equals("POST") && (m = GENERATE.matcher(ex.path)).matches()) {
+            simulator.record(Route.GENERATE);
+            Generate.handle(ex, m.group(1), simulator, state);
+        } else if (ex.method.equals("GET") && ex.path.equals("/v1/jobs")) {
+            simulator.record(Route.LIST_JOBS);
+            listJobs(ex);
+        } else if (ex.method.equals("POST") && (m = JOB_ACTION.matcher(ex.path)).matches()) {
+            simulator.record(Route.JOB_ACTION);
+            if (state.job(m.group(1)).isEmpty()) {
+                ex.error(404, "NOT_FOUND", "Job not found");
+            } else {
+                ex.error(400, "BAD_REQUEST", "Cannot cancel this type of job");
+            }
+        } else if (ex.method.equals("GET") && (m = JOB.matcher(ex.path)).matches()) {
+            simulator.record(Route.GET_JOB);
+            Optional<SimulatedJob> job = state.job(m.group(1));
+            if (job.isEmpty()) {
+                ex.error(404, "NOT_FOUND", "Job not found");
+            } else {
+                ex.json(200, Map.of("job", Views.job(job.get(), state)));
+            }
+        } else if (ex.method.equals("GET") && (m = ASSET.matcher(ex.path)).matches()) {
+            simulator.record(Route.GET_ASSET);
+            Optional<ScenarioState.Asset> asset = state.asset(m.group(1));
+            if (asset.isEmpty()) {
+                ex.error(404, "NOT_FOUND", "Asset not found");
+            } else {
+                ex.json(200, Map.of("asset", Views.asset(asset.get(), cdnUrl(asset.get()))));
+            }
+        } else {
+            ex.error(404, "NOT_FOUND", "No route " + ex.method + " " + ex.path);
+        }
+    }
+
+    private void createUpload(Exchange ex) throws IOException {
+        JsonNode body = ex.jsonBody();
+        if (body == null || !body.isObject()) {
+            ex.error(400, "INVALID_PARAMETER", "body must be a JSON object");
+            return;
+        }
+        String contentType = body.path("contentType").asText("");
+        int parts = body.path("parts").asInt(0);
+        long fileSize = body.path("fileSize").asLong(0);
+        String fileName = body.path("fileName").asText("");
+        if (body.has("url")) {
+            ex.error(400, "INVALID_PARAMETER", "url uploads are not simulated; upload the file in parts");
+        } else if (!body.path("kind").asText().equals("video")) {
+            ex.error(400, "INVALID_PARAMETER", "kind must be video for /v1/uploads (got " + body.path("kind") + ")");
+        } else if (!contentType.equals("video/mp4") && !contentType.equals("video/webm")) {
+            ex.error(400, "INVALID_PARAMETER", "contentType must be one of video/mp4, video/webm (got " + body.path("contentType") + ")");
+        } else if (parts < 1 || parts > 10_000) {
+            ex.error(400, "INVALID_PARAMETER", "parts must be an integer from 1 to 10000 (got " + body.path("parts") + ")");
+        } else if (fileSize < 1) {
+            ex.error(400, "INVALID_PARAMETER", "fileSize must be a positive number of bytes (got " + body.path("fileSize") + ")");
+        } else if (fileName.isBlank()) {
+            ex.error(400, "INVALID_PARAMETER", "fileName is required");
+        } else {
+            ScenarioState.Upload upload = state.createUpload(fileName, contentType, parts, fileSize);
+            ex.json(200, Map.of("upload", Views.upload(upload, partUrls(upload))));
+        }
+    }
+
+    private List<Map<String, Object>> partUrls(ScenarioState.Upload upload) {
+        var expires = state.now().plus(simulator.urlLifetime());
+        return java.util.stream.IntStream.rangeClosed(1, upload.parts).mapToObj(n -> {
+            String path = "/_parts/" + upload.id + "/" + n;
+            return Map.<String, Object>of("number", n, "expires", expires.toString(),
+                    "url", simulator.baseUrl() + path + "?" + signer.presignedQuery(path, expires));
+        }).toList();
+    }
+
+    private void putPart(Exchange ex) throws IOException {
+        Matcher m = PART.matcher(ex.path);
+        var expires = signer.presignedExpiry(ex.path, ex.query.get("X-Amz-Expires"), ex.query.get("X-Amz-Signature"));
+        if (!ex.method.equals("PUT") || !m.matches()) {
+            ex.empty(405);
+            return;
+        }
+        simulator.record(Route.PUT_PART);
+        Optional<ScenarioState.Upload> upload = state.upload(m.group(1));
+        int number = Integer.parseInt(m.group(2));
+        if (expires == null || expires.isBefore(state.now()) || upload.isEmpty() || number > upload.get().parts) {
+            ex.http.sendResponseHeaders(403, -1);
+            return;
+        }
+        try (InputStream in = ex.http.getRequestBody()) {
+            Files.copy(in, state.partFile(upload.get(), number), StandardCopyOption.REPLACE_EXISTING);
+        }
+        ex.http.getResponseHeaders().set("ETag", "\"" + upload.get().id + "-" + number + "\"");
+        ex.http.sendResponseHeaders(200, -1);
+    }
+
+    private void completeUpload(Exchange ex, String id) throws IOException {
+        JsonNode body = ex.jsonBody();
+        Optional<ScenarioState.Upload> upload = state.upload(id);
+        if (upload.isEmpty()) {
+            ex.error(404, "NOT_FOUND", "Upload not found");
+        } else if (body == null || !"complete".equals(body.path("action").asText())) {
+            ex.error(400, "INVALID_PARAMETER", "action must be complete");
+        } else if (!upload.get().status.equals("pending")) {
+            ex.error(400, "BAD_REQUEST", "Upload is already " + upload.get().status);
+        } else {
+            upload.get().status = "validating";
+            simulator.background(() -> state.importUpload(upload.get()));
+            ex.json(200, Map.of("upload", Views.upload(upload.get(), List.of())));
+        }
+    }
+
+    private void listJobs(Exchange ex) throws IOException {
+        int pageSize;
+        try {
+            pageSize = Integer.parseInt(ex.query.getOrDefault("pageSize", "50"));
+        } catch (NumberFormatException e) {
+            pageSize = -1;
+        }
+        if (pageSize < 1 || pageSize > 200) {
+            ex.error(400, "INVALID_PARAMETER", "pageSize must be an integer from 1 to 200");
+            return;
+        }
+        String status = ex.query.get("status");
+        int offset = ex.query.containsKey("paginationToken")
+                ? Integer.parseInt(new String(Base64.getUrlDecoder().decode(ex.query.get("paginationToken")), StandardCharsets.UTF_8))
+                : 0;
+        List<SimulatedJob> matching = state.jobsNewestFirst().stream()
+                .filter(j -> status == null || List.of(status.split(",")).contains(j.phaseAt(state.now()).status()))
+                .toList();
+        ArrayNode page = Exchange.JSON.createArrayNode();
+        matching.stream().skip(offset).limit(pageSize).forEach(j -> page.add(Exchange.JSON.valueToTree(Views.job(j, state))));
+        ObjectNode answer = Exchange.JSON.createObjectNode();
+        answer.set("jobs", page);
+        if (offset + pageSize < matching.size()) {
+            answer.put("nextPaginationToken", Base64.getUrlEncoder().encodeToString(
+                    Integer.toString(offset + pageSize).getBytes(StandardCharsets.UTF_8)));
+        }
+        ex.json(200, answer);
+    }
+
+    private String cdnUrl(ScenarioState.Asset asset) {
+        String path = "/_cdn/" + asset.id() + "/" + asset.id() + (asset.mimeType().equals("video/webm") ? ".webm" : ".mp4");
+        return simulator.baseUrl() + path + "?" + signer.cdnQuery(path, state.now().plus(simulator.urlLifetime()));
+    }
+
+    private void download(Exchange ex) throws IOException {
+        Matcher m = CDN.matcher(ex.path);
+        var expires = signer.cdnExpiry(ex.path, ex.query.get("Policy"), ex.query.get("Signature"));
+        Optional<ScenarioState.Asset> asset = m.matches() ? state.asset(m.group(1)) : Optional.empty();
+        simulator.record(Route.DOWNLOAD);
+        if (expires == null || asset.isEmpty()) {
+            ex.json(403, Map.of("message", "Missing or invalid signature"));
+            return;
+        }
+        if (expires.isBefore(state.now())) {
+            ex.json(403, Map.of("message", "Access denied: the URL has expired"));
+            return;
+        }
+        long size = asset.get().size();
+        long start = 0;
+        String range = ex.header("Range");
+        if (range != null && range.matches("bytes=\\d+-\\d*")) {
+            start = Long.parseLong(range.substring(6, range.indexOf('-')));
+        }
+        boolean drop = simulator.faults().takeDroppedDownload();
+        ex.http.getResponseHeaders().set("Content-Type", asset.get().mimeType());
+        ex.http.getResponseHeaders().set("Accept-Ranges", "bytes");
+        if (start > 0) {
+            ex.http.getResponseHeaders().set("Content-Range", "bytes " + start + "-" + (size - 1) + "/" + size);
+        }
+        long length = size - start;
+        ex.http.sendResponseHeaders(start > 0 ? 206 : 200, length);
+        long limit = drop ? length / 2 : length;
+        try (InputStream in = Files.newInputStream(asset.get().file())) {
+            in.skipNBytes(start);
+            OutputStream out = ex.http.getResponseBody();
+            byte[] buffer = new byte[64 * 1024];
+            long sent = 0;
+            while (sent < limit) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - sent));
+                out.write(buffer, 0, n);
+                sent += n;
+            }
+            out.flush();
+        }
+        if (drop) {
+            simulator.countFault();
+            throw new DroppedConnection();
+        }
+        ex.http.getResponseBody().close();
+    }
+
+    /** Thrown to make the server drop the connection without finishing the answer. */
+    static final class DroppedConnection extends RuntimeException {
+        DroppedConnection() {
+            super("connection dropped on purpose", null, false, false);
+        }
+    }
+
+    private static void pause(long millis) {
+        if (millis > 0) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
