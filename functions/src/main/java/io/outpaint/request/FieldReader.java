@@ -1,0 +1,170 @@
+package io.outpaint.request;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reads typed fields out of untrusted JSON, applying defaults and ranges, and collects every
+ * problem instead of stopping at the first. With {@code fromText}, values may also come as strings
+ * (as S3 object metadata and command-line flags do): {@code "true"}, {@code "81"}.
+ */
+final class FieldReader {
+
+    private static final int MAX_SHOWN = 60;
+
+    private final JsonNode node;
+    private final boolean fromText;
+    private final List<FieldError> errors = new ArrayList<>();
+
+    FieldReader(JsonNode node, boolean fromText) {
+        this.node = node;
+        this.fromText = fromText;
+    }
+
+    List<FieldError> errors() {
+        return errors;
+    }
+
+    boolean has(String name) {
+        JsonNode value = node.get(name);
+        return value != null && !value.isNull();
+    }
+
+    void rejectUnknown(Set<String> known, String hint) {
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                errors.add(new FieldError(name, null, "unknown field; " + hint));
+            }
+        }
+    }
+
+    void reject(String field, String rule) {
+        errors.add(new FieldError(field, null, rule));
+    }
+
+    String text(String name, boolean required, int maxLength) {
+        JsonNode value = node.get(name);
+        if (value == null || value.isNull()) {
+            if (required) {
+                errors.add(new FieldError(name, null, "required, a non-empty string"));
+            }
+            return null;
+        }
+        if (!value.isTextual() || (required && value.asText().isBlank()) || value.asText().length() > maxLength) {
+            fail(name, value, (required ? "a non-empty string" : "a string") + " of at most " + maxLength + " characters");
+            return null;
+        }
+        return value.asText();
+    }
+
+    boolean bool(String name, boolean fallback) {
+        JsonNode value = node.get(name);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (value.isBoolean()) {
+            return value.asBoolean();
+        }
+        if (fromText && value.isTextual() && Set.of("true", "false").contains(value.asText().trim().toLowerCase())) {
+            return Boolean.parseBoolean(value.asText().trim());
+        }
+        fail(name, value, "true or false");
+        return fallback;
+    }
+
+    Long integer(String name, Long fallback, long min, long max) {
+        BigDecimal number = number(name);
+        if (number == null) {
+            return fallback;
+        }
+        if (number.stripTrailingZeros().scale() > 0 || number.compareTo(BigDecimal.valueOf(min)) < 0
+                || number.compareTo(BigDecimal.valueOf(max)) > 0) {
+            fail(name, node.get(name), "an integer from " + min + " to " + max);
+            return fallback;
+        }
+        return number.longValueExact();
+    }
+
+    double decimal(String name, double fallback, double min, double max) {
+        BigDecimal number = number(name);
+        if (number == null) {
+            return fallback;
+        }
+        double value = number.doubleValue();
+        if (value < min || value > max) {
+            fail(name, node.get(name), "a number from " + strip(min) + " to " + strip(max));
+            return fallback;
+        }
+        return value;
+    }
+
+    <E extends Enum<E> & Choices.Wire> E choice(String name, Class<E> type, E fallback) {
+        JsonNode value = node.get(name);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        for (E constant : type.getEnumConstants()) {
+            if (value.isTextual() && constant.wire().equals(value.asText())) {
+                return constant;
+            }
+        }
+        fail(name, value, "one of " + Arrays.stream(type.getEnumConstants()).map(Choices.Wire::wire)
+                .collect(Collectors.joining(", ")));
+        return fallback;
+    }
+
+    List<String> assetIds(String name, int max) {
+        JsonNode value = node.get(name);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        List<String> ids = new ArrayList<>();
+        if (value.isArray() && value.size() <= max) {
+            for (JsonNode item : value) {
+                if (item.isTextual() && item.asText().matches("asset_[A-Za-z0-9_-]{1,128}")) {
+                    ids.add(item.asText());
+                }
+            }
+            if (ids.size() == value.size()) {
+                return List.copyOf(ids);
+            }
+        }
+        fail(name, value, "a list of at most " + max + " Scenario asset ids (asset_...)");
+        return null;
+    }
+
+    private BigDecimal number(String name) {
+        JsonNode value = node.get(name);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (value.isNumber()) {
+            return value.decimalValue();
+        }
+        if (fromText && value.isTextual()) {
+            try {
+                return new BigDecimal(value.asText().trim());
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        fail(name, value, "a number");
+        return null;
+    }
+
+    private void fail(String name, JsonNode value, String allowed) {
+        String shown = value.toString();
+        errors.add(new FieldError(name, shown.length() > MAX_SHOWN ? shown.substring(0, MAX_SHOWN) + "..." : shown, allowed));
+    }
+
+    private static String strip(double d) {
+        return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+    }
+}

@@ -1,0 +1,125 @@
+package io.outpaint.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads Scenario's answers strictly: an id, status or URL that is not what the docs say is refused. */
+final class Answers {
+
+    private static final String ID = "[A-Za-z0-9_-]{1,128}";
+
+    private Answers() {}
+
+    static ScenarioJob job(JsonNode job) {
+        if (job == null || !job.isObject()) {
+            throw protocol("a job object", job);
+        }
+        String id = id(job.path("jobId"), "jobId");
+        ScenarioJob.Status status = ScenarioJob.Status.fromWire(job.path("status").asText(null));
+        double progress = job.path("progress").asDouble(0);
+        if (!(progress >= 0 && progress <= 1)) {
+            throw protocol("progress from 0 to 1", job.path("progress"));
+        }
+        JsonNode metadata = job.path("metadata");
+        List<String> assetIds = new ArrayList<>();
+        for (JsonNode assetId : metadata.path("assetIds")) {
+            assetIds.add(id(assetId, "metadata.assetIds"));
+        }
+        if (status == ScenarioJob.Status.SUCCESS && assetIds.isEmpty()) {
+            throw protocol("assetIds on a successful job", metadata.path("assetIds"));
+        }
+        return new ScenarioJob(id, status, progress, assetIds, text(metadata.path("error")), text(metadata.path("hint")),
+                metadata.path("input").deepCopy(), instant(job.path("createdAt")));
+    }
+
+    static ScenarioAsset asset(JsonNode asset, boolean allowPlainHttp) {
+        if (asset == null || !asset.isObject()) {
+            throw protocol("an asset object", asset);
+        }
+        String id = id(asset.path("id"), "asset.id");
+        URI url;
+        try {
+            url = URI.create(asset.path("url").asText(""));
+        } catch (IllegalArgumentException e) {
+            throw protocol("an absolute asset URL", asset.path("url"));
+        }
+        boolean schemeOk = "https".equals(url.getScheme()) || (allowPlainHttp && "http".equals(url.getScheme()));
+        if (!url.isAbsolute() || url.getHost() == null || !schemeOk) {
+            throw protocol("an absolute https asset URL", asset.path("url"));
+        }
+        JsonNode p = asset.path("properties");
+        long size = p.path("size").asLong(-1);
+        return new ScenarioAsset(id, url, asset.path("mimeType").asText("application/octet-stream"), size,
+                p.path("width").asInt(0), p.path("height").asInt(0), p.path("duration").asDouble(0),
+                p.path("frameRate").asDouble(0), p.path("nbFrames").asInt(0));
+    }
+
+    static String id(JsonNode value, String field) {
+        if (value == null || !value.isTextual() || !value.asText().matches(ID)) {
+            throw protocol(field + " as an id", value);
+        }
+        return value.asText();
+    }
+
+    /** The human part of an error body, whichever of Scenario's shapes it has. */
+    static String message(JsonNode body, String raw) {
+        if (body != null) {
+            for (String field : List.of("message", "reason", "error", "detail")) {
+                JsonNode value = body.path(field);
+                if (value.isTextual() && !value.asText().isBlank()) {
+                    return shown(value.asText());
+                }
+                if (value.isObject() && value.path("message").isTextual()) {
+                    return shown(value.path("message").asText());
+                }
+            }
+        }
+        return raw == null || raw.isBlank() ? "(no message)" : shown(raw);
+    }
+
+    static String traceId(JsonNode body) {
+        if (body == null) {
+            return null;
+        }
+        JsonNode trace = body.has("traceId") ? body.get("traceId") : body.get("trace_id");
+        return trace != null && trace.isTextual() ? shown(trace.asText()) : null;
+    }
+
+    static Duration remainingSeconds(JsonNode body) {
+        JsonNode value = body == null ? null : body.findValue("remainingSeconds");
+        return value != null && value.isNumber() && value.asDouble() >= 0
+                ? Duration.ofMillis((long) (value.asDouble() * 1000)) : null;
+    }
+
+    /** A value from Scenario, cut short and stripped of control characters before it reaches a log. */
+    static String shown(String value) {
+        if (value == null) {
+            return "null";
+        }
+        String clean = value.replaceAll("\\p{Cntrl}", " ");
+        return clean.length() > 500 ? clean.substring(0, 500) + "..." : clean;
+    }
+
+    private static Optional<String> text(JsonNode value) {
+        return value.isTextual() && !value.asText().isBlank() ? Optional.of(shown(value.asText())) : Optional.empty();
+    }
+
+    private static Instant instant(JsonNode value) {
+        try {
+            return value.isTextual() ? Instant.parse(value.asText()) : null;
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    static ScenarioProtocolException protocol(String expected, JsonNode got) {
+        return new ScenarioProtocolException("Scenario's answer lacks " + expected + " (got "
+                + shown(got == null ? "nothing" : got.toString()) + ")", 200, null, null);
+    }
+}

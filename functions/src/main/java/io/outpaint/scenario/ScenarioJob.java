@@ -1,0 +1,42 @@
+package io.outpaint.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** A Scenario job as {@code GET /v1/jobs/{id}} reports it, checked where it enters. */
+public record ScenarioJob(String id, Status status, double progress, List<String> assetIds,
+                          Optional<String> error, Optional<String> hint, JsonNode input, Instant createdAt) {
+
+    /** The documented eight; anything else is a protocol error, never "still running". */
+    public enum Status {
+        PENDING("pending"), QUEUED("queued"), WARMING_UP("warming-up"), IN_PROGRESS("in-progress"),
+        FINALIZING("finalizing"), SUCCESS("success"), FAILURE("failure"), CANCELED("canceled");
+
+        private final String wire;
+
+        Status(String wire) {
+            this.wire = wire;
+        }
+
+        public String wire() {
+            return wire;
+        }
+
+        public boolean isFinal() {
+            return this == SUCCESS || this == FAILURE || this == CANCELED;
+        }
+
+        static Status fromWire(String value) {
+            return Arrays.stream(values()).filter(s -> s.wire.equals(value)).findFirst()
+                    .orElseThrow(() -> new ScenarioProtocolException(
+                            "Scenario reported an undocumented job status: " + Answers.shown(value), 200, null, null));
+        }
+    }
+
+    public ScenarioJob {
+        assetIds = List.copyOf(assetIds);
+    }
+}

@@ -1,0 +1,14 @@
+package io.outpaint.scenario;
+
+/** 404: no such job, asset, upload or model. */
+public final class ScenarioNotFoundException extends ScenarioException {
+
+    public ScenarioNotFoundException(String message, int status, String traceId, Throwable cause) {
+        super(message, status, traceId, cause);
+    }
+
+    @Override
+    public boolean isTransient() {
+        return false;
+    }
+}

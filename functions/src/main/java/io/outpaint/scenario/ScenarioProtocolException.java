@@ -1,0 +1,14 @@
+package io.outpaint.scenario;
+
+/** Scenario answered something this client does not understand, such as an undocumented job status. */
+public final class ScenarioProtocolException extends ScenarioException {
+
+    public ScenarioProtocolException(String message, int status, String traceId, Throwable cause) {
+        super(message, status, traceId, cause);
+    }
+
+    @Override
+    public boolean isTransient() {
+        return false;
+    }
+}

@@ -1,0 +1,169 @@
+package io.outpaint.request;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class OutpaintRequestTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text.replace('\'', '"'));
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static List<FieldError> errorsOf(String text) {
+        try {
+            OutpaintRequest.fromJson(json(text));
+        } catch (InvalidRequestException e) {
+            return e.errors();
+        }
+        throw new AssertionError("expected " + text + " to be refused");
+    }
+
+    @Test
+    void appliesScenariosDocumentedDefaults() {
+        OutpaintRequest r = OutpaintRequest.fromJson(json("{'prompt':'a beach'}"));
+        assertThat(r.toJson()).isEqualTo(json("""
+                {'prompt':'a beach','expandLeft':true,'expandRight':true,'expandTop':true,'expandBottom':true,
+                 'expandRatio':0.25,'matchInputNumFrames':false,'numFrames':81,'matchInputFramesPerSecond':false,
+                 'framesPerSecond':16,'resolution':'720p','aspectRatio':'auto','numInferenceSteps':30,
+                 'guidanceScale':5.0,'enablePromptExpansion':false,'acceleration':'regular','videoQuality':'high',
+                 'videoWriteMode':'balanced','numInterpolatedFrames':1,'interpolatorModel':'film'}"""));
+    }
+
+    @Test
+    void sendsTheUploadedVideosAssetIdAsVideoUrl() {
+        JsonNode body = OutpaintRequest.fromJson(json("{'prompt':'p','seed':42,'refImageUrls':['asset_ref1']}"))
+                .toScenarioBody("asset_abc123");
+        assertThat(body.path("videoUrl").asText()).isEqualTo("asset_abc123");
+        assertThat(body.path("seed").asLong()).isEqualTo(42);
+        assertThat(body.path("refImageUrls").get(0).asText()).isEqualTo("asset_ref1");
+    }
+
+    @ParameterizedTest(name = "{0}={1} is accepted")
+    @CsvSource({"expandRatio,0", "expandRatio,1", "numFrames,81", "numFrames,241", "framesPerSecond,5",
+            "framesPerSecond,30", "numInferenceSteps,2", "numInferenceSteps,50", "guidanceScale,1",
+            "guidanceScale,10", "numInterpolatedFrames,0", "numInterpolatedFrames,5", "seed,0",
+            "seed,9007199254740991"})
+    void acceptsEveryBound(String field, String value) {
+        JsonNode body = OutpaintRequest.fromJson(json("{'prompt':'p','" + field + "':" + value + "}")).toJson();
+        assertThat(body.path(field).decimalValue()).isEqualByComparingTo(value);
+    }
+
+    @ParameterizedTest(name = "{0}={1} is refused")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "expandRatio|-0.01|a number from 0 to 1", "expandRatio|1.01|a number from 0 to 1",
+            "numFrames|80|an integer from 81 to 241", "numFrames|242|an integer from 81 to 241",
+            "numFrames|100.5|an integer from 81 to 241",
+            "framesPerSecond|4|an integer from 5 to 30", "framesPerSecond|31|an integer from 5 to 30",
+            "numInferenceSteps|1|an integer from 2 to 50", "numInferenceSteps|51|an integer from 2 to 50",
+            "guidanceScale|0.99|a number from 1 to 10", "guidanceScale|10.5|a number from 1 to 10",
+            "numInterpolatedFrames|-1|an integer from 0 to 5", "numInterpolatedFrames|6|an integer from 0 to 5",
+            "seed|-1|an integer from 0 to 9007199254740991",
+            "resolution|'1080p'|one of 720p, 580p, 480p", "aspectRatio|'4:3'|one of auto, 16:9, 1:1, 9:16",
+            "acceleration|'fast'|one of regular, none", "videoQuality|'ultra'|one of maximum, high, medium, low",
+            "videoWriteMode|'slow'|one of balanced, fast, small", "interpolatorModel|'dain'|one of film, rife",
+            "expandLeft|'yes'|true or false", "prompt|''|a non-empty string of at most 10000 characters",
+            "refImageUrls|['https://x/y.png']|a list of at most 10 Scenario asset ids (asset_...)"})
+    void refusesOutOfRangeValuesNamingFieldValueAndAllowed(String field, String value, String allowed) {
+        List<FieldError> errors = errorsOf("{'prompt':'p','" + field + "':" + value + "}");
+        assertThat(errors).singleElement().satisfies(e -> {
+            assertThat(e.field()).isEqualTo(field);
+            assertThat(e.value()).isEqualTo(json("{'v':" + value + "}").get("v").toString());
+            assertThat(e.allowed()).isEqualTo(allowed);
+        });
+    }
+
+    @Test
+    void refusesMoreThanTenReferenceImages() {
+        String eleven = "['asset_1','asset_2','asset_3','asset_4','asset_5','asset_6','asset_7','asset_8','asset_9','asset_10','asset_11']";
+        assertThat(errorsOf("{'prompt':'p','refImageUrls':" + eleven + "}")).extracting(FieldError::field)
+                .containsExactly("refImageUrls");
+    }
+
+    @Test
+    void requiresAPrompt() {
+        assertThat(errorsOf("{}")).singleElement().satisfies(e -> {
+            assertThat(e.field()).isEqualTo("prompt");
+            assertThat(e.message()).isEqualTo("prompt: required, a non-empty string");
+        });
+    }
+
+    @Test
+    void refusesUnknownFieldsIncludingFalAiSnakeCaseNames() {
+        List<FieldError> errors = errorsOf("{'prompt':'p','num_frames':81,'videoUrl':'asset_x'}");
+        assertThat(errors).extracting(FieldError::field).containsExactlyInAnyOrder("num_frames", "videoUrl");
+        assertThat(errors.get(0).allowed()).contains("numFrames").contains("videoUrl is set by the pipeline");
+    }
+
+    @Test
+    void reportsEveryBadFieldAtOnce() {
+        List<FieldError> errors = errorsOf("{'numFrames':500,'resolution':'4k','guidanceScale':0,'extra':1}");
+        assertThat(errors).extracting(FieldError::field)
+                .containsExactlyInAnyOrder("extra", "prompt", "numFrames", "resolution", "guidanceScale");
+    }
+
+    @Test
+    void refusesTurningEverySideOff() {
+        List<FieldError> errors = errorsOf(
+                "{'prompt':'p','expandLeft':false,'expandRight':false,'expandTop':false,'expandBottom':false}");
+        assertThat(errors).singleElement().satisfies(e -> assertThat(e.allowed()).contains("at least one of expandLeft"));
+    }
+
+    @Test
+    void oneSideIsEnough() {
+        OutpaintRequest r = OutpaintRequest.fromJson(
+                json("{'prompt':'p','expandLeft':false,'expandRight':false,'expandTop':false}"));
+        assertThat(r.expandBottom()).isTrue();
+    }
+
+    @Test
+    void doesNotSendFrameCountOrRateWhenMatchingTheInput() {
+        JsonNode body = OutpaintRequest.fromJson(
+                json("{'prompt':'p','matchInputNumFrames':true,'matchInputFramesPerSecond':true}")).toScenarioBody("asset_v");
+        assertThat(body.has("numFrames")).isFalse();
+        assertThat(body.has("framesPerSecond")).isFalse();
+        assertThat(body.path("matchInputNumFrames").asBoolean()).isTrue();
+    }
+
+    @Test
+    void refusesAFrameCountThatTheMatchFlagWouldIgnore() {
+        assertThat(errorsOf("{'prompt':'p','matchInputNumFrames':true,'numFrames':100,"
+                + "'matchInputFramesPerSecond':true,'framesPerSecond':24}"))
+                .extracting(FieldError::field).containsExactlyInAnyOrder("numFrames", "framesPerSecond");
+    }
+
+    @Test
+    void readsStringValuesFromMetadataOrFlags() {
+        OutpaintRequest r = OutpaintRequest.fromText(json(
+                "{'prompt':'p','numFrames':'121','expandTop':'false','guidanceScale':'7.5'}"));
+        assertThat(r.numFrames()).isEqualTo(121);
+        assertThat(r.expandTop()).isFalse();
+        assertThat(r.guidanceScale()).isEqualTo(7.5);
+        assertThatThrownBy(() -> OutpaintRequest.fromJson(json("{'prompt':'p','numFrames':'121'}")))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("numFrames");
+    }
+
+    @Test
+    void refusesABodyThatIsNotAnObject() {
+        assertThatThrownBy(() -> OutpaintRequest.fromJson(json("['prompt']")))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("a JSON object");
+    }
+
+    @Test
+    void roundTripsThroughItsOwnJson() {
+        OutpaintRequest r = OutpaintRequest.fromJson(json("{'prompt':'p','resolution':'480p','aspectRatio':'9:16','seed':7}"));
+        assertThat(OutpaintRequest.fromJson(r.toJson())).isEqualTo(r);
+    }
+}
