@@ -210,7 +210,8 @@ public final class ScenarioClient {
             boolean ranged = offset > 0;
             if (status == 200 && !ranged || status == 206 && ranged) {
                 long length = answer.connection().getContentLengthLong();
-                return new ResultDownload(asset, offset, length, answer.connection().getInputStream());
+                return new ResultDownload(asset, offset, length,
+                        new LengthCheckedStream(answer.connection().getInputStream(), length));
             }
             answer.connection().disconnect();
             if (status == 403) {

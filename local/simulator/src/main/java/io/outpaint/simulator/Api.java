@@ -55,8 +55,14 @@ final class Api implements HttpHandler {
                 ex.error(404, "NOT_FOUND", "No route " + ex.method + " " + ex.path);
             } else if (!expectedAuthorization.equals(ex.header("Authorization"))) {
                 ex.json(401, Map.of("message", "Unauthorized"));
-            } else if (!injectFault(ex)) {
-                route(ex);
+            } else {
+                Route route = classify(ex);
+                if (route != null) {
+                    simulator.record(route);
+                }
+                if (!injectFault(ex)) {
+                    route(ex);
+                }
             }
         } catch (DroppedConnection e) {
             throw e; // the server closes the connection without an answer
@@ -85,16 +91,27 @@ final class Api implements HttpHandler {
         return false;
     }
 
+    private static Route classify(Exchange ex) {
+        boolean post = ex.method.equals("POST");
+        boolean get = ex.method.equals("GET");
+        if (post && ex.path.equals("/v1/uploads")) return Route.CREATE_UPLOAD;
+        if (post && UPLOAD_ACTION.matcher(ex.path).matches()) return Route.COMPLETE_UPLOAD;
+        if (get && UPLOAD.matcher(ex.path).matches()) return Route.GET_UPLOAD;
+        if (post && GENERATE.matcher(ex.path).matches()) return Route.GENERATE;
+        if (get && ex.path.equals("/v1/jobs")) return Route.LIST_JOBS;
+        if (post && JOB_ACTION.matcher(ex.path).matches()) return Route.JOB_ACTION;
+        if (get && JOB.matcher(ex.path).matches()) return Route.GET_JOB;
+        if (get && ASSET.matcher(ex.path).matches()) return Route.GET_ASSET;
+        return null;
+    }
+
     private void route(Exchange ex) throws IOException {
         Matcher m;
         if (ex.method.equals("POST") && ex.path.equals("/v1/uploads")) {
-            simulator.record(Route.CREATE_UPLOAD);
             createUpload(ex);
         } else if (ex.method.equals("POST") && (m = UPLOAD_ACTION.matcher(ex.path)).matches()) {
-            simulator.record(Route.COMPLETE_UPLOAD);
             completeUpload(ex, m.group(1));
         } else if (ex.method.equals("GET") && (m = UPLOAD.matcher(ex.path)).matches()) {
-            simulator.record(Route.GET_UPLOAD);
             Optional<ScenarioState.Upload> upload = state.upload(m.group(1));
             if (upload.isEmpty()) {
                 ex.error(404, "NOT_FOUND", "Upload not found");
@@ -102,20 +119,16 @@ final class Api implements HttpHandler {
                 ex.json(200, Map.of("upload", Views.upload(upload.get(), List.of())));
             }
         } else if (ex.method.equals("POST") && (m = GENERATE.matcher(ex.path)).matches()) {
-            simulator.record(Route.GENERATE);
             Generate.handle(ex, m.group(1), simulator, state);
         } else if (ex.method.equals("GET") && ex.path.equals("/v1/jobs")) {
-            simulator.record(Route.LIST_JOBS);
             listJobs(ex);
         } else if (ex.method.equals("POST") && (m = JOB_ACTION.matcher(ex.path)).matches()) {
-            simulator.record(Route.JOB_ACTION);
             if (state.job(m.group(1)).isEmpty()) {
                 ex.error(404, "NOT_FOUND", "Job not found");
             } else {
                 ex.error(400, "BAD_REQUEST", "Cannot cancel this type of job");
             }
         } else if (ex.method.equals("GET") && (m = JOB.matcher(ex.path)).matches()) {
-            simulator.record(Route.GET_JOB);
             Optional<SimulatedJob> job = state.job(m.group(1));
             if (job.isEmpty()) {
                 ex.error(404, "NOT_FOUND", "Job not found");
@@ -123,7 +136,6 @@ final class Api implements HttpHandler {
                 ex.json(200, Map.of("job", Views.job(job.get(), state)));
             }
         } else if (ex.method.equals("GET") && (m = ASSET.matcher(ex.path)).matches()) {
-            simulator.record(Route.GET_ASSET);
             Optional<ScenarioState.Asset> asset = state.asset(m.group(1));
             if (asset.isEmpty()) {
                 ex.error(404, "NOT_FOUND", "Asset not found");

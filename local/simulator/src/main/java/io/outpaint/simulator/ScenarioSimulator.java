@@ -103,6 +103,9 @@ public final class ScenarioSimulator implements AutoCloseable {
     /** How many answers were injected faults (5xx, rate-limit 429s, dropped connections). */
     public int faultsServed() { return faultsServed.get(); }
 
+    /** Jobs not yet in a final status. */
+    public int jobsRunning() { return state.jobsRunning(); }
+
     /** Jobs created so far. */
     public int jobsCreated() { return state.allJobs().size(); }
 

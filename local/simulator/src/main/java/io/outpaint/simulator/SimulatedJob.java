@@ -77,10 +77,10 @@ final class SimulatedJob {
         return List.copyOf(assetIds);
     }
 
-    /** The time the job stopped running, or null while it runs. */
-    synchronized Instant endedAt(Instant now) {
-        Phase phase = phaseAt(now);
-        return isFinal(phase.status()) ? phase.since() : null;
+    /** When the job stopped running by its timeline (whether or not its result was rendered yet); null while it runs. */
+    Instant endedAt(Instant now) {
+        Instant end = error != null ? at(0.5) : createdAt.plus(duration);
+        return stuck || now.isBefore(end) ? null : end;
     }
 
     static boolean isFinal(String status) {
