@@ -1,0 +1,31 @@
+package io.outpaint.local.aws;
+
+import com.adobe.testing.s3mock.S3MockApplication;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Adobe's S3Mock, on a loopback port, keeping its objects under {@code root}. */
+public final class S3Emulator implements AutoCloseable {
+
+    private final S3MockApplication s3mock;
+
+    public S3Emulator(int port, Path root) {
+        this.s3mock = S3MockApplication.start(Map.of(
+                S3MockApplication.PROP_HTTP_PORT, port == 0 ? Ports.free() : port,
+                S3MockApplication.PROP_HTTPS_PORT, Ports.free(),
+                S3MockApplication.PROP_SILENT, true,
+                "com.adobe.testing.s3mock.store.root", root.toString(),
+                "server.address", "127.0.0.1",
+                "spring.main.banner-mode", "off",
+                "logging.level.root", "WARN"));
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + s3mock.getHttpPort();
+    }
+
+    @Override
+    public void close() {
+        s3mock.stop();
+    }
+}
