@@ -1,7 +1,7 @@
 package io.outpaint.local.aws;
 
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
+import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
+import software.amazon.dynamodb.services.local.main.ServerRunner;
 
 /** AWS's DynamoDB Local, in memory, telemetry off, on a loopback port. */
 public final class DynamoDbLocal implements AutoCloseable {

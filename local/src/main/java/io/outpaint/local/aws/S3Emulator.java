@@ -10,14 +10,15 @@ public final class S3Emulator implements AutoCloseable {
     private final S3MockApplication s3mock;
 
     public S3Emulator(int port, Path root) {
-        this.s3mock = S3MockApplication.start(Map.of(
+        // S3Mock removes entries from the map it is given, so it must be mutable
+        this.s3mock = S3MockApplication.start(new java.util.HashMap<>(Map.of(
                 S3MockApplication.PROP_HTTP_PORT, port == 0 ? Ports.free() : port,
                 S3MockApplication.PROP_HTTPS_PORT, Ports.free(),
                 S3MockApplication.PROP_SILENT, true,
                 "com.adobe.testing.s3mock.store.root", root.toString(),
                 "server.address", "127.0.0.1",
                 "spring.main.banner-mode", "off",
-                "logging.level.root", "WARN"));
+                "logging.level.root", "WARN")));
     }
 
     public String url() {

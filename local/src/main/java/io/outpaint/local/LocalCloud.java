@@ -1,0 +1,134 @@
+package io.outpaint.local;
+
+import io.outpaint.local.aws.DynamoDbLocal;
+import io.outpaint.local.aws.S3EventNotifier;
+import io.outpaint.local.aws.S3Emulator;
+import io.outpaint.local.aws.StepFunctionsSidecar;
+import io.outpaint.local.lambda.FunctionRegistry;
+import io.outpaint.local.lambda.LambdaEndpoint;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
+
+/**
+ * AWS on one machine: DynamoDB Local, S3Mock, a Lambda Invoke endpoint over registered handler
+ * classes, a Step Functions endpoint running real ASL, and S3 event delivery; every endpoint on
+ * a free loopback port, reached through the SDK's and CLI's standard endpoint settings.
+ */
+public final class LocalCloud implements AutoCloseable {
+
+    /** How to start: where the sidecar lives, and how time runs in Wait and Retry. */
+    public record Options(Path sidecarDir, double timeScale, long dynamicWaitMillis, Path dataDir) {
+        public static Options defaults() {
+            return new Options(SidecarLocation.find(), 1.0, 0, null);
+        }
+        public Options withTime(double scale, long dynamicWaitMillis) {
+            return new Options(sidecarDir, scale, dynamicWaitMillis, dataDir);
+        }
+    }
+
+    public static final String ACCESS_KEY = "local";
+    public static final String SECRET_KEY = "local";
+
+    private final FunctionRegistry functions;
+    private final DynamoDbLocal dynamo;
+    private final S3Emulator s3;
+    private final LambdaEndpoint lambda;
+    private final StepFunctionsSidecar sfn;
+    private final S3EventNotifier notifier;
+    private final S3Client s3Client;
+
+    private LocalCloud(Options options, FunctionRegistry functions) throws Exception {
+        this.functions = functions;
+        Path data = options.dataDir() != null ? options.dataDir() : Files.createTempDirectory("outpaint-s3-");
+        // S3Mock (Spring Boot) is the slowest to start: start it while the rest comes up
+        CompletableFuture<S3Emulator> s3Starting = CompletableFuture.supplyAsync(() -> new S3Emulator(0, data));
+        this.dynamo = new DynamoDbLocal(0);
+        this.lambda = new LambdaEndpoint(functions, 0);
+        this.sfn = new StepFunctionsSidecar(options.sidecarDir(), 0, lambda.url(), options.timeScale(), options.dynamicWaitMillis());
+        this.s3 = s3Starting.join();
+        this.s3Client = s3();
+        this.notifier = new S3EventNotifier(s3Client, functions, Duration.ofMillis(250));
+    }
+
+    /** Starts every emulator; close it to stop them. */
+    public static LocalCloud start(Options options, FunctionRegistry functions) throws Exception {
+        return new LocalCloud(options, functions);
+    }
+
+    public FunctionRegistry functions() { return functions; }
+    public String dynamoDbUrl() { return dynamo.url(); }
+    public String s3Url() { return s3.url(); }
+    public String lambdaUrl() { return lambda.url(); }
+    public String stepFunctionsUrl() { return sfn.url(); }
+
+    /** The variables that point the AWS SDKs (and CLI v2.13+) at this cloud. */
+    public Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AWS_REGION", FunctionRegistry.REGION);
+        env.put("AWS_ACCESS_KEY_ID", ACCESS_KEY);
+        env.put("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.url());
+        env.put("AWS_ENDPOINT_URL_S3", s3.url());
+        env.put("AWS_ENDPOINT_URL_LAMBDA", lambda.url());
+        env.put("AWS_ENDPOINT_URL_SFN", sfn.url());
+        return env;
+    }
+
+    /** Delivers S3 ObjectCreated events for {@code bucket}/{@code prefix} to {@code function}. */
+    public void notifyOnCreate(String bucket, String prefix, String function) {
+        notifier.watch(new S3EventNotifier.Rule(bucket, prefix, function));
+    }
+
+    public S3EventNotifier notifier() {
+        return notifier;
+    }
+
+    /** Scales static Wait and Retry intervals from now on; dynamic waits take {@code dynamicWaitMillis}. */
+    public void timeControl(double scale, long dynamicWaitMillis) throws IOException, InterruptedException {
+        sfn.timeControl(scale, dynamicWaitMillis);
+    }
+
+    public S3Client s3() {
+        return S3Client.builder().endpointOverride(URI.create(s3.url())).forcePathStyle(true)
+                .region(Region.of(FunctionRegistry.REGION)).credentialsProvider(credentials()).build();
+    }
+
+    public DynamoDbClient dynamoDb() {
+        return DynamoDbClient.builder().endpointOverride(URI.create(dynamo.url()))
+                .region(Region.of(FunctionRegistry.REGION)).credentialsProvider(credentials()).build();
+    }
+
+    public SfnClient stepFunctions() {
+        return SfnClient.builder().endpointOverride(URI.create(sfn.url()))
+                .region(Region.of(FunctionRegistry.REGION)).credentialsProvider(credentials()).build();
+    }
+
+    private static StaticCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable part : new AutoCloseable[] {notifier, s3Client, sfn, lambda, s3, dynamo}) {
+            try {
+                if (part != null) {
+                    part.close();
+                }
+            } catch (Exception e) {
+                System.err.println("while stopping " + part.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        }
+    }
+}
