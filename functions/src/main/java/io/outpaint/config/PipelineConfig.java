@@ -1,0 +1,84 @@
+package io.outpaint.config;
+
+import io.outpaint.job.PollSchedule;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every setting of the pipeline, read once from the environment. Scenario's credentials come from
+ * a Secrets Manager secret ({@code SCENARIO_SECRET_ARN}) in AWS; {@code SCENARIO_API_KEY} and
+ * {@code SCENARIO_API_SECRET} exist for local runs only.
+ */
+public record PipelineConfig(
+        String tableName,
+        String bucket,
+        Optional<String> stateMachineArn,
+        URI scenarioApiUrl,
+        Optional<String> scenarioSecretArn,
+        Optional<String> scenarioApiKey,
+        Optional<String> scenarioApiSecret,
+        int maxJobsInFlight,
+        PollSchedule poll,
+        Duration maxPollTime,
+        int retentionDays,
+        boolean s3PathStyle,
+        int copyPartSizeBytes) {
+
+    public static PipelineConfig fromEnvironment(Map<String, String> env) {
+        Reader r = new Reader(env);
+        PipelineConfig config = new PipelineConfig(
+                r.required("TABLE_NAME"),
+                r.required("BUCKET_NAME"),
+                r.optional("STATE_MACHINE_ARN"),
+                URI.create(r.text("SCENARIO_API_URL", "https://api.cloud.scenario.com/v1")),
+                r.optional("SCENARIO_SECRET_ARN"),
+                r.optional("SCENARIO_API_KEY"),
+                r.optional("SCENARIO_API_SECRET"),
+                r.integer("MAX_JOBS_IN_FLIGHT", 2, 1, 1000),
+                new PollSchedule(r.integer("POLL_MIN_SECONDS", 5, 1, 3600), r.integer("POLL_MAX_SECONDS", 300, 1, 3600),
+                        r.integer("POLL_FIRST_SECONDS", 15, 1, 3600), r.integer("POLL_QUIET_MAX_SECONDS", 60, 1, 3600)),
+                Duration.ofSeconds(r.integer("MAX_POLL_SECONDS", 4 * 3600, 10, 30 * 86_400)),
+                r.integer("RETENTION_DAYS", 30, 1, 3650),
+                Boolean.parseBoolean(r.text("S3_PATH_STYLE", "false")),
+                r.integer("COPY_PART_SIZE_MB", 16, 5, 512) * 1024 * 1024);
+        if (config.scenarioSecretArn().isEmpty() && (config.scenarioApiKey().isEmpty() || config.scenarioApiSecret().isEmpty())) {
+            throw new IllegalStateException("set SCENARIO_SECRET_ARN (a Secrets Manager secret holding {\"apiKey\",\"apiSecret\"}),"
+                    + " or SCENARIO_API_KEY and SCENARIO_API_SECRET for a local run");
+        }
+        return config;
+    }
+
+    private record Reader(Map<String, String> env) {
+        String required(String name) {
+            return optional(name).orElseThrow(() -> new IllegalStateException("environment variable " + name + " must be set"));
+        }
+
+        Optional<String> optional(String name) {
+            String value = env.get(name);
+            return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+        }
+
+        String text(String name, String fallback) {
+            return optional(name).orElse(fallback);
+        }
+
+        int integer(String name, int fallback, int min, int max) {
+            Optional<String> value = optional(name);
+            if (value.isEmpty()) {
+                return fallback;
+            }
+            try {
+                int parsed = Integer.parseInt(value.get());
+                if (parsed >= min && parsed <= max) {
+                    return parsed;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalStateException("environment variable " + name + " must be an integer from " + min + " to " + max
+                    + ", not " + value.get());
+        }
+    }
+}

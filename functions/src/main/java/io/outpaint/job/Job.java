@@ -1,0 +1,122 @@
+package io.outpaint.job;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The record of one outpainting job: what was asked, where the input came from, what Scenario
+ * said, where the results are, and every status it went through.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Job(
+        String jobId,
+        JobStatus status,
+        Long version,
+        Instant createdAt,
+        Instant updatedAt,
+        ObjectNode request,
+        Source source,
+        String executionArn,
+        String idempotencyKey,
+        Scenario scenario,
+        double progress,
+        List<Output> outputs,
+        JobError error,
+        List<StatusChange> history,
+        long expiresAt) {
+
+    /** Where the input video is. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Source(String type, String bucket, String key, String versionId, String etag, Long size, String contentType) {}
+
+    /** Scenario's ids for this job. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Scenario(String videoAssetId, String jobId, Instant submittingAt, Instant submittedAt,
+                           Integer creativeUnits) {
+        public static final Scenario NONE = new Scenario(null, null, null, null, null);
+        public Scenario withVideoAssetId(String v) { return new Scenario(v, jobId, submittingAt, submittedAt, creativeUnits); }
+        public Scenario withSubmitting(Instant at) { return new Scenario(videoAssetId, jobId, at, submittedAt, creativeUnits); }
+        public Scenario withJob(String id, Instant at, Integer cost) { return new Scenario(videoAssetId, id, submittingAt, at, cost); }
+    }
+
+    /** One result copied into the bucket. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Output(String assetId, String bucket, String key, long bytes, String sha256, String contentType,
+                         Integer width, Integer height, Double durationSeconds) {}
+
+    /** Why a job did not succeed: a code, a message and, from Scenario, a hint. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record JobError(String code, String message, String hint) {}
+
+    /** One status change, with when and why. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record StatusChange(JobStatus status, Instant at, String note) {}
+
+    public Job {
+        outputs = outputs == null ? List.of() : List.copyOf(outputs);
+        history = history == null ? List.of() : List.copyOf(history);
+        scenario = scenario == null ? Scenario.NONE : scenario;
+    }
+
+    /** A new job, QUEUED now, kept for {@code retentionDays}. */
+    public static Job queued(String jobId, ObjectNode request, Source source, String executionArn,
+                             String idempotencyKey, Instant now, int retentionDays) {
+        return new Job(jobId, JobStatus.QUEUED, null, now, now, request, source, executionArn, idempotencyKey,
+                Scenario.NONE, 0, List.of(), null, List.of(new StatusChange(JobStatus.QUEUED, now, null)),
+                now.plusSeconds(retentionDays * 86_400L).getEpochSecond());
+    }
+
+    /**
+     * This job in {@code next}, with the change in its history; the same job when it is already there.
+     *
+     * @throws IllegalTransitionException when the move would go backwards or leave a terminal status
+     */
+    public Job moveTo(JobStatus next, Instant now, String note) {
+        if (!status.mayMoveTo(next)) {
+            throw new IllegalTransitionException(jobId, status, next);
+        }
+        if (next == status) {
+            return this;
+        }
+        List<StatusChange> changes = new ArrayList<>(history);
+        changes.add(new StatusChange(next, now, note));
+        return new Job(jobId, next, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
+                next == JobStatus.SUCCEEDED ? 1.0 : progress, outputs, error, changes, expiresAt);
+    }
+
+    public Job withScenario(Scenario value, Instant now) {
+        return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, value,
+                progress, outputs, error, history, expiresAt);
+    }
+
+    public Job withProgress(double value, Instant now) {
+        return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
+                Math.max(progress, value), outputs, error, history, expiresAt);
+    }
+
+    public Job withOutput(Output output, Instant now) {
+        List<Output> all = new ArrayList<>(outputs);
+        all.removeIf(o -> o.key().equals(output.key()));
+        all.add(output);
+        return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
+                progress, all, error, history, expiresAt);
+    }
+
+    public Job withError(JobError value, Instant now) {
+        return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
+                progress, outputs, value, history, expiresAt);
+    }
+
+    public Job withExecutionArn(String value) {
+        return new Job(jobId, status, version, createdAt, updatedAt, request, source, value, idempotencyKey, scenario,
+                progress, outputs, error, history, expiresAt);
+    }
+
+    public Job withVersion(Long value) {
+        return new Job(jobId, status, value, createdAt, updatedAt, request, source, executionArn, idempotencyKey, scenario,
+                progress, outputs, error, history, expiresAt);
+    }
+}

@@ -1,0 +1,84 @@
+package io.outpaint.media;
+
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.Set;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/** Input videos in the bucket, checked before a byte of them is sent anywhere. */
+public final class InputVideos {
+
+    public static final String PREFIX = "inputs/";
+    public static final long MAX_BYTES = 5L * 1024 * 1024 * 1024;
+    public static final Set<String> TYPES = Set.of("video/mp4", "video/webm");
+
+    /** What S3 says of an input video. */
+    public record Video(String bucket, String key, long size, String contentType, String etag, String versionId) {
+        public String fileName() {
+            return key.substring(key.lastIndexOf('/') + 1);
+        }
+    }
+
+    private final S3Client s3;
+
+    public InputVideos(S3Client s3) {
+        this.s3 = s3;
+    }
+
+    /** Checks the key's place, then the object's type and size. */
+    public Video describe(String bucket, String key, String versionId) {
+        checkKey(key);
+        HeadObjectResponse head;
+        try {
+            head = s3.headObject(b -> b.bucket(bucket).key(key).versionId(versionId));
+        } catch (NoSuchKeyException e) {
+            throw new InvalidInputException("no object s3://" + bucket + "/" + key);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                throw new InvalidInputException("no object s3://" + bucket + "/" + key);
+            }
+            throw e;
+        }
+        String type = contentType(key, head.contentType());
+        if (head.contentLength() == null || head.contentLength() <= 0) {
+            throw new InvalidInputException("s3://" + bucket + "/" + key + " is empty");
+        }
+        if (head.contentLength() > MAX_BYTES) {
+            throw new InvalidInputException("s3://" + bucket + "/" + key + " is " + head.contentLength()
+                    + " bytes; the limit is " + MAX_BYTES);
+        }
+        return new Video(bucket, key, head.contentLength(), type, head.eTag(), head.versionId());
+    }
+
+    /** The video's bytes; the caller closes the stream. */
+    public InputStream open(Video video) {
+        return s3.getObject(b -> b.bucket(video.bucket()).key(video.key()).versionId(video.versionId())
+                .ifMatch(video.etag()));
+    }
+
+    /** Input keys live under {@code inputs/}, with no path tricks and no control characters. */
+    public static void checkKey(String key) {
+        if (key == null || !key.startsWith(PREFIX) || key.length() <= PREFIX.length() || key.length() > 1024
+                || key.contains("..") || key.contains("//") || key.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidInputException("the video key must be an object under " + PREFIX
+                    + " (at most 1024 characters, no '..'), not " + (key == null ? "nothing" : "'" + key + "'"));
+        }
+    }
+
+    private static String contentType(String key, String declared) {
+        String type = declared == null ? "" : declared.toLowerCase(Locale.ROOT).split(";")[0].trim();
+        if (TYPES.contains(type)) {
+            return type;
+        }
+        String lower = key.toLowerCase(Locale.ROOT);
+        if ((type.isEmpty() || type.equals("application/octet-stream") || type.equals("binary/octet-stream"))
+                && (lower.endsWith(".mp4") || lower.endsWith(".webm"))) {
+            return lower.endsWith(".mp4") ? "video/mp4" : "video/webm";
+        }
+        throw new InvalidInputException("the input must be a video/mp4 or video/webm; " + key + " is "
+                + (type.isEmpty() ? "of no declared type" : type));
+    }
+}

@@ -1,0 +1,79 @@
+package io.outpaint.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.outpaint.config.PipelineConfig;
+import io.outpaint.media.InputVideos;
+import io.outpaint.media.ResultCopier;
+import io.outpaint.scenario.ScenarioClient;
+import io.outpaint.scenario.ScenarioCredentials;
+import io.outpaint.scenario.ScenarioSettings;
+import io.outpaint.store.DynamoJobStore;
+import io.outpaint.store.DynamoSlotLimiter;
+import io.outpaint.store.JobStore;
+import io.outpaint.store.SlotLimiter;
+import java.io.IOException;
+import java.time.Clock;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.transfer.s3.S3TransferManager;
+import software.amazon.lambda.powertools.parameters.secrets.SecretsProvider;
+
+/**
+ * Everything the steps need, built once per container. AWS clients take the SDK's defaults, so
+ * the region, credentials and endpoints come from the SDK's own settings and nowhere else.
+ */
+public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClient scenario, JobStore jobs,
+                               SlotLimiter slots, InputVideos inputs, ResultCopier copier, S3Client s3) {
+
+    private static volatile PipelineServices shared;
+
+    /** The services of this Lambda container, from its environment. */
+    public static PipelineServices shared() {
+        PipelineServices value = shared;
+        if (value == null) {
+            synchronized (PipelineServices.class) {
+                if (shared == null) {
+                    shared = fromConfig(PipelineConfig.fromEnvironment(System.getenv()));
+                }
+                value = shared;
+            }
+        }
+        return value;
+    }
+
+    public static PipelineServices fromConfig(PipelineConfig config) {
+        DynamoDbClient dynamo = DynamoDbClient.create();
+        S3Client s3 = S3Client.builder().forcePathStyle(config.s3PathStyle()).build();
+        S3AsyncClient s3Async = S3AsyncClient.builder().forcePathStyle(config.s3PathStyle()).multipartEnabled(true)
+                .multipartConfiguration(m -> m.minimumPartSizeInBytes((long) config.copyPartSizeBytes())
+                        .thresholdInBytes((long) config.copyPartSizeBytes()))
+                .build();
+        ScenarioClient scenario = new ScenarioClient(ScenarioSettings.of(config.scenarioApiUrl(), credentials(config)));
+        return new PipelineServices(config, Clock.systemUTC(), scenario,
+                new DynamoJobStore(dynamo, config.tableName()), new DynamoSlotLimiter(dynamo, config.tableName()),
+                new InputVideos(s3), new ResultCopier(scenario, S3TransferManager.builder().s3Client(s3Async).build(), s3), s3);
+    }
+
+    /** A copy with another job store, for wrapping the real one. */
+    public PipelineServices withJobs(JobStore value) {
+        return new PipelineServices(config, clock, scenario, value, slots, inputs, copier, s3);
+    }
+
+    private static ScenarioCredentials credentials(PipelineConfig config) {
+        if (config.scenarioSecretArn().isPresent()) {
+            String secret = SecretsProvider.builder().build().get(config.scenarioSecretArn().get());
+            try {
+                JsonNode json = new ObjectMapper().readTree(secret);
+                return new ScenarioCredentials(json.path("apiKey").asText(null), json.path("apiSecret").asText(null));
+            } catch (IOException | IllegalArgumentException e) {
+                // the secret's value stays out of the message
+                throw new IllegalStateException("secret " + config.scenarioSecretArn().get()
+                        + " must be JSON with apiKey and apiSecret");
+            }
+        }
+        return new ScenarioCredentials(config.scenarioApiKey().orElseThrow(), config.scenarioApiSecret().orElseThrow());
+    }
+
+}

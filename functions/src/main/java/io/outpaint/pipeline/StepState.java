@@ -1,0 +1,52 @@
+package io.outpaint.pipeline;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.outpaint.job.PollSchedule;
+
+/**
+ * What the state machine passes between steps: ids and small numbers only (the payload limit is
+ * 256 KiB; bytes live in S3). Each step returns the state the next one needs.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record StepState(
+        String jobId,
+        String executionArn,
+        VideoRef video,
+        ObjectNode request,
+        String status,
+        Integer nextDelaySeconds,
+        PollSchedule.Observation observation,
+        Long submittedAtMillis,
+        Failure failure,
+        CaughtError error,
+        StepState previous) {
+
+    /** Where the input video is: a key in the bucket. */
+    public record VideoRef(String bucket, String key, String versionId) {}
+
+    /** A failure a step found (Scenario's error and hint, a timeout). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Failure(String code, String message, String hint) {}
+
+    /** The state a failing step had, as RecordFailure receives it (its status, failure or caught error). */
+    public StepState ending() {
+        return previous != null ? previous : this;
+    }
+
+    /** What a Catch put in {@code $.error}: the exception's class name and message. */
+    public record CaughtError(@JsonProperty("Error") String error, @JsonProperty("Cause") String cause) {}
+
+    public static StepState of(String jobId) {
+        return new StepState(jobId, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    public StepState polling(String newStatus, int delay, PollSchedule.Observation seen, Long submittedAt) {
+        return new StepState(jobId, null, null, null, newStatus, delay, seen, submittedAt, null, null, null);
+    }
+
+    public StepState ended(String newStatus, Failure why) {
+        return new StepState(jobId, null, null, null, newStatus, null, null, null, why, null, null);
+    }
+}

@@ -1,0 +1,170 @@
+package io.outpaint.store;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.outpaint.job.Job;
+import io.outpaint.job.JobStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbIndex;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
+import software.amazon.awssdk.enhanced.dynamodb.model.EnhancedGlobalSecondaryIndex;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+
+/** {@link JobStore} on DynamoDB through the Enhanced Client, with its optimistic locking. */
+public final class DynamoJobStore implements JobStore {
+
+    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final TableSchema<JobItem> SCHEMA = TableSchema.fromBean(JobItem.class);
+    private static final int MAX_TRIES = 8;
+
+    private final DynamoDbTable<JobItem> table;
+
+    public DynamoJobStore(DynamoDbClient dynamo, String tableName) {
+        this.table = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build().table(tableName, SCHEMA);
+    }
+
+    /** Creates the table and its indexes as the stack does, for local runs and tests. */
+    public static void createTableIfMissing(DynamoDbClient dynamo, String tableName) {
+        DynamoDbTable<JobItem> table = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build().table(tableName, SCHEMA);
+        Projection all = Projection.builder().projectionType(ProjectionType.ALL).build();
+        try {
+            table.createTable(b -> b.globalSecondaryIndices(
+                    EnhancedGlobalSecondaryIndex.builder().indexName(JobItem.BY_STATUS).projection(all).build(),
+                    EnhancedGlobalSecondaryIndex.builder().indexName(JobItem.BY_CREATED).projection(all).build()));
+            dynamo.updateTable(b -> b.tableName(tableName).billingMode(BillingMode.PAY_PER_REQUEST));
+        } catch (ResourceInUseException e) {
+            // already there
+        } catch (software.amazon.awssdk.services.dynamodb.model.DynamoDbException e) {
+            if (!String.valueOf(e.getMessage()).contains("already")) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public boolean create(Job job) {
+        try {
+            table.putItem(toItem(job.withVersion(null)));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public Optional<Job> find(String jobId) {
+        JobItem item = table.getItem(b -> b.key(Key.builder().partitionValue(jobId).build()).consistentRead(true));
+        return Optional.ofNullable(item).filter(i -> i.getDocument() != null).map(DynamoJobStore::fromItem);
+    }
+
+    @Override
+    public Job update(String jobId, UnaryOperator<Job> change) {
+        for (int attempt = 1; ; attempt++) {
+            Job current = find(jobId).orElseThrow(() -> new NoSuchJobException(jobId));
+            Job next = change.apply(current);
+            if (next.equals(current)) {
+                return current;
+            }
+            try {
+                JobItem stored = table.updateItem(toItem(next.withVersion(current.version())));
+                return fromItem(stored);
+            } catch (ConditionalCheckFailedException e) {
+                if (attempt >= MAX_TRIES) {
+                    throw new IllegalStateException("job " + jobId + " kept changing under " + MAX_TRIES + " tries", e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public Page list(Optional<JobStatus> status, int limit, Optional<String> nextToken) {
+        DynamoDbIndex<JobItem> index = table.index(status.isPresent() ? JobItem.BY_STATUS : JobItem.BY_CREATED);
+        String partition = status.map(Enum::name).orElse(JobItem.ALL_JOBS);
+        QueryEnhancedRequest.Builder query = QueryEnhancedRequest.builder()
+                .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(partition).build()))
+                .scanIndexForward(false).limit(limit);
+        nextToken.map(DynamoJobStore::decodeToken).ifPresent(query::exclusiveStartKey);
+        software.amazon.awssdk.enhanced.dynamodb.model.Page<JobItem> page = index.query(query.build()).iterator().next();
+        List<Job> jobs = page.items().stream().map(DynamoJobStore::fromItem).toList();
+        Optional<String> next = Optional.ofNullable(page.lastEvaluatedKey()).filter(k -> !k.isEmpty()).map(DynamoJobStore::encodeToken);
+        return new Page(jobs, next);
+    }
+
+    private static JobItem toItem(Job job) {
+        JobItem item = new JobItem();
+        item.setJobId(job.jobId());
+        item.setStatus(job.status().name());
+        item.setCreatedAt(job.createdAt().toString());
+        item.setListKey(JobItem.ALL_JOBS);
+        item.setVersion(job.version());
+        item.setExpiresAt(job.expiresAt());
+        try {
+            item.setDocument(JSON.writeValueAsString(job.withVersion(null)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return item;
+    }
+
+    private static Job fromItem(JobItem item) {
+        try {
+            return JSON.readValue(item.getDocument(), Job.class).withVersion(item.getVersion());
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable record of job " + item.getJobId(), e);
+        }
+    }
+
+    private static String encodeToken(Map<String, AttributeValue> key) {
+        Map<String, String> plain = new java.util.TreeMap<>();
+        key.forEach((k, v) -> plain.put(k, v.s()));
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(JSON.writeValueAsBytes(plain));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, AttributeValue> decodeToken(String token) {
+        try {
+            Map<String, String> plain = JSON.readValue(Base64.getUrlDecoder().decode(token),
+                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() { });
+            Map<String, AttributeValue> key = new java.util.HashMap<>();
+            for (var e : plain.entrySet()) {
+                if (!List.of("jobId", "status", "createdAt", "listKey").contains(e.getKey()) || e.getValue() == null) {
+                    throw new IllegalArgumentException("not a page token of this API");
+                }
+                key.put(e.getKey(), AttributeValue.fromS(e.getValue()));
+            }
+            return key;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new InvalidPageTokenException(new String(token.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
+        }
+    }
+
+    /** A page token that this store did not hand out. */
+    public static final class InvalidPageTokenException extends IllegalArgumentException {
+        public InvalidPageTokenException(String token) {
+            super("nextToken is not a token this API handed out");
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.outpaint.store;
+
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * {@link SlotLimiter} as one item of the jobs table whose string set holds the job ids in flight.
+ * A conditional ADD takes a slot only while the set is smaller than the limit (or already holds
+ * the job, so a retried acquire is harmless); DELETE gives it back.
+ */
+public final class DynamoSlotLimiter implements SlotLimiter {
+
+    /** The item's key: no job id can take this form. */
+    public static final String KEY = "#scenario-slots";
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public DynamoSlotLimiter(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    @Override
+    public void acquire(String jobId, int limit) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(key())
+                    .updateExpression("ADD holders :job")
+                    .conditionExpression("attribute_not_exists(holders) OR contains(holders, :id) OR size(holders) < :limit")
+                    .expressionAttributeValues(Map.of(":job", AttributeValue.fromSs(java.util.List.of(jobId)),
+                            ":id", AttributeValue.fromS(jobId), ":limit", AttributeValue.fromN(Integer.toString(limit)))));
+        } catch (ConditionalCheckFailedException e) {
+            throw new SlotsBusyException(jobId, limit);
+        }
+    }
+
+    @Override
+    public void release(String jobId) {
+        dynamo.updateItem(b -> b.tableName(table).key(key()).updateExpression("DELETE holders :job")
+                .expressionAttributeValues(Map.of(":job", AttributeValue.fromSs(java.util.List.of(jobId)))));
+    }
+
+    @Override
+    public Set<String> holders() {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key()).consistentRead(true)).item();
+        AttributeValue holders = item == null ? null : item.get("holders");
+        return holders == null || !holders.hasSs() ? Set.of() : new HashSet<>(holders.ss());
+    }
+
+    private static Map<String, AttributeValue> key() {
+        return Map.of("jobId", AttributeValue.fromS(KEY));
+    }
+}

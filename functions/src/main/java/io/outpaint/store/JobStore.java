@@ -1,0 +1,34 @@
+package io.outpaint.store;
+
+import io.outpaint.job.Job;
+import io.outpaint.job.JobStatus;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/** Where job records live. Writes are conditional: no lost update, no status moving backwards. */
+public interface JobStore {
+
+    /** Stores a new job; false when a job with that id exists already (the existing one is kept). */
+    boolean create(Job job);
+
+    Optional<Job> find(String jobId);
+
+    /**
+     * Applies {@code change} to the current record and stores it if no one else wrote in between,
+     * trying again on a concurrent write. A change that returns the same job writes nothing.
+     */
+    Job update(String jobId, UnaryOperator<Job> change);
+
+    /** One page of jobs, newest first, optionally of one status. */
+    Page list(Optional<JobStatus> status, int limit, Optional<String> nextToken);
+
+    record Page(List<Job> jobs, Optional<String> nextToken) {}
+
+    /** There is no job with this id. */
+    final class NoSuchJobException extends RuntimeException {
+        public NoSuchJobException(String jobId) {
+            super("no job " + jobId);
+        }
+    }
+}

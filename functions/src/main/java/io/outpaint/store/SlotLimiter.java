@@ -1,0 +1,16 @@
+package io.outpaint.store;
+
+import java.util.Set;
+
+/** A global limit on Scenario jobs in flight, shared by every execution. */
+public interface SlotLimiter {
+
+    /** Takes a slot for {@code jobId}; a job that holds one already keeps it. */
+    void acquire(String jobId, int limit) throws SlotsBusyException;
+
+    /** Gives the slot of {@code jobId} back; nothing happens if it holds none. */
+    void release(String jobId);
+
+    /** The jobs holding a slot now. */
+    Set<String> holders();
+}
