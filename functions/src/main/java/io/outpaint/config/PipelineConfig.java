@@ -24,7 +24,8 @@ public record PipelineConfig(
         Duration maxPollTime,
         int retentionDays,
         boolean s3PathStyle,
-        int copyPartSizeBytes) {
+        int copyPartSizeBytes,
+        Duration scenarioUploadPoll) {
 
     public static PipelineConfig fromEnvironment(Map<String, String> env) {
         Reader r = new Reader(env);
@@ -39,10 +40,11 @@ public record PipelineConfig(
                 r.integer("MAX_JOBS_IN_FLIGHT", 2, 1, 1000),
                 new PollSchedule(r.integer("POLL_MIN_SECONDS", 5, 1, 3600), r.integer("POLL_MAX_SECONDS", 300, 1, 3600),
                         r.integer("POLL_FIRST_SECONDS", 15, 1, 3600), r.integer("POLL_QUIET_MAX_SECONDS", 60, 1, 3600)),
-                Duration.ofSeconds(r.integer("MAX_POLL_SECONDS", 4 * 3600, 10, 30 * 86_400)),
+                Duration.ofSeconds(r.integer("MAX_POLL_SECONDS", 4 * 3600, 1, 30 * 86_400)),
                 r.integer("RETENTION_DAYS", 30, 1, 3650),
                 Boolean.parseBoolean(r.text("S3_PATH_STYLE", "false")),
-                r.integer("COPY_PART_SIZE_MB", 16, 5, 512) * 1024 * 1024);
+                r.integer("COPY_PART_SIZE_MB", 16, 5, 512) * 1024 * 1024,
+                Duration.ofMillis(r.integer("SCENARIO_UPLOAD_POLL_MILLIS", 2000, 10, 60_000)));
         if (config.scenarioSecretArn().isEmpty() && (config.scenarioApiKey().isEmpty() || config.scenarioApiSecret().isEmpty())) {
             throw new IllegalStateException("set SCENARIO_SECRET_ARN (a Secrets Manager secret holding {\"apiKey\",\"apiSecret\"}),"
                     + " or SCENARIO_API_KEY and SCENARIO_API_SECRET for a local run");

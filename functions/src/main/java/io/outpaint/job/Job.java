@@ -110,6 +110,11 @@ public record Job(
                 progress, outputs, value, history, expiresAt);
     }
 
+    public Job withRequest(ObjectNode value, Instant now) {
+        return new Job(jobId, status, version, createdAt, now, value, source, executionArn, idempotencyKey, scenario,
+                progress, outputs, error, history, expiresAt);
+    }
+
     public Job withExecutionArn(String value) {
         return new Job(jobId, status, version, createdAt, updatedAt, request, source, value, idempotencyKey, scenario,
                 progress, outputs, error, history, expiresAt);

@@ -50,7 +50,9 @@ public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClien
                 .multipartConfiguration(m -> m.minimumPartSizeInBytes((long) config.copyPartSizeBytes())
                         .thresholdInBytes((long) config.copyPartSizeBytes()))
                 .build();
-        ScenarioClient scenario = new ScenarioClient(ScenarioSettings.of(config.scenarioApiUrl(), credentials(config)));
+        ScenarioSettings defaults = ScenarioSettings.of(config.scenarioApiUrl(), credentials(config));
+        ScenarioClient scenario = new ScenarioClient(defaults.withUpload(defaults.partSizeBytes(), config.scenarioUploadPoll(),
+                defaults.uploadTimeout()));
         return new PipelineServices(config, Clock.systemUTC(), scenario,
                 new DynamoJobStore(dynamo, config.tableName()), new DynamoSlotLimiter(dynamo, config.tableName()),
                 new InputVideos(s3), new ResultCopier(scenario, S3TransferManager.builder().s3Client(s3Async).build(), s3), s3);

@@ -39,8 +39,12 @@ public final class UploadInput {
         if (job.executionArn() == null && state.executionArn() != null) {
             job = services.jobs().update(jobId, j -> j.withExecutionArn(state.executionArn()));
         }
-        // a record whose request does not validate fails here, with every bad field named
-        OutpaintRequest.fromJson(job.request());
+        // a record whose request does not validate fails here, with every bad field named; a valid one
+        // is kept as validated, defaults included, so the record says exactly what Scenario was asked
+        ObjectNode validated = OutpaintRequest.fromJson(job.request()).toJson();
+        if (!validated.equals(job.request())) {
+            job = services.jobs().update(jobId, j -> j.withRequest(validated, services.clock().instant()));
+        }
         if (job.scenario().videoAssetId() != null) {
             LOG.info("input already uploaded as {}", job.scenario().videoAssetId());
             return StepState.of(jobId);

@@ -252,7 +252,8 @@ final class Api implements HttpHandler {
 
     private String cdnUrl(ScenarioState.Asset asset) {
         String path = "/_cdn/" + asset.id() + "/" + asset.id() + (asset.mimeType().equals("video/webm") ? ".webm" : ".mp4");
-        return simulator.baseUrl() + path + "?" + signer.cdnQuery(path, state.now().plus(simulator.urlLifetime()));
+        var lifetime = simulator.faults().takeExpiredUrl() ? java.time.Duration.ofSeconds(-1) : simulator.urlLifetime();
+        return simulator.baseUrl() + path + "?" + signer.cdnQuery(path, state.now().plus(lifetime));
     }
 
     private void download(Exchange ex) throws IOException {

@@ -16,6 +16,7 @@ public final class Faults {
     private final AtomicInteger droppedDownloads = new AtomicInteger();
     private final AtomicInteger lostGenerateAnswers = new AtomicInteger();
     private final AtomicInteger failingJobs = new AtomicInteger();
+    private final AtomicInteger expiredUrls = new AtomicInteger();
     private volatile double serverErrorRate;
     private volatile double rateLimitRate;
     private volatile Integer retryAfterSeconds = 1;
@@ -50,6 +51,9 @@ public final class Faults {
     /** The next {@code count} CDN downloads stop halfway and drop the connection. */
     public Faults nextDroppedDownloads(int count) { droppedDownloads.set(count); return this; }
 
+    /** The next {@code count} asset URLs handed out have expired already (a short URL lifetime, made exact). */
+    public Faults nextExpiredUrls(int count) { expiredUrls.set(count); return this; }
+
     /** The next {@code count} generate calls create the job, then drop the connection before answering. */
     public Faults nextLostGenerateAnswers(int count) { lostGenerateAnswers.set(count); return this; }
 
@@ -74,6 +78,7 @@ public final class Faults {
         droppedDownloads.set(0);
         lostGenerateAnswers.set(0);
         failingJobs.set(0);
+        expiredUrls.set(0);
         serverErrorRate = 0;
         rateLimitRate = 0;
         retryAfterSeconds = 1;
@@ -89,6 +94,7 @@ public final class Faults {
     boolean takeDroppedDownload() { return take(droppedDownloads); }
     boolean takeLostGenerateAnswer() { return take(lostGenerateAnswers); }
     boolean takeFailingJob() { return take(failingJobs); }
+    boolean takeExpiredUrl() { return take(expiredUrls); }
     Integer retryAfterSeconds() { return retryAfterSeconds; }
     int parallelJobLimit() { return parallelJobLimit; }
     Duration latency() { return latency; }

@@ -1,0 +1,155 @@
+package io.outpaint.local;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.outpaint.config.PipelineConfig;
+import io.outpaint.handlers.CheckStatusHandler;
+import io.outpaint.handlers.CopyResultsHandler;
+import io.outpaint.handlers.RecordFailureHandler;
+import io.outpaint.handlers.SubmitHandler;
+import io.outpaint.handlers.UploadInputHandler;
+import io.outpaint.local.lambda.FunctionRegistry;
+import io.outpaint.pipeline.PipelineServices;
+import io.outpaint.simulator.ScenarioSimulator;
+import io.outpaint.store.DynamoJobStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+
+/**
+ * The whole system on one machine: the Scenario simulator, the local cloud, the real handlers
+ * built by the production wiring (pointed at the emulators only through the SDK's endpoint
+ * settings), and the real {@code statemachine/outpaint.asl.json}.
+ */
+public final class LocalPipeline implements AutoCloseable {
+
+    public static final String BUCKET = "outpaint-local";
+    public static final String TABLE = "outpaint-jobs";
+    public static final String STATE_MACHINE = "outpaint";
+    /** The functions, by the substitution name the ASL uses for their ARN. */
+    public static final Map<String, String> FUNCTIONS = Map.of(
+            "UploadInputFunctionArn", "outpaint-upload-input",
+            "SubmitFunctionArn", "outpaint-submit",
+            "CheckStatusFunctionArn", "outpaint-check-status",
+            "CopyResultsFunctionArn", "outpaint-copy-results",
+            "RecordFailureFunctionArn", "outpaint-record-failure");
+
+    /** How to run: limits, clocks, and an optional wrapper around the services (tests inject faults with it). */
+    public record Settings(int maxJobsInFlight, int maxPollSeconds, double timeScale, long dynamicWaitMillis,
+                           Duration scenarioJobDuration, int simulatorPort, UnaryOperator<PipelineServices> decorate) {
+        /** Interactive use: real time, jobs of 20 s. */
+        public static Settings interactive() {
+            return new Settings(2, 4 * 3600, 1.0, 0, Duration.ofSeconds(20), 0, s -> s);
+        }
+        public Settings withLimit(int value) { return new Settings(value, maxPollSeconds, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, decorate); }
+        public Settings withMaxPollSeconds(int value) { return new Settings(maxJobsInFlight, value, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, decorate); }
+        public Settings withTime(double scale, long dynamicWait) { return new Settings(maxJobsInFlight, maxPollSeconds, scale, dynamicWait, scenarioJobDuration, simulatorPort, decorate); }
+        public Settings withJobDuration(Duration value) { return new Settings(maxJobsInFlight, maxPollSeconds, timeScale, dynamicWaitMillis, value, simulatorPort, decorate); }
+        public Settings withDecorator(UnaryOperator<PipelineServices> value) { return new Settings(maxJobsInFlight, maxPollSeconds, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, value); }
+    }
+
+    private final ScenarioSimulator simulator;
+    private final LocalCloud cloud;
+    private final PipelineServices services;
+    private final String stateMachineArn;
+
+    private LocalPipeline(Settings settings) throws Exception {
+        this.simulator = ScenarioSimulator.start(ScenarioSimulator.Settings.defaults().withPort(settings.simulatorPort())
+                .withJobDuration(settings.scenarioJobDuration()));
+        FunctionRegistry functions = new FunctionRegistry();
+        this.cloud = LocalCloud.start(LocalCloud.Options.defaults().withTime(settings.timeScale(), settings.dynamicWaitMillis()),
+                functions);
+        pointSdkAt(cloud);
+        PipelineConfig config = PipelineConfig.fromEnvironment(environment(settings));
+        this.services = settings.decorate().apply(PipelineServices.fromConfig(config));
+        functions.register(FUNCTIONS.get("UploadInputFunctionArn"), () -> new UploadInputHandler(services));
+        functions.register(FUNCTIONS.get("SubmitFunctionArn"), () -> new SubmitHandler(services));
+        functions.register(FUNCTIONS.get("CheckStatusFunctionArn"), () -> new CheckStatusHandler(services));
+        functions.register(FUNCTIONS.get("CopyResultsFunctionArn"), () -> new CopyResultsHandler(services));
+        functions.register(FUNCTIONS.get("RecordFailureFunctionArn"), () -> new RecordFailureHandler(services));
+
+        DynamoJobStore.createTableIfMissing(cloud.dynamoDb(), TABLE);
+        try (var s3 = cloud.s3()) {
+            try {
+                s3.createBucket(b -> b.bucket(BUCKET));
+            } catch (BucketAlreadyOwnedByYouException e) {
+                // kept from an earlier start
+            }
+            s3.putBucketVersioning(b -> b.bucket(BUCKET).versioningConfiguration(v -> v.status("Enabled")));
+        }
+        String definition = definition();
+        try (var sfn = cloud.stepFunctions()) {
+            this.stateMachineArn = sfn.createStateMachine(b -> b.name(STATE_MACHINE).definition(definition)
+                    .roleArn("arn:aws:iam::" + FunctionRegistry.ACCOUNT + ":role/outpaint-local")).stateMachineArn();
+        }
+    }
+
+    public static LocalPipeline start(Settings settings) throws Exception {
+        return new LocalPipeline(settings);
+    }
+
+    /** The deployed definition: the ASL file with each function's ARN substituted, as the stack does. */
+    public static String definition() throws IOException {
+        try (InputStream in = LocalPipeline.class.getResourceAsStream("/statemachine/outpaint.asl.json")) {
+            if (in == null) {
+                throw new IOException("statemachine/outpaint.asl.json is not on the classpath");
+            }
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            for (var entry : FUNCTIONS.entrySet()) {
+                text = text.replace("${" + entry.getKey() + "}", FunctionRegistry.arnOf(entry.getValue()));
+            }
+            return text;
+        }
+    }
+
+    /** The pipeline's configuration for a local run, as Lambda would get it in its environment. */
+    private Map<String, String> environment(Settings settings) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("TABLE_NAME", TABLE);
+        env.put("BUCKET_NAME", BUCKET);
+        env.put("SCENARIO_API_URL", simulator.apiUrl());
+        env.put("SCENARIO_API_KEY", simulator.apiKey());
+        env.put("SCENARIO_API_SECRET", simulator.apiSecret());
+        env.put("MAX_JOBS_IN_FLIGHT", Integer.toString(settings.maxJobsInFlight()));
+        env.put("MAX_POLL_SECONDS", Integer.toString(settings.maxPollSeconds()));
+        env.put("S3_PATH_STYLE", "true");
+        env.put("SCENARIO_UPLOAD_POLL_MILLIS", "200");
+        return env;
+    }
+
+    /** Points every SDK client built in this JVM at the local cloud, through the SDK's own settings. */
+    private static void pointSdkAt(LocalCloud cloud) {
+        System.setProperty("aws.region", FunctionRegistry.REGION);
+        System.setProperty("aws.accessKeyId", LocalCloud.ACCESS_KEY);
+        System.setProperty("aws.secretAccessKey", LocalCloud.SECRET_KEY);
+        System.setProperty("aws.endpointUrlS3", cloud.s3Url());
+        System.setProperty("aws.endpointUrlDynamoDb", cloud.dynamoDbUrl());
+        System.setProperty("aws.endpointUrlSfn", cloud.stepFunctionsUrl());
+        System.setProperty("aws.endpointUrlLambda", cloud.lambdaUrl());
+    }
+
+    /** Starts a job on the video at {@code key} in the bucket; the job id is the execution's name. */
+    public String start(String jobId, String key, ObjectNode request) throws IOException {
+        ObjectNode input = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        input.putObject("video").put("bucket", BUCKET).put("key", key);
+        input.set("request", request);
+        try (var sfn = cloud.stepFunctions()) {
+            return sfn.startExecution(b -> b.stateMachineArn(stateMachineArn).name(jobId).input(input.toString())).executionArn();
+        }
+    }
+
+    public ScenarioSimulator simulator() { return simulator; }
+    public LocalCloud cloud() { return cloud; }
+    public PipelineServices services() { return services; }
+    public String stateMachineArn() { return stateMachineArn; }
+
+    @Override
+    public void close() {
+        cloud.close();
+        simulator.close();
+    }
+}
