@@ -45,11 +45,13 @@ final class Api implements HttpHandler {
     @Override
     public void handle(HttpExchange http) throws IOException {
         Exchange ex = new Exchange(http);
+        long latency = simulator.faults().latency().toMillis();
         try {
-            pause(simulator.faults().latency().toMillis());
             if (ex.path.startsWith("/_parts/")) {
+                pause(latency);
                 putPart(ex);
             } else if (ex.path.startsWith("/_cdn/")) {
+                pause(latency);
                 download(ex);
             } else if (!ex.path.startsWith("/v1/")) {
                 ex.error(404, "NOT_FOUND", "No route " + ex.method + " " + ex.path);
@@ -60,7 +62,9 @@ final class Api implements HttpHandler {
                 if (route != null) {
                     simulator.record(route);
                 }
+                // a request's fate is decided when it arrives, not after its added latency
                 if (!injectFault(ex)) {
+                    pause(latency);
                     route(ex);
                 }
             }
