@@ -118,6 +118,10 @@ public final class LocalPipeline implements AutoCloseable {
         env.put("MAX_POLL_SECONDS", Integer.toString(settings.maxPollSeconds()));
         env.put("S3_PATH_STYLE", "true");
         env.put("SCENARIO_UPLOAD_POLL_MILLIS", "200");
+        // simulated jobs last seconds, not minutes: look early and often enough to show their progress
+        env.put("POLL_MIN_SECONDS", "1");
+        env.put("POLL_FIRST_SECONDS", "2");
+        env.put("POLL_QUIET_MAX_SECONDS", "5");
         return env;
     }
 

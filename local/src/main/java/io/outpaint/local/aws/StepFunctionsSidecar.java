@@ -36,6 +36,7 @@ public final class StepFunctionsSidecar implements AutoCloseable {
         builder.environment().put("SFN_DYNAMIC_WAIT_MILLIS", Long.toString(dynamicWaitMillis));
         builder.environment().put("AWS_ENDPOINT_URL_LAMBDA", lambdaEndpoint);
         builder.environment().put("AWS_REGION", "us-east-1");
+        builder.environment().put("NODE_NO_WARNINGS", "1"); // the JS SDK's notice about future Node versions
         builder.environment().put("AWS_ACCESS_KEY_ID", "local");
         builder.environment().put("AWS_SECRET_ACCESS_KEY", "local");
         builder.redirectErrorStream(true);

@@ -1,0 +1,81 @@
+package io.outpaint.local.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.outpaint.request.OutpaintRequest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * One command-line flag per model input, named as the input in kebab case ({@code --num-frames}),
+ * checked by the same rules and messages as the HTTP API ({@link OutpaintRequest#fromText}).
+ */
+final class ModelFlags {
+
+    /** Each input's flag help: its documented default and range. */
+    static final Map<String, String> HELP = new LinkedHashMap<>();
+    static {
+        HELP.put("prompt", "What the outpainted area should show (required; default for the sample: a sunny seaside street).");
+        HELP.put("negativePrompt", "What it should not show.");
+        HELP.put("expandLeft", "Outpaint the left side: true|false (default true).");
+        HELP.put("expandRight", "Outpaint the right side: true|false (default true).");
+        HELP.put("expandTop", "Outpaint the top: true|false (default true).");
+        HELP.put("expandBottom", "Outpaint the bottom: true|false (default true).");
+        HELP.put("expandRatio", "Share of the width/height added on each enabled side, 0 to 1 (default 0.25).");
+        HELP.put("refImageUrls", "Reference images: a JSON list of up to 10 Scenario asset ids.");
+        HELP.put("matchInputNumFrames", "Keep the input's frame count: true|false (default false).");
+        HELP.put("numFrames", "Frames to generate, 81 to 241 (default 81).");
+        HELP.put("matchInputFramesPerSecond", "Keep the input's frame rate: true|false (default false).");
+        HELP.put("framesPerSecond", "Frame rate, 5 to 30 (default 16).");
+        HELP.put("resolution", "720p|580p|480p (default 720p).");
+        HELP.put("aspectRatio", "auto|16:9|1:1|9:16 (default auto).");
+        HELP.put("numInferenceSteps", "Inference steps, 2 to 50 (default 30).");
+        HELP.put("guidanceScale", "Guidance scale, 1 to 10 (default 5).");
+        HELP.put("enablePromptExpansion", "Let the model expand the prompt: true|false (default false).");
+        HELP.put("acceleration", "regular|none (default regular).");
+        HELP.put("videoQuality", "maximum|high|medium|low (default high).");
+        HELP.put("videoWriteMode", "balanced|fast|small (default balanced).");
+        HELP.put("numInterpolatedFrames", "Interpolated frames, 0 to 5 (default 1).");
+        HELP.put("interpolatorModel", "film|rife (default film).");
+        HELP.put("seed", "Seed, 0 to 9007199254740991 (default random).");
+    }
+
+    private ModelFlags() {}
+
+    static String flag(String field) {
+        return "--" + field.replaceAll("([A-Z])", "-$1").toLowerCase();
+    }
+
+    static void addTo(CommandSpec spec) {
+        for (String field : HELP.keySet()) {
+            spec.addOption(OptionSpec.builder(flag(field)).paramLabel(field.equals("prompt") ? "TEXT" : "VALUE")
+                    .type(String.class).description(HELP.get(field)).build());
+        }
+    }
+
+    /** The given flags as the model's inputs, validated. */
+    static OutpaintRequest read(CommandSpec spec, String defaultPrompt) {
+        ObjectNode inputs = new ObjectMapper().createObjectNode();
+        for (String field : HELP.keySet()) {
+            String value = spec.findOption(flag(field)).getValue();
+            if (value == null) {
+                continue;
+            }
+            if (field.equals("refImageUrls")) {
+                try {
+                    inputs.set(field, new ObjectMapper().readTree(value));
+                } catch (Exception e) {
+                    inputs.put(field, value);
+                }
+            } else {
+                inputs.put(field, value);
+            }
+        }
+        if (!inputs.has("prompt") && defaultPrompt != null) {
+            inputs.put("prompt", defaultPrompt);
+        }
+        return OutpaintRequest.fromText(inputs);
+    }
+}
