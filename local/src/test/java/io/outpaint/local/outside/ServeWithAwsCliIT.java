@@ -1,0 +1,138 @@
+package io.outpaint.local.outside;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.outpaint.simulator.video.Mp4Video;
+import io.outpaint.simulator.video.VideoInfo;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * From outside: the packaged {@code outpaint.jar serve} in its own process, driven by the AWS CLI
+ * alone, with the sample execution input of {@code events/start-execution.json} as it is.
+ */
+class ServeWithAwsCliIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Process serve;
+    private static JsonNode endpoints;
+    private static Map<String, String> env;
+    @TempDir static Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(commandWorks("aws", "--version"), "the AWS CLI is not installed (.ci/run installs it)");
+        Path endpointsFile = dir.resolve("endpoints.json");
+        serve = new ProcessBuilder("java", "-jar", "target/outpaint.jar", "serve", "--job-seconds", "3",
+                "--endpoints-file", endpointsFile.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile()).start();
+        Instant deadline = Instant.now().plusSeconds(120);
+        while (!Files.exists(endpointsFile)) {
+            assertThat(serve.isAlive()).as("serve exited: " + Files.readString(dir.resolve("serve.log"))).isTrue();
+            assertThat(Instant.now()).as("serve did not come up in 120 s").isBefore(deadline);
+            Thread.sleep(200);
+        }
+        endpoints = JSON.readTree(endpointsFile.toFile());
+        Path config = dir.resolve("aws-config");
+        Files.writeString(config, "[default]\nregion = us-east-1\ns3 =\n    addressing_style = path\n");
+        env = new HashMap<>();
+        env.put("AWS_CONFIG_FILE", config.toString());
+        env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("none").toString());
+        env.put("AWS_ACCESS_KEY_ID", "local");
+        env.put("AWS_SECRET_ACCESS_KEY", "local");
+        env.put("AWS_DEFAULT_REGION", "us-east-1");
+        env.put("AWS_PAGER", "");
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (serve != null) {
+            serve.destroy();
+            if (!serve.waitFor(20, TimeUnit.SECONDS)) {
+                serve.destroyForcibly();
+            }
+        }
+    }
+
+    private static String aws(String endpoint, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("aws", "--endpoint-url", endpoints.path(endpoint).asText(), "--output", "json"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process p = builder.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join(" ", command) + "\n" + out).isZero();
+        return out;
+    }
+
+    @Test
+    void theAwsCliAloneRunsAJobToSucceededAndTheOutputIsAnMp4() throws Exception {
+        Path video = dir.resolve("sample.mp4");
+        Mp4Video.write(video, 320, 240, 24, 12, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);
+        // the key events/start-execution.json names
+        aws("s3", "s3", "cp", video.toString(), "s3://outpaint-local/inputs/sample.mp4", "--content-type", "video/mp4");
+        assertThat(aws("s3", "s3", "ls", "s3://outpaint-local/inputs/")).contains("sample.mp4");
+        assertThat(aws("dynamodb", "dynamodb", "list-tables")).contains("outpaint-jobs");
+
+        JsonNode machines = JSON.readTree(aws("stepFunctions", "stepfunctions", "list-state-machines"));
+        assertThat(machines.path("stateMachines").get(0).path("name").asText()).isEqualTo("outpaint");
+        String machineArn = machines.path("stateMachines").get(0).path("stateMachineArn").asText();
+
+        String name = "cli-" + UUID.randomUUID();
+        Path input = Path.of("..", "events", "start-execution.json");
+        String executionArn = JSON.readTree(aws("stepFunctions", "stepfunctions", "start-execution",
+                "--state-machine-arn", machineArn, "--name", name, "--input", "file://" + input.toAbsolutePath()))
+                .path("executionArn").asText();
+
+        JsonNode described = null;
+        Instant deadline = Instant.now().plusSeconds(180);
+        while (Instant.now().isBefore(deadline)) {
+            described = JSON.readTree(aws("stepFunctions", "stepfunctions", "describe-execution", "--execution-arn", executionArn));
+            if (!described.path("status").asText().equals("RUNNING")) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        assertThat(described.path("status").asText()).as(described.toString()).isEqualTo("SUCCEEDED");
+
+        String listing = aws("s3", "s3", "ls", "s3://outpaint-local/outputs/" + name + "/");
+        String file = listing.trim().split("\\s+")[3];
+        Path result = dir.resolve("result.mp4");
+        aws("s3", "s3", "cp", "s3://outpaint-local/outputs/" + name + "/" + file, result.toString());
+        // 320x240, every side at 0.25: 480x360, at 480p: 640x480; 81 frames at 16 fps as the event asks
+        assertThat(Mp4Video.probe(result)).isEqualTo(new VideoInfo(640, 480, 81, 16));
+        if (commandWorks("ffprobe", "-version")) {
+            Process p = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames", "-show_entries",
+                    "stream=codec_name,width,height,nb_read_frames", "-of", "csv=p=0", result.toString()).start();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(new String(p.getInputStream().readAllBytes()).trim()).isEqualTo("h264,640,480,81");
+        }
+    }
+
+    private static boolean commandWorks(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+}
