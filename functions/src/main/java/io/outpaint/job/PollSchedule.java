@@ -1,20 +1,26 @@
 package io.outpaint.job;
 
 /**
- * Chooses how long to wait before the next status check. While Scenario's progress moves, it
- * estimates the time left from the rate between two observations and waits a fraction of it:
- * rare checks mid-job, closer ones near the end. While progress says nothing (queued, warming up,
- * stalled), it backs off geometrically. Always between {@code minSeconds} and {@code maxSeconds}.
+ * Chooses how long to wait before the next status check.
+ * <ul>
+ *   <li>Never less than {@value #SHARE_OF_ELAPSED} of the time since submission: a job that ends
+ *       is seen within about that share of its length, whatever its length.</li>
+ *   <li>While Scenario's progress moves (two looks, both past zero), it estimates the time left from
+ *       the rate between them and waits {@value #SHARE_OF_TIME_LEFT} of it: rare checks mid-job.</li>
+ *   <li>While progress says nothing (queued, warming up, stalled) it backs off by
+ *       {@value #QUIET_BACKOFF}, up to {@code quietMaxSeconds}.</li>
+ * </ul>
+ * Always between {@code minSeconds} and {@code maxSeconds}.
  */
 public record PollSchedule(int minSeconds, int maxSeconds, int firstSeconds, int quietMaxSeconds) {
 
     /** What one status check saw. */
     public record Observation(double progress, long atMillis) {}
 
-    /** The share of the estimated time left to wait before looking again. */
+    static final double SHARE_OF_ELAPSED = 0.08;
     static final double SHARE_OF_TIME_LEFT = 0.5;
     static final double QUIET_BACKOFF = 1.5;
-    /** From here on a job is finalizing: look at the shortest interval. */
+    /** From here on Scenario's job is finalizing and its progress stops telling the time left. */
     static final double NEARLY_DONE = 0.95;
 
     public static PollSchedule defaults() {
@@ -38,22 +44,24 @@ public record PollSchedule(int minSeconds, int maxSeconds, int firstSeconds, int
      * @param previous the check before, or null
      * @param now this check
      * @param lastDelaySeconds the wait that led to this check
+     * @param elapsedSeconds time since the job was submitted
      */
-    public int next(Observation previous, Observation now, int lastDelaySeconds) {
+    public int next(Observation previous, Observation now, int lastDelaySeconds, double elapsedSeconds) {
+        double floor = SHARE_OF_ELAPSED * Math.max(0, elapsedSeconds);
         if (now.progress() >= NEARLY_DONE) {
-            return minSeconds;
+            return clamp(floor, minSeconds, maxSeconds);
         }
-        if (previous != null && now.progress() > previous.progress() && now.atMillis() > previous.atMillis()) {
+        if (previous != null && previous.progress() > 0 && now.progress() > previous.progress()
+                && now.atMillis() > previous.atMillis()) {
             double perSecond = (now.progress() - previous.progress()) / ((now.atMillis() - previous.atMillis()) / 1000.0);
             double secondsLeft = (1.0 - now.progress()) / perSecond;
-            return clamp((int) Math.round(secondsLeft * SHARE_OF_TIME_LEFT), minSeconds, maxSeconds);
+            return clamp(Math.max(floor, secondsLeft * SHARE_OF_TIME_LEFT), minSeconds, maxSeconds);
         }
-        // no movement to learn from: back off, but not so far that a quick finish goes unseen for long
-        return clamp((int) Math.ceil(Math.max(lastDelaySeconds, minSeconds) * QUIET_BACKOFF), minSeconds,
-                Math.min(quietMaxSeconds, maxSeconds));
+        double quiet = Math.max(floor, Math.max(lastDelaySeconds, minSeconds) * QUIET_BACKOFF);
+        return clamp(quiet, minSeconds, Math.min(quietMaxSeconds, maxSeconds));
     }
 
-    private static int clamp(int value, int min, int max) {
-        return Math.max(min, Math.min(max, value));
+    private static int clamp(double value, int min, int max) {
+        return (int) Math.max(min, Math.min(max, Math.round(value)));
     }
 }

@@ -62,7 +62,8 @@ public final class CheckStatus {
         }
         PollSchedule.Observation seen = new PollSchedule.Observation(scenarioJob.progress(), now.toEpochMilli());
         int delay = services.config().poll().next(state.observation(), seen,
-                state.nextDelaySeconds() == null ? services.config().poll().first() : state.nextDelaySeconds());
+                state.nextDelaySeconds() == null ? services.config().poll().first() : state.nextDelaySeconds(),
+                elapsed.toMillis() / 1000.0);
         LOG.info("Scenario job {} is {} at {}%; next look in {} s", scenarioJob.id(), scenarioJob.status().wire(),
                 Math.round(scenarioJob.progress() * 100), delay);
         return state.polling("RUNNING", delay, seen, submittedAt);

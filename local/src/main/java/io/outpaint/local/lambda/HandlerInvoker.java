@@ -21,10 +21,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * runtime's own serializers (aws-lambda-java-serialization), a {@link Context}, and one handler
  * instance per concurrent invocation.
  */
-final class HandlerInvoker {
+public final class HandlerInvoker {
 
     /** A handler threw: the runtime's error shape, with the exception's class name as {@code errorType}. */
-    static final class FunctionError extends Exception {
+    public static final class FunctionError extends Exception {
         final String errorType;
         final String errorMessage;
         final List<String> stackTrace;
@@ -38,6 +38,11 @@ final class HandlerInvoker {
                 frames.add(e.toString());
             }
             this.stackTrace = frames;
+        }
+
+        /** The exception's class name, as the Java runtime reports it. */
+        public String errorType() {
+            return errorType;
         }
     }
 

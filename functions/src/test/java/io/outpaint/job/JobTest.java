@@ -1,0 +1,63 @@
+package io.outpaint.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class JobTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+
+    private static Job queued() {
+        return Job.queued("job-1", new ObjectMapper().createObjectNode().put("prompt", "p"), null, null, null, T0, 30);
+    }
+
+    @Test
+    void movesForwardAndRecordsEachChange() {
+        Job job = queued().moveTo(JobStatus.UPLOADING, T0.plusSeconds(1), "42 bytes")
+                .moveTo(JobStatus.SUBMITTING, T0.plusSeconds(2), null)
+                .moveTo(JobStatus.SUCCEEDED, T0.plusSeconds(3), null);
+        assertThat(job.history()).extracting(Job.StatusChange::status)
+                .containsExactly(JobStatus.QUEUED, JobStatus.UPLOADING, JobStatus.SUBMITTING, JobStatus.SUCCEEDED);
+        assertThat(job.history().get(1).note()).isEqualTo("42 bytes");
+        assertThat(job.progress()).isEqualTo(1.0);
+        assertThat(job.updatedAt()).isEqualTo(T0.plusSeconds(3));
+    }
+
+    @Test
+    void neverMovesBackwards() {
+        Job running = queued().moveTo(JobStatus.RUNNING, T0, null);
+        assertThatThrownBy(() -> running.moveTo(JobStatus.SUBMITTED, T0, null))
+                .isInstanceOf(IllegalTransitionException.class).hasMessageContaining("RUNNING and cannot move to SUBMITTED");
+    }
+
+    @Test
+    void neverLeavesATerminalStatus() {
+        Job canceled = queued().moveTo(JobStatus.CANCELED, T0, null);
+        for (JobStatus next : JobStatus.values()) {
+            if (next != JobStatus.CANCELED) {
+                assertThatThrownBy(() -> canceled.moveTo(next, T0, null)).isInstanceOf(IllegalTransitionException.class);
+            }
+        }
+    }
+
+    @Test
+    void stayingPutIsANoOpSoARetriedStepWritesNothing() {
+        Job running = queued().moveTo(JobStatus.RUNNING, T0, null);
+        assertThat(running.moveTo(JobStatus.RUNNING, T0.plusSeconds(9), null)).isSameAs(running);
+    }
+
+    @Test
+    void progressOnlyGrows() {
+        Job job = queued().withProgress(0.6, T0).withProgress(0.4, T0);
+        assertThat(job.progress()).isEqualTo(0.6);
+    }
+
+    @Test
+    void expiresAfterItsRetention() {
+        assertThat(queued().expiresAt()).isEqualTo(T0.plusSeconds(30 * 86_400L).getEpochSecond());
+    }
+}

@@ -1,0 +1,137 @@
+package io.outpaint.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.outpaint.job.IllegalTransitionException;
+import io.outpaint.job.Job;
+import io.outpaint.job.JobStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
+import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
+
+/** The job store and the slot limiter on AWS's DynamoDB Local. */
+class DynamoStoreTest {
+
+    private static AmazonDynamoDBLocal local;
+    private static DynamoDbClient dynamo;
+    private static DynamoJobStore store;
+    private static DynamoSlotLimiter slots;
+
+    @BeforeAll
+    static void start() {
+        local = DynamoDBEmbedded.create();
+        dynamo = local.dynamoDbClient();
+        DynamoJobStore.createTableIfMissing(dynamo, "jobs");
+        store = new DynamoJobStore(dynamo, "jobs");
+        slots = new DynamoSlotLimiter(dynamo, "jobs");
+    }
+
+    @AfterAll
+    static void stop() {
+        local.shutdown();
+    }
+
+    private static Job newJob(String id, Instant at) {
+        return Job.queued(id, new ObjectMapper().createObjectNode().put("prompt", "p"),
+                new Job.Source("api", "b", "inputs/x.mp4", null, null, null, null), null, null, at, 30);
+    }
+
+    @Test
+    void createsOnceAndKeepsTheFirstRecord() {
+        Job job = newJob("create-once", Instant.now());
+        assertThat(store.create(job)).isTrue();
+        assertThat(store.create(newJob("create-once", Instant.now().plusSeconds(5)))).isFalse();
+        Job stored = store.find("create-once").orElseThrow();
+        assertThat(stored.createdAt()).isEqualTo(job.createdAt());
+        assertThat(stored.version()).isEqualTo(1L);
+        assertThat(stored.request()).isEqualTo(job.request());
+    }
+
+    @Test
+    void concurrentUpdatesAreAllAppliedNoneLost() throws Exception {
+        store.create(newJob("concurrent", Instant.now()));
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> writes = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            int n = i;
+            writes.add(pool.submit(() -> {
+                go.await();
+                return store.update("concurrent", j -> j.withOutput(new Job.Output("asset_" + n, "b", "k" + n, n, "s", "video/mp4",
+                        null, null, null), Instant.now()));
+            }));
+        }
+        go.countDown();
+        for (Future<?> w : writes) {
+            w.get();
+        }
+        pool.shutdown();
+        Job job = store.find("concurrent").orElseThrow();
+        assertThat(job.outputs()).hasSize(6);
+        assertThat(job.version()).isEqualTo(7L);
+    }
+
+    @Test
+    void aStatusNeverMovesBackwardsEvenFromAStaleReader() {
+        store.create(newJob("monotonic", Instant.now()));
+        store.update("monotonic", j -> j.moveTo(JobStatus.RUNNING, Instant.now(), null));
+        assertThatThrownBy(() -> store.update("monotonic", j -> j.moveTo(JobStatus.SUBMITTED, Instant.now(), null)))
+                .isInstanceOf(IllegalTransitionException.class);
+        assertThat(store.find("monotonic").orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+    }
+
+    @Test
+    void anUnchangedRecordIsNotWrittenAgain() {
+        store.create(newJob("unchanged", Instant.now()));
+        Job once = store.update("unchanged", j -> j.moveTo(JobStatus.UPLOADING, Instant.now(), null));
+        Job twice = store.update("unchanged", j -> j.moveTo(JobStatus.UPLOADING, Instant.now(), null));
+        assertThat(twice.version()).isEqualTo(once.version());
+        assertThat(twice.history()).hasSize(2);
+    }
+
+    @Test
+    void listsNewestFirstPageByPageAndByStatus() {
+        Instant base = Instant.parse("2030-01-01T00:00:00Z");
+        for (int i = 0; i < 5; i++) {
+            store.create(newJob("list-" + i, base.plusSeconds(i)));
+        }
+        store.update("list-3", j -> j.moveTo(JobStatus.CANCELED, Instant.now(), null));
+        JobStore.Page first = store.list(Optional.empty(), 2, Optional.empty());
+        assertThat(first.jobs()).extracting(Job::jobId).containsExactly("list-4", "list-3");
+        JobStore.Page second = store.list(Optional.empty(), 2, first.nextToken());
+        assertThat(second.jobs()).extracting(Job::jobId).containsExactly("list-2", "list-1");
+        assertThat(store.list(Optional.of(JobStatus.CANCELED), 10, Optional.empty()).jobs())
+                .extracting(Job::jobId).containsExactly("list-3");
+        assertThatThrownBy(() -> store.list(Optional.empty(), 2, Optional.of("not-a-token")))
+                .isInstanceOf(DynamoJobStore.InvalidPageTokenException.class);
+    }
+
+    @Test
+    void slotsAreLimitedIdempotentAndReleasedOnce() {
+        slots.acquire("a", 2);
+        slots.acquire("a", 2); // a retried acquire keeps the one slot
+        slots.acquire("b", 2);
+        assertThatThrownBy(() -> slots.acquire("c", 2)).isInstanceOf(SlotsBusyException.class);
+        assertThat(slots.holders()).containsExactlyInAnyOrder("a", "b");
+        slots.release("a");
+        slots.release("a");
+        slots.acquire("c", 2);
+        assertThat(slots.holders()).containsExactlyInAnyOrder("b", "c");
+        slots.release("b");
+        slots.release("c");
+        assertThat(slots.holders()).isEmpty();
+    }
+}

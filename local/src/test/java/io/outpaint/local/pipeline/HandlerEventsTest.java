@@ -1,0 +1,109 @@
+package io.outpaint.local.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.outpaint.job.Job;
+import io.outpaint.job.JobStatus;
+import io.outpaint.local.LocalPipeline;
+import io.outpaint.local.lambda.HandlerInvoker;
+import io.outpaint.simulator.video.Mp4Video;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * Each function invoked with its sample event from {@code events/}, through the local Lambda
+ * runtime, one step after another as the state machine would call them.
+ */
+class HandlerEventsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static LocalPipeline pipeline;
+    @TempDir static Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withJobDuration(Duration.ofMillis(800)));
+        Path video = dir.resolve("sample.mp4");
+        Mp4Video.write(video, 320, 240, 16, 8, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);
+        try (var s3 = pipeline.cloud().s3()) {
+            s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key("inputs/sample.mp4").contentType("video/mp4"), RequestBody.fromFile(video));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        pipeline.close();
+    }
+
+    private static ObjectNode event(String name) throws Exception {
+        return (ObjectNode) JSON.readTree(Files.readString(Path.of("..", "events", name)));
+    }
+
+    private static JsonNode invoke(String function, JsonNode event) throws Exception {
+        return JSON.readTree(pipeline.cloud().functions().invoke(LocalPipeline.FUNCTIONS.get(function), JSON.writeValueAsBytes(event)));
+    }
+
+    private static Job record(String jobId) {
+        return pipeline.services().jobs().find(jobId).orElseThrow();
+    }
+
+    @Test
+    void eachStepOfAJobFromItsSampleEvent() throws Exception {
+        JsonNode uploaded = invoke("UploadInputFunctionArn", event("upload-input.json"));
+        assertThat(uploaded.path("jobId").asText()).isEqualTo("sample-job");
+        assertThat(record("sample-job").scenario().videoAssetId()).startsWith("asset_");
+        assertThat(record("sample-job").status()).isEqualTo(JobStatus.UPLOADING);
+
+        JsonNode submitted = invoke("SubmitFunctionArn", event("submit.json"));
+        assertThat(submitted.path("status").asText()).isEqualTo("RUNNING");
+        assertThat(submitted.path("nextDelaySeconds").asInt()).isPositive();
+        assertThat(record("sample-job").scenario().jobId()).startsWith("job_");
+
+        // the sample's times are fixed; a check made now carries the submission's real time
+        ObjectNode check = event("check-status.json");
+        check.put("submittedAtMillis", submitted.path("submittedAtMillis").asLong());
+        JsonNode checked = invoke("CheckStatusFunctionArn", check);
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (checked.path("status").asText().equals("RUNNING") && Instant.now().isBefore(deadline)) {
+            assertThat(checked.path("nextDelaySeconds").asInt()).isPositive();
+            Thread.sleep(200);
+            check.set("observation", checked.path("observation"));
+            checked = invoke("CheckStatusFunctionArn", check);
+        }
+        assertThat(checked.path("status").asText()).isEqualTo("SUCCESS");
+
+        JsonNode copied = invoke("CopyResultsFunctionArn", event("copy-results.json"));
+        assertThat(copied.path("status").asText()).isEqualTo("SUCCEEDED");
+        Job done = record("sample-job");
+        assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(done.outputs()).singleElement().satisfies(o -> assertThat(o.bytes()).isPositive());
+    }
+
+    @Test
+    void aMissingVideoFailsUploadInputAndRecordFailureRecordsWhy() throws Exception {
+        ObjectNode upload = event("upload-input.json");
+        upload.put("jobId", "sample-job-missing-video");
+        ((ObjectNode) upload.path("video")).put("key", "inputs/missing.mp4");
+        HandlerInvoker.FunctionError error = catchThrowableOfType(HandlerInvoker.FunctionError.class,
+                () -> invoke("UploadInputFunctionArn", upload));
+        assertThat(error.errorType()).isEqualTo("io.outpaint.media.InvalidInputException");
+
+        JsonNode ended = invoke("RecordFailureFunctionArn", event("record-failure.json"));
+        assertThat(ended.path("status").asText()).isEqualTo("FAILED");
+        Job job = record("sample-job-missing-video");
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.error().code()).isEqualTo("INVALID_INPUT");
+        assertThat(job.error().message()).isEqualTo("no object s3://outpaint-local/inputs/missing.mp4");
+    }
+}
