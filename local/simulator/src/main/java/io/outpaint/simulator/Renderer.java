@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /** Renders outpainted results, once per distinct geometry, frame count and rate. */
 final class Renderer {
 
-    record Spec(OutputGeometry geometry, int frames, int fps) {}
+    record Spec(OutputGeometry geometry, int frames, int fps, long minBytes) {}
 
     private final Path dir;
     private final Map<Spec, Path> rendered = new ConcurrentHashMap<>();
@@ -23,7 +23,7 @@ final class Renderer {
     }
 
     /** The spec of the result of {@code input} over a video described by {@code source}. */
-    static Spec specFor(JsonNode input, VideoInfo source) {
+    static Spec specFor(JsonNode input, VideoInfo source, long minBytes) {
         int tier = Integer.parseInt(input.path("resolution").asText("720p").replace("p", ""));
         OutputGeometry geometry = OutputGeometry.of(source.width(), source.height(),
                 input.path("expandLeft").asBoolean(true), input.path("expandRight").asBoolean(true),
@@ -33,7 +33,7 @@ final class Renderer {
                 ? source.frames() : input.path("numFrames").asInt(81);
         int fps = input.path("matchInputFramesPerSecond").asBoolean(false)
                 ? (int) Math.max(1, Math.round(source.framesPerSecond())) : input.path("framesPerSecond").asInt(16);
-        return new Spec(geometry, frames, fps);
+        return new Spec(geometry, frames, fps, minBytes);
     }
 
     /** A file holding the rendered result; callers must not change it. */
@@ -47,7 +47,9 @@ final class Renderer {
                     (int) (g.sourceWidth() * sx), (int) (g.sourceHeight() * sy));
             try {
                 Path file = Files.createTempFile(dir, "result-", ".mp4");
-                Mp4Video.write(file, g.width(), g.height(), s.frames(), s.fps(), Mp4Video.Pattern.CANVAS, inset);
+                // big results (for copy benchmarks) are noise, which does not compress
+                Mp4Video.write(file, g.width(), g.height(), s.frames(), s.fps(),
+                        s.minBytes() > 0 ? Mp4Video.Pattern.NOISE : Mp4Video.Pattern.CANVAS, inset, s.minBytes());
                 return file;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

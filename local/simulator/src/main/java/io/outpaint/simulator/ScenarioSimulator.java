@@ -94,6 +94,9 @@ public final class ScenarioSimulator implements AutoCloseable {
     /** How long signed URLs handed out from now on stay valid. */
     public ScenarioSimulator urlLifetime(Duration value) { urlLifetime = value; return this; }
 
+    /** Results rendered from now on are at least this big (noise frames, repeated): for copy benchmarks. */
+    public ScenarioSimulator resultSizeAtLeast(long bytes) { state.minResultBytes(bytes); return this; }
+
     Duration jobDuration() { return jobDuration; }
     Duration urlLifetime() { return urlLifetime; }
 

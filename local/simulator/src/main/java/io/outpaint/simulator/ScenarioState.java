@@ -56,11 +56,16 @@ final class ScenarioState {
     private final Map<String, Asset> assets = new ConcurrentHashMap<>();
     private final Map<String, SimulatedJob> jobs = new ConcurrentHashMap<>();
     private final List<SimulatedJob> jobsInOrder = new CopyOnWriteArrayList<>();
+    private volatile long minResultBytes;
 
     ScenarioState(Path dir, Clock clock) {
         this.dir = dir;
         this.clock = clock;
         this.renderer = new Renderer(dir);
+    }
+
+    void minResultBytes(long value) {
+        minResultBytes = value;
     }
 
     Instant now() {
@@ -181,11 +186,10 @@ final class ScenarioState {
                 return;
             }
             Asset source = assets.get(job.input.path("videoUrl").asText());
-            Renderer.Spec spec = Renderer.specFor(job.input, source.video());
+            Renderer.Spec spec = Renderer.specFor(job.input, source.video(), minResultBytes);
             Path file = renderer.render(spec);
             try {
-                OutputGeometry g = spec.geometry();
-                VideoInfo info = new VideoInfo(g.width(), g.height(), spec.frames(), spec.fps());
+                VideoInfo info = Mp4Video.probe(file);
                 Asset result = new Asset("asset_" + shortId(), job.id + ".mp4", file, "video/mp4", info, Files.size(file));
                 assets.put(result.id(), result);
                 job.finish(result.id(), job.createdAt.plus(job.duration));

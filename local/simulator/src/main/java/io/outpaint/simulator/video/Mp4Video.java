@@ -40,6 +40,12 @@ public final class Mp4Video {
     /** Writes an MP4 whose every frame shows {@code pattern}; {@code inset} marks the source area. */
     public static void write(Path file, int width, int height, int frames, int fps, Pattern pattern,
                              Inset inset) throws IOException {
+        write(file, width, height, frames, fps, pattern, inset, 0);
+    }
+
+    /** As above, with as many more frames as it takes for the file to reach {@code minBytes}. */
+    public static void write(Path file, int width, int height, int frames, int fps, Pattern pattern,
+                             Inset inset, long minBytes) throws IOException {
         if (width < 16 || height < 16 || width % 2 != 0 || height % 2 != 0) {
             throw new IllegalArgumentException("frame size must be even and at least 16x16: " + width + "x" + height);
         }
@@ -52,6 +58,7 @@ public final class Mp4Video {
         ByteBuffer encoded = encoder.encodeIDRFrame(picture, ByteBuffer.allocate(encoder.estimateBufferSize(picture)));
         byte[] frame = new byte[encoded.remaining()];
         encoded.get(frame);
+        frames = (int) Math.max(frames, (minBytes + frame.length - 1) / frame.length);
 
         try (SeekableByteChannel out = NIOUtils.writableChannel(file.toFile())) {
             MP4Muxer muxer = MP4Muxer.createMP4MuxerToChannel(out);
