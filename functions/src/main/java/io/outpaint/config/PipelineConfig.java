@@ -25,7 +25,8 @@ public record PipelineConfig(
         int retentionDays,
         boolean s3PathStyle,
         int copyPartSizeBytes,
-        Duration scenarioUploadPoll) {
+        Duration scenarioUploadPoll,
+        String defaultPrompt) {
 
     public static PipelineConfig fromEnvironment(Map<String, String> env) {
         Reader r = new Reader(env);
@@ -44,7 +45,8 @@ public record PipelineConfig(
                 r.integer("RETENTION_DAYS", 30, 1, 3650),
                 Boolean.parseBoolean(r.text("S3_PATH_STYLE", "false")),
                 r.integer("COPY_PART_SIZE_MB", 16, 5, 512) * 1024 * 1024,
-                Duration.ofMillis(r.integer("SCENARIO_UPLOAD_POLL_MILLIS", 2000, 10, 60_000)));
+                Duration.ofMillis(r.integer("SCENARIO_UPLOAD_POLL_MILLIS", 2000, 10, 60_000)),
+                r.text("DEFAULT_PROMPT", "extend the scene naturally, matching its style and lighting"));
         if (config.scenarioSecretArn().isEmpty() && (config.scenarioApiKey().isEmpty() || config.scenarioApiSecret().isEmpty())) {
             throw new IllegalStateException("set SCENARIO_SECRET_ARN (a Secrets Manager secret holding {\"apiKey\",\"apiSecret\"}),"
                     + " or SCENARIO_API_KEY and SCENARIO_API_SECRET for a local run");

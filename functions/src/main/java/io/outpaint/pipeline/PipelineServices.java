@@ -17,6 +17,7 @@ import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.transfer.s3.S3TransferManager;
 import software.amazon.lambda.powertools.parameters.secrets.SecretsProvider;
 
@@ -25,7 +26,7 @@ import software.amazon.lambda.powertools.parameters.secrets.SecretsProvider;
  * the region, credentials and endpoints come from the SDK's own settings and nowhere else.
  */
 public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClient scenario, JobStore jobs,
-                               SlotLimiter slots, InputVideos inputs, ResultCopier copier, S3Client s3) {
+                               SlotLimiter slots, InputVideos inputs, ResultCopier copier, S3Client s3, SfnClient sfn) {
 
     private static volatile PipelineServices shared;
 
@@ -55,12 +56,13 @@ public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClien
                 defaults.uploadTimeout()));
         return new PipelineServices(config, Clock.systemUTC(), scenario,
                 new DynamoJobStore(dynamo, config.tableName()), new DynamoSlotLimiter(dynamo, config.tableName()),
-                new InputVideos(s3), new ResultCopier(scenario, S3TransferManager.builder().s3Client(s3Async).build(), s3), s3);
+                new InputVideos(s3), new ResultCopier(scenario, S3TransferManager.builder().s3Client(s3Async).build(), s3), s3,
+                SfnClient.create());
     }
 
     /** A copy with another job store, for wrapping the real one. */
     public PipelineServices withJobs(JobStore value) {
-        return new PipelineServices(config, clock, scenario, value, slots, inputs, copier, s3);
+        return new PipelineServices(config, clock, scenario, value, slots, inputs, copier, s3, sfn);
     }
 
     private static ScenarioCredentials credentials(PipelineConfig config) {

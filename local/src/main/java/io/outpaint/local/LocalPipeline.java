@@ -7,6 +7,7 @@ import io.outpaint.handlers.CopyResultsHandler;
 import io.outpaint.handlers.RecordFailureHandler;
 import io.outpaint.handlers.SubmitHandler;
 import io.outpaint.handlers.UploadInputHandler;
+import io.outpaint.handlers.UploadTriggerHandler;
 import io.outpaint.local.lambda.FunctionRegistry;
 import io.outpaint.pipeline.PipelineServices;
 import io.outpaint.simulator.ScenarioSimulator;
@@ -37,19 +38,25 @@ public final class LocalPipeline implements AutoCloseable {
             "CheckStatusFunctionArn", "outpaint-check-status",
             "CopyResultsFunctionArn", "outpaint-copy-results",
             "RecordFailureFunctionArn", "outpaint-record-failure");
+    public static final String UPLOAD_TRIGGER = "outpaint-upload-trigger";
+    public static final String STATE_MACHINE_ARN =
+            "arn:aws:states:" + FunctionRegistry.REGION + ":" + FunctionRegistry.ACCOUNT + ":stateMachine:" + STATE_MACHINE;
 
     /** How to run: limits, clocks, and an optional wrapper around the services (tests inject faults with it). */
     public record Settings(int maxJobsInFlight, int maxPollSeconds, double timeScale, long dynamicWaitMillis,
-                           Duration scenarioJobDuration, int simulatorPort, UnaryOperator<PipelineServices> decorate) {
-        /** Interactive use: real time, jobs of 20 s. */
+                           Duration scenarioJobDuration, int simulatorPort, UnaryOperator<PipelineServices> decorate,
+                           boolean uploadTrigger) {
+        /** Interactive use: real time, jobs of 20 s, a job for every video put under inputs/. */
         public static Settings interactive() {
-            return new Settings(2, 4 * 3600, 1.0, 0, Duration.ofSeconds(20), 0, s -> s);
+            return new Settings(2, 4 * 3600, 1.0, 0, Duration.ofSeconds(20), 0, s -> s, true);
         }
-        public Settings withLimit(int value) { return new Settings(value, maxPollSeconds, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, decorate); }
-        public Settings withMaxPollSeconds(int value) { return new Settings(maxJobsInFlight, value, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, decorate); }
-        public Settings withTime(double scale, long dynamicWait) { return new Settings(maxJobsInFlight, maxPollSeconds, scale, dynamicWait, scenarioJobDuration, simulatorPort, decorate); }
-        public Settings withJobDuration(Duration value) { return new Settings(maxJobsInFlight, maxPollSeconds, timeScale, dynamicWaitMillis, value, simulatorPort, decorate); }
-        public Settings withDecorator(UnaryOperator<PipelineServices> value) { return new Settings(maxJobsInFlight, maxPollSeconds, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, value); }
+        /** Without the S3 trigger: jobs start only when an execution is started. */
+        public Settings withoutUploadTrigger() { return new Settings(maxJobsInFlight, maxPollSeconds, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, decorate, false); }
+        public Settings withLimit(int value) { return new Settings(value, maxPollSeconds, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, decorate, uploadTrigger); }
+        public Settings withMaxPollSeconds(int value) { return new Settings(maxJobsInFlight, value, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, decorate, uploadTrigger); }
+        public Settings withTime(double scale, long dynamicWait) { return new Settings(maxJobsInFlight, maxPollSeconds, scale, dynamicWait, scenarioJobDuration, simulatorPort, decorate, uploadTrigger); }
+        public Settings withJobDuration(Duration value) { return new Settings(maxJobsInFlight, maxPollSeconds, timeScale, dynamicWaitMillis, value, simulatorPort, decorate, uploadTrigger); }
+        public Settings withDecorator(UnaryOperator<PipelineServices> value) { return new Settings(maxJobsInFlight, maxPollSeconds, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, value, uploadTrigger); }
     }
 
     private final ScenarioSimulator simulator;
@@ -71,6 +78,7 @@ public final class LocalPipeline implements AutoCloseable {
         functions.register(FUNCTIONS.get("CheckStatusFunctionArn"), () -> new CheckStatusHandler(services));
         functions.register(FUNCTIONS.get("CopyResultsFunctionArn"), () -> new CopyResultsHandler(services));
         functions.register(FUNCTIONS.get("RecordFailureFunctionArn"), () -> new RecordFailureHandler(services));
+        functions.register(UPLOAD_TRIGGER, () -> new UploadTriggerHandler(services));
 
         DynamoJobStore.createTableIfMissing(cloud.dynamoDb(), TABLE);
         try (var s3 = cloud.s3()) {
@@ -85,6 +93,9 @@ public final class LocalPipeline implements AutoCloseable {
         try (var sfn = cloud.stepFunctions()) {
             this.stateMachineArn = sfn.createStateMachine(b -> b.name(STATE_MACHINE).definition(definition)
                     .roleArn("arn:aws:iam::" + FunctionRegistry.ACCOUNT + ":role/outpaint-local")).stateMachineArn();
+        }
+        if (settings.uploadTrigger()) {
+            cloud.notifyOnCreate(BUCKET, "inputs/", UPLOAD_TRIGGER);
         }
     }
 
@@ -111,6 +122,7 @@ public final class LocalPipeline implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("TABLE_NAME", TABLE);
         env.put("BUCKET_NAME", BUCKET);
+        env.put("STATE_MACHINE_ARN", STATE_MACHINE_ARN);
         env.put("SCENARIO_API_URL", simulator.apiUrl());
         env.put("SCENARIO_API_KEY", simulator.apiKey());
         env.put("SCENARIO_API_SECRET", simulator.apiSecret());

@@ -3,6 +3,7 @@ package io.outpaint.local.cli;
 import io.outpaint.job.Job;
 import io.outpaint.job.JobStatus;
 import io.outpaint.local.LocalPipeline;
+import io.outpaint.pipeline.UploadTrigger;
 import io.outpaint.request.FieldError;
 import io.outpaint.request.InvalidRequestException;
 import io.outpaint.request.OutpaintRequest;
@@ -79,14 +80,21 @@ final class RunCommand implements Callable<Integer> {
         out.println("Starting the local runtime (DynamoDB Local, S3Mock, Step Functions, Lambda, Scenario simulator)...");
         try (LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive()
                 .withJobDuration(Duration.ofSeconds(jobSeconds)))) {
-            String jobId = "job-" + UUID.randomUUID().toString().substring(0, 8);
-            String key = "inputs/" + jobId + "/" + input.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
+            // the S3 entry point: the model's inputs as a sidecar beside the video, then the video itself
+            String folder = "inputs/" + UUID.randomUUID().toString().substring(0, 8) + "/";
+            String name = input.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
+            String key = folder + name;
+            String sidecar = folder + (name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name) + ".json";
             Path file = input;
+            String jobId;
             try (var s3 = pipeline.cloud().s3()) {
-                s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key(key).contentType(type), RequestBody.fromFile(file));
+                s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key(sidecar).contentType("application/json"),
+                        RequestBody.fromString(request.toJson().toString()));
+                String version = s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key(key).contentType(type),
+                        RequestBody.fromFile(file)).versionId();
+                jobId = UploadTrigger.jobIdFor(LocalPipeline.BUCKET, key, version);
             }
-            pipeline.start(jobId, key, request.toJson());
-            out.println("Job " + jobId + " started (input s3://" + LocalPipeline.BUCKET + "/" + key + ")");
+            out.println("Uploaded s3://" + LocalPipeline.BUCKET + "/" + key + " (inputs in " + sidecar + "); job " + jobId);
             Job job = follow(pipeline, jobId);
             if (job.status() != JobStatus.SUCCEEDED) {
                 out.println("Job " + jobId + " ended " + job.status()

@@ -33,7 +33,7 @@ class HandlerEventsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withJobDuration(Duration.ofMillis(800)));
+        pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withoutUploadTrigger().withJobDuration(Duration.ofMillis(800)));
         Path video = dir.resolve("sample.mp4");
         Mp4Video.write(video, 320, 240, 16, 8, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);
         try (var s3 = pipeline.cloud().s3()) {

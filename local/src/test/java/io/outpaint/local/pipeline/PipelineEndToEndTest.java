@@ -49,7 +49,7 @@ class PipelineEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         // a limit of one Scenario job in flight; waits a hundredth of their length; stuck jobs time out after 6 s
-        pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withLimit(1).withMaxPollSeconds(6)
+        pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withoutUploadTrigger().withLimit(1).withMaxPollSeconds(6)
                 .withTime(0.01, 100).withJobDuration(Duration.ofMillis(1500))
                 .withDecorator(services -> services.withJobs(new CrashingJobStore(services.jobs()))));
         sfn = pipeline.cloud().stepFunctions();

@@ -1,0 +1,155 @@
+package io.outpaint.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.outpaint.job.Job;
+import io.outpaint.media.InputVideos;
+import io.outpaint.media.InvalidInputException;
+import io.outpaint.request.InvalidRequestException;
+import io.outpaint.request.OutpaintRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * A video landed under {@code inputs/}: starts its job. The model's inputs come from a sidecar
+ * {@code <name>.json} beside the video, else from the object's metadata ({@code x-amz-meta-*},
+ * names in any case, with or without dashes), else defaults. The job id is derived from bucket,
+ * key and version (or ETag), so a duplicate event starts nothing new. A bad sidecar or an object
+ * that is not a video gives a FAILED job holding the reason, not a crash.
+ */
+public final class UploadTrigger {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UploadTrigger.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_SIDECAR_BYTES = 64 * 1024;
+    private static final Map<String, String> FIELDS_BY_LOOSE_NAME = OutpaintRequest.FIELDS.stream()
+            .collect(Collectors.toMap(UploadTrigger::loose, f -> f));
+
+    /** What became of one object. */
+    public enum Outcome { STARTED, DUPLICATE, REFUSED, IGNORED }
+
+    private final PipelineServices services;
+    private final JobStarter starter;
+
+    public UploadTrigger(PipelineServices services) {
+        this.services = services;
+        this.starter = new JobStarter(services);
+    }
+
+    /** The job id of an uploaded object: the same for every delivery of the same upload. */
+    public static String jobIdFor(String bucket, String key, String versionOrEtag) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((bucket + "\n" + key + "\n" + versionOrEtag).getBytes(StandardCharsets.UTF_8));
+            return "s3-" + HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Outcome onObjectCreated(String bucket, String key, String versionId, String etag) {
+        if (!key.startsWith(InputVideos.PREFIX) || key.toLowerCase(Locale.ROOT).endsWith(".json")) {
+            return Outcome.IGNORED; // sidecars and other keys start nothing
+        }
+        String jobId = jobIdFor(bucket, key, versionId != null && !versionId.isBlank() ? versionId : etag);
+        MDC.put("jobId", jobId);
+        if (services.jobs().find(jobId).isPresent()) {
+            LOG.info("s3://{}/{} was delivered again; job {} exists, nothing new started", bucket, key, jobId);
+            return Outcome.DUPLICATE;
+        }
+        Job.Source source = new Job.Source("s3", bucket, key, blankToNull(versionId), etag, null, null);
+        ObjectNode params = JSON.createObjectNode();
+        try {
+            InputVideos.Video video = services.inputs().describe(bucket, key, blankToNull(versionId));
+            source = new Job.Source("s3", bucket, key, video.versionId(), video.etag(), video.size(), video.contentType());
+            params = parameters(bucket, key, blankToNull(versionId));
+            OutpaintRequest request = OutpaintRequest.fromText(params);
+            Job job = Job.queued(jobId, request.toJson(), source, null, null, services.clock().instant(),
+                    services.config().retentionDays());
+            boolean started = starter.start(job);
+            LOG.info("s3://{}/{}: job {} {}", bucket, key, jobId, started ? "started" : "existed already");
+            return started ? Outcome.STARTED : Outcome.DUPLICATE;
+        } catch (InvalidRequestException e) {
+            return refuse(jobId, params, source, new Job.JobError("INVALID_REQUEST", e.getMessage(), null));
+        } catch (InvalidInputException e) {
+            return refuse(jobId, params, source, new Job.JobError("INVALID_INPUT", e.getMessage(), null));
+        }
+    }
+
+    private Outcome refuse(String jobId, ObjectNode params, Job.Source source, Job.JobError error) {
+        LOG.warn("job {} refused: {} {}", jobId, error.code(), error.message());
+        Job job = Job.queued(jobId, params, source, null, null, services.clock().instant(), services.config().retentionDays());
+        return starter.recordRefused(job, error) ? Outcome.REFUSED : Outcome.DUPLICATE;
+    }
+
+    /** The model's inputs for a video: its sidecar, else its metadata; the default prompt when none is given. */
+    private ObjectNode parameters(String bucket, String key, String versionId) {
+        ObjectNode params = sidecar(bucket, key).orElseGet(() -> fromMetadata(bucket, key, versionId));
+        if (!params.has("prompt")) {
+            params.put("prompt", services.config().defaultPrompt());
+        }
+        return params;
+    }
+
+    private Optional<ObjectNode> sidecar(String bucket, String key) {
+        int dot = key.lastIndexOf('.');
+        String sidecarKey = (dot > key.lastIndexOf('/') ? key.substring(0, dot) : key) + ".json";
+        ResponseBytes<GetObjectResponse> bytes;
+        try {
+            HeadObjectResponse head = services.s3().headObject(b -> b.bucket(bucket).key(sidecarKey));
+            if (head.contentLength() > MAX_SIDECAR_BYTES) {
+                throw new InvalidRequestException(java.util.List.of(new io.outpaint.request.FieldError("(sidecar)", null,
+                        sidecarKey + " is larger than " + MAX_SIDECAR_BYTES + " bytes")));
+            }
+            bytes = services.s3().getObjectAsBytes(b -> b.bucket(bucket).key(sidecarKey));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        try {
+            JsonNode json = JSON.readTree(bytes.asByteArray());
+            if (json instanceof ObjectNode object) {
+                return Optional.of(object);
+            }
+        } catch (java.io.IOException e) {
+            // reported below
+        }
+        throw new InvalidRequestException(java.util.List.of(new io.outpaint.request.FieldError("(sidecar)", null,
+                sidecarKey + " must hold one JSON object of the model's inputs")));
+    }
+
+    private ObjectNode fromMetadata(String bucket, String key, String versionId) {
+        Map<String, String> metadata = services.s3().headObject(b -> b.bucket(bucket).key(key).versionId(versionId)).metadata();
+        ObjectNode params = JSON.createObjectNode();
+        metadata.forEach((name, value) -> params.put(FIELDS_BY_LOOSE_NAME.getOrDefault(loose(name), name), value));
+        return params;
+    }
+
+    /** A name with case, dashes and underscores ignored, as S3 metadata keys arrive lower-cased. */
+    private static String loose(String name) {
+        return name.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() || value.equals("null") ? null : value;
+    }
+}

@@ -1,0 +1,134 @@
+package io.outpaint.local.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.outpaint.job.Job;
+import io.outpaint.job.JobStatus;
+import io.outpaint.local.LocalPipeline;
+import io.outpaint.pipeline.UploadTrigger;
+import io.outpaint.simulator.video.Mp4Video;
+import io.outpaint.simulator.video.VideoInfo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+
+/** Videos dropped under inputs/: S3 events (delivered by the local runtime) start jobs through the trigger. */
+class UploadTriggerTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static LocalPipeline pipeline;
+    private static S3Client s3;
+    private static Path video;
+    @TempDir static Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withTime(0.01, 100)
+                .withJobDuration(Duration.ofMillis(1000)));
+        s3 = pipeline.cloud().s3();
+        video = dir.resolve("clip.mp4");
+        Mp4Video.write(video, 320, 240, 16, 8, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);
+    }
+
+    @AfterAll
+    static void stop() {
+        pipeline.close();
+    }
+
+    private static PutObjectResponse put(String key, Map<String, String> metadata) {
+        return s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key(key).contentType("video/mp4").metadata(metadata),
+                RequestBody.fromFile(video));
+    }
+
+    private static Job awaitJob(String jobId, boolean terminal) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline)) {
+            Optional<Job> job = pipeline.services().jobs().find(jobId);
+            if (job.isPresent() && (!terminal || job.get().status().isTerminal())) {
+                return job.get();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("job " + jobId + " did not appear" + (terminal ? " or end" : ""));
+    }
+
+    private static long executionsNamed(String name) {
+        return pipeline.cloud().stepFunctions().listExecutions(b -> b.stateMachineArn(pipeline.stateMachineArn()))
+                .executions().stream().filter(e -> e.name().equals(name)).count();
+    }
+
+    @Test
+    void aVideoWithMetadataBecomesAJobThatSucceeds() throws Exception {
+        PutObjectResponse put = put("inputs/meta/clip.mp4",
+                Map.of("prompt", "a wider street", "resolution", "480p", "num-frames", "97", "EXPANDTOP", "false"));
+        String jobId = UploadTrigger.jobIdFor(LocalPipeline.BUCKET, "inputs/meta/clip.mp4", put.versionId());
+        Job job = awaitJob(jobId, true);
+        assertThat(job.status()).as(String.valueOf(job.error())).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(job.source().type()).isEqualTo("s3");
+        assertThat(job.request().path("numFrames").asInt()).isEqualTo(97);
+        assertThat(job.request().path("expandTop").asBoolean()).isFalse();
+        Path result = dir.resolve("meta.mp4");
+        Files.write(result, s3.getObjectAsBytes(b -> b.bucket(LocalPipeline.BUCKET).key(job.outputs().get(0).key())).asByteArray());
+        // 320x240, left, right and bottom at 0.25: 480x300 -> 480x304; 480p: 758x480
+        assertThat(Mp4Video.probe(result)).isEqualTo(new VideoInfo(758, 480, 97, 16));
+    }
+
+    @Test
+    void threeDeliveriesOfOneEventMakeOneJobAndOneExecution() throws Exception {
+        PutObjectResponse put = put("inputs/dup/clip.mp4", Map.of("prompt", "once"));
+        String jobId = UploadTrigger.jobIdFor(LocalPipeline.BUCKET, "inputs/dup/clip.mp4", put.versionId());
+        awaitJob(jobId, false); // the runtime's own delivery
+        JsonNode event = JSON.readTree("""
+                {"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1",
+                 "eventTime":"2026-11-24T10:00:00.000Z","eventName":"ObjectCreated:Put",
+                 "userIdentity":{"principalId":"AWS:LOCAL"},"requestParameters":{"sourceIPAddress":"127.0.0.1"},
+                 "responseElements":{"x-amz-request-id":"R","x-amz-id-2":"I"},
+                 "s3":{"s3SchemaVersion":"1.0","configurationId":"c","bucket":{"name":"outpaint-local",
+                 "ownerIdentity":{"principalId":"LOCAL"},"arn":"arn:aws:s3:::outpaint-local"},
+                 "object":{"key":"inputs/dup/clip.mp4","size":1,"eTag":"%s","versionId":"%s","sequencer":"0A"}}}]}"""
+                .formatted(put.eTag().replace("\"", ""), put.versionId()));
+        for (int i = 0; i < 3; i++) {
+            byte[] answer = pipeline.cloud().functions().invoke(LocalPipeline.UPLOAD_TRIGGER, JSON.writeValueAsBytes(event));
+            assertThat(new String(answer)).isEqualTo("[\"DUPLICATE\"]");
+        }
+        awaitJob(jobId, true);
+        assertThat(executionsNamed(jobId)).isEqualTo(1);
+    }
+
+    @Test
+    void aBadSidecarGivesAFailedJobWithTheFieldErrorsAndNoExecution() throws Exception {
+        s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key("inputs/bad/clip.json"),
+                RequestBody.fromString("{\"prompt\":\"p\",\"numFrames\":7,\"resolution\":\"8k\"}"));
+        PutObjectResponse put = put("inputs/bad/clip.mp4", Map.of());
+        String jobId = UploadTrigger.jobIdFor(LocalPipeline.BUCKET, "inputs/bad/clip.mp4", put.versionId());
+        Job job = awaitJob(jobId, true);
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.error().code()).isEqualTo("INVALID_REQUEST");
+        assertThat(job.error().message()).contains("numFrames: 7 is not allowed").contains("resolution: \"8k\" is not allowed");
+        assertThat(executionsNamed(jobId)).isZero();
+    }
+
+    @Test
+    void anObjectThatIsNotAVideoIsRefusedWithARecordedReason() throws Exception {
+        PutObjectResponse put = s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key("inputs/notes/readme.txt").contentType("text/plain"),
+                RequestBody.fromString("not a video"));
+        String jobId = UploadTrigger.jobIdFor(LocalPipeline.BUCKET, "inputs/notes/readme.txt", put.versionId());
+        Job job = awaitJob(jobId, true);
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.error().code()).isEqualTo("INVALID_INPUT");
+        assertThat(job.error().message()).contains("video/mp4 or video/webm").contains("text/plain");
+        assertThat(executionsNamed(jobId)).isZero();
+    }
+}
