@@ -66,6 +66,13 @@ public final class UploadTrigger {
         if (!key.startsWith(InputVideos.PREFIX) || key.toLowerCase(Locale.ROOT).endsWith(".json")) {
             return Outcome.IGNORED; // sidecars and other keys start nothing
         }
+        Optional<Job> awaited = awaitedUpload(key);
+        if (awaited.isPresent()) {
+            MDC.put("jobId", awaited.get().jobId());
+            starter.startExecution(awaited.get());
+            LOG.info("the upload of API job {} landed at s3://{}/{}; job started", awaited.get().jobId(), bucket, key);
+            return Outcome.STARTED;
+        }
         String jobId = jobIdFor(bucket, key, versionId != null && !versionId.isBlank() ? versionId : etag);
         MDC.put("jobId", jobId);
         if (services.jobs().find(jobId).isPresent()) {
@@ -89,6 +96,16 @@ public final class UploadTrigger {
         } catch (InvalidInputException e) {
             return refuse(jobId, params, source, new Job.JobError("INVALID_INPUT", e.getMessage(), null));
         }
+    }
+
+    /** The API job whose presigned upload this is: {@code inputs/<jobId>/<file>}, recorded and still QUEUED. */
+    private Optional<Job> awaitedUpload(String key) {
+        String[] parts = key.split("/");
+        if (parts.length != 3 || !parts[1].startsWith("api-")) {
+            return Optional.empty();
+        }
+        return services.jobs().find(parts[1]).filter(j -> j.status() == io.outpaint.job.JobStatus.QUEUED
+                && j.source() != null && key.equals(j.source().key()));
     }
 
     private Outcome refuse(String jobId, ObjectNode params, Job.Source source, Job.JobError error) {

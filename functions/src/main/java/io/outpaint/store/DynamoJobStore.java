@@ -39,6 +39,11 @@ public final class DynamoJobStore implements JobStore {
 
     private final DynamoDbTable<JobItem> table;
 
+    /** The JSON mapper records are stored with (java.time as ISO-8601). */
+    public static ObjectMapper json() {
+        return JSON.copy();
+    }
+
     public DynamoJobStore(DynamoDbClient dynamo, String tableName) {
         this.table = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build().table(tableName, SCHEMA);
     }

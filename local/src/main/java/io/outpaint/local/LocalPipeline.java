@@ -2,6 +2,7 @@ package io.outpaint.local;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.config.PipelineConfig;
+import io.outpaint.handlers.ApiHandler;
 import io.outpaint.handlers.CheckStatusHandler;
 import io.outpaint.handlers.CopyResultsHandler;
 import io.outpaint.handlers.RecordFailureHandler;
@@ -39,6 +40,7 @@ public final class LocalPipeline implements AutoCloseable {
             "CopyResultsFunctionArn", "outpaint-copy-results",
             "RecordFailureFunctionArn", "outpaint-record-failure");
     public static final String UPLOAD_TRIGGER = "outpaint-upload-trigger";
+    public static final String API = "outpaint-api";
     public static final String STATE_MACHINE_ARN =
             "arn:aws:states:" + FunctionRegistry.REGION + ":" + FunctionRegistry.ACCOUNT + ":stateMachine:" + STATE_MACHINE;
 
@@ -63,6 +65,7 @@ public final class LocalPipeline implements AutoCloseable {
     private final LocalCloud cloud;
     private final PipelineServices services;
     private final String stateMachineArn;
+    private final HttpApi httpApi;
 
     private LocalPipeline(Settings settings) throws Exception {
         this.simulator = ScenarioSimulator.start(ScenarioSimulator.Settings.defaults().withPort(settings.simulatorPort())
@@ -79,6 +82,7 @@ public final class LocalPipeline implements AutoCloseable {
         functions.register(FUNCTIONS.get("CopyResultsFunctionArn"), () -> new CopyResultsHandler(services));
         functions.register(FUNCTIONS.get("RecordFailureFunctionArn"), () -> new RecordFailureHandler(services));
         functions.register(UPLOAD_TRIGGER, () -> new UploadTriggerHandler(services));
+        functions.register(API, () -> new ApiHandler(services));
 
         DynamoJobStore.createTableIfMissing(cloud.dynamoDb(), TABLE);
         try (var s3 = cloud.s3()) {
@@ -97,6 +101,7 @@ public final class LocalPipeline implements AutoCloseable {
         if (settings.uploadTrigger()) {
             cloud.notifyOnCreate(BUCKET, "inputs/", UPLOAD_TRIGGER);
         }
+        this.httpApi = new HttpApi(functions, API, 0);
     }
 
     public static LocalPipeline start(Settings settings) throws Exception {
@@ -162,9 +167,11 @@ public final class LocalPipeline implements AutoCloseable {
     public LocalCloud cloud() { return cloud; }
     public PipelineServices services() { return services; }
     public String stateMachineArn() { return stateMachineArn; }
+    public HttpApi httpApi() { return httpApi; }
 
     @Override
     public void close() {
+        httpApi.close();
         cloud.close();
         simulator.close();
     }

@@ -12,8 +12,9 @@ public final class S3Emulator implements AutoCloseable {
     public S3Emulator(int port, Path root) {
         // S3Mock removes entries from the map it is given, so it must be mutable
         this.s3mock = S3MockApplication.start(new java.util.HashMap<>(Map.of(
-                S3MockApplication.PROP_HTTP_PORT, port == 0 ? Ports.free() : port,
-                S3MockApplication.PROP_HTTPS_PORT, Ports.free(),
+                // port 0: S3Mock binds a free port itself, so no other component can take it first
+                S3MockApplication.PROP_HTTP_PORT, port,
+                S3MockApplication.PROP_HTTPS_PORT, S3MockApplication.RANDOM_PORT,
                 S3MockApplication.PROP_SILENT, true,
                 "com.adobe.testing.s3mock.store.root", root.toString(),
                 "server.address", "127.0.0.1",

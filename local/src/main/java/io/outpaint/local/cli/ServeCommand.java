@@ -42,11 +42,14 @@ final class ServeCommand implements Callable<Integer> {
         endpoints.put("dynamodb", cloud.dynamoDbUrl());
         endpoints.put("lambda", cloud.lambdaUrl());
         endpoints.put("scenario", pipeline.simulator().apiUrl());
+        endpoints.put("httpApi", pipeline.httpApi().url());
+        endpoints.put("apiKey", pipeline.httpApi().apiKey());
         endpoints.put("stateMachineArn", pipeline.stateMachineArn());
         endpoints.put("bucket", LocalPipeline.BUCKET);
         endpoints.put("table", LocalPipeline.TABLE);
         var out = Outpaint.out;
         out.println("outpaint local runtime is up");
+        out.printf("  HTTP API        %s   send x-api-key: %s%n", pipeline.httpApi().url(), pipeline.httpApi().apiKey());
         out.printf("  Step Functions  %s   state machine %s%n", cloud.stepFunctionsUrl(), pipeline.stateMachineArn());
         out.printf("  S3              %s   bucket %s (videos go under inputs/)%n", cloud.s3Url(), LocalPipeline.BUCKET);
         out.printf("  DynamoDB        %s   table %s%n", cloud.dynamoDbUrl(), LocalPipeline.TABLE);
@@ -55,6 +58,10 @@ final class ServeCommand implements Callable<Integer> {
         out.println();
         out.println("Point the AWS SDKs (and AWS CLI v2.13+) at it:");
         cloud.environment().forEach((k, v) -> out.println("  export " + k + "=" + v));
+        out.println("Create and follow a job with curl:");
+        out.println("  curl -H 'x-api-key: " + pipeline.httpApi().apiKey() + "' -H 'content-type: application/json' "
+                + pipeline.httpApi().url() + "/jobs -d '{\"video\":{\"key\":\"inputs/video.mp4\"},\"request\":{\"prompt\":\"a wider view\"}}'");
+        out.println("  curl -H 'x-api-key: " + pipeline.httpApi().apiKey() + "' " + pipeline.httpApi().url() + "/jobs/<jobId>");
         out.println("Or give each AWS CLI call its endpoint:");
         out.println("  aws --endpoint-url " + cloud.s3Url() + " s3 cp video.mp4 s3://" + LocalPipeline.BUCKET + "/inputs/video.mp4");
         out.println("  aws --endpoint-url " + cloud.stepFunctionsUrl() + " stepfunctions start-execution --state-machine-arn "

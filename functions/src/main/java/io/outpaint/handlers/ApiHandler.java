@@ -1,0 +1,137 @@
+package io.outpaint.handlers;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.outpaint.api.ApiError;
+import io.outpaint.api.JobsApi;
+import io.outpaint.pipeline.PipelineServices;
+import java.io.IOException;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+
+/** The HTTP API (API Gateway HTTP API, payload 2.0): routes to {@link JobsApi}, answers errors as typed JSON. */
+public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_BODY_BYTES = 64 * 1024;
+    private static final Pattern JOB = Pattern.compile("/jobs/([^/]+)");
+    private static final Pattern CANCEL = Pattern.compile("/jobs/([^/]+)/cancel");
+
+    private final JobsApi api;
+
+    public ApiHandler() {
+        this(PipelineServices.shared());
+    }
+
+    public ApiHandler(PipelineServices services) {
+        this.api = new JobsApi(services, S3Presigner.builder().serviceConfiguration(S3Configuration.builder()
+                .pathStyleAccessEnabled(services.config().s3PathStyle()).build()).build());
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return PowertoolsLogging.withLogging(context, () -> {
+            String method = event.getRequestContext() == null || event.getRequestContext().getHttp() == null ? ""
+                    : event.getRequestContext().getHttp().getMethod();
+            String path = Optional.ofNullable(event.getRawPath()).orElse("/");
+            MDC.put("route", method + " " + path);
+            try {
+                JobsApi.Answer answer = route(method, path, event);
+                return respond(answer.status(), answer.body(), Map.of());
+            } catch (ApiError e) {
+                return error(e, e.status() == 405 ? Map.of("Allow", e.getMessage().replaceAll(".*allowed: ", "")) : Map.of());
+            } catch (RuntimeException e) {
+                LOG.error("request failed", e);
+                String reference = context == null ? "unknown" : context.getAwsRequestId();
+                return error(new ApiError(500, "INTERNAL_ERROR", "the request failed; reference " + reference), Map.of());
+            } finally {
+                MDC.clear();
+            }
+        });
+    }
+
+    private JobsApi.Answer route(String method, String path, APIGatewayV2HTTPEvent event) {
+        Matcher m;
+        if (path.equals("/jobs")) {
+            return switch (method) {
+                case "POST" -> api.create(body(event), header(event, "idempotency-key"));
+                case "GET" -> api.list(Optional.ofNullable(event.getQueryStringParameters()).orElse(Map.of()));
+                default -> throw notAllowed("GET, POST");
+            };
+        }
+        if ((m = CANCEL.matcher(path)).matches()) {
+            if (!method.equals("POST")) {
+                throw notAllowed("POST");
+            }
+            return api.cancel(m.group(1));
+        }
+        if ((m = JOB.matcher(path)).matches()) {
+            if (!method.equals("GET")) {
+                throw notAllowed("GET");
+            }
+            return api.get(m.group(1));
+        }
+        throw new ApiError(404, "NOT_FOUND", "no route " + path + "; the routes are /jobs, /jobs/{id} and /jobs/{id}/cancel");
+    }
+
+    private static ApiError notAllowed(String allowed) {
+        return new ApiError(405, "METHOD_NOT_ALLOWED", "method not allowed here; allowed: " + allowed);
+    }
+
+    private static JsonNode body(APIGatewayV2HTTPEvent event) {
+        String type = header(event, "content-type").orElse("");
+        if (!type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "send the body as application/json, not " + (type.isEmpty() ? "no type" : type));
+        }
+        String raw = Optional.ofNullable(event.getBody()).orElse("");
+        byte[] bytes = event.getIsBase64Encoded() ? Base64.getDecoder().decode(raw) : raw.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw new ApiError(413, "BODY_TOO_LARGE", "the body is " + bytes.length + " bytes; the limit is " + MAX_BODY_BYTES);
+        }
+        try {
+            return JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new ApiError(400, "INVALID_JSON", "the body is not valid JSON");
+        }
+    }
+
+    private static Optional<String> header(APIGatewayV2HTTPEvent event, String name) {
+        if (event.getHeaders() == null) {
+            return Optional.empty();
+        }
+        return event.getHeaders().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue).findFirst();
+    }
+
+    private static APIGatewayV2HTTPResponse error(ApiError e, Map<String, String> headers) {
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode error = body.putObject("error");
+        error.put("code", e.code());
+        error.put("message", e.getMessage());
+        error.set("fields", JSON.valueToTree(e.fields().stream()
+                .map(f -> Map.of("field", f.field(), "message", f.message())).toList()));
+        return respond(e.status(), body, headers);
+    }
+
+    private static APIGatewayV2HTTPResponse respond(int status, JsonNode body, Map<String, String> headers) {
+        java.util.Map<String, String> all = new java.util.HashMap<>(headers);
+        all.put("Content-Type", "application/json");
+        return APIGatewayV2HTTPResponse.builder().withStatusCode(status).withHeaders(all).withBody(body.toString()).build();
+    }
+}

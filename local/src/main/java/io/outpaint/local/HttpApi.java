@@ -1,0 +1,146 @@
+package io.outpaint.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.outpaint.local.lambda.FunctionRegistry;
+import io.outpaint.local.lambda.HandlerInvoker;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+
+/**
+ * The HTTP API on a loopback port, as API Gateway serves it: each request becomes the same
+ * payload 2.0 {@code APIGatewayV2HTTPEvent} the real function receives. A local API key in
+ * {@code x-api-key} stands in for IAM authorization.
+ */
+public final class HttpApi implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final FunctionRegistry functions;
+    private final String function;
+    private final String apiKey;
+
+    public HttpApi(FunctionRegistry functions, String function, int port) throws IOException {
+        this.functions = functions;
+        this.function = function;
+        byte[] key = new byte[16];
+        new SecureRandom().nextBytes(key);
+        this.apiKey = "local-" + HexFormat.of().formatHex(key);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+        server.createContext("/", this::handle);
+        server.setExecutor(Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "http-api");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.start();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** The key local clients send as {@code x-api-key}; not a secret of anything but this process. */
+    public String apiKey() {
+        return apiKey;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!apiKey.equals(exchange.getRequestHeaders().getFirst("x-api-key"))) {
+                reply(exchange, 401, Map.of("Content-Type", "application/json"),
+                        "{\"error\":{\"code\":\"UNAUTHORIZED\",\"message\":\"send the local API key printed by 'serve' as x-api-key\",\"fields\":[]}}");
+                return;
+            }
+            byte[] answer;
+            try {
+                answer = functions.invoke(function, JSON.writeValueAsBytes(event(exchange)));
+            } catch (HandlerInvoker.FunctionError e) {
+                reply(exchange, 502, Map.of("Content-Type", "application/json"), "{\"message\":\"Internal Server Error\"}");
+                return;
+            }
+            JsonNode response = JSON.readTree(answer);
+            Map<String, String> headers = new java.util.HashMap<>();
+            response.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
+            String body = response.path("body").asText("");
+            if (response.path("isBase64Encoded").asBoolean(false)) {
+                body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+            }
+            reply(exchange, response.path("statusCode").asInt(502), headers, body);
+        }
+    }
+
+    private static ObjectNode event(HttpExchange exchange) throws IOException {
+        ObjectNode event = JSON.createObjectNode();
+        event.put("version", "2.0");
+        event.put("routeKey", "$default");
+        String path = exchange.getRequestURI().getRawPath();
+        String query = exchange.getRequestURI().getRawQuery();
+        event.put("rawPath", path);
+        event.put("rawQueryString", query == null ? "" : query);
+        ObjectNode headers = event.putObject("headers");
+        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+        if (query != null && !query.isEmpty()) {
+            ObjectNode params = event.putObject("queryStringParameters");
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                params.put(name, params.has(name) ? params.get(name).asText() + "," + value : value);
+            }
+        }
+        ObjectNode context = event.putObject("requestContext");
+        context.put("accountId", FunctionRegistry.ACCOUNT);
+        context.put("apiId", "local");
+        context.put("domainName", exchange.getLocalAddress().getHostString());
+        context.put("requestId", UUID.randomUUID().toString());
+        context.put("stage", "$default");
+        context.put("timeEpoch", Instant.now().toEpochMilli());
+        ObjectNode http = context.putObject("http");
+        http.put("method", exchange.getRequestMethod());
+        http.put("path", path);
+        http.put("protocol", exchange.getProtocol());
+        http.put("sourceIp", exchange.getRemoteAddress().getAddress().getHostAddress());
+        http.put("userAgent", String.valueOf(exchange.getRequestHeaders().getFirst("User-Agent")));
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        if (body.length > 0) {
+            event.put("body", Base64.getEncoder().encodeToString(body));
+            event.put("isBase64Encoded", true);
+        } else {
+            event.put("isBase64Encoded", false);
+        }
+        return event;
+    }
+
+    private static void reply(HttpExchange exchange, int status, Map<String, String> headers, String body) throws IOException {
+        headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
