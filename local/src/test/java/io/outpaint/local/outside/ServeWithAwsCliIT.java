@@ -126,6 +126,79 @@ class ServeWithAwsCliIT {
         }
     }
 
+    @Test
+    void aVideoCopiedIntoInputsWithMetadataBecomesAJobThatSucceeds() throws Exception {
+        Path video = dir.resolve("meta.mp4");
+        Mp4Video.write(video, 320, 240, 16, 8, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);
+        aws("s3", "s3", "cp", video.toString(), "s3://outpaint-local/inputs/cli-meta/clip.mp4", "--content-type", "video/mp4",
+                "--metadata", "prompt=a wider street,resolution=480p,num-frames=97");
+        String version = JSON.readTree(aws("s3", "s3api", "head-object", "--bucket", "outpaint-local", "--key", "inputs/cli-meta/clip.mp4"))
+                .path("VersionId").asText();
+        String jobId = io.outpaint.pipeline.UploadTrigger.jobIdFor("outpaint-local", "inputs/cli-meta/clip.mp4", version);
+        String executionArn = endpoints.path("stateMachineArn").asText().replace(":stateMachine:", ":execution:") + ":" + jobId;
+        JsonNode described = null;
+        Instant deadline = Instant.now().plusSeconds(180);
+        while (Instant.now().isBefore(deadline)) {
+            String out = awsAllowingFailure("stepFunctions", "stepfunctions", "describe-execution", "--execution-arn", executionArn);
+            if (out != null) {
+                described = JSON.readTree(out);
+                if (!described.path("status").asText().equals("RUNNING")) {
+                    break;
+                }
+            }
+            Thread.sleep(1000);
+        }
+        assertThat(described).isNotNull();
+        assertThat(described.path("status").asText()).as(described.toString()).isEqualTo("SUCCEEDED");
+        assertThat(aws("s3", "s3", "ls", "s3://outpaint-local/outputs/" + jobId + "/")).contains(".mp4");
+    }
+
+    @Test
+    void curlCreatesReadsListsAndCancelsJobs() throws Exception {
+        String api = endpoints.path("httpApi").asText();
+        String key = "x-api-key: " + endpoints.path("apiKey").asText();
+        Path video = dir.resolve("api.mp4");
+        Mp4Video.write(video, 320, 240, 16, 8, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);
+        aws("s3", "s3", "cp", video.toString(), "s3://outpaint-local/inputs/curl/api.mp4", "--content-type", "video/mp4");
+
+        JsonNode created = JSON.readTree(curl("-X", "POST", "-H", key, "-H", "content-type: application/json", api + "/jobs",
+                "-d", "{\"video\":{\"key\":\"inputs/curl/api.mp4\"},\"request\":{\"prompt\":\"p\",\"resolution\":\"480p\"}}"));
+        String jobId = created.path("jobId").asText();
+        assertThat(created.path("status").asText()).isEqualTo("QUEUED");
+        JsonNode read = JSON.readTree(curl("-H", key, api + "/jobs/" + jobId));
+        assertThat(read.path("jobId").asText()).isEqualTo(jobId);
+        assertThat(read.path("request").path("resolution").asText()).isEqualTo("480p");
+        JsonNode listed = JSON.readTree(curl("-H", key, api + "/jobs?limit=5"));
+        assertThat(listed.path("jobs").findValuesAsText("jobId")).contains(jobId);
+
+        JsonNode second = JSON.readTree(curl("-X", "POST", "-H", key, "-H", "content-type: application/json", api + "/jobs",
+                "-d", "{\"video\":{\"key\":\"inputs/curl/api.mp4\"},\"request\":{\"prompt\":\"cancel me\"}}"));
+        JsonNode canceled = JSON.readTree(curl("-X", "POST", "-H", key, api + "/jobs/" + second.path("jobId").asText() + "/cancel"));
+        assertThat(canceled.path("status").asText()).isEqualTo("CANCELED");
+        assertThat(curl("-H", key, api + "/jobs/no-such-job")).contains("\"code\":\"NOT_FOUND\"");
+    }
+
+    private static String curl(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("curl", "-sS"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
+
+    private static String awsAllowingFailure(String endpoint, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("aws", "--endpoint-url", endpoints.path(endpoint).asText(), "--output", "json"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process p = builder.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return p.exitValue() == 0 ? out : null;
+    }
+
     private static boolean commandWorks(String... command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
