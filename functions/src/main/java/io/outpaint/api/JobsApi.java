@@ -34,7 +34,7 @@ public final class JobsApi {
     public record Answer(int status, JsonNode body) {}
 
     static final ObjectMapper JSON = DynamoJobStore.json();
-    private static final Set<String> CREATE_FIELDS = Set.of("video", "request");
+    private static final Set<String> CREATE_FIELDS = Set.of("video", "request", "notify");
     private static final Duration URL_LIFETIME = Duration.ofHours(1);
     private static final String CANCEL_NOTE = "canceled here; Scenario cannot cancel custom-model jobs, so its job may "
             + "still finish and be billed, and its result will not be copied";
@@ -56,7 +56,7 @@ public final class JobsApi {
         }
         List<String> unknown = iterable(body.fieldNames()).stream().filter(f -> !CREATE_FIELDS.contains(f)).toList();
         if (!unknown.isEmpty()) {
-            throw ApiError.badField(unknown.get(0), null, "unknown field; the fields are video and request");
+            throw ApiError.badField(unknown.get(0), null, "unknown field; the fields are video, request and notify");
         }
         OutpaintRequest request;
         try {
@@ -66,6 +66,7 @@ public final class JobsApi {
                     .map(f -> new io.outpaint.request.FieldError("request." + f.field(), f.value(), f.allowed())).toList());
         }
         JsonNode video = body.path("video");
+        String webhook = webhookUrl(body.path("notify"));
         if (idempotencyKey.isPresent() && (idempotencyKey.get().isBlank() || idempotencyKey.get().length() > 200)) {
             throw ApiError.badField("Idempotency-Key", null, "a header of 1 to 200 characters");
         }
@@ -90,18 +91,18 @@ public final class JobsApi {
             }
             Job job = Job.queued(jobId, request.toJson(), new Job.Source("api", input.bucket(), input.key(), input.versionId(),
                     input.etag(), input.size(), input.contentType()), null, key, services.clock().instant(),
-                    services.config().retentionDays());
+                    services.config().retentionDays()).withWebhookUrl(webhook);
             if (!starter.start(job)) {
                 return repeat(services.jobs().find(jobId).orElseThrow(), request, video);
             }
             answer = view(services.jobs().find(jobId).orElseThrow(), false);
         } else {
-            answer = prepareUpload(jobId, request, video.path("upload"), key);
+            answer = prepareUpload(jobId, request, video.path("upload"), key, webhook);
         }
         return new Answer(202, answer);
     }
 
-    private ObjectNode prepareUpload(String jobId, OutpaintRequest request, JsonNode upload, String idempotencyKey) {
+    private ObjectNode prepareUpload(String jobId, OutpaintRequest request, JsonNode upload, String idempotencyKey, String webhook) {
         String fileName = upload.path("fileName").asText("");
         String contentType = upload.path("contentType").asText("");
         if (!fileName.matches("[A-Za-z0-9._-]{1,200}") || !(fileName.endsWith(".mp4") || fileName.endsWith(".webm"))) {
@@ -112,7 +113,8 @@ public final class JobsApi {
         }
         String key = InputVideos.PREFIX + jobId + "/" + fileName;
         Job job = Job.queued(jobId, request.toJson(), new Job.Source("api-upload", services.config().bucket(), key, null, null, null,
-                contentType), null, idempotencyKey, services.clock().instant(), services.config().retentionDays());
+                contentType), null, idempotencyKey, services.clock().instant(), services.config().retentionDays())
+                .withWebhookUrl(webhook);
         if (!services.jobs().create(job)) {
             return view(services.jobs().find(jobId).orElseThrow(), false);
         }
@@ -124,6 +126,33 @@ public final class JobsApi {
         up.putObject("headers").put("Content-Type", contentType);
         up.put("note", "the job starts when the upload lands");
         return answer;
+    }
+
+    /** {@code notify.webhookUrl}, checked where it enters: an absolute https URL (http only where the deployment allows it). */
+    private String webhookUrl(JsonNode notify) {
+        if (notify.isMissingNode() || notify.isNull()) {
+            return null;
+        }
+        JsonNode url = notify.path("webhookUrl");
+        if (!notify.isObject() || notify.size() != 1 || !url.isTextual()) {
+            throw ApiError.badField("notify", null, "an object with one field, webhookUrl");
+        }
+        java.net.URI uri;
+        try {
+            uri = java.net.URI.create(url.asText());
+        } catch (IllegalArgumentException e) {
+            uri = null;
+        }
+        boolean schemeOk = uri != null && ("https".equals(uri.getScheme())
+                || (services.config().webhookAllowHttp() && "http".equals(uri.getScheme())));
+        if (!schemeOk || uri.getHost() == null || uri.getUserInfo() != null || url.asText().length() > 2048) {
+            throw ApiError.badField("notify.webhookUrl", url.asText().length() > 60 ? url.asText().substring(0, 60) + "..." : url.asText(),
+                    "an absolute https URL of at most 2048 characters, without credentials");
+        }
+        if (services.config().webhookSecret().isEmpty() && services.config().webhookSecretArn().isEmpty()) {
+            throw ApiError.badField("notify.webhookUrl", null, "webhooks are not set up in this deployment (no signing secret)");
+        }
+        return uri.toString();
     }
 
     /** The same Idempotency-Key again: the same job if the body asks the same, else a refusal. */

@@ -26,7 +26,11 @@ public record PipelineConfig(
         boolean s3PathStyle,
         int copyPartSizeBytes,
         Duration scenarioUploadPoll,
-        String defaultPrompt) {
+        String defaultPrompt,
+        Optional<String> webhookSecretArn,
+        Optional<String> webhookSecret,
+        boolean webhookAllowHttp,
+        Optional<String> eventBusName) {
 
     public static PipelineConfig fromEnvironment(Map<String, String> env) {
         Reader r = new Reader(env);
@@ -46,7 +50,11 @@ public record PipelineConfig(
                 Boolean.parseBoolean(r.text("S3_PATH_STYLE", "false")),
                 r.integer("COPY_PART_SIZE_MB", 16, 5, 512) * 1024 * 1024,
                 Duration.ofMillis(r.integer("SCENARIO_UPLOAD_POLL_MILLIS", 2000, 10, 60_000)),
-                r.text("DEFAULT_PROMPT", "extend the scene naturally, matching its style and lighting"));
+                r.text("DEFAULT_PROMPT", "extend the scene naturally, matching its style and lighting"),
+                r.optional("WEBHOOK_SECRET_ARN"),
+                r.optional("WEBHOOK_SECRET"),
+                Boolean.parseBoolean(r.text("WEBHOOK_ALLOW_HTTP", "false")),
+                r.optional("EVENT_BUS_NAME"));
         if (config.scenarioSecretArn().isEmpty() && (config.scenarioApiKey().isEmpty() || config.scenarioApiSecret().isEmpty())) {
             throw new IllegalStateException("set SCENARIO_SECRET_ARN (a Secrets Manager secret holding {\"apiKey\",\"apiSecret\"}),"
                     + " or SCENARIO_API_KEY and SCENARIO_API_SECRET for a local run");

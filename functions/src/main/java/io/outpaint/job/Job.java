@@ -26,7 +26,8 @@ public record Job(
         List<Output> outputs,
         JobError error,
         List<StatusChange> history,
-        long expiresAt) {
+        long expiresAt,
+        String webhookUrl) {
 
     /** Where the input video is. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -66,7 +67,7 @@ public record Job(
                              String idempotencyKey, Instant now, int retentionDays) {
         return new Job(jobId, JobStatus.QUEUED, null, now, now, request, source, executionArn, idempotencyKey,
                 Scenario.NONE, 0, List.of(), null, List.of(new StatusChange(JobStatus.QUEUED, now, null)),
-                now.plusSeconds(retentionDays * 86_400L).getEpochSecond());
+                now.plusSeconds(retentionDays * 86_400L).getEpochSecond(), null);
     }
 
     /**
@@ -84,17 +85,17 @@ public record Job(
         List<StatusChange> changes = new ArrayList<>(history);
         changes.add(new StatusChange(next, now, note));
         return new Job(jobId, next, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                next == JobStatus.SUCCEEDED ? 1.0 : progress, outputs, error, changes, expiresAt);
+                next == JobStatus.SUCCEEDED ? 1.0 : progress, outputs, error, changes, expiresAt, webhookUrl);
     }
 
     public Job withScenario(Scenario value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, value,
-                progress, outputs, error, history, expiresAt);
+                progress, outputs, error, history, expiresAt, webhookUrl);
     }
 
     public Job withProgress(double value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                Math.max(progress, value), outputs, error, history, expiresAt);
+                Math.max(progress, value), outputs, error, history, expiresAt, webhookUrl);
     }
 
     public Job withOutput(Output output, Instant now) {
@@ -102,26 +103,37 @@ public record Job(
         all.removeIf(o -> o.key().equals(output.key()));
         all.add(output);
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                progress, all, error, history, expiresAt);
+                progress, all, error, history, expiresAt, webhookUrl);
     }
 
     public Job withError(JobError value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                progress, outputs, value, history, expiresAt);
+                progress, outputs, value, history, expiresAt, webhookUrl);
     }
 
     public Job withRequest(ObjectNode value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, value, source, executionArn, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt);
+                progress, outputs, error, history, expiresAt, webhookUrl);
+    }
+
+    public Job withSource(Source value, Instant now) {
+        return new Job(jobId, status, version, createdAt, now, request, value, executionArn, idempotencyKey, scenario,
+                progress, outputs, error, history, expiresAt, webhookUrl);
+    }
+
+    /** Where to POST the final record, signed; null for none. */
+    public Job withWebhookUrl(String value) {
+        return new Job(jobId, status, version, createdAt, updatedAt, request, source, executionArn, idempotencyKey, scenario,
+                progress, outputs, error, history, expiresAt, value);
     }
 
     public Job withExecutionArn(String value) {
         return new Job(jobId, status, version, createdAt, updatedAt, request, source, value, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt);
+                progress, outputs, error, history, expiresAt, webhookUrl);
     }
 
     public Job withVersion(Long value) {
         return new Job(jobId, status, value, createdAt, updatedAt, request, source, executionArn, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt);
+                progress, outputs, error, history, expiresAt, webhookUrl);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.outpaint.config.PipelineConfig;
 import io.outpaint.media.InputVideos;
 import io.outpaint.media.ResultCopier;
+import io.outpaint.notify.Notifier;
 import io.outpaint.scenario.ScenarioClient;
 import io.outpaint.scenario.ScenarioCredentials;
 import io.outpaint.scenario.ScenarioSettings;
@@ -26,7 +27,8 @@ import software.amazon.lambda.powertools.parameters.secrets.SecretsProvider;
  * the region, credentials and endpoints come from the SDK's own settings and nowhere else.
  */
 public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClient scenario, JobStore jobs,
-                               SlotLimiter slots, InputVideos inputs, ResultCopier copier, S3Client s3, SfnClient sfn) {
+                               SlotLimiter slots, InputVideos inputs, ResultCopier copier, S3Client s3, SfnClient sfn,
+                               Notifier notifier) {
 
     private static volatile PipelineServices shared;
 
@@ -57,12 +59,20 @@ public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClien
         return new PipelineServices(config, Clock.systemUTC(), scenario,
                 new DynamoJobStore(dynamo, config.tableName()), new DynamoSlotLimiter(dynamo, config.tableName()),
                 new InputVideos(s3), new ResultCopier(scenario, S3TransferManager.builder().s3Client(s3Async).build(), s3), s3,
-                SfnClient.create());
+                SfnClient.create(), new Notifier(webhookSecret(config), config.eventBusName(), Clock.systemUTC()));
     }
 
     /** A copy with another job store, for wrapping the real one. */
     public PipelineServices withJobs(JobStore value) {
-        return new PipelineServices(config, clock, scenario, value, slots, inputs, copier, s3, sfn);
+        return new PipelineServices(config, clock, scenario, value, slots, inputs, copier, s3, sfn, notifier);
+    }
+
+    /** The key webhook notices are signed with: a secret per deployment; without one, webhooks are refused. */
+    private static String webhookSecret(PipelineConfig config) {
+        if (config.webhookSecretArn().isPresent()) {
+            return SecretsProvider.builder().build().get(config.webhookSecretArn().get());
+        }
+        return config.webhookSecret().orElse(null);
     }
 
     private static ScenarioCredentials credentials(PipelineConfig config) {

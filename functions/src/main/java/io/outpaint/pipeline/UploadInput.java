@@ -73,14 +73,10 @@ public final class UploadInput {
             throw new UncheckedIOException("reading s3://" + video.bucket() + "/" + video.key() + " failed", e);
         }
         MDC.put("videoAssetId", assetId);
-        services.jobs().update(jobId, j -> {
-            Job.Source known = new Job.Source(j.source().type(), video.bucket(), video.key(), video.versionId(),
-                    video.etag(), video.size(), video.contentType());
-            Job updated = j.withScenario(j.scenario().withVideoAssetId(assetId), services.clock().instant());
-            return new Job(updated.jobId(), updated.status(), updated.version(), updated.createdAt(), updated.updatedAt(),
-                    updated.request(), known, updated.executionArn(), updated.idempotencyKey(), updated.scenario(),
-                    updated.progress(), updated.outputs(), updated.error(), updated.history(), updated.expiresAt());
-        });
+        Instant uploaded = services.clock().instant();
+        services.jobs().update(jobId, j -> j.withScenario(j.scenario().withVideoAssetId(assetId), uploaded)
+                .withSource(new Job.Source(j.source().type(), video.bucket(), video.key(), video.versionId(),
+                        video.etag(), video.size(), video.contentType()), uploaded));
         return StepState.of(jobId);
     }
 

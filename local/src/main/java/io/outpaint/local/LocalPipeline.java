@@ -5,6 +5,7 @@ import io.outpaint.config.PipelineConfig;
 import io.outpaint.handlers.ApiHandler;
 import io.outpaint.handlers.CheckStatusHandler;
 import io.outpaint.handlers.CopyResultsHandler;
+import io.outpaint.handlers.NotifyHandler;
 import io.outpaint.handlers.RecordFailureHandler;
 import io.outpaint.handlers.SubmitHandler;
 import io.outpaint.handlers.UploadInputHandler;
@@ -38,7 +39,8 @@ public final class LocalPipeline implements AutoCloseable {
             "SubmitFunctionArn", "outpaint-submit",
             "CheckStatusFunctionArn", "outpaint-check-status",
             "CopyResultsFunctionArn", "outpaint-copy-results",
-            "RecordFailureFunctionArn", "outpaint-record-failure");
+            "RecordFailureFunctionArn", "outpaint-record-failure",
+            "NotifyFunctionArn", "outpaint-notify");
     public static final String UPLOAD_TRIGGER = "outpaint-upload-trigger";
     public static final String API = "outpaint-api";
     public static final String STATE_MACHINE_ARN =
@@ -66,6 +68,7 @@ public final class LocalPipeline implements AutoCloseable {
     private final PipelineServices services;
     private final String stateMachineArn;
     private final HttpApi httpApi;
+    private final String webhookSecret = "whsec-" + java.util.UUID.randomUUID();
 
     private LocalPipeline(Settings settings) throws Exception {
         this.simulator = ScenarioSimulator.start(ScenarioSimulator.Settings.defaults().withPort(settings.simulatorPort())
@@ -81,6 +84,7 @@ public final class LocalPipeline implements AutoCloseable {
         functions.register(FUNCTIONS.get("CheckStatusFunctionArn"), () -> new CheckStatusHandler(services));
         functions.register(FUNCTIONS.get("CopyResultsFunctionArn"), () -> new CopyResultsHandler(services));
         functions.register(FUNCTIONS.get("RecordFailureFunctionArn"), () -> new RecordFailureHandler(services));
+        functions.register(FUNCTIONS.get("NotifyFunctionArn"), () -> new NotifyHandler(services));
         functions.register(UPLOAD_TRIGGER, () -> new UploadTriggerHandler(services));
         functions.register(API, () -> new ApiHandler(services));
 
@@ -134,6 +138,9 @@ public final class LocalPipeline implements AutoCloseable {
         env.put("MAX_JOBS_IN_FLIGHT", Integer.toString(settings.maxJobsInFlight()));
         env.put("MAX_POLL_SECONDS", Integer.toString(settings.maxPollSeconds()));
         env.put("S3_PATH_STYLE", "true");
+        // this run's own signing key; local receivers may listen on plain http
+        env.put("WEBHOOK_SECRET", webhookSecret);
+        env.put("WEBHOOK_ALLOW_HTTP", "true");
         env.put("SCENARIO_UPLOAD_POLL_MILLIS", "200");
         // simulated jobs last seconds, not minutes: look early and often enough to show their progress
         env.put("POLL_MIN_SECONDS", "1");
@@ -168,6 +175,8 @@ public final class LocalPipeline implements AutoCloseable {
     public PipelineServices services() { return services; }
     public String stateMachineArn() { return stateMachineArn; }
     public HttpApi httpApi() { return httpApi; }
+    /** The key this run signs webhook notices with, for receivers to check them. */
+    public String webhookSecret() { return webhookSecret; }
 
     @Override
     public void close() {

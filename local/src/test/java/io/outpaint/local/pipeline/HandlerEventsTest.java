@@ -87,6 +87,7 @@ class HandlerEventsTest {
         assertThat(copied.path("status").asText()).isEqualTo("SUCCEEDED");
         Job done = record("sample-job");
         assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(invoke("NotifyFunctionArn", event("notify.json")).path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(done.outputs()).singleElement().satisfies(o -> assertThat(o.bytes()).isPositive());
     }
 

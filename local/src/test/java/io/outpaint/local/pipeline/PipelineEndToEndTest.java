@@ -168,7 +168,7 @@ class PipelineEndToEndTest {
         // 320x240 with every side at 0.25 is 480x360; at 480p the short side is 480: 640x480
         assertSucceededWithAVerifiedCopy(jobId, 640, 480);
         assertThat(path(jobId)).containsExactly("UploadInput", "Submit", "WaitForProgress", "CheckStatus", "IsDone",
-                "CopyResults", "Done");
+                "CopyResults", "Notify", "Done");
         Job job = record(jobId);
         assertThat(job.history()).extracting(Job.StatusChange::status).containsSubsequence(
                 JobStatus.QUEUED, JobStatus.UPLOADING, JobStatus.SUBMITTING, JobStatus.SUBMITTED, JobStatus.COPYING,
@@ -192,7 +192,7 @@ class PipelineEndToEndTest {
         String jobId = run(request("{\"prompt\":\"p\"}"));
         assertThat(execution(jobId).status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(path(jobId)).containsExactly("UploadInput", "Submit", "WaitForProgress", "CheckStatus", "IsDone",
-                "RecordFailure", "JobDidNotSucceed");
+                "RecordFailure", "NotifyFailure", "JobDidNotSucceed");
         Job job = record(jobId);
         assertThat(job.status()).isEqualTo(JobStatus.FAILED);
         assertThat(job.error().code()).isEqualTo("SCENARIO_JOB_FAILED");
@@ -206,7 +206,7 @@ class PipelineEndToEndTest {
     void failsABadRequestWithEveryFieldNamedAndStartsNothingAtScenario() throws Exception {
         int uploads = pipeline.simulator().count(Route.CREATE_UPLOAD);
         String jobId = run(request("{\"prompt\":\"\",\"numFrames\":500}"));
-        assertThat(path(jobId)).containsExactly("UploadInput", "RecordFailure", "JobDidNotSucceed");
+        assertThat(path(jobId)).containsExactly("UploadInput", "RecordFailure", "NotifyFailure", "JobDidNotSucceed");
         assertThat(lambdaErrors(jobId)).containsExactly("io.outpaint.request.InvalidRequestException");
         Job job = record(jobId);
         assertThat(job.status()).isEqualTo(JobStatus.FAILED);
@@ -278,7 +278,7 @@ class PipelineEndToEndTest {
         assertThat(job.status()).isEqualTo(JobStatus.TIMED_OUT);
         assertThat(job.error().code()).isEqualTo("TIMED_OUT");
         assertThat(stateEntries(jobId, "CheckStatus")).isGreaterThan(3);
-        assertThat(path(jobId)).endsWith("IsDone", "RecordFailure", "JobDidNotSucceed");
+        assertThat(path(jobId)).endsWith("IsDone", "RecordFailure", "NotifyFailure", "JobDidNotSucceed");
         assertThat(pipeline.services().slots().holders()).doesNotContain(jobId);
     }
 

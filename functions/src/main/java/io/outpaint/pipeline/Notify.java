@@ -1,0 +1,44 @@
+package io.outpaint.pipeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.outpaint.job.Job;
+import io.outpaint.store.DynamoJobStore;
+import io.outpaint.store.JobStore;
+
+/** After the job ended: the final record to its webhook (signed) and to EventBridge. */
+public final class Notify {
+
+    private static final ObjectMapper JSON = DynamoJobStore.json();
+
+    private final PipelineServices services;
+
+    public Notify(PipelineServices services) {
+        this.services = services;
+    }
+
+    public StepState run(StepState state) {
+        Job job = services.jobs().find(state.jobId()).orElseThrow(() -> new JobStore.NoSuchJobException(state.jobId()));
+        ObjectNode record = notice(job);
+        if (job.webhookUrl() != null) {
+            services.notifier().webhook(job.webhookUrl(), record);
+        }
+        services.notifier().event(record);
+        return state.ended(job.status().name(), null);
+    }
+
+    /** What a notice says: the record without the request's internals or the webhook itself. */
+    static ObjectNode notice(Job job) {
+        ObjectNode record = JSON.createObjectNode();
+        record.put("jobId", job.jobId());
+        record.put("status", job.status().name());
+        record.put("createdAt", job.createdAt().toString());
+        record.put("updatedAt", job.updatedAt().toString());
+        if (job.error() != null) {
+            record.set("error", JSON.valueToTree(job.error()));
+        }
+        record.set("outputs", JSON.valueToTree(job.outputs()));
+        record.set("history", JSON.valueToTree(job.history()));
+        return record;
+    }
+}
