@@ -55,11 +55,12 @@ public record PipelineConfig(
                 r.optional("WEBHOOK_SECRET"),
                 Boolean.parseBoolean(r.text("WEBHOOK_ALLOW_HTTP", "false")),
                 r.optional("EVENT_BUS_NAME"));
-        if (config.scenarioSecretArn().isEmpty() && (config.scenarioApiKey().isEmpty() || config.scenarioApiSecret().isEmpty())) {
-            throw new IllegalStateException("set SCENARIO_SECRET_ARN (a Secrets Manager secret holding {\"apiKey\",\"apiSecret\"}),"
-                    + " or SCENARIO_API_KEY and SCENARIO_API_SECRET for a local run");
-        }
         return config;
+    }
+
+    /** Whether this function is given Scenario's credentials (functions that never call Scenario are not). */
+    public boolean hasScenarioCredentials() {
+        return scenarioSecretArn.isPresent() || (scenarioApiKey.isPresent() && scenarioApiSecret.isPresent());
     }
 
     private record Reader(Map<String, String> env) {

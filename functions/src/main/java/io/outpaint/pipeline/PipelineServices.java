@@ -53,13 +53,26 @@ public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClien
                 .multipartConfiguration(m -> m.minimumPartSizeInBytes((long) config.copyPartSizeBytes())
                         .thresholdInBytes((long) config.copyPartSizeBytes()))
                 .build();
-        ScenarioSettings defaults = ScenarioSettings.of(config.scenarioApiUrl(), credentials(config));
-        ScenarioClient scenario = new ScenarioClient(defaults.withUpload(defaults.partSizeBytes(), config.scenarioUploadPoll(),
-                defaults.uploadTimeout()));
+        ScenarioClient scenario = null;
+        if (config.hasScenarioCredentials()) {
+            ScenarioSettings defaults = ScenarioSettings.of(config.scenarioApiUrl(), credentials(config));
+            scenario = new ScenarioClient(defaults.withUpload(defaults.partSizeBytes(), config.scenarioUploadPoll(),
+                    defaults.uploadTimeout()));
+        }
         return new PipelineServices(config, Clock.systemUTC(), scenario,
                 new DynamoJobStore(dynamo, config.tableName()), new DynamoSlotLimiter(dynamo, config.tableName()),
                 new InputVideos(s3), new ResultCopier(scenario, S3TransferManager.builder().s3Client(s3Async).build(), s3), s3,
                 SfnClient.create(), new Notifier(webhookSecret(config), config.eventBusName(), Clock.systemUTC()));
+    }
+
+    /** The Scenario client; only the functions that call Scenario are given its credentials. */
+    @Override
+    public ScenarioClient scenario() {
+        if (scenario == null) {
+            throw new IllegalStateException("this function has no Scenario credentials: set SCENARIO_SECRET_ARN"
+                    + " (or SCENARIO_API_KEY and SCENARIO_API_SECRET for a local run)");
+        }
+        return scenario;
     }
 
     /** A copy with another job store, for wrapping the real one. */
