@@ -167,6 +167,50 @@ public final class JobsApi {
         return new Answer(202, view(job, false));
     }
 
+    /**
+     * {@code POST /estimate}: the cost in creative units of the job {@code create} would start, from
+     * Scenario's dry run. The video is uploaded to Scenario (a dry run needs its asset id); no job is
+     * started and nothing is recorded.
+     */
+    public Answer estimate(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new ApiError(400, "INVALID_JSON", "the body must be a JSON object: {\"video\": {\"key\"}, \"request\": {...}}");
+        }
+        List<String> unknown = iterable(body.fieldNames()).stream().filter(f -> !Set.of("video", "request").contains(f)).toList();
+        if (!unknown.isEmpty()) {
+            throw ApiError.badField(unknown.get(0), null, "unknown field; the fields are video and request");
+        }
+        OutpaintRequest request;
+        try {
+            request = OutpaintRequest.fromJson(body.get("request"));
+        } catch (InvalidRequestException e) {
+            throw new ApiError(400, "INVALID_REQUEST", e.getMessage(), e.errors().stream()
+                    .map(f -> new io.outpaint.request.FieldError("request." + f.field(), f.value(), f.allowed())).toList());
+        }
+        String videoKey = body.path("video").path("key").asText(null);
+        InputVideos.Video video;
+        try {
+            video = services.inputs().describe(services.config().bucket(), videoKey, null);
+        } catch (InvalidInputException e) {
+            throw new ApiError(videoKey != null && videoKey.startsWith(InputVideos.PREFIX) ? 422 : 400, "INVALID_INPUT",
+                    e.getMessage(), List.of(new io.outpaint.request.FieldError("video.key", videoKey, e.getMessage())));
+        }
+        try (var in = services.inputs().open(video)) {
+            String asset = services.scenario().uploadVideo(video.fileName(), video.contentType(), in, video.size(), null);
+            int cost = services.scenario().estimateCost(request, asset);
+            ObjectNode answer = JSON.createObjectNode();
+            answer.put("creativeUnits", cost);
+            answer.put("note", "Scenario's estimate; nothing was started");
+            return new Answer(200, answer);
+        } catch (io.outpaint.scenario.ScenarioRateLimitException | io.outpaint.scenario.ScenarioPlanLimitException e) {
+            throw new ApiError(429, "SCENARIO_BUSY", "Scenario is limiting requests; try again later");
+        } catch (io.outpaint.scenario.ScenarioValidationException e) {
+            throw new ApiError(422, "SCENARIO_REFUSED_REQUEST", e.getMessage());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** {@code GET /jobs/{id}}. */
     public Answer get(String jobId) {
         return new Answer(200, view(find(jobId), true));

@@ -75,6 +75,12 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
                 default -> throw notAllowed("GET, POST");
             };
         }
+        if (path.equals("/estimate")) {
+            if (!method.equals("POST")) {
+                throw notAllowed("POST");
+            }
+            return api.estimate(body(event));
+        }
         if ((m = CANCEL.matcher(path)).matches()) {
             if (!method.equals("POST")) {
                 throw notAllowed("POST");
@@ -87,7 +93,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
             }
             return api.get(m.group(1));
         }
-        throw new ApiError(404, "NOT_FOUND", "no route " + path + "; the routes are /jobs, /jobs/{id} and /jobs/{id}/cancel");
+        throw new ApiError(404, "NOT_FOUND", "no route " + path + "; the routes are /jobs, /jobs/{id}, /jobs/{id}/cancel and /estimate");
     }
 
     private static ApiError notAllowed(String allowed) {

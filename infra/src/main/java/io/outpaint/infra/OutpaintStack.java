@@ -133,7 +133,7 @@ public final class OutpaintStack extends Stack {
                 new Spec("CopyResults", "io.outpaint.handlers.CopyResultsHandler", 2048, 900, true),
                 new Spec("RecordFailure", "io.outpaint.handlers.RecordFailureHandler", 512, 60, false),
                 new Spec("Notify", "io.outpaint.handlers.NotifyHandler", 512, 60, false),
-                new Spec("Api", "io.outpaint.handlers.ApiHandler", 1024, 29, false),
+                new Spec("Api", "io.outpaint.handlers.ApiHandler", 1024, 29, true),
                 new Spec("UploadTrigger", "io.outpaint.handlers.UploadTriggerHandler", 512, 120, false))) {
             Map<String, String> own = new HashMap<>(env);
             if (spec.scenario()) {
@@ -195,6 +195,7 @@ public final class OutpaintStack extends Stack {
         api.addRoutes(AddRoutesOptions.builder().path("/jobs").methods(List.of(HttpMethod.GET, HttpMethod.POST)).integration(integration).build());
         api.addRoutes(AddRoutesOptions.builder().path("/jobs/{id}").methods(List.of(HttpMethod.GET)).integration(integration).build());
         api.addRoutes(AddRoutesOptions.builder().path("/jobs/{id}/cancel").methods(List.of(HttpMethod.POST)).integration(integration).build());
+        api.addRoutes(AddRoutesOptions.builder().path("/estimate").methods(List.of(HttpMethod.POST)).integration(integration).build());
 
         Queue failedEvents = Queue.Builder.create(this, "TriggerFailures").retentionPeriod(Duration.days(14))
                 .encryption(QueueEncryption.SQS_MANAGED).enforceSsl(true).build();

@@ -116,7 +116,7 @@ class OutpaintStackTest {
     void everyRouteNeedsIamAuthorization() {
         var routes = resources("AWS::ApiGatewayV2::Route");
         assertThat(routes).extracting(r -> r.getValue().path("Properties").path("RouteKey").asText())
-                .containsExactlyInAnyOrder("GET /jobs", "POST /jobs", "GET /jobs/{id}", "POST /jobs/{id}/cancel");
+                .containsExactlyInAnyOrder("GET /jobs", "POST /jobs", "GET /jobs/{id}", "POST /jobs/{id}/cancel", "POST /estimate");
         for (var route : routes) {
             assertThat(route.getValue().path("Properties").path("AuthorizationType").asText()).as(route.getKey()).isEqualTo("AWS_IAM");
         }
@@ -145,8 +145,9 @@ class OutpaintStackTest {
             }
         }
         // only the functions that call Scenario may read its secret
-        assertThat(actions(policyOf("ApiFunction"))).doesNotContain("secretsmanager:GetSecretValue".replace("Get", "Describe"));
         assertThat(policyOf("RecordFailureFunction").toString()).doesNotContain("ScenarioSecretArn");
+        assertThat(policyOf("NotifyFunction").toString()).doesNotContain("ScenarioSecretArn");
+        assertThat(policyOf("UploadTriggerFunction").toString()).doesNotContain("ScenarioSecretArn");
         assertThat(policyOf("SubmitFunction").toString()).contains("ScenarioSecretArn");
     }
 

@@ -177,6 +177,22 @@ class HttpApiTest {
     }
 
     @Test
+    void estimatesTheCostWithoutStartingAnything() throws Exception {
+        int jobs = pipeline.simulator().jobsCreated();
+        HttpResponse<String> estimate = call("POST", "/estimate", "{\"video\":{\"key\":\"inputs/api/clip.mp4\"},\"request\":{\"prompt\":\"p\",\"resolution\":\"480p\"}}");
+        assertThat(estimate.statusCode()).as(estimate.body()).isEqualTo(200);
+        assertThat(json(estimate).path("creativeUnits").asInt()).isPositive();
+        assertThat(pipeline.simulator().jobsCreated()).isEqualTo(jobs);
+        pipeline.simulator().faults().nextRateLimits(20).retryAfterSeconds(30);
+        try {
+            assertError(call("POST", "/estimate", "{\"video\":{\"key\":\"inputs/api/clip.mp4\"},\"request\":{\"prompt\":\"p\"}}"),
+                    429, "SCENARIO_BUSY");
+        } finally {
+            pipeline.simulator().faults().clear();
+        }
+    }
+
+    @Test
     void answersEachKindOfBadRequestWithItsStatusAndATypedBody() throws Exception {
         HttpResponse<String> invalid = call("POST", "/jobs", "{\"video\":{\"key\":\"inputs/api/clip.mp4\"},\"request\":{\"numFrames\":9}}");
         assertError(invalid, 400, "INVALID_REQUEST");
