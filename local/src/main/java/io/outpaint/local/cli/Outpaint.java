@@ -31,6 +31,7 @@ public final class Outpaint implements Runnable {
         }
         CommandLine cli = new CommandLine(new Outpaint());
         cli.addSubcommand("run", RunCommand.commandLine());
+        ClientCommands.addTo(cli);
         int code = cli.execute(args);
         System.exit(code);
     }

@@ -1,9 +1,9 @@
 package io.outpaint.local.cli;
 
-import io.outpaint.job.Job;
-import io.outpaint.job.JobStatus;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.local.LocalPipeline;
-import io.outpaint.pipeline.UploadTrigger;
 import io.outpaint.request.FieldError;
 import io.outpaint.request.InvalidRequestException;
 import io.outpaint.request.OutpaintRequest;
@@ -20,7 +20,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.core.sync.RequestBody;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Set;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Outpaints a video on this machine: starts the local runtime, runs the job through the real "
@@ -29,6 +33,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 final class RunCommand implements Callable<Integer> {
 
     static final String SAMPLE_PROMPT = "a sunny seaside street, wide shot";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Spec
     CommandSpec spec;
@@ -80,53 +86,66 @@ final class RunCommand implements Callable<Integer> {
         out.println("Starting the local runtime (DynamoDB Local, S3Mock, Step Functions, Lambda, Scenario simulator)...");
         try (LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive()
                 .withJobDuration(Duration.ofSeconds(jobSeconds)))) {
-            // the S3 entry point: the model's inputs as a sidecar beside the video, then the video itself
-            String folder = "inputs/" + UUID.randomUUID().toString().substring(0, 8) + "/";
+            // through the HTTP API, as any client: ask for an upload URL, PUT the video, follow the job
+            ApiClient api = new ApiClient(pipeline.httpApi().url(), pipeline.httpApi().apiKey(), null);
             String name = input.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
-            String key = folder + name;
-            String sidecar = folder + (name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name) + ".json";
-            Path file = input;
-            String jobId;
-            try (var s3 = pipeline.cloud().s3()) {
-                s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key(sidecar).contentType("application/json"),
-                        RequestBody.fromString(request.toJson().toString()));
-                String version = s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key(key).contentType(type),
-                        RequestBody.fromFile(file)).versionId();
-                jobId = UploadTrigger.jobIdFor(LocalPipeline.BUCKET, key, version);
+            if (!name.endsWith(".mp4") && !name.endsWith(".webm")) {
+                name = name + ".mp4";
             }
-            out.println("Uploaded s3://" + LocalPipeline.BUCKET + "/" + key + " (inputs in " + sidecar + "); job " + jobId);
-            Job job = follow(pipeline, jobId);
-            if (job.status() != JobStatus.SUCCEEDED) {
-                out.println("Job " + jobId + " ended " + job.status()
-                        + (job.error() == null ? "" : ": " + job.error().code() + ": " + job.error().message()
-                        + (job.error().hint() == null ? "" : " (hint: " + job.error().hint() + ")")));
+            ObjectNode body = JSON.createObjectNode();
+            body.putObject("video").putObject("upload").put("fileName", name).put("contentType", type);
+            body.set("request", request.toJson());
+            ApiClient.Answer created = api.post("/jobs", body, java.util.Map.of());
+            if (!created.ok()) {
+                return ClientCommands.print(created);
+            }
+            String jobId = created.body().path("jobId").asText();
+            JsonNode upload = created.body().path("upload");
+            HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(upload.path("url").asText()))
+                    .header("Content-Type", type).PUT(HttpRequest.BodyPublishers.ofFile(input)).build(), HttpResponse.BodyHandlers.ofString());
+            if (put.statusCode() / 100 != 2) {
+                out.println("outpaint run: the upload was refused (" + put.statusCode() + ")");
+                return 1;
+            }
+            out.println("Job " + jobId + " created through the HTTP API; video uploaded to s3://" + LocalPipeline.BUCKET + "/"
+                    + created.body().path("input").path("key").asText());
+            JsonNode job = follow(api, jobId);
+            if (!job.path("status").asText().equals("SUCCEEDED")) {
+                JsonNode error = job.path("error");
+                out.println("Job " + jobId + " ended " + job.path("status").asText()
+                        + (error.isMissingNode() ? "" : ": " + error.path("code").asText() + ": " + error.path("message").asText()
+                        + (error.hasNonNull("hint") ? " (hint: " + error.path("hint").asText() + ")" : "")));
                 logHint(out);
                 return 1;
             }
-            Job.Output result = job.outputs().get(0);
+            JsonNode result = job.path("outputs").get(0);
             Path target = output != null ? output : Path.of("outpaint-" + jobId + ".mp4");
-            try (var s3 = pipeline.cloud().s3()) {
-                Files.deleteIfExists(target);
-                s3.getObject(b -> b.bucket(result.bucket()).key(result.key()), target);
+            HttpResponse<Path> download = HTTP.send(HttpRequest.newBuilder(URI.create(result.path("url").asText())).build(),
+                    HttpResponse.BodyHandlers.ofFile(target));
+            if (download.statusCode() != 200) {
+                out.println("outpaint run: the result could not be downloaded (" + download.statusCode() + ")");
+                return 1;
             }
             out.println();
             out.println("Done: " + target.toAbsolutePath());
-            out.printf("  %dx%d, %d bytes, sha256 %s%n", result.width(), result.height(), result.bytes(), result.sha256());
-            out.println("  in the bucket: s3://" + result.bucket() + "/" + result.key());
+            out.printf("  %dx%d, %d bytes, sha256 %s%n", result.path("width").asInt(), result.path("height").asInt(),
+                    result.path("bytes").asLong(), result.path("sha256").asText());
+            out.println("  in the bucket: s3://" + result.path("bucket").asText() + "/" + result.path("key").asText());
             out.println("  job id: " + jobId);
             return 0;
         }
     }
 
-    /** Shows the job's status and Scenario's progress until it ends. */
-    private Job follow(LocalPipeline pipeline, String jobId) throws InterruptedException {
+    /** Shows the job's status and Scenario's progress, as the API reports them, until it ends. */
+    private JsonNode follow(ApiClient api, String jobId) throws Exception {
         ProgressBar bar = new ProgressBar(Outpaint.out, System.console() != null && System.getenv("CI") == null);
         Instant deadline = Instant.now().plusSeconds(timeoutSeconds);
         while (true) {
-            Job job = pipeline.services().jobs().find(jobId).orElse(null);
-            if (job != null) {
-                bar.show(job.status().name(), job.progress());
-                if (job.status().isTerminal()) {
+            ApiClient.Answer answer = api.get("/jobs/" + jobId);
+            if (answer.ok()) {
+                JsonNode job = answer.body();
+                bar.show(job.path("status").asText(), job.path("progress").asDouble());
+                if (Set.of("SUCCEEDED", "FAILED", "TIMED_OUT", "CANCELED").contains(job.path("status").asText())) {
                     bar.done();
                     return job;
                 }

@@ -33,7 +33,7 @@ class RunCommandIT {
         assertThat(run.waitFor(300, TimeUnit.SECONDS)).isTrue();
         assertThat(run.exitValue()).as(out).isZero();
         assertThat(out).contains("Done: " + dir.resolve("result.mp4").toRealPath()).contains("in the bucket: s3://outpaint-local/outputs/")
-                .contains("job id: s3-").contains("RUNNING");
+                .contains("job id: api-").contains("created through the HTTP API").contains("RUNNING");
         // the 640x360 sample, every side at 0.25: 960x540 -> 960x544; 480p: 848x480
         assertThat(Mp4Video.probe(dir.resolve("result.mp4"))).isEqualTo(new VideoInfo(848, 480, 81, 16));
     }

@@ -178,6 +178,42 @@ class ServeWithAwsCliIT {
         assertThat(curl("-H", key, api + "/jobs/no-such-job")).contains("\"code\":\"NOT_FOUND\"");
     }
 
+    @Test
+    void theCliClientCommandsTalkToTheRunningApi() throws Exception {
+        Path video = dir.resolve("client.mp4");
+        Mp4Video.write(video, 320, 240, 16, 8, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);
+        aws("s3", "s3", "cp", video.toString(), "s3://outpaint-local/inputs/client/clip.mp4", "--content-type", "video/mp4");
+        String[] endpoint = {"--endpoint", endpoints.path("httpApi").asText(), "--api-key", endpoints.path("apiKey").asText()};
+
+        JsonNode submitted = JSON.readTree(outpaint(0, concat(new String[] {"submit", "inputs/client/clip.mp4", "--prompt", "p",
+                "--resolution", "480p"}, endpoint)));
+        String jobId = submitted.path("jobId").asText();
+        assertThat(jobId).startsWith("api-");
+        assertThat(JSON.readTree(outpaint(0, concat(new String[] {"status", jobId}, endpoint))).path("jobId").asText()).isEqualTo(jobId);
+        assertThat(outpaint(0, concat(new String[] {"list", "--limit", "50"}, endpoint))).contains(jobId);
+        assertThat(JSON.readTree(outpaint(0, concat(new String[] {"estimate", "inputs/client/clip.mp4", "--prompt", "p"}, endpoint)))
+                .path("creativeUnits").asInt()).isPositive();
+        assertThat(outpaint(1, concat(new String[] {"status", "api-not-a-job"}, endpoint))).contains("error 404 NOT_FOUND");
+        assertThat(outpaint(2, concat(new String[] {"submit", "inputs/client/clip.mp4", "--prompt", "p", "--num-frames", "7"}, endpoint)))
+                .contains("--num-frames \"7\" is not allowed; allowed: an integer from 81 to 241");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    private static String outpaint(int expectedExit, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("java", "-jar", "target/outpaint.jar"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join(" ", command) + "\n" + out).isEqualTo(expectedExit);
+        return out;
+    }
+
     private static String curl(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("curl", "-sS"));
         command.addAll(List.of(args));
