@@ -51,20 +51,7 @@ public final class JobsApi {
 
     /** {@code POST /jobs}: a video already in the bucket, or a presigned URL to upload one. */
     public Answer create(JsonNode body, Optional<String> idempotencyKey) {
-        if (body == null || !body.isObject()) {
-            throw new ApiError(400, "INVALID_JSON", "the body must be a JSON object: {\"video\": {...}, \"request\": {...}}");
-        }
-        List<String> unknown = iterable(body.fieldNames()).stream().filter(f -> !CREATE_FIELDS.contains(f)).toList();
-        if (!unknown.isEmpty()) {
-            throw ApiError.badField(unknown.get(0), null, "unknown field; the fields are video, request and notify");
-        }
-        OutpaintRequest request;
-        try {
-            request = OutpaintRequest.fromJson(body.get("request"));
-        } catch (InvalidRequestException e) {
-            throw new ApiError(400, "INVALID_REQUEST", e.getMessage(), e.errors().stream()
-                    .map(f -> new io.outpaint.request.FieldError("request." + f.field(), f.value(), f.allowed())).toList());
-        }
+        OutpaintRequest request = checked(body, CREATE_FIELDS);
         JsonNode video = body.path("video");
         String webhook = webhookUrl(body.path("notify"));
         if (idempotencyKey.isPresent() && (idempotencyKey.get().isBlank() || idempotencyKey.get().length() > 200)) {
@@ -81,14 +68,7 @@ public final class JobsApi {
         }
         ObjectNode answer;
         if (video.has("key")) {
-            String videoKey = video.path("key").asText(null);
-            InputVideos.Video input;
-            try {
-                input = services.inputs().describe(services.config().bucket(), videoKey, null);
-            } catch (InvalidInputException e) {
-                throw new ApiError(videoKey != null && videoKey.startsWith(InputVideos.PREFIX) ? 422 : 400, "INVALID_INPUT",
-                        e.getMessage(), List.of(new io.outpaint.request.FieldError("video.key", videoKey, e.getMessage())));
-            }
+            InputVideos.Video input = videoAt(video.path("key").asText(null));
             Job job = Job.queued(jobId, request.toJson(), new Job.Source("api", input.bucket(), input.key(), input.versionId(),
                     input.etag(), input.size(), input.contentType()), null, key, services.clock().instant(),
                     services.config().retentionDays()).withWebhookUrl(webhook);
@@ -126,6 +106,33 @@ public final class JobsApi {
         up.putObject("headers").put("Content-Type", contentType);
         up.put("note", "the job starts when the upload lands");
         return answer;
+    }
+
+    /** The body's top-level fields and model inputs, every bad one named. */
+    private static OutpaintRequest checked(JsonNode body, Set<String> fields) {
+        if (body == null || !body.isObject()) {
+            throw new ApiError(400, "INVALID_JSON", "the body must be a JSON object: {\"video\": {...}, \"request\": {...}}");
+        }
+        List<String> unknown = iterable(body.fieldNames()).stream().filter(f -> !fields.contains(f)).toList();
+        if (!unknown.isEmpty()) {
+            throw ApiError.badField(unknown.get(0), null, "unknown field; the fields are " + String.join(", ", new java.util.TreeSet<>(fields)));
+        }
+        try {
+            return OutpaintRequest.fromJson(body.get("request"));
+        } catch (InvalidRequestException e) {
+            throw new ApiError(400, "INVALID_REQUEST", e.getMessage(), e.errors().stream()
+                    .map(f -> new io.outpaint.request.FieldError("request." + f.field(), f.value(), f.allowed())).toList());
+        }
+    }
+
+    /** The input video at {@code key}: 400 for a key outside inputs/, 422 for an object that is missing or not a video. */
+    private InputVideos.Video videoAt(String key) {
+        try {
+            return services.inputs().describe(services.config().bucket(), key, null);
+        } catch (InvalidInputException e) {
+            throw new ApiError(key != null && key.startsWith(InputVideos.PREFIX) ? 422 : 400, "INVALID_INPUT",
+                    e.getMessage(), List.of(new io.outpaint.request.FieldError("video.key", key, e.getMessage())));
+        }
     }
 
     /** {@code notify.webhookUrl}, checked where it enters: an absolute https URL (http only where the deployment allows it). */
@@ -173,28 +180,8 @@ public final class JobsApi {
      * started and nothing is recorded.
      */
     public Answer estimate(JsonNode body) {
-        if (body == null || !body.isObject()) {
-            throw new ApiError(400, "INVALID_JSON", "the body must be a JSON object: {\"video\": {\"key\"}, \"request\": {...}}");
-        }
-        List<String> unknown = iterable(body.fieldNames()).stream().filter(f -> !Set.of("video", "request").contains(f)).toList();
-        if (!unknown.isEmpty()) {
-            throw ApiError.badField(unknown.get(0), null, "unknown field; the fields are video and request");
-        }
-        OutpaintRequest request;
-        try {
-            request = OutpaintRequest.fromJson(body.get("request"));
-        } catch (InvalidRequestException e) {
-            throw new ApiError(400, "INVALID_REQUEST", e.getMessage(), e.errors().stream()
-                    .map(f -> new io.outpaint.request.FieldError("request." + f.field(), f.value(), f.allowed())).toList());
-        }
-        String videoKey = body.path("video").path("key").asText(null);
-        InputVideos.Video video;
-        try {
-            video = services.inputs().describe(services.config().bucket(), videoKey, null);
-        } catch (InvalidInputException e) {
-            throw new ApiError(videoKey != null && videoKey.startsWith(InputVideos.PREFIX) ? 422 : 400, "INVALID_INPUT",
-                    e.getMessage(), List.of(new io.outpaint.request.FieldError("video.key", videoKey, e.getMessage())));
-        }
+        OutpaintRequest request = checked(body, Set.of("video", "request"));
+        InputVideos.Video video = videoAt(body.path("video").path("key").asText(null));
         try (var in = services.inputs().open(video)) {
             String asset = services.scenario().uploadVideo(video.fileName(), video.contentType(), in, video.size(), null);
             int cost = services.scenario().estimateCost(request, asset);
