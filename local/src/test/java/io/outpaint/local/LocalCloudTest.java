@@ -57,7 +57,8 @@ class LocalCloudTest {
         FunctionRegistry functions = new FunctionRegistry()
                 .register("flaky", FlakyHandler.class)
                 .register("countdown", CountdownHandler.class)
-                .register("recorder", RecordingS3Handler.class);
+                .register("recorder", RecordingS3Handler.class)
+                .register("one-at-a-time", io.outpaint.local.testing.OneAtATimeHandler.class);
         // Retry intervals of 30 s and a Wait of an hour run at once
         cloud = LocalCloud.start(LocalCloud.Options.defaults().withTime(0, 5), functions);
         sfn = cloud.stepFunctions();
@@ -250,6 +251,31 @@ class LocalCloudTest {
         sha.update(first);
         sha.update(second);
         assertThat(MessageDigest.getInstance("SHA-256").digest(back)).isEqualTo(sha.digest());
+    }
+
+    @Test
+    void concurrentInvocationsNeverShareAHandlerInstance() throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try (LambdaClient lambda = LambdaClient.builder().endpointOverride(URI.create(cloud.lambdaUrl()))
+                .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("l", "l")))
+                .build()) {
+            List<java.util.concurrent.Future<String>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                calls.add(pool.submit(() -> lambda.invoke(b -> b.functionName("one-at-a-time")
+                        .payload(SdkBytes.fromUtf8String("{}"))).payload().asUtf8String()));
+            }
+            java.util.Set<String> requestIds = new java.util.HashSet<>();
+            for (var call : calls) {
+                String answer = call.get();
+                requestIds.add(answer.replaceAll(".*\"requestId\":\"([^\"]+)\".*", "$1"));
+                assertThat(answer).contains("\"remainingMillis\":");
+            }
+            assertThat(requestIds).hasSize(24); // each invocation its own request id
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(io.outpaint.local.testing.OneAtATimeHandler.OVERLAPS.get()).isZero();
+        assertThat(io.outpaint.local.testing.OneAtATimeHandler.INSTANCES.get()).isGreaterThan(1).isLessThanOrEqualTo(24);
     }
 
     @Test
