@@ -88,15 +88,20 @@ public final class Submit {
         }
     }
 
-    /** Scenario's list, newest first, searched for a job with exactly the body this job sends. */
+    /**
+     * Scenario's list, newest first, searched for this job's submission. Each job uploads its own
+     * video, so the echoed {@code videoUrl} (this job's asset id) identifies it; the prompt must match
+     * too. Numbers are not compared, as an echo may spell them differently (5 and 5.0).
+     */
     private Optional<ScenarioJob> findEarlierSubmission(Job job, OutpaintRequest request) {
-        var body = request.toScenarioBody(job.scenario().videoAssetId());
+        String assetId = job.scenario().videoAssetId();
         Instant since = Optional.ofNullable(job.scenario().submittingAt()).orElse(job.createdAt()).minus(Duration.ofMinutes(10));
         String token = null;
         for (int page = 0; page < PAGES_TO_SEARCH; page++) {
             JobPage jobs = services.scenario().listJobs(null, 50, token);
             for (ScenarioJob candidate : jobs.jobs()) {
-                if (body.equals(candidate.input())) {
+                if (assetId.equals(candidate.input().path("videoUrl").asText())
+                        && request.prompt().equals(candidate.input().path("prompt").asText())) {
                     return Optional.of(candidate);
                 }
                 if (candidate.createdAt() != null && candidate.createdAt().isBefore(since)) {
