@@ -58,6 +58,17 @@ public record PipelineConfig(
         return config;
     }
 
+    /** Every setting but the secrets, which print as {@code [redacted]} wherever this record ends up. */
+    @Override
+    public String toString() {
+        return "PipelineConfig[table=" + tableName + ", bucket=" + bucket + ", scenario=" + scenarioApiUrl
+                + ", scenarioSecretArn=" + scenarioSecretArn.orElse("-")
+                + ", scenarioApiKey=" + scenarioApiKey.map(k -> "[redacted]").orElse("-")
+                + ", scenarioApiSecret=" + scenarioApiSecret.map(k -> "[redacted]").orElse("-")
+                + ", webhookSecret=" + webhookSecret.map(k -> "[redacted]").orElse("-")
+                + ", maxJobsInFlight=" + maxJobsInFlight + ", poll=" + poll + ", maxPollTime=" + maxPollTime + "]";
+    }
+
     /** Whether this function is given Scenario's credentials (functions that never call Scenario are not). */
     public boolean hasScenarioCredentials() {
         return scenarioSecretArn.isPresent() || (scenarioApiKey.isPresent() && scenarioApiSecret.isPresent());
