@@ -189,7 +189,7 @@ public final class JobsApi {
             answer.put("creativeUnits", cost);
             answer.put("note", "Scenario's estimate; nothing was started");
             return new Answer(200, answer);
-        } catch (io.outpaint.scenario.ScenarioRateLimitException | io.outpaint.scenario.ScenarioPlanLimitException e) {
+        } catch (io.outpaint.scenario.ScenarioThrottledException e) {
             throw new ApiError(429, "SCENARIO_BUSY", "Scenario is limiting requests; try again later");
         } catch (io.outpaint.scenario.ScenarioValidationException e) {
             throw new ApiError(422, "SCENARIO_REFUSED_REQUEST", e.getMessage());

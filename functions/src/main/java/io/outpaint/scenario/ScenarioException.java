@@ -8,7 +8,7 @@ import java.util.Optional;
  */
 public abstract sealed class ScenarioException extends RuntimeException
         permits ScenarioAuthException, ScenarioValidationException, ScenarioNotFoundException,
-                ScenarioPlanLimitException, ScenarioRateLimitException, ScenarioUnavailableException,
+                ScenarioThrottledException, ScenarioUnavailableException,
                 ScenarioOutcomeUnknownException, ScenarioProtocolException, ScenarioUploadFailedException {
 
     private final int status;

@@ -95,8 +95,7 @@ final class ScenarioHttp {
             if (!retryable || n >= policy.maxAttempts()) {
                 throw failure;
             }
-            Duration hint = failure instanceof ScenarioPlanLimitException plan ? plan.retryAfter()
-                    : failure instanceof ScenarioRateLimitException rate ? rate.retryAfter() : null;
+            Duration hint = failure instanceof ScenarioThrottledException throttled ? throttled.retryAfter() : null;
             Duration delay = policy.delayAfter(n, hint);
             if (delay.compareTo(policy.maxDelay()) > 0) {
                 throw failure; // a long wait belongs to the caller's retry, not to a blocked thread
