@@ -92,6 +92,27 @@ class HandlerEventsTest {
     }
 
     @Test
+    void theApiAndTheUploadTriggerTakeTheirSampleEvents() throws Exception {
+        JsonNode answer = JSON.readTree(pipeline.cloud().functions().invoke(LocalPipeline.API,
+                Files.readAllBytes(Path.of("..", "events", "api-create-job.json"))));
+        assertThat(answer.path("statusCode").asInt()).as(answer.toString()).isEqualTo(202);
+        String jobId = JSON.readTree(answer.path("body").asText()).path("jobId").asText();
+        assertThat(jobId).startsWith("api-");
+        assertThat(record(jobId).source().key()).isEqualTo("inputs/sample.mp4");
+
+        try (var s3 = pipeline.cloud().s3()) {
+            s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key("inputs/dropped/street scene.mp4").contentType("video/mp4"),
+                    RequestBody.fromFile(dir.resolve("sample.mp4")));
+        }
+        JsonNode outcomes = JSON.readTree(pipeline.cloud().functions().invoke(LocalPipeline.UPLOAD_TRIGGER,
+                Files.readAllBytes(Path.of("..", "events", "s3-object-created.json"))));
+        assertThat(outcomes.get(0).asText()).isEqualTo("STARTED");
+        String triggered = io.outpaint.pipeline.UploadTrigger.jobIdFor(LocalPipeline.BUCKET, "inputs/dropped/street scene.mp4",
+                "d41d8cd98f00b204e9800998ecf8427e");
+        assertThat(record(triggered).source().key()).isEqualTo("inputs/dropped/street scene.mp4"); // the key, URL-decoded
+    }
+
+    @Test
     void aMissingVideoFailsUploadInputAndRecordFailureRecordsWhy() throws Exception {
         ObjectNode upload = event("upload-input.json");
         upload.put("jobId", "sample-job-missing-video");
