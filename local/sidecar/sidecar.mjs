@@ -345,3 +345,6 @@ server.listen(Number(process.env.SFN_PORT ?? 0), '127.0.0.1', () => {
 });
 
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
+// the Java runtime holds this process's stdin: when it ends (even killed outright), so does the sidecar
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
