@@ -35,12 +35,11 @@ public record Job(
 
     /** Scenario's ids for this job. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Scenario(String videoAssetId, String jobId, Instant submittingAt, Instant submittedAt,
-                           Integer creativeUnits) {
-        public static final Scenario NONE = new Scenario(null, null, null, null, null);
-        public Scenario withVideoAssetId(String v) { return new Scenario(v, jobId, submittingAt, submittedAt, creativeUnits); }
-        public Scenario withSubmitting(Instant at) { return new Scenario(videoAssetId, jobId, at, submittedAt, creativeUnits); }
-        public Scenario withJob(String id, Instant at, Integer cost) { return new Scenario(videoAssetId, id, submittingAt, at, cost); }
+    public record Scenario(String videoAssetId, String jobId, Instant submittingAt, Instant submittedAt) {
+        public static final Scenario NONE = new Scenario(null, null, null, null);
+        public Scenario withVideoAssetId(String v) { return new Scenario(v, jobId, submittingAt, submittedAt); }
+        public Scenario withSubmitting(Instant at) { return new Scenario(videoAssetId, jobId, at, submittedAt); }
+        public Scenario withJob(String id, Instant at) { return new Scenario(videoAssetId, id, submittingAt, at); }
     }
 
     /** One result copied into the bucket. */

@@ -4,7 +4,6 @@ import io.outpaint.job.Job;
 import io.outpaint.job.JobStatus;
 import io.outpaint.job.PollSchedule;
 import io.outpaint.scenario.ScenarioJob;
-import io.outpaint.store.JobStore;
 import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -28,7 +27,7 @@ public final class CheckStatus {
 
     public StepState run(StepState state) {
         String jobId = state.jobId();
-        Job job = services.jobs().find(jobId).orElseThrow(() -> new JobStore.NoSuchJobException(jobId));
+        Job job = services.jobs().get(jobId);
         if (job.status().isTerminal()) {
             return state.ended(job.status().name(), null); // canceled (or ended) while we waited
         }

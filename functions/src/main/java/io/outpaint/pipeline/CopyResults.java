@@ -27,7 +27,7 @@ public final class CopyResults {
     public StepState run(StepState state) {
         String jobId = state.jobId();
         JobStore jobs = services.jobs();
-        Job job = jobs.find(jobId).orElseThrow(() -> new JobStore.NoSuchJobException(jobId));
+        Job job = jobs.get(jobId);
         MDC.put("scenarioJobId", job.scenario().jobId());
         ScenarioJob scenarioJob = services.scenario().getJob(job.scenario().jobId());
         jobs.update(jobId, j -> j.moveTo(JobStatus.COPYING, services.clock().instant(),

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.job.Job;
 import io.outpaint.store.DynamoJobStore;
-import io.outpaint.store.JobStore;
 
 /** After the job ended: the final record to its webhook (signed) and to EventBridge. */
 public final class Notify {
@@ -18,7 +17,7 @@ public final class Notify {
     }
 
     public StepState run(StepState state) {
-        Job job = services.jobs().find(state.jobId()).orElseThrow(() -> new JobStore.NoSuchJobException(state.jobId()));
+        Job job = services.jobs().get(state.jobId());
         ObjectNode record = notice(job);
         if (job.webhookUrl() != null) {
             services.notifier().webhook(job.webhookUrl(), record);

@@ -34,7 +34,7 @@ public final class Submit {
     public StepState run(StepState state) {
         String jobId = state.jobId();
         JobStore jobs = services.jobs();
-        Job job = jobs.find(jobId).orElseThrow(() -> new JobStore.NoSuchJobException(jobId));
+        Job job = jobs.get(jobId);
         if (job.scenario().jobId() != null) {
             LOG.info("already submitted as Scenario job {}", job.scenario().jobId());
             return polling(jobId, job.scenario().submittedAt());
@@ -47,20 +47,20 @@ public final class Submit {
             Optional<ScenarioJob> earlier = findEarlierSubmission(job, request);
             if (earlier.isPresent()) {
                 LOG.info("found Scenario job {} from an earlier attempt; not posting again", earlier.get().id());
-                return recordSubmitted(jobId, earlier.get(), null);
+                return recordSubmitted(jobId, earlier.get());
             }
         } else {
             jobs.update(jobId, j -> j.moveTo(JobStatus.SUBMITTING, services.clock().instant(), null)
                     .withScenario(j.scenario().withSubmitting(services.clock().instant()), services.clock().instant()));
         }
         ScenarioJob created = services.scenario().generate(request, assetId);
-        return recordSubmitted(jobId, created, null);
+        return recordSubmitted(jobId, created);
     }
 
-    private StepState recordSubmitted(String jobId, ScenarioJob scenarioJob, Integer cost) {
+    private StepState recordSubmitted(String jobId, ScenarioJob scenarioJob) {
         MDC.put("scenarioJobId", scenarioJob.id());
         Instant now = services.clock().instant();
-        services.jobs().update(jobId, j -> j.withScenario(j.scenario().withJob(scenarioJob.id(), now, cost), now)
+        services.jobs().update(jobId, j -> j.withScenario(j.scenario().withJob(scenarioJob.id(), now), now)
                 .moveTo(JobStatus.SUBMITTED, now, "Scenario job " + scenarioJob.id()));
         return polling(jobId, now);
     }

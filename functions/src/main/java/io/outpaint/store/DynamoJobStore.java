@@ -85,7 +85,7 @@ public final class DynamoJobStore implements JobStore {
     @Override
     public Job update(String jobId, UnaryOperator<Job> change) {
         for (int attempt = 1; ; attempt++) {
-            Job current = find(jobId).orElseThrow(() -> new NoSuchJobException(jobId));
+            Job current = get(jobId);
             Job next = change.apply(current);
             if (next.equals(current)) {
                 return current;

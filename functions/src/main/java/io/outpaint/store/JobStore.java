@@ -14,6 +14,11 @@ public interface JobStore {
 
     Optional<Job> find(String jobId);
 
+    /** The job, which must exist. */
+    default Job get(String jobId) {
+        return find(jobId).orElseThrow(() -> new NoSuchJobException(jobId));
+    }
+
     /**
      * Applies {@code change} to the current record and stores it if no one else wrote in between,
      * trying again on a concurrent write. A change that returns the same job writes nothing.

@@ -15,20 +15,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Scenario's REST API over {@link ScenarioState}, with the faults of {@link Faults} applied. */
 final class Api implements HttpHandler {
-
-    private static final Pattern UPLOAD = Pattern.compile("/v1/uploads/([\\w-]+)");
-    private static final Pattern UPLOAD_ACTION = Pattern.compile("/v1/uploads/([\\w-]+)/action");
-    private static final Pattern PART = Pattern.compile("/_parts/([\\w-]+)/(\\d+)");
-    private static final Pattern GENERATE = Pattern.compile("/v1/generate/custom/([\\w.-]+)");
-    private static final Pattern JOB = Pattern.compile("/v1/jobs/([\\w-]+)");
-    private static final Pattern JOB_ACTION = Pattern.compile("/v1/jobs/([\\w-]+)/action");
-    private static final Pattern ASSET = Pattern.compile("/v1/assets/([\\w-]+)");
-    private static final Pattern CDN = Pattern.compile("/_cdn/([\\w-]+)/([\\w.-]+)");
 
     private final ScenarioSimulator simulator;
     private final ScenarioState state;
@@ -58,14 +47,12 @@ final class Api implements HttpHandler {
             } else if (!expectedAuthorization.equals(ex.header("Authorization"))) {
                 ex.json(401, Map.of("message", "Unauthorized"));
             } else {
-                Route route = classify(ex);
-                if (route != null) {
-                    simulator.record(route);
-                }
+                Optional<Route.Match> match = Route.match(ex.method, ex.path);
+                match.ifPresent(m -> simulator.record(m.route()));
                 // a request's fate is decided when it arrives, not after its added latency
                 if (!injectFault(ex)) {
                     pause(latency);
-                    route(ex);
+                    route(ex, match);
                 }
             }
         } catch (DroppedConnection e) {
@@ -95,59 +82,37 @@ final class Api implements HttpHandler {
         return false;
     }
 
-    private static Route classify(Exchange ex) {
-        boolean post = ex.method.equals("POST");
-        boolean get = ex.method.equals("GET");
-        if (post && ex.path.equals("/v1/uploads")) return Route.CREATE_UPLOAD;
-        if (post && UPLOAD_ACTION.matcher(ex.path).matches()) return Route.COMPLETE_UPLOAD;
-        if (get && UPLOAD.matcher(ex.path).matches()) return Route.GET_UPLOAD;
-        if (post && GENERATE.matcher(ex.path).matches()) return Route.GENERATE;
-        if (get && ex.path.equals("/v1/jobs")) return Route.LIST_JOBS;
-        if (post && JOB_ACTION.matcher(ex.path).matches()) return Route.JOB_ACTION;
-        if (get && JOB.matcher(ex.path).matches()) return Route.GET_JOB;
-        if (get && ASSET.matcher(ex.path).matches()) return Route.GET_ASSET;
-        return null;
+    private void route(Exchange ex, Optional<Route.Match> match) throws IOException {
+        if (match.isEmpty()) {
+            ex.error(404, "NOT_FOUND", "No route " + ex.method + " " + ex.path);
+            return;
+        }
+        String id = match.get().route() == Route.CREATE_UPLOAD || match.get().route() == Route.LIST_JOBS ? null : match.get().id();
+        switch (match.get().route()) {
+            case CREATE_UPLOAD -> createUpload(ex);
+            case COMPLETE_UPLOAD -> completeUpload(ex, id);
+            case GET_UPLOAD -> found(ex, state.upload(id), "Upload", u -> Map.of("upload", Views.upload(u, List.of())));
+            case GENERATE -> Generate.handle(ex, id, simulator, state);
+            case LIST_JOBS -> listJobs(ex);
+            case JOB_ACTION -> {
+                if (state.job(id).isEmpty()) {
+                    ex.error(404, "NOT_FOUND", "Job not found");
+                } else {
+                    ex.error(400, "BAD_REQUEST", "Cannot cancel this type of job");
+                }
+            }
+            case GET_JOB -> found(ex, state.job(id), "Job", j -> Map.of("job", Views.job(j, state)));
+            case GET_ASSET -> found(ex, state.asset(id), "Asset", a -> Map.of("asset", Views.asset(a, cdnUrl(a))));
+            default -> ex.error(404, "NOT_FOUND", "No route " + ex.method + " " + ex.path);
+        }
     }
 
-    private void route(Exchange ex) throws IOException {
-        Matcher m;
-        if (ex.method.equals("POST") && ex.path.equals("/v1/uploads")) {
-            createUpload(ex);
-        } else if (ex.method.equals("POST") && (m = UPLOAD_ACTION.matcher(ex.path)).matches()) {
-            completeUpload(ex, m.group(1));
-        } else if (ex.method.equals("GET") && (m = UPLOAD.matcher(ex.path)).matches()) {
-            Optional<ScenarioState.Upload> upload = state.upload(m.group(1));
-            if (upload.isEmpty()) {
-                ex.error(404, "NOT_FOUND", "Upload not found");
-            } else {
-                ex.json(200, Map.of("upload", Views.upload(upload.get(), List.of())));
-            }
-        } else if (ex.method.equals("POST") && (m = GENERATE.matcher(ex.path)).matches()) {
-            Generate.handle(ex, m.group(1), simulator, state);
-        } else if (ex.method.equals("GET") && ex.path.equals("/v1/jobs")) {
-            listJobs(ex);
-        } else if (ex.method.equals("POST") && (m = JOB_ACTION.matcher(ex.path)).matches()) {
-            if (state.job(m.group(1)).isEmpty()) {
-                ex.error(404, "NOT_FOUND", "Job not found");
-            } else {
-                ex.error(400, "BAD_REQUEST", "Cannot cancel this type of job");
-            }
-        } else if (ex.method.equals("GET") && (m = JOB.matcher(ex.path)).matches()) {
-            Optional<SimulatedJob> job = state.job(m.group(1));
-            if (job.isEmpty()) {
-                ex.error(404, "NOT_FOUND", "Job not found");
-            } else {
-                ex.json(200, Map.of("job", Views.job(job.get(), state)));
-            }
-        } else if (ex.method.equals("GET") && (m = ASSET.matcher(ex.path)).matches()) {
-            Optional<ScenarioState.Asset> asset = state.asset(m.group(1));
-            if (asset.isEmpty()) {
-                ex.error(404, "NOT_FOUND", "Asset not found");
-            } else {
-                ex.json(200, Map.of("asset", Views.asset(asset.get(), cdnUrl(asset.get()))));
-            }
+    private static <T> void found(Exchange ex, Optional<T> thing, String kind, java.util.function.Function<T, Object> view)
+            throws IOException {
+        if (thing.isEmpty()) {
+            ex.error(404, "NOT_FOUND", kind + " not found");
         } else {
-            ex.error(404, "NOT_FOUND", "No route " + ex.method + " " + ex.path);
+            ex.json(200, view.apply(thing.get()));
         }
     }
 
@@ -189,15 +154,15 @@ final class Api implements HttpHandler {
     }
 
     private void putPart(Exchange ex) throws IOException {
-        Matcher m = PART.matcher(ex.path);
+        Optional<Route.Match> part = Route.match(ex.method, ex.path).filter(p -> p.route() == Route.PUT_PART);
         var expires = signer.presignedExpiry(ex.path, ex.query.get("X-Amz-Expires"), ex.query.get("X-Amz-Signature"));
-        if (!ex.method.equals("PUT") || !m.matches()) {
+        if (part.isEmpty()) {
             ex.empty(405);
             return;
         }
         simulator.record(Route.PUT_PART);
-        Optional<ScenarioState.Upload> upload = state.upload(m.group(1));
-        int number = Integer.parseInt(m.group(2));
+        Optional<ScenarioState.Upload> upload = state.upload(part.get().id());
+        int number = Integer.parseInt(part.get().path().group(2));
         if (expires == null || expires.isBefore(state.now()) || upload.isEmpty() || number > upload.get().parts) {
             ex.http.sendResponseHeaders(403, -1);
             return;
@@ -261,9 +226,9 @@ final class Api implements HttpHandler {
     }
 
     private void download(Exchange ex) throws IOException {
-        Matcher m = CDN.matcher(ex.path);
+        Optional<Route.Match> cdn = Route.match(ex.method, ex.path).filter(c -> c.route() == Route.DOWNLOAD);
         var expires = signer.cdnExpiry(ex.path, ex.query.get("Policy"), ex.query.get("Signature"));
-        Optional<ScenarioState.Asset> asset = m.matches() ? state.asset(m.group(1)) : Optional.empty();
+        Optional<ScenarioState.Asset> asset = cdn.flatMap(c -> state.asset(c.id()));
         simulator.record(Route.DOWNLOAD);
         if (expires == null || asset.isEmpty()) {
             ex.json(403, Map.of("message", "Missing or invalid signature"));
