@@ -195,6 +195,28 @@ function finish(execution, status, { output, error, cause }) {
   execution.output = output === undefined ? undefined : JSON.stringify(output);
   execution.error = error;
   execution.cause = cause;
+  statusChanged(execution);
+}
+
+// Step Functions' "Execution Status Change" events, as an EventBridge rule matching FAILED,
+// TIMED_OUT and ABORTED delivers them: to the Lambda function SFN_STATUS_CHANGE_FUNCTION, asynchronously
+const STATUS_EVENTS = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
+function statusChanged(execution) {
+  const target = process.env.SFN_STATUS_CHANGE_FUNCTION;
+  if (!target || !STATUS_EVENTS.has(execution.status)) return;
+  const event = {
+    version: '0', id: randomUUID(), 'detail-type': 'Step Functions Execution Status Change', source: 'aws.states',
+    account: ACCOUNT, time: iso(execution.stopDate), region: REGION, resources: [execution.arn],
+    detail: {
+      executionArn: execution.arn, stateMachineArn: execution.machine.arn, name: execution.name, status: execution.status,
+      startDate: execution.startDate, stopDate: execution.stopDate, input: execution.inputText,
+      error: execution.error ?? null, cause: execution.cause ?? null,
+    },
+  };
+  const url = `${process.env.AWS_ENDPOINT_URL_LAMBDA}/2015-03-31/functions/${encodeURIComponent(target)}/invocations`;
+  fetch(url, { method: 'POST', headers: { 'X-Amz-Invocation-Type': 'Event', 'Content-Type': 'application/json' }, body: JSON.stringify(event) })
+    .then((r) => { if (r.status >= 300) console.error(`status-change event for ${execution.arn}: HTTP ${r.status}`); })
+    .catch((e) => console.error(`status-change event for ${execution.arn} not delivered: ${e.message}`));
 }
 
 function describe(execution) {
@@ -283,6 +305,7 @@ const actions = {
       execution.cause = body.cause;
       execution.abort();
       record(execution, { type: 'ExecutionAborted', timestamp: execution.stopDate });
+      statusChanged(execution);
     }
     return { stopDate: epoch(execution.stopDate) };
   },

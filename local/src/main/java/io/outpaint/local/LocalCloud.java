@@ -29,12 +29,16 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 public final class LocalCloud implements AutoCloseable {
 
     /** How to start: where the sidecar lives, and how time runs in Wait and Retry. */
-    public record Options(Path sidecarDir, double timeScale, long dynamicWaitMillis, Path dataDir) {
+    public record Options(Path sidecarDir, double timeScale, long dynamicWaitMillis, Path dataDir, String statusChangeFunction) {
         public static Options defaults() {
-            return new Options(SidecarLocation.find(), 1.0, 0, null);
+            return new Options(SidecarLocation.find(), 1.0, 0, null, null);
         }
         public Options withTime(double scale, long dynamicWaitMillis) {
-            return new Options(sidecarDir, scale, dynamicWaitMillis, dataDir);
+            return new Options(sidecarDir, scale, dynamicWaitMillis, dataDir, statusChangeFunction);
+        }
+        /** Sends Step Functions' execution status-change events (FAILED, TIMED_OUT, ABORTED) to this function. */
+        public Options withStatusChangesTo(String function) {
+            return new Options(sidecarDir, timeScale, dynamicWaitMillis, dataDir, function);
         }
     }
 
@@ -56,7 +60,8 @@ public final class LocalCloud implements AutoCloseable {
         CompletableFuture<S3Emulator> s3Starting = CompletableFuture.supplyAsync(() -> new S3Emulator(0, data));
         this.dynamo = new DynamoDbLocal(0);
         this.lambda = new LambdaEndpoint(functions, 0);
-        this.sfn = new StepFunctionsSidecar(options.sidecarDir(), 0, lambda.url(), options.timeScale(), options.dynamicWaitMillis());
+        this.sfn = new StepFunctionsSidecar(options.sidecarDir(), 0, lambda.url(), options.timeScale(), options.dynamicWaitMillis(),
+                options.statusChangeFunction());
         this.s3 = s3Starting.join();
         this.s3Client = s3();
         this.notifier = new S3EventNotifier(s3Client, functions, Duration.ofMillis(250));

@@ -3,14 +3,12 @@ package io.outpaint.local;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.config.PipelineConfig;
 import io.outpaint.handlers.ApiHandler;
-import io.outpaint.handlers.CheckStatusHandler;
-import io.outpaint.handlers.CopyResultsHandler;
-import io.outpaint.handlers.NotifyHandler;
-import io.outpaint.handlers.RecordFailureHandler;
-import io.outpaint.handlers.SubmitHandler;
-import io.outpaint.handlers.UploadInputHandler;
+import io.outpaint.handlers.ReconcileHandler;
+import io.outpaint.handlers.StepHandler;
+import io.outpaint.handlers.SweepHandler;
 import io.outpaint.handlers.UploadTriggerHandler;
 import io.outpaint.local.lambda.FunctionRegistry;
+import io.outpaint.pipeline.PipelineFunction;
 import io.outpaint.pipeline.PipelineServices;
 import io.outpaint.simulator.ScenarioSimulator;
 import io.outpaint.store.DynamoJobStore;
@@ -33,27 +31,26 @@ public final class LocalPipeline implements AutoCloseable {
     public static final String BUCKET = "outpaint-local";
     public static final String TABLE = "outpaint-jobs";
     public static final String STATE_MACHINE = "outpaint";
-    /** The functions, by the substitution name the ASL uses for their ARN. */
-    public static final Map<String, String> FUNCTIONS = Map.of(
-            "UploadInputFunctionArn", "outpaint-upload-input",
-            "SubmitFunctionArn", "outpaint-submit",
-            "CheckStatusFunctionArn", "outpaint-check-status",
-            "CopyResultsFunctionArn", "outpaint-copy-results",
-            "RecordFailureFunctionArn", "outpaint-record-failure",
-            "NotifyFunctionArn", "outpaint-notify");
-    public static final String UPLOAD_TRIGGER = "outpaint-upload-trigger";
-    public static final String API = "outpaint-api";
+    public static final String UPLOAD_TRIGGER = PipelineFunction.UPLOAD_TRIGGER.localName();
+    public static final String API = PipelineFunction.API.localName();
     public static final String STATE_MACHINE_ARN =
             "arn:aws:states:" + FunctionRegistry.REGION + ":" + FunctionRegistry.ACCOUNT + ":stateMachine:" + STATE_MACHINE;
 
     /** How to run: limits, clocks, and an optional wrapper around the services (tests inject faults with it). */
     public record Settings(int maxJobsInFlight, int maxPollSeconds, double timeScale, long dynamicWaitMillis,
                            Duration scenarioJobDuration, int simulatorPort, UnaryOperator<PipelineServices> decorate,
-                           boolean uploadTrigger) {
+                           boolean uploadTrigger, Duration sweepEvery) {
+        public Settings(int maxJobsInFlight, int maxPollSeconds, double timeScale, long dynamicWaitMillis,
+                        Duration scenarioJobDuration, int simulatorPort, UnaryOperator<PipelineServices> decorate, boolean uploadTrigger) {
+            this(maxJobsInFlight, maxPollSeconds, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, decorate,
+                    uploadTrigger, Duration.ofSeconds(30));
+        }
         /** Interactive use: real time, jobs of 20 s, a job for every video put under inputs/. */
         public static Settings interactive() {
             return new Settings(2, 4 * 3600, 1.0, 0, Duration.ofSeconds(20), 0, s -> s, true);
         }
+        /** How often the sweep runs (it runs at start too); zero for only at start. */
+        public Settings withSweepEvery(Duration value) { return new Settings(maxJobsInFlight, maxPollSeconds, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, decorate, uploadTrigger, value); }
         /** Without the S3 trigger: jobs start only when an execution is started. */
         public Settings withoutUploadTrigger() { return new Settings(maxJobsInFlight, maxPollSeconds, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, decorate, false); }
         public Settings withLimit(int value) { return new Settings(value, maxPollSeconds, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, decorate, uploadTrigger); }
@@ -68,25 +65,24 @@ public final class LocalPipeline implements AutoCloseable {
     private final PipelineServices services;
     private final String stateMachineArn;
     private final HttpApi httpApi;
+    private final java.util.concurrent.ScheduledExecutorService sweeper;
     private final String webhookSecret = "whsec-" + java.util.UUID.randomUUID();
 
     private LocalPipeline(Settings settings) throws Exception {
         this.simulator = ScenarioSimulator.start(ScenarioSimulator.Settings.defaults().withPort(settings.simulatorPort())
                 .withJobDuration(settings.scenarioJobDuration()));
         FunctionRegistry functions = new FunctionRegistry();
-        this.cloud = LocalCloud.start(LocalCloud.Options.defaults().withTime(settings.timeScale(), settings.dynamicWaitMillis()),
-                functions);
+        this.cloud = LocalCloud.start(LocalCloud.Options.defaults().withTime(settings.timeScale(), settings.dynamicWaitMillis())
+                .withStatusChangesTo(PipelineFunction.RECONCILE.localName()), functions);
         pointSdkAt(cloud);
-        PipelineConfig config = PipelineConfig.fromEnvironment(environment(settings));
-        this.services = settings.decorate().apply(PipelineServices.fromConfig(config));
-        functions.register(FUNCTIONS.get("UploadInputFunctionArn"), () -> new UploadInputHandler(services));
-        functions.register(FUNCTIONS.get("SubmitFunctionArn"), () -> new SubmitHandler(services));
-        functions.register(FUNCTIONS.get("CheckStatusFunctionArn"), () -> new CheckStatusHandler(services));
-        functions.register(FUNCTIONS.get("CopyResultsFunctionArn"), () -> new CopyResultsHandler(services));
-        functions.register(FUNCTIONS.get("RecordFailureFunctionArn"), () -> new RecordFailureHandler(services));
-        functions.register(FUNCTIONS.get("NotifyFunctionArn"), () -> new NotifyHandler(services));
-        functions.register(UPLOAD_TRIGGER, () -> new UploadTriggerHandler(services));
-        functions.register(API, () -> new ApiHandler(services));
+        Map<String, String> environment = environment(settings);
+        this.services = settings.decorate().apply(PipelineServices.fromConfig(PipelineConfig.fromEnvironment(environment)));
+        // each function runs with the environment the stack gives it: only what its catalogue entry needs
+        for (PipelineFunction function : PipelineFunction.values()) {
+            PipelineServices own = settings.decorate().apply(
+                    PipelineServices.fromConfig(PipelineConfig.fromEnvironment(function.environment(environment))));
+            functions.register(function.localName(), () -> handler(function, own));
+        }
 
         DynamoJobStore.createTableIfMissing(cloud.dynamoDb(), TABLE);
         try (var s3 = cloud.s3()) {
@@ -106,6 +102,45 @@ public final class LocalPipeline implements AutoCloseable {
             cloud.notifyOnCreate(BUCKET, "inputs/", UPLOAD_TRIGGER);
         }
         this.httpApi = new HttpApi(functions, API, 0);
+        this.sweeper = startSweeping(settings.sweepEvery());
+    }
+
+    /** The handler the catalogue names for a function, built over that function's own services. */
+    private static Object handler(PipelineFunction function, PipelineServices services) {
+        return switch (function) {
+            case API -> new ApiHandler(services);
+            case UPLOAD_TRIGGER -> new UploadTriggerHandler(services);
+            case RECONCILE -> new ReconcileHandler(services);
+            case SWEEP -> new SweepHandler(services);
+            default -> new StepHandler(function, services);
+        };
+    }
+
+    /** The sweep, as the stack's schedule runs it: once now (jobs left unended by an earlier run resume), then periodically. */
+    private java.util.concurrent.ScheduledExecutorService startSweeping(Duration every) {
+        var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "outpaint-sweep");
+            t.setDaemon(true);
+            return t;
+        });
+        Runnable sweep = () -> {
+            try {
+                sweep();
+            } catch (Exception e) {
+                System.err.println("sweep failed: " + e.getMessage());
+            }
+        };
+        timer.execute(sweep);
+        if (!every.isZero()) {
+            timer.scheduleWithFixedDelay(sweep, every.toMillis(), every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        return timer;
+    }
+
+    /** Runs the sweep function once, through the local Lambda endpoint; its report as JSON. */
+    public String sweep() throws Exception {
+        return new String(cloud.functions().invoke(PipelineFunction.SWEEP.localName(), "{}".getBytes(StandardCharsets.UTF_8)),
+                StandardCharsets.UTF_8);
     }
 
     public static LocalPipeline start(Settings settings) throws Exception {
@@ -119,8 +154,10 @@ public final class LocalPipeline implements AutoCloseable {
                 throw new IOException("statemachine/outpaint.asl.json is not on the classpath");
             }
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            for (var entry : FUNCTIONS.entrySet()) {
-                text = text.replace("${" + entry.getKey() + "}", FunctionRegistry.arnOf(entry.getValue()));
+            for (PipelineFunction function : PipelineFunction.values()) {
+                if (function.placeholder().isPresent()) {
+                    text = text.replace("${" + function.placeholder().get() + "}", FunctionRegistry.arnOf(function.localName()));
+                }
             }
             return text;
         }
@@ -180,6 +217,7 @@ public final class LocalPipeline implements AutoCloseable {
 
     @Override
     public void close() {
+        sweeper.shutdownNow();
         httpApi.close();
         cloud.close();
         simulator.close();
