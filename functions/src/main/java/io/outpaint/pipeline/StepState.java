@@ -57,6 +57,12 @@ public record StepState(
         return new StepState(jobId, null, null, null, next, null, null, null, why, null, null, null);
     }
 
+    /** This state with {@code value} as the state a failing step had (what RecordFailure receives). */
+    public StepState withPrevious(StepState value) {
+        return new StepState(jobId, executionArn, video, request, outcome, nextDelaySeconds, observation, submittedAtMillis,
+                failure, error, value, ended);
+    }
+
     /** This state, saying that this step moved the job to {@code status}. */
     public StepState endedNow(JobStatus status) {
         return new StepState(jobId, executionArn, video, request, outcome, nextDelaySeconds, observation, submittedAtMillis,

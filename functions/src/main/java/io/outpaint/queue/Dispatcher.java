@@ -49,6 +49,11 @@ public final class Dispatcher {
                     continue; // an index that has not caught up yet shows a job admitted a moment ago
                 }
                 fresh = true;
+                // a read first: while every slot is taken (the usual case with a backlog) no write is spent
+                Set<String> holders = slots.holders();
+                if (!holders.contains(job.jobId()) && holders.size() >= limit) {
+                    return admitted;
+                }
                 if (!slots.tryAcquire(job.jobId(), limit)) {
                     return admitted;
                 }

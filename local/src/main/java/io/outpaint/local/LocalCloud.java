@@ -49,11 +49,13 @@ public final class LocalCloud implements AutoCloseable {
     private final DynamoDbLocal dynamo;
     private final S3Emulator s3;
     private final LambdaEndpoint lambda;
-    private final StepFunctionsSidecar sfn;
+    private final Options options;
+    private volatile StepFunctionsSidecar sfn;
     private final S3EventNotifier notifier;
     private final S3Client s3Client;
 
     private LocalCloud(Options options, FunctionRegistry functions) throws Exception {
+        this.options = options;
         this.functions = functions;
         Path data = options.dataDir() != null ? options.dataDir() : Files.createTempDirectory("outpaint-s3-");
         // S3Mock (Spring Boot) is the slowest to start: start it while the rest comes up
@@ -98,6 +100,17 @@ public final class LocalCloud implements AutoCloseable {
 
     public S3EventNotifier notifier() {
         return notifier;
+    }
+
+    /**
+     * Stops the Step Functions endpoint and starts a new one on the same port, as after a crash of
+     * the machine running it: every execution and state machine it had is gone.
+     */
+    public void restartStepFunctions() throws IOException {
+        int port = URI.create(sfn.url()).getPort();
+        sfn.close();
+        sfn = new StepFunctionsSidecar(options.sidecarDir(), port, lambda.url(), options.timeScale(), options.dynamicWaitMillis(),
+                options.statusChangeFunction());
     }
 
     /** Scales static Wait and Retry intervals from now on; dynamic waits take {@code dynamicWaitMillis}. */

@@ -93,16 +93,26 @@ public final class LocalPipeline implements AutoCloseable {
             }
             s3.putBucketVersioning(b -> b.bucket(BUCKET).versioningConfiguration(v -> v.status("Enabled")));
         }
-        String definition = definition();
-        try (var sfn = cloud.stepFunctions()) {
-            this.stateMachineArn = sfn.createStateMachine(b -> b.name(STATE_MACHINE).definition(definition)
-                    .roleArn("arn:aws:iam::" + FunctionRegistry.ACCOUNT + ":role/outpaint-local")).stateMachineArn();
-        }
+        this.stateMachineArn = createStateMachine();
         if (settings.uploadTrigger()) {
             cloud.notifyOnCreate(BUCKET, "inputs/", UPLOAD_TRIGGER);
         }
         this.httpApi = new HttpApi(functions, API, 0);
         this.sweeper = startSweeping(settings.sweepEvery());
+    }
+
+    private String createStateMachine() throws IOException {
+        String definition = definition();
+        try (var sfn = cloud.stepFunctions()) {
+            return sfn.createStateMachine(b -> b.name(STATE_MACHINE).definition(definition)
+                    .roleArn("arn:aws:iam::" + FunctionRegistry.ACCOUNT + ":role/outpaint-local")).stateMachineArn();
+        }
+    }
+
+    /** The Step Functions endpoint restarted with nothing (every execution vanished), the state machine deployed again. */
+    public void restartStepFunctions() throws IOException {
+        cloud.restartStepFunctions();
+        createStateMachine();
     }
 
     /** The handler the catalogue names for a function, built over that function's own services. */

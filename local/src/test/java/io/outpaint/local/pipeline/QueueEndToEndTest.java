@@ -53,6 +53,14 @@ class QueueEndToEndTest {
     @AfterEach
     void drain() throws Exception {
         pipeline.simulator().jobDuration(Duration.ofMillis(300));
+        // each test starts with an empty queue and every slot free, whatever the one before left
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+        while (!(pipeline.services().jobs().waiting(1).isEmpty() && pipeline.services().slots().holders().isEmpty())) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("the queue did not drain: " + pipeline.services().slots().holders());
+            }
+            Thread.sleep(200);
+        }
     }
 
     private static Job record(String jobId) {
@@ -78,7 +86,8 @@ class QueueEndToEndTest {
         assertThat(ids).containsSubsequence(waiting);
         JsonNode last = api.job(ids.get(29));
         if (last.path("status").asText().equals("WAITING_FOR_SLOT")) {
-            assertThat(last.path("queuePosition").asInt()).isEqualTo(waiting.indexOf(ids.get(29)) + 1);
+            // read after the list: jobs may have been admitted in between, never added ahead of it
+            assertThat(last.path("queuePosition").asInt()).isBetween(1, waiting.indexOf(ids.get(29)) + 1);
             assertThat(last.path("etaSeconds").asLong()).isPositive();
         }
         for (String id : ids) {
