@@ -66,6 +66,7 @@ public final class LocalPipeline implements AutoCloseable {
     private final String stateMachineArn;
     private final HttpApi httpApi;
     private final java.util.concurrent.ScheduledExecutorService sweeper;
+    private final Map<PipelineFunction, PipelineServices> functionServices = new java.util.EnumMap<>(PipelineFunction.class);
     private final String webhookSecret = "whsec-" + java.util.UUID.randomUUID();
 
     private LocalPipeline(Settings settings) throws Exception {
@@ -81,7 +82,9 @@ public final class LocalPipeline implements AutoCloseable {
         for (PipelineFunction function : PipelineFunction.values()) {
             PipelineServices own = settings.decorate().apply(
                     PipelineServices.fromConfig(PipelineConfig.fromEnvironment(function.environment(environment))));
-            functions.register(function.localName(), () -> handler(function, own));
+            functionServices.put(function, own);
+            functions.register(function.localName(), () -> handler(function, own), Duration.ofSeconds(function.timeoutSeconds()),
+                    function.memoryMb());
         }
 
         DynamoJobStore.createTableIfMissing(cloud.dynamoDb(), TABLE);
@@ -145,6 +148,12 @@ public final class LocalPipeline implements AutoCloseable {
             timer.scheduleWithFixedDelay(sweep, every.toMillis(), every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         }
         return timer;
+    }
+
+    /** Gives one function another timeout from now on, as a redeployment with another setting would (tests of timeouts). */
+    public void functionTimeout(PipelineFunction function, Duration timeout) {
+        PipelineServices own = functionServices.get(function);
+        cloud.functions().register(function.localName(), () -> handler(function, own), timeout, function.memoryMb());
     }
 
     /** Runs the sweep function once, through the local Lambda endpoint; its report as JSON. */

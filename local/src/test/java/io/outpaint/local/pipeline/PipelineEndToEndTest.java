@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.job.Job;
 import io.outpaint.job.JobStatus;
 import io.outpaint.local.LocalPipeline;
+import io.outpaint.pipeline.PipelineFunction;
 import io.outpaint.simulator.Route;
 import io.outpaint.simulator.video.Mp4Video;
 import io.outpaint.simulator.video.VideoInfo;
@@ -275,6 +276,28 @@ class PipelineEndToEndTest {
         assertSucceededWithAVerifiedCopy(jobId, 640, 480);
         assertThat(pipeline.simulator().count(Route.DOWNLOAD) - downloads).isEqualTo(2); // the broken one and the resumption
         assertThat(pipeline.simulator().faultsServed()).isPositive();
+    }
+
+    @Test
+    void anUploadThatOutlivesItsFunctionIsRetriedOnceAsLambdaUnknownThenFailsTheJob() throws Exception {
+        pipeline.functionTimeout(PipelineFunction.UPLOAD_INPUT, Duration.ofMillis(300));
+        pipeline.simulator().faults().latency(Duration.ofMillis(1500));
+        try {
+            String jobId = run(request("{\"prompt\":\"p\",\"resolution\":\"480p\"}"));
+            assertThat(execution(jobId).status()).isEqualTo(ExecutionStatus.FAILED);
+            // the function timed out (Lambda reports Sandbox.Timedout, Step Functions names it Lambda.Unknown): retried once
+            assertThat(lambdaErrors(jobId)).containsExactly("Lambda.Unknown", "Lambda.Unknown");
+            assertThat(path(jobId)).containsExactly("Identify", "NameTheJob", "Admit", "IsAdmitted", "UploadInput",
+                    "RecordFailure", "NotifyFailure", "JobDidNotSucceed");
+            Job job = record(jobId);
+            assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+            assertThat(job.error().code()).isEqualTo("FUNCTION_CRASHED");
+            assertThat(job.error().message()).contains("Task timed out after 0.30 seconds");
+            assertThat(pipeline.services().slots().holders()).doesNotContain(jobId);
+        } finally {
+            pipeline.simulator().faults().latency(Duration.ZERO);
+            pipeline.functionTimeout(PipelineFunction.UPLOAD_INPUT, Duration.ofSeconds(PipelineFunction.UPLOAD_INPUT.timeoutSeconds()));
+        }
     }
 
     @Test
