@@ -3,6 +3,7 @@ package io.outpaint.pipeline;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.job.Job;
+import io.outpaint.notify.WebhookPolicy;
 import io.outpaint.store.DynamoJobStore;
 
 /** After the job ended: the final record to its webhook (signed) and to EventBridge. */
@@ -20,7 +21,7 @@ public final class Notify {
         Job job = services.jobs().get(state.jobId());
         ObjectNode record = notice(job);
         if (job.webhookUrl() != null) {
-            services.notifier().webhook(job.webhookUrl(), record);
+            services.notifier().webhook(job.webhookUrl(), record, WebhookPolicy.of(services.config()));
         }
         services.notifier().event(record);
         return state.ended(job.status().name(), null);
