@@ -47,6 +47,9 @@ public record WebhookPolicy(boolean allowHttp, boolean allowLoopback) {
     /** The URL as given by a client, checked without connecting; the problem, if any. */
     public Optional<String> problemWith(String url, Resolver resolver) {
         Optional<URI> uri = parse(url);
+        if (uri.isEmpty() && numericAuthority(url)) {
+            return Optional.of("the host is a numeric-encoded address; write an IPv4 address as a.b.c.d, or use a name");
+        }
         if (uri.isEmpty()) {
             return Optional.of("not an absolute " + (allowHttp ? "http(s)" : "https") + " URL with a host and no credentials");
         }
@@ -55,6 +58,16 @@ public record WebhookPolicy(boolean allowHttp, boolean allowLoopback) {
             return Optional.empty();
         } catch (WebhookRefusedException e) {
             return Optional.of(e.getMessage());
+        }
+    }
+
+    /** Whether the URL's authority is a number in disguise that {@link URI} would not take as a host (127.1). */
+    private static boolean numericAuthority(String url) {
+        try {
+            String authority = new URI(url).getRawAuthority();
+            return authority != null && ENDS_IN_A_NUMBER.matcher(authority.replaceFirst(":\\d*$", "").toLowerCase(Locale.ROOT)).matches();
+        } catch (URISyntaxException e) {
+            return false;
         }
     }
 
