@@ -157,8 +157,11 @@ public final class DynamoJobStore implements JobStore {
             if (token.length() > 1024) {
                 throw new IllegalArgumentException("too long");
             }
-            Map<String, String> plain = JSON.readValue(Base64.getUrlDecoder().decode(token),
-                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() { });
+            com.fasterxml.jackson.databind.JsonNode tree = JSON.readTree(Base64.getUrlDecoder().decode(token));
+            Map<String, String> plain = new java.util.HashMap<>();
+            if (tree != null && tree.isObject()) {
+                tree.fields().forEachRemaining(f -> plain.put(f.getKey(), f.getValue().isTextual() ? f.getValue().asText() : null));
+            }
             boolean valid = plain.keySet().equals(expected) && plain.values().stream().allMatch(v -> v != null && v.length() <= 100)
                     && plain.get("jobId").matches("[A-Za-z0-9_-]{1,80}")
                     && plain.getOrDefault("status", status.map(Enum::name).orElse("")).equals(status.map(Enum::name).orElse(""))
