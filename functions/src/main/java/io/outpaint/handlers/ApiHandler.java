@@ -13,7 +13,6 @@ import io.outpaint.pipeline.PipelineServices;
 import io.outpaint.request.StrictJson;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
