@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.job.Job;
 import io.outpaint.notify.Notifier;
+import io.outpaint.notify.WebhookPolicy;
 import io.outpaint.store.DynamoJobStore;
 import io.outpaint.store.JobStore;
 
@@ -14,10 +15,12 @@ public final class Notify implements Step {
 
     private final JobStore jobs;
     private final Notifier notifier;
+    private final WebhookPolicy policy;
 
-    public Notify(JobStore jobs, Notifier notifier) {
+    public Notify(JobStore jobs, Notifier notifier, WebhookPolicy policy) {
         this.jobs = jobs;
         this.notifier = notifier;
+        this.policy = policy;
     }
 
     @Override
@@ -25,7 +28,7 @@ public final class Notify implements Step {
         Job job = jobs.get(state.jobId());
         ObjectNode record = notice(job);
         if (job.webhookUrl() != null) {
-            notifier.webhook(job.webhookUrl(), record);
+            notifier.webhook(job.webhookUrl(), record, policy);
         }
         notifier.event(record);
         return state.ended(StepOutcome.valueOf(job.status().name()), null);

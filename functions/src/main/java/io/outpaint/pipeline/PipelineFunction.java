@@ -30,7 +30,7 @@ public enum PipelineFunction {
     RECORD_FAILURE("RecordFailure", 512, 60, EnumSet.of(Need.START_EXECUTIONS), Dynamo.DISPATCHING,
             s -> new RecordFailure(s.jobs(), s.admission(), s.clock())),
     NOTIFY("Notify", 512, 60, EnumSet.of(Need.WEBHOOK_SECRET, Need.EVENTS), Dynamo.READING,
-            s -> new Notify(s.jobs(), s.notifier())),
+            s -> new Notify(s.jobs(), s.notifier(), io.outpaint.notify.WebhookPolicy.of(s.config()))),
     API("Api", "io.outpaint.handlers.ApiHandler", 1024, 29,
             EnumSet.of(Need.SCENARIO, Need.INPUTS_READ, Need.INPUTS_WRITE, Need.OUTPUTS_READ, Need.START_EXECUTIONS,
                     Need.STOP_EXECUTIONS, Need.WEBHOOK_SECRET), Dynamo.QUEUEING),

@@ -148,7 +148,7 @@ public final class DynamoJobStore implements JobStore {
         QueryEnhancedRequest.Builder query = QueryEnhancedRequest.builder()
                 .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(partition).build()))
                 .scanIndexForward(queue).limit(limit);
-        nextToken.map(DynamoJobStore::decodeToken).ifPresent(query::exclusiveStartKey);
+        nextToken.map(t -> decodeToken(t, status)).ifPresent(query::exclusiveStartKey);
         software.amazon.awssdk.enhanced.dynamodb.model.Page<JobItem> page = index.query(query.build()).iterator().next();
         List<Job> jobs = page.items().stream().map(DynamoJobStore::fromItem).toList();
         Optional<String> next = Optional.ofNullable(page.lastEvaluatedKey()).filter(k -> !k.isEmpty()).map(DynamoJobStore::encodeToken);
@@ -193,20 +193,33 @@ public final class DynamoJobStore implements JobStore {
         }
     }
 
-    private static Map<String, AttributeValue> decodeToken(String token) {
+    /** The start key in {@code token}: exactly the keys of the index listed, the filter's status, short strings only. */
+    private static Map<String, AttributeValue> decodeToken(String token, Optional<JobStatus> status) {
+        java.util.Set<String> expected = status.equals(Optional.of(JobStatus.WAITING_FOR_SLOT))
+                ? java.util.Set.of("jobId", "queue", "queueKey")
+                : status.isPresent() ? java.util.Set.of("jobId", "status", "createdAt") : java.util.Set.of("jobId", "listKey", "createdAt");
         try {
-            Map<String, String> plain = JSON.readValue(Base64.getUrlDecoder().decode(token),
-                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() { });
-            Map<String, AttributeValue> key = new java.util.HashMap<>();
-            for (var e : plain.entrySet()) {
-                if (!List.of("jobId", "status", "createdAt", "listKey", "queue", "queueKey").contains(e.getKey()) || e.getValue() == null) {
-                    throw new IllegalArgumentException("not a page token of this API");
-                }
-                key.put(e.getKey(), AttributeValue.fromS(e.getValue()));
+            if (token.length() > 1024) {
+                throw new IllegalArgumentException("too long");
             }
+            com.fasterxml.jackson.databind.JsonNode tree = JSON.readTree(Base64.getUrlDecoder().decode(token));
+            Map<String, String> plain = new java.util.HashMap<>();
+            if (tree != null && tree.isObject()) {
+                tree.fields().forEachRemaining(f -> plain.put(f.getKey(), f.getValue().isTextual() ? f.getValue().asText() : null));
+            }
+            boolean valid = plain.keySet().equals(expected) && plain.values().stream().allMatch(v -> v != null && v.length() <= 100)
+                    && plain.get("jobId").matches("[A-Za-z0-9_-]{1,80}")
+                    && plain.getOrDefault("status", status.map(Enum::name).orElse("")).equals(status.map(Enum::name).orElse(""))
+                    && plain.getOrDefault("listKey", JobItem.ALL_JOBS).equals(JobItem.ALL_JOBS)
+                    && plain.getOrDefault("queue", JobItem.WAITING).equals(JobItem.WAITING);
+            if (!valid) {
+                throw new IllegalArgumentException("not a page token of this list");
+            }
+            Map<String, AttributeValue> key = new java.util.HashMap<>();
+            plain.forEach((k, v) -> key.put(k, AttributeValue.fromS(v)));
             return key;
         } catch (IOException | IllegalArgumentException e) {
-            throw new InvalidPageTokenException(new String(token.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
+            throw new InvalidPageTokenException(token);
         }
     }
 
