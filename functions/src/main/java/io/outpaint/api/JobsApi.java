@@ -15,13 +15,9 @@ import io.outpaint.request.FieldError;
 import io.outpaint.request.ObjectKeys;
 import io.outpaint.request.TextRules;
 import io.outpaint.request.OutpaintRequest;
-import io.outpaint.store.DynamoJobStore;
 import io.outpaint.store.JobStore;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,7 +32,7 @@ public final class JobsApi {
 
     public record Answer(int status, JsonNode body) {}
 
-    static final ObjectMapper JSON = DynamoJobStore.json();
+    static final ObjectMapper JSON = io.outpaint.job.JobJson.mapper();
     private static final Duration URL_LIFETIME = Duration.ofHours(1);
     private static final String CANCEL_NOTE = "canceled here; Scenario cannot cancel custom-model jobs, so its job may "
             + "still finish and be billed, and its result will not be copied";
@@ -60,7 +56,7 @@ public final class JobsApi {
                 || !TextRules.isClean(idempotencyKey.get()))) {
             throw ApiError.badField("Idempotency-Key", null, "a header of 1 to 200 characters, " + TextRules.ALLOWED);
         }
-        String jobId = idempotencyKey.map(k -> "api-" + sha256(k).substring(0, 32)).orElse("api-" + UUID.randomUUID());
+        String jobId = idempotencyKey.map(k -> "api-" + io.outpaint.job.Hashes.sha256Hex(k).substring(0, 32)).orElse("api-" + UUID.randomUUID());
         String key = idempotencyKey.orElse(null);
         Optional<Job> existing = services.jobs().find(jobId);
         if (existing.isPresent()) {
@@ -186,7 +182,7 @@ public final class JobsApi {
         JobStore.Page page;
         try {
             page = services.jobs().list(status, limit, position);
-        } catch (DynamoJobStore.InvalidPageTokenException e) {
+        } catch (io.outpaint.store.InvalidPageTokenException e) {
             throw new ApiError(400, "INVALID_NEXT_TOKEN", "nextToken: " + e.getMessage(),
                     List.of(new FieldError("nextToken", null, e.getMessage())));
         }
@@ -261,13 +257,5 @@ public final class JobsApi {
             }
         }
         return body;
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

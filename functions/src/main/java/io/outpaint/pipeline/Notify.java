@@ -5,13 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.job.Job;
 import io.outpaint.notify.Notifier;
 import io.outpaint.notify.WebhookPolicy;
-import io.outpaint.store.DynamoJobStore;
 import io.outpaint.store.JobStore;
 
 /** After the job ended: the final record to its webhook (signed) and to EventBridge. */
 public final class Notify implements Step {
 
-    private static final ObjectMapper JSON = DynamoJobStore.json();
+    private static final ObjectMapper JSON = io.outpaint.job.JobJson.mapper();
 
     private final JobStore jobs;
     private final Notifier notifier;

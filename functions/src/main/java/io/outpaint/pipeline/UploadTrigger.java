@@ -10,10 +10,6 @@ import io.outpaint.request.InvalidRequestException;
 import io.outpaint.request.ObjectKeys;
 import io.outpaint.request.StrictJson;
 import io.outpaint.request.OutpaintRequest;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -57,13 +53,7 @@ public final class UploadTrigger {
 
     /** The job id of an uploaded object: the same for every delivery of the same upload. */
     public static String jobIdFor(String bucket, String key, String versionOrEtag) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((bucket + "\n" + key + "\n" + versionOrEtag).getBytes(StandardCharsets.UTF_8));
-            return "s3-" + HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "s3-" + io.outpaint.job.Hashes.sha256Hex(bucket + "\n" + key + "\n" + versionOrEtag).substring(0, 32);
     }
 
     public Outcome onObjectCreated(String bucket, String key, String versionId, String etag) {

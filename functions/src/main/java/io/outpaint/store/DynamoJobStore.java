@@ -1,8 +1,6 @@
 package io.outpaint.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.outpaint.job.Job;
 import io.outpaint.job.JobStatus;
 import java.io.IOException;
@@ -35,8 +33,7 @@ import software.amazon.awssdk.services.dynamodb.model.Select;
 /** {@link JobStore} on DynamoDB through the Enhanced Client, with its optimistic locking. */
 public final class DynamoJobStore implements JobStore {
 
-    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final ObjectMapper JSON = io.outpaint.job.JobJson.mapper();
     private static final TableSchema<JobItem> SCHEMA = TableSchema.fromBean(JobItem.class);
     private static final int MAX_TRIES = 8;
     /** A fixed width (milliseconds always written), so that the index sorts these strings by time. */
@@ -46,11 +43,6 @@ public final class DynamoJobStore implements JobStore {
     private final DynamoDbTable<JobItem> table;
     private final DynamoDbClient dynamo;
     private final String tableName;
-
-    /** The JSON mapper records are stored with (java.time as ISO-8601). */
-    public static ObjectMapper json() {
-        return JSON.copy();
-    }
 
     public DynamoJobStore(DynamoDbClient dynamo, String tableName) {
         this.table = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build().table(tableName, SCHEMA);
@@ -219,14 +211,8 @@ public final class DynamoJobStore implements JobStore {
             plain.forEach((k, v) -> key.put(k, AttributeValue.fromS(v)));
             return key;
         } catch (IOException | IllegalArgumentException e) {
-            throw new InvalidPageTokenException(token);
+            throw new InvalidPageTokenException();
         }
     }
 
-    /** A page token that this store did not hand out. */
-    public static final class InvalidPageTokenException extends IllegalArgumentException {
-        public InvalidPageTokenException(String token) {
-            super("nextToken is not a token this API handed out");
-        }
-    }
 }

@@ -116,7 +116,7 @@ class DynamoStoreTest {
         assertThat(store.list(Optional.of(JobStatus.CANCELED), 10, Optional.empty()).jobs())
                 .extracting(Job::jobId).containsExactly("list-3");
         assertThatThrownBy(() -> store.list(Optional.empty(), 2, Optional.of("not-a-token")))
-                .isInstanceOf(DynamoJobStore.InvalidPageTokenException.class);
+                .isInstanceOf(InvalidPageTokenException.class);
     }
 
     @Test
@@ -140,7 +140,7 @@ class DynamoStoreTest {
                         + "\",\"listKey\":\"JOB\",\"createdAt\":\"x\"}")))) {
             assertThatThrownBy(() -> store.list(bad.getKey(), 1, Optional.of(bad.getValue())))
                     .as(bad.toString().substring(0, Math.min(80, bad.toString().length())))
-                    .isInstanceOf(DynamoJobStore.InvalidPageTokenException.class);
+                    .isInstanceOf(InvalidPageTokenException.class);
         }
         assertThat(store.list(Optional.of(JobStatus.QUEUED), 1, Optional.of(queued)).jobs()).hasSize(1);
     }
