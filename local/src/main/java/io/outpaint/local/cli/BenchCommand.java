@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, version = "outpaint 0.1.0",
         description = "Benchmarks that print ratios against a baseline measured in the same run: "
                 + "'polling' (adaptive vs a fixed 3 s poller) and 'copy' (result copy vs one streamed PUT).")
 final class BenchCommand implements Callable<Integer> {

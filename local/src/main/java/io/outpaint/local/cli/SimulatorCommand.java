@@ -7,7 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "simulator", mixinStandardHelpOptions = true,
+@Command(name = "simulator", mixinStandardHelpOptions = true, version = "outpaint 0.1.0",
         description = "Runs the Scenario API simulator alone and prints its base URL and the key and secret it accepts.")
 final class SimulatorCommand implements Callable<Integer> {
 
