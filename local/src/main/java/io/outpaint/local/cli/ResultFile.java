@@ -87,6 +87,7 @@ record ResultFile(Path folder, Optional<String> name) {
             if (sha256 != null && !sha256.isEmpty() && !got.equalsIgnoreCase(sha256)) {
                 throw new IOException("the download's sha256 " + got + " is not the result's " + sha256 + "; " + target + " was not changed");
             }
+            readableByAll(part);
             try {
                 Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -95,6 +96,13 @@ record ResultFile(Path folder, Optional<String> name) {
             return target;
         } finally {
             Files.deleteIfExists(part);
+        }
+    }
+
+    /** Temporary files are private to their owner; a saved result is an ordinary file (rw-r--r--). */
+    private static void readableByAll(Path file) throws IOException {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         }
     }
 

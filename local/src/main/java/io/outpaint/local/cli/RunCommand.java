@@ -85,7 +85,7 @@ final class RunCommand implements Callable<Integer> {
             if (input == null) {
                 sampleDir = Files.createTempDirectory("outpaint-sample-");
                 input = sampleDir.resolve("sample.mp4");
-                Mp4Video.write(input, 640, 360, 48, 16, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);
+                Mp4Video.write(input, 640, 360, 48, 16, Mp4Video.Pattern.SCENE, Mp4Video.Inset.NONE);
                 probed = VideoProbe.probe(input);
                 out.println("No video given: made a 640x360 sample video.");
             }

@@ -35,7 +35,9 @@ public final class Mp4Video {
         /** Flat canvas with the source rectangle drawn at its place: compresses to little. */
         CANVAS,
         /** Random noise: compresses badly, for inputs that must be several megabytes. */
-        NOISE
+        NOISE,
+        /** A seaside street in flat colours (sky, sun, sea, sand, houses): the sample {@code run} makes. */
+        SCENE
     }
 
     private Mp4Video() {}
@@ -55,8 +57,10 @@ public final class Mp4Video {
         if (frames < 1 || fps < 1) {
             throw new IllegalArgumentException("frames and fps must be positive");
         }
-        Picture picture = Picture.create(width, height, ColorSpace.YUV420J);
-        paint(picture, pattern, inset);
+        Picture picture = pattern == Pattern.SCENE ? SampleScene.paint(width, height) : Picture.create(width, height, ColorSpace.YUV420J);
+        if (pattern != Pattern.SCENE) {
+            paint(picture, pattern, inset);
+        }
         write(file, picture, frames, fps, minBytes);
     }
 
