@@ -18,6 +18,8 @@ final class ServeBanner {
         // the AWS CLI 1.x reads only AWS_DEFAULT_REGION; the SDKs and CLI 2.x read AWS_REGION
         env.put("AWS_DEFAULT_REGION", sdk.get("AWS_REGION"));
         env.put("AWS_REGION", sdk.get("AWS_REGION"));
+        // the AWS CLI 2.x pages its output through less otherwise
+        env.put("AWS_PAGER", "");
         // each AWS CLI call names its endpoint with --endpoint-url, which every CLI version takes
         env.put("S3", cloud.s3Url());
         env.put("SFN", cloud.stepFunctionsUrl());
