@@ -125,6 +125,15 @@ class CliTest {
     }
 
     @Test
+    void aSimulatorPortInUseIsOneLine() throws Exception {
+        try (var taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            assertThat(Outpaint.execute("simulator", "--port", Integer.toString(taken.getLocalPort()))).isEqualTo(2);
+        }
+        assertThat(err()).startsWith("outpaint simulator: --port ").contains(" is in use; allowed: a free port, or 0 for any free one")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
     void debugShowsTheStackTrace() {
         assertThat(Outpaint.execute("--debug", "status", "api-x", "--endpoint", "http://127.0.0.1:9", "--api-key", "k")).isEqualTo(1);
         assertThat(err()).contains("\tat ");
