@@ -46,7 +46,7 @@ final class BenchCommand implements Callable<Integer> {
                     throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                             "--jobs, --concurrency and --job-seconds must be at least 1");
                 }
-                try (FunctionLogs logs = FunctionLogs.toTempFile()) {
+                try (FunctionLogs logs = FunctionLogs.toTempFile("bench")) {
                     LoadBenchmark.run(Outpaint.out, jobs, concurrency, jobSeconds);
                 }
             }

@@ -20,9 +20,9 @@ final class FunctionLogs implements AutoCloseable {
         this.file = file;
     }
 
-    /** A fresh temporary log file; System.out and System.err go there until {@link #close}. */
-    static FunctionLogs toTempFile() throws IOException {
-        return to(Files.createTempFile("outpaint-run-", ".log"));
+    /** A fresh temporary log file named for {@code command}; System.out and System.err go there until {@link #close}. */
+    static FunctionLogs toTempFile(String command) throws IOException {
+        return to(Files.createTempFile("outpaint-" + command + "-", ".log"));
     }
 
     /** {@code file}, replaced; System.out and System.err go there until {@link #close}. */

@@ -78,7 +78,7 @@ final class RunCommand implements Callable<Integer> {
             throw usage("--output: " + e.getMessage());
         }
         Path sampleDir = null;
-        FunctionLogs logs = FunctionLogs.toTempFile();
+        FunctionLogs logs = FunctionLogs.toTempFile("run");
         boolean succeeded = false;
         try {
             Path input = video;

@@ -31,7 +31,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FunctionLogs logs = verbose ? null : FunctionLogs.toTempFile();
+        FunctionLogs logs = verbose ? null : FunctionLogs.toTempFile("serve");
         Outpaint.out.println("Starting the local runtime...");
         LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withLimit(maxJobs)
                 .withJobDuration(Duration.ofSeconds(jobSeconds)));

@@ -134,6 +134,22 @@ class CliTest {
     }
 
     @Test
+    void apiFieldErrorsNameTheFlagOnceAndNeverTheCamelCaseField() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertThat(ClientCommands.print(new ApiClient.Answer(400, json.readTree("""
+                {"error": {"code": "INVALID_REQUEST", "message": "request.numFrames: 7 is not allowed",
+                 "fields": [{"field": "request.numFrames", "message": "request.numFrames: 7 is not allowed; allowed: an integer from 81 to 241"}]}}
+                """)))).isEqualTo(1);
+        assertThat(ClientCommands.print(new ApiClient.Answer(422, json.readTree("""
+                {"error": {"code": "INVALID_INPUT", "message": "no object s3://outpaint-local/inputs/street.mp4",
+                 "fields": [{"field": "video.key", "message": "video.key: inputs/street.mp4 is not allowed; allowed: no object s3://outpaint-local/inputs/street.mp4"}]}}
+                """)))).isEqualTo(1);
+        assertThat(err()).isEqualTo(String.join(System.lineSeparator(),
+                "error 400 INVALID_REQUEST: --num-frames: 7 is not allowed; allowed: an integer from 81 to 241",
+                "error 422 INVALID_INPUT: FILE|KEY: no object s3://outpaint-local/inputs/street.mp4", ""));
+    }
+
+    @Test
     void debugShowsTheStackTrace() {
         assertThat(Outpaint.execute("--debug", "status", "api-x", "--endpoint", "http://127.0.0.1:9", "--api-key", "k")).isEqualTo(1);
         assertThat(err()).contains("\tat ");
