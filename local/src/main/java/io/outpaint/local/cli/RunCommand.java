@@ -44,7 +44,7 @@ final class RunCommand implements Callable<Integer> {
     Path video;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE|FOLDER",
-            description = "Where to save the result (default: ./" + "outpaint-results/outpaint-<jobId>.mp4); its folder is created.")
+            description = "Where to save the result (default: ./outpaint-results/outpaint-<jobId>.mp4); its folder is created.")
     Path output;
 
     @Option(names = "--job-seconds", defaultValue = "8", paramLabel = "N", description = "How long the simulated Scenario job takes, 1 to 3600 (default: ${DEFAULT-VALUE}).")
