@@ -26,11 +26,19 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--endpoints-file", description = "Also write the endpoints as JSON to this file (for scripts).")
     Path endpointsFile;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--verbose", description = "Show the functions' and emulators' logs here instead of in a log file.")
     boolean verbose;
 
     @Override
     public Integer call() throws Exception {
+        if (jobSeconds < 1 || maxJobs < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), jobSeconds < 1
+                    ? "--job-seconds " + jobSeconds + " is not allowed; allowed: 1 or more"
+                    : "--max-jobs " + maxJobs + " is not allowed; allowed: 1 or more");
+        }
         FunctionLogs logs = verbose ? null : FunctionLogs.toTempFile("serve");
         Outpaint.out.println("Starting the local runtime...");
         LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withLimit(maxJobs)

@@ -150,6 +150,13 @@ class CliTest {
     }
 
     @Test
+    void serveRefusesANonsenseLimitBeforeStarting() {
+        assertThat(Outpaint.execute("serve", "--max-jobs", "0")).isEqualTo(2);
+        assertThat(err()).startsWith("outpaint serve: --max-jobs 0 is not allowed; allowed: 1 or more");
+        assertThat(out()).doesNotContain("Starting");
+    }
+
+    @Test
     void debugShowsTheStackTrace() {
         assertThat(Outpaint.execute("--debug", "status", "api-x", "--endpoint", "http://127.0.0.1:9", "--api-key", "k")).isEqualTo(1);
         assertThat(err()).contains("\tat ");
