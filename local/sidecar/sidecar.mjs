@@ -145,10 +145,14 @@ function historyEvents(execution, event) {
       const exited = { type: `${type}StateExited`, stateExitedEventDetails: { name: state.name, output: json(state.output) } };
       return lambda ? [{ type: 'LambdaFunctionSucceeded', lambdaFunctionSucceededEventDetails: { output: json(state.output) } }, exited] : [exited];
     }
-    case 'StateFailed':
+    case 'StateFailed': {
+      // as Step Functions records it: a Lambda's error payload as JSON text, never "[object Object]"
+      const c = event.Cause;
+      const cause = c == null ? '' : typeof c === 'string' ? c : c instanceof Error ? c.message : JSON.stringify(c);
       return [lambda
-        ? { type: 'LambdaFunctionFailed', lambdaFunctionFailedEventDetails: { error: event.Error, cause: String(event.Cause ?? '') } }
-        : { type: `${type}StateFailed`, stateFailedEventDetails: { name: state.name, error: event.Error, cause: String(event.Cause ?? '') } }];
+        ? { type: 'LambdaFunctionFailed', lambdaFunctionFailedEventDetails: { error: event.Error, cause } }
+        : { type: `${type}StateFailed`, stateFailedEventDetails: { name: state.name, error: event.Error, cause } }];
+    }
     case 'StateRetried':
       return lambda ? lambdaStart(resource, state.input) : [];
     case 'StateCaught':

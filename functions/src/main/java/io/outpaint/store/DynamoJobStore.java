@@ -139,12 +139,30 @@ public final class DynamoJobStore implements JobStore {
         String partition = queue ? JobItem.WAITING : status.map(Enum::name).orElse(JobItem.ALL_JOBS);
         QueryEnhancedRequest.Builder query = QueryEnhancedRequest.builder()
                 .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(partition).build()))
-                .scanIndexForward(queue).limit(limit);
+                .scanIndexForward(queue).limit(limit + 1);
         nextToken.map(t -> decodeToken(t, status)).ifPresent(query::exclusiveStartKey);
         software.amazon.awssdk.enhanced.dynamodb.model.Page<JobItem> page = index.query(query.build()).iterator().next();
-        List<Job> jobs = page.items().stream().map(DynamoJobStore::fromItem).toList();
-        Optional<String> next = Optional.ofNullable(page.lastEvaluatedKey()).filter(k -> !k.isEmpty()).map(DynamoJobStore::encodeToken);
-        return new Page(jobs, next);
+        // one more than asked for: a next page is promised only when it holds a job
+        List<JobItem> items = page.items();
+        Optional<String> next;
+        if (items.size() > limit) {
+            items = items.subList(0, limit);
+            next = Optional.of(encodeToken(keyOf(items.get(limit - 1), index.indexName())));
+        } else {
+            next = Optional.ofNullable(page.lastEvaluatedKey()).filter(k -> !k.isEmpty()).map(DynamoJobStore::encodeToken);
+        }
+        return new Page(items.stream().map(DynamoJobStore::fromItem).toList(), next);
+    }
+
+    /** The key DynamoDB would hand back after {@code item} in a query of {@code indexName}. */
+    private Map<String, AttributeValue> keyOf(JobItem item, String indexName) {
+        var metadata = table.tableSchema().tableMetadata();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        names.add(metadata.primaryPartitionKey());
+        metadata.primarySortKey().ifPresent(names::add);
+        names.add(metadata.indexPartitionKey(indexName));
+        metadata.indexSortKey(indexName).ifPresent(names::add);
+        return table.tableSchema().itemToMap(item, names);
     }
 
     private static JobItem toItem(Job job) {

@@ -146,6 +146,26 @@ class DynamoStoreTest {
     }
 
     @Test
+    void aPageNeverPromisesAnEmptyNextPage() {
+        DynamoJobStore.createTableIfMissing(dynamo, "jobs-pages");
+        DynamoJobStore pages = new DynamoJobStore(dynamo, "jobs-pages");
+        Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        for (int i = 1; i <= 3; i++) {
+            pages.create(newJob("page-" + i, start.plusSeconds(i)));
+        }
+        // exactly as many jobs as the limit: no token to an empty page
+        assertThat(pages.list(Optional.empty(), 3, Optional.empty()).nextToken()).isEmpty();
+        JobStore.Page first = pages.list(Optional.empty(), 2, Optional.empty());
+        assertThat(first.jobs()).extracting(Job::jobId).containsExactly("page-3", "page-2");
+        JobStore.Page last = pages.list(Optional.empty(), 2, first.nextToken());
+        assertThat(last.jobs()).extracting(Job::jobId).containsExactly("page-1");
+        assertThat(last.nextToken()).isEmpty();
+        JobStore.Page queued = pages.list(Optional.of(JobStatus.QUEUED), 2, Optional.empty());
+        assertThat(pages.list(Optional.of(JobStatus.QUEUED), 2, queued.nextToken()).jobs()).extracting(Job::jobId).containsExactly("page-1");
+        assertThat(pages.list(Optional.of(JobStatus.QUEUED), 3, Optional.empty()).nextToken()).isEmpty();
+    }
+
+    @Test
     void slotsAreLimitedIdempotentAndReleasedOnce() {
         assertThat(slots.tryAcquire("a", 2)).isTrue();
         assertThat(slots.tryAcquire("a", 2)).isTrue(); // a repeated acquire keeps the one slot

@@ -2,6 +2,10 @@ package io.outpaint.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.outpaint.simulator.video.Mp4Video;
+import io.outpaint.simulator.video.SimulatedFrame;
+import io.outpaint.simulator.video.WebmVideo;
+import java.util.Optional;
+import org.jcodec.common.model.Picture;
 import io.outpaint.simulator.video.VideoInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,10 +14,14 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Renders outpainted results, once per distinct geometry, frame count and rate. */
+/**
+ * Renders simulated results, once per source video, geometry, frame count and rate: the user's
+ * frame placed where the model keeps it, a mirrored, dimmed extension around it, a "SIMULATED" mark.
+ */
 final class Renderer {
 
-    record Spec(OutputGeometry geometry, int frames, int fps, long minBytes) {}
+    /** What to render; {@code source} is the user's video (its frame is shown), {@code mediaType} its container. */
+    record Spec(OutputGeometry geometry, int frames, int fps, long minBytes, Path source, String mediaType) {}
 
     private final Path dir;
     private final Map<Spec, Path> rendered = new ConcurrentHashMap<>();
@@ -23,7 +31,7 @@ final class Renderer {
     }
 
     /** The spec of the result of {@code input} over a video described by {@code source}. */
-    static Spec specFor(JsonNode input, VideoInfo source, long minBytes) {
+    static Spec specFor(JsonNode input, VideoInfo source, long minBytes, Path sourceFile, String mediaType) {
         int tier = Integer.parseInt(input.path("resolution").asText("720p").replace("p", ""));
         OutputGeometry geometry = OutputGeometry.of(source.width(), source.height(),
                 input.path("expandLeft").asBoolean(true), input.path("expandRight").asBoolean(true),
@@ -33,7 +41,7 @@ final class Renderer {
                 ? source.frames() : input.path("numFrames").asInt(81);
         int fps = input.path("matchInputFramesPerSecond").asBoolean(false)
                 ? (int) Math.max(1, Math.round(source.framesPerSecond())) : input.path("framesPerSecond").asInt(16);
-        return new Spec(geometry, frames, fps, minBytes);
+        return new Spec(geometry, frames, fps, minBytes, sourceFile, mediaType);
     }
 
     /** A file holding the rendered result; callers must not change it. */
@@ -47,9 +55,15 @@ final class Renderer {
                     (int) (g.sourceWidth() * sx), (int) (g.sourceHeight() * sy));
             try {
                 Path file = Files.createTempFile(dir, "result-", ".mp4");
-                // big results (for copy benchmarks) are noise, which does not compress
-                Mp4Video.write(file, g.width(), g.height(), s.frames(), s.fps(),
-                        s.minBytes() > 0 ? Mp4Video.Pattern.NOISE : Mp4Video.Pattern.CANVAS, inset, s.minBytes());
+                if (s.minBytes() > 0) {
+                    // big results (for copy benchmarks) are noise, which does not compress
+                    Mp4Video.write(file, g.width(), g.height(), s.frames(), s.fps(), Mp4Video.Pattern.NOISE, inset, s.minBytes());
+                } else {
+                    Optional<Picture> frame = "video/webm".equals(s.mediaType())
+                            ? WebmVideo.firstFrame(s.source()) : Mp4Video.middleFrame(s.source());
+                    Picture picture = SimulatedFrame.compose(frame, g.sourceWidth(), g.sourceHeight(), g.width(), g.height(), inset);
+                    Mp4Video.write(file, picture, s.frames(), s.fps(), 0);
+                }
                 return file;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -3,6 +3,7 @@ package io.outpaint.simulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.simulator.video.Mp4Video;
+import io.outpaint.simulator.video.WebmVideo;
 import io.outpaint.simulator.video.VideoInfo;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -114,7 +115,7 @@ final class ScenarioState {
             return;
         }
         try {
-            VideoInfo info = Mp4Video.probe(joined);
+            VideoInfo info = upload.contentType.equals("video/webm") ? WebmVideo.probe(joined) : Mp4Video.probe(joined);
             Asset asset = new Asset("asset_" + shortId(), upload.fileName, joined, upload.contentType, info, Files.size(joined));
             assets.put(asset.id(), asset);
             upload.entityId = asset.id();
@@ -186,7 +187,7 @@ final class ScenarioState {
                 return;
             }
             Asset source = assets.get(job.input.path("videoUrl").asText());
-            Renderer.Spec spec = Renderer.specFor(job.input, source.video(), minResultBytes);
+            Renderer.Spec spec = Renderer.specFor(job.input, source.video(), minResultBytes, source.file(), source.mimeType());
             Path file = renderer.render(spec);
             try {
                 VideoInfo info = Mp4Video.probe(file);

@@ -2,20 +2,23 @@ package io.outpaint.local.cli;
 
 import io.outpaint.local.bench.BacklogBenchmark;
 import io.outpaint.local.bench.CopyBenchmark;
+import io.outpaint.local.bench.LoadBenchmark;
 import io.outpaint.local.bench.PollingBenchmark;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, version = "outpaint 0.1.0",
         description = "Benchmarks that print ratios against a baseline measured in the same run: "
-                + "'polling' (adaptive vs a fixed 3 s poller), 'copy' (result copy vs one streamed PUT) and 'backlog' "
-                + "(the admission queue vs the retry-polled slot it replaced).")
+                + "'backlog' (the admission queue vs the retry-polled slot it replaced), "
+                + "'polling' (adaptive vs a fixed 3 s poller), 'copy' (result copy vs one streamed PUT) and "
+                + "'load' (many jobs at once through the local HTTP API vs one alone).")
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "polling|copy|backlog", description = "Which benchmark.")
+    @Parameters(paramLabel = "backlog|polling|copy|load", description = "Which benchmark.")
     String which;
 
     @Option(names = "--minutes", split = ",", defaultValue = "1,5,10,30", description = "Job lengths for 'polling' (default: ${DEFAULT-VALUE}).")
@@ -24,25 +27,40 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--mib", split = ",", defaultValue = "256,1024", description = "Result sizes for 'copy' (default: ${DEFAULT-VALUE}).")
     List<Integer> sizes;
 
-    @Option(names = "--jobs", defaultValue = "1000", description = "Jobs in the backlog for 'backlog' (default: ${DEFAULT-VALUE}).")
-    int jobs;
+    @Option(names = "--jobs", description = "Jobs for 'backlog' (default: 1000) or 'load' (default: 100).")
+    Integer jobs;
 
     @Option(names = "--limit", defaultValue = "3", description = "Scenario jobs at once for 'backlog' (default: ${DEFAULT-VALUE}).")
     int limit;
 
-    @Option(names = "--job-seconds", defaultValue = "300", description = "Length of each Scenario job for 'backlog' (default: ${DEFAULT-VALUE}).")
-    int jobSeconds;
+    @Option(names = "--concurrency", defaultValue = "20", description = "POSTs at a time for 'load' (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--job-seconds", description = "Length of each Scenario job for 'backlog' (default: 300, simulated) "
+            + "or 'load' (default: 2).")
+    Integer jobSeconds;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        if ((jobs != null && jobs < 1) || (jobSeconds != null && jobSeconds < 1) || concurrency < 1 || limit < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--jobs, --job-seconds, --limit and --concurrency must be at least 1");
+        }
         switch (which) {
+            case "backlog" -> BacklogBenchmark.run(Outpaint.out, jobs == null ? 1000 : jobs, limit,
+                    Duration.ofSeconds(jobSeconds == null ? 300 : jobSeconds));
             case "polling" -> PollingBenchmark.run(Outpaint.out, minutes);
             case "copy" -> CopyBenchmark.run(Outpaint.out, sizes);
-            case "backlog" -> BacklogBenchmark.run(Outpaint.out, jobs, limit, java.time.Duration.ofSeconds(jobSeconds));
-            default -> {
-                Outpaint.out.println("bench: unknown benchmark '" + which + "'; allowed: polling, copy, backlog");
-                return 2;
+            case "load" -> {
+                try (FunctionLogs logs = FunctionLogs.toTempFile("bench")) {
+                    LoadBenchmark.run(Outpaint.out, jobs == null ? 100 : jobs, concurrency, jobSeconds == null ? 2 : jobSeconds);
+                }
             }
+            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "'" + which + "' is not a benchmark; allowed: backlog, polling, copy, load");
         }
         return 0;
     }

@@ -3,8 +3,6 @@ package io.outpaint.local.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.outpaint.request.FieldError;
-import io.outpaint.request.InvalidRequestException;
 import io.outpaint.request.OutpaintRequest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code submit | status | list | cancel | estimate --endpoint URL}: a running local runtime or a deployed API. */
+/** {@code submit | status | list | get | cancel | estimate}: a running local runtime ({@code serve}) or a deployed API. */
 final class ClientCommands {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -26,29 +24,47 @@ final class ClientCommands {
     private ClientCommands() {}
 
     static void addTo(CommandLine cli) {
-        CommandLine submit = new CommandLine(new Submit());
+        CommandLine submit = new CommandLine(new SubmitCommand());
         ModelFlags.addTo(submit.getCommandSpec());
         CommandLine estimate = new CommandLine(new Estimate());
         ModelFlags.addTo(estimate.getCommandSpec());
         cli.addSubcommand("submit", submit);
         cli.addSubcommand("status", new Status());
-        cli.addSubcommand("list", new ListJobs());
+        cli.addSubcommand("list", new ListCommand());
+        cli.addSubcommand("get", new GetCommand());
         cli.addSubcommand("cancel", new Cancel());
         cli.addSubcommand("estimate", estimate);
     }
 
     /** Where the API is and how to authenticate. */
     static final class Endpoint {
-        @Option(names = "--endpoint", required = true, description = "The API's base URL (printed by 'serve', or the stack's ApiUrl output).")
+        @Option(names = "--endpoint", defaultValue = "${env:OUTPAINT_ENDPOINT}", paramLabel = "URL",
+                description = "The API's base URL (printed by 'serve', or the stack's ApiUrl output; default: $OUTPAINT_ENDPOINT).")
         String url;
 
-        @Option(names = "--api-key", description = "The local runtime's API key (printed by 'serve'); without it requests are SigV4-signed with the default AWS credentials.")
+        @Option(names = "--api-key", defaultValue = "${env:OUTPAINT_API_KEY}", paramLabel = "KEY",
+                description = "The local runtime's API key (printed by 'serve'; default: $OUTPAINT_API_KEY); without it requests are SigV4-signed with the default AWS credentials.")
         String apiKey;
+
+        /** The endpoint last used, for the one-line message when it cannot be reached. */
+        static volatile String lastUrl = "the API";
+
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec command;
 
         @Option(names = "--region", description = "Region to sign for (default: the SDK's default region).")
         String region;
 
         ApiClient client() {
+            if (url == null || url.isBlank()) {
+                throw new CommandLine.ParameterException(command.commandLine(),
+                        "--endpoint is missing; allowed: the API's base URL that 'serve' prints (or set OUTPAINT_ENDPOINT)");
+            }
+            if (!url.matches("https?://[^\\s]+")) {
+                throw new CommandLine.ParameterException(command.commandLine(),
+                        "--endpoint " + url + " is not allowed; allowed: an http:// or https:// URL");
+            }
+            lastUrl = url;
             return new ApiClient(url, apiKey, region);
         }
     }
@@ -60,48 +76,31 @@ final class ClientCommands {
             return 0;
         }
         JsonNode error = answer.body().path("error");
-        Outpaint.out.println("error " + answer.status() + " " + error.path("code").asText("") + ": "
-                + error.path("message").asText(answer.body().toString()));
-        for (JsonNode field : error.path("fields")) {
-            Outpaint.out.println("  " + field.path("field").asText() + ": " + field.path("message").asText());
+        JsonNode fields = error.path("fields");
+        if (fields.size() == 0) {
+            Outpaint.err.println("error " + answer.status() + " " + error.path("code").asText("") + ": "
+                    + error.path("message").asText(answer.body().toString()));
+        }
+        for (JsonNode field : fields) {
+            String name = field.path("field").asText();
+            // the API's message starts with the field's name; say it once, as the flag the user typed
+            String message = field.path("message").asText().replaceFirst("^" + java.util.regex.Pattern.quote(name) + ":\\s*", "");
+            if (name.equals("video.key")) {
+                // the video's own problem ("no object s3://..."), not the key's spelling, is what the API's message says
+                name = "FILE|KEY";
+                message = error.path("message").asText(message);
+            }
+            Outpaint.err.println("error " + answer.status() + " " + error.path("code").asText("") + ": "
+                    + ModelFlags.flagForField(name) + ": " + message);
         }
         return 1;
     }
 
     static OutpaintRequest request(CommandSpec spec) {
-        try {
-            return ModelFlags.read(spec, null);
-        } catch (InvalidRequestException e) {
-            StringBuilder text = new StringBuilder("the model's inputs are not valid:");
-            for (FieldError error : e.errors()) {
-                text.append("\n  ").append(ModelFlags.flag(error.field()))
-                        .append(error.value() == null ? ": " + error.allowed() : " " + error.value() + " is not allowed; allowed: " + error.allowed());
-            }
-            throw new CommandLine.ParameterException(new CommandLine(spec), text.toString());
-        }
+        return ModelFlags.checked(spec, null);
     }
 
-    @Command(name = "submit", mixinStandardHelpOptions = true, description = "Starts a job on a video already in the bucket (a key under inputs/).")
-    static final class Submit implements Callable<Integer> {
-        @Spec CommandSpec spec;
-        @Mixin Endpoint endpoint;
-        @Parameters(paramLabel = "KEY", description = "The video's key in the bucket, e.g. inputs/street.mp4.") String key;
-        @Option(names = "--idempotency-key", description = "Makes a retried submit return the same job.") String idempotencyKey;
-        @Option(names = "--webhook-url", description = "Gets the final record by POST, signed.") String webhookUrl;
-
-        @Override
-        public Integer call() throws Exception {
-            ObjectNode body = JSON.createObjectNode();
-            body.putObject("video").put("key", key);
-            body.set("request", request(spec).toJson());
-            if (webhookUrl != null) {
-                body.putObject("notify").put("webhookUrl", webhookUrl);
-            }
-            return print(endpoint.client().post("/jobs", body, idempotencyKey == null ? Map.of() : Map.of("Idempotency-Key", idempotencyKey)));
-        }
-    }
-
-    @Command(name = "estimate", mixinStandardHelpOptions = true, description = "The cost in creative units of a job, from Scenario's dry run.")
+    @Command(name = "estimate", mixinStandardHelpOptions = true, version = "outpaint 0.1.0", description = "The cost in creative units of a job, from Scenario's dry run.")
     static final class Estimate implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin Endpoint endpoint;
@@ -116,7 +115,7 @@ final class ClientCommands {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "A job's status, progress, history and outputs.")
+    @Command(name = "status", mixinStandardHelpOptions = true, version = "outpaint 0.1.0", description = "A job's status, progress, history and outputs.")
     static final class Status implements Callable<Integer> {
         @Mixin Endpoint endpoint;
         @Parameters(paramLabel = "JOB_ID") String jobId;
@@ -127,27 +126,7 @@ final class ClientCommands {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Jobs, newest first.")
-    static final class ListJobs implements Callable<Integer> {
-        @Mixin Endpoint endpoint;
-        @Option(names = "--status", description = "Only jobs in this status (QUEUED ... SUCCEEDED, FAILED, TIMED_OUT, CANCELED).") String status;
-        @Option(names = "--limit", defaultValue = "20", description = "Jobs a page, 1 to 100 (default: ${DEFAULT-VALUE}).") int limit;
-        @Option(names = "--next-token", description = "The nextToken of the previous page.") String nextToken;
-
-        @Override
-        public Integer call() throws Exception {
-            StringBuilder path = new StringBuilder("/jobs?limit=").append(limit);
-            if (status != null) {
-                path.append("&status=").append(URLEncoder.encode(status, StandardCharsets.UTF_8));
-            }
-            if (nextToken != null) {
-                path.append("&nextToken=").append(URLEncoder.encode(nextToken, StandardCharsets.UTF_8));
-            }
-            return print(endpoint.client().get(path.toString()));
-        }
-    }
-
-    @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancels a job (Scenario may still finish its part and bill it).")
+    @Command(name = "cancel", mixinStandardHelpOptions = true, version = "outpaint 0.1.0", description = "Cancels a job (Scenario may still finish its part and bill it).")
     static final class Cancel implements Callable<Integer> {
         @Mixin Endpoint endpoint;
         @Parameters(paramLabel = "JOB_ID") String jobId;

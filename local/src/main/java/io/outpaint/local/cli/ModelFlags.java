@@ -2,7 +2,10 @@ package io.outpaint.local.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.outpaint.request.FieldError;
+import io.outpaint.request.InvalidRequestException;
 import io.outpaint.request.OutpaintRequest;
+import picocli.CommandLine;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,7 +20,7 @@ final class ModelFlags {
     /** Each input's flag help: its documented default and range. */
     static final Map<String, String> HELP = new LinkedHashMap<>();
     static {
-        HELP.put("prompt", "What the outpainted area should show (required; default for the sample: a sunny seaside street).");
+        HELP.put("prompt", "What the outpainted area should show (submit and estimate need it; run has a default).");
         HELP.put("negativePrompt", "What it should not show.");
         HELP.put("expandLeft", "Outpaint the left side: true|false (default true).");
         HELP.put("expandRight", "Outpaint the right side: true|false (default true).");
@@ -53,6 +56,26 @@ final class ModelFlags {
             spec.addOption(OptionSpec.builder(flag(field)).paramLabel(field.equals("prompt") ? "TEXT" : "VALUE")
                     .type(String.class).description(HELP.get(field)).build());
         }
+    }
+
+    /** As {@link #read}, a bad flag becoming a usage error with one line per flag (exit 2). */
+    static OutpaintRequest checked(CommandSpec spec, String defaultPrompt) {
+        try {
+            return read(spec, defaultPrompt);
+        } catch (InvalidRequestException e) {
+            StringBuilder text = new StringBuilder();
+            for (FieldError error : e.errors()) {
+                text.append(text.isEmpty() ? "" : "\n").append(flag(error.field()))
+                        .append(error.value() == null ? ": " + error.allowed() : " " + error.value() + " is not allowed; allowed: " + error.allowed());
+            }
+            throw new CommandLine.ParameterException(spec.commandLine(), text.toString());
+        }
+    }
+
+    /** The flag for an API field name ({@code request.numFrames} is {@code --num-frames}); other names as they are. */
+    static String flagForField(String field) {
+        String name = field.startsWith("request.") ? field.substring("request.".length()) : field;
+        return HELP.containsKey(name) ? flag(name) : field;
     }
 
     /** The given flags as the model's inputs, validated. */

@@ -1,21 +1,34 @@
 package io.outpaint.local.cli;
 
-import java.io.FileOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code java -jar local/target/outpaint.jar <command>}: the whole system on this machine. */
 @Command(name = "outpaint", mixinStandardHelpOptions = true, version = "outpaint 0.1.0",
-        description = "Video outpainting with Scenario's Wan 2.2 VACE Fun A14B, on AWS or on this machine.",
+        description = "Video outpainting with Scenario's Wan 2.2 VACE Fun A14B, on AWS or on this machine.%n"
+                + "Every command takes --help; --debug (before the command) shows stack traces.",
         subcommands = {ServeCommand.class, SimulatorCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Outpaint implements Runnable {
 
     /** Where the CLI itself prints; the functions' logs may be sent elsewhere. */
     static PrintStream out = System.out;
+    /** Where one-line errors go. */
+    static PrintStream err = System.err;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Set from the command line by {@link #execute}; picocli only shows it in the help. */
+    static boolean debug;
+
+    @CommandLine.Option(names = "--debug", description = "Show stack traces with errors.")
+    boolean debugFlag;
 
     public static void main(String[] args) {
         System.setProperty("log4j2.configurationFile", "log4j2-local.xml");
@@ -26,30 +39,60 @@ public final class Outpaint implements Runnable {
         for (var handler : root.getHandlers()) {
             handler.setLevel(java.util.logging.Level.WARNING);
         }
-        if (args.length > 0 && args[0].equals("run")) {
-            quietFunctionLogs();
-        }
+        System.exit(execute(args));
+    }
+
+    /** Runs one command line; the exit code: 0 done, 1 a failed job or call, 2 a usage error. */
+    static int execute(String... args) {
+        // --debug is accepted anywhere on the line, as users type it
+        List<String> rest = Arrays.stream(args).filter(a -> !a.equals("--debug")).toList();
+        debug = rest.size() != args.length;
+        return commandLine().execute(rest.toArray(String[]::new));
+    }
+
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Outpaint());
         cli.addSubcommand("run", RunCommand.commandLine());
         ClientCommands.addTo(cli);
-        int code = cli.execute(args);
-        System.exit(code);
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        cli.setParameterExceptionHandler(Outpaint::usageError);
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> failure(commandLine, e));
+        return cli;
     }
 
-    /** For {@code run}: function logs go to a file, as Lambda sends them to CloudWatch; the terminal shows progress. */
-    private static void quietFunctionLogs() {
-        try {
-            Path log = Files.createTempFile("outpaint-run-", ".log");
-            PrintStream file = new PrintStream(new FileOutputStream(log.toFile()), true);
-            System.setOut(file);
-            System.setProperty("outpaint.log", log.toString());
-        } catch (IOException e) {
-            // logs stay on the terminal
+    /** A usage error: its message, one line per problem, and where the help is; never the whole usage. */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        String name = command.getCommandSpec().qualifiedName();
+        for (String line : e.getMessage().split("\n")) {
+            err.println(name + ": " + line.strip());
         }
+        err.println("Try '" + name + " --help' for the flags and their allowed values.");
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        return 2;
+    }
+
+    /** Anything the command could not do: one line, exit 1; the trace only with --debug. */
+    static int failure(CommandLine command, Exception e) {
+        String message = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof java.net.ConnectException || e.getCause() instanceof java.net.ConnectException) {
+            message = "cannot reach " + ClientCommands.Endpoint.lastUrl + " (connection refused; is 'serve' running?)";
+        } else if (e instanceof java.net.http.HttpTimeoutException) {
+            message = "no answer from " + ClientCommands.Endpoint.lastUrl + " in time";
+        }
+        err.println(command.getCommandSpec().qualifiedName() + ": " + message.lines().findFirst().orElse(message)
+                + (debug ? "" : " (--debug shows more)"));
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        return e instanceof CommandLine.ParameterException ? 2 : 1;
     }
 
     @Override
     public void run() {
-        new CommandLine(this).usage(out);
+        spec.commandLine().usage(out);
     }
 }

@@ -4,15 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.local.LocalPipeline;
-import io.outpaint.request.FieldError;
-import io.outpaint.request.InvalidRequestException;
+import io.outpaint.media.InvalidInputException;
+import io.outpaint.media.VideoProbe;
 import io.outpaint.request.OutpaintRequest;
 import io.outpaint.simulator.video.Mp4Video;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.UUID;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,40 +24,37 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.Set;
 
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run", mixinStandardHelpOptions = true, version = "outpaint 0.1.0",
         description = "Outpaints a video on this machine: starts the local runtime, runs the job through the real "
                 + "state machine and functions against the Scenario simulator, and saves the result.%n"
-                + "With no VIDEO it makes a sample video itself (nothing is downloaded).")
+                + "With no VIDEO it makes a sample video itself (nothing is downloaded). "
+                + "The simulator's result is a placeholder built from your video, not the model's output.")
 final class RunCommand implements Callable<Integer> {
 
     static final String SAMPLE_PROMPT = "a sunny seaside street, wide shot";
+    static final String DEFAULT_PROMPT = "a natural, seamless continuation of the scene";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "0..1", paramLabel = "VIDEO", description = "An MP4 video (default: a sample it makes).")
+    @Parameters(arity = "0..1", paramLabel = "VIDEO", description = "An MP4 or WebM video (default: a sample it makes).")
     Path video;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "OUT.mp4", description = "Where to save the result (default: ./outpaint-<jobId>.mp4).")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE|FOLDER",
+            description = "Where to save the result (default: ./outpaint-results/outpaint-<jobId>.mp4); its folder is created.")
     Path output;
 
-    @Option(names = "--job-seconds", defaultValue = "8", description = "How long the simulated Scenario job takes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--job-seconds", defaultValue = "8", paramLabel = "N", description = "How long the simulated Scenario job takes, 1 to 3600 (default: ${DEFAULT-VALUE}).")
     int jobSeconds;
 
-    @Option(names = "--timeout-seconds", defaultValue = "600", description = "Give up waiting after this long (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout-seconds", defaultValue = "600", paramLabel = "N", description = "Give up waiting after this long, at least 1 (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
     static CommandLine commandLine() {
-        RunCommand command = new RunCommand();
-        CommandLine cl = new CommandLine(command);
+        CommandLine cl = new CommandLine(new RunCommand());
         ModelFlags.addTo(cl.getCommandSpec());
         return cl;
     }
@@ -61,107 +62,113 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var out = Outpaint.out;
-        OutpaintRequest request;
+        // everything is checked before anything starts
+        OutpaintRequest request = ModelFlags.checked(spec, video == null ? SAMPLE_PROMPT : DEFAULT_PROMPT);
+        if (jobSeconds < 1 || jobSeconds > 3600) {
+            throw usage("--job-seconds " + jobSeconds + " is not allowed; allowed: 1 to 3600");
+        }
+        if (timeoutSeconds < 1) {
+            throw usage("--timeout-seconds " + timeoutSeconds + " is not allowed; allowed: 1 or more");
+        }
+        VideoProbe.Video probed = video == null ? null : probe(video);
+        ResultFile result;
         try {
-            request = ModelFlags.read(spec, video == null ? SAMPLE_PROMPT : null);
-        } catch (InvalidRequestException e) {
-            out.println("outpaint run: the model's inputs are not valid:");
-            for (FieldError error : e.errors()) {
-                String flag = ModelFlags.flag(error.field());
-                out.println("  " + flag + (error.value() == null ? ": " + error.allowed()
-                        : " " + error.value() + " is not allowed; allowed: " + error.allowed()));
-            }
-            return 2;
+            result = ResultFile.prepare(output);
+        } catch (IOException e) {
+            throw usage("--output: " + e.getMessage());
         }
-        Path input = video;
-        if (input == null) {
-            input = Files.createTempDirectory("outpaint-sample-").resolve("sample.mp4");
-            Mp4Video.write(input, 640, 360, 48, 16, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);
-            out.println("No video given: made a 640x360 sample, " + input);
-        } else if (!Files.isRegularFile(input)) {
-            out.println("outpaint run: no such file " + input);
-            return 2;
-        }
-        String type = input.toString().toLowerCase().endsWith(".webm") ? "video/webm" : "video/mp4";
-        out.println("Starting the local runtime (DynamoDB Local, S3Mock, Step Functions, Lambda, Scenario simulator)...");
-        try (LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive()
-                .withJobDuration(Duration.ofSeconds(jobSeconds)))) {
-            // through the HTTP API, as any client: ask for an upload URL, PUT the video, follow the job
-            ApiClient api = new ApiClient(pipeline.httpApi().url(), pipeline.httpApi().apiKey(), null);
-            String name = input.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
-            if (!name.endsWith(".mp4") && !name.endsWith(".webm")) {
-                name = name + ".mp4";
+        Path sampleDir = null;
+        FunctionLogs logs = FunctionLogs.toTempFile("run");
+        boolean succeeded = false;
+        try {
+            Path input = video;
+            if (input == null) {
+                sampleDir = Files.createTempDirectory("outpaint-sample-");
+                input = sampleDir.resolve("sample.mp4");
+                Mp4Video.write(input, 640, 360, 48, 16, Mp4Video.Pattern.SCENE, Mp4Video.Inset.NONE);
+                probed = VideoProbe.probe(input);
+                out.println("No video given: made a 640x360 sample video.");
             }
-            ObjectNode body = JSON.createObjectNode();
-            body.putObject("video").putObject("upload").put("fileName", name).put("contentType", type);
-            body.set("request", request.toJson());
-            ApiClient.Answer created = api.post("/jobs", body, java.util.Map.of());
-            if (!created.ok()) {
-                return ClientCommands.print(created);
+            out.println("Starting the local runtime (DynamoDB Local, S3Mock, Step Functions, Lambda, Scenario simulator)...");
+            long started = System.nanoTime();
+            try (LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive()
+                    .withJobDuration(Duration.ofSeconds(jobSeconds)))) {
+                out.printf("Local runtime up in %.1f s.%n", (System.nanoTime() - started) / 1e9);
+                succeeded = runJob(pipeline, input, probed, request, result);
+                return succeeded ? 0 : 1;
             }
-            String jobId = created.body().path("jobId").asText();
-            JsonNode upload = created.body().path("upload");
-            HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(upload.path("url").asText()))
-                    .header("Content-Type", type).PUT(HttpRequest.BodyPublishers.ofFile(input)).build(), HttpResponse.BodyHandlers.ofString());
-            if (put.statusCode() / 100 != 2) {
-                out.println("outpaint run: the upload was refused (" + put.statusCode() + ")");
-                return 1;
-            }
-            out.println("Job " + jobId + " created through the HTTP API; video uploaded to s3://" + LocalPipeline.BUCKET + "/"
-                    + created.body().path("input").path("key").asText());
-            JsonNode job = follow(api, jobId);
-            if (!job.path("status").asText().equals("SUCCEEDED")) {
-                JsonNode error = job.path("error");
-                out.println("Job " + jobId + " ended " + job.path("status").asText()
-                        + (error.isMissingNode() ? "" : ": " + error.path("code").asText() + ": " + error.path("message").asText()
-                        + (error.hasNonNull("hint") ? " (hint: " + error.path("hint").asText() + ")" : "")));
-                logHint(out);
-                return 1;
-            }
-            JsonNode result = job.path("outputs").get(0);
-            Path target = output != null ? output : Path.of("outpaint-" + jobId + ".mp4");
-            HttpResponse<Path> download = HTTP.send(HttpRequest.newBuilder(URI.create(result.path("url").asText())).build(),
-                    HttpResponse.BodyHandlers.ofFile(target));
-            if (download.statusCode() != 200) {
-                out.println("outpaint run: the result could not be downloaded (" + download.statusCode() + ")");
-                return 1;
-            }
-            out.println();
-            out.println("Done: " + target.toAbsolutePath());
-            out.printf("  %dx%d, %d bytes, sha256 %s%n", result.path("width").asInt(), result.path("height").asInt(),
-                    result.path("bytes").asLong(), result.path("sha256").asText());
-            out.println("  in the bucket: s3://" + result.path("bucket").asText() + "/" + result.path("key").asText());
-            out.println("  job id: " + jobId);
-            return 0;
+        } finally {
+            deleteTree(sampleDir);
+            logs.close(succeeded, out);
         }
     }
 
-    /** Shows the job's status and Scenario's progress, as the API reports them, until it ends. */
-    private JsonNode follow(ApiClient api, String jobId) throws Exception {
-        ProgressBar bar = new ProgressBar(Outpaint.out, System.console() != null && System.getenv("CI") == null);
-        Instant deadline = Instant.now().plusSeconds(timeoutSeconds);
-        while (true) {
-            ApiClient.Answer answer = api.get("/jobs/" + jobId);
-            if (answer.ok()) {
-                JsonNode job = answer.body();
-                bar.show(job.path("status").asText(), job.path("progress").asDouble());
-                if (Set.of("SUCCEEDED", "FAILED", "TIMED_OUT", "CANCELED").contains(job.path("status").asText())) {
-                    bar.done();
-                    return job;
-                }
-            }
-            if (Instant.now().isAfter(deadline)) {
-                bar.done();
-                throw new IllegalStateException("job " + jobId + " did not finish within " + timeoutSeconds + " s");
-            }
-            Thread.sleep(250);
+    private boolean runJob(LocalPipeline pipeline, Path input, VideoProbe.Video probed, OutpaintRequest request,
+                           ResultFile result) throws Exception {
+        var out = Outpaint.out;
+        // through the HTTP API, as any client: ask for an upload URL, PUT the video, follow the job
+        ApiClient api = new ApiClient(pipeline.httpApi().url(), pipeline.httpApi().apiKey(), null);
+        String type = probed.container().mediaType();
+        String base = input.getFileName().toString().replaceAll("\\.[A-Za-z0-9]{1,5}$", "").replaceAll("[^A-Za-z0-9._-]", "_");
+        String name = (base.isEmpty() ? "video" : base) + "." + probed.container().extension();
+        ObjectNode body = JSON.createObjectNode();
+        body.putObject("video").putObject("upload").put("fileName", name).put("contentType", type);
+        body.set("request", request.toJson());
+        ApiClient.Answer created = api.post("/jobs", body, Map.of());
+        if (!created.ok()) {
+            return ClientCommands.print(created) == 0;
+        }
+        String jobId = created.body().path("jobId").asText();
+        JsonNode upload = created.body().path("upload");
+        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(upload.path("url").asText()))
+                .header("Content-Type", type).PUT(HttpRequest.BodyPublishers.ofFile(input)).build(), HttpResponse.BodyHandlers.ofString());
+        if (put.statusCode() / 100 != 2) {
+            throw new CommandFailure("the upload was refused (HTTP " + put.statusCode() + ")");
+        }
+        out.println("Job " + jobId + " created through the HTTP API; video uploaded to s3://" + LocalPipeline.BUCKET + "/"
+                + created.body().path("input").path("key").asText());
+        JsonNode job = new JobFollower(api, out).follow(jobId, timeoutSeconds);
+        if (!job.path("status").asText().equals("SUCCEEDED")) {
+            Outpaint.err.println("outpaint run: " + JobFollower.ending(job));
+            return false;
+        }
+        JsonNode output = job.path("outputs").get(0);
+        Path saved = result.save(HTTP, URI.create(output.path("url").asText()), jobId, output.path("bytes").asLong(-1),
+                output.path("sha256").asText(""));
+        out.println();
+        out.println("Done: " + saved.toAbsolutePath());
+        out.printf("  %dx%d, %d bytes, sha256 %s%n", output.path("width").asInt(), output.path("height").asInt(),
+                output.path("bytes").asLong(), output.path("sha256").asText());
+        out.println("  in the bucket: s3://" + output.path("bucket").asText() + "/" + output.path("key").asText());
+        out.println("  job id: " + jobId);
+        out.println("  made by the Scenario simulator: your video's frame in the middle, mirrored edges around it, marked"
+                + " \"simulated\"; a deployment with a Scenario key runs the real model");
+        return true;
+    }
+
+    private VideoProbe.Video probe(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw usage("VIDEO: no such file " + file);
+        }
+        try {
+            return VideoProbe.probe(file);
+        } catch (InvalidInputException e) {
+            throw usage("VIDEO: " + e.getMessage() + "; allowed: an MP4 or WebM video");
         }
     }
 
-    private static void logHint(java.io.PrintStream out) {
-        String log = System.getProperty("outpaint.log");
-        if (log != null) {
-            out.println("  the functions' logs: " + log);
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    static void deleteTree(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temp folder left behind is not worth failing the run for
         }
     }
 }

@@ -12,7 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(name = "serve", mixinStandardHelpOptions = true, version = "outpaint 0.1.0",
         description = "Keeps the local runtime up (DynamoDB Local, S3Mock, Lambda, Step Functions with the outpaint "
                 + "state machine, the Scenario simulator) and prints every endpoint.")
 final class ServeCommand implements Callable<Integer> {
@@ -26,8 +26,21 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--endpoints-file", description = "Also write the endpoints as JSON to this file (for scripts).")
     Path endpointsFile;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--verbose", description = "Show the functions' and emulators' logs here instead of in a log file.")
+    boolean verbose;
+
     @Override
     public Integer call() throws Exception {
+        if (jobSeconds < 1 || maxJobs < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), jobSeconds < 1
+                    ? "--job-seconds " + jobSeconds + " is not allowed; allowed: 1 or more"
+                    : "--max-jobs " + maxJobs + " is not allowed; allowed: 1 or more");
+        }
+        FunctionLogs logs = verbose ? null : FunctionLogs.toTempFile("serve");
+        Outpaint.out.println("Starting the local runtime...");
         LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withLimit(maxJobs)
                 .withJobDuration(Duration.ofSeconds(jobSeconds)));
         CountDownLatch stop = new CountDownLatch(1);
@@ -48,24 +61,25 @@ final class ServeCommand implements Callable<Integer> {
         endpoints.put("bucket", LocalPipeline.BUCKET);
         endpoints.put("table", LocalPipeline.TABLE);
         var out = Outpaint.out;
+        var api = pipeline.httpApi();
         out.println("outpaint local runtime is up");
-        out.printf("  HTTP API        %s   send x-api-key: %s%n", pipeline.httpApi().url(), pipeline.httpApi().apiKey());
+        out.printf("  HTTP API        %s   send x-api-key: %s%n", api.url(), api.apiKey());
         out.printf("  Step Functions  %s   state machine %s%n", cloud.stepFunctionsUrl(), pipeline.stateMachineArn());
-        out.printf("  S3              %s   bucket %s (videos go under inputs/)%n", cloud.s3Url(), LocalPipeline.BUCKET);
+        out.printf("  S3              %s   bucket %s: a video put under inputs/ starts a job; results go under outputs/<jobId>/%n",
+                cloud.s3Url(), LocalPipeline.BUCKET);
         out.printf("  DynamoDB        %s   table %s%n", cloud.dynamoDbUrl(), LocalPipeline.TABLE);
         out.printf("  Lambda          %s%n", cloud.lambdaUrl());
-        out.printf("  Scenario (sim)  %s%n", pipeline.simulator().apiUrl());
+        out.printf("  Scenario (sim)  %s   results are simulated placeholders%n", pipeline.simulator().apiUrl());
+        out.println(logs == null ? "  Logs            here (--verbose)" : "  Logs            " + logs.file() + "   (--verbose shows them here)");
         out.println();
-        out.println("Point the AWS SDKs (and AWS CLI v2.13+) at it:");
-        cloud.environment().forEach((k, v) -> out.println("  export " + k + "=" + v));
-        out.println("Create and follow a job with curl:");
-        out.println("  curl -H 'x-api-key: " + pipeline.httpApi().apiKey() + "' -H 'content-type: application/json' "
-                + pipeline.httpApi().url() + "/jobs -d '{\"video\":{\"key\":\"inputs/video.mp4\"},\"request\":{\"prompt\":\"a wider view\"}}'");
-        out.println("  curl -H 'x-api-key: " + pipeline.httpApi().apiKey() + "' " + pipeline.httpApi().url() + "/jobs/<jobId>");
-        out.println("Or give each AWS CLI call its endpoint:");
-        out.println("  aws --endpoint-url " + cloud.s3Url() + " s3 cp video.mp4 s3://" + LocalPipeline.BUCKET + "/inputs/video.mp4");
-        out.println("  aws --endpoint-url " + cloud.stepFunctionsUrl() + " stepfunctions start-execution --state-machine-arn "
-                + pipeline.stateMachineArn() + " --input file://events/start-execution.json");
+        out.println("Paste these into a shell; the README's commands use them (AWS CLI 1.x and 2.x, the SDKs, the outpaint client):");
+        ServeBanner.exports(cloud, pipeline).forEach((k, v) -> out.println("  export " + k + "=" + v));
+        out.println();
+        out.println("Then, for example:");
+        out.println("  aws --endpoint-url \"$S3\" s3 cp video.mp4 s3://$BUCKET/inputs/video.mp4        # starts a job");
+        out.println("  aws --endpoint-url \"$SFN\" stepfunctions list-executions --state-machine-arn \"$STATE_MACHINE_ARN\"");
+        out.println("  aws --endpoint-url \"$S3\" s3 ls s3://$BUCKET/outputs/ --recursive                  # the results");
+        out.println("  java -jar local/target/outpaint.jar submit video.mp4 --prompt 'a wider view' --wait");
         out.println("Ctrl-C stops it.");
         if (endpointsFile != null) {
             Path tmp = Files.createTempFile(endpointsFile.toAbsolutePath().getParent(), "endpoints", ".tmp");

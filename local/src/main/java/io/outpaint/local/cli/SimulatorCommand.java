@@ -7,9 +7,12 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "simulator", mixinStandardHelpOptions = true,
+@Command(name = "simulator", mixinStandardHelpOptions = true, version = "outpaint 0.1.0",
         description = "Runs the Scenario API simulator alone and prints its base URL and the key and secret it accepts.")
 final class SimulatorCommand implements Callable<Integer> {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--port", description = "Port to listen on (default: a free one).")
     int port;
@@ -19,8 +22,24 @@ final class SimulatorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ScenarioSimulator simulator = ScenarioSimulator.start(ScenarioSimulator.Settings.defaults().withPort(port)
-                .withJobDuration(Duration.ofSeconds(jobSeconds)));
+        if (port < 0 || port > 65535 || jobSeconds < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), port < 0 || port > 65535
+                    ? "--port " + port + " is not allowed; allowed: 1 to 65535, or 0 for a free one"
+                    : "--job-seconds " + jobSeconds + " is not allowed; allowed: 1 or more");
+        }
+        ScenarioSimulator simulator;
+        try {
+            simulator = ScenarioSimulator.start(ScenarioSimulator.Settings.defaults().withPort(port)
+                    .withJobDuration(Duration.ofSeconds(jobSeconds)));
+        } catch (RuntimeException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof java.net.BindException) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                            "--port " + port + " is in use; allowed: a free port, or 0 for any free one");
+                }
+            }
+            throw e;
+        }
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             simulator.close();

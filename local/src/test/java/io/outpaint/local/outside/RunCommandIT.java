@@ -1,11 +1,18 @@
 package io.outpaint.local.outside;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.outpaint.simulator.video.Mp4Video;
 import io.outpaint.simulator.video.VideoInfo;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,15 +34,59 @@ class RunCommandIT {
     }
 
     @Test
-    void runMakesASampleOutpaintsItAndSaysWhereTheResultIs() throws Exception {
-        Process run = outpaint("run", "--resolution", "480p", "--job-seconds", "3", "-o", "result.mp4");
+    void runMakesASampleOutpaintsItAndReplacesALargerFileWithExactlyTheResult() throws Exception {
+        // a stale, larger file where the result goes: it must end up byte for byte the result
+        Path target = dir.resolve("big.mp4");
+        Files.write(target, new byte[5_000_000]);
+        Process run = outpaint("run", "--resolution", "480p", "--job-seconds", "3", "-o", "big.mp4");
         String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(run.waitFor(300, TimeUnit.SECONDS)).isTrue();
         assertThat(run.exitValue()).as(out).isZero();
-        assertThat(out).contains("Done: " + dir.resolve("result.mp4").toRealPath()).contains("in the bucket: s3://outpaint-local/outputs/")
-                .contains("job id: api-").contains("created through the HTTP API").contains("RUNNING");
+        assertThat(out).contains("Done: " + target.toRealPath()).contains("in the bucket: s3://outpaint-local/outputs/")
+                .contains("job id: api-").contains("created through the HTTP API").contains("RUNNING")
+                .contains("made by the Scenario simulator");
+        Matcher printed = Pattern.compile("(\\d+) bytes, sha256 ([0-9a-f]{64})").matcher(out);
+        assertThat(printed.find()).as(out).isTrue();
+        byte[] bytes = Files.readAllBytes(target);
+        assertThat(bytes).hasSize(Integer.parseInt(printed.group(1)));
+        assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes))).isEqualTo(printed.group(2));
         // the 640x360 sample, every side at 0.25: 960x540 -> 960x544; 480p: 848x480
-        assertThat(Mp4Video.probe(dir.resolve("result.mp4"))).isEqualTo(new VideoInfo(848, 480, 81, 16));
+        assertThat(Mp4Video.probe(target)).isEqualTo(new VideoInfo(848, 480, 81, 16));
+        // no temporary file left beside it
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("big.mp4");
+        }
+    }
+
+    @Test
+    void runOutpaintsAWebmMadeByFfmpegThroughTheWholePipeline() throws Exception {
+        Path webm = dir.resolve("street.webm");
+        assumeTrue(ffmpeg("-f", "lavfi", "-i", "testsrc=size=320x240:rate=16", "-t", "2", "-c:v", "libvpx", webm.toString()),
+                "ffmpeg with libvpx is not installed (.ci/run installs it)");
+        Process run = outpaint("run", "street.webm", "--resolution", "480p", "--job-seconds", "2");
+        String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(run.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        assertThat(run.exitValue()).as(out).isZero();
+        // uploaded as a WebM, by what the probe found; the result is the simulator's MP4
+        assertThat(out).containsPattern("video uploaded to s3://outpaint-local/inputs/api-[0-9a-f-]+/street\\.webm");
+        Matcher done = Pattern.compile("Done: (\\S+)").matcher(out);
+        assertThat(done.find()).isTrue();
+        Path result = Path.of(done.group(1));
+        assertThat(result.getParent().getFileName().toString()).isEqualTo("outpaint-results");
+        // 320x240, every side at 0.25: 480x360; 480p: 640x480
+        assertThat(Mp4Video.probe(result)).isEqualTo(new VideoInfo(640, 480, 81, 16));
+    }
+
+    private static boolean ffmpeg(String... args) {
+        try {
+            List<String> command = new java.util.ArrayList<>(List.of("ffmpeg", "-v", "error", "-y"));
+            command.addAll(List.of(args));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (java.io.IOException | InterruptedException e) {
+            return false;
+        }
     }
 
     @Test
@@ -46,6 +97,7 @@ class RunCommandIT {
         assertThat(run.exitValue()).isEqualTo(2);
         assertThat(out).contains("--num-frames \"500\" is not allowed; allowed: an integer from 81 to 241")
                 .contains("--aspect-ratio \"4:3\" is not allowed; allowed: one of auto, 16:9, 1:1, 9:16")
+                .doesNotContain("Usage:").doesNotContain("Exception")
                 .doesNotContain("Starting the local runtime");
     }
 }

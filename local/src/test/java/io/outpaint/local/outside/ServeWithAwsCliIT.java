@@ -121,6 +121,60 @@ class ServeWithAwsCliIT {
     }
 
     @Test
+    void theReadmesAwsCliBlockRunsAsWrittenWithOnlyTheVariablesServePrinted() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int marker = readme.indexOf("<!-- aws-cli-block");
+        assertThat(marker).as("README.md marks its AWS CLI block").isPositive();
+        int open = readme.indexOf("```sh", marker);
+        String block = readme.substring(readme.indexOf('\n', open) + 1, readme.indexOf("```", open + 5));
+        Path work = Files.createDirectories(dir.resolve("readme"));
+        Files.createDirectories(work.resolve("events"));
+        Files.copy(Path.of("..", "events", "start-execution.json"), work.resolve("events/start-execution.json"));
+        Mp4Video.write(work.resolve("video.mp4"), 320, 240, 16, 8, Mp4Video.Pattern.SCENE, Mp4Video.Inset.NONE);
+        Files.writeString(work.resolve("block.sh"), block.replaceAll("(?m)^  ", ""));
+
+        ProcessBuilder shell = new ProcessBuilder("bash", "-eo", "pipefail", "block.sh").directory(work.toFile()).redirectErrorStream(true);
+        // the user's own AWS settings out of the way; then only what serve printed
+        shell.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
+        shell.environment().put("AWS_CONFIG_FILE", work.resolve("no-config").toString());
+        shell.environment().put("AWS_SHARED_CREDENTIALS_FILE", work.resolve("no-credentials").toString());
+        Map<String, String> printed = printedExports();
+        assertThat(printed).containsKeys("S3", "SFN", "BUCKET", "STATE_MACHINE_ARN", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID");
+        shell.environment().putAll(printed);
+        Process p = shell.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("upload: ./video.mp4 to s3://outpaint-local/inputs/sample.mp4").contains("RUNNING");
+
+        // my-job, started by the block, succeeds and its output is where the README says
+        String executionArn = printed.get("STATE_MACHINE_ARN").replace(":stateMachine:", ":execution:") + ":my-job";
+        JsonNode described = null;
+        Instant deadline = Instant.now().plusSeconds(180);
+        while (Instant.now().isBefore(deadline)) {
+            described = JSON.readTree(aws("stepFunctions", "stepfunctions", "describe-execution", "--execution-arn", executionArn));
+            if (!described.path("status").asText().equals("RUNNING")) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        assertThat(described.path("status").asText()).as(described.toString()).isEqualTo("SUCCEEDED");
+        assertThat(aws("s3", "s3", "ls", "s3://outpaint-local/outputs/my-job/")).contains(".mp4");
+    }
+
+    /** The {@code export NAME=value} lines serve printed. */
+    private static Map<String, String> printedExports() throws IOException {
+        Map<String, String> exports = new HashMap<>();
+        for (String line : Files.readAllLines(dir.resolve("serve.log"))) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s*export (\\w+)=(.*)$").matcher(line);
+            if (m.matches()) {
+                exports.put(m.group(1), m.group(2));
+            }
+        }
+        return exports;
+    }
+
+    @Test
     void aVideoCopiedIntoInputsWithMetadataBecomesAJobThatSucceeds() throws Exception {
         Path video = dir.resolve("meta.mp4");
         Mp4Video.write(video, 320, 240, 16, 8, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);

@@ -3,7 +3,10 @@ package io.outpaint.simulator.video;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Random;
+import org.jcodec.api.FrameGrab;
+import org.jcodec.api.JCodecException;
 import org.jcodec.codecs.h264.H264Encoder;
 import org.jcodec.common.Codec;
 import org.jcodec.common.DemuxerTrack;
@@ -32,7 +35,9 @@ public final class Mp4Video {
         /** Flat canvas with the source rectangle drawn at its place: compresses to little. */
         CANVAS,
         /** Random noise: compresses badly, for inputs that must be several megabytes. */
-        NOISE
+        NOISE,
+        /** A seaside street in flat colours (sky, sun, sea, sand, houses): the sample {@code run} makes. */
+        SCENE
     }
 
     private Mp4Video() {}
@@ -52,8 +57,17 @@ public final class Mp4Video {
         if (frames < 1 || fps < 1) {
             throw new IllegalArgumentException("frames and fps must be positive");
         }
-        Picture picture = Picture.create(width, height, ColorSpace.YUV420J);
-        paint(picture, pattern, inset);
+        Picture picture = pattern == Pattern.SCENE ? SampleScene.paint(width, height) : Picture.create(width, height, ColorSpace.YUV420J);
+        if (pattern != Pattern.SCENE) {
+            paint(picture, pattern, inset);
+        }
+        write(file, picture, frames, fps, minBytes);
+    }
+
+    /** Writes an MP4 whose every frame is {@code picture}, with more frames if it takes them to reach {@code minBytes}. */
+    public static void write(Path file, Picture picture, int frames, int fps, long minBytes) throws IOException {
+        int width = picture.getWidth();
+        int height = picture.getHeight();
         H264Encoder encoder = H264Encoder.createH264Encoder();
         ByteBuffer encoded = encoder.encodeIDRFrame(picture, ByteBuffer.allocate(encoder.estimateBufferSize(picture)));
         byte[] frame = new byte[encoded.remaining()];
@@ -89,6 +103,17 @@ public final class Mp4Video {
             return new VideoInfo(size.getWidth(), size.getHeight(), frames, Math.round(fps * 1000) / 1000.0);
         } catch (RuntimeException e) {
             throw new IOException("not a readable MP4 video: " + e.getMessage(), e);
+        }
+    }
+
+    /** A frame from near the middle of the video (the key frame before it), decoded; empty if it cannot be read. */
+    public static Optional<Picture> middleFrame(Path file) {
+        try (SeekableByteChannel in = NIOUtils.readableChannel(file.toFile())) {
+            FrameGrab grab = FrameGrab.createFrameGrab(in);
+            int frames = grab.getVideoTrack().getMeta().getTotalFrames();
+            return Optional.ofNullable(grab.seekToFrameSloppy(frames / 2).getNativeFrame());
+        } catch (IOException | JCodecException | RuntimeException e) {
+            return Optional.empty();
         }
     }
 

@@ -1,0 +1,193 @@
+package io.outpaint.media;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * What a video file is, read from its container rather than its name: an MP4 (ISO BMFF:
+ * {@code ftyp}, a {@code moov} index with a video track, every top-level box whole) or a WebM
+ * (EBML header with DocType {@code webm}, a Segment that is whole, a video track). Reads only the
+ * headers, so a multi-gigabyte file is checked in milliseconds before anything is uploaded.
+ */
+public final class VideoProbe {
+
+    /** The containers Scenario accepts, with their media type and usual file extension. */
+    public enum Container {
+        MP4("video/mp4", "mp4"), WEBM("video/webm", "webm");
+
+        private final String mediaType;
+        private final String extension;
+
+        Container(String mediaType, String extension) {
+            this.mediaType = mediaType;
+            this.extension = extension;
+        }
+
+        public String mediaType() { return mediaType; }
+        public String extension() { return extension; }
+    }
+
+    /** What the probe found: the container and the first video track's frame size (0 when not stated). */
+    public record Video(Container container, int width, int height, double durationSeconds) {}
+
+    private static final int EBML = 0x1A45DFA3;
+
+    private final FileChannel in;
+    final long size;
+    private final String name;
+
+    private VideoProbe(FileChannel in, String name) throws IOException {
+        this.in = in;
+        this.size = in.size();
+        this.name = name;
+    }
+
+    /** Probes {@code file}; an {@link InvalidInputException} says what is wrong with it, in a line. */
+    public static Video probe(Path file) {
+        try (FileChannel in = FileChannel.open(file)) {
+            return new VideoProbe(in, file.getFileName().toString()).read();
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private Video read() throws IOException {
+        if (size < 12) {
+            throw invalid("is " + size + " bytes, too short to be a video");
+        }
+        ByteBuffer head = bytes(0, 12);
+        if (head.getInt(0) == EBML) {
+            return new WebmProbe(this).read();
+        }
+        if (fourCc(head, 4).equals("ftyp")) {
+            return mp4();
+        }
+        throw invalid("is not an MP4 or WebM video (its first bytes are neither an MP4 'ftyp' box nor a WebM header)");
+    }
+
+    // --- MP4: a sequence of boxes, each [size:4][type:4] or [1][type][largesize:8]
+
+    private Video mp4() throws IOException {
+        long pos = 0;
+        long moov = -1;
+        long moovEnd = -1;
+        while (pos < size) {
+            if (size - pos < 8) {
+                throw invalid("is a truncated MP4: " + (size - pos) + " stray bytes at its end");
+            }
+            ByteBuffer header = bytes(pos, Math.min(16, size - pos));
+            long boxSize = Integer.toUnsignedLong(header.getInt(0));
+            String type = fourCc(header, 4);
+            int headerSize = 8;
+            if (boxSize == 1 && header.limit() >= 16) {
+                boxSize = header.getLong(8);
+                headerSize = 16;
+            } else if (boxSize == 0) {
+                boxSize = size - pos;
+            }
+            if (boxSize < headerSize) {
+                throw invalid("is not a valid MP4: box '" + type + "' at byte " + pos + " has size " + boxSize);
+            }
+            if (pos + boxSize > size) {
+                throw invalid("is a truncated MP4: its '" + type + "' box needs " + boxSize + " bytes from byte " + pos
+                        + ", the file ends at " + size);
+            }
+            if (type.equals("moov")) {
+                moov = pos + headerSize;
+                moovEnd = pos + boxSize;
+            }
+            pos += boxSize;
+        }
+        if (moov < 0) {
+            throw invalid("is an MP4 without its 'moov' index (an unfinished recording?)");
+        }
+        return mp4Tracks(moov, moovEnd);
+    }
+
+    private Video mp4Tracks(long from, long to) throws IOException {
+        double duration = 0;
+        for (long pos = from; pos + 8 <= to; ) {
+            ByteBuffer header = bytes(pos, 8);
+            long boxSize = Integer.toUnsignedLong(header.getInt(0));
+            String type = fourCc(header, 4);
+            if (boxSize < 8 || pos + boxSize > to) {
+                throw invalid("is not a valid MP4: its index is damaged at byte " + pos);
+            }
+            if (type.equals("mvhd")) {
+                ByteBuffer mvhd = bytes(pos + 8, Math.min(boxSize - 8, 32));
+                boolean v1 = mvhd.get(0) == 1;
+                long scale = Integer.toUnsignedLong(mvhd.getInt(v1 ? 20 : 12));
+                long length = v1 ? mvhd.getLong(24) : Integer.toUnsignedLong(mvhd.getInt(16));
+                duration = scale > 0 ? (double) length / scale : 0;
+            } else if (type.equals("trak")) {
+                int[] videoSize = videoTrack(pos + 8, pos + boxSize);
+                if (videoSize != null) {
+                    return new Video(Container.MP4, videoSize[0], videoSize[1], duration);
+                }
+            }
+            pos += boxSize;
+        }
+        throw invalid("is an MP4 without a video track");
+    }
+
+    /** The track's width and height when its handler is 'vide'; null for other tracks. */
+    private int[] videoTrack(long from, long to) throws IOException {
+        int[] dimensions = null;
+        boolean video = false;
+        for (long pos = from; pos + 8 <= to; ) {
+            ByteBuffer header = bytes(pos, 8);
+            long boxSize = Integer.toUnsignedLong(header.getInt(0));
+            String type = fourCc(header, 4);
+            if (boxSize < 8 || pos + boxSize > to) {
+                throw invalid("is not a valid MP4: a track is damaged at byte " + pos);
+            }
+            if (type.equals("tkhd") && boxSize >= 8 + 84) {
+                // the last 8 bytes of tkhd: width and height as 16.16 fixed point
+                ByteBuffer wh = bytes(pos + boxSize - 8, 8);
+                dimensions = new int[] {wh.getInt(0) >>> 16, wh.getInt(4) >>> 16};
+            } else if (type.equals("mdia")) {
+                video = handler(pos + 8, pos + boxSize).equals("vide");
+            }
+            pos += boxSize;
+        }
+        return video ? (dimensions == null ? new int[] {0, 0} : dimensions) : null;
+    }
+
+    private String handler(long from, long to) throws IOException {
+        for (long pos = from; pos + 8 <= to; ) {
+            ByteBuffer header = bytes(pos, 8);
+            long boxSize = Integer.toUnsignedLong(header.getInt(0));
+            if (boxSize < 8) {
+                break;
+            }
+            if (fourCc(header, 4).equals("hdlr") && boxSize >= 20) {
+                return fourCc(bytes(pos + 16, 4), 0);
+            }
+            pos += boxSize;
+        }
+        return "";
+    }
+
+    ByteBuffer bytes(long pos, long length) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate((int) length);
+        while (buf.hasRemaining()) {
+            if (in.read(buf, pos + buf.position()) < 0) {
+                throw invalid("ends early, at byte " + (pos + buf.position()));
+            }
+        }
+        return buf.flip();
+    }
+
+    private static String fourCc(ByteBuffer buf, int at) {
+        byte[] chars = new byte[4];
+        buf.get(at, chars);
+        return new String(chars, StandardCharsets.ISO_8859_1);
+    }
+
+    InvalidInputException invalid(String what) {
+        return new InvalidInputException(name + " " + what);
+    }
+}

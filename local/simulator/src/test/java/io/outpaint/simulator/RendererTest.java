@@ -1,0 +1,90 @@
+package io.outpaint.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.outpaint.simulator.video.Mp4Video;
+import io.outpaint.simulator.video.VideoInfo;
+import io.outpaint.simulator.video.WebmVideo;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.jcodec.common.model.ColorSpace;
+import org.jcodec.common.model.Picture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The simulated result shows the user's own frame where the model keeps it, a mirrored dimmed extension, and a mark. */
+class RendererTest {
+
+    @TempDir Path dir;
+
+    private static final ObjectNode INPUT = new ObjectMapper().createObjectNode().put("resolution", "480p");
+
+    @Test
+    void theUsersFrameSitsInTheInsetWithMirroredDimmedEdgesAndAMark() throws Exception {
+        // a 320x240 source: bright left half, dark right half
+        Picture source = Picture.create(320, 240, ColorSpace.YUV420J);
+        byte[] luma = source.getPlaneData(0);
+        for (int y = 0; y < 240; y++) {
+            for (int x = 0; x < 320; x++) {
+                luma[y * 320 + x] = (byte) (x < 160 ? 100 : -100);
+            }
+        }
+        Path video = dir.resolve("two-tone.mp4");
+        Mp4Video.write(video, source, 16, 16, 0);
+        VideoInfo info = Mp4Video.probe(video);
+
+        Path result = new Renderer(dir).render(Renderer.specFor(INPUT, info, 0, video, "video/mp4"));
+
+        // 320x240, 0.25 on each side: a 480x360 canvas at 480p is 640x480, the source at (106, 80) 426x320
+        assertThat(Mp4Video.probe(result)).isEqualTo(new VideoInfo(640, 480, 81, 16));
+        Picture frame = Mp4Video.middleFrame(result).orElseThrow();
+        int insideLeft = luma(frame, 156, 240);
+        int insideRight = luma(frame, 482, 240);
+        int outsideLeft = luma(frame, 50, 240);
+        int outsideRight = luma(frame, 600, 240);
+        assertThat(insideLeft).isBetween(75, 127);
+        assertThat(insideRight).isBetween(-128, -75);
+        // mirrored: the left extension continues the bright half, the right one the dark half, both dimmed
+        assertThat(outsideLeft).isBetween(10, 60);
+        assertThat(outsideRight).isBetween(-90, -40);
+        // the mark: a white stroke of the first S on its dark box, top left
+        assertThat(luma(frame, 22, 16)).isGreaterThan(80);
+        assertThat(luma(frame, 13, 13)).isLessThan(-70);
+    }
+
+    @Test
+    void aWebmSourceIsReadAndRenderedToAnMp4() throws Exception {
+        Path webm = dir.resolve("clip.webm");
+        assumeTrue(ffmpeg("-f", "lavfi", "-i", "color=c=white:size=320x240:rate=16", "-t", "2", "-c:v", "libvpx", webm.toString()),
+                "ffmpeg with libvpx is not installed (.ci/run installs it)");
+        VideoInfo info = WebmVideo.probe(webm);
+        assertThat(info).isEqualTo(new VideoInfo(320, 240, 32, 16.0));
+
+        Path result = new Renderer(dir).render(Renderer.specFor(INPUT, info, 0, webm, "video/webm"));
+
+        Picture frame = Mp4Video.middleFrame(result).orElseThrow();
+        // white source inside, dimmed white outside
+        assertThat(luma(frame, 320, 240)).isGreaterThan(70);
+        assertThat(luma(frame, 40, 240)).isBetween(20, 60);
+    }
+
+    private static int luma(Picture picture, int x, int y) {
+        return picture.getPlaneData(0)[y * picture.getPlaneWidth(0) + x];
+    }
+
+    private static boolean ffmpeg(String... args) {
+        try {
+            String[] command = new String[args.length + 4];
+            System.arraycopy(new String[] {"ffmpeg", "-v", "error", "-y"}, 0, command, 0, 4);
+            System.arraycopy(args, 0, command, 4, args.length);
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (java.io.IOException | InterruptedException e) {
+            return false;
+        }
+    }
+}

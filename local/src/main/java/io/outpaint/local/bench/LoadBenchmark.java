@@ -1,0 +1,151 @@
+package io.outpaint.local.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.outpaint.local.LocalPipeline;
+import io.outpaint.simulator.video.Mp4Video;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * Many jobs at once through the local runtime's HTTP API, beside one job alone in the same run:
+ * {@code POST /jobs} latency (p50, p95, max), each job's time beyond Scenario's (from its record's
+ * createdAt to its final updatedAt, less the simulated job's length), and the peak resident memory
+ * of this JVM and its child processes (the Step Functions sidecar).
+ */
+public final class LoadBenchmark {
+
+    /** One batch's figures, in milliseconds. */
+    record Figures(int jobs, int succeeded, List<Long> postMillis, List<Long> overheadMillis) {
+        long post(double q) { return percentile(postMillis, q); }
+        long overhead(double q) { return percentile(overheadMillis, q); }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final String KEY = "inputs/load/clip.mp4";
+
+    private LoadBenchmark() {}
+
+    public static void run(PrintStream out, int jobs, int concurrency, int jobSeconds) throws Exception {
+        Path video = Files.createTempFile("outpaint-load-", ".mp4");
+        try (LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withoutUploadTrigger()
+                .withLimit(jobs).withJobDuration(Duration.ofSeconds(jobSeconds)))) {
+            Mp4Video.write(video, 320, 240, 16, 8, Mp4Video.Pattern.SCENE, Mp4Video.Inset.NONE);
+            try (var s3 = pipeline.cloud().s3()) {
+                s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key(KEY).contentType("video/mp4"), RequestBody.fromFile(video));
+            }
+            String url = pipeline.httpApi().url();
+            String apiKey = pipeline.httpApi().apiKey();
+            out.printf("%d jobs of %d s, %d POSTs at a time, against one job alone (the baseline)%n%n", jobs, jobSeconds, concurrency);
+            // one job first, unmeasured: class loading and JIT would otherwise be charged to the baseline
+            batch(url, apiKey, 1, 1, jobSeconds);
+            Figures alone = batch(url, apiKey, 1, 1, jobSeconds);
+            Figures load = batch(url, apiKey, jobs, concurrency, jobSeconds);
+            out.println("| run | jobs | succeeded | POST p50 | POST p95 | POST max | overhead p50 | overhead p95 | overhead max |");
+            out.println("|---|---|---|---|---|---|---|---|---|");
+            row(out, "alone", alone);
+            row(out, "concurrent", load);
+            out.printf("%nPOST p95 concurrent / alone: %.1fx; overhead p50 concurrent / alone: %.1fx%n",
+                    ratio(load.post(0.95), alone.post(0.95)), ratio(load.overhead(0.5), alone.overhead(0.5)));
+            out.printf("Peak RSS: this JVM %d MiB, child processes %d MiB%n", peakRssKib(ProcessHandle.current().pid()) / 1024,
+                    ProcessHandle.current().descendants().mapToLong(p -> peakRssKib(p.pid())).sum() / 1024);
+        } finally {
+            Files.deleteIfExists(video);
+        }
+    }
+
+    private static Figures batch(String url, String apiKey, int jobs, int concurrency, int jobSeconds) throws Exception {
+        ExecutorService posters = Executors.newFixedThreadPool(concurrency);
+        List<Future<String>> created = new ArrayList<>();
+        List<Long> postMillis = Collections.synchronizedList(new ArrayList<>());
+        String body = "{\"video\":{\"key\":\"" + KEY + "\"},\"request\":{\"prompt\":\"load\",\"resolution\":\"480p\"}}";
+        for (int i = 0; i < jobs; i++) {
+            created.add(posters.submit(() -> {
+                long start = System.nanoTime();
+                JsonNode answer = send(HttpRequest.newBuilder(URI.create(url + "/jobs")).header("x-api-key", apiKey)
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+                postMillis.add((System.nanoTime() - start) / 1_000_000);
+                return answer.path("jobId").asText();
+            }));
+        }
+        List<String> ids = new ArrayList<>();
+        for (Future<String> f : created) {
+            ids.add(f.get());
+        }
+        posters.shutdown();
+        List<Long> overhead = new ArrayList<>();
+        int succeeded = 0;
+        Instant deadline = Instant.now().plusSeconds(600L + jobSeconds);
+        for (String id : ids) {
+            JsonNode job;
+            do {
+                Thread.sleep(200);
+                job = send(HttpRequest.newBuilder(URI.create(url + "/jobs/" + id)).header("x-api-key", apiKey).GET());
+            } while (!Set.FINAL.contains(job.path("status").asText()) && Instant.now().isBefore(deadline));
+            if (job.path("status").asText().equals("SUCCEEDED")) {
+                succeeded++;
+                long total = Duration.between(Instant.parse(job.path("createdAt").asText()), Instant.parse(job.path("updatedAt").asText())).toMillis();
+                overhead.add(Math.max(0, total - jobSeconds * 1000L));
+            }
+        }
+        return new Figures(jobs, succeeded, postMillis, overhead);
+    }
+
+    private static JsonNode send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        HttpResponse<String> answer = HTTP.send(request.timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(answer.body());
+    }
+
+    private static void row(PrintStream out, String name, Figures f) {
+        out.printf("| %s | %d | %d | %d ms | %d ms | %d ms | %.1f s | %.1f s | %.1f s |%n", name, f.jobs(), f.succeeded(),
+                f.post(0.5), f.post(0.95), f.post(1.0), f.overhead(0.5) / 1000.0, f.overhead(0.95) / 1000.0, f.overhead(1.0) / 1000.0);
+    }
+
+    static long percentile(List<Long> values, double q) {
+        if (values.isEmpty()) {
+            return 0;
+        }
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(q * sorted.size()) - 1 < 0 ? 0 : Math.ceil(q * sorted.size()) - 1));
+    }
+
+    private static double ratio(long a, long b) {
+        return b == 0 ? 0 : (double) a / b;
+    }
+
+    /** VmHWM, the peak resident set, of a process in KiB; 0 where /proc does not say. */
+    private static long peakRssKib(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or the process has gone
+        }
+        return 0;
+    }
+
+    /** The statuses a job ends in. */
+    private static final class Set {
+        static final java.util.Set<String> FINAL = java.util.Set.of("SUCCEEDED", "FAILED", "TIMED_OUT", "CANCELED");
+    }
+}

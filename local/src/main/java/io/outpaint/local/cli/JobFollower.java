@@ -1,0 +1,57 @@
+package io.outpaint.local.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Set;
+
+/** Follows a job through the API with a progress bar until it ends; shared by {@code run} and {@code submit --wait}. */
+final class JobFollower {
+
+    static final Set<String> FINAL = Set.of("SUCCEEDED", "FAILED", "TIMED_OUT", "CANCELED");
+
+    private final ApiClient api;
+    private final PrintStream out;
+
+    JobFollower(ApiClient api, PrintStream out) {
+        this.api = api;
+        this.out = out;
+    }
+
+    /** The job's final record; a {@link CommandFailure} when it has not ended within {@code timeoutSeconds}. */
+    JsonNode follow(String jobId, int timeoutSeconds) throws Exception {
+        ProgressBar bar = new ProgressBar(out, System.console() != null && System.getenv("CI") == null);
+        Instant deadline = Instant.now().plusSeconds(timeoutSeconds);
+        String path = "/jobs/" + URLEncoder.encode(jobId, StandardCharsets.UTF_8);
+        while (true) {
+            ApiClient.Answer answer = api.get(path);
+            if (answer.ok()) {
+                JsonNode job = answer.body();
+                bar.show(job.path("status").asText(), job.path("progress").asDouble());
+                if (FINAL.contains(job.path("status").asText())) {
+                    bar.done();
+                    return job;
+                }
+            } else if (answer.status() == 404) {
+                bar.done();
+                throw new CommandFailure("no job " + jobId);
+            }
+            if (Instant.now().isAfter(deadline)) {
+                bar.done();
+                throw new CommandFailure("job " + jobId + " had not ended after " + timeoutSeconds
+                        + " s (--timeout-seconds); it goes on: 'status " + jobId + "' shows it");
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /** One line for a job that did not succeed: its status, error code, message and hint. */
+    static String ending(JsonNode job) {
+        JsonNode error = job.path("error");
+        return "job " + job.path("jobId").asText() + " ended " + job.path("status").asText()
+                + (error.isMissingNode() || error.isNull() ? "" : ": " + error.path("code").asText() + ": " + error.path("message").asText()
+                + (error.hasNonNull("hint") ? " (hint: " + error.path("hint").asText() + ")" : ""));
+    }
+}

@@ -1,0 +1,94 @@
+package io.outpaint.local.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.outpaint.media.InvalidInputException;
+import io.outpaint.media.VideoProbe;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "submit", mixinStandardHelpOptions = true, version = "outpaint 0.1.0",
+        description = "Starts a job on a local video file (uploaded first) or on a video already in the bucket (a key under inputs/).")
+final class SubmitCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Spec CommandSpec spec;
+    @Mixin ClientCommands.Endpoint endpoint;
+    @Parameters(paramLabel = "FILE|KEY", description = "A local MP4 or WebM file, or the key of a video in the bucket, e.g. inputs/street.mp4.")
+    String video;
+    @Option(names = "--idempotency-key", paramLabel = "KEY", description = "Makes a retried submit return the same job.") String idempotencyKey;
+    @Option(names = "--webhook-url", paramLabel = "URL", description = "Gets the final record by POST, signed.") String webhookUrl;
+    @Option(names = "--wait", description = "Follow the job with a progress bar until it ends (exit 1 unless it succeeds).") boolean await;
+    @Option(names = "--timeout-seconds", defaultValue = "3600", paramLabel = "N", description = "With --wait: stop waiting after this long (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        ObjectNode body = JSON.createObjectNode();
+        Path file = Path.of(video);
+        VideoProbe.Video probed = null;
+        if (Files.isRegularFile(file)) {
+            try {
+                probed = VideoProbe.probe(file);
+            } catch (InvalidInputException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "FILE: " + e.getMessage() + "; allowed: an MP4 or WebM video");
+            }
+            String base = file.getFileName().toString().replaceAll("\\.[A-Za-z0-9]{1,5}$", "").replaceAll("[^A-Za-z0-9._-]", "_");
+            body.putObject("video").putObject("upload").put("fileName", (base.isEmpty() ? "video" : base) + "." + probed.container().extension())
+                    .put("contentType", probed.container().mediaType());
+        } else if (video.startsWith("inputs/")) {
+            body.putObject("video").put("key", video);
+        } else {
+            throw new CommandLine.ParameterException(spec.commandLine(), "FILE|KEY: " + video
+                    + " is neither a local file nor a key under inputs/; allowed: a local MP4 or WebM file, or inputs/<name>");
+        }
+        body.set("request", ClientCommands.request(spec).toJson());
+        if (webhookUrl != null) {
+            body.putObject("notify").put("webhookUrl", webhookUrl);
+        }
+        ApiClient api = endpoint.client();
+        ApiClient.Answer created = api.post("/jobs", body, idempotencyKey == null ? Map.of() : Map.of("Idempotency-Key", idempotencyKey));
+        if (!created.ok()) {
+            return ClientCommands.print(created);
+        }
+        if (probed != null) {
+            upload(created.body().path("upload"), file, probed.container().mediaType());
+        }
+        String jobId = created.body().path("jobId").asText();
+        if (!await) {
+            return ClientCommands.print(created);
+        }
+        Outpaint.out.println("Job " + jobId + " created; following it (Ctrl-C stops following, not the job)");
+        JsonNode job = new JobFollower(api, Outpaint.out).follow(jobId, timeoutSeconds);
+        if (!job.path("status").asText().equals("SUCCEEDED")) {
+            Outpaint.err.println("outpaint submit: " + JobFollower.ending(job));
+            return 1;
+        }
+        Outpaint.out.println("Job " + jobId + " SUCCEEDED; 'get " + jobId + "' downloads the result");
+        return 0;
+    }
+
+    private static void upload(JsonNode upload, Path file, String type) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(upload.path("url").asText()))
+                .header("Content-Type", type).PUT(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString());
+        if (put.statusCode() / 100 != 2) {
+            throw new CommandFailure("the upload of " + file + " was refused (HTTP " + put.statusCode() + ")");
+        }
+    }
+}

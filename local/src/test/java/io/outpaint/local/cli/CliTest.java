@@ -1,0 +1,164 @@
+package io.outpaint.local.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a user sees from the CLI before any runtime starts: help, usage errors, one line each, exit codes. */
+class CliTest {
+
+    @TempDir Path dir;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream savedOut;
+    private PrintStream savedErr;
+
+    @BeforeEach
+    void capture() {
+        savedOut = Outpaint.out;
+        savedErr = Outpaint.err;
+        Outpaint.out = new PrintStream(out, true, StandardCharsets.UTF_8);
+        Outpaint.err = new PrintStream(err, true, StandardCharsets.UTF_8);
+    }
+
+    @AfterEach
+    void restore() {
+        Outpaint.out = savedOut;
+        Outpaint.err = savedErr;
+    }
+
+    private String out() { return out.toString(StandardCharsets.UTF_8); }
+    private String err() { return err.toString(StandardCharsets.UTF_8); }
+
+    @Test
+    void everyFormOfHelpAndVersionPrintsAndExitsZero() {
+        assertThat(Outpaint.execute("run", "--help")).isZero();
+        assertThat(out()).startsWith("Usage: outpaint run [-hV]").contains("--output=FILE|FOLDER").contains("--num-frames=VALUE");
+        out.reset();
+        assertThat(Outpaint.execute("run", "-h")).isZero();
+        assertThat(out()).startsWith("Usage: outpaint run");
+        out.reset();
+        assertThat(Outpaint.execute("run", "-V")).isZero();
+        assertThat(out()).isEqualTo("outpaint 0.1.0" + System.lineSeparator());
+        for (String command : new String[] {"serve", "simulator", "bench", "submit", "get", "list", "status", "cancel", "estimate"}) {
+            out.reset();
+            assertThat(Outpaint.execute(command, "--help")).as(command).isZero();
+            assertThat(out()).as(command).startsWith("Usage: outpaint " + command);
+        }
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void theBareCommandListsEveryCommand() {
+        assertThat(Outpaint.execute()).isZero();
+        assertThat(out()).contains("Commands:");
+        for (String command : new String[] {"serve", "simulator", "bench", "run", "submit", "get", "list", "status", "cancel", "estimate", "help"}) {
+            assertThat(out()).containsPattern("(?m)^  " + command + "\\s");
+        }
+    }
+
+    @Test
+    void badModelFlagsAreOneLineEachNamingTheFlagAndTheAllowedValues() {
+        assertThat(Outpaint.execute("run", "--num-frames", "500", "--aspect-ratio", "4:3")).isEqualTo(2);
+        assertThat(err()).isEqualTo(String.join(System.lineSeparator(),
+                "outpaint run: --num-frames \"500\" is not allowed; allowed: an integer from 81 to 241",
+                "outpaint run: --aspect-ratio \"4:3\" is not allowed; allowed: one of auto, 16:9, 1:1, 9:16",
+                "Try 'outpaint run --help' for the flags and their allowed values.", ""));
+        assertThat(out()).doesNotContain("Starting").doesNotContain("Usage:");
+    }
+
+    @Test
+    void anUnknownFlagIsOneLineAndNoUsageDump() {
+        assertThat(Outpaint.execute("run", "--frames", "90")).isEqualTo(2);
+        assertThat(err()).startsWith("outpaint run: Unknown option: '--frames'").doesNotContain("Usage:");
+        assertThat(err().lines().count()).isEqualTo(2);
+    }
+
+    @Test
+    void aFileThatIsNotAVideoIsRefusedBeforeAnythingStarts() throws Exception {
+        Path notes = Files.writeString(dir.resolve("notes.txt"), "not a video\n");
+        assertThat(Outpaint.execute("run", notes.toString())).isEqualTo(2);
+        assertThat(err()).startsWith("outpaint run: VIDEO: notes.txt is not an MP4 or WebM video")
+                .contains("allowed: an MP4 or WebM video").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(out()).doesNotContain("Starting");
+    }
+
+    @Test
+    void aMissingVideoAndBadTimesAreUsageErrors() {
+        assertThat(Outpaint.execute("run", dir.resolve("nope.mp4").toString())).isEqualTo(2);
+        assertThat(err()).startsWith("outpaint run: VIDEO: no such file ");
+        err.reset();
+        assertThat(Outpaint.execute("run", "--timeout-seconds", "0")).isEqualTo(2);
+        assertThat(err()).startsWith("outpaint run: --timeout-seconds 0 is not allowed; allowed: 1 or more");
+        err.reset();
+        assertThat(Outpaint.execute("run", "--job-seconds", "twenty")).isEqualTo(2);
+        assertThat(err()).startsWith("outpaint run: Invalid value for option '--job-seconds': 'twenty' is not an int");
+    }
+
+    @Test
+    void anOutputFolderThatCannotBeCreatedIsRefusedBeforeTheJob() throws Exception {
+        Files.writeString(dir.resolve("taken"), "a file where the folder would go");
+        assertThat(Outpaint.execute("run", "-o", dir.resolve("taken/sub/result.mp4").toString())).isEqualTo(2);
+        assertThat(err()).startsWith("outpaint run: --output: cannot create the folder " + dir.resolve("taken/sub"));
+        assertThat(out()).doesNotContain("Starting");
+    }
+
+    @Test
+    void clientCommandsSayWhatIsMissingAndFailWithoutATrace() {
+        assertThat(Outpaint.execute("list", "--endpoint", "")).isEqualTo(2);
+        assertThat(err()).startsWith("outpaint list: --endpoint is missing; allowed: the API's base URL that 'serve' prints");
+        err.reset();
+        assertThat(Outpaint.execute("submit", "street.mp4", "--prompt", "p", "--endpoint", "http://127.0.0.1:9")).isEqualTo(2);
+        assertThat(err()).startsWith("outpaint submit: FILE|KEY: street.mp4 is neither a local file nor a key under inputs/");
+        err.reset();
+        assertThat(Outpaint.execute("status", "api-x", "--endpoint", "http://127.0.0.1:9", "--api-key", "k")).isEqualTo(1);
+        assertThat(err().lines().toList()).hasSize(1);
+        assertThat(err()).startsWith("outpaint status: cannot reach http://127.0.0.1:9").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aSimulatorPortInUseIsOneLine() throws Exception {
+        try (var taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            assertThat(Outpaint.execute("simulator", "--port", Integer.toString(taken.getLocalPort()))).isEqualTo(2);
+        }
+        assertThat(err()).startsWith("outpaint simulator: --port ").contains(" is in use; allowed: a free port, or 0 for any free one")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void apiFieldErrorsNameTheFlagOnceAndNeverTheCamelCaseField() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertThat(ClientCommands.print(new ApiClient.Answer(400, json.readTree("""
+                {"error": {"code": "INVALID_REQUEST", "message": "request.numFrames: 7 is not allowed",
+                 "fields": [{"field": "request.numFrames", "message": "request.numFrames: 7 is not allowed; allowed: an integer from 81 to 241"}]}}
+                """)))).isEqualTo(1);
+        assertThat(ClientCommands.print(new ApiClient.Answer(422, json.readTree("""
+                {"error": {"code": "INVALID_INPUT", "message": "no object s3://outpaint-local/inputs/street.mp4",
+                 "fields": [{"field": "video.key", "message": "video.key: inputs/street.mp4 is not allowed; allowed: no object s3://outpaint-local/inputs/street.mp4"}]}}
+                """)))).isEqualTo(1);
+        assertThat(err()).isEqualTo(String.join(System.lineSeparator(),
+                "error 400 INVALID_REQUEST: --num-frames: 7 is not allowed; allowed: an integer from 81 to 241",
+                "error 422 INVALID_INPUT: FILE|KEY: no object s3://outpaint-local/inputs/street.mp4", ""));
+    }
+
+    @Test
+    void serveRefusesANonsenseLimitBeforeStarting() {
+        assertThat(Outpaint.execute("serve", "--max-jobs", "0")).isEqualTo(2);
+        assertThat(err()).startsWith("outpaint serve: --max-jobs 0 is not allowed; allowed: 1 or more");
+        assertThat(out()).doesNotContain("Starting");
+    }
+
+    @Test
+    void debugShowsTheStackTrace() {
+        assertThat(Outpaint.execute("--debug", "status", "api-x", "--endpoint", "http://127.0.0.1:9", "--api-key", "k")).isEqualTo(1);
+        assertThat(err()).contains("\tat ");
+    }
+}
