@@ -20,6 +20,20 @@ final class JobFollower {
         this.out = out;
     }
 
+    /** The status, with the place in the queue and the time left where the API gives them. */
+    static String describe(JsonNode job) {
+        StringBuilder text = new StringBuilder(job.path("status").asText());
+        if (job.hasNonNull("queuePosition")) {
+            text.append(", ").append(job.path("queuePosition").asLong() == 1 ? "next in the queue"
+                    : "place " + job.path("queuePosition").asLong() + " in the queue");
+        }
+        if (job.hasNonNull("etaSeconds")) {
+            long s = job.path("etaSeconds").asLong();
+            text.append(", about ").append(s >= 120 ? (s + 30) / 60 + " min" : s + " s").append(" left");
+        }
+        return text.toString();
+    }
+
     /** The job's final record; a {@link CommandFailure} when it has not ended within {@code timeoutSeconds}. */
     JsonNode follow(String jobId, int timeoutSeconds) throws Exception {
         ProgressBar bar = new ProgressBar(out, System.console() != null && System.getenv("CI") == null);
@@ -29,7 +43,7 @@ final class JobFollower {
             ApiClient.Answer answer = api.get(path);
             if (answer.ok()) {
                 JsonNode job = answer.body();
-                bar.show(job.path("status").asText(), job.path("progress").asDouble());
+                bar.show(describe(job), job.path("progress").asDouble());
                 if (FINAL.contains(job.path("status").asText())) {
                     bar.done();
                     return job;
