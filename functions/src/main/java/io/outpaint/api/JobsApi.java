@@ -82,15 +82,50 @@ public final class JobsApi {
         return new Answer(202, answer);
     }
 
-    private ObjectNode prepareUpload(String jobId, OutpaintRequest request, JsonNode upload, String idempotencyKey, String webhook) {
+    /**
+     * {@code POST /uploads}: a presigned PUT URL for a video under {@code inputs/staged/}, whose landing
+     * starts nothing; its key then goes to {@code /estimate} and {@code /jobs} (see the cost, then start).
+     */
+    public Answer stage(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new ApiError(400, "INVALID_JSON", "the body must be a JSON object: {\"fileName\", \"contentType\"}");
+        }
+        String fileName = fileName(body, "");
+        String contentType = contentType(body, "");
+        String key = InputVideos.STAGED + UUID.randomUUID() + "/" + fileName;
+        ObjectNode answer = JSON.createObjectNode().put("key", key);
+        answer.set("upload", presignedPut(key, contentType));
+        return new Answer(201, answer);
+    }
+
+    private static String fileName(JsonNode upload, String prefix) {
         String fileName = upload.path("fileName").asText("");
-        String contentType = upload.path("contentType").asText("");
         if (!fileName.matches("[A-Za-z0-9._-]{1,200}") || !(fileName.endsWith(".mp4") || fileName.endsWith(".webm"))) {
-            throw ApiError.badField("video.upload.fileName", fileName, "a file name of letters, digits, '.', '_' or '-' ending in .mp4 or .webm");
+            throw ApiError.badField(prefix + "fileName", fileName, "a file name of letters, digits, '.', '_' or '-' ending in .mp4 or .webm");
         }
+        return fileName;
+    }
+
+    private static String contentType(JsonNode upload, String prefix) {
+        String contentType = upload.path("contentType").asText("");
         if (!InputVideos.TYPES.contains(contentType)) {
-            throw ApiError.badField("video.upload.contentType", contentType, "one of " + String.join(", ", InputVideos.TYPES));
+            throw ApiError.badField(prefix + "contentType", contentType, "one of " + String.join(", ", InputVideos.TYPES));
         }
+        return contentType;
+    }
+
+    private ObjectNode presignedPut(String key, String contentType) {
+        var presigned = presigner.presignPutObject(p -> p.signatureDuration(URL_LIFETIME)
+                .putObjectRequest(o -> o.bucket(services.config().bucket()).key(key).contentType(contentType)));
+        ObjectNode up = JSON.createObjectNode();
+        up.put("method", "PUT").put("url", presigned.url().toString()).put("expiresAt", presigned.expiration().toString());
+        up.putObject("headers").put("Content-Type", contentType);
+        return up;
+    }
+
+    private ObjectNode prepareUpload(String jobId, OutpaintRequest request, JsonNode upload, String idempotencyKey, String webhook) {
+        String fileName = fileName(upload, "video.upload.");
+        String contentType = contentType(upload, "video.upload.");
         String key = InputVideos.PREFIX + jobId + "/" + fileName;
         Job job = Job.queued(jobId, request.toJson(), new Job.Source("api-upload", services.config().bucket(), key, null, null, null,
                 contentType), null, idempotencyKey, services.clock().instant(), services.config().retentionDays())
@@ -98,13 +133,10 @@ public final class JobsApi {
         if (!services.jobs().create(job)) {
             return view(services.jobs().find(jobId).orElseThrow(), false);
         }
-        var presigned = presigner.presignPutObject(p -> p.signatureDuration(URL_LIFETIME)
-                .putObjectRequest(o -> o.bucket(services.config().bucket()).key(key).contentType(contentType)));
         ObjectNode answer = view(job, false);
-        ObjectNode up = answer.putObject("upload");
-        up.put("method", "PUT").put("url", presigned.url().toString()).put("expiresAt", presigned.expiration().toString());
-        up.putObject("headers").put("Content-Type", contentType);
+        ObjectNode up = presignedPut(key, contentType);
         up.put("note", "the job starts when the upload lands");
+        answer.set("upload", up);
         return answer;
     }
 
@@ -280,6 +312,10 @@ public final class JobsApi {
         links.put("self", "/jobs/" + job.jobId());
         links.put("cancel", "/jobs/" + job.jobId() + "/cancel");
         if (details) {
+            if (job.source() != null && job.source().bucket() != null && job.source().key() != null) {
+                ((ObjectNode) body.get("input")).put("url", presigner.presignGetObject(p -> p.signatureDuration(URL_LIFETIME)
+                        .getObjectRequest(g -> g.bucket(job.source().bucket()).key(job.source().key()))).url().toString());
+            }
             body.set("request", job.request());
             if (job.scenario().jobId() != null) {
                 body.putObject("scenario").put("jobId", job.scenario().jobId());

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 /** {@code java -jar local/target/outpaint.jar <command>}: the whole system on this machine. */
 @Command(name = "outpaint", mixinStandardHelpOptions = true, version = "outpaint 0.1.0",
         description = "Video outpainting with Scenario's Wan 2.2 VACE Fun A14B, on AWS or on this machine.",
-        subcommands = {ServeCommand.class, SimulatorCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, ConsoleCommand.class, SimulatorCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Outpaint implements Runnable {
 
     /** Where the CLI itself prints; the functions' logs may be sent elsewhere. */
