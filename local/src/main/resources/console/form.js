@@ -104,7 +104,9 @@ export function modelForm(container, inputsSchema) {
         const name = String(f.field || '').replace(/^request\./, '');
         const box = container.querySelector(`#e-${CSS.escape(name)}`);
         if (!box || !props[name]) { rest.push(f); continue; }
-        box.textContent = f.message;
+        // beside its field, the message need not name the field again
+        const message = String(f.message);
+        box.textContent = message.startsWith(`${f.field}: `) ? message.slice(String(f.field).length + 2) : message;
         box.hidden = false;
         read(name).setAttribute('aria-invalid', 'true');
         if (more.includes(name)) details.open = true;

@@ -74,11 +74,12 @@ export async function jobView(main, signal, params, jobId) {
   }
 
   function render(job) {
-    summary.replaceChildren(badge(job.status),
+    summary.replaceChildren(...[badge(job.status),
       h('progress', { max: 1, value: job.progress ?? 0, 'aria-label': 'progress' }), ` ${Math.round((job.progress ?? 0) * 100)}%`,
       queueInfo(job) ? h('span', { class: 'queue' }, queueInfo(job)) : null,
       h('span', { class: 'muted' }, ' created ', h('time', { datetime: job.createdAt, title: time(job.createdAt) }, age(job.createdAt)),
-        ENDED.has(job.status) ? ` · ended after ${duration((Date.parse(job.updatedAt) - Date.parse(job.createdAt)) / 1000)}` : ''));
+        ENDED.has(job.status) ? ` · ended after ${duration((Date.parse(job.updatedAt) - Date.parse(job.createdAt)) / 1000)}` : '')]
+      .filter(Boolean));
     cancel.hidden = ENDED.has(job.status);
     failure.hidden = !job.error;
     if (job.error) {
