@@ -46,7 +46,7 @@ function field(name, spec, required) {
   const input = control(name, spec);
   const title = [label(name), required ? ' *' : ''];
   const head = spec.type === 'boolean'
-    ? h('label', { class: 'check', for: input.id }, input, h('span', {}, title), h('code', {}, name))
+    ? h('label', { class: 'check', for: input.id }, input, h('span', {}, h('span', {}, title), ' ', h('code', {}, name)))
     : h('label', { for: input.id }, h('span', {}, title), h('code', {}, name));
   return h('div', { class: `field t-${spec.type}`, 'data-field': name },
     head,

@@ -98,7 +98,9 @@ export async function jobView(main, signal, params, jobId) {
     request.replaceChildren(h('h2', {}, 'Request'), definitionList(Object.entries(job.request || {})
       .map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)])));
     history.replaceChildren(h('h2', {}, 'History'), h('ol', { class: 'history' }, (job.history || []).map((step) =>
-      h('li', {}, badge(step.status), ' ', h('time', { datetime: step.at }, time(step.at)), step.note ? h('span', { class: 'muted' }, ` ${step.note}`) : null))));
+      h('li', {}, badge(step.status), ' ', h('time', { datetime: step.at }, time(step.at)),
+        h('span', { class: 'elapsed' }, ` +${duration((Date.parse(step.at) - Date.parse(job.createdAt)) / 1000)}`),
+        step.note ? h('span', { class: 'muted' }, ` ${step.note}`) : null))));
   }
 
   async function load() {

@@ -37,6 +37,17 @@ final class Browser {
         return new ChromeDriver(service, options);
     }
 
+    /** The page from top to bottom: the window is made as tall as the page (its height settles in two passes). */
+    static void screenshotWholePage(ChromeDriver driver, String name) throws java.io.IOException {
+        int width = driver.manage().window().getSize().getWidth();
+        for (int pass = 0; pass < 2; pass++) {
+            long inner = (Long) driver.executeScript("return window.outerHeight - window.innerHeight");
+            long page = (Long) driver.executeScript("return document.documentElement.scrollHeight");
+            driver.manage().window().setSize(new org.openqa.selenium.Dimension(width, (int) Math.min(page + inner, 4000)));
+        }
+        screenshot(driver, name);
+    }
+
     static void screenshot(ChromeDriver driver, String name) throws java.io.IOException {
         Files.createDirectories(SCREENSHOTS);
         Files.write(SCREENSHOTS.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));

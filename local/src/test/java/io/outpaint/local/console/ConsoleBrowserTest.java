@@ -97,6 +97,8 @@ class ConsoleBrowserTest {
         driver.findElement(By.id("estimate-button")).click();
         wait(30).until(d -> d.findElement(By.id("estimate")).getText().matches("\\d+ creative units"));
 
+        Browser.screenshotWholePage(driver, "new-job");
+        driver.manage().window().setSize(new Dimension(1280, 1000));
         driver.findElement(By.id("start-button")).click();
         wait(20).until(d -> d.getCurrentUrl().matches(".*#/jobs/api-[0-9a-f-]+"));
         String jobId = driver.getCurrentUrl().replaceAll(".*#/jobs/", "");
@@ -126,9 +128,7 @@ class ConsoleBrowserTest {
         js("const s = document.getElementById('seek'); s.value = '2.5'; s.dispatchEvent(new Event('input'));");
         wait(5).until(d -> Math.abs(number("return document.getElementById('input-video').currentTime") - 2.5) < 0.1
                 && Math.abs(number("return document.getElementById('result-video').currentTime") - 2.5) < 0.1);
-        int height = (int) number("return document.documentElement.scrollHeight");
-        driver.manage().window().setSize(new Dimension(1280, Math.min(height + 20, 2400)));
-        Browser.screenshot(driver, "job-page");
+        Browser.screenshotWholePage(driver, "job-page");
 
         driver.manage().window().setSize(new Dimension(390, 844));
         assertThat(number("return document.documentElement.scrollWidth - window.innerWidth")).as("no sideways scrolling at phone width").isLessThanOrEqualTo(0);
