@@ -81,6 +81,8 @@ export async function newJobView(main, signal) {
     }
   }
 
+  // an estimate holds for the inputs it was asked with
+  fields.addEventListener('input', () => { if (estimate.textContent) estimate.textContent = 'inputs changed: estimate again'; });
   input.addEventListener('change', () => input.files[0] && take(input.files[0]));
   zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
   zone.addEventListener('dragleave', () => zone.classList.remove('over'));

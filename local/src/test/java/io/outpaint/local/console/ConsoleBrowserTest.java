@@ -89,8 +89,11 @@ class ConsoleBrowserTest {
 
     @Test
     void runsADroppedVideoToSucceededAndPlaysInputAndResultInSync() throws Exception {
+        int jobsBefore = jobCount();
         drop(video);
         wait(30).until(d -> d.findElement(By.id("upload-state")).getText().startsWith("Uploaded: inputs/staged/"));
+        Thread.sleep(1500); // several scans of the bucket's S3 events: a staged upload starts no job
+        assertThat(jobCount()).isEqualTo(jobsBefore);
         type("f-prompt", "a wide sunny street");
         new Select(driver.findElement(By.id("f-resolution"))).selectByValue("480p");
         driver.findElement(By.id("f-expandTop")).click();
@@ -102,6 +105,7 @@ class ConsoleBrowserTest {
         driver.findElement(By.id("start-button")).click();
         wait(20).until(d -> d.getCurrentUrl().matches(".*#/jobs/api-[0-9a-f-]+"));
         String jobId = driver.getCurrentUrl().replaceAll(".*#/jobs/", "");
+        assertThat(jobCount()).isEqualTo(jobsBefore + 1);
         wait(90).until(d -> d.findElement(By.cssSelector("#summary .badge")).getText().equals("SUCCEEDED"));
         wait(30).until(d -> Boolean.TRUE.equals(js("const a = document.getElementById('input-video'), b = document.getElementById('result-video');"
                 + "return !!a && !!b && a.readyState >= 2 && b.readyState >= 2 && a.videoWidth > 0 && b.videoWidth > 0;")));
@@ -178,6 +182,15 @@ class ConsoleBrowserTest {
         assertThat(driver.findElement(By.id("f-numInferenceSteps")).getAttribute("aria-invalid")).isEqualTo("true");
         assertThat(driver.findElement(By.id("e-prompt")).isDisplayed()).isFalse();
         assertThat(driver.findElement(By.id("estimate")).getText()).isEmpty();
+    }
+
+    /** Jobs on record, through the API with its key (outside the browser). */
+    private static int jobCount() throws Exception {
+        var answer = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(pipeline.httpApi().url() + "/jobs?limit=100")).header("x-api-key", pipeline.httpApi().apiKey()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer.body()).path("jobs").size();
     }
 
     private void drop(Path file) {
