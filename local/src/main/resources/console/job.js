@@ -25,6 +25,7 @@ export async function jobView(main, signal, params, jobId) {
     summary, notice, failure, stage, h('div', { class: 'columns' }, geometry, downloads), h('div', { class: 'columns' }, request, history));
 
   let videosShown = false;
+  let latest = null; // the job as last read, for listeners that fire later
   let timer;
   signal.addEventListener('abort', () => clearTimeout(timer));
 
@@ -41,23 +42,29 @@ export async function jobView(main, signal, params, jobId) {
   });
 
   function showVideos(job) {
+    if (videosShown || !job.input?.url) return;
     const output = (job.outputs || [])[0];
-    const input = job.input?.url;
-    if (videosShown || !input) return;
-    const inVideo = h('video', { id: 'input-video', src: input, preload: 'auto', muted: true, playsInline: true });
-    const figures = [h('figure', {}, inVideo, h('figcaption', {}, 'Input'))];
+    const pending = stage.querySelector('#pending-pair');
+    const video = (id, src, controls) => h('video', { id, src, preload: 'auto', muted: true, playsInline: true, controls });
     if (output?.url) {
-      const outVideo = h('video', { id: 'result-video', src: output.url, preload: 'auto', muted: true, playsInline: true });
-      figures.push(h('figure', {}, outVideo, h('figcaption', {}, 'Result')));
-      stage.append(h('div', { class: 'pair' }, figures), syncedPlayer([outVideo, inVideo]));
-      inVideo.addEventListener('loadedmetadata', () => renderGeometry(job, inVideo));
+      pending?.remove();
+      const inVideo = video('input-video', job.input.url, false);
+      const outVideo = video('result-video', output.url, false);
+      stage.append(h('div', { class: 'pair' }, h('figure', {}, inVideo, h('figcaption', {}, 'Input')),
+        h('figure', {}, outVideo, h('figcaption', {}, 'Result'))), syncedPlayer([outVideo, inVideo]));
+      inVideo.addEventListener('loadedmetadata', () => renderGeometry(latest, inVideo));
       videosShown = true;
-    } else if (!stage.querySelector('#input-video')) {
-      figures.push(h('figure', { class: 'pending' }, h('div', { class: 'placeholder' },
-        ENDED.has(job.status) ? 'No result' : 'The result appears here when the job succeeds'), h('figcaption', {}, 'Result')));
-      stage.append(h('div', { class: 'pair', id: 'pending-pair' }, figures));
+      return;
     }
-    if (videosShown) stage.querySelector('#pending-pair')?.remove();
+    if (!pending) {
+      // no result yet: the input plays on its own
+      const inVideo = video('input-video', job.input.url, true);
+      inVideo.addEventListener('loadedmetadata', () => renderGeometry(latest, inVideo));
+      stage.append(h('div', { class: 'pair', id: 'pending-pair' }, h('figure', {}, inVideo, h('figcaption', {}, 'Input')),
+        h('figure', { class: 'pending' }, h('div', { class: 'placeholder', id: 'result-placeholder' }), h('figcaption', {}, 'Result'))));
+    }
+    stage.querySelector('#result-placeholder').textContent = ENDED.has(job.status)
+      ? `No result: the job ended ${job.status.replace('_', ' ')}` : 'The result appears here when the job succeeds';
   }
 
   function renderGeometry(job, inVideo) {
@@ -65,7 +72,7 @@ export async function jobView(main, signal, params, jobId) {
     const inSize = inVideo && inVideo.videoWidth ? `${inVideo.videoWidth} × ${inVideo.videoHeight}` : '';
     geometry.replaceChildren(h('h2', {}, 'Geometry'), definitionList([
       ['Input', inSize ? `${inSize}${inVideo.duration ? ', ' + inVideo.duration.toFixed(2) + ' s' : ''}` : job.input?.key],
-      ['Result', out ? `${out.width} × ${out.height}, ${out.durationSeconds?.toFixed?.(2) ?? '?'} s` : 'not yet'],
+      ['Result', out ? `${out.width} × ${out.height}, ${out.durationSeconds?.toFixed?.(2) ?? '?'} s` : (ENDED.has(job.status) ? 'none' : 'not yet')],
       ['Expanded', ['Left', 'Right', 'Top', 'Bottom'].filter((s) => job.request?.[`expand${s}`] !== false).join(', ') || 'no side'],
       ['Ratio', job.request?.expandRatio],
       ['Resolution', job.request?.resolution],
@@ -74,6 +81,7 @@ export async function jobView(main, signal, params, jobId) {
   }
 
   function render(job) {
+    latest = job;
     summary.replaceChildren(...[badge(job.status),
       h('progress', { max: 1, value: job.progress ?? 0, 'aria-label': 'progress' }), ` ${Math.round((job.progress ?? 0) * 100)}%`,
       queueInfo(job) ? h('span', { class: 'queue' }, queueInfo(job)) : null,

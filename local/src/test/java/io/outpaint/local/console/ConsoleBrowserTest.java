@@ -162,6 +162,7 @@ class ConsoleBrowserTest {
         assertThat(driver.findElement(By.id("notice")).getText()).contains("Scenario");
         assertThat(driver.findElement(By.id("cancel")).isDisplayed()).isFalse();
         assertThat(driver.findElement(By.id("history")).getText()).contains("CANCELED");
+        assertThat(driver.findElement(By.id("result-placeholder")).getText()).isEqualTo("No result: the job ended CANCELED");
     }
 
     @Test
