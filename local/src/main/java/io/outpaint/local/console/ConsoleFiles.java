@@ -7,7 +7,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -69,18 +68,9 @@ public final class ConsoleFiles {
     }
 
     private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
-        var headers = exchange.getResponseHeaders();
-        headers.set("Content-Type", type);
-        headers.set("Cache-Control", "no-store");
-        headers.set("X-Content-Type-Options", "nosniff");
-        headers.set("Content-Security-Policy", POLICY);
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(status, body.length == 0 || head ? -1 : body.length);
-        if (body.length > 0 && !head) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
+        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        exchange.getResponseHeaders().set("Content-Security-Policy", POLICY);
+        Replies.send(exchange, status, type, body);
     }
 
     private static byte[] read(String resource) throws IOException {

@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -88,7 +87,7 @@ public final class ConsoleServer implements AutoCloseable {
                 json(exchange, 503, "STOPPING", "the console is stopping");
                 return;
             }
-            send(exchange, answer.status(), answer.contentType(), answer.body());
+            Replies.send(exchange, answer.status(), answer.contentType(), answer.body());
         }
     }
 
@@ -100,18 +99,7 @@ public final class ConsoleServer implements AutoCloseable {
     private static void json(HttpExchange exchange, int status, String code, String message) throws IOException {
         var body = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
         body.putObject("error").put("code", code).put("message", message).putArray("fields");
-        send(exchange, status, "application/json", body.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
+        Replies.send(exchange, status, "application/json", body.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

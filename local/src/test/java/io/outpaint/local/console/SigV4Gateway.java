@@ -3,7 +3,6 @@ package io.outpaint.local.console;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -69,7 +68,7 @@ final class SigV4Gateway implements AutoCloseable {
                     + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
             seen.add(new Seen(exchange.getRequestMethod(), pathAndQuery, auth, valid));
             if (!valid) {
-                reply(exchange, 403, "application/json", "{\"message\":\"Forbidden\"}".getBytes());
+                Replies.send(exchange, 403, "application/json", "{\"message\":\"Forbidden\"}".getBytes());
                 return;
             }
             HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(target + pathAndQuery)).header("x-api-key", apiKey)
@@ -80,10 +79,10 @@ final class SigV4Gateway implements AutoCloseable {
             }
             try {
                 HttpResponse<byte[]> answer = http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
-                reply(exchange, answer.statusCode(), answer.headers().firstValue("Content-Type").orElse("application/json"), answer.body());
+                Replies.send(exchange, answer.statusCode(), answer.headers().firstValue("Content-Type").orElse("application/json"), answer.body());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                reply(exchange, 503, "text/plain", new byte[0]);
+                Replies.send(exchange, 503, "text/plain", new byte[0]);
             }
         }
     }
@@ -114,16 +113,6 @@ final class SigV4Gateway implements AutoCloseable {
                 .putProperty(AwsV4HttpSigner.REGION_NAME, region)
                 .putProperty(HttpSigner.SIGNING_CLOCK, at)).request();
         return auth.equals(signed.firstMatchingHeader("Authorization").orElse(""));
-    }
-
-    private static void reply(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
     }
 
     @Override
