@@ -54,7 +54,7 @@ record CreateRequest(OutpaintRequest request, Optional<String> videoKey, Optiona
                 ObjectKeys.inputKey("video.key", given).ifPresent(errors::add);
                 key = Optional.ofNullable(given);
             } else {
-                upload = upload(video.get("upload"), errors);
+                upload = upload(video.get("upload"), "video.upload", errors);
             }
         }
         Optional<String> webhook = webhook(body.path("notify"), webhookProblem, errors);
@@ -64,18 +64,29 @@ record CreateRequest(OutpaintRequest request, Optional<String> videoKey, Optiona
         return new CreateRequest(request, key, upload, webhook);
     }
 
-    private static Optional<Upload> upload(JsonNode upload, List<FieldError> errors) {
+    /** The body of {@code POST /uploads}: {@code {"fileName", "contentType"}}, checked as a job's upload is. */
+    static Upload staged(JsonNode body) {
+        List<FieldError> errors = new java.util.ArrayList<>();
+        Optional<Upload> upload = upload(body, "", errors);
+        if (upload.isEmpty()) {
+            throw new ApiError(400, "INVALID_REQUEST", new InvalidRequestException(errors).getMessage(), errors);
+        }
+        return upload.get();
+    }
+
+    private static Optional<Upload> upload(JsonNode upload, String field, List<FieldError> errors) {
+        String prefix = field.isEmpty() ? "" : field + ".";
         if (!upload.isObject()) {
-            errors.add(new FieldError("video.upload", null, "an object: {\"fileName\", \"contentType\"}"));
+            errors.add(new FieldError(field.isEmpty() ? "body" : field, null, "an object: {\"fileName\", \"contentType\"}"));
             return Optional.empty();
         }
-        unknown(upload, "video.upload.", Set.of("fileName", "contentType"), errors);
+        unknown(upload, prefix, Set.of("fileName", "contentType"), errors);
         String fileName = upload.path("fileName").isTextual() ? upload.get("fileName").asText() : null;
         String contentType = upload.path("contentType").isTextual() ? upload.get("contentType").asText() : null;
         int before = errors.size();
-        ObjectKeys.fileName("video.upload.fileName", fileName).ifPresent(errors::add);
+        ObjectKeys.fileName(prefix + "fileName", fileName).ifPresent(errors::add);
         if (contentType == null || !InputVideos.TYPES.contains(contentType)) {
-            errors.add(new FieldError("video.upload.contentType", contentType == null ? null : "\"" + contentType + "\"",
+            errors.add(new FieldError(prefix + "contentType", contentType == null ? null : "\"" + contentType + "\"",
                     "one of " + String.join(", ", new TreeSet<>(InputVideos.TYPES))));
         }
         return errors.size() == before ? Optional.of(new Upload(fileName, contentType)) : Optional.empty();

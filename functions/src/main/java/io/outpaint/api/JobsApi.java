@@ -80,6 +80,30 @@ public final class JobsApi {
         return new Answer(202, answer);
     }
 
+    /**
+     * {@code POST /uploads}: a presigned PUT URL for a video under {@code inputs/staged/}, whose landing
+     * starts nothing; its key then goes to {@code /estimate} and {@code /jobs} (see the cost, then start).
+     */
+    public Answer stage(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new ApiError(400, "INVALID_JSON", "the body must be a JSON object: {\"fileName\", \"contentType\"}");
+        }
+        CreateRequest.Upload upload = CreateRequest.staged(body);
+        String key = InputVideos.STAGED + UUID.randomUUID() + "/" + upload.fileName();
+        ObjectNode answer = JSON.createObjectNode().put("key", key);
+        answer.set("upload", presignedPut(key, upload.contentType()));
+        return new Answer(201, answer);
+    }
+
+    private ObjectNode presignedPut(String key, String contentType) {
+        var presigned = presigner.presignPutObject(p -> p.signatureDuration(URL_LIFETIME)
+                .putObjectRequest(o -> o.bucket(services.config().bucket()).key(key).contentType(contentType)));
+        ObjectNode up = JSON.createObjectNode();
+        up.put("method", "PUT").put("url", presigned.url().toString()).put("expiresAt", presigned.expiration().toString());
+        up.putObject("headers").put("Content-Type", contentType);
+        return up;
+    }
+
     private ObjectNode prepareUpload(String jobId, CreateRequest create, String idempotencyKey) {
         CreateRequest.Upload upload = create.upload().orElseThrow();
         String key = InputVideos.PREFIX + jobId + "/" + upload.fileName();
@@ -92,13 +116,10 @@ public final class JobsApi {
         if (!services.jobs().create(job)) {
             return (ObjectNode) repeat(services.jobs().find(jobId).orElseThrow(), create).body();
         }
-        var presigned = presigner.presignPutObject(p -> p.signatureDuration(URL_LIFETIME)
-                .putObjectRequest(o -> o.bucket(services.config().bucket()).key(key).contentType(upload.contentType())));
         ObjectNode answer = view(job, false);
-        ObjectNode up = answer.putObject("upload");
-        up.put("method", "PUT").put("url", presigned.url().toString()).put("expiresAt", presigned.expiration().toString());
-        up.putObject("headers").put("Content-Type", upload.contentType());
+        ObjectNode up = presignedPut(key, upload.contentType());
         up.put("note", "the job starts when the upload lands");
+        answer.set("upload", up);
         return answer;
     }
 
@@ -243,6 +264,10 @@ public final class JobsApi {
         links.put("self", "/jobs/" + job.jobId());
         links.put("cancel", "/jobs/" + job.jobId() + "/cancel");
         if (details) {
+            if (job.source() != null && job.source().bucket() != null && job.source().key() != null) {
+                ((ObjectNode) body.get("input")).put("url", presigner.presignGetObject(p -> p.signatureDuration(URL_LIFETIME)
+                        .getObjectRequest(g -> g.bucket(job.source().bucket()).key(job.source().key()))).url().toString());
+            }
             body.set("request", job.request());
             if (job.scenario().jobId() != null) {
                 body.putObject("scenario").put("jobId", job.scenario().jobId());

@@ -82,6 +82,12 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
             }
             return api.estimate(body(event));
         }
+        if (path.equals("/uploads")) {
+            if (!method.equals("POST")) {
+                throw notAllowed("POST");
+            }
+            return api.stage(body(event));
+        }
         if ((m = CANCEL.matcher(path)).matches()) {
             if (!method.equals("POST")) {
                 throw notAllowed("POST");
@@ -94,7 +100,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
             }
             return api.get(m.group(1));
         }
-        throw new ApiError(404, "NOT_FOUND", "no route " + path + "; the routes are /jobs, /jobs/{id}, /jobs/{id}/cancel and /estimate");
+        throw new ApiError(404, "NOT_FOUND", "no route " + path + "; the routes are /jobs, /jobs/{id}, /jobs/{id}/cancel, /uploads and /estimate");
     }
 
     private static ApiError notAllowed(String allowed) {

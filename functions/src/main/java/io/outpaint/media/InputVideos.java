@@ -12,6 +12,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 public final class InputVideos {
 
     public static final String PREFIX = "inputs/";
+    /** Videos uploaded through {@code POST /uploads}: in the bucket for estimates and jobs, starting nothing by landing. */
+    public static final String STAGED = PREFIX + "staged/";
     public static final long MAX_BYTES = 5L * 1024 * 1024 * 1024;
     public static final Set<String> TYPES = Set.of("video/mp4", "video/webm");
 

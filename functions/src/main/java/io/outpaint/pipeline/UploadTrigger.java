@@ -57,8 +57,8 @@ public final class UploadTrigger {
     }
 
     public Outcome onObjectCreated(String bucket, String key, String versionId, String etag) {
-        if (!key.startsWith(InputVideos.PREFIX) || key.toLowerCase(Locale.ROOT).endsWith(".json")) {
-            return Outcome.IGNORED; // sidecars and other keys start nothing
+        if (!key.startsWith(InputVideos.PREFIX) || key.startsWith(InputVideos.STAGED) || key.toLowerCase(Locale.ROOT).endsWith(".json")) {
+            return Outcome.IGNORED; // sidecars, staged uploads (POST /uploads) and other keys start nothing
         }
         Optional<Job> awaited = awaitedUpload(key);
         if (awaited.isPresent()) {

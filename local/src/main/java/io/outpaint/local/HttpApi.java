@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.outpaint.handlers.ApiHandler;
+import io.outpaint.local.console.ConsoleFiles;
+import io.outpaint.local.console.ConsoleSession;
 import io.outpaint.local.lambda.FunctionRegistry;
 import io.outpaint.local.lambda.HandlerInvoker;
 import java.io.IOException;
@@ -27,8 +29,10 @@ import java.util.concurrent.Executors;
 /**
  * The HTTP API on a loopback port, as API Gateway serves it: each request becomes the same
  * payload 2.0 {@code APIGatewayV2HTTPEvent} the real function receives. A local API key in
- * {@code x-api-key} stands in for IAM authorization. Bodies are read up to the API's limit and no
- * further, and every error it answers itself has the API's {@code {"error": {code, message, fields}}} shape.
+ * {@code x-api-key} stands in for IAM authorization; the web console served here under
+ * {@code /console/} is authorized by its session cookie instead (same origin only). Bodies are
+ * read up to the API's limit and no further, and every error it answers itself has the API's
+ * {@code {"error": {code, message, fields}}} shape.
  */
 public final class HttpApi implements AutoCloseable {
 
@@ -40,6 +44,8 @@ public final class HttpApi implements AutoCloseable {
     private final FunctionRegistry functions;
     private final String function;
     private final String apiKey;
+    private final ConsoleSession session = new ConsoleSession();
+    private final ConsoleFiles console = new ConsoleFiles();
 
     public HttpApi(FunctionRegistry functions, String function, int port) throws IOException {
         this.functions = functions;
@@ -61,6 +67,11 @@ public final class HttpApi implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** The web console's address: opening it in a browser is all it takes. */
+    public String consoleUrl() {
+        return url() + ConsoleFiles.PREFIX;
+    }
+
     /** The key local clients send as {@code x-api-key}; not a secret of anything but this process. */
     public String apiKey() {
         return apiKey;
@@ -68,7 +79,11 @@ public final class HttpApi implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            if (!apiKey.equals(exchange.getRequestHeaders().getFirst("x-api-key"))) {
+            if (ConsoleFiles.serves(exchange.getRequestURI().getPath())) {
+                console.serve(exchange, session);
+                return;
+            }
+            if (!apiKey.equals(exchange.getRequestHeaders().getFirst("x-api-key")) && !session.authorizes(exchange.getRequestHeaders())) {
                 error(exchange, 401, "UNAUTHORIZED", "send the local API key printed by 'serve' as x-api-key");
                 return;
             }

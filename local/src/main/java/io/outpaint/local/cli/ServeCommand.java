@@ -56,12 +56,14 @@ final class ServeCommand implements Callable<Integer> {
         endpoints.put("lambda", cloud.lambdaUrl());
         endpoints.put("scenario", pipeline.simulator().apiUrl());
         endpoints.put("httpApi", pipeline.httpApi().url());
+        endpoints.put("console", pipeline.httpApi().consoleUrl());
         endpoints.put("apiKey", pipeline.httpApi().apiKey());
         endpoints.put("stateMachineArn", pipeline.stateMachineArn());
         endpoints.put("bucket", LocalPipeline.BUCKET);
         endpoints.put("table", LocalPipeline.TABLE);
         var out = Outpaint.out;
         var api = pipeline.httpApi();
+        out.println("outpaint console: " + api.consoleUrl());
         out.println("outpaint local runtime is up");
         out.printf("  HTTP API        %s   send x-api-key: %s%n", api.url(), api.apiKey());
         out.printf("  Step Functions  %s   state machine %s%n", cloud.stepFunctionsUrl(), pipeline.stateMachineArn());

@@ -1,0 +1,63 @@
+// Jobs: a live list, newest first, filtered by status, a page at a time.
+import { api, schema } from './api.js';
+import { h, age, badge, queueInfo, time } from './dom.js';
+
+const PAGE = 20;
+const REFRESH_MS = 2000;
+
+export async function jobsView(main, signal, params) {
+  const { statuses } = await schema();
+  const status = params.get('status') || '';
+  const tokens = [null]; // the token of each page seen, to go back
+  let page = 0;
+  const filter = h('select', { id: 'status-filter', 'aria-label': 'Status' },
+    h('option', { value: '' }, 'All statuses'), statuses.map((s) => h('option', { value: s, selected: s === status }, s)));
+  const body = h('tbody', { id: 'jobs-body' });
+  const newer = h('button', { type: 'button', id: 'newer', disabled: true }, '← Newer');
+  const older = h('button', { type: 'button', id: 'older', disabled: true }, 'Older →');
+  const state = h('p', { class: 'muted', 'aria-live': 'polite' });
+  main.replaceChildren(
+    h('div', { class: 'title-row' }, h('h1', {}, 'Jobs'), h('a', { class: 'button primary', href: '#/new' }, 'New job')),
+    h('div', { class: 'row' }, h('label', { for: 'status-filter' }, 'Status'), filter),
+    h('table', { class: 'jobs' },
+      h('thead', {}, h('tr', {}, ['Job', 'Status', 'Progress', 'Queue', 'Age'].map((c) => h('th', { scope: 'col' }, c)))), body),
+    state, h('div', { class: 'row pager' }, newer, older));
+
+  filter.addEventListener('change', () => {
+    location.hash = filter.value ? `#/jobs?status=${encodeURIComponent(filter.value)}` : '#/jobs';
+  });
+  newer.addEventListener('click', () => { page--; load(); });
+  older.addEventListener('click', () => { page++; load(); });
+
+  let timer;
+  async function load() {
+    clearTimeout(timer);
+    const query = new URLSearchParams({ limit: String(PAGE) });
+    if (status) query.set('status', status);
+    if (tokens[page]) query.set('nextToken', tokens[page]);
+    try {
+      const answer = await api('GET', `/jobs?${query}`);
+      if (signal.aborted) return;
+      tokens[page + 1] = answer.nextToken || null;
+      render(answer.jobs);
+      state.textContent = answer.jobs.length ? '' : (status ? `No ${status} jobs.` : 'No jobs yet: start one.');
+      newer.disabled = page === 0;
+      older.disabled = !answer.nextToken;
+    } catch (e) {
+      state.textContent = `Could not list jobs: ${e.message}`;
+    }
+    if (!signal.aborted) timer = setTimeout(load, REFRESH_MS);
+  }
+  signal.addEventListener('abort', () => clearTimeout(timer));
+
+  function render(jobs) {
+    body.replaceChildren(...jobs.map((job) => h('tr', { 'data-job': job.jobId },
+      h('td', { 'data-label': 'Job' }, h('a', { href: `#/jobs/${job.jobId}` }, job.jobId)),
+      h('td', { 'data-label': 'Status' }, badge(job.status)),
+      h('td', { 'data-label': 'Progress' }, h('progress', { max: 1, value: job.progress ?? 0, 'aria-label': 'progress' }),
+        ` ${Math.round((job.progress ?? 0) * 100)}%`),
+      h('td', { 'data-label': 'Queue' }, queueInfo(job) || '—'),
+      h('td', { 'data-label': 'Age' }, h('time', { datetime: job.createdAt, title: time(job.createdAt) }, age(job.createdAt))))));
+  }
+  await load();
+}

@@ -1,0 +1,125 @@
+// New job: drop or choose a video, stage it through POST /uploads, see the cost (POST /estimate), start (POST /jobs).
+import { api, putFile, schema } from './api.js';
+import { h, bytes } from './dom.js';
+import { modelForm } from './form.js';
+
+const TYPES = { mp4: 'video/mp4', webm: 'video/webm' };
+
+function videoType(file) {
+  if (Object.values(TYPES).includes(file.type)) return file.type;
+  const ext = file.name.split('.').pop().toLowerCase();
+  return TYPES[ext] || null;
+}
+
+function safeName(file, type) {
+  const base = file.name.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 150) || 'video';
+  return `${base}.${type === 'video/webm' ? 'webm' : 'mp4'}`;
+}
+
+export async function newJobView(main, signal) {
+  const { modelInputs } = await schema();
+  const input = h('input', { id: 'file', type: 'file', accept: 'video/mp4,video/webm,.mp4,.webm', class: 'visually-hidden' });
+  const zoneText = h('span', {}, 'Drop an MP4 or WebM here, or ', h('u', {}, 'choose a file'));
+  const zone = h('label', { class: 'drop', for: 'file', id: 'drop' }, zoneText);
+  const preview = h('video', { class: 'preview', muted: true, playsInline: true, controls: true, hidden: true });
+  const uploadState = h('p', { id: 'upload-state', class: 'muted', 'aria-live': 'polite' });
+  const videoError = h('p', { class: 'error', id: 'e-video', role: 'alert', hidden: true });
+  const fields = h('div', { class: 'fields' });
+  const estimate = h('output', { id: 'estimate', 'aria-live': 'polite' });
+  const formError = h('p', { class: 'error', id: 'form-error', role: 'alert', hidden: true });
+  const estimateButton = h('button', { type: 'button', id: 'estimate-button', disabled: true }, 'Estimate cost');
+  const startButton = h('button', { type: 'submit', id: 'start-button', class: 'primary', disabled: true }, 'Start job');
+  const form = h('form', { id: 'new-job', novalidate: true },
+    h('section', { class: 'card' }, h('h2', {}, '1. Video'), input, zone, videoError, uploadState, preview),
+    h('section', { class: 'card' }, h('h2', {}, '2. Model inputs'), fields),
+    h('section', { class: 'card actions' }, h('h2', {}, '3. Cost and start'),
+      h('div', { class: 'row' }, estimateButton, estimate), formError, startButton));
+  main.replaceChildren(h('h1', {}, 'New job'), form);
+  const model = modelForm(fields, modelInputs);
+  let staged = null; // { key } once the video is in the bucket
+
+  function fail(where, message) {
+    where.textContent = message;
+    where.hidden = false;
+  }
+
+  function showApiError(e) {
+    const rest = model.showErrors(e.fields);
+    const videoFields = rest.filter((f) => String(f.field).startsWith('video'));
+    videoFields.forEach((f) => fail(videoError, f.message));
+    const others = rest.filter((f) => !String(f.field).startsWith('video'));
+    if (others.length || e.fields.length === 0) fail(formError, [e.message, ...others.map((f) => `${f.field}: ${f.message}`)].join('; '));
+  }
+
+  function clearErrors() {
+    model.clearErrors();
+    formError.hidden = true;
+    videoError.hidden = true;
+  }
+
+  async function take(file) {
+    clearErrors();
+    staged = null;
+    estimateButton.disabled = startButton.disabled = true;
+    estimate.textContent = '';
+    const type = videoType(file);
+    if (!type) return fail(videoError, `${file.name} is not an MP4 or WebM video`);
+    zoneText.replaceChildren(`${file.name} (${bytes(file.size)}) · drop or choose another`);
+    preview.src = URL.createObjectURL(file);
+    preview.hidden = false;
+    try {
+      uploadState.textContent = 'Uploading…';
+      const answer = await api('POST', '/uploads', { fileName: safeName(file, type), contentType: type });
+      await putFile(answer.upload, file, (p) => { uploadState.textContent = `Uploading… ${Math.round(p * 100)}%`; });
+      if (signal.aborted) return;
+      staged = { key: answer.key };
+      uploadState.textContent = `Uploaded: ${answer.key}`;
+      estimateButton.disabled = startButton.disabled = false;
+    } catch (e) {
+      uploadState.textContent = '';
+      fail(videoError, e.message);
+    }
+  }
+
+  // an estimate holds for the inputs it was asked with
+  fields.addEventListener('input', () => { if (estimate.textContent) estimate.textContent = 'inputs changed: estimate again'; });
+  input.addEventListener('change', () => input.files[0] && take(input.files[0]));
+  zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    const file = e.dataTransfer?.files?.[0];
+    if (file) take(file);
+  });
+
+  estimateButton.addEventListener('click', async () => {
+    clearErrors();
+    estimate.textContent = 'Asking Scenario…';
+    estimateButton.disabled = true;
+    try {
+      const answer = await api('POST', '/estimate', { video: { key: staged.key }, request: model.values() });
+      estimate.textContent = `${answer.creativeUnits} creative units`;
+      estimate.title = answer.note || '';
+    } catch (e) {
+      estimate.textContent = '';
+      showApiError(e);
+    } finally {
+      estimateButton.disabled = false;
+    }
+  });
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!staged) return fail(videoError, 'choose a video first');
+    clearErrors();
+    startButton.disabled = true;
+    try {
+      const job = await api('POST', '/jobs', { video: { key: staged.key }, request: model.values() });
+      location.hash = `#/jobs/${job.jobId}`;
+    } catch (err) {
+      showApiError(err);
+      startButton.disabled = false;
+    }
+  });
+}

@@ -1,0 +1,237 @@
+package io.outpaint.local.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.outpaint.local.LocalPipeline;
+import io.outpaint.simulator.video.Mp4Video;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The console in a real headless Chromium against the local runtime: drop a video, set inputs,
+ * see the cost, start, watch the job succeed, play input and result in sync, cancel a job, and
+ * see the API's field error beside its field. Every test saves a screenshot under target/ and
+ * fails on any error in the browser's console.
+ */
+class ConsoleBrowserTest {
+
+    private static LocalPipeline pipeline;
+    private static ChromeDriver driver;
+    private static Path video;
+    @TempDir static Path dir;
+    /** Console errors a test provokes on purpose (an API answer of 400 is logged by the browser as a failed load). */
+    private final List<String> expectedErrors = new ArrayList<>();
+    private String testName;
+
+    @BeforeAll
+    static void start() throws Exception {
+        if (!Browser.available()) {
+            return; // each test is skipped, with the reason, in open()
+        }
+        pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withTime(0.01, 100).withLimit(4)
+                .withJobDuration(Duration.ofSeconds(6)));
+        video = dir.resolve("street.mp4");
+        Mp4Video.write(video, 320, 240, 80, 16, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);
+        driver = Browser.start(Files.createTempDirectory(dir, "chromium-profile"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (pipeline != null) {
+            pipeline.close();
+        }
+    }
+
+    @BeforeEach
+    void open(TestInfo info) {
+        assumeTrue(Browser.available(), "chromium and chromedriver are not installed (.ci/run installs them)");
+        testName = info.getTestMethod().orElseThrow().getName();
+        driver.manage().window().setSize(new Dimension(1280, 1000));
+        driver.get("about:blank");
+        driver.get(pipeline.httpApi().consoleUrl() + "#/new");
+        wait(20).until(d -> !d.findElements(By.id("f-prompt")).isEmpty());
+    }
+
+    @AfterEach
+    void screenshotAndConsole() throws Exception {
+        if (driver == null) {
+            return;
+        }
+        Browser.screenshot(driver, testName);
+        List<String> errors = new ArrayList<>();
+        for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
+            if (entry.getLevel().intValue() >= Level.SEVERE.intValue()
+                    && expectedErrors.stream().noneMatch(entry.getMessage()::contains)) {
+                errors.add(entry.getMessage());
+            }
+        }
+        assertThat(errors).as("browser console errors").isEmpty();
+    }
+
+    @Test
+    void runsADroppedVideoToSucceededAndPlaysInputAndResultInSync() throws Exception {
+        int jobsBefore = jobCount();
+        drop(video);
+        wait(30).until(d -> d.findElement(By.id("upload-state")).getText().startsWith("Uploaded: inputs/staged/"));
+        Thread.sleep(1500); // several scans of the bucket's S3 events: a staged upload starts no job
+        assertThat(jobCount()).isEqualTo(jobsBefore);
+        type("f-prompt", "a wide sunny street");
+        new Select(driver.findElement(By.id("f-resolution"))).selectByValue("480p");
+        driver.findElement(By.id("f-expandTop")).click();
+        driver.findElement(By.id("estimate-button")).click();
+        wait(30).until(d -> d.findElement(By.id("estimate")).getText().matches("\\d+ creative units"));
+
+        Browser.screenshotWholePage(driver, "new-job");
+        driver.manage().window().setSize(new Dimension(1280, 1000));
+        driver.findElement(By.id("start-button")).click();
+        wait(20).until(d -> d.getCurrentUrl().matches(".*#/jobs/api-[0-9a-f-]+"));
+        String jobId = driver.getCurrentUrl().replaceAll(".*#/jobs/", "");
+        assertThat(jobCount()).isEqualTo(jobsBefore + 1);
+        wait(90).until(d -> d.findElement(By.cssSelector("#summary .badge")).getText().equals("SUCCEEDED"));
+        wait(30).until(d -> Boolean.TRUE.equals(js("const a = document.getElementById('input-video'), b = document.getElementById('result-video');"
+                + "return !!a && !!b && a.readyState >= 2 && b.readyState >= 2 && a.videoWidth > 0 && b.videoWidth > 0;")));
+        assertThat(number("return document.getElementById('input-video').videoWidth")).isEqualTo(320);
+        // outpainted left and right only (top was switched off), then scaled to 480p
+        assertThat(number("return document.getElementById('result-video').videoHeight")).isEqualTo(480);
+        assertThat(driver.findElement(By.id("request")).getText()).contains("resolution").contains("480p").contains("expandTop");
+        assertThat(driver.findElement(By.id("history")).getText()).contains("QUEUED").contains("SUCCEEDED");
+        assertThat(driver.findElements(By.cssSelector("#downloads a[download]"))).hasSize(2);
+
+        driver.findElement(By.id("play")).click();
+        wait(15).until(d -> number("return document.getElementById('result-video').currentTime") > 1.0);
+        @SuppressWarnings("unchecked")
+        List<Object> times = (List<Object>) js("const a = document.getElementById('input-video'), b = document.getElementById('result-video');"
+                + "return [a.currentTime, b.currentTime, a.paused, b.paused];");
+        double input = ((Number) times.get(0)).doubleValue();
+        double result = ((Number) times.get(1)).doubleValue();
+        assertThat(input).as("the input plays too").isGreaterThan(0.8);
+        assertThat(Math.abs(input - result)).as("input %.3f s, result %.3f s", input, result).isLessThan(0.3);
+        assertThat(times.subList(2, 4)).containsOnly(false);
+
+        driver.findElement(By.id("play")).sendKeys(Keys.SPACE); // the keyboard pauses both
+        wait(5).until(d -> Boolean.TRUE.equals(js("return document.getElementById('input-video').paused && document.getElementById('result-video').paused")));
+        js("const s = document.getElementById('seek'); s.value = '2.5'; s.dispatchEvent(new Event('input'));");
+        wait(5).until(d -> Math.abs(number("return document.getElementById('input-video').currentTime") - 2.5) < 0.1
+                && Math.abs(number("return document.getElementById('result-video').currentTime") - 2.5) < 0.1);
+        Browser.screenshotWholePage(driver, "job-page");
+
+        driver.manage().window().setSize(new Dimension(390, 844));
+        assertThat(number("return document.documentElement.scrollWidth - window.innerWidth")).as("no sideways scrolling at phone width").isLessThanOrEqualTo(0);
+        Browser.screenshot(driver, "job-page-phone");
+
+        driver.manage().window().setSize(new Dimension(1280, 1000));
+        driver.get(pipeline.httpApi().consoleUrl() + "#/jobs?status=SUCCEEDED");
+        wait(20).until(d -> !d.findElements(By.cssSelector("tr[data-job='" + jobId + "']")).isEmpty());
+        assertThat(driver.findElement(By.cssSelector("tr[data-job='" + jobId + "']")).getText()).contains("SUCCEEDED").contains("100%").contains("ago");
+        Browser.screenshot(driver, "jobs-list");
+    }
+
+    @Test
+    void cancelsARunningJob() {
+        choose(video);
+        wait(30).until(d -> d.findElement(By.id("upload-state")).getText().startsWith("Uploaded:"));
+        type("f-prompt", "a street that goes on");
+        driver.findElement(By.id("start-button")).click();
+        wait(20).until(d -> d.getCurrentUrl().contains("#/jobs/api-"));
+        WebElement cancel = wait(20).until(d -> {
+            WebElement button = d.findElement(By.id("cancel"));
+            return button.isDisplayed() ? button : null;
+        });
+        assertThat(js("return document.querySelector('#summary .badge').textContent")).isNotIn("SUCCEEDED", "FAILED", "CANCELED");
+        cancel.click();
+        wait(20).until(d -> d.findElement(By.cssSelector("#summary .badge")).getText().equals("CANCELED"));
+        assertThat(driver.findElement(By.id("notice")).getText()).contains("Scenario");
+        assertThat(driver.findElement(By.id("cancel")).isDisplayed()).isFalse();
+        assertThat(driver.findElement(By.id("history")).getText()).contains("CANCELED");
+        assertThat(driver.findElement(By.id("result-placeholder")).getText()).isEqualTo("No result: the job ended CANCELED");
+    }
+
+    @Test
+    void showsTheApiFieldErrorBesideItsField() {
+        choose(video);
+        wait(30).until(d -> d.findElement(By.id("upload-state")).getText().startsWith("Uploaded:"));
+        type("f-prompt", "a street");
+        driver.findElement(By.tagName("summary")).click();
+        type("f-numInferenceSteps", "90");
+        expectedErrors.add("/estimate - Failed to load resource: the server responded with a status of 400");
+        driver.findElement(By.id("estimate-button")).click();
+        WebElement error = wait(20).until(d -> {
+            WebElement e = d.findElement(By.id("e-numInferenceSteps"));
+            return e.isDisplayed() ? e : null;
+        });
+        assertThat(error.getText()).contains("2").contains("50");
+        assertThat(error.findElement(By.xpath("..")).getAttribute("data-field")).isEqualTo("numInferenceSteps");
+        assertThat(driver.findElement(By.id("f-numInferenceSteps")).getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(driver.findElement(By.id("e-prompt")).isDisplayed()).isFalse();
+        assertThat(driver.findElement(By.id("estimate")).getText()).isEmpty();
+    }
+
+    /** Jobs on record, through the API with its key (outside the browser). */
+    private static int jobCount() throws Exception {
+        var answer = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(pipeline.httpApi().url() + "/jobs?limit=100")).header("x-api-key", pipeline.httpApi().apiKey()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer.body()).path("jobs").size();
+    }
+
+    private void drop(Path file) {
+        // a real drop: the file goes into a DataTransfer and the drop zone receives the drop event
+        js("const i = document.createElement('input'); i.type = 'file'; i.id = 'test-drag-source'; document.body.append(i);");
+        driver.findElement(By.id("test-drag-source")).sendKeys(file.toString());
+        js("const file = document.getElementById('test-drag-source').files[0]; const zone = document.getElementById('drop');"
+                + "const data = new DataTransfer(); data.items.add(file);"
+                + "zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: data, bubbles: true, cancelable: true}));"
+                + "zone.dispatchEvent(new DragEvent('drop', {dataTransfer: data, bubbles: true, cancelable: true}));"
+                + "document.getElementById('test-drag-source').remove();");
+    }
+
+    private void choose(Path file) {
+        driver.findElement(By.id("file")).sendKeys(file.toString());
+    }
+
+    private void type(String id, String text) {
+        WebElement field = driver.findElement(By.id(id));
+        field.clear();
+        field.sendKeys(text);
+    }
+
+    private Object js(String script) {
+        return ((JavascriptExecutor) driver).executeScript(script);
+    }
+
+    private double number(String script) {
+        return ((Number) js(script)).doubleValue();
+    }
+
+    /** Waits, reading again what the page re-rendered meanwhile (job pages refresh as the job moves). */
+    private static org.openqa.selenium.support.ui.FluentWait<org.openqa.selenium.WebDriver> wait(int seconds) {
+        return new WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(100))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+    }
+}
