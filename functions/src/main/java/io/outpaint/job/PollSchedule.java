@@ -24,6 +24,8 @@ public record PollSchedule(int minSeconds, int maxSeconds, int firstSeconds, int
     static final double NEARLY_DONE = 0.95;
     /** The first look, for a job whose like took a known time: most of that time, so short jobs are not over-polled. */
     static final double FIRST_SHARE_OF_TYPICAL = 0.95;
+    /** How far past the expected end the look after the first one comes: jobs of one shape vary a little. */
+    static final double PAST_EXPECTED_END = 0.01;
 
     public static PollSchedule defaults() {
         return new PollSchedule(5, 300, 15, 60);
@@ -43,6 +45,18 @@ public record PollSchedule(int minSeconds, int maxSeconds, int firstSeconds, int
     /** The wait before the first check when finished jobs of the same shape took {@code typicalSeconds}. */
     public int firstFor(double typicalSeconds) {
         return clamp(typicalSeconds * FIRST_SHARE_OF_TYPICAL, minSeconds, maxSeconds);
+    }
+
+    /**
+     * The wait before the next check of a job whose like took {@code expectedSeconds} (0: unknown):
+     * while that expected end is ahead, the next look is just past it; after it, as {@link #next}.
+     */
+    public int next(Observation previous, Observation now, int lastDelaySeconds, double elapsedSeconds, double expectedSeconds) {
+        double expectedEnd = expectedSeconds * (1 + PAST_EXPECTED_END);
+        if (expectedSeconds > 0 && elapsedSeconds < expectedEnd && now.progress() < 1) {
+            return clamp(expectedEnd - elapsedSeconds, minSeconds, maxSeconds);
+        }
+        return next(previous, now, lastDelaySeconds, elapsedSeconds);
     }
 
     /**

@@ -21,6 +21,7 @@ public record StepState(
         Integer nextDelaySeconds,
         PollSchedule.Observation observation,
         Long submittedAtMillis,
+        Integer expectedSeconds,
         Failure failure,
         CaughtError error,
         StepState previous,
@@ -42,30 +43,31 @@ public record StepState(
     public record CaughtError(@JsonProperty("Error") String error, @JsonProperty("Cause") String cause) {}
 
     public static StepState of(String jobId) {
-        return new StepState(jobId, null, null, null, null, null, null, null, null, null, null, null);
+        return new StepState(jobId, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public StepState with(StepOutcome next) {
-        return new StepState(jobId, null, null, null, next, null, null, null, null, null, null, null);
+        return new StepState(jobId, null, null, null, next, null, null, null, null, null, null, null, null);
     }
 
-    public StepState polling(int delay, PollSchedule.Observation seen, Long submittedAt) {
-        return new StepState(jobId, null, null, null, StepOutcome.RUNNING, delay, seen, submittedAt, null, null, null, null);
+    /** Still running: look again in {@code delay} s; {@code expected} is how long jobs like it took (0: unknown). */
+    public StepState polling(int delay, PollSchedule.Observation seen, Long submittedAt, int expected) {
+        return new StepState(jobId, null, null, null, StepOutcome.RUNNING, delay, seen, submittedAt, expected, null, null, null, null);
     }
 
     public StepState ended(StepOutcome next, Failure why) {
-        return new StepState(jobId, null, null, null, next, null, null, null, why, null, null, null);
+        return new StepState(jobId, null, null, null, next, null, null, null, null, why, null, null, null);
     }
 
     /** This state with {@code value} as the state a failing step had (what RecordFailure receives). */
     public StepState withPrevious(StepState value) {
         return new StepState(jobId, executionArn, video, request, outcome, nextDelaySeconds, observation, submittedAtMillis,
-                failure, error, value, ended);
+                expectedSeconds, failure, error, value, ended);
     }
 
     /** This state, saying that this step moved the job to {@code status}. */
     public StepState endedNow(JobStatus status) {
         return new StepState(jobId, executionArn, video, request, outcome, nextDelaySeconds, observation, submittedAtMillis,
-                failure, error, previous, status);
+                expectedSeconds, failure, error, previous, status);
     }
 }

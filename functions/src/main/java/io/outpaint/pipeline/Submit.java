@@ -77,9 +77,9 @@ public final class Submit implements Step {
 
     private StepState polling(Job job, Instant submittedAt) {
         PollSchedule.Observation submitted = new PollSchedule.Observation(0, clock.millis());
-        int first = durations.typical(JobDurations.shapeOf(job.request()))
-                .map(t -> schedule.firstFor(t.toMillis() / 1000.0)).orElse(schedule.first());
-        return StepState.of(job.jobId()).polling(first, submitted, submittedAt.toEpochMilli());
+        int expected = durations.typical(JobDurations.shapeOf(job.request())).map(t -> (int) Math.min(t.toSeconds(), 86_400)).orElse(0);
+        int first = expected > 0 ? schedule.firstFor(expected) : schedule.first();
+        return StepState.of(job.jobId()).polling(first, submitted, submittedAt.toEpochMilli(), expected);
     }
 
     /**

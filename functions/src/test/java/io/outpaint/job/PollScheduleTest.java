@@ -41,6 +41,16 @@ class PollScheduleTest {
     }
 
     @Test
+    void looksJustPastTheExpectedEndThenAsUsual() {
+        // jobs of this shape took 300 s: at 285 s the next look is at 303 s, not earlier
+        assertThat(schedule.next(at(0, 0), at(0.95, 285), 285, 285, 300)).isEqualTo(18);
+        // past the expected end, the usual schedule (here 5% of the time spent)
+        assertThat(schedule.next(at(0.95, 285), at(0.99, 303), 18, 303, 300)).isEqualTo(15);
+        // nothing known: the usual schedule
+        assertThat(schedule.next(at(0, 0), at(0.95, 285), 285, 285, 0)).isEqualTo(schedule.next(at(0, 0), at(0.95, 285), 285, 285));
+    }
+
+    @Test
     void backsOffWhenProgressSaysNothing() {
         assertThat(schedule.next(at(0, 0), at(0, 15), 15, 15)).isEqualTo(23);
         assertThat(schedule.next(at(0, 15), at(0, 38), 23, 38)).isEqualTo(35);

@@ -131,7 +131,7 @@ class StepsTest {
                 Instant.now(), 1);
         jobs.create(waiting.moveTo(JobStatus.WAITING_FOR_SLOT, waiting.createdAt(), null));
         RecordFailure failure = new RecordFailure(jobs, admission, clock);
-        StepState caught = new StepState(id, null, null, null, null, null, null, null, null,
+        StepState caught = new StepState(id, null, null, null, null, null, null, null, null, null,
                 new StepState.CaughtError("io.outpaint.scenario.ScenarioOutcomeUnknownException", "{\"errorMessage\":\"the answer was lost\"}"),
                 null, null);
         StepState ended = failure.run(StepState.of(id).withPrevious(caught));

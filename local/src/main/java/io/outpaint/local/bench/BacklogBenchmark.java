@@ -197,7 +197,8 @@ public final class BacklogBenchmark {
         long submitted = now() + UPLOAD_S * 1000L;
         long finishes = submitted + length.toMillis();
         // after the first jobs, the first look follows the known length of jobs of this shape
-        int first = anyEnded() ? poll.firstFor(length.toSeconds()) : poll.first();
+        int expected = anyEnded() ? (int) length.toSeconds() : 0;
+        int first = expected > 0 ? poll.firstFor(expected) : poll.first();
         long t = submitted + first * 1000L;
         PollSchedule.Observation previous = new PollSchedule.Observation(0, submitted);
         int delay = first;
@@ -210,7 +211,7 @@ public final class BacklogBenchmark {
             }
             double progress = (double) (t - submitted) / length.toMillis();
             PollSchedule.Observation seen = new PollSchedule.Observation(progress, t);
-            delay = poll.next(previous, seen, delay, (t - submitted) / 1000.0);
+            delay = poll.next(previous, seen, delay, (t - submitted) / 1000.0, expected);
             previous = seen;
             t += delay * 1000L;
         }

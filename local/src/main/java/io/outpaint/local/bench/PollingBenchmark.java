@@ -54,16 +54,16 @@ public final class PollingBenchmark {
             out.println("Polling: adaptive PollSchedule " + schedule + " vs a fixed " + FIXED_SECONDS + " s poller");
             out.println("simulated job lengths on a compressed clock; the same simulator and client for both");
             out.println("'first job': nothing known of the job's length; 'known length': jobs of the same shape have finished,");
-            out.println("so the first look comes at " + Math.round(100 * 0.95) + "% of their time (the usual case in a backlog)");
+            out.println("so the first look comes at 95% of their time and the next just past it (the usual case in a backlog)");
             out.printf("%-8s %-12s %18s %18s %12s %22s %22s%n", "job", "adaptive", "calls adapt/fixed", "transitions a/f",
                     "calls ratio", "detection adaptive", "detection fixed");
             for (int length : minutes) {
                 Duration duration = Duration.ofMinutes(length);
                 sim.jobDuration(duration);
-                Run fixed = poll(clock, client, client.generate(request, asset), duration, schedule, FIXED_SECONDS, true);
-                Run cold = poll(clock, client, client.generate(request, asset), duration, schedule, schedule.first(), false);
+                Run fixed = poll(clock, client, client.generate(request, asset), duration, schedule, FIXED_SECONDS, 0, true);
+                Run cold = poll(clock, client, client.generate(request, asset), duration, schedule, schedule.first(), 0, false);
                 Run known = poll(clock, client, client.generate(request, asset), duration, schedule,
-                        schedule.firstFor(duration.toSeconds()), false);
+                        schedule.firstFor(duration.toSeconds()), duration.toSeconds(), false);
                 print(out, length, "first job", cold, fixed, duration);
                 print(out, length, "known length", known, fixed, duration);
             }
@@ -81,7 +81,7 @@ public final class PollingBenchmark {
     }
 
     private static Run poll(ManualClock clock, ScenarioClient client, ScenarioJob job, Duration length,
-                            PollSchedule schedule, int first, boolean fixed) {
+                            PollSchedule schedule, int first, long expectedSeconds, boolean fixed) {
         Instant submitted = clock.instant();
         Instant success = submitted.plus(length);
         PollSchedule.Observation previous = new PollSchedule.Observation(0, submitted.toEpochMilli());
@@ -96,7 +96,7 @@ public final class PollingBenchmark {
             }
             PollSchedule.Observation seen = new PollSchedule.Observation(now.progress(), clock.millis());
             double elapsed = Duration.between(submitted, clock.instant()).toMillis() / 1000.0;
-            delay = fixed ? FIXED_SECONDS : schedule.next(previous, seen, delay, elapsed);
+            delay = fixed ? FIXED_SECONDS : schedule.next(previous, seen, delay, elapsed, expectedSeconds);
             previous = seen;
         }
     }
