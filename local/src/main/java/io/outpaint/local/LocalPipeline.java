@@ -13,13 +13,19 @@ import io.outpaint.handlers.UploadTriggerHandler;
 import io.outpaint.local.lambda.FunctionRegistry;
 import io.outpaint.pipeline.PipelineServices;
 import io.outpaint.simulator.ScenarioSimulator;
+import io.outpaint.job.Job;
+import io.outpaint.pipeline.JobStarter;
 import io.outpaint.store.DynamoJobStore;
+import io.outpaint.store.JobStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 
@@ -63,19 +69,26 @@ public final class LocalPipeline implements AutoCloseable {
         public Settings withDecorator(UnaryOperator<PipelineServices> value) { return new Settings(maxJobsInFlight, maxPollSeconds, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, value, uploadTrigger); }
     }
 
+    private final LocalSite site;
+    private final DataDir dataDir;
     private final ScenarioSimulator simulator;
     private final LocalCloud cloud;
     private final PipelineServices services;
     private final String stateMachineArn;
     private final HttpApi httpApi;
-    private final String webhookSecret = "whsec-" + java.util.UUID.randomUUID();
+    private final String webhookSecret;
+    private final List<String> resumed;
 
-    private LocalPipeline(Settings settings) throws Exception {
-        this.simulator = ScenarioSimulator.start(ScenarioSimulator.Settings.defaults().withPort(settings.simulatorPort())
-                .withJobDuration(settings.scenarioJobDuration()));
+    private LocalPipeline(Settings settings, LocalSite site) throws Exception {
+        this.site = site;
+        this.dataDir = site.dataDir().isPresent() ? DataDir.open(site.dataDir().get()) : null;
+        // the simulator stands in only when no Scenario account is given
+        this.simulator = site.scenario().isPresent() ? null : ScenarioSimulator.start(ScenarioSimulator.Settings.defaults()
+                .withPort(settings.simulatorPort()).withJobDuration(settings.scenarioJobDuration()));
+        this.webhookSecret = dataDir != null ? dataDir.secret("webhook-secret", "whsec-") : "whsec-" + java.util.UUID.randomUUID();
         FunctionRegistry functions = new FunctionRegistry();
-        this.cloud = LocalCloud.start(LocalCloud.Options.defaults().withTime(settings.timeScale(), settings.dynamicWaitMillis()),
-                functions);
+        LocalCloud.Options options = LocalCloud.Options.defaults().withTime(settings.timeScale(), settings.dynamicWaitMillis());
+        this.cloud = LocalCloud.start(dataDir != null ? options.withDataDir(dataDir.root()) : options, functions);
         pointSdkAt(cloud);
         PipelineConfig config = PipelineConfig.fromEnvironment(environment(settings));
         this.services = settings.decorate().apply(PipelineServices.fromConfig(config));
@@ -105,11 +118,41 @@ public final class LocalPipeline implements AutoCloseable {
         if (settings.uploadTrigger()) {
             cloud.notifyOnCreate(BUCKET, "inputs/", UPLOAD_TRIGGER);
         }
-        this.httpApi = new HttpApi(functions, API, 0);
+        String apiKey = dataDir != null ? dataDir.secret("api-key", "local-") : null;
+        this.httpApi = apiKey != null ? new HttpApi(functions, API, site.apiPort(), apiKey) : new HttpApi(functions, API, site.apiPort());
+        this.resumed = resumeUnendedJobs();
     }
 
+    /** The simulator, nothing kept, any free port. */
     public static LocalPipeline start(Settings settings) throws Exception {
-        return new LocalPipeline(settings);
+        return start(settings, LocalSite.ephemeral());
+    }
+
+    public static LocalPipeline start(Settings settings, LocalSite site) throws Exception {
+        return new LocalPipeline(settings, site);
+    }
+
+    /**
+     * Starts again every job that was running when an earlier runtime on this data dir stopped: the
+     * Step Functions endpoint starts empty, so each gets a new execution under its own name. Submit
+     * never posts a second Scenario job for a record that has one. Jobs never started (an upload
+     * not yet landed) are left to their trigger.
+     */
+    private List<String> resumeUnendedJobs() {
+        List<String> ids = new ArrayList<>();
+        JobStarter starter = new JobStarter(services);
+        Optional<String> token = Optional.empty();
+        do {
+            JobStore.Page page = services.jobs().list(Optional.empty(), 100, token);
+            for (Job job : page.jobs()) {
+                if (!job.status().isTerminal() && job.executionArn() != null) {
+                    starter.startExecution(job);
+                    ids.add(job.jobId());
+                }
+            }
+            token = page.nextToken();
+        } while (token.isPresent());
+        return List.copyOf(ids);
     }
 
     /** The deployed definition: the ASL file with each function's ARN substituted, as the stack does. */
@@ -132,20 +175,35 @@ public final class LocalPipeline implements AutoCloseable {
         env.put("TABLE_NAME", TABLE);
         env.put("BUCKET_NAME", BUCKET);
         env.put("STATE_MACHINE_ARN", STATE_MACHINE_ARN);
-        env.put("SCENARIO_API_URL", simulator.apiUrl());
-        env.put("SCENARIO_API_KEY", simulator.apiKey());
-        env.put("SCENARIO_API_SECRET", simulator.apiSecret());
+        if (site.scenario().isPresent()) {
+            ScenarioAccount account = site.scenario().get();
+            env.put("SCENARIO_API_URL", account.apiUrl().toString());
+            env.put("SCENARIO_API_KEY", account.key());
+            env.put("SCENARIO_API_SECRET", account.secret());
+        } else {
+            env.put("SCENARIO_API_URL", simulator.apiUrl());
+            env.put("SCENARIO_API_KEY", simulator.apiKey());
+            env.put("SCENARIO_API_SECRET", simulator.apiSecret());
+        }
         env.put("MAX_JOBS_IN_FLIGHT", Integer.toString(settings.maxJobsInFlight()));
         env.put("MAX_POLL_SECONDS", Integer.toString(settings.maxPollSeconds()));
         env.put("S3_PATH_STYLE", "true");
         // this run's own signing key; local receivers may listen on plain http
         env.put("WEBHOOK_SECRET", webhookSecret);
         env.put("WEBHOOK_ALLOW_HTTP", "true");
-        env.put("SCENARIO_UPLOAD_POLL_MILLIS", "200");
-        // simulated jobs last seconds, not minutes: look early and often enough to show their progress
-        env.put("POLL_MIN_SECONDS", "1");
-        env.put("POLL_FIRST_SECONDS", "2");
-        env.put("POLL_QUIET_MAX_SECONDS", "5");
+        if (simulator != null) {
+            env.put("SCENARIO_UPLOAD_POLL_MILLIS", "200");
+            // simulated jobs last seconds, not minutes: look early and often enough to show their progress
+            env.put("POLL_MIN_SECONDS", "1");
+            env.put("POLL_FIRST_SECONDS", "2");
+            env.put("POLL_QUIET_MAX_SECONDS", "5");
+        } else {
+            // Scenario's own clients poll every 2 to 4 s; real jobs take minutes
+            env.put("SCENARIO_UPLOAD_POLL_MILLIS", "2000");
+            env.put("POLL_MIN_SECONDS", "2");
+            env.put("POLL_FIRST_SECONDS", "5");
+            env.put("POLL_QUIET_MAX_SECONDS", "15");
+        }
         return env;
     }
 
@@ -170,7 +228,28 @@ public final class LocalPipeline implements AutoCloseable {
         }
     }
 
-    public ScenarioSimulator simulator() { return simulator; }
+    /** The in-process simulator; there is none when the run talks to Scenario's API. */
+    public ScenarioSimulator simulator() {
+        if (simulator == null) {
+            throw new IllegalStateException("this runtime talks to Scenario at " + scenarioUrl() + ", not to a simulator");
+        }
+        return simulator;
+    }
+    public boolean usesSimulator() { return simulator != null; }
+    /** The Scenario API this runtime's functions call. */
+    public String scenarioUrl() { return simulator != null ? simulator.apiUrl() : site.scenario().get().apiUrl().toString(); }
+    /** One line saying which Scenario this runtime uses, for people. */
+    public String scenarioDescription() {
+        return simulator != null
+                ? "the Scenario simulator at " + simulator.apiUrl() + " (no " + ScenarioAccount.KEY_VARIABLE + " and "
+                        + ScenarioAccount.SECRET_VARIABLE + " set; nothing is sent to Scenario)"
+                : "the real Scenario API at " + scenarioUrl() + " (key and secret from " + ScenarioAccount.KEY_VARIABLE
+                        + " and " + ScenarioAccount.SECRET_VARIABLE + "; jobs are billed to that account)";
+    }
+    /** Where state is kept across restarts; empty when nothing is kept. */
+    public Optional<java.nio.file.Path> dataDir() { return Optional.ofNullable(dataDir).map(DataDir::root); }
+    /** The jobs this start took up again from an earlier runtime on the same data dir. */
+    public List<String> resumed() { return resumed; }
     public LocalCloud cloud() { return cloud; }
     public PipelineServices services() { return services; }
     public String stateMachineArn() { return stateMachineArn; }
@@ -182,6 +261,15 @@ public final class LocalPipeline implements AutoCloseable {
     public void close() {
         httpApi.close();
         cloud.close();
-        simulator.close();
+        if (simulator != null) {
+            simulator.close();
+        }
+        if (dataDir != null) {
+            try {
+                dataDir.close();
+            } catch (IOException e) {
+                System.err.println("while unlocking " + dataDir.root() + ": " + e.getMessage());
+            }
+        }
     }
 }

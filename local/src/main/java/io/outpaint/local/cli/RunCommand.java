@@ -3,7 +3,10 @@ package io.outpaint.local.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.outpaint.local.DataDir;
 import io.outpaint.local.LocalPipeline;
+import io.outpaint.local.LocalSite;
+import io.outpaint.local.ScenarioAccount;
 import io.outpaint.request.FieldError;
 import io.outpaint.request.InvalidRequestException;
 import io.outpaint.request.OutpaintRequest;
@@ -12,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -28,7 +32,8 @@ import java.util.Set;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Outpaints a video on this machine: starts the local runtime, runs the job through the real "
-                + "state machine and functions against the Scenario simulator, and saves the result.%n"
+                + "state machine and functions against Scenario's API (when SCENARIO_API_KEY and SCENARIO_API_SECRET are "
+                + "set) or its simulator, and saves the result.%n"
                 + "With no VIDEO it makes a sample video itself (nothing is downloaded).")
 final class RunCommand implements Callable<Integer> {
 
@@ -45,8 +50,16 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "OUT.mp4", description = "Where to save the result (default: ./outpaint-<jobId>.mp4).")
     Path output;
 
-    @Option(names = "--job-seconds", defaultValue = "8", description = "How long the simulated Scenario job takes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--job-seconds", defaultValue = "8", description = "How long the simulated Scenario job takes (default: ${DEFAULT-VALUE}; simulator only).")
     int jobSeconds;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the local runtime keeps its tables and objects "
+            + "(default: ~/.outpaint/local, or ./.outpaint-local when the home folder is not writable).")
+    Path dataDir;
+
+    @Option(names = "--scenario-url", paramLabel = "URL", description = "Scenario's API when SCENARIO_API_KEY and "
+            + "SCENARIO_API_SECRET are set (default: https://api.cloud.scenario.com/v1).")
+    String scenarioUrl;
 
     @Option(names = "--timeout-seconds", defaultValue = "600", description = "Give up waiting after this long (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
@@ -73,6 +86,14 @@ final class RunCommand implements Callable<Integer> {
             }
             return 2;
         }
+        LocalSite site;
+        try {
+            site = new LocalSite(ScenarioAccount.fromEnvironment(System.getenv(), Optional.ofNullable(scenarioUrl)),
+                    Optional.of(dataDir != null ? dataDir : DataDir.defaultLocation()), 0);
+        } catch (IllegalArgumentException e) {
+            out.println("outpaint run: " + e.getMessage());
+            return 2;
+        }
         Path input = video;
         if (input == null) {
             input = Files.createTempDirectory("outpaint-sample-").resolve("sample.mp4");
@@ -83,9 +104,22 @@ final class RunCommand implements Callable<Integer> {
             return 2;
         }
         String type = input.toString().toLowerCase().endsWith(".webm") ? "video/webm" : "video/mp4";
-        out.println("Starting the local runtime (DynamoDB Local, S3Mock, Step Functions, Lambda, Scenario simulator)...");
-        try (LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive()
-                .withJobDuration(Duration.ofSeconds(jobSeconds)))) {
+        out.println("Starting the local runtime (DynamoDB Local, S3Mock, Step Functions, Lambda"
+                + (site.scenario().isPresent() ? ")..." : ", Scenario simulator)..."));
+        LocalPipeline started;
+        try {
+            started = LocalPipeline.start(LocalPipeline.Settings.interactive().withJobDuration(Duration.ofSeconds(jobSeconds)), site);
+        } catch (DataDir.InUseException e) {
+            out.println("outpaint run: " + e.getMessage());
+            return 2;
+        }
+        try (LocalPipeline pipeline = started) {
+            out.println("Scenario: " + pipeline.scenarioDescription());
+            out.println("Data: kept in " + pipeline.dataDir().orElseThrow() + " (--data-dir to choose another; delete it to start over)");
+            if (!pipeline.resumed().isEmpty()) {
+                out.println("Resumed " + pipeline.resumed().size() + " unfinished job(s) from an earlier run: "
+                        + String.join(", ", pipeline.resumed()));
+            }
             // through the HTTP API, as any client: ask for an upload URL, PUT the video, follow the job
             ApiClient api = new ApiClient(pipeline.httpApi().url(), pipeline.httpApi().apiKey(), null);
             String name = input.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
