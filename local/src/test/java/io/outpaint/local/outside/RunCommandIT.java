@@ -23,17 +23,22 @@ class RunCommandIT {
         System.arraycopy(args, 0, command, 3, args.length);
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         builder.environment().put("CI", "true");
+        // the simulator, whatever this machine's environment holds
+        builder.environment().remove("SCENARIO_API_KEY");
+        builder.environment().remove("SCENARIO_API_SECRET");
         return builder.start();
     }
 
     @Test
     void runMakesASampleOutpaintsItAndSaysWhereTheResultIs() throws Exception {
-        Process run = outpaint("run", "--resolution", "480p", "--job-seconds", "3", "-o", "result.mp4");
+        Process run = outpaint("run", "--resolution", "480p", "--job-seconds", "3", "-o", "result.mp4",
+                "--data-dir", dir.resolve("data").toString());
         String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(run.waitFor(300, TimeUnit.SECONDS)).isTrue();
         assertThat(run.exitValue()).as(out).isZero();
         assertThat(out).contains("Done: " + dir.resolve("result.mp4").toRealPath()).contains("in the bucket: s3://outpaint-local/outputs/")
-                .contains("job id: api-").contains("created through the HTTP API").contains("RUNNING");
+                .contains("job id: api-").contains("created through the HTTP API").contains("RUNNING")
+                .contains("Scenario: the Scenario simulator at").contains("Data: kept in " + dir.resolve("data"));
         // the 640x360 sample, every side at 0.25: 960x540 -> 960x544; 480p: 848x480
         assertThat(Mp4Video.probe(dir.resolve("result.mp4"))).isEqualTo(new VideoInfo(848, 480, 81, 16));
     }
