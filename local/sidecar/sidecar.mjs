@@ -71,10 +71,14 @@ function parseDefinition(text) {
 }
 
 function overridesFor(definition) {
-  if (time.scale === 1) return undefined;
   const waitTimeOverrides = {};
   const retryIntervalOverrides = {};
+  const taskResourceLocalHandlers = {};
   for (const [name, state] of Object.entries(definition.States ?? {})) {
+    if (state.Type === 'Task' && typeof state.Resource === 'string' && state.Resource.startsWith('arn:aws:lambda:')) {
+      taskResourceLocalHandlers[name] = lambdaTask(state.Resource);
+    }
+    if (time.scale === 1) continue;
     if (state.Type === 'Wait') {
       waitTimeOverrides[name] = state.Seconds !== undefined ? state.Seconds * 1000 * time.scale : time.dynamicWaitMillis;
     }
@@ -82,7 +86,36 @@ function overridesFor(definition) {
       retryIntervalOverrides[name] = state.Retry.map((r) => (r.IntervalSeconds ?? 1) * 1000 * time.scale);
     }
   }
-  return { waitTimeOverrides, retryIntervalOverrides };
+  return { waitTimeOverrides, retryIntervalOverrides, taskResourceLocalHandlers };
+}
+
+// A Lambda Task as Step Functions runs it: a handler's exception is named by its errorType and its
+// Cause is the function's error JSON; a function that crashed (timed out, ran out of memory: no
+// errorType of its own) is Lambda.Unknown; Lambda's own refusals are Lambda.<error code>.
+const CRASHES = new Set(['Sandbox.Timedout', 'Runtime.ExitError', 'Runtime.OutOfMemory', 'Runtime.Unknown']);
+function lambdaTask(resource) {
+  const fn = resource.split(':function:')[1]?.split(':')[0] ?? resource;
+  const url = `${process.env.AWS_ENDPOINT_URL_LAMBDA}/2015-03-31/functions/${encodeURIComponent(fn)}/invocations`;
+  const failure = (name, cause) => Object.assign(new Error(cause), { name });
+  return async (input) => {
+    let answer;
+    try {
+      answer = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(input ?? null) });
+    } catch (e) {
+      throw failure('Lambda.SdkClientException', `Lambda could not be reached: ${e.message}`);
+    }
+    const text = await answer.text();
+    if (answer.status >= 300) {
+      const code = answer.headers.get('x-amzn-errortype') ?? (answer.status === 429 ? 'TooManyRequestsException' : 'ServiceException');
+      throw failure(`Lambda.${code.split(':')[0]}`, text);
+    }
+    const payload = text ? JSON.parse(text) : null;
+    if (answer.headers.get('x-amz-function-error')) {
+      const type = payload?.errorType;
+      throw failure(!type || CRASHES.has(type) ? 'Lambda.Unknown' : type, text);
+    }
+    return payload;
+  };
 }
 
 // AWS history event names for the engine's events
@@ -195,6 +228,28 @@ function finish(execution, status, { output, error, cause }) {
   execution.output = output === undefined ? undefined : JSON.stringify(output);
   execution.error = error;
   execution.cause = cause;
+  statusChanged(execution);
+}
+
+// Step Functions' "Execution Status Change" events, as an EventBridge rule matching FAILED,
+// TIMED_OUT and ABORTED delivers them: to the Lambda function SFN_STATUS_CHANGE_FUNCTION, asynchronously
+const STATUS_EVENTS = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
+function statusChanged(execution) {
+  const target = process.env.SFN_STATUS_CHANGE_FUNCTION;
+  if (!target || !STATUS_EVENTS.has(execution.status)) return;
+  const event = {
+    version: '0', id: randomUUID(), 'detail-type': 'Step Functions Execution Status Change', source: 'aws.states',
+    account: ACCOUNT, time: iso(execution.stopDate), region: REGION, resources: [execution.arn],
+    detail: {
+      executionArn: execution.arn, stateMachineArn: execution.machine.arn, name: execution.name, status: execution.status,
+      startDate: execution.startDate, stopDate: execution.stopDate, input: execution.inputText,
+      error: execution.error ?? null, cause: execution.cause ?? null,
+    },
+  };
+  const url = `${process.env.AWS_ENDPOINT_URL_LAMBDA}/2015-03-31/functions/${encodeURIComponent(target)}/invocations`;
+  fetch(url, { method: 'POST', headers: { 'X-Amz-Invocation-Type': 'Event', 'Content-Type': 'application/json' }, body: JSON.stringify(event) })
+    .then((r) => { if (r.status >= 300) console.error(`status-change event for ${execution.arn}: HTTP ${r.status}`); })
+    .catch((e) => console.error(`status-change event for ${execution.arn} not delivered: ${e.message}`));
 }
 
 function describe(execution) {
@@ -283,6 +338,7 @@ const actions = {
       execution.cause = body.cause;
       execution.abort();
       record(execution, { type: 'ExecutionAborted', timestamp: execution.stopDate });
+      statusChanged(execution);
     }
     return { stopDate: epoch(execution.stopDate) };
   },

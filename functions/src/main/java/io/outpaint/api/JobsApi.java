@@ -61,6 +61,7 @@ public final class JobsApi {
         String key = idempotencyKey.orElse(null);
         Optional<Job> existing = services.jobs().find(jobId);
         if (existing.isPresent()) {
+            services.admission().dispatch(); // a job whose first dispatch was lost is started now
             return repeat(existing.get(), request, video);
         }
         if (video.has("key") == video.has("upload")) {
@@ -246,7 +247,7 @@ public final class JobsApi {
         }
         Job canceled = services.jobs().update(jobId, j -> j.status().isTerminal() ? j
                 : j.moveTo(JobStatus.CANCELED, services.clock().instant(), "canceled through the API"));
-        services.slots().release(jobId);
+        services.admission().release(jobId);
         if (canceled.status() != JobStatus.CANCELED) {
             throw new ApiError(409, "ALREADY_ENDED", "job " + jobId + " ended as " + canceled.status() + " before it could be canceled");
         }
@@ -256,7 +257,7 @@ public final class JobsApi {
     }
 
     private Job find(String jobId) {
-        if (jobId == null || !jobId.matches("[A-Za-z0-9_-]{1,80}")) {
+        if (jobId == null || !jobId.matches(io.outpaint.pipeline.JobIds.PATTERN)) {
             throw new ApiError(404, "NOT_FOUND", "no job " + jobId);
         }
         return services.jobs().find(jobId).orElseThrow(() -> new ApiError(404, "NOT_FOUND", "no job " + jobId));
@@ -276,6 +277,7 @@ public final class JobsApi {
         if (job.error() != null) {
             body.set("error", JSON.valueToTree(job.error()));
         }
+        services.queue().describe(job).ifPresent(q -> body.setAll((ObjectNode) JSON.valueToTree(q)));
         ObjectNode links = body.putObject("links");
         links.put("self", "/jobs/" + job.jobId());
         links.put("cancel", "/jobs/" + job.jobId() + "/cancel");

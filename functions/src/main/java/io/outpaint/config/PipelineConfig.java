@@ -30,7 +30,8 @@ public record PipelineConfig(
         Optional<String> webhookSecretArn,
         Optional<String> webhookSecret,
         boolean webhookAllowHttp,
-        Optional<String> eventBusName) {
+        Optional<String> eventBusName,
+        Duration typicalJobTime) {
 
     public static PipelineConfig fromEnvironment(Map<String, String> env) {
         Reader r = new Reader(env);
@@ -54,7 +55,8 @@ public record PipelineConfig(
                 r.optional("WEBHOOK_SECRET_ARN"),
                 r.optional("WEBHOOK_SECRET"),
                 Boolean.parseBoolean(r.text("WEBHOOK_ALLOW_HTTP", "false")),
-                r.optional("EVENT_BUS_NAME"));
+                r.optional("EVENT_BUS_NAME"),
+                Duration.ofSeconds(r.integer("TYPICAL_JOB_SECONDS", 300, 1, 86_400)));
         return config;
     }
 

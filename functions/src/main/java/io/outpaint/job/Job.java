@@ -61,6 +61,11 @@ public record Job(
         scenario = scenario == null ? Scenario.NONE : scenario;
     }
 
+    /** Where this job stands in the admission queue: creation time, then id (so the order is total). */
+    public String queueKey() {
+        return String.format("%013d#%s", createdAt.toEpochMilli(), jobId);
+    }
+
     /** A new job, QUEUED now, kept for {@code retentionDays}. */
     public static Job queued(String jobId, ObjectNode request, Source source, String executionArn,
                              String idempotencyKey, Instant now, int retentionDays) {

@@ -2,16 +2,24 @@ package io.outpaint.job;
 
 /**
  * Where a job is. Ranked: a job only ever moves to a higher rank, and never leaves a terminal
- * status. SUBMITTING marks "the generate call may have been sent", so a retry looks before it posts.
+ * status. QUEUED: recorded, its input not yet there (an upload URL was handed out).
+ * WAITING_FOR_SLOT: checked and in the admission queue, nothing started. ADMITTED: holds a slot of
+ * the limit on Scenario jobs, its execution started. SUBMITTING marks "the generate call may have
+ * been sent", so a retry looks before it posts.
  */
 public enum JobStatus {
-    QUEUED(0), UPLOADING(1), SUBMITTING(2), SUBMITTED(3), RUNNING(4), COPYING(5),
+    QUEUED(0), WAITING_FOR_SLOT(1), ADMITTED(2), UPLOADING(3), SUBMITTING(4), SUBMITTED(5), RUNNING(6), COPYING(7),
     SUCCEEDED(9), FAILED(9), TIMED_OUT(9), CANCELED(9);
 
     private final int rank;
 
     JobStatus(int rank) {
         this.rank = rank;
+    }
+
+    /** The statuses of a job that holds a slot and whose execution should be running. */
+    public boolean isInFlight() {
+        return rank >= ADMITTED.rank && rank < 9;
     }
 
     public boolean isTerminal() {

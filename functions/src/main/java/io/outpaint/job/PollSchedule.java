@@ -22,6 +22,8 @@ public record PollSchedule(int minSeconds, int maxSeconds, int firstSeconds, int
     static final double QUIET_BACKOFF = 1.5;
     /** From here on Scenario's job is finalizing and its progress stops telling the time left. */
     static final double NEARLY_DONE = 0.95;
+    /** The first look, for a job whose like took a known time: most of that time, so short jobs are not over-polled. */
+    static final double FIRST_SHARE_OF_TYPICAL = 0.85;
 
     public static PollSchedule defaults() {
         return new PollSchedule(5, 300, 15, 60);
@@ -36,6 +38,11 @@ public record PollSchedule(int minSeconds, int maxSeconds, int firstSeconds, int
     /** The wait before the first check after submission. */
     public int first() {
         return firstSeconds;
+    }
+
+    /** The wait before the first check when finished jobs of the same shape took {@code typicalSeconds}. */
+    public int firstFor(double typicalSeconds) {
+        return clamp(typicalSeconds * FIRST_SHARE_OF_TYPICAL, minSeconds, maxSeconds);
     }
 
     /**

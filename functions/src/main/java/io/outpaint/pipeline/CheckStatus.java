@@ -3,7 +3,11 @@ package io.outpaint.pipeline;
 import io.outpaint.job.Job;
 import io.outpaint.job.JobStatus;
 import io.outpaint.job.PollSchedule;
+import io.outpaint.queue.JobDurations;
+import io.outpaint.scenario.ScenarioClient;
 import io.outpaint.scenario.ScenarioJob;
+import io.outpaint.store.JobStore;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -12,59 +16,71 @@ import org.slf4j.MDC;
 
 /**
  * One look at the Scenario job: records its progress, and says what comes next: RUNNING (with
- * the delay before the next look), SUCCESS, FAILURE, CANCELED, or TIMED_OUT when the job has
- * run past the maximum polling time.
+ * the delay before the next look), SCENARIO_SUCCEEDED, FAILED, CANCELED, or TIMED_OUT when the job
+ * has run past the maximum polling time. A success adds the job's time to its shape's durations.
  */
-public final class CheckStatus {
+public final class CheckStatus implements Step {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckStatus.class);
 
-    private final PipelineServices services;
+    private final JobStore jobs;
+    private final ScenarioClient scenario;
+    private final PollSchedule schedule;
+    private final Duration maxPollTime;
+    private final JobDurations durations;
+    private final Clock clock;
 
-    public CheckStatus(PipelineServices services) {
-        this.services = services;
+    public CheckStatus(JobStore jobs, ScenarioClient scenario, PollSchedule schedule, Duration maxPollTime,
+                       JobDurations durations, Clock clock) {
+        this.jobs = jobs;
+        this.scenario = scenario;
+        this.schedule = schedule;
+        this.maxPollTime = maxPollTime;
+        this.durations = durations;
+        this.clock = clock;
     }
 
+    @Override
     public StepState run(StepState state) {
         String jobId = state.jobId();
-        Job job = services.jobs().get(jobId);
+        Job job = jobs.get(jobId);
         if (job.status().isTerminal()) {
-            return state.ended(job.status().name(), null); // canceled (or ended) while we waited
+            return state.ended(StepOutcome.valueOf(job.status().name()), null); // canceled (or ended) while we waited
         }
         MDC.put("scenarioJobId", job.scenario().jobId());
-        ScenarioJob scenarioJob = services.scenario().getJob(job.scenario().jobId());
-        Instant now = services.clock().instant();
-        switch (scenarioJob.status()) {
-            case SUCCESS:
-                LOG.info("Scenario job {} succeeded with {} result(s)", scenarioJob.id(), scenarioJob.assetIds().size());
-                return state.ended("SUCCESS", null);
-            case FAILURE:
-                return state.ended("FAILURE", new StepState.Failure("SCENARIO_JOB_FAILED",
-                        scenarioJob.error().orElse("Scenario reported a failure without a reason"), scenarioJob.hint().orElse(null)));
-            case CANCELED:
-                return state.ended("CANCELED", new StepState.Failure("SCENARIO_JOB_CANCELED",
-                        "the job was canceled on Scenario's side", null));
-            case IN_PROGRESS:
-            case FINALIZING:
-                services.jobs().update(jobId, j -> j.moveTo(JobStatus.RUNNING, now, null).withProgress(scenarioJob.progress(), now));
-                break;
-            default:
-                services.jobs().update(jobId, j -> j.withProgress(scenarioJob.progress(), now));
-        }
+        ScenarioJob scenarioJob = scenario.getJob(job.scenario().jobId());
+        Instant now = clock.instant();
         long submittedAt = state.submittedAtMillis() != null ? state.submittedAtMillis()
                 : job.scenario().submittedAt() != null ? job.scenario().submittedAt().toEpochMilli() : now.toEpochMilli();
         Duration elapsed = Duration.ofMillis(now.toEpochMilli() - submittedAt);
-        if (elapsed.compareTo(services.config().maxPollTime()) > 0) {
-            return state.ended("TIMED_OUT", new StepState.Failure("TIMED_OUT", "Scenario job " + scenarioJob.id()
+        switch (scenarioJob.status()) {
+            case SUCCESS:
+                LOG.info("Scenario job {} succeeded with {} result(s)", scenarioJob.id(), scenarioJob.assetIds().size());
+                durations.record(JobDurations.shapeOf(job.request()), elapsed);
+                return state.ended(StepOutcome.SCENARIO_SUCCEEDED, null);
+            case FAILURE:
+                return state.ended(StepOutcome.FAILED, new StepState.Failure("SCENARIO_JOB_FAILED",
+                        scenarioJob.error().orElse("Scenario reported a failure without a reason"), scenarioJob.hint().orElse(null)));
+            case CANCELED:
+                return state.ended(StepOutcome.CANCELED, new StepState.Failure("SCENARIO_JOB_CANCELED",
+                        "the job was canceled on Scenario's side", null));
+            case IN_PROGRESS:
+            case FINALIZING:
+                jobs.update(jobId, j -> j.moveTo(JobStatus.RUNNING, now, null).withProgress(scenarioJob.progress(), now));
+                break;
+            default:
+                jobs.update(jobId, j -> j.withProgress(scenarioJob.progress(), now));
+        }
+        if (elapsed.compareTo(maxPollTime) > 0) {
+            return state.ended(StepOutcome.TIMED_OUT, new StepState.Failure("TIMED_OUT", "Scenario job " + scenarioJob.id()
                     + " was still " + scenarioJob.status().wire() + " after " + elapsed.toSeconds() + " s (the limit is "
-                    + services.config().maxPollTime().toSeconds() + " s)", null));
+                    + maxPollTime.toSeconds() + " s)", null));
         }
         PollSchedule.Observation seen = new PollSchedule.Observation(scenarioJob.progress(), now.toEpochMilli());
-        int delay = services.config().poll().next(state.observation(), seen,
-                state.nextDelaySeconds() == null ? services.config().poll().first() : state.nextDelaySeconds(),
-                elapsed.toMillis() / 1000.0);
+        int delay = schedule.next(state.observation(), seen,
+                state.nextDelaySeconds() == null ? schedule.first() : state.nextDelaySeconds(), elapsed.toMillis() / 1000.0);
         LOG.info("Scenario job {} is {} at {}%; next look in {} s", scenarioJob.id(), scenarioJob.status().wire(),
                 Math.round(scenarioJob.progress() * 100), delay);
-        return state.polling("RUNNING", delay, seen, submittedAt);
+        return state.polling(delay, seen, submittedAt);
     }
 }

@@ -3,51 +3,65 @@ package io.outpaint.pipeline;
 import io.outpaint.job.Job;
 import io.outpaint.job.JobStatus;
 import io.outpaint.media.ResultCopier;
+import io.outpaint.queue.Admission;
+import io.outpaint.scenario.ScenarioClient;
 import io.outpaint.scenario.ScenarioJob;
 import io.outpaint.store.JobStore;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
  * Copies every result of a successful Scenario job into {@code outputs/<jobId>/}, records each
- * (bytes, SHA-256, size), then marks the job SUCCEEDED and gives its slot back. A retry skips the
- * results already recorded and rewrites an unfinished one whole.
+ * (bytes, SHA-256, size), then marks the job SUCCEEDED, gives its slot back and admits the next
+ * job. A retry skips the results already recorded and rewrites an unfinished one whole.
  */
-public final class CopyResults {
+public final class CopyResults implements Step {
 
     private static final Logger LOG = LoggerFactory.getLogger(CopyResults.class);
 
-    private final PipelineServices services;
+    private final JobStore jobs;
+    private final ScenarioClient scenario;
+    private final ResultCopier copier;
+    private final String bucket;
+    private final Admission admission;
+    private final Clock clock;
 
-    public CopyResults(PipelineServices services) {
-        this.services = services;
+    public CopyResults(JobStore jobs, ScenarioClient scenario, ResultCopier copier, String bucket, Admission admission, Clock clock) {
+        this.jobs = jobs;
+        this.scenario = scenario;
+        this.copier = copier;
+        this.bucket = bucket;
+        this.admission = admission;
+        this.clock = clock;
     }
 
+    @Override
     public StepState run(StepState state) {
         String jobId = state.jobId();
-        JobStore jobs = services.jobs();
         Job job = jobs.get(jobId);
         MDC.put("scenarioJobId", job.scenario().jobId());
-        ScenarioJob scenarioJob = services.scenario().getJob(job.scenario().jobId());
-        jobs.update(jobId, j -> j.moveTo(JobStatus.COPYING, services.clock().instant(),
-                scenarioJob.assetIds().size() + " result(s)"));
+        ScenarioJob scenarioJob = scenario.getJob(job.scenario().jobId());
+        jobs.update(jobId, j -> j.moveTo(JobStatus.COPYING, clock.instant(), scenarioJob.assetIds().size() + " result(s)"));
         for (String assetId : scenarioJob.assetIds()) {
             String key = "outputs/" + jobId + "/" + assetId + ".mp4";
-            if (jobs.find(jobId).orElseThrow().outputs().stream().anyMatch(o -> o.key().equals(key))) {
+            if (jobs.get(jobId).outputs().stream().anyMatch(o -> o.key().equals(key))) {
                 continue;
             }
-            ResultCopier.Copied copied = services.copier().copy(assetId, services.config().bucket(), key);
-            LOG.info("copied {} to s3://{}/{}: {} bytes, sha256 {}, {} resume(s)", assetId, services.config().bucket(), key,
+            ResultCopier.Copied copied = copier.copy(assetId, bucket, key);
+            LOG.info("copied {} to s3://{}/{}: {} bytes, sha256 {}, {} resume(s)", assetId, bucket, key,
                     copied.bytes(), copied.sha256(), copied.resumes());
             var asset = copied.asset();
-            Job.Output output = new Job.Output(assetId, services.config().bucket(), key, copied.bytes(), copied.sha256(),
+            Job.Output output = new Job.Output(assetId, bucket, key, copied.bytes(), copied.sha256(),
                     copied.contentType(), asset.width() > 0 ? asset.width() : null, asset.height() > 0 ? asset.height() : null,
                     asset.durationSeconds() > 0 ? asset.durationSeconds() : null);
-            jobs.update(jobId, j -> j.withOutput(output, services.clock().instant()));
+            jobs.update(jobId, j -> j.withOutput(output, clock.instant()));
         }
-        jobs.update(jobId, j -> j.moveTo(JobStatus.SUCCEEDED, services.clock().instant(), null));
-        services.slots().release(jobId);
-        return state.ended("SUCCEEDED", null);
+        boolean endsNow = !jobs.get(jobId).status().isTerminal();
+        jobs.update(jobId, j -> j.moveTo(JobStatus.SUCCEEDED, clock.instant(), null));
+        admission.release(jobId);
+        StepState done = state.ended(StepOutcome.SUCCEEDED, null);
+        return endsNow ? done.endedNow(JobStatus.SUCCEEDED) : done;
     }
 }

@@ -1,61 +1,54 @@
 package io.outpaint.pipeline;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.job.Job;
+import io.outpaint.job.JobStatus;
+import io.outpaint.queue.Admission;
 import io.outpaint.store.JobStore;
-import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
+import java.time.Clock;
 
 /**
- * Starts a job: its record first (conditional, so a second start of the same job id finds the
- * first), then the execution named after the job id (so a repeated start is the same execution).
+ * Puts checked jobs in the admission queue. The record is written first, in WAITING_FOR_SLOT
+ * (conditional, so a second start of the same job id finds the first); then the dispatcher
+ * admits what it can. The queued record is the job's way to run: if this dispatch fails, the next
+ * one (another job's, a repeated request's, or the periodic sweep's) starts it.
  */
 public final class JobStarter {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private final JobStore jobs;
+    private final Admission admission;
+    private final Clock clock;
 
-    private final PipelineServices services;
+    public JobStarter(JobStore jobs, Admission admission, Clock clock) {
+        this.jobs = jobs;
+        this.admission = admission;
+        this.clock = clock;
+    }
 
     public JobStarter(PipelineServices services) {
-        this.services = services;
+        this(services.jobs(), services.admission(), services.clock());
     }
 
-    /** True when this call created the job; false when it existed already (nothing new started). */
+    /**
+     * True when this call created the job; false when it existed already. Either way the queue is
+     * dispatched, so a repeated request or event starts a job whose first dispatch was lost.
+     */
     public boolean start(Job job) {
-        if (!services.jobs().create(job)) {
-            return false;
-        }
-        startExecution(job);
-        return true;
+        Job waiting = job.status() == JobStatus.QUEUED ? job.moveTo(JobStatus.WAITING_FOR_SLOT, job.createdAt(), null) : job;
+        boolean created = jobs.create(waiting);
+        admission.dispatch();
+        return created;
     }
 
-    /** Starts the execution of a recorded job; a second call for the same job starts nothing new. */
-    public String startExecution(Job job) {
-        String machine = services.config().stateMachineArn()
-                .orElseThrow(() -> new IllegalStateException("environment variable STATE_MACHINE_ARN must be set to start jobs"));
-        ObjectNode input = JSON.createObjectNode();
-        input.putObject("video").put("bucket", job.source().bucket()).put("key", job.source().key())
-                .put("versionId", job.source().versionId());
-        input.set("request", job.request());
-        String arn;
-        try {
-            arn = services.sfn().startExecution(b -> b.stateMachineArn(machine).name(job.jobId()).input(input.toString()))
-                    .executionArn();
-        } catch (ExecutionAlreadyExistsException e) {
-            arn = machine.replace(":stateMachine:", ":execution:") + ":" + job.jobId();
-        }
-        String executionArn = arn;
-        services.jobs().update(job.jobId(), j -> j.executionArn() != null ? j : j.withExecutionArn(executionArn));
-        return executionArn;
+    /** A recorded job whose input has arrived (an API upload) joins the queue. */
+    public void enqueue(String jobId) {
+        jobs.update(jobId, j -> j.status() != JobStatus.QUEUED ? j
+                : j.moveTo(JobStatus.WAITING_FOR_SLOT, clock.instant(), "input received"));
+        admission.dispatch();
     }
 
     /** Records a job that failed before it could start (a bad request, not a video), so the reason is kept. */
     public boolean recordRefused(Job job, Job.JobError error) {
-        Job refused = job.withError(error, job.createdAt()).moveTo(io.outpaint.job.JobStatus.FAILED, job.createdAt(), error.code());
-        return services.jobs().create(refused);
-    }
-
-    public JobStore jobs() {
-        return services.jobs();
+        Job refused = job.withError(error, job.createdAt()).moveTo(JobStatus.FAILED, job.createdAt(), error.code());
+        return jobs.create(refused);
     }
 }

@@ -3,27 +3,32 @@ package io.outpaint.pipeline;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.job.Job;
+import io.outpaint.notify.Notifier;
 import io.outpaint.store.DynamoJobStore;
+import io.outpaint.store.JobStore;
 
 /** After the job ended: the final record to its webhook (signed) and to EventBridge. */
-public final class Notify {
+public final class Notify implements Step {
 
     private static final ObjectMapper JSON = DynamoJobStore.json();
 
-    private final PipelineServices services;
+    private final JobStore jobs;
+    private final Notifier notifier;
 
-    public Notify(PipelineServices services) {
-        this.services = services;
+    public Notify(JobStore jobs, Notifier notifier) {
+        this.jobs = jobs;
+        this.notifier = notifier;
     }
 
+    @Override
     public StepState run(StepState state) {
-        Job job = services.jobs().get(state.jobId());
+        Job job = jobs.get(state.jobId());
         ObjectNode record = notice(job);
         if (job.webhookUrl() != null) {
-            services.notifier().webhook(job.webhookUrl(), record);
+            notifier.webhook(job.webhookUrl(), record);
         }
-        services.notifier().event(record);
-        return state.ended(job.status().name(), null);
+        notifier.event(record);
+        return state.ended(StepOutcome.valueOf(job.status().name()), null);
     }
 
     /** What a notice says: the record without the request's internals or the webhook itself. */

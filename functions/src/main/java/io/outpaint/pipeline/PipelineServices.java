@@ -9,6 +9,13 @@ import io.outpaint.notify.Notifier;
 import io.outpaint.scenario.ScenarioClient;
 import io.outpaint.scenario.ScenarioCredentials;
 import io.outpaint.scenario.ScenarioSettings;
+import io.outpaint.queue.Admission;
+import io.outpaint.queue.Dispatcher;
+import io.outpaint.queue.Executions;
+import io.outpaint.queue.JobDurations;
+import io.outpaint.queue.QueueView;
+import io.outpaint.queue.SfnExecutions;
+import io.outpaint.store.DynamoJobDurations;
 import io.outpaint.store.DynamoJobStore;
 import io.outpaint.store.DynamoSlotLimiter;
 import io.outpaint.store.JobStore;
@@ -27,8 +34,8 @@ import software.amazon.lambda.powertools.parameters.secrets.SecretsProvider;
  * the region, credentials and endpoints come from the SDK's own settings and nowhere else.
  */
 public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClient scenario, JobStore jobs,
-                               SlotLimiter slots, InputVideos inputs, ResultCopier copier, S3Client s3, SfnClient sfn,
-                               Notifier notifier) {
+                               SlotLimiter slots, JobDurations durations, Executions executions, InputVideos inputs,
+                               ResultCopier copier, S3Client s3, SfnClient sfn, Notifier notifier) {
 
     private static volatile PipelineServices shared;
 
@@ -59,10 +66,13 @@ public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClien
             scenario = new ScenarioClient(defaults.withUpload(defaults.partSizeBytes(), config.scenarioUploadPoll(),
                     defaults.uploadTimeout()));
         }
+        SfnClient sfn = SfnClient.create();
         return new PipelineServices(config, Clock.systemUTC(), scenario,
                 new DynamoJobStore(dynamo, config.tableName()), new DynamoSlotLimiter(dynamo, config.tableName()),
+                new DynamoJobDurations(dynamo, config.tableName()),
+                config.stateMachineArn().map(arn -> (Executions) new SfnExecutions(sfn, arn)).orElse(null),
                 new InputVideos(s3), new ResultCopier(scenario, S3TransferManager.builder().s3Client(s3Async).build(), s3), s3,
-                SfnClient.create(), new Notifier(webhookSecret(config), config.eventBusName(), Clock.systemUTC()));
+                sfn, new Notifier(webhookSecret(config), config.eventBusName(), Clock.systemUTC()));
     }
 
     /** The Scenario client; only the functions that call Scenario are given its credentials. */
@@ -75,9 +85,38 @@ public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClien
         return scenario;
     }
 
+    /** The executions of the state machine; only the functions that start executions are given its ARN. */
+    @Override
+    public Executions executions() {
+        if (executions == null) {
+            throw new IllegalStateException("this function does not start executions: set STATE_MACHINE_ARN");
+        }
+        return executions;
+    }
+
+    /** The queue's dispatcher over these services. */
+    public Dispatcher dispatcher() {
+        return new Dispatcher(jobs, slots, executions(), config.maxJobsInFlight(), clock);
+    }
+
+    /** Slot release and dispatch, as the steps that end or add a job use them. */
+    public Admission admission() {
+        return new Admission(slots, executions == null ? null : dispatcher());
+    }
+
+    /** Places in the queue and ETAs, as the API shows them. */
+    public QueueView queue() {
+        return new QueueView(jobs, durations, config.maxJobsInFlight(), config.typicalJobTime(), clock);
+    }
+
     /** A copy with another job store, for wrapping the real one. */
     public PipelineServices withJobs(JobStore value) {
-        return new PipelineServices(config, clock, scenario, value, slots, inputs, copier, s3, sfn, notifier);
+        return new PipelineServices(config, clock, scenario, value, slots, durations, executions, inputs, copier, s3, sfn, notifier);
+    }
+
+    /** A copy with other executions, for wrapping the real ones (tests make StartExecution fail with it). */
+    public PipelineServices withExecutions(Executions value) {
+        return new PipelineServices(config, clock, scenario, jobs, slots, durations, value, inputs, copier, s3, sfn, notifier);
     }
 
     /** The key webhook notices are signed with: a secret per deployment; without one, webhooks are refused. */

@@ -2,58 +2,77 @@ package io.outpaint.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.outpaint.job.FailureCode;
 import io.outpaint.job.Job;
 import io.outpaint.job.JobStatus;
+import io.outpaint.queue.Admission;
+import io.outpaint.store.JobStore;
+import java.time.Clock;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Every unhappy ending: records FAILED, TIMED_OUT or CANCELED with a code, a message and
- * Scenario's hint, and gives the job's slot back. A job already ended keeps its status.
+ * Scenario's hint, gives the job's slot back and admits the next job. A job already ended keeps
+ * its status. The code of a caught exception is the one its class declares ({@link FailureCode}).
  */
-public final class RecordFailure {
+public final class RecordFailure implements Step {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordFailure.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Codes for the exceptions a Catch can bring here, by simple class name. */
-    private static final Map<String, String> CODES = Map.ofEntries(
-            Map.entry("InvalidRequestException", "INVALID_REQUEST"),
-            Map.entry("InvalidInputException", "INVALID_INPUT"),
-            Map.entry("ScenarioValidationException", "SCENARIO_REFUSED_REQUEST"),
-            Map.entry("ScenarioAuthException", "SCENARIO_AUTH_FAILED"),
-            Map.entry("ScenarioUploadFailedException", "SCENARIO_UPLOAD_FAILED"),
-            Map.entry("ScenarioNotFoundException", "SCENARIO_NOT_FOUND"),
-            Map.entry("ScenarioProtocolException", "SCENARIO_PROTOCOL_ERROR"),
-            Map.entry("ScenarioUnavailableException", "SCENARIO_UNAVAILABLE"),
-            Map.entry("ScenarioRateLimitException", "SCENARIO_RATE_LIMITED"),
-            Map.entry("ScenarioPlanLimitException", "SCENARIO_PLAN_LIMIT"),
-            Map.entry("SlotsBusyException", "NO_SLOT"),
-            Map.entry("States.Timeout", "STEP_TIMED_OUT"));
+    /** Codes for the errors Step Functions and Lambda name themselves (no class of ours). */
+    static final Map<String, String> SERVICE_CODES = Map.of(
+            "States.Timeout", "STEP_TIMED_OUT",
+            "States.TaskFailed", "STEP_FAILED",
+            "Lambda.Unknown", "FUNCTION_CRASHED",
+            "Sandbox.Timedout", "FUNCTION_CRASHED");
 
-    private final PipelineServices services;
+    private final JobStore jobs;
+    private final Admission admission;
+    private final Clock clock;
 
-    public RecordFailure(PipelineServices services) {
-        this.services = services;
+    public RecordFailure(JobStore jobs, Admission admission, Clock clock) {
+        this.jobs = jobs;
+        this.admission = admission;
+        this.clock = clock;
     }
 
+    @Override
     public StepState run(StepState state) {
         String jobId = state.jobId();
         StepState ending = state.ending();
-        JobStatus status = switch (String.valueOf(ending.status())) {
-            case "TIMED_OUT" -> JobStatus.TIMED_OUT;
-            case "CANCELED" -> JobStatus.CANCELED;
-            default -> JobStatus.FAILED;
-        };
+        JobStatus status = ending.outcome() == StepOutcome.TIMED_OUT ? JobStatus.TIMED_OUT
+                : ending.outcome() == StepOutcome.CANCELED ? JobStatus.CANCELED : JobStatus.FAILED;
         Job.JobError error = errorOf(ending);
         LOG.warn("job ends {}: {} {}", status, error.code(), error.message());
-        if (services.jobs().find(jobId).isPresent()) {
-            services.jobs().update(jobId, j -> j.status().isTerminal() ? j
-                    : j.withError(error, services.clock().instant()).moveTo(status, services.clock().instant(), error.code()));
+        boolean endsNow = jobs.find(jobId).map(j -> !j.status().isTerminal()).orElse(false);
+        if (endsNow) {
+            jobs.update(jobId, j -> j.status().isTerminal() ? j
+                    : j.withError(error, clock.instant()).moveTo(status, clock.instant(), error.code()));
         }
-        services.slots().release(jobId);
-        return state.ended(status.name(), new StepState.Failure(error.code(), error.message(), error.hint()));
+        admission.release(jobId);
+        StepState ended = state.ended(StepOutcome.valueOf(status.name()), new StepState.Failure(error.code(), error.message(), error.hint()));
+        return endsNow ? ended.endedNow(status) : ended;
+    }
+
+    /** The failure code of an error name: its class's {@link FailureCode}, a service error's code, or INTERNAL_ERROR. */
+    public static String codeOf(String errorName) {
+        if (SERVICE_CODES.containsKey(errorName)) {
+            return SERVICE_CODES.get(errorName);
+        }
+        if (errorName != null && errorName.startsWith("io.outpaint.")) {
+            try {
+                FailureCode code = Class.forName(errorName, false, RecordFailure.class.getClassLoader()).getAnnotation(FailureCode.class);
+                if (code != null) {
+                    return code.value();
+                }
+            } catch (ClassNotFoundException | LinkageError unknown) {
+                // not one of ours: an internal error
+            }
+        }
+        return "INTERNAL_ERROR";
     }
 
     private static Job.JobError errorOf(StepState state) {
@@ -62,9 +81,7 @@ public final class RecordFailure {
         }
         if (state.error() != null) {
             String type = String.valueOf(state.error().error());
-            String simple = type.substring(type.lastIndexOf('.') + 1);
-            return new Job.JobError(CODES.getOrDefault(simple, CODES.getOrDefault(type, "INTERNAL_ERROR")),
-                    messageOf(type, state.error().cause()), null);
+            return new Job.JobError(codeOf(type), messageOf(type, state.error().cause()), null);
         }
         return new Job.JobError("INTERNAL_ERROR", "the job failed for an unknown reason", null);
     }

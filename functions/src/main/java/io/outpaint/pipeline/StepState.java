@@ -3,11 +3,13 @@ package io.outpaint.pipeline;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.outpaint.job.JobStatus;
 import io.outpaint.job.PollSchedule;
 
 /**
  * What the state machine passes between steps: ids and small numbers only (the payload limit is
- * 256 KiB; bytes live in S3). Each step returns the state the next one needs.
+ * 256 KiB; bytes live in S3). Each step returns the state the next one needs. {@code ended} is set
+ * only by the step that moved the job to its terminal status, so a job is counted once.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StepState(
@@ -15,13 +17,14 @@ public record StepState(
         String executionArn,
         VideoRef video,
         ObjectNode request,
-        String status,
+        StepOutcome outcome,
         Integer nextDelaySeconds,
         PollSchedule.Observation observation,
         Long submittedAtMillis,
         Failure failure,
         CaughtError error,
-        StepState previous) {
+        StepState previous,
+        JobStatus ended) {
 
     /** Where the input video is: a key in the bucket. */
     public record VideoRef(String bucket, String key, String versionId) {}
@@ -30,7 +33,7 @@ public record StepState(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Failure(String code, String message, String hint) {}
 
-    /** The state a failing step had, as RecordFailure receives it (its status, failure or caught error). */
+    /** The state a failing step had, as RecordFailure receives it (its outcome, failure or caught error). */
     public StepState ending() {
         return previous != null ? previous : this;
     }
@@ -39,14 +42,30 @@ public record StepState(
     public record CaughtError(@JsonProperty("Error") String error, @JsonProperty("Cause") String cause) {}
 
     public static StepState of(String jobId) {
-        return new StepState(jobId, null, null, null, null, null, null, null, null, null, null);
+        return new StepState(jobId, null, null, null, null, null, null, null, null, null, null, null);
     }
 
-    public StepState polling(String newStatus, int delay, PollSchedule.Observation seen, Long submittedAt) {
-        return new StepState(jobId, null, null, null, newStatus, delay, seen, submittedAt, null, null, null);
+    public StepState with(StepOutcome next) {
+        return new StepState(jobId, null, null, null, next, null, null, null, null, null, null, null);
     }
 
-    public StepState ended(String newStatus, Failure why) {
-        return new StepState(jobId, null, null, null, newStatus, null, null, null, why, null, null);
+    public StepState polling(int delay, PollSchedule.Observation seen, Long submittedAt) {
+        return new StepState(jobId, null, null, null, StepOutcome.RUNNING, delay, seen, submittedAt, null, null, null, null);
+    }
+
+    public StepState ended(StepOutcome next, Failure why) {
+        return new StepState(jobId, null, null, null, next, null, null, null, why, null, null, null);
+    }
+
+    /** This state with {@code value} as the state a failing step had (what RecordFailure receives). */
+    public StepState withPrevious(StepState value) {
+        return new StepState(jobId, executionArn, video, request, outcome, nextDelaySeconds, observation, submittedAtMillis,
+                failure, error, value, ended);
+    }
+
+    /** This state, saying that this step moved the job to {@code status}. */
+    public StepState endedNow(JobStatus status) {
+        return new StepState(jobId, executionArn, video, request, outcome, nextDelaySeconds, observation, submittedAtMillis,
+                failure, error, previous, status);
     }
 }

@@ -6,8 +6,10 @@ import io.outpaint.job.PollSchedule;
 import io.outpaint.request.OutpaintRequest;
 import io.outpaint.scenario.JobPage;
 import io.outpaint.scenario.ScenarioJob;
+import io.outpaint.queue.JobDurations;
+import io.outpaint.scenario.ScenarioClient;
 import io.outpaint.store.JobStore;
-import io.outpaint.store.SlotsBusyException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -16,30 +18,38 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Takes a slot of the limit on Scenario jobs in flight and starts the Scenario job, safely
- * under retries: the record says SUBMITTING before the POST, and a retry that finds SUBMITTING
- * with no Scenario job id first looks for the job in Scenario's list (matching the echoed input).
+ * Starts the Scenario job of an admitted job (it holds a slot), safely under retries: the record
+ * says SUBMITTING before the POST, and a retry that finds SUBMITTING with no Scenario job id first
+ * looks for the job in Scenario's list (matching the echoed input). The first status check is
+ * timed from how long finished jobs of the same shape took.
  */
-public final class Submit {
+public final class Submit implements Step {
 
     private static final Logger LOG = LoggerFactory.getLogger(Submit.class);
     private static final int PAGES_TO_SEARCH = 5;
 
-    private final PipelineServices services;
+    private final JobStore jobs;
+    private final ScenarioClient scenario;
+    private final PollSchedule schedule;
+    private final JobDurations durations;
+    private final Clock clock;
 
-    public Submit(PipelineServices services) {
-        this.services = services;
+    public Submit(JobStore jobs, ScenarioClient scenario, PollSchedule schedule, JobDurations durations, Clock clock) {
+        this.jobs = jobs;
+        this.scenario = scenario;
+        this.schedule = schedule;
+        this.durations = durations;
+        this.clock = clock;
     }
 
+    @Override
     public StepState run(StepState state) {
         String jobId = state.jobId();
-        JobStore jobs = services.jobs();
         Job job = jobs.get(jobId);
         if (job.scenario().jobId() != null) {
             LOG.info("already submitted as Scenario job {}", job.scenario().jobId());
-            return polling(jobId, job.scenario().submittedAt());
+            return polling(job, job.scenario().submittedAt());
         }
-        acquireSlot(jobId);
         String assetId = job.scenario().videoAssetId();
         OutpaintRequest request = OutpaintRequest.fromJson(job.request());
 
@@ -47,45 +57,29 @@ public final class Submit {
             Optional<ScenarioJob> earlier = findEarlierSubmission(job, request);
             if (earlier.isPresent()) {
                 LOG.info("found Scenario job {} from an earlier attempt; not posting again", earlier.get().id());
-                return recordSubmitted(jobId, earlier.get());
+                return recordSubmitted(job, earlier.get());
             }
         } else {
-            jobs.update(jobId, j -> j.moveTo(JobStatus.SUBMITTING, services.clock().instant(), null)
-                    .withScenario(j.scenario().withSubmitting(services.clock().instant()), services.clock().instant()));
+            jobs.update(jobId, j -> j.moveTo(JobStatus.SUBMITTING, clock.instant(), null)
+                    .withScenario(j.scenario().withSubmitting(clock.instant()), clock.instant()));
         }
-        ScenarioJob created = services.scenario().generate(request, assetId);
-        return recordSubmitted(jobId, created);
+        ScenarioJob created = scenario.generate(request, assetId);
+        return recordSubmitted(job, created);
     }
 
-    private StepState recordSubmitted(String jobId, ScenarioJob scenarioJob) {
+    private StepState recordSubmitted(Job job, ScenarioJob scenarioJob) {
         MDC.put("scenarioJobId", scenarioJob.id());
-        Instant now = services.clock().instant();
-        services.jobs().update(jobId, j -> j.withScenario(j.scenario().withJob(scenarioJob.id(), now), now)
+        Instant now = clock.instant();
+        jobs.update(job.jobId(), j -> j.withScenario(j.scenario().withJob(scenarioJob.id(), now), now)
                 .moveTo(JobStatus.SUBMITTED, now, "Scenario job " + scenarioJob.id()));
-        return polling(jobId, now);
+        return polling(job, now);
     }
 
-    private StepState polling(String jobId, Instant submittedAt) {
-        PollSchedule schedule = services.config().poll();
-        PollSchedule.Observation submitted = new PollSchedule.Observation(0, services.clock().millis());
-        return StepState.of(jobId).polling("RUNNING", schedule.first(), submitted, submittedAt.toEpochMilli());
-    }
-
-    /** Takes a slot; when all are taken, frees those held by jobs that have ended, then tries once more. */
-    private void acquireSlot(String jobId) {
-        int limit = services.config().maxJobsInFlight();
-        try {
-            services.slots().acquire(jobId, limit);
-        } catch (SlotsBusyException busy) {
-            for (String holder : services.slots().holders()) {
-                boolean ended = services.jobs().find(holder).map(j -> j.status().isTerminal()).orElse(true);
-                if (ended) {
-                    LOG.warn("slot held by ended job {}: released", holder);
-                    services.slots().release(holder);
-                }
-            }
-            services.slots().acquire(jobId, limit);
-        }
+    private StepState polling(Job job, Instant submittedAt) {
+        PollSchedule.Observation submitted = new PollSchedule.Observation(0, clock.millis());
+        int first = durations.typical(JobDurations.shapeOf(job.request()))
+                .map(t -> schedule.firstFor(t.toMillis() / 1000.0)).orElse(schedule.first());
+        return StepState.of(job.jobId()).polling(first, submitted, submittedAt.toEpochMilli());
     }
 
     /**
@@ -98,7 +92,7 @@ public final class Submit {
         Instant since = Optional.ofNullable(job.scenario().submittingAt()).orElse(job.createdAt()).minus(Duration.ofMinutes(10));
         String token = null;
         for (int page = 0; page < PAGES_TO_SEARCH; page++) {
-            JobPage jobs = services.scenario().listJobs(null, 50, token);
+            JobPage jobs = scenario.listJobs(null, 50, token);
             for (ScenarioJob candidate : jobs.jobs()) {
                 if (assetId.equals(candidate.input().path("videoUrl").asText())
                         && request.prompt().equals(candidate.input().path("prompt").asText())) {

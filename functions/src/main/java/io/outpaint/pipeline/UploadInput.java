@@ -6,44 +6,47 @@ import io.outpaint.job.JobStatus;
 import io.outpaint.media.InputVideos;
 import io.outpaint.media.InvalidInputException;
 import io.outpaint.request.OutpaintRequest;
+import io.outpaint.scenario.ScenarioClient;
+import io.outpaint.store.JobStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The first step: makes sure the job has a record (executions started from the CLI have none
- * yet), checks the request and the input video, and streams the video from S3 to Scenario.
+ * Streams the admitted job's video from S3 to Scenario, once: a job whose record has the asset id
+ * already skips the upload. The request is kept as validated, defaults included, so the record
+ * says exactly what Scenario was asked.
  */
-public final class UploadInput {
+public final class UploadInput implements Step {
 
     private static final Logger LOG = LoggerFactory.getLogger(UploadInput.class);
-    public static final String JOB_ID_PATTERN = "[A-Za-z0-9_-]{1,80}";
 
-    private final PipelineServices services;
+    private final JobStore jobs;
+    private final InputVideos inputs;
+    private final ScenarioClient scenario;
+    private final String bucket;
+    private final Clock clock;
 
-    public UploadInput(PipelineServices services) {
-        this.services = services;
+    public UploadInput(JobStore jobs, InputVideos inputs, ScenarioClient scenario, String bucket, Clock clock) {
+        this.jobs = jobs;
+        this.inputs = inputs;
+        this.scenario = scenario;
+        this.bucket = bucket;
+        this.clock = clock;
     }
 
+    @Override
     public StepState run(StepState state) {
         String jobId = state.jobId();
-        if (jobId == null || !jobId.matches(JOB_ID_PATTERN)) {
-            throw new InvalidInputException("the job id (the execution's name) must match " + JOB_ID_PATTERN);
-        }
-        Instant now = services.clock().instant();
-        Job job = services.jobs().find(jobId).orElseGet(() -> register(state, now));
-        if (job.executionArn() == null && state.executionArn() != null) {
-            job = services.jobs().update(jobId, j -> j.withExecutionArn(state.executionArn()));
-        }
-        // a record whose request does not validate fails here, with every bad field named; a valid one
-        // is kept as validated, defaults included, so the record says exactly what Scenario was asked
+        Job job = jobs.get(jobId);
         ObjectNode validated = OutpaintRequest.fromJson(job.request()).toJson();
         if (!validated.equals(job.request())) {
-            job = services.jobs().update(jobId, j -> j.withRequest(validated, services.clock().instant()));
+            job = jobs.update(jobId, j -> j.withRequest(validated, clock.instant()));
         }
         if (job.scenario().videoAssetId() != null) {
             LOG.info("input already uploaded as {}", job.scenario().videoAssetId());
@@ -53,17 +56,17 @@ public final class UploadInput {
         if (source == null || source.bucket() == null || source.key() == null) {
             throw new InvalidInputException("the job names no input video (video.bucket and video.key)");
         }
-        if (!source.bucket().equals(services.config().bucket())) {
-            throw new InvalidInputException("the input video must be in the bucket " + services.config().bucket());
+        if (!source.bucket().equals(bucket)) {
+            throw new InvalidInputException("the input video must be in the bucket " + bucket);
         }
-        InputVideos.Video video = services.inputs().describe(source.bucket(), source.key(), source.versionId());
-        services.jobs().update(jobId, j -> j.moveTo(JobStatus.UPLOADING, services.clock().instant(),
+        InputVideos.Video video = inputs.describe(source.bucket(), source.key(), source.versionId());
+        jobs.update(jobId, j -> j.moveTo(JobStatus.UPLOADING, clock.instant(),
                 video.size() + " bytes from s3://" + video.bucket() + "/" + video.key()));
         String assetId;
-        try (InputStream in = services.inputs().open(video)) {
+        try (InputStream in = inputs.open(video)) {
             long step = Math.max(video.size() / 10, 1);
             long[] next = {step};
-            assetId = services.scenario().uploadVideo(video.fileName(), video.contentType(), in, video.size(), sent -> {
+            assetId = scenario.uploadVideo(video.fileName(), video.contentType(), in, video.size(), sent -> {
                 if (sent >= next[0]) {
                     LOG.info("uploaded {} of {} bytes to Scenario", sent, video.size());
                     next[0] = sent + step;
@@ -73,22 +76,10 @@ public final class UploadInput {
             throw new UncheckedIOException("reading s3://" + video.bucket() + "/" + video.key() + " failed", e);
         }
         MDC.put("videoAssetId", assetId);
-        Instant uploaded = services.clock().instant();
-        services.jobs().update(jobId, j -> j.withScenario(j.scenario().withVideoAssetId(assetId), uploaded)
+        Instant uploaded = clock.instant();
+        jobs.update(jobId, j -> j.withScenario(j.scenario().withVideoAssetId(assetId), uploaded)
                 .withSource(new Job.Source(j.source().type(), video.bucket(), video.key(), video.versionId(),
                         video.etag(), video.size(), video.contentType()), uploaded));
         return StepState.of(jobId);
-    }
-
-    /** The record of a job started straight through Step Functions, from the execution's input. */
-    private Job register(StepState state, Instant now) {
-        StepState.VideoRef video = state.video();
-        Job.Source source = video == null ? null
-                : new Job.Source("execution", video.bucket(), video.key(), video.versionId(), null, null, null);
-        ObjectNode request = state.request() == null ? new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
-                : state.request();
-        Job job = Job.queued(state.jobId(), request, source, state.executionArn(), null, now, services.config().retentionDays());
-        services.jobs().create(job);
-        return services.jobs().find(state.jobId()).orElse(job);
     }
 }

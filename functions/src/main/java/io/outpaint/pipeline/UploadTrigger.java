@@ -69,14 +69,15 @@ public final class UploadTrigger {
         Optional<Job> awaited = awaitedUpload(key);
         if (awaited.isPresent()) {
             MDC.put("jobId", awaited.get().jobId());
-            starter.startExecution(awaited.get());
-            LOG.info("the upload of API job {} landed at s3://{}/{}; job started", awaited.get().jobId(), bucket, key);
+            starter.enqueue(awaited.get().jobId());
+            LOG.info("the upload of API job {} landed at s3://{}/{}; job queued", awaited.get().jobId(), bucket, key);
             return Outcome.STARTED;
         }
         String jobId = jobIdFor(bucket, key, versionId != null && !versionId.isBlank() ? versionId : etag);
         MDC.put("jobId", jobId);
         if (services.jobs().find(jobId).isPresent()) {
             LOG.info("s3://{}/{} was delivered again; job {} exists, nothing new started", bucket, key, jobId);
+            services.admission().dispatch(); // a job whose first dispatch was lost is started now
             return Outcome.DUPLICATE;
         }
         Job.Source source = new Job.Source("s3", bucket, key, blankToNull(versionId), etag, null, null);

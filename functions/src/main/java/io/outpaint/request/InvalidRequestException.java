@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /** A request with one or more bad fields; carries every one of them, not only the first. */
+@io.outpaint.job.FailureCode("INVALID_REQUEST")
 public final class InvalidRequestException extends RuntimeException {
 
     private final List<FieldError> errors;

@@ -1,6 +1,7 @@
 package io.outpaint.scenario;
 
 /** Scenario answered something this client does not understand, such as an undocumented job status. */
+@io.outpaint.job.FailureCode("SCENARIO_PROTOCOL_ERROR")
 public final class ScenarioProtocolException extends ScenarioException {
 
     public ScenarioProtocolException(String message, int status, String traceId, Throwable cause) {

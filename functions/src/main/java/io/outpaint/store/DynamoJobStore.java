@@ -8,6 +8,8 @@ import io.outpaint.job.JobStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.Select;
 
 /** {@link JobStore} on DynamoDB through the Enhanced Client, with its optimistic locking. */
 public final class DynamoJobStore implements JobStore {
@@ -36,8 +39,13 @@ public final class DynamoJobStore implements JobStore {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private static final TableSchema<JobItem> SCHEMA = TableSchema.fromBean(JobItem.class);
     private static final int MAX_TRIES = 8;
+    /** A fixed width (milliseconds always written), so that the index sorts these strings by time. */
+    private static final DateTimeFormatter SORTABLE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
 
     private final DynamoDbTable<JobItem> table;
+    private final DynamoDbClient dynamo;
+    private final String tableName;
 
     /** The JSON mapper records are stored with (java.time as ISO-8601). */
     public static ObjectMapper json() {
@@ -46,6 +54,8 @@ public final class DynamoJobStore implements JobStore {
 
     public DynamoJobStore(DynamoDbClient dynamo, String tableName) {
         this.table = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build().table(tableName, SCHEMA);
+        this.dynamo = dynamo;
+        this.tableName = tableName;
     }
 
     /** Creates the table and its indexes as the stack does, for local runs and tests. */
@@ -55,7 +65,8 @@ public final class DynamoJobStore implements JobStore {
         try {
             table.createTable(b -> b.globalSecondaryIndices(
                     EnhancedGlobalSecondaryIndex.builder().indexName(JobItem.BY_STATUS).projection(all).build(),
-                    EnhancedGlobalSecondaryIndex.builder().indexName(JobItem.BY_CREATED).projection(all).build()));
+                    EnhancedGlobalSecondaryIndex.builder().indexName(JobItem.BY_CREATED).projection(all).build(),
+                    EnhancedGlobalSecondaryIndex.builder().indexName(JobItem.BY_QUEUE).projection(all).build()));
             dynamo.updateTable(b -> b.tableName(tableName).billingMode(BillingMode.PAY_PER_REQUEST));
         } catch (ResourceInUseException e) {
             // already there
@@ -102,12 +113,41 @@ public final class DynamoJobStore implements JobStore {
     }
 
     @Override
+    public List<Job> waiting(int limit) {
+        QueryEnhancedRequest query = QueryEnhancedRequest.builder()
+                .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(JobItem.WAITING).build()))
+                .scanIndexForward(true).limit(limit).build();
+        return table.index(JobItem.BY_QUEUE).query(query).iterator().next().items().stream()
+                .map(DynamoJobStore::fromItem).toList();
+    }
+
+    @Override
+    public long waitingAhead(Job job) {
+        long count = 0;
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            var answer = dynamo.query(b -> b.tableName(tableName).indexName(JobItem.BY_QUEUE)
+                    .keyConditionExpression("#q = :q AND #k < :k").select(Select.COUNT)
+                    .expressionAttributeNames(Map.of("#q", "queue", "#k", "queueKey"))
+                    .expressionAttributeValues(Map.of(":q", AttributeValue.fromS(JobItem.WAITING),
+                            ":k", AttributeValue.fromS(job.queueKey())))
+                    .exclusiveStartKey(from));
+            count += answer.count();
+            start = answer.hasLastEvaluatedKey() && !answer.lastEvaluatedKey().isEmpty() ? answer.lastEvaluatedKey() : null;
+        } while (start != null);
+        return count;
+    }
+
+    @Override
     public Page list(Optional<JobStatus> status, int limit, Optional<String> nextToken) {
-        DynamoDbIndex<JobItem> index = table.index(status.isPresent() ? JobItem.BY_STATUS : JobItem.BY_CREATED);
-        String partition = status.map(Enum::name).orElse(JobItem.ALL_JOBS);
+        boolean queue = status.equals(Optional.of(JobStatus.WAITING_FOR_SLOT));
+        DynamoDbIndex<JobItem> index = table.index(queue ? JobItem.BY_QUEUE
+                : status.isPresent() ? JobItem.BY_STATUS : JobItem.BY_CREATED);
+        String partition = queue ? JobItem.WAITING : status.map(Enum::name).orElse(JobItem.ALL_JOBS);
         QueryEnhancedRequest.Builder query = QueryEnhancedRequest.builder()
                 .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(partition).build()))
-                .scanIndexForward(false).limit(limit);
+                .scanIndexForward(queue).limit(limit);
         nextToken.map(DynamoJobStore::decodeToken).ifPresent(query::exclusiveStartKey);
         software.amazon.awssdk.enhanced.dynamodb.model.Page<JobItem> page = index.query(query.build()).iterator().next();
         List<Job> jobs = page.items().stream().map(DynamoJobStore::fromItem).toList();
@@ -119,7 +159,11 @@ public final class DynamoJobStore implements JobStore {
         JobItem item = new JobItem();
         item.setJobId(job.jobId());
         item.setStatus(job.status().name());
-        item.setCreatedAt(job.createdAt().toString());
+        item.setCreatedAt(SORTABLE.format(job.createdAt()));
+        if (job.status() == JobStatus.WAITING_FOR_SLOT) {
+            item.setQueue(JobItem.WAITING);
+            item.setQueueKey(job.queueKey());
+        }
         item.setListKey(JobItem.ALL_JOBS);
         item.setVersion(job.version());
         item.setExpiresAt(job.expiresAt());
@@ -155,7 +199,7 @@ public final class DynamoJobStore implements JobStore {
                     new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() { });
             Map<String, AttributeValue> key = new java.util.HashMap<>();
             for (var e : plain.entrySet()) {
-                if (!List.of("jobId", "status", "createdAt", "listKey").contains(e.getKey()) || e.getValue() == null) {
+                if (!List.of("jobId", "status", "createdAt", "listKey", "queue", "queueKey").contains(e.getKey()) || e.getValue() == null) {
                     throw new IllegalArgumentException("not a page token of this API");
                 }
                 key.put(e.getKey(), AttributeValue.fromS(e.getValue()));

@@ -26,15 +26,16 @@ public final class DynamoSlotLimiter implements SlotLimiter {
     }
 
     @Override
-    public void acquire(String jobId, int limit) {
+    public boolean tryAcquire(String jobId, int limit) {
         try {
             dynamo.updateItem(b -> b.tableName(table).key(key())
                     .updateExpression("ADD holders :job")
                     .conditionExpression("attribute_not_exists(holders) OR contains(holders, :id) OR size(holders) < :limit")
                     .expressionAttributeValues(Map.of(":job", AttributeValue.fromSs(java.util.List.of(jobId)),
                             ":id", AttributeValue.fromS(jobId), ":limit", AttributeValue.fromN(Integer.toString(limit)))));
+            return true;
         } catch (ConditionalCheckFailedException e) {
-            throw new SlotsBusyException(jobId, limit);
+            return false;
         }
     }
 

@@ -15,6 +15,9 @@ public class JobItem {
 
     public static final String BY_STATUS = "byStatus";
     public static final String BY_CREATED = "byCreated";
+    /** A sparse index of the jobs waiting for a slot, in queue order: only they carry its keys. */
+    public static final String BY_QUEUE = "byQueue";
+    public static final String WAITING = "WAITING";
     /** The one partition of the by-created index: every job, newest first. */
     public static final String ALL_JOBS = "JOB";
 
@@ -22,6 +25,8 @@ public class JobItem {
     private String status;
     private String createdAt;
     private String listKey;
+    private String queue;
+    private String queueKey;
     private Long version;
     private Long expiresAt;
     private String document;
@@ -41,6 +46,14 @@ public class JobItem {
     @DynamoDbSecondaryPartitionKey(indexNames = BY_CREATED)
     public String getListKey() { return listKey; }
     public void setListKey(String value) { listKey = value; }
+
+    @DynamoDbSecondaryPartitionKey(indexNames = BY_QUEUE)
+    public String getQueue() { return queue; }
+    public void setQueue(String value) { queue = value; }
+
+    @DynamoDbSecondarySortKey(indexNames = BY_QUEUE)
+    public String getQueueKey() { return queueKey; }
+    public void setQueueKey(String value) { queueKey = value; }
 
     @DynamoDbVersionAttribute
     public Long getVersion() { return version; }

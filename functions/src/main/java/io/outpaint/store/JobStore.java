@@ -25,7 +25,16 @@ public interface JobStore {
      */
     Job update(String jobId, UnaryOperator<Job> change);
 
-    /** One page of jobs, newest first, optionally of one status. */
+    /** The jobs waiting for a slot, the head of the queue first: creation order. */
+    List<Job> waiting(int limit);
+
+    /** How many jobs wait ahead of {@code job} in the queue (0: it is next). */
+    long waitingAhead(Job job);
+
+    /**
+     * One page of jobs, newest first, optionally of one status; jobs {@code WAITING_FOR_SLOT} come
+     * in queue order instead, the next one to be admitted first.
+     */
     Page list(Optional<JobStatus> status, int limit, Optional<String> nextToken);
 
     record Page(List<Job> jobs, Optional<String> nextToken) {}

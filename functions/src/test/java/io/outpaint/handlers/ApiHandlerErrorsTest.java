@@ -29,9 +29,11 @@ class ApiHandlerErrorsTest {
             @Override public Optional<Job> find(String jobId) { throw new IllegalStateException("table io.outpaint.secret-table unreachable"); }
             @Override public Job update(String jobId, UnaryOperator<Job> change) { throw new IllegalStateException("unreachable"); }
             @Override public Page list(Optional<JobStatus> status, int limit, Optional<String> token) { throw new IllegalStateException("unreachable"); }
+            @Override public java.util.List<Job> waiting(int limit) { throw new IllegalStateException("unreachable"); }
+            @Override public long waitingAhead(Job job) { throw new IllegalStateException("unreachable"); }
         };
         PipelineConfig config = PipelineConfig.fromEnvironment(Map.of("TABLE_NAME", "t", "BUCKET_NAME", "b"));
-        handler = new ApiHandler(new PipelineServices(config, Clock.systemUTC(), null, broken, null, null, null, null, null, null));
+        handler = new ApiHandler(new PipelineServices(config, Clock.systemUTC(), null, broken, null, null, null, null, null, null, null, null));
     }
 
     @Test

@@ -29,17 +29,21 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  */
 public final class LocalCloud implements AutoCloseable {
 
-    /** How to start: where the sidecar lives, how time runs in Wait and Retry, and where state is kept (null: nowhere). */
-    public record Options(Path sidecarDir, double timeScale, long dynamicWaitMillis, Path dataDir) {
+    /** How to start: where the sidecar lives, how time runs in Wait and Retry, where state is kept (null: nowhere), who hears of ended executions. */
+    public record Options(Path sidecarDir, double timeScale, long dynamicWaitMillis, Path dataDir, String statusChangeFunction) {
         public static Options defaults() {
-            return new Options(SidecarLocation.find(), 1.0, 0, null);
+            return new Options(SidecarLocation.find(), 1.0, 0, null, null);
         }
         public Options withTime(double scale, long dynamicWaitMillis) {
-            return new Options(sidecarDir, scale, dynamicWaitMillis, dataDir);
+            return new Options(sidecarDir, scale, dynamicWaitMillis, dataDir, statusChangeFunction);
+        }
+        /** Sends Step Functions' execution status-change events (FAILED, TIMED_OUT, ABORTED) to this function. */
+        public Options withStatusChangesTo(String function) {
+            return new Options(sidecarDir, timeScale, dynamicWaitMillis, dataDir, function);
         }
         /** DynamoDB Local's tables in {@code dir/dynamodb}, S3Mock's objects in {@code dir/s3}, both kept across restarts. */
         public Options withDataDir(Path dir) {
-            return new Options(sidecarDir, timeScale, dynamicWaitMillis, dir);
+            return new Options(sidecarDir, timeScale, dynamicWaitMillis, dir, statusChangeFunction);
         }
     }
 
@@ -50,11 +54,13 @@ public final class LocalCloud implements AutoCloseable {
     private final DynamoDbLocal dynamo;
     private final S3Emulator s3;
     private final LambdaEndpoint lambda;
-    private final StepFunctionsSidecar sfn;
+    private final Options options;
+    private volatile StepFunctionsSidecar sfn;
     private final S3EventNotifier notifier;
     private final S3Client s3Client;
 
     private LocalCloud(Options options, FunctionRegistry functions) throws Exception {
+        this.options = options;
         this.functions = functions;
         boolean durable = options.dataDir() != null;
         Path s3Root = durable ? Files.createDirectories(options.dataDir().resolve("s3")) : Files.createTempDirectory("outpaint-s3-");
@@ -62,7 +68,8 @@ public final class LocalCloud implements AutoCloseable {
         CompletableFuture<S3Emulator> s3Starting = CompletableFuture.supplyAsync(() -> new S3Emulator(0, s3Root, durable));
         this.dynamo = new DynamoDbLocal(0, durable ? Optional.of(options.dataDir().resolve("dynamodb")) : Optional.empty());
         this.lambda = new LambdaEndpoint(functions, 0);
-        this.sfn = new StepFunctionsSidecar(options.sidecarDir(), 0, lambda.url(), options.timeScale(), options.dynamicWaitMillis());
+        this.sfn = new StepFunctionsSidecar(options.sidecarDir(), 0, lambda.url(), options.timeScale(), options.dynamicWaitMillis(),
+                options.statusChangeFunction());
         this.s3 = s3Starting.join();
         this.s3Client = s3();
         this.notifier = new S3EventNotifier(s3Client, functions, Duration.ofMillis(250));
@@ -99,6 +106,17 @@ public final class LocalCloud implements AutoCloseable {
 
     public S3EventNotifier notifier() {
         return notifier;
+    }
+
+    /**
+     * Stops the Step Functions endpoint and starts a new one on the same port, as after a crash of
+     * the machine running it: every execution and state machine it had is gone.
+     */
+    public void restartStepFunctions() throws IOException {
+        int port = URI.create(sfn.url()).getPort();
+        sfn.close();
+        sfn = new StepFunctionsSidecar(options.sidecarDir(), port, lambda.url(), options.timeScale(), options.dynamicWaitMillis(),
+                options.statusChangeFunction());
     }
 
     /** Scales static Wait and Retry intervals from now on; dynamic waits take {@code dynamicWaitMillis}. */

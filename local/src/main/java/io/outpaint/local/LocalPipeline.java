@@ -3,20 +3,15 @@ package io.outpaint.local;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.config.PipelineConfig;
 import io.outpaint.handlers.ApiHandler;
-import io.outpaint.handlers.CheckStatusHandler;
-import io.outpaint.handlers.CopyResultsHandler;
-import io.outpaint.handlers.NotifyHandler;
-import io.outpaint.handlers.RecordFailureHandler;
-import io.outpaint.handlers.SubmitHandler;
-import io.outpaint.handlers.UploadInputHandler;
+import io.outpaint.handlers.ReconcileHandler;
+import io.outpaint.handlers.StepHandler;
+import io.outpaint.handlers.SweepHandler;
 import io.outpaint.handlers.UploadTriggerHandler;
 import io.outpaint.local.lambda.FunctionRegistry;
+import io.outpaint.pipeline.PipelineFunction;
 import io.outpaint.pipeline.PipelineServices;
 import io.outpaint.simulator.ScenarioSimulator;
-import io.outpaint.job.Job;
-import io.outpaint.pipeline.JobStarter;
 import io.outpaint.store.DynamoJobStore;
-import io.outpaint.store.JobStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,27 +34,26 @@ public final class LocalPipeline implements AutoCloseable {
     public static final String BUCKET = "outpaint-local";
     public static final String TABLE = "outpaint-jobs";
     public static final String STATE_MACHINE = "outpaint";
-    /** The functions, by the substitution name the ASL uses for their ARN. */
-    public static final Map<String, String> FUNCTIONS = Map.of(
-            "UploadInputFunctionArn", "outpaint-upload-input",
-            "SubmitFunctionArn", "outpaint-submit",
-            "CheckStatusFunctionArn", "outpaint-check-status",
-            "CopyResultsFunctionArn", "outpaint-copy-results",
-            "RecordFailureFunctionArn", "outpaint-record-failure",
-            "NotifyFunctionArn", "outpaint-notify");
-    public static final String UPLOAD_TRIGGER = "outpaint-upload-trigger";
-    public static final String API = "outpaint-api";
+    public static final String UPLOAD_TRIGGER = PipelineFunction.UPLOAD_TRIGGER.localName();
+    public static final String API = PipelineFunction.API.localName();
     public static final String STATE_MACHINE_ARN =
             "arn:aws:states:" + FunctionRegistry.REGION + ":" + FunctionRegistry.ACCOUNT + ":stateMachine:" + STATE_MACHINE;
 
     /** How to run: limits, clocks, and an optional wrapper around the services (tests inject faults with it). */
     public record Settings(int maxJobsInFlight, int maxPollSeconds, double timeScale, long dynamicWaitMillis,
                            Duration scenarioJobDuration, int simulatorPort, UnaryOperator<PipelineServices> decorate,
-                           boolean uploadTrigger) {
+                           boolean uploadTrigger, Duration sweepEvery) {
+        public Settings(int maxJobsInFlight, int maxPollSeconds, double timeScale, long dynamicWaitMillis,
+                        Duration scenarioJobDuration, int simulatorPort, UnaryOperator<PipelineServices> decorate, boolean uploadTrigger) {
+            this(maxJobsInFlight, maxPollSeconds, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, decorate,
+                    uploadTrigger, Duration.ofSeconds(30));
+        }
         /** Interactive use: real time, jobs of 20 s, a job for every video put under inputs/. */
         public static Settings interactive() {
             return new Settings(2, 4 * 3600, 1.0, 0, Duration.ofSeconds(20), 0, s -> s, true);
         }
+        /** How often the sweep runs (it runs at start too); zero for only at start. */
+        public Settings withSweepEvery(Duration value) { return new Settings(maxJobsInFlight, maxPollSeconds, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, decorate, uploadTrigger, value); }
         /** Without the S3 trigger: jobs start only when an execution is started. */
         public Settings withoutUploadTrigger() { return new Settings(maxJobsInFlight, maxPollSeconds, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, decorate, false); }
         public Settings withLimit(int value) { return new Settings(value, maxPollSeconds, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, decorate, uploadTrigger); }
@@ -69,37 +63,37 @@ public final class LocalPipeline implements AutoCloseable {
         public Settings withDecorator(UnaryOperator<PipelineServices> value) { return new Settings(maxJobsInFlight, maxPollSeconds, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, value, uploadTrigger); }
     }
 
-    private final LocalSite site;
     private final DataDir dataDir;
-    private final ScenarioSimulator simulator;
+    private final LocalScenario scenario;
     private final LocalCloud cloud;
     private final PipelineServices services;
     private final String stateMachineArn;
     private final HttpApi httpApi;
+    private final java.util.concurrent.ScheduledExecutorService sweeper;
+    private final Map<PipelineFunction, PipelineServices> functionServices = new java.util.EnumMap<>(PipelineFunction.class);
     private final String webhookSecret;
     private final List<String> resumed;
 
     private LocalPipeline(Settings settings, LocalSite site) throws Exception {
-        this.site = site;
         this.dataDir = site.dataDir().isPresent() ? DataDir.open(site.dataDir().get()) : null;
         // the simulator stands in only when no Scenario account is given
-        this.simulator = site.scenario().isPresent() ? null : ScenarioSimulator.start(ScenarioSimulator.Settings.defaults()
-                .withPort(settings.simulatorPort()).withJobDuration(settings.scenarioJobDuration()));
+        this.scenario = LocalScenario.start(site.scenario(), settings.simulatorPort(), settings.scenarioJobDuration());
         this.webhookSecret = dataDir != null ? dataDir.secret("webhook-secret", "whsec-") : "whsec-" + java.util.UUID.randomUUID();
         FunctionRegistry functions = new FunctionRegistry();
-        LocalCloud.Options options = LocalCloud.Options.defaults().withTime(settings.timeScale(), settings.dynamicWaitMillis());
+        LocalCloud.Options options = LocalCloud.Options.defaults().withTime(settings.timeScale(), settings.dynamicWaitMillis())
+                .withStatusChangesTo(PipelineFunction.RECONCILE.localName());
         this.cloud = LocalCloud.start(dataDir != null ? options.withDataDir(dataDir.root()) : options, functions);
         pointSdkAt(cloud);
-        PipelineConfig config = PipelineConfig.fromEnvironment(environment(settings));
-        this.services = settings.decorate().apply(PipelineServices.fromConfig(config));
-        functions.register(FUNCTIONS.get("UploadInputFunctionArn"), () -> new UploadInputHandler(services));
-        functions.register(FUNCTIONS.get("SubmitFunctionArn"), () -> new SubmitHandler(services));
-        functions.register(FUNCTIONS.get("CheckStatusFunctionArn"), () -> new CheckStatusHandler(services));
-        functions.register(FUNCTIONS.get("CopyResultsFunctionArn"), () -> new CopyResultsHandler(services));
-        functions.register(FUNCTIONS.get("RecordFailureFunctionArn"), () -> new RecordFailureHandler(services));
-        functions.register(FUNCTIONS.get("NotifyFunctionArn"), () -> new NotifyHandler(services));
-        functions.register(UPLOAD_TRIGGER, () -> new UploadTriggerHandler(services));
-        functions.register(API, () -> new ApiHandler(services));
+        Map<String, String> environment = environment(settings);
+        this.services = settings.decorate().apply(PipelineServices.fromConfig(PipelineConfig.fromEnvironment(environment)));
+        // each function runs with the environment the stack gives it: only what its catalogue entry needs
+        for (PipelineFunction function : PipelineFunction.values()) {
+            PipelineServices own = settings.decorate().apply(
+                    PipelineServices.fromConfig(PipelineConfig.fromEnvironment(function.environment(environment))));
+            functionServices.put(function, own);
+            functions.register(function.localName(), () -> handler(function, own), Duration.ofSeconds(function.timeoutSeconds()),
+                    function.memoryMb());
+        }
 
         DynamoJobStore.createTableIfMissing(cloud.dynamoDb(), TABLE);
         try (var s3 = cloud.s3()) {
@@ -110,17 +104,86 @@ public final class LocalPipeline implements AutoCloseable {
             }
             s3.putBucketVersioning(b -> b.bucket(BUCKET).versioningConfiguration(v -> v.status("Enabled")));
         }
-        String definition = definition();
-        try (var sfn = cloud.stepFunctions()) {
-            this.stateMachineArn = sfn.createStateMachine(b -> b.name(STATE_MACHINE).definition(definition)
-                    .roleArn("arn:aws:iam::" + FunctionRegistry.ACCOUNT + ":role/outpaint-local")).stateMachineArn();
-        }
+        this.stateMachineArn = createStateMachine();
         if (settings.uploadTrigger()) {
             cloud.notifyOnCreate(BUCKET, "inputs/", UPLOAD_TRIGGER);
         }
         String apiKey = dataDir != null ? dataDir.secret("api-key", "local-") : null;
         this.httpApi = apiKey != null ? new HttpApi(functions, API, site.apiPort(), apiKey) : new HttpApi(functions, API, site.apiPort());
-        this.resumed = resumeUnendedJobs();
+        this.resumed = firstSweep();
+        this.sweeper = startSweeping(settings.sweepEvery());
+    }
+
+    private String createStateMachine() throws IOException {
+        String definition = definition();
+        try (var sfn = cloud.stepFunctions()) {
+            return sfn.createStateMachine(b -> b.name(STATE_MACHINE).definition(definition)
+                    .roleArn("arn:aws:iam::" + FunctionRegistry.ACCOUNT + ":role/outpaint-local")).stateMachineArn();
+        }
+    }
+
+    /** The Step Functions endpoint restarted with nothing (every execution vanished), the state machine deployed again. */
+    public void restartStepFunctions() throws IOException {
+        cloud.restartStepFunctions();
+        createStateMachine();
+    }
+
+    /** The handler the catalogue names for a function, built over that function's own services. */
+    private static Object handler(PipelineFunction function, PipelineServices services) {
+        return switch (function) {
+            case API -> new ApiHandler(services);
+            case UPLOAD_TRIGGER -> new UploadTriggerHandler(services);
+            case RECONCILE -> new ReconcileHandler(services);
+            case SWEEP -> new SweepHandler(services);
+            default -> new StepHandler(function, services);
+        };
+    }
+
+    /**
+     * The sweep once at start, before anything else runs: the jobs an earlier runtime on this data
+     * dir left unended resume (a job with a Scenario job goes back to watching it). What it resumed.
+     */
+    private List<String> firstSweep() {
+        try {
+            List<String> ids = new ArrayList<>();
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(sweep()).path("resumed").forEach(id -> ids.add(id.asText()));
+            return List.copyOf(ids);
+        } catch (Exception e) {
+            System.err.println("sweep at start failed: " + e.getMessage());
+            return List.of();
+        }
+    }
+
+    /** The sweep, as the stack's schedule runs it: periodically after the first one at start. */
+    private java.util.concurrent.ScheduledExecutorService startSweeping(Duration every) {
+        var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "outpaint-sweep");
+            t.setDaemon(true);
+            return t;
+        });
+        Runnable sweep = () -> {
+            try {
+                sweep();
+            } catch (Exception e) {
+                System.err.println("sweep failed: " + e.getMessage());
+            }
+        };
+        if (!every.isZero()) {
+            timer.scheduleWithFixedDelay(sweep, every.toMillis(), every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        return timer;
+    }
+
+    /** Gives one function another timeout from now on, as a redeployment with another setting would (tests of timeouts). */
+    public void functionTimeout(PipelineFunction function, Duration timeout) {
+        PipelineServices own = functionServices.get(function);
+        cloud.functions().register(function.localName(), () -> handler(function, own), timeout, function.memoryMb());
+    }
+
+    /** Runs the sweep function once, through the local Lambda endpoint; its report as JSON. */
+    public String sweep() throws Exception {
+        return new String(cloud.functions().invoke(PipelineFunction.SWEEP.localName(), "{}".getBytes(StandardCharsets.UTF_8)),
+                StandardCharsets.UTF_8);
     }
 
     /** The simulator, nothing kept, any free port. */
@@ -132,29 +195,6 @@ public final class LocalPipeline implements AutoCloseable {
         return new LocalPipeline(settings, site);
     }
 
-    /**
-     * Starts again every job that was running when an earlier runtime on this data dir stopped: the
-     * Step Functions endpoint starts empty, so each gets a new execution under its own name. Submit
-     * never posts a second Scenario job for a record that has one. Jobs never started (an upload
-     * not yet landed) are left to their trigger.
-     */
-    private List<String> resumeUnendedJobs() {
-        List<String> ids = new ArrayList<>();
-        JobStarter starter = new JobStarter(services);
-        Optional<String> token = Optional.empty();
-        do {
-            JobStore.Page page = services.jobs().list(Optional.empty(), 100, token);
-            for (Job job : page.jobs()) {
-                if (!job.status().isTerminal() && job.executionArn() != null) {
-                    starter.startExecution(job);
-                    ids.add(job.jobId());
-                }
-            }
-            token = page.nextToken();
-        } while (token.isPresent());
-        return List.copyOf(ids);
-    }
-
     /** The deployed definition: the ASL file with each function's ARN substituted, as the stack does. */
     public static String definition() throws IOException {
         try (InputStream in = LocalPipeline.class.getResourceAsStream("/statemachine/outpaint.asl.json")) {
@@ -162,8 +202,10 @@ public final class LocalPipeline implements AutoCloseable {
                 throw new IOException("statemachine/outpaint.asl.json is not on the classpath");
             }
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            for (var entry : FUNCTIONS.entrySet()) {
-                text = text.replace("${" + entry.getKey() + "}", FunctionRegistry.arnOf(entry.getValue()));
+            for (PipelineFunction function : PipelineFunction.values()) {
+                if (function.placeholder().isPresent()) {
+                    text = text.replace("${" + function.placeholder().get() + "}", FunctionRegistry.arnOf(function.localName()));
+                }
             }
             return text;
         }
@@ -175,35 +217,13 @@ public final class LocalPipeline implements AutoCloseable {
         env.put("TABLE_NAME", TABLE);
         env.put("BUCKET_NAME", BUCKET);
         env.put("STATE_MACHINE_ARN", STATE_MACHINE_ARN);
-        if (site.scenario().isPresent()) {
-            ScenarioAccount account = site.scenario().get();
-            env.put("SCENARIO_API_URL", account.apiUrl().toString());
-            env.put("SCENARIO_API_KEY", account.key());
-            env.put("SCENARIO_API_SECRET", account.secret());
-        } else {
-            env.put("SCENARIO_API_URL", simulator.apiUrl());
-            env.put("SCENARIO_API_KEY", simulator.apiKey());
-            env.put("SCENARIO_API_SECRET", simulator.apiSecret());
-        }
+        scenario.configure(env);
         env.put("MAX_JOBS_IN_FLIGHT", Integer.toString(settings.maxJobsInFlight()));
         env.put("MAX_POLL_SECONDS", Integer.toString(settings.maxPollSeconds()));
         env.put("S3_PATH_STYLE", "true");
         // this run's own signing key; local receivers may listen on plain http
         env.put("WEBHOOK_SECRET", webhookSecret);
         env.put("WEBHOOK_ALLOW_HTTP", "true");
-        if (simulator != null) {
-            env.put("SCENARIO_UPLOAD_POLL_MILLIS", "200");
-            // simulated jobs last seconds, not minutes: look early and often enough to show their progress
-            env.put("POLL_MIN_SECONDS", "1");
-            env.put("POLL_FIRST_SECONDS", "2");
-            env.put("POLL_QUIET_MAX_SECONDS", "5");
-        } else {
-            // Scenario's own clients poll every 2 to 4 s; real jobs take minutes
-            env.put("SCENARIO_UPLOAD_POLL_MILLIS", "2000");
-            env.put("POLL_MIN_SECONDS", "2");
-            env.put("POLL_FIRST_SECONDS", "5");
-            env.put("POLL_QUIET_MAX_SECONDS", "15");
-        }
         return env;
     }
 
@@ -229,23 +249,12 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     /** The in-process simulator; there is none when the run talks to Scenario's API. */
-    public ScenarioSimulator simulator() {
-        if (simulator == null) {
-            throw new IllegalStateException("this runtime talks to Scenario at " + scenarioUrl() + ", not to a simulator");
-        }
-        return simulator;
-    }
-    public boolean usesSimulator() { return simulator != null; }
+    public ScenarioSimulator simulator() { return scenario.simulator(); }
+    public boolean usesSimulator() { return scenario.simulated(); }
     /** The Scenario API this runtime's functions call. */
-    public String scenarioUrl() { return simulator != null ? simulator.apiUrl() : site.scenario().get().apiUrl().toString(); }
+    public String scenarioUrl() { return scenario.url(); }
     /** One line saying which Scenario this runtime uses, for people. */
-    public String scenarioDescription() {
-        return simulator != null
-                ? "the Scenario simulator at " + simulator.apiUrl() + " (no " + ScenarioAccount.KEY_VARIABLE + " and "
-                        + ScenarioAccount.SECRET_VARIABLE + " set; nothing is sent to Scenario)"
-                : "the real Scenario API at " + scenarioUrl() + " (key and secret from " + ScenarioAccount.KEY_VARIABLE
-                        + " and " + ScenarioAccount.SECRET_VARIABLE + "; jobs are billed to that account)";
-    }
+    public String scenarioDescription() { return scenario.description(); }
     /** Where state is kept across restarts; empty when nothing is kept. */
     public Optional<java.nio.file.Path> dataDir() { return Optional.ofNullable(dataDir).map(DataDir::root); }
     /** The jobs this start took up again from an earlier runtime on the same data dir. */
@@ -259,11 +268,10 @@ public final class LocalPipeline implements AutoCloseable {
 
     @Override
     public void close() {
+        sweeper.shutdownNow();
         httpApi.close();
         cloud.close();
-        if (simulator != null) {
-            simulator.close();
-        }
+        scenario.close();
         if (dataDir != null) {
             try {
                 dataDir.close();

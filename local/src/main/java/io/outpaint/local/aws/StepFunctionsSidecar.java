@@ -25,6 +25,15 @@ public final class StepFunctionsSidecar implements AutoCloseable {
 
     public StepFunctionsSidecar(Path sidecarDir, int port, String lambdaEndpoint, double timeScale, long dynamicWaitMillis)
             throws IOException {
+        this(sidecarDir, port, lambdaEndpoint, timeScale, dynamicWaitMillis, null);
+    }
+
+    /**
+     * @param statusChangeFunction the Lambda function that receives "Execution Status Change" events
+     *     (FAILED, TIMED_OUT, ABORTED) as an EventBridge rule would deliver them; null for none
+     */
+    public StepFunctionsSidecar(Path sidecarDir, int port, String lambdaEndpoint, double timeScale, long dynamicWaitMillis,
+                                String statusChangeFunction) throws IOException {
         Path script = sidecarDir.resolve("sidecar.mjs");
         if (!Files.isDirectory(sidecarDir.resolve("node_modules/aws-local-stepfunctions"))) {
             throw new IOException("the Step Functions sidecar's packages are not installed in " + sidecarDir
@@ -38,6 +47,9 @@ public final class StepFunctionsSidecar implements AutoCloseable {
         builder.environment().put("SFN_TIME_SCALE", Double.toString(timeScale));
         builder.environment().put("SFN_DYNAMIC_WAIT_MILLIS", Long.toString(dynamicWaitMillis));
         builder.environment().put("AWS_ENDPOINT_URL_LAMBDA", lambdaEndpoint);
+        if (statusChangeFunction != null) {
+            builder.environment().put("SFN_STATUS_CHANGE_FUNCTION", statusChangeFunction);
+        }
         builder.environment().put("AWS_REGION", "us-east-1");
         builder.environment().put("NODE_NO_WARNINGS", "1"); // the JS SDK's notice about future Node versions
         builder.environment().put("AWS_ACCESS_KEY_ID", "local");

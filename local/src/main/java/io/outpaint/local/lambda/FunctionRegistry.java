@@ -30,7 +30,12 @@ public final class FunctionRegistry {
 
     /** Registers a handler made by {@code factory}, for handlers that take their collaborators in a constructor. */
     public FunctionRegistry register(String name, Supplier<Object> factory) {
-        functions.put(name, new HandlerInvoker(new Function(name, factory, Duration.ofMinutes(15), 1024)));
+        return register(name, factory, Duration.ofMinutes(15), 1024);
+    }
+
+    /** Registers a handler with the timeout and memory its deployment gives it; a later registration replaces it. */
+    public FunctionRegistry register(String name, Supplier<Object> factory, Duration timeout, int memoryMb) {
+        functions.put(name, new HandlerInvoker(new Function(name, factory, timeout, memoryMb)));
         return this;
     }
 

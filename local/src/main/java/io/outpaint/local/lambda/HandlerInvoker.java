@@ -29,6 +29,19 @@ public final class HandlerInvoker {
         final String errorMessage;
         final List<String> stackTrace;
 
+        /** What the Lambda runtime reports for a function that ran past its timeout. */
+        static FunctionError timedOut(java.time.Duration timeout) {
+            return new FunctionError("Sandbox.Timedout", String.format(java.util.Locale.ROOT, "Task timed out after %.2f seconds",
+                    timeout.toMillis() / 1000.0));
+        }
+
+        private FunctionError(String type, String message) {
+            super(message);
+            this.errorType = type;
+            this.errorMessage = message;
+            this.stackTrace = List.of();
+        }
+
         FunctionError(Throwable t) {
             super(t.getMessage(), t);
             this.errorType = t.getClass().getName();
@@ -53,22 +66,34 @@ public final class HandlerInvoker {
         this.function = function;
     }
 
+    /** Runs the handler within the function's timeout; past it the invocation fails as Lambda's does, and the instance is dropped. */
     byte[] invoke(byte[] event) throws FunctionError {
-        Object handler = idle.poll();
-        if (handler == null) {
-            handler = function.handlers().get();
-        }
+        Object polled = idle.poll();
+        Object handler = polled != null ? polled : function.handlers().get();
         Context context = new LocalContext(function.name(), UUID.randomUUID().toString(), function.timeout(), function.memoryMb());
+        java.util.concurrent.Future<byte[]> running = RUNNERS.submit(() -> call(handler, event, context));
         try {
-            return call(handler, event, context);
-        } catch (FunctionError e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new FunctionError(t);
-        } finally {
+            byte[] answer = running.get(function.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             idle.add(handler);
+            return answer;
+        } catch (java.util.concurrent.TimeoutException e) {
+            running.cancel(true);
+            throw FunctionError.timedOut(function.timeout());
+        } catch (java.util.concurrent.ExecutionException e) {
+            idle.add(handler);
+            throw e.getCause() instanceof FunctionError f ? f : new FunctionError(e.getCause());
+        } catch (InterruptedException e) {
+            running.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new FunctionError(e);
         }
     }
+
+    private static final java.util.concurrent.ExecutorService RUNNERS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "lambda-invocation");
+        t.setDaemon(true);
+        return t;
+    });
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static byte[] call(Object handler, byte[] event, Context context) throws Exception {

@@ -32,5 +32,7 @@ final class CrashingJobStore implements JobStore {
 
     @Override public boolean create(Job job) { return real.create(job); }
     @Override public Optional<Job> find(String jobId) { return real.find(jobId); }
+    @Override public java.util.List<Job> waiting(int limit) { return real.waiting(limit); }
+    @Override public long waitingAhead(Job job) { return real.waitingAhead(job); }
     @Override public Page list(Optional<JobStatus> status, int limit, Optional<String> nextToken) { return real.list(status, limit, nextToken); }
 }

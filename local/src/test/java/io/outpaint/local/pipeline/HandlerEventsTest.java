@@ -10,6 +10,7 @@ import io.outpaint.job.Job;
 import io.outpaint.job.JobStatus;
 import io.outpaint.local.LocalPipeline;
 import io.outpaint.local.lambda.HandlerInvoker;
+import io.outpaint.pipeline.PipelineFunction;
 import io.outpaint.simulator.video.Mp4Video;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,8 +51,8 @@ class HandlerEventsTest {
         return (ObjectNode) JSON.readTree(Files.readString(Path.of("..", "events", name)));
     }
 
-    private static JsonNode invoke(String function, JsonNode event) throws Exception {
-        return JSON.readTree(pipeline.cloud().functions().invoke(LocalPipeline.FUNCTIONS.get(function), JSON.writeValueAsBytes(event)));
+    private static JsonNode invoke(PipelineFunction function, JsonNode event) throws Exception {
+        return JSON.readTree(pipeline.cloud().functions().invoke(function.localName(), JSON.writeValueAsBytes(event)));
     }
 
     private static Job record(String jobId) {
@@ -60,34 +61,39 @@ class HandlerEventsTest {
 
     @Test
     void eachStepOfAJobFromItsSampleEvent() throws Exception {
-        JsonNode uploaded = invoke("UploadInputFunctionArn", event("upload-input.json"));
+        JsonNode admitted = invoke(PipelineFunction.ADMIT, event("admit.json"));
+        assertThat(admitted.path("outcome").asText()).isEqualTo("ADMITTED");
+        assertThat(record("sample-job").status()).isEqualTo(JobStatus.ADMITTED);
+
+        JsonNode uploaded = invoke(PipelineFunction.UPLOAD_INPUT, event("upload-input.json"));
         assertThat(uploaded.path("jobId").asText()).isEqualTo("sample-job");
         assertThat(record("sample-job").scenario().videoAssetId()).startsWith("asset_");
         assertThat(record("sample-job").status()).isEqualTo(JobStatus.UPLOADING);
 
-        JsonNode submitted = invoke("SubmitFunctionArn", event("submit.json"));
-        assertThat(submitted.path("status").asText()).isEqualTo("RUNNING");
+        JsonNode submitted = invoke(PipelineFunction.SUBMIT, event("submit.json"));
+        assertThat(submitted.path("outcome").asText()).isEqualTo("RUNNING");
         assertThat(submitted.path("nextDelaySeconds").asInt()).isPositive();
         assertThat(record("sample-job").scenario().jobId()).startsWith("job_");
 
         // the sample's times are fixed; a check made now carries the submission's real time
         ObjectNode check = event("check-status.json");
         check.put("submittedAtMillis", submitted.path("submittedAtMillis").asLong());
-        JsonNode checked = invoke("CheckStatusFunctionArn", check);
+        JsonNode checked = invoke(PipelineFunction.CHECK_STATUS, check);
         Instant deadline = Instant.now().plusSeconds(30);
-        while (checked.path("status").asText().equals("RUNNING") && Instant.now().isBefore(deadline)) {
+        while (checked.path("outcome").asText().equals("RUNNING") && Instant.now().isBefore(deadline)) {
             assertThat(checked.path("nextDelaySeconds").asInt()).isPositive();
             Thread.sleep(200);
             check.set("observation", checked.path("observation"));
-            checked = invoke("CheckStatusFunctionArn", check);
+            checked = invoke(PipelineFunction.CHECK_STATUS, check);
         }
-        assertThat(checked.path("status").asText()).isEqualTo("SUCCESS");
+        assertThat(checked.path("outcome").asText()).isEqualTo("SCENARIO_SUCCEEDED");
 
-        JsonNode copied = invoke("CopyResultsFunctionArn", event("copy-results.json"));
-        assertThat(copied.path("status").asText()).isEqualTo("SUCCEEDED");
+        JsonNode copied = invoke(PipelineFunction.COPY_RESULTS, event("copy-results.json"));
+        assertThat(copied.path("outcome").asText()).isEqualTo("SUCCEEDED");
+        assertThat(copied.path("ended").asText()).isEqualTo("SUCCEEDED");
         Job done = record("sample-job");
         assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
-        assertThat(invoke("NotifyFunctionArn", event("notify.json")).path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(invoke(PipelineFunction.NOTIFY, event("notify.json")).path("outcome").asText()).isEqualTo("SUCCEEDED");
         assertThat(done.outputs()).singleElement().satisfies(o -> assertThat(o.bytes()).isPositive());
     }
 
@@ -114,15 +120,15 @@ class HandlerEventsTest {
 
     @Test
     void aMissingVideoFailsUploadInputAndRecordFailureRecordsWhy() throws Exception {
-        ObjectNode upload = event("upload-input.json");
+        ObjectNode upload = event("admit.json");
         upload.put("jobId", "sample-job-missing-video");
-        ((ObjectNode) upload.path("video")).put("key", "inputs/missing.mp4");
+        ((ObjectNode) upload.path("previous").path("video")).put("key", "inputs/missing.mp4");
         HandlerInvoker.FunctionError error = catchThrowableOfType(HandlerInvoker.FunctionError.class,
-                () -> invoke("UploadInputFunctionArn", upload));
+                () -> invoke(PipelineFunction.ADMIT, upload));
         assertThat(error.errorType()).isEqualTo("io.outpaint.media.InvalidInputException");
 
-        JsonNode ended = invoke("RecordFailureFunctionArn", event("record-failure.json"));
-        assertThat(ended.path("status").asText()).isEqualTo("FAILED");
+        JsonNode ended = invoke(PipelineFunction.RECORD_FAILURE, event("record-failure.json"));
+        assertThat(ended.path("outcome").asText()).isEqualTo("FAILED");
         Job job = record("sample-job-missing-video");
         assertThat(job.status()).isEqualTo(JobStatus.FAILED);
         assertThat(job.error().code()).isEqualTo("INVALID_INPUT");

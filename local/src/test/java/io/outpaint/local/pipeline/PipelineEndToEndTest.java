@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.job.Job;
 import io.outpaint.job.JobStatus;
 import io.outpaint.local.LocalPipeline;
+import io.outpaint.pipeline.PipelineFunction;
 import io.outpaint.simulator.Route;
 import io.outpaint.simulator.video.Mp4Video;
 import io.outpaint.simulator.video.VideoInfo;
@@ -167,11 +168,11 @@ class PipelineEndToEndTest {
         String jobId = run(request("{\"prompt\":\"a wider street\",\"resolution\":\"480p\"}"));
         // 320x240 with every side at 0.25 is 480x360; at 480p the short side is 480: 640x480
         assertSucceededWithAVerifiedCopy(jobId, 640, 480);
-        assertThat(path(jobId)).containsExactly("UploadInput", "Submit", "WaitForProgress", "CheckStatus", "IsDone",
+        assertThat(path(jobId)).containsExactly("Identify", "NameTheJob", "Admit", "IsAdmitted", "UploadInput", "Submit", "WaitForProgress", "CheckStatus", "IsDone",
                 "CopyResults", "Notify", "Done");
         Job job = record(jobId);
         assertThat(job.history()).extracting(Job.StatusChange::status).containsSubsequence(
-                JobStatus.QUEUED, JobStatus.UPLOADING, JobStatus.SUBMITTING, JobStatus.SUBMITTED, JobStatus.COPYING,
+                JobStatus.QUEUED, JobStatus.ADMITTED, JobStatus.UPLOADING, JobStatus.SUBMITTING, JobStatus.SUBMITTED, JobStatus.COPYING,
                 JobStatus.SUCCEEDED);
         assertThat(job.progress()).isEqualTo(1.0);
         assertThat(job.scenario().jobId()).startsWith("job_");
@@ -191,7 +192,7 @@ class PipelineEndToEndTest {
         pipeline.simulator().faults().nextFailingJobs(1, "The GPU ran out of memory", "Lower the resolution");
         String jobId = run(request("{\"prompt\":\"p\"}"));
         assertThat(execution(jobId).status()).isEqualTo(ExecutionStatus.FAILED);
-        assertThat(path(jobId)).containsExactly("UploadInput", "Submit", "WaitForProgress", "CheckStatus", "IsDone",
+        assertThat(path(jobId)).containsExactly("Identify", "NameTheJob", "Admit", "IsAdmitted", "UploadInput", "Submit", "WaitForProgress", "CheckStatus", "IsDone",
                 "RecordFailure", "NotifyFailure", "JobDidNotSucceed");
         Job job = record(jobId);
         assertThat(job.status()).isEqualTo(JobStatus.FAILED);
@@ -206,7 +207,7 @@ class PipelineEndToEndTest {
     void failsABadRequestWithEveryFieldNamedAndStartsNothingAtScenario() throws Exception {
         int uploads = pipeline.simulator().count(Route.CREATE_UPLOAD);
         String jobId = run(request("{\"prompt\":\"\",\"numFrames\":500}"));
-        assertThat(path(jobId)).containsExactly("UploadInput", "RecordFailure", "NotifyFailure", "JobDidNotSucceed");
+        assertThat(path(jobId)).containsExactly("Identify", "NameTheJob", "Admit", "RecordFailure", "NotifyFailure", "JobDidNotSucceed");
         assertThat(lambdaErrors(jobId)).containsExactly("io.outpaint.request.InvalidRequestException");
         Job job = record(jobId);
         assertThat(job.status()).isEqualTo(JobStatus.FAILED);
@@ -239,13 +240,21 @@ class PipelineEndToEndTest {
         for (String arn : executions) {
             await(arn);
         }
+        // started by hand while the slot was taken, two of them joined the queue: their first execution
+        // ended there, with no error and nothing sent to Scenario, and a second one ran the job
+        List<String> queued = ids.stream().filter(id -> path(id).equals(
+                List.of("Identify", "NameTheJob", "Admit", "IsAdmitted", "HandedToQueue"))).toList();
+        assertThat(queued).hasSizeGreaterThanOrEqualTo(2);
+        for (String jobId : queued) {
+            assertThat(lambdaErrors(jobId)).isEmpty();
+            await(executionArn(jobId) + "-r2");
+            assertThat(record(jobId).history()).extracting(Job.StatusChange::status)
+                    .containsSubsequence(JobStatus.QUEUED, JobStatus.WAITING_FOR_SLOT, JobStatus.ADMITTED, JobStatus.SUCCEEDED);
+        }
         for (String jobId : ids) {
             assertSucceededWithAVerifiedCopy(jobId, 640, 480);
         }
         assertThat(pipeline.simulator().peakJobsInFlight()).isEqualTo(1);
-        // at least two of them waited for the slot: Submit failed with SlotsBusy and was retried, not failed
-        long waited = ids.stream().filter(id -> lambdaErrors(id).contains("io.outpaint.store.SlotsBusyException")).count();
-        assertThat(waited).isGreaterThanOrEqualTo(2);
     }
 
     @Test
@@ -267,6 +276,28 @@ class PipelineEndToEndTest {
         assertSucceededWithAVerifiedCopy(jobId, 640, 480);
         assertThat(pipeline.simulator().count(Route.DOWNLOAD) - downloads).isEqualTo(2); // the broken one and the resumption
         assertThat(pipeline.simulator().faultsServed()).isPositive();
+    }
+
+    @Test
+    void anUploadThatOutlivesItsFunctionIsRetriedOnceAsLambdaUnknownThenFailsTheJob() throws Exception {
+        pipeline.functionTimeout(PipelineFunction.UPLOAD_INPUT, Duration.ofMillis(300));
+        pipeline.simulator().faults().latency(Duration.ofMillis(1500));
+        try {
+            String jobId = run(request("{\"prompt\":\"p\",\"resolution\":\"480p\"}"));
+            assertThat(execution(jobId).status()).isEqualTo(ExecutionStatus.FAILED);
+            // the function timed out (Lambda reports Sandbox.Timedout, Step Functions names it Lambda.Unknown): retried once
+            assertThat(lambdaErrors(jobId)).containsExactly("Lambda.Unknown", "Lambda.Unknown");
+            assertThat(path(jobId)).containsExactly("Identify", "NameTheJob", "Admit", "IsAdmitted", "UploadInput",
+                    "RecordFailure", "NotifyFailure", "JobDidNotSucceed");
+            Job job = record(jobId);
+            assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+            assertThat(job.error().code()).isEqualTo("FUNCTION_CRASHED");
+            assertThat(job.error().message()).contains("Task timed out after 0.30 seconds");
+            assertThat(pipeline.services().slots().holders()).doesNotContain(jobId);
+        } finally {
+            pipeline.simulator().faults().latency(Duration.ZERO);
+            pipeline.functionTimeout(PipelineFunction.UPLOAD_INPUT, Duration.ofSeconds(PipelineFunction.UPLOAD_INPUT.timeoutSeconds()));
+        }
     }
 
     @Test

@@ -1,0 +1,116 @@
+package io.outpaint.pipeline;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.outpaint.job.Job;
+import io.outpaint.job.JobStatus;
+import io.outpaint.media.InputVideos;
+import io.outpaint.media.InvalidInputException;
+import io.outpaint.queue.Admission;
+import io.outpaint.request.OutpaintRequest;
+import io.outpaint.store.JobStore;
+import io.outpaint.store.SlotLimiter;
+import java.time.Clock;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The first step: the job must hold a slot before anything reaches Scenario. A job the dispatcher
+ * started holds one already. A job started straight through Step Functions (no record yet, or no
+ * slot) is checked first, a bad one fails at once; then it takes a free slot if nobody waits, or
+ * joins the queue and this execution ends, the dispatcher starting another when its turn comes.
+ */
+public final class Admit implements Step {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Admit.class);
+
+    private final JobStore jobs;
+    private final SlotLimiter slots;
+    private final int limit;
+    private final Admission admission;
+    private final InputVideos inputs;
+    private final String bucket;
+    private final int retentionDays;
+    private final Clock clock;
+
+    public Admit(JobStore jobs, SlotLimiter slots, int limit, Admission admission, InputVideos inputs, String bucket,
+                 int retentionDays, Clock clock) {
+        this.jobs = jobs;
+        this.slots = slots;
+        this.limit = limit;
+        this.admission = admission;
+        this.inputs = inputs;
+        this.bucket = bucket;
+        this.retentionDays = retentionDays;
+        this.clock = clock;
+    }
+
+    @Override
+    public StepState run(StepState state) {
+        String jobId = state.jobId();
+        if (jobId == null || !jobId.matches(JobIds.PATTERN)) {
+            throw new InvalidInputException("the job id (the execution's name, or jobId in its input) must match " + JobIds.PATTERN);
+        }
+        Job job = jobs.find(jobId).orElseGet(() -> register(state));
+        if (job.status().isTerminal()) {
+            LOG.info("job {} ended already ({}): nothing to run", jobId, job.status());
+            if (slots.holders().contains(jobId)) {
+                admission.release(jobId);
+            }
+            return state.with(job.status() == JobStatus.SUCCEEDED ? StepOutcome.SUCCEEDED : StepOutcome.valueOf(job.status().name()));
+        }
+        String execution = state.executionArn();
+        if (slots.holders().contains(jobId)) {
+            jobs.update(jobId, j -> admitted(j, execution, "slot held"));
+            return state.with(StepOutcome.ADMITTED);
+        }
+        if (job.status().isInFlight()) {
+            // resumed after its slot was reclaimed: it was admitted before anyone now waiting
+            boolean took = slots.tryAcquire(jobId, limit);
+            LOG.warn("job {} was in flight without a slot; {}", jobId, took ? "took one back" : "going on over the limit");
+            jobs.update(jobId, j -> j.withExecutionArn(execution));
+            return state.with(StepOutcome.ADMITTED);
+        }
+        check(job);
+        if (jobs.waiting(1).isEmpty() && slots.tryAcquire(jobId, limit)) {
+            jobs.update(jobId, j -> admitted(j, execution, "slot free, nobody waiting"));
+            return state.with(StepOutcome.ADMITTED);
+        }
+        Instant now = clock.instant();
+        jobs.update(jobId, j -> j.status() == JobStatus.QUEUED
+                ? j.withExecutionArn(execution).moveTo(JobStatus.WAITING_FOR_SLOT, now, "every slot taken: queued") : j.withExecutionArn(execution));
+        LOG.info("job {} waits for a slot; this execution ends, the dispatcher starts its next", jobId);
+        admission.dispatch();
+        return state.with(StepOutcome.WAITING_FOR_SLOT);
+    }
+
+    private Job admitted(Job job, String execution, String note) {
+        Job own = execution == null ? job : job.withExecutionArn(execution);
+        return own.status().mayMoveTo(JobStatus.ADMITTED) ? own.moveTo(JobStatus.ADMITTED, clock.instant(), note) : own;
+    }
+
+    /** A bad request or a missing video fails here, before the job waits for anything. */
+    private void check(Job job) {
+        OutpaintRequest.fromJson(job.request());
+        Job.Source source = job.source();
+        if (source == null || source.bucket() == null || source.key() == null) {
+            throw new InvalidInputException("the job names no input video (video.bucket and video.key)");
+        }
+        if (!source.bucket().equals(bucket)) {
+            throw new InvalidInputException("the input video must be in the bucket " + bucket);
+        }
+        inputs.describe(source.bucket(), source.key(), source.versionId());
+    }
+
+    /** The record of a job started straight through Step Functions, from the execution's input. */
+    private Job register(StepState state) {
+        StepState input = state.previous() == null ? state : state.previous();
+        StepState.VideoRef video = input.video();
+        Job.Source source = video == null ? null
+                : new Job.Source("execution", video.bucket(), video.key(), video.versionId(), null, null, null);
+        ObjectNode request = input.request() == null ? JsonNodeFactory.instance.objectNode() : input.request();
+        jobs.create(Job.queued(state.jobId(), request, source, state.executionArn(), null, clock.instant(), retentionDays));
+        return jobs.get(state.jobId());
+    }
+}

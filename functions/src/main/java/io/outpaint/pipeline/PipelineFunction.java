@@ -1,0 +1,159 @@
+package io.outpaint.pipeline;
+
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The catalogue of the pipeline's functions: the one list that the state machine's placeholders,
+ * the stack (functions, memory, timeouts, environment, grants), the local runtime and the generic
+ * step handler all read. Adding a step is one entry here plus its class; contract tests hold the
+ * ASL, the synthesized template and the local wiring to this list.
+ */
+public enum PipelineFunction {
+    ADMIT("Admit", 512, 60, EnumSet.of(Need.INPUTS_READ, Need.START_EXECUTIONS), Dynamo.QUEUEING,
+            s -> new Admit(s.jobs(), s.slots(), s.config().maxJobsInFlight(), s.admission(), s.inputs(), s.config().bucket(),
+                    s.config().retentionDays(), s.clock())),
+    UPLOAD_INPUT("UploadInput", 1024, 900, EnumSet.of(Need.SCENARIO, Need.INPUTS_READ), Dynamo.UPDATING,
+            s -> new UploadInput(s.jobs(), s.inputs(), s.scenario(), s.config().bucket(), s.clock())),
+    SUBMIT("Submit", 512, 120, EnumSet.of(Need.SCENARIO), Dynamo.UPDATING,
+            s -> new Submit(s.jobs(), s.scenario(), s.config().poll(), s.durations(), s.clock())),
+    CHECK_STATUS("CheckStatus", 512, 60, EnumSet.of(Need.SCENARIO), Dynamo.UPDATING,
+            s -> new CheckStatus(s.jobs(), s.scenario(), s.config().poll(), s.config().maxPollTime(), s.durations(), s.clock())),
+    COPY_RESULTS("CopyResults", 2048, 900, EnumSet.of(Need.SCENARIO, Need.OUTPUTS_WRITE, Need.START_EXECUTIONS), Dynamo.DISPATCHING,
+            s -> new CopyResults(s.jobs(), s.scenario(), s.copier(), s.config().bucket(), s.admission(), s.clock())),
+    RECORD_FAILURE("RecordFailure", 512, 60, EnumSet.of(Need.START_EXECUTIONS), Dynamo.DISPATCHING,
+            s -> new RecordFailure(s.jobs(), s.admission(), s.clock())),
+    NOTIFY("Notify", 512, 60, EnumSet.of(Need.WEBHOOK_SECRET, Need.EVENTS), Dynamo.READING,
+            s -> new Notify(s.jobs(), s.notifier())),
+    API("Api", "io.outpaint.handlers.ApiHandler", 1024, 29,
+            EnumSet.of(Need.SCENARIO, Need.INPUTS_READ, Need.INPUTS_WRITE, Need.OUTPUTS_READ, Need.START_EXECUTIONS,
+                    Need.STOP_EXECUTIONS, Need.WEBHOOK_SECRET), Dynamo.QUEUEING),
+    UPLOAD_TRIGGER("UploadTrigger", "io.outpaint.handlers.UploadTriggerHandler", 512, 120,
+            EnumSet.of(Need.INPUTS_READ, Need.START_EXECUTIONS), Dynamo.QUEUEING),
+    RECONCILE("Reconcile", "io.outpaint.handlers.ReconcileHandler", 512, 60, EnumSet.of(Need.START_EXECUTIONS), Dynamo.DISPATCHING),
+    SWEEP("Sweep", "io.outpaint.handlers.SweepHandler", 512, 300,
+            EnumSet.of(Need.START_EXECUTIONS, Need.DESCRIBE_EXECUTIONS), Dynamo.DISPATCHING);
+
+    /** What a function is given: each need is an environment variable (or a few) and a grant. */
+    public enum Need { SCENARIO, INPUTS_READ, INPUTS_WRITE, OUTPUTS_READ, OUTPUTS_WRITE, START_EXECUTIONS,
+        STOP_EXECUTIONS, DESCRIBE_EXECUTIONS, WEBHOOK_SECRET, EVENTS }
+
+    /** The DynamoDB actions a function calls on the jobs table (no Scan anywhere). */
+    public static final class Dynamo {
+        static final Set<String> READING = Set.of("dynamodb:GetItem");
+        static final Set<String> UPDATING = Set.of("dynamodb:GetItem", "dynamodb:UpdateItem");
+        /** Ends jobs and admits the next: reads the queue index and counts. */
+        static final Set<String> DISPATCHING = Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query");
+        /** Creates jobs too. */
+        static final Set<String> QUEUEING = Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:PutItem");
+
+        private Dynamo() {}
+    }
+
+    /** The generic step handler's class; the variable that tells it which step it runs. */
+    public static final String STEP_HANDLER = "io.outpaint.handlers.StepHandler";
+    public static final String STEP_VARIABLE = "OUTPAINT_STEP";
+
+    /** The environment variables that only functions with a need receive; every other one all receive. */
+    private static final Map<String, Need> GATED = Map.of(
+            "SCENARIO_SECRET_ARN", Need.SCENARIO, "SCENARIO_API_KEY", Need.SCENARIO, "SCENARIO_API_SECRET", Need.SCENARIO,
+            "STATE_MACHINE_ARN", Need.START_EXECUTIONS,
+            "WEBHOOK_SECRET_ARN", Need.WEBHOOK_SECRET, "WEBHOOK_SECRET", Need.WEBHOOK_SECRET,
+            "EVENT_BUS_NAME", Need.EVENTS);
+
+    private final String id;
+    private final String handler;
+    private final int memoryMb;
+    private final int timeoutSeconds;
+    private final Set<Need> needs;
+    private final Set<String> dynamoActions;
+    private final Function<PipelineServices, Step> step;
+
+    PipelineFunction(String id, int memoryMb, int timeoutSeconds, Set<Need> needs, Set<String> dynamoActions,
+                     Function<PipelineServices, Step> step) {
+        this(id, STEP_HANDLER, memoryMb, timeoutSeconds, needs, dynamoActions, step);
+    }
+
+    PipelineFunction(String id, String handler, int memoryMb, int timeoutSeconds, Set<Need> needs, Set<String> dynamoActions) {
+        this(id, handler, memoryMb, timeoutSeconds, needs, dynamoActions, null);
+    }
+
+    PipelineFunction(String id, String handler, int memoryMb, int timeoutSeconds, Set<Need> needs, Set<String> dynamoActions,
+                     Function<PipelineServices, Step> step) {
+        this.id = id;
+        this.handler = handler;
+        this.memoryMb = memoryMb;
+        this.timeoutSeconds = timeoutSeconds;
+        this.needs = needs;
+        this.dynamoActions = dynamoActions;
+        this.step = step;
+    }
+
+    /** The name in the stack ({@code <id>Function}) and in the ASL's placeholders. */
+    public String id() { return id; }
+    public String handler() { return handler; }
+    public int memoryMb() { return memoryMb; }
+    public int timeoutSeconds() { return timeoutSeconds; }
+    public Set<Need> needs() { return needs; }
+    public boolean needs(Need need) { return needs.contains(need); }
+    public Set<String> dynamoActions() { return dynamoActions; }
+
+    /** Whether this function is a Task of the state machine. */
+    public boolean isStep() { return step != null; }
+
+    /** The ASL placeholder for this step's ARN, e.g. {@code SubmitFunctionArn}. */
+    public Optional<String> placeholder() {
+        return isStep() ? Optional.of(id + "FunctionArn") : Optional.empty();
+    }
+
+    /** The function's name in the local runtime, e.g. {@code outpaint-check-status}. */
+    public String localName() {
+        return "outpaint-" + name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** This step over the given services. */
+    public Step step(PipelineServices services) {
+        if (step == null) {
+            throw new IllegalStateException(id + " is not a step of the state machine");
+        }
+        return step.apply(services);
+    }
+
+    /** The environment of this function, from the variables every function could get. */
+    public Map<String, String> environment(Map<String, String> all) {
+        Map<String, String> own = new LinkedHashMap<>();
+        all.forEach((name, value) -> {
+            Need gate = GATED.get(name);
+            if (gate == null || needs.contains(gate)) {
+                own.put(name, value);
+            }
+        });
+        if (isStep()) {
+            own.put(STEP_VARIABLE, name());
+        }
+        return own;
+    }
+
+    /** The entry for a step named in the environment, as the generic handler reads it. */
+    public static PipelineFunction fromEnvironment(Map<String, String> env) {
+        String name = env.get(STEP_VARIABLE);
+        try {
+            PipelineFunction function = PipelineFunction.valueOf(String.valueOf(name));
+            if (function.isStep()) {
+                return function;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new IllegalStateException("environment variable " + STEP_VARIABLE + " must name a step (" + steps() + "), not " + name);
+    }
+
+    private static String steps() {
+        return String.join(", ", java.util.Arrays.stream(values()).filter(PipelineFunction::isStep).map(Enum::name).toList());
+    }
+}

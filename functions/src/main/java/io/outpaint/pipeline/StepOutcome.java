@@ -1,0 +1,20 @@
+package io.outpaint.pipeline;
+
+/**
+ * What a step says comes next, as the state machine's Choice states read it ({@code $.outcome}).
+ * The ASL names these values; a contract test holds the two together.
+ */
+public enum StepOutcome {
+    /** The job holds a slot: go on to the upload. */
+    ADMITTED,
+    /** Started without a slot: the job is in the queue, and this execution ends; the dispatcher starts another. */
+    WAITING_FOR_SLOT,
+    /** Scenario is still working: wait, then look again. */
+    RUNNING,
+    /** Scenario's job succeeded: copy its results. */
+    SCENARIO_SUCCEEDED,
+    SUCCEEDED,
+    FAILED,
+    CANCELED,
+    TIMED_OUT
+}

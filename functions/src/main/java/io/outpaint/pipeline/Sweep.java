@@ -1,0 +1,95 @@
+package io.outpaint.pipeline;
+
+import io.outpaint.job.Job;
+import io.outpaint.job.JobStatus;
+import io.outpaint.queue.Admission;
+import io.outpaint.queue.ExecutionNames;
+import io.outpaint.queue.Executions;
+import io.outpaint.store.JobStore;
+import io.outpaint.store.SlotLimiter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The periodic repair (a schedule on AWS, a timer and every start in the local runtime): every job
+ * in flight must have a running execution; one whose execution failed, timed out or was stopped
+ * is reconciled, one whose execution vanished (or never started) is resumed in a new execution,
+ * keeping its slot (every step is safe to run again; Submit never makes a second Scenario job).
+ * Then slots held by jobs that ended are freed, and the queue is dispatched.
+ */
+public final class Sweep {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Sweep.class);
+    private static final int PAGE = 100;
+
+    /** What one sweep did. */
+    public record Report(List<String> resumed, List<String> reconciled, List<String> slotsFreed) {}
+
+    private final JobStore jobs;
+    private final SlotLimiter slots;
+    private final Executions executions;
+    private final Reconcile reconcile;
+    private final Admission admission;
+    private final int limit;
+
+    public Sweep(JobStore jobs, SlotLimiter slots, Executions executions, Reconcile reconcile, Admission admission, int limit) {
+        this.jobs = jobs;
+        this.slots = slots;
+        this.executions = executions;
+        this.reconcile = reconcile;
+        this.admission = admission;
+        this.limit = limit;
+    }
+
+    public Report run() {
+        Report report = new Report(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (JobStatus status : JobStatus.values()) {
+            if (!status.isInFlight()) {
+                continue;
+            }
+            Optional<String> token = Optional.empty();
+            do {
+                JobStore.Page page = jobs.list(Optional.of(status), PAGE, token);
+                page.jobs().forEach(job -> check(job, report));
+                token = page.nextToken();
+            } while (token.isPresent());
+        }
+        for (String holder : slots.holders()) {
+            boolean ended = jobs.find(holder).map(j -> j.status().isTerminal()).orElse(true);
+            if (ended) {
+                slots.release(holder);
+                report.slotsFreed().add(holder);
+            }
+        }
+        admission.dispatch();
+        if (!report.resumed().isEmpty() || !report.reconciled().isEmpty() || !report.slotsFreed().isEmpty()) {
+            LOG.warn("sweep: resumed {}, reconciled {}, freed the slots of {}", report.resumed(), report.reconciled(), report.slotsFreed());
+        }
+        return report;
+    }
+
+    private void check(Job job, Report report) {
+        Executions.State state = job.executionArn() == null ? Executions.State.MISSING : executions.describe(job.executionArn());
+        switch (state) {
+            case RUNNING -> { }
+            case FAILED, TIMED_OUT, ABORTED -> {
+                reconcile.executionEnded(job.jobId(), job.executionArn(), state, null, "found by the sweep");
+                report.reconciled().add(job.jobId());
+            }
+            default -> resume(job, report);
+        }
+    }
+
+    /** A new execution for a job whose execution is gone; it keeps (or takes back) its slot. */
+    private void resume(Job job, Report report) {
+        slots.tryAcquire(job.jobId(), limit);
+        String name = ExecutionNames.next(job);
+        String arn = executions.start(name, job.jobId());
+        jobs.update(job.jobId(), j -> j.withExecutionArn(arn));
+        LOG.warn("job {} ({}) had no running execution; resumed as {}", job.jobId(), job.status(), name);
+        report.resumed().add(job.jobId());
+    }
+}

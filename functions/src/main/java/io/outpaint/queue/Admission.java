@@ -1,0 +1,46 @@
+package io.outpaint.queue;
+
+import io.outpaint.store.SlotLimiter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the steps that end a job or add one do to the queue: give the slot back and let the
+ * dispatcher admit the next job. A dispatch that fails is logged, not thrown: the job that
+ * called it is done either way, and the periodic sweep admits whatever waits.
+ */
+public final class Admission {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
+
+    private final SlotLimiter slots;
+    private final Dispatcher dispatcher;
+
+    public Admission(SlotLimiter slots, Dispatcher dispatcher) {
+        this.slots = slots;
+        this.dispatcher = dispatcher;
+    }
+
+    /** Gives the job's slot back (nothing if it holds none) and admits the head of the queue. */
+    public void release(String jobId) {
+        slots.release(jobId);
+        dispatch();
+    }
+
+    /** Admits jobs while slots are free; failures are left to the sweep. */
+    public void dispatch() {
+        if (dispatcher == null) {
+            LOG.warn("this function cannot start executions (no STATE_MACHINE_ARN); the sweep admits the next job");
+            return;
+        }
+        try {
+            dispatcher.dispatch();
+        } catch (RuntimeException e) {
+            LOG.warn("could not admit the next job now ({}); the sweep will", e.toString());
+        }
+    }
+
+    public boolean holdsSlot(String jobId) {
+        return slots.holders().contains(jobId);
+    }
+}

@@ -1,0 +1,96 @@
+package io.outpaint.queue;
+
+import io.outpaint.job.Job;
+import io.outpaint.job.JobStatus;
+import io.outpaint.store.JobStore;
+import io.outpaint.store.SlotLimiter;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Admits waiting jobs, the head of the queue first, while a slot of the limit on Scenario jobs is
+ * free: takes the slot, starts the job's execution, records it ADMITTED. Run by whoever may have
+ * changed the answer (a job queued, a slot freed, the sweep). Safe to run anywhere at once: taking
+ * a slot the job holds already and starting an execution that runs already are both no-ops, and
+ * the slot is always taken before the execution starts, so nothing runs over the limit.
+ */
+public final class Dispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    private static final int BATCH = 25;
+
+    private final JobStore jobs;
+    private final SlotLimiter slots;
+    private final Executions executions;
+    private final int limit;
+    private final Clock clock;
+
+    public Dispatcher(JobStore jobs, SlotLimiter slots, Executions executions, int limit, Clock clock) {
+        this.jobs = jobs;
+        this.slots = slots;
+        this.executions = executions;
+        this.limit = limit;
+        this.clock = clock;
+    }
+
+    /** Admits jobs until the queue is empty or every slot is taken; the ids admitted, in order. */
+    public List<String> dispatch() {
+        List<String> admitted = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        while (true) {
+            boolean fresh = false;
+            for (Job job : jobs.waiting(BATCH)) {
+                if (!seen.add(job.jobId())) {
+                    continue; // an index that has not caught up yet shows a job admitted a moment ago
+                }
+                fresh = true;
+                // a read first: while every slot is taken (the usual case with a backlog) no write is spent
+                Set<String> holders = slots.holders();
+                if (!holders.contains(job.jobId()) && holders.size() >= limit) {
+                    return admitted;
+                }
+                if (!slots.tryAcquire(job.jobId(), limit)) {
+                    return admitted;
+                }
+                if (admit(job.jobId())) {
+                    admitted.add(job.jobId());
+                }
+            }
+            if (!fresh) {
+                return admitted;
+            }
+        }
+    }
+
+    private boolean admit(String jobId) {
+        Job job = jobs.get(jobId);
+        if (job.status().isTerminal()) {
+            slots.release(jobId); // canceled while it was being admitted
+            return false;
+        }
+        if (job.status() != JobStatus.WAITING_FOR_SLOT) {
+            return false; // admitted by another dispatcher
+        }
+        String name = ExecutionNames.next(job);
+        String arn;
+        try {
+            arn = executions.start(name, jobId);
+        } catch (Executions.StartRefusedException refused) {
+            LOG.error("job {} cannot start: {}", jobId, refused.getMessage());
+            jobs.update(jobId, j -> j.status().isTerminal() ? j
+                    : j.withError(new Job.JobError("EXECUTION_NOT_STARTED", refused.getMessage(), null), clock.instant())
+                            .moveTo(JobStatus.FAILED, clock.instant(), "EXECUTION_NOT_STARTED"));
+            slots.release(jobId);
+            return false;
+        }
+        Job moved = jobs.update(jobId, j -> j.status() != JobStatus.WAITING_FOR_SLOT ? j
+                : j.withExecutionArn(arn).moveTo(JobStatus.ADMITTED, clock.instant(), "slot taken; execution " + name));
+        LOG.info("admitted job {} as execution {}", jobId, name);
+        return moved.status() == JobStatus.ADMITTED;
+    }
+}

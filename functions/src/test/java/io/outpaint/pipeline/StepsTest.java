@@ -1,0 +1,154 @@
+package io.outpaint.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.outpaint.job.Job;
+import io.outpaint.job.JobStatus;
+import io.outpaint.job.PollSchedule;
+import io.outpaint.queue.Admission;
+import io.outpaint.queue.Dispatcher;
+import io.outpaint.queue.JobDurations;
+import io.outpaint.request.OutpaintRequest;
+import io.outpaint.store.InMemoryJobDurations;
+import io.outpaint.store.InMemoryJobStore;
+import io.outpaint.store.InMemorySlotLimiter;
+import io.outpaint.testing.FakeExecutions;
+import io.outpaint.testing.SimulatorFixture;
+import io.outpaint.testing.Videos;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Submit, CheckStatus and RecordFailure on the in-memory stores against the simulator: no AWS emulator. */
+class StepsTest {
+
+    private static SimulatorFixture scenario;
+    private static String assetId;
+    @TempDir static Path dir;
+
+    private final InMemoryJobStore jobs = new InMemoryJobStore();
+    private final InMemorySlotLimiter slots = new InMemorySlotLimiter();
+    private final InMemoryJobDurations durations = new InMemoryJobDurations();
+    private final FakeExecutions executions = new FakeExecutions();
+    private final Clock clock = Clock.systemUTC();
+    private final PollSchedule poll = new PollSchedule(1, 300, 15, 60);
+    private final Admission admission = new Admission(slots, new Dispatcher(jobs, slots, executions, 1, clock));
+
+    @BeforeAll
+    static void start() throws Exception {
+        scenario = new SimulatorFixture(Duration.ofMillis(400));
+        Path video = Videos.canvas(dir, "v.mp4", 160, 120, 4, 16);
+        try (InputStream in = Files.newInputStream(video)) {
+            assetId = scenario.client.uploadVideo("v.mp4", "video/mp4", in, Files.size(video), null);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        scenario.close();
+    }
+
+    private Job admitted(String jobId) {
+        ObjectNode request = OutpaintRequest.fromJson(JsonNodeFactory.instance.objectNode().put("prompt", "p " + jobId)).toJson();
+        Job job = Job.queued(jobId, request, null, null, null, clock.instant(), 1)
+                .withScenario(Job.Scenario.NONE.withVideoAssetId(assetId), clock.instant())
+                .moveTo(JobStatus.ADMITTED, clock.instant(), null);
+        jobs.create(job);
+        slots.tryAcquire(jobId, 1);
+        return job;
+    }
+
+    private Submit submit() {
+        return new Submit(jobs, scenario.client, poll, durations, clock);
+    }
+
+    @Test
+    void submitStartsOneScenarioJobHoweverOftenItRuns() {
+        String id = "submit-" + UUID.randomUUID();
+        admitted(id);
+        int before = scenario.simulator.jobsCreated();
+        StepState first = submit().run(StepState.of(id));
+        StepState again = submit().run(StepState.of(id));
+        assertThat(scenario.simulator.jobsCreated() - before).isEqualTo(1);
+        assertThat(first.outcome()).isEqualTo(StepOutcome.RUNNING);
+        assertThat(again.submittedAtMillis()).isEqualTo(first.submittedAtMillis());
+        assertThat(jobs.get(id).status()).isEqualTo(JobStatus.SUBMITTED);
+        assertThat(first.nextDelaySeconds()).isEqualTo(15); // nothing known about this shape yet: the configured first wait
+    }
+
+    @Test
+    void theFirstLookFollowsHowLongJobsOfTheSameShapeTook() {
+        String id = "shaped-" + UUID.randomUUID();
+        Job job = admitted(id);
+        durations.record(JobDurations.shapeOf(job.request()), Duration.ofSeconds(100));
+        assertThat(submit().run(StepState.of(id)).nextDelaySeconds()).isEqualTo(85);
+    }
+
+    @Test
+    void checkStatusSaysWhenScenarioSucceededAndKeepsItsTime() throws Exception {
+        String id = "check-" + UUID.randomUUID();
+        Job job = admitted(id);
+        StepState polling = submit().run(StepState.of(id));
+        scenario.awaitFinal(jobs.get(id).scenario().jobId(), Duration.ofSeconds(20));
+        CheckStatus check = new CheckStatus(jobs, scenario.client, poll, Duration.ofHours(1), durations, clock);
+        StepState seen = check.run(polling);
+        assertThat(seen.outcome()).isEqualTo(StepOutcome.SCENARIO_SUCCEEDED);
+        assertThat(durations.typical(JobDurations.shapeOf(job.request()))).isPresent();
+    }
+
+    @Test
+    void checkStatusCarriesScenariosReasonAndHintWhenItsJobFails() throws Exception {
+        String id = "failing-" + UUID.randomUUID();
+        admitted(id);
+        scenario.simulator.faults().nextFailingJobs(1, "out of memory", "lower the resolution");
+        try {
+            StepState polling = submit().run(StepState.of(id));
+            scenario.awaitFinal(jobs.get(id).scenario().jobId(), Duration.ofSeconds(20));
+            StepState seen = new CheckStatus(jobs, scenario.client, poll, Duration.ofHours(1), durations, clock).run(polling);
+            assertThat(seen.outcome()).isEqualTo(StepOutcome.FAILED);
+            assertThat(seen.failure()).isEqualTo(new StepState.Failure("SCENARIO_JOB_FAILED", "out of memory", "lower the resolution"));
+        } finally {
+            scenario.reset();
+        }
+    }
+
+    @Test
+    void recordFailureTakesTheCodeFromTheExceptionTypeEndsTheJobOnceAndAdmitsTheNext() {
+        String id = "fails-" + UUID.randomUUID();
+        admitted(id);
+        Job waiting = Job.queued("waits-" + UUID.randomUUID(), JsonNodeFactory.instance.objectNode().put("prompt", "p"), null, null, null,
+                Instant.now(), 1);
+        jobs.create(waiting.moveTo(JobStatus.WAITING_FOR_SLOT, waiting.createdAt(), null));
+        RecordFailure failure = new RecordFailure(jobs, admission, clock);
+        StepState caught = new StepState(id, null, null, null, null, null, null, null, null,
+                new StepState.CaughtError("io.outpaint.scenario.ScenarioOutcomeUnknownException", "{\"errorMessage\":\"the answer was lost\"}"),
+                null, null);
+        StepState ended = failure.run(StepState.of(id).withPrevious(caught));
+        assertThat(ended.ended()).isEqualTo(JobStatus.FAILED);
+        assertThat(jobs.get(id).error().code()).isEqualTo("SCENARIO_OUTCOME_UNKNOWN");
+        assertThat(jobs.get(id).error().message()).isEqualTo("the answer was lost");
+        assertThat(failure.run(StepState.of(id).withPrevious(caught)).ended()).isNull(); // a second run counts nothing
+        assertThat(slots.holders()).containsExactly(waiting.jobId());
+        assertThat(executions.started()).containsExactly(waiting.jobId());
+    }
+
+    @Test
+    void failureCodesComeFromTheExceptionTypesAndTheServicesNames() {
+        assertThat(RecordFailure.codeOf("io.outpaint.media.CopyFailedException")).isEqualTo("COPY_FAILED");
+        assertThat(RecordFailure.codeOf("io.outpaint.scenario.ScenarioPlanLimitException")).isEqualTo("SCENARIO_PLAN_LIMIT");
+        assertThat(RecordFailure.codeOf("Lambda.Unknown")).isEqualTo("FUNCTION_CRASHED");
+        assertThat(RecordFailure.codeOf("States.Timeout")).isEqualTo("STEP_TIMED_OUT");
+        assertThat(RecordFailure.codeOf("java.lang.NullPointerException")).isEqualTo("INTERNAL_ERROR");
+        assertThat(RecordFailure.codeOf("io.outpaint.NoSuchClass")).isEqualTo("INTERNAL_ERROR");
+    }
+}

@@ -1,0 +1,109 @@
+package io.outpaint.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.outpaint.job.Job;
+import io.outpaint.job.JobStatus;
+import io.outpaint.queue.Admission;
+import io.outpaint.queue.Dispatcher;
+import io.outpaint.queue.Executions;
+import io.outpaint.store.InMemoryJobStore;
+import io.outpaint.store.InMemorySlotLimiter;
+import io.outpaint.testing.FakeExecutions;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+/** The periodic repair and the reconciliation of ended executions, on the in-memory stores. */
+class SweepTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-24T06:00:00Z");
+
+    private final InMemoryJobStore jobs = new InMemoryJobStore();
+    private final InMemorySlotLimiter slots = new InMemorySlotLimiter();
+    private final FakeExecutions executions = new FakeExecutions();
+    private final Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+    private final Admission admission = new Admission(slots, new Dispatcher(jobs, slots, executions, 1, clock));
+    private final Reconcile reconcile = new Reconcile(jobs, admission, clock);
+    private final Sweep sweep = new Sweep(jobs, slots, executions, reconcile, admission, 1);
+    private final JobStarter starter = new JobStarter(jobs, admission, clock);
+
+    private static Job job(String id, int second) {
+        return Job.queued(id, JsonNodeFactory.instance.objectNode().put("prompt", "p"),
+                new Job.Source("api", "b", "inputs/" + id + ".mp4", null, null, 1L, "video/mp4"), null, null, T0.plusSeconds(second), 1);
+    }
+
+    @Test
+    void admitsAJobWhoseWakeUpWasLost() {
+        starter.start(job("running", 0));
+        starter.start(job("waiting", 1));
+        // the function that ended "running" freed the slot and crashed before it could dispatch
+        jobs.update("running", j -> j.moveTo(JobStatus.SUCCEEDED, T0, null));
+        slots.release("running");
+        assertThat(jobs.get("waiting").status()).isEqualTo(JobStatus.WAITING_FOR_SLOT);
+        sweep.run();
+        assertThat(jobs.get("waiting").status()).isEqualTo(JobStatus.ADMITTED);
+    }
+
+    @Test
+    void freesTheSlotOfAJobThatEndedWithoutGivingItBack() {
+        starter.start(job("crashed", 0));
+        starter.start(job("next", 1));
+        jobs.update("crashed", j -> j.moveTo(JobStatus.FAILED, T0, null)); // the failure step died before releasing
+        Sweep.Report report = sweep.run();
+        assertThat(report.slotsFreed()).containsExactly("crashed");
+        assertThat(slots.holders()).containsExactly("next");
+    }
+
+    @Test
+    void resumesAJobWhoseExecutionVanishedInANewExecutionKeepingItsSlot() {
+        starter.start(job("lost", 0));
+        starter.start(job("behind", 1));
+        jobs.update("lost", j -> j.moveTo(JobStatus.SUBMITTED, T0, null));
+        executions.forget(FakeExecutions.MACHINE + "lost");
+        Sweep.Report report = sweep.run();
+        assertThat(report.resumed()).containsExactly("lost");
+        assertThat(jobs.get("lost").executionArn()).isEqualTo(FakeExecutions.MACHINE + "lost-r2");
+        assertThat(slots.holders()).containsExactly("lost");
+        assertThat(jobs.get("behind").status()).isEqualTo(JobStatus.WAITING_FOR_SLOT);
+        assertThat(sweep.run().resumed()).isEmpty(); // running again: nothing to do
+    }
+
+    @Test
+    void reconcilesAnExecutionStoppedFromOutsideAndAdmitsTheNext() {
+        starter.start(job("stopped", 0));
+        starter.start(job("next", 1));
+        jobs.update("stopped", j -> j.withScenario(j.scenario().withJob("job_123", T0), T0).moveTo(JobStatus.RUNNING, T0, null));
+        String arn = jobs.get("stopped").executionArn();
+        executions.set(arn, Executions.State.ABORTED);
+        assertThat(reconcile.executionEnded("stopped", arn, Executions.State.ABORTED, "Canceled", "stopped from the console"))
+                .contains(JobStatus.CANCELED);
+        Job stopped = jobs.get("stopped");
+        assertThat(stopped.error().code()).isEqualTo("EXECUTION_ABORTED");
+        assertThat(stopped.error().message()).contains("stopped from the console").contains("job_123 may still finish");
+        assertThat(slots.holders()).containsExactly("next");
+        assertThat(jobs.get("next").status()).isEqualTo(JobStatus.ADMITTED);
+    }
+
+    @Test
+    void anEventAboutAnExecutionTheJobHasReplacedChangesNothing() {
+        starter.start(job("moved-on", 0));
+        jobs.update("moved-on", j -> j.withExecutionArn(FakeExecutions.MACHINE + "moved-on-r2").moveTo(JobStatus.RUNNING, T0, null));
+        assertThat(reconcile.executionEnded("moved-on", FakeExecutions.MACHINE + "moved-on", Executions.State.FAILED, "x", "y")).isEmpty();
+        assertThat(jobs.get("moved-on").status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(slots.holders()).containsExactly("moved-on");
+    }
+
+    @Test
+    void aTimedOutExecutionFoundByTheSweepEndsTheJobTimedOut() {
+        starter.start(job("slow", 0));
+        jobs.update("slow", j -> j.moveTo(JobStatus.RUNNING, T0, null));
+        executions.set(jobs.get("slow").executionArn(), Executions.State.TIMED_OUT);
+        assertThat(sweep.run().reconciled()).containsExactly("slow");
+        assertThat(jobs.get("slow").status()).isEqualTo(JobStatus.TIMED_OUT);
+        assertThat(jobs.get("slow").error().code()).isEqualTo("EXECUTION_TIMED_OUT");
+        assertThat(slots.holders()).isEmpty();
+    }
+}
