@@ -10,19 +10,18 @@ import io.outpaint.media.InputVideos;
 import io.outpaint.media.InvalidInputException;
 import io.outpaint.pipeline.JobStarter;
 import io.outpaint.pipeline.PipelineServices;
-import io.outpaint.request.InvalidRequestException;
+import io.outpaint.notify.WebhookPolicy;
+import io.outpaint.request.FieldError;
+import io.outpaint.request.ObjectKeys;
+import io.outpaint.request.TextRules;
 import io.outpaint.request.OutpaintRequest;
-import io.outpaint.store.DynamoJobStore;
 import io.outpaint.store.JobStore;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -33,8 +32,7 @@ public final class JobsApi {
 
     public record Answer(int status, JsonNode body) {}
 
-    static final ObjectMapper JSON = DynamoJobStore.json();
-    private static final Set<String> CREATE_FIELDS = Set.of("video", "request", "notify");
+    static final ObjectMapper JSON = io.outpaint.job.JobJson.mapper();
     private static final Duration URL_LIFETIME = Duration.ofHours(1);
     private static final String CANCEL_NOTE = "canceled here; Scenario cannot cancel custom-model jobs, so its job may "
             + "still finish and be billed, and its result will not be copied";
@@ -42,135 +40,95 @@ public final class JobsApi {
     private final PipelineServices services;
     private final JobStarter starter;
     private final S3Presigner presigner;
+    private final PageTokens tokens;
 
     public JobsApi(PipelineServices services, S3Presigner presigner) {
         this.services = services;
         this.starter = new JobStarter(services);
         this.presigner = presigner;
+        this.tokens = PageTokens.forDeployment(services.config());
     }
 
     /** {@code POST /jobs}: a video already in the bucket, or a presigned URL to upload one. */
     public Answer create(JsonNode body, Optional<String> idempotencyKey) {
-        OutpaintRequest request = checked(body, CREATE_FIELDS);
-        JsonNode video = body.path("video");
-        String webhook = webhookUrl(body.path("notify"));
-        if (idempotencyKey.isPresent() && (idempotencyKey.get().isBlank() || idempotencyKey.get().length() > 200)) {
-            throw ApiError.badField("Idempotency-Key", null, "a header of 1 to 200 characters");
+        CreateRequest create = CreateRequest.parse(body, true, this::webhookProblem);
+        if (idempotencyKey.isPresent() && (idempotencyKey.get().isBlank() || idempotencyKey.get().length() > 200
+                || !TextRules.isClean(idempotencyKey.get()))) {
+            throw ApiError.badField("Idempotency-Key", null, "a header of 1 to 200 characters, " + TextRules.ALLOWED);
         }
-        String jobId = idempotencyKey.map(k -> "api-" + sha256(k).substring(0, 32)).orElse("api-" + UUID.randomUUID());
+        String jobId = idempotencyKey.map(k -> "api-" + io.outpaint.job.Hashes.sha256Hex(k).substring(0, 32)).orElse("api-" + UUID.randomUUID());
         String key = idempotencyKey.orElse(null);
         Optional<Job> existing = services.jobs().find(jobId);
         if (existing.isPresent()) {
             services.admission().dispatch(); // a job whose first dispatch was lost is started now
-            return repeat(existing.get(), request, video);
+            return repeat(existing.get(), create);
         }
-        if (video.has("key") == video.has("upload")) {
-            throw ApiError.badField("video", null, "give either video.key (an object under inputs/) or video.upload ({\"fileName\", \"contentType\"})");
-        }
+        String webhook = create.webhookUrl().orElse(null);
         ObjectNode answer;
-        if (video.has("key")) {
-            InputVideos.Video input = videoAt(video.path("key").asText(null));
-            Job job = Job.queued(jobId, request.toJson(), new Job.Source("api", input.bucket(), input.key(), input.versionId(),
+        if (create.videoKey().isPresent()) {
+            InputVideos.Video input = videoAt(create.videoKey().get());
+            Job job = Job.queued(jobId, create.request().toJson(), new Job.Source("api", input.bucket(), input.key(), input.versionId(),
                     input.etag(), input.size(), input.contentType()), null, key, services.clock().instant(),
                     services.config().retentionDays()).withWebhookUrl(webhook);
             if (!starter.start(job)) {
-                return repeat(services.jobs().find(jobId).orElseThrow(), request, video);
+                return repeat(services.jobs().find(jobId).orElseThrow(), create);
             }
             answer = view(services.jobs().find(jobId).orElseThrow(), false);
         } else {
-            answer = prepareUpload(jobId, request, video.path("upload"), key, webhook);
+            answer = prepareUpload(jobId, create, key);
         }
         return new Answer(202, answer);
     }
 
-    private ObjectNode prepareUpload(String jobId, OutpaintRequest request, JsonNode upload, String idempotencyKey, String webhook) {
-        String fileName = upload.path("fileName").asText("");
-        String contentType = upload.path("contentType").asText("");
-        if (!fileName.matches("[A-Za-z0-9._-]{1,200}") || !(fileName.endsWith(".mp4") || fileName.endsWith(".webm"))) {
-            throw ApiError.badField("video.upload.fileName", fileName, "a file name of letters, digits, '.', '_' or '-' ending in .mp4 or .webm");
-        }
-        if (!InputVideos.TYPES.contains(contentType)) {
-            throw ApiError.badField("video.upload.contentType", contentType, "one of " + String.join(", ", InputVideos.TYPES));
-        }
-        String key = InputVideos.PREFIX + jobId + "/" + fileName;
-        Job job = Job.queued(jobId, request.toJson(), new Job.Source("api-upload", services.config().bucket(), key, null, null, null,
-                contentType), null, idempotencyKey, services.clock().instant(), services.config().retentionDays())
-                .withWebhookUrl(webhook);
+    private ObjectNode prepareUpload(String jobId, CreateRequest create, String idempotencyKey) {
+        CreateRequest.Upload upload = create.upload().orElseThrow();
+        String key = InputVideos.PREFIX + jobId + "/" + upload.fileName();
+        ObjectKeys.inputKey("video.upload.fileName", key).ifPresent(e -> {
+            throw new ApiError(400, "INVALID_REQUEST", e.message(), List.of(e));
+        });
+        Job job = Job.queued(jobId, create.request().toJson(), new Job.Source("api-upload", services.config().bucket(), key, null,
+                null, null, upload.contentType()), null, idempotencyKey, services.clock().instant(), services.config().retentionDays())
+                .withWebhookUrl(create.webhookUrl().orElse(null));
         if (!services.jobs().create(job)) {
-            return view(services.jobs().find(jobId).orElseThrow(), false);
+            return (ObjectNode) repeat(services.jobs().find(jobId).orElseThrow(), create).body();
         }
         var presigned = presigner.presignPutObject(p -> p.signatureDuration(URL_LIFETIME)
-                .putObjectRequest(o -> o.bucket(services.config().bucket()).key(key).contentType(contentType)));
+                .putObjectRequest(o -> o.bucket(services.config().bucket()).key(key).contentType(upload.contentType())));
         ObjectNode answer = view(job, false);
         ObjectNode up = answer.putObject("upload");
         up.put("method", "PUT").put("url", presigned.url().toString()).put("expiresAt", presigned.expiration().toString());
-        up.putObject("headers").put("Content-Type", contentType);
+        up.putObject("headers").put("Content-Type", upload.contentType());
         up.put("note", "the job starts when the upload lands");
         return answer;
     }
 
-    /** The body's top-level fields and model inputs, every bad one named. */
-    private static OutpaintRequest checked(JsonNode body, Set<String> fields) {
-        if (body == null || !body.isObject()) {
-            throw new ApiError(400, "INVALID_JSON", "the body must be a JSON object: {\"video\": {...}, \"request\": {...}}");
-        }
-        List<String> unknown = iterable(body.fieldNames()).stream().filter(f -> !fields.contains(f)).toList();
-        if (!unknown.isEmpty()) {
-            throw ApiError.badField(unknown.get(0), null, "unknown field; the fields are " + String.join(", ", new java.util.TreeSet<>(fields)));
-        }
-        try {
-            return OutpaintRequest.fromJson(body.get("request"));
-        } catch (InvalidRequestException e) {
-            throw new ApiError(400, "INVALID_REQUEST", e.getMessage(), e.errors().stream()
-                    .map(f -> new io.outpaint.request.FieldError("request." + f.field(), f.value(), f.allowed())).toList());
-        }
-    }
-
-    /** The input video at {@code key}: 400 for a key outside inputs/, 422 for an object that is missing or not a video. */
+    /** The input video at {@code key} (a key the validator passed): 422 for an object that is missing or not a video. */
     private InputVideos.Video videoAt(String key) {
         try {
             return services.inputs().describe(services.config().bucket(), key, null);
         } catch (InvalidInputException e) {
-            throw new ApiError(key != null && key.startsWith(InputVideos.PREFIX) ? 422 : 400, "INVALID_INPUT",
-                    e.getMessage(), List.of(new io.outpaint.request.FieldError("video.key", key, e.getMessage())));
+            throw new ApiError(422, "INVALID_INPUT", e.getMessage(), List.of(new FieldError("video.key", key, e.getMessage())));
         }
     }
 
-    /** {@code notify.webhookUrl}, checked where it enters: an absolute https URL (http only where the deployment allows it). */
-    private String webhookUrl(JsonNode notify) {
-        if (notify.isMissingNode() || notify.isNull()) {
-            return null;
-        }
-        JsonNode url = notify.path("webhookUrl");
-        if (!notify.isObject() || notify.size() != 1 || !url.isTextual()) {
-            throw ApiError.badField("notify", null, "an object with one field, webhookUrl");
-        }
-        java.net.URI uri;
-        try {
-            uri = java.net.URI.create(url.asText());
-        } catch (IllegalArgumentException e) {
-            uri = null;
-        }
-        boolean schemeOk = uri != null && ("https".equals(uri.getScheme())
-                || (services.config().webhookAllowHttp() && "http".equals(uri.getScheme())));
-        if (!schemeOk || uri.getHost() == null || uri.getUserInfo() != null || url.asText().length() > 2048) {
-            throw ApiError.badField("notify.webhookUrl", url.asText().length() > 60 ? url.asText().substring(0, 60) + "..." : url.asText(),
-                    "an absolute https URL of at most 2048 characters, without credentials");
-        }
+    /** What is wrong with {@code notify.webhookUrl}, checked where it enters. */
+    private Optional<String> webhookProblem(String url) {
         if (services.config().webhookSecret().isEmpty() && services.config().webhookSecretArn().isEmpty()) {
-            throw ApiError.badField("notify.webhookUrl", null, "webhooks are not set up in this deployment (no signing secret)");
+            return Optional.of("webhooks are not set up in this deployment (no signing secret)");
         }
-        return uri.toString();
+        WebhookPolicy policy = WebhookPolicy.of(services.config());
+        return policy.problemWith(url, WebhookPolicy.Resolver.SYSTEM).map(p -> p + "; allowed: " + policy.rule());
     }
 
-    /** The same Idempotency-Key again: the same job if the body asks the same, else a refusal. */
-    private Answer repeat(Job job, OutpaintRequest request, JsonNode video) {
-        boolean sameVideo = video.has("key") ? video.path("key").asText().equals(job.source().key())
-                : (InputVideos.PREFIX + job.jobId() + "/" + video.path("upload").path("fileName").asText()).equals(job.source().key())
-                        && video.path("upload").path("contentType").asText().equals(job.source().contentType());
-        if (!sameVideo || !request.toJson().equals(job.request())) {
+    /** The same Idempotency-Key again: the same job if the whole body asks the same, else a refusal. */
+    private Answer repeat(Job job, CreateRequest create) {
+        boolean sameVideo = create.videoKey().map(k -> k.equals(job.source().key()))
+                .orElseGet(() -> create.upload().map(u -> (InputVideos.PREFIX + job.jobId() + "/" + u.fileName()).equals(job.source().key())
+                        && u.contentType().equals(job.source().contentType())).orElse(false));
+        if (!sameVideo || !create.request().toJson().equals(job.request())
+                || !Objects.equals(create.webhookUrl().orElse(null), job.webhookUrl())) {
             throw new ApiError(422, "IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key was used for job " + job.jobId()
-                    + " with another body; use a new key for a new job");
+                    + " with another body (video, request or notify); use a new key for a new job");
         }
         return new Answer(202, view(job, false));
     }
@@ -181,8 +139,9 @@ public final class JobsApi {
      * started and nothing is recorded.
      */
     public Answer estimate(JsonNode body) {
-        OutpaintRequest request = checked(body, Set.of("video", "request"));
-        InputVideos.Video video = videoAt(body.path("video").path("key").asText(null));
+        CreateRequest create = CreateRequest.parse(body, false, url -> Optional.empty());
+        OutpaintRequest request = create.request();
+        InputVideos.Video video = videoAt(create.videoKey().orElseThrow());
         try (var in = services.inputs().open(video)) {
             String asset = services.scenario().uploadVideo(video.fileName(), video.contentType(), in, video.size(), null);
             int cost = services.scenario().estimateCost(request, asset);
@@ -219,16 +178,18 @@ public final class JobsApi {
         if (limit < 1 || limit > 100) {
             throw ApiError.badField("limit", query.get("limit"), "an integer from 1 to 100");
         }
+        Optional<String> position = Optional.ofNullable(query.get("nextToken")).map(t -> tokens.open(status, t));
         JobStore.Page page;
         try {
-            page = services.jobs().list(status, limit, Optional.ofNullable(query.get("nextToken")));
-        } catch (DynamoJobStore.InvalidPageTokenException e) {
-            throw ApiError.badField("nextToken", null, e.getMessage());
+            page = services.jobs().list(status, limit, position);
+        } catch (io.outpaint.store.InvalidPageTokenException e) {
+            throw new ApiError(400, "INVALID_NEXT_TOKEN", "nextToken: " + e.getMessage(),
+                    List.of(new FieldError("nextToken", null, e.getMessage())));
         }
         ObjectNode body = JSON.createObjectNode();
         ArrayNode jobs = body.putArray("jobs");
         page.jobs().forEach(j -> jobs.add(view(j, false)));
-        page.nextToken().ifPresent(t -> body.put("nextToken", t));
+        page.nextToken().ifPresent(t -> body.put("nextToken", tokens.seal(status, t)));
         return new Answer(200, body);
     }
 
@@ -296,19 +257,5 @@ public final class JobsApi {
             }
         }
         return body;
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static <T> List<T> iterable(java.util.Iterator<T> it) {
-        List<T> all = new java.util.ArrayList<>();
-        it.forEachRemaining(all::add);
-        return all;
     }
 }

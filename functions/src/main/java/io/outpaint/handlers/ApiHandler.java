@@ -10,9 +10,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.api.ApiError;
 import io.outpaint.api.JobsApi;
 import io.outpaint.pipeline.PipelineServices;
-import java.io.IOException;
+import io.outpaint.request.StrictJson;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -29,7 +29,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_BODY_BYTES = 64 * 1024;
+    /** The largest body taken; the local HTTP API stops reading at the same size. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
     private static final Pattern JOB = Pattern.compile("/jobs/([^/]+)");
     private static final Pattern CANCEL = Pattern.compile("/jobs/([^/]+)/cancel");
 
@@ -102,19 +103,29 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     private static JsonNode body(APIGatewayV2HTTPEvent event) {
         String type = header(event, "content-type").orElse("");
-        if (!type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "send the body as application/json, not " + (type.isEmpty() ? "no type" : type));
+        if (!type.split(";", 2)[0].trim().equalsIgnoreCase("application/json")) {
+            throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "send the body as application/json (parameters such as charset"
+                    + " allowed), not " + (type.isEmpty() ? "no type" : type.length() > 60 ? type.substring(0, 60) + "..." : type));
         }
         String raw = Optional.ofNullable(event.getBody()).orElse("");
-        byte[] bytes = event.getIsBase64Encoded() ? Base64.getDecoder().decode(raw) : raw.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw new ApiError(413, "BODY_TOO_LARGE", "the body is " + bytes.length + " bytes; the limit is " + MAX_BODY_BYTES);
+        if (raw.length() > (MAX_BODY_BYTES + 2) / 3 * 4 + 4) {
+            throw tooLarge(raw.length());
         }
+        byte[] bytes;
         try {
-            return JSON.readTree(bytes);
-        } catch (IOException e) {
-            throw new ApiError(400, "INVALID_JSON", "the body is not valid JSON");
+            bytes = event.getIsBase64Encoded() ? Base64.getDecoder().decode(raw) : raw.getBytes(StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, "INVALID_JSON", "the body is not valid base64 although marked so");
         }
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw tooLarge(bytes.length);
+        }
+        return StrictJson.read(bytes).orElseThrow(() -> new ApiError(400, "INVALID_JSON",
+                "the body is not one valid JSON value (no trailing content, no key given twice, UTF-8)"));
+    }
+
+    private static ApiError tooLarge(int size) {
+        return new ApiError(413, "BODY_TOO_LARGE", "the body is " + size + " bytes or more; the limit is " + MAX_BODY_BYTES);
     }
 
     private static Optional<String> header(APIGatewayV2HTTPEvent event, String name) {

@@ -17,13 +17,13 @@ public record PollSchedule(int minSeconds, int maxSeconds, int firstSeconds, int
     /** What one status check saw. */
     public record Observation(double progress, long atMillis) {}
 
-    static final double SHARE_OF_ELAPSED = 0.08;
+    static final double SHARE_OF_ELAPSED = 0.05;
     static final double SHARE_OF_TIME_LEFT = 0.5;
     static final double QUIET_BACKOFF = 1.5;
     /** From here on Scenario's job is finalizing and its progress stops telling the time left. */
     static final double NEARLY_DONE = 0.95;
     /** The first look, for a job whose like took a known time: most of that time, so short jobs are not over-polled. */
-    static final double FIRST_SHARE_OF_TYPICAL = 0.85;
+    static final double FIRST_SHARE_OF_TYPICAL = 0.95;
 
     public static PollSchedule defaults() {
         return new PollSchedule(5, 300, 15, 60);

@@ -59,13 +59,11 @@ public final class InputVideos {
                 .ifMatch(video.etag()));
     }
 
-    /** Input keys live under {@code inputs/}, with no path tricks and no control characters. */
+    /** Input keys follow the one rule of {@link io.outpaint.request.ObjectKeys}, as the API and the trigger check them. */
     public static void checkKey(String key) {
-        if (key == null || !key.startsWith(PREFIX) || key.length() <= PREFIX.length() || key.length() > 1024
-                || key.contains("..") || key.contains("//") || key.chars().anyMatch(Character::isISOControl)) {
-            throw new InvalidInputException("the video key must be an object under " + PREFIX
-                    + " (at most 1024 characters, no '..'), not " + (key == null ? "nothing" : "'" + key + "'"));
-        }
+        io.outpaint.request.ObjectKeys.inputKey("key", key).ifPresent(e -> {
+            throw new InvalidInputException(e.message());
+        });
     }
 
     private static String contentType(String key, String declared) {

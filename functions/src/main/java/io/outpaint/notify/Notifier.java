@@ -3,17 +3,27 @@ package io.outpaint.notify;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.http.client.config.RequestConfig;
+import org.apache.http.client.methods.HttpPost;
+import org.apache.http.entity.ContentType;
+import org.apache.http.entity.StringEntity;
+import org.apache.http.impl.client.CloseableHttpClient;
+import org.apache.http.impl.client.HttpClients;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
-/** Tells the world a job ended: a signed POST to the job's webhook, and an EventBridge event when a bus is set. */
+/**
+ * Tells the world a job ended: a signed POST to the job's webhook, and an EventBridge event when a
+ * bus is set. Each webhook connection goes only to addresses the {@link WebhookPolicy} has just
+ * checked (the client's DNS resolver is the check), and redirects are never followed.
+ */
 public final class Notifier {
 
     private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
@@ -23,36 +33,75 @@ public final class Notifier {
     private final String secret;
     private final Optional<String> eventBus;
     private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final WebhookPolicy.Resolver resolver;
+    private final Map<WebhookPolicy, CloseableHttpClient> clients = new ConcurrentHashMap<>();
     private volatile EventBridgeClient events;
 
     public Notifier(String secret, Optional<String> eventBus, Clock clock) {
+        this(secret, eventBus, clock, WebhookPolicy.Resolver.SYSTEM);
+    }
+
+    public Notifier(String secret, Optional<String> eventBus, Clock clock, WebhookPolicy.Resolver resolver) {
         this.secret = secret;
         this.eventBus = eventBus;
         this.clock = clock;
+        this.resolver = resolver;
     }
 
+    /** As {@link #webhook(String, JsonNode, WebhookPolicy)} under the strict policy: https to public addresses. */
     public void webhook(String url, JsonNode record) {
+        webhook(url, record, WebhookPolicy.STRICT);
+    }
+
+    /**
+     * POSTs the record to {@code url}. {@link WebhookRefusedException} (not retried) when the URL
+     * or an address its host resolves to now is not allowed; {@link WebhookDeliveryException}
+     * (retried) when the receiver cannot be reached or does not answer 2xx.
+     */
+    public void webhook(String url, JsonNode record, WebhookPolicy policy) {
+        URI uri = policy.parse(url).orElseThrow(() -> new WebhookRefusedException("the webhook URL is not allowed: " + policy.rule()));
+        String where = uri.getHost();
         String body = record.toString();
         long timestamp = clock.instant().getEpochSecond();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
-                .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secret, timestamp, body))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        String where = URI.create(url).getHost();
-        try {
-            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        HttpPost post = new HttpPost(uri);
+        post.setHeader(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp));
+        post.setHeader(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secret, timestamp, body));
+        post.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON.withCharset(StandardCharsets.UTF_8)));
+        try (var response = clients.computeIfAbsent(policy, this::client).execute(post)) {
+            int status = response.getStatusLine().getStatusCode();
             if (status / 100 != 2) {
-                throw new WebhookDeliveryException("the webhook at " + where + " answered " + status, null);
+                throw new WebhookDeliveryException("the webhook at " + where + " answered " + status
+                        + (status / 100 == 3 ? " (redirects are not followed)" : ""), null);
             }
             LOG.info("webhook at {} took the notice", where);
+        } catch (Refused e) {
+            LOG.warn("webhook at {} refused at delivery: {}", where, e.refusal.getMessage());
+            throw e.refusal;
         } catch (IOException e) {
             throw new WebhookDeliveryException("the webhook at " + where + " could not be reached: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WebhookDeliveryException("interrupted while notifying " + where, e);
+        }
+    }
+
+    private CloseableHttpClient client(WebhookPolicy policy) {
+        RequestConfig timeouts = RequestConfig.custom().setConnectTimeout(5_000).setSocketTimeout(10_000)
+                .setConnectionRequestTimeout(5_000).setRedirectsEnabled(false).build();
+        return HttpClients.custom().setDefaultRequestConfig(timeouts).disableRedirectHandling().disableAutomaticRetries()
+                .disableCookieManagement().setDnsResolver(host -> {
+                    try {
+                        return policy.addressesOf(host, resolver);
+                    } catch (WebhookRefusedException e) {
+                        throw new Refused(e);
+                    }
+                }).build();
+    }
+
+    /** Carries a refusal out of the HTTP client, whose resolver may throw only this kind. */
+    private static final class Refused extends UnknownHostException {
+        private final transient WebhookRefusedException refusal;
+
+        Refused(WebhookRefusedException refusal) {
+            super(refusal.getMessage());
+            this.refusal = refusal;
         }
     }
 

@@ -3,6 +3,7 @@ package io.outpaint.pipeline;
 import io.outpaint.job.Job;
 import io.outpaint.job.JobStatus;
 import io.outpaint.job.PollSchedule;
+import io.outpaint.queue.Admission;
 import io.outpaint.queue.JobDurations;
 import io.outpaint.scenario.ScenarioClient;
 import io.outpaint.scenario.ScenarioJob;
@@ -18,6 +19,8 @@ import org.slf4j.MDC;
  * One look at the Scenario job: records its progress, and says what comes next: RUNNING (with
  * the delay before the next look), SCENARIO_SUCCEEDED, FAILED, CANCELED, or TIMED_OUT when the job
  * has run past the maximum polling time. A success adds the job's time to its shape's durations.
+ * Once Scenario's job has ended, its slot goes to the next job at once: copying the results
+ * takes nothing from Scenario's limit on jobs running.
  */
 public final class CheckStatus implements Step {
 
@@ -28,10 +31,12 @@ public final class CheckStatus implements Step {
     private final PollSchedule schedule;
     private final Duration maxPollTime;
     private final JobDurations durations;
+    private final Admission admission;
     private final Clock clock;
 
     public CheckStatus(JobStore jobs, ScenarioClient scenario, PollSchedule schedule, Duration maxPollTime,
-                       JobDurations durations, Clock clock) {
+                       JobDurations durations, Admission admission, Clock clock) {
+        this.admission = admission;
         this.jobs = jobs;
         this.scenario = scenario;
         this.schedule = schedule;
@@ -57,11 +62,14 @@ public final class CheckStatus implements Step {
             case SUCCESS:
                 LOG.info("Scenario job {} succeeded with {} result(s)", scenarioJob.id(), scenarioJob.assetIds().size());
                 durations.record(JobDurations.shapeOf(job.request()), elapsed);
+                admission.release(jobId);
                 return state.ended(StepOutcome.SCENARIO_SUCCEEDED, null);
             case FAILURE:
+                admission.release(jobId);
                 return state.ended(StepOutcome.FAILED, new StepState.Failure("SCENARIO_JOB_FAILED",
                         scenarioJob.error().orElse("Scenario reported a failure without a reason"), scenarioJob.hint().orElse(null)));
             case CANCELED:
+                admission.release(jobId);
                 return state.ended(StepOutcome.CANCELED, new StepState.Failure("SCENARIO_JOB_CANCELED",
                         "the job was canceled on Scenario's side", null));
             case IN_PROGRESS:

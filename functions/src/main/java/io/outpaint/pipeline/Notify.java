@@ -4,20 +4,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.job.Job;
 import io.outpaint.notify.Notifier;
-import io.outpaint.store.DynamoJobStore;
+import io.outpaint.notify.WebhookPolicy;
 import io.outpaint.store.JobStore;
 
 /** After the job ended: the final record to its webhook (signed) and to EventBridge. */
 public final class Notify implements Step {
 
-    private static final ObjectMapper JSON = DynamoJobStore.json();
+    private static final ObjectMapper JSON = io.outpaint.job.JobJson.mapper();
 
     private final JobStore jobs;
     private final Notifier notifier;
+    private final WebhookPolicy policy;
 
-    public Notify(JobStore jobs, Notifier notifier) {
+    public Notify(JobStore jobs, Notifier notifier, WebhookPolicy policy) {
         this.jobs = jobs;
         this.notifier = notifier;
+        this.policy = policy;
     }
 
     @Override
@@ -25,7 +27,7 @@ public final class Notify implements Step {
         Job job = jobs.get(state.jobId());
         ObjectNode record = notice(job);
         if (job.webhookUrl() != null) {
-            notifier.webhook(job.webhookUrl(), record);
+            notifier.webhook(job.webhookUrl(), record, policy);
         }
         notifier.event(record);
         return state.ended(StepOutcome.valueOf(job.status().name()), null);

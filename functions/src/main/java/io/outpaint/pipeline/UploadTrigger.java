@@ -7,11 +7,9 @@ import io.outpaint.job.Job;
 import io.outpaint.media.InputVideos;
 import io.outpaint.media.InvalidInputException;
 import io.outpaint.request.InvalidRequestException;
+import io.outpaint.request.ObjectKeys;
+import io.outpaint.request.StrictJson;
 import io.outpaint.request.OutpaintRequest;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -29,8 +28,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * A video landed under {@code inputs/}: starts its job. The model's inputs come from a sidecar
  * {@code <name>.json} beside the video, else from the object's metadata ({@code x-amz-meta-*},
  * names in any case, with or without dashes), else defaults. The job id is derived from bucket,
- * key and version (or ETag), so a duplicate event starts nothing new. A bad sidecar or an object
- * that is not a video gives a FAILED job holding the reason, not a crash.
+ * key and version (or ETag), so a duplicate event starts nothing new. A bad key, sidecar, metadata
+ * value or an object that is not a video gives a FAILED job whose reason names the field; only an
+ * S3 outage is left to the delivery's retries.
  */
 public final class UploadTrigger {
 
@@ -53,13 +53,7 @@ public final class UploadTrigger {
 
     /** The job id of an uploaded object: the same for every delivery of the same upload. */
     public static String jobIdFor(String bucket, String key, String versionOrEtag) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((bucket + "\n" + key + "\n" + versionOrEtag).getBytes(StandardCharsets.UTF_8));
-            return "s3-" + HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "s3-" + io.outpaint.job.Hashes.sha256Hex(bucket + "\n" + key + "\n" + versionOrEtag).substring(0, 32);
     }
 
     public Outcome onObjectCreated(String bucket, String key, String versionId, String etag) {
@@ -82,21 +76,35 @@ public final class UploadTrigger {
         }
         Job.Source source = new Job.Source("s3", bucket, key, blankToNull(versionId), etag, null, null);
         ObjectNode params = JSON.createObjectNode();
+        OutpaintRequest request;
         try {
+            ObjectKeys.inputKey("key", key).ifPresent(e -> {
+                throw new InvalidInputException(e.message());
+            });
             InputVideos.Video video = services.inputs().describe(bucket, key, blankToNull(versionId));
             source = new Job.Source("s3", bucket, key, video.versionId(), video.etag(), video.size(), video.contentType());
             params = parameters(bucket, key, blankToNull(versionId));
-            OutpaintRequest request = OutpaintRequest.fromText(params);
-            Job job = Job.queued(jobId, request.toJson(), source, null, null, services.clock().instant(),
-                    services.config().retentionDays());
-            boolean started = starter.start(job);
-            LOG.info("s3://{}/{}: job {} {}", bucket, key, jobId, started ? "started" : "existed already");
-            return started ? Outcome.STARTED : Outcome.DUPLICATE;
+            request = OutpaintRequest.fromText(params);
         } catch (InvalidRequestException e) {
             return refuse(jobId, params, source, new Job.JobError("INVALID_REQUEST", e.getMessage(), null));
         } catch (InvalidInputException e) {
             return refuse(jobId, params, source, new Job.JobError("INVALID_INPUT", e.getMessage(), null));
+        } catch (SdkException e) {
+            if (e.retryable() || e instanceof S3Exception s3 && (s3.statusCode() >= 500 || s3.statusCode() == 429)) {
+                throw e; // S3 busy or down: the delivery is retried and the record written then
+            }
+            return refuse(jobId, params, source, new Job.JobError("INVALID_INPUT", "the upload or its sidecar could not be read: "
+                    + e.getClass().getSimpleName(), null));
+        } catch (RuntimeException e) {
+            // whatever else the inputs make go wrong still ends in a record, never in a dropped event
+            LOG.error("s3://{}/{}: its inputs could not be read", bucket, key, e);
+            return refuse(jobId, params, source, new Job.JobError("INVALID_REQUEST", "the inputs of this upload could not be read ("
+                    + e.getClass().getSimpleName() + ")", null));
         }
+        Job job = Job.queued(jobId, request.toJson(), source, null, null, services.clock().instant(), services.config().retentionDays());
+        boolean started = starter.start(job);
+        LOG.info("s3://{}/{}: job {} {}", bucket, key, jobId, started ? "started" : "existed already");
+        return started ? Outcome.STARTED : Outcome.DUPLICATE;
     }
 
     /** The API job whose presigned upload this is: {@code inputs/<jobId>/<file>}, recorded and still QUEUED. */
@@ -130,7 +138,7 @@ public final class UploadTrigger {
         ResponseBytes<GetObjectResponse> bytes;
         try {
             HeadObjectResponse head = services.s3().headObject(b -> b.bucket(bucket).key(sidecarKey));
-            if (head.contentLength() > MAX_SIDECAR_BYTES) {
+            if (head.contentLength() == null || head.contentLength() > MAX_SIDECAR_BYTES) {
                 throw new InvalidRequestException(java.util.List.of(new io.outpaint.request.FieldError("(sidecar)", null,
                         sidecarKey + " is larger than " + MAX_SIDECAR_BYTES + " bytes")));
             }
@@ -143,16 +151,12 @@ public final class UploadTrigger {
             }
             throw e;
         }
-        try {
-            JsonNode json = JSON.readTree(bytes.asByteArray());
-            if (json instanceof ObjectNode object) {
-                return Optional.of(object);
-            }
-        } catch (java.io.IOException e) {
-            // reported below
+        Optional<JsonNode> json = StrictJson.read(bytes.asByteArray());
+        if (json.isPresent() && json.get() instanceof ObjectNode object) {
+            return Optional.of(object);
         }
         throw new InvalidRequestException(java.util.List.of(new io.outpaint.request.FieldError("(sidecar)", null,
-                sidecarKey + " must hold one JSON object of the model's inputs")));
+                sidecarKey + " must hold exactly one JSON object of the model's inputs (UTF-8, no trailing content, no key twice)")));
     }
 
     private ObjectNode fromMetadata(String bucket, String key, String versionId) {

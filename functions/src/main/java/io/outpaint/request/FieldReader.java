@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 final class FieldReader {
 
     private static final int MAX_SHOWN = 60;
+    private static final int MAX_NUMBER_CHARS = 40;
 
     private final JsonNode node;
     private final boolean fromText;
@@ -40,7 +41,8 @@ final class FieldReader {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!known.contains(name)) {
-                errors.add(new FieldError(name, null, "unknown field; " + hint));
+                boolean plain = name.length() <= MAX_SHOWN && TextRules.isClean(name);
+                errors.add(new FieldError(plain ? name : ObjectKeys.shown(name), null, "unknown field; " + hint));
             }
         }
     }
@@ -57,8 +59,10 @@ final class FieldReader {
             }
             return null;
         }
-        if (!value.isTextual() || (required && value.asText().isBlank()) || value.asText().length() > maxLength) {
-            fail(name, value, (required ? "a non-empty string" : "a string") + " of at most " + maxLength + " characters");
+        if (!value.isTextual() || (required && value.asText().isBlank()) || value.asText().length() > maxLength
+                || !TextRules.isClean(value.asText())) {
+            fail(name, value, (required ? "a non-empty string" : "a string") + " of at most " + maxLength
+                    + " characters, " + TextRules.ALLOWED);
             return null;
         }
         return value.asText();
@@ -97,12 +101,12 @@ final class FieldReader {
         if (number == null) {
             return fallback;
         }
-        double value = number.doubleValue();
-        if (value < min || value > max) {
+        // compared exactly, before any conversion: 1e999 is out of range, not infinity
+        if (number.compareTo(BigDecimal.valueOf(min)) < 0 || number.compareTo(BigDecimal.valueOf(max)) > 0) {
             fail(name, node.get(name), "a number from " + strip(min) + " to " + strip(max));
             return fallback;
         }
-        return value;
+        return number.doubleValue();
     }
 
     <E extends Enum<E> & Choices.Wire> E choice(String name, Class<E> type, E fallback) {
@@ -145,22 +149,23 @@ final class FieldReader {
         if (value == null || value.isNull()) {
             return null;
         }
-        if (value.isNumber()) {
+        if (value.isNumber() && (!value.isFloatingPointNumber() || value.isBigDecimal()
+                || Double.isFinite(value.doubleValue()))) {
             return value.decimalValue();
         }
-        if (fromText && value.isTextual()) {
+        if (fromText && value.isTextual() && value.asText().trim().length() <= MAX_NUMBER_CHARS) {
             try {
                 return new BigDecimal(value.asText().trim());
             } catch (NumberFormatException e) {
                 // reported below
             }
         }
-        fail(name, value, "a number");
+        fail(name, value, "a finite number" + (fromText ? " of at most " + MAX_NUMBER_CHARS + " characters" : ""));
         return null;
     }
 
     private void fail(String name, JsonNode value, String allowed) {
-        String shown = value.toString();
+        String shown = value.isTextual() ? ObjectKeys.shown(value.asText()) : value.toString();
         errors.add(new FieldError(name, shown.length() > MAX_SHOWN ? shown.substring(0, MAX_SHOWN) + "..." : shown, allowed));
     }
 

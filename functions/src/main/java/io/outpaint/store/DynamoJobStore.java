@@ -1,8 +1,6 @@
 package io.outpaint.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.outpaint.job.Job;
 import io.outpaint.job.JobStatus;
 import java.io.IOException;
@@ -35,8 +33,7 @@ import software.amazon.awssdk.services.dynamodb.model.Select;
 /** {@link JobStore} on DynamoDB through the Enhanced Client, with its optimistic locking. */
 public final class DynamoJobStore implements JobStore {
 
-    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final ObjectMapper JSON = io.outpaint.job.JobJson.mapper();
     private static final TableSchema<JobItem> SCHEMA = TableSchema.fromBean(JobItem.class);
     private static final int MAX_TRIES = 8;
     /** A fixed width (milliseconds always written), so that the index sorts these strings by time. */
@@ -46,11 +43,6 @@ public final class DynamoJobStore implements JobStore {
     private final DynamoDbTable<JobItem> table;
     private final DynamoDbClient dynamo;
     private final String tableName;
-
-    /** The JSON mapper records are stored with (java.time as ISO-8601). */
-    public static ObjectMapper json() {
-        return JSON.copy();
-    }
 
     public DynamoJobStore(DynamoDbClient dynamo, String tableName) {
         this.table = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build().table(tableName, SCHEMA);
@@ -148,7 +140,7 @@ public final class DynamoJobStore implements JobStore {
         QueryEnhancedRequest.Builder query = QueryEnhancedRequest.builder()
                 .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(partition).build()))
                 .scanIndexForward(queue).limit(limit);
-        nextToken.map(DynamoJobStore::decodeToken).ifPresent(query::exclusiveStartKey);
+        nextToken.map(t -> decodeToken(t, status)).ifPresent(query::exclusiveStartKey);
         software.amazon.awssdk.enhanced.dynamodb.model.Page<JobItem> page = index.query(query.build()).iterator().next();
         List<Job> jobs = page.items().stream().map(DynamoJobStore::fromItem).toList();
         Optional<String> next = Optional.ofNullable(page.lastEvaluatedKey()).filter(k -> !k.isEmpty()).map(DynamoJobStore::encodeToken);
@@ -193,27 +185,34 @@ public final class DynamoJobStore implements JobStore {
         }
     }
 
-    private static Map<String, AttributeValue> decodeToken(String token) {
+    /** The start key in {@code token}: exactly the keys of the index listed, the filter's status, short strings only. */
+    private static Map<String, AttributeValue> decodeToken(String token, Optional<JobStatus> status) {
+        java.util.Set<String> expected = status.equals(Optional.of(JobStatus.WAITING_FOR_SLOT))
+                ? java.util.Set.of("jobId", "queue", "queueKey")
+                : status.isPresent() ? java.util.Set.of("jobId", "status", "createdAt") : java.util.Set.of("jobId", "listKey", "createdAt");
         try {
-            Map<String, String> plain = JSON.readValue(Base64.getUrlDecoder().decode(token),
-                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() { });
-            Map<String, AttributeValue> key = new java.util.HashMap<>();
-            for (var e : plain.entrySet()) {
-                if (!List.of("jobId", "status", "createdAt", "listKey", "queue", "queueKey").contains(e.getKey()) || e.getValue() == null) {
-                    throw new IllegalArgumentException("not a page token of this API");
-                }
-                key.put(e.getKey(), AttributeValue.fromS(e.getValue()));
+            if (token.length() > 1024) {
+                throw new IllegalArgumentException("too long");
             }
+            com.fasterxml.jackson.databind.JsonNode tree = JSON.readTree(Base64.getUrlDecoder().decode(token));
+            Map<String, String> plain = new java.util.HashMap<>();
+            if (tree != null && tree.isObject()) {
+                tree.fields().forEachRemaining(f -> plain.put(f.getKey(), f.getValue().isTextual() ? f.getValue().asText() : null));
+            }
+            boolean valid = plain.keySet().equals(expected) && plain.values().stream().allMatch(v -> v != null && v.length() <= 100)
+                    && plain.get("jobId").matches("[A-Za-z0-9_-]{1,80}")
+                    && plain.getOrDefault("status", status.map(Enum::name).orElse("")).equals(status.map(Enum::name).orElse(""))
+                    && plain.getOrDefault("listKey", JobItem.ALL_JOBS).equals(JobItem.ALL_JOBS)
+                    && plain.getOrDefault("queue", JobItem.WAITING).equals(JobItem.WAITING);
+            if (!valid) {
+                throw new IllegalArgumentException("not a page token of this list");
+            }
+            Map<String, AttributeValue> key = new java.util.HashMap<>();
+            plain.forEach((k, v) -> key.put(k, AttributeValue.fromS(v)));
             return key;
         } catch (IOException | IllegalArgumentException e) {
-            throw new InvalidPageTokenException(new String(token.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
+            throw new InvalidPageTokenException();
         }
     }
 
-    /** A page token that this store did not hand out. */
-    public static final class InvalidPageTokenException extends IllegalArgumentException {
-        public InvalidPageTokenException(String token) {
-            super("nextToken is not a token this API handed out");
-        }
-    }
 }

@@ -29,9 +29,15 @@ class PollScheduleTest {
 
     @Test
     void neverWaitsLessThanAShareOfTheTimeAlreadySpent() {
-        // 1000 s in, almost done by the rate: still 8% of 1000 s
-        assertThat(schedule.next(at(0.90, 990), at(0.93, 1000), 10, 1000)).isEqualTo(80);
-        assertThat(schedule.next(at(0.95, 990), at(0.95, 1000), 10, 1000)).isEqualTo(80);
+        // 1000 s in, almost done by the rate: still 5% of 1000 s
+        assertThat(schedule.next(at(0.90, 990), at(0.93, 1000), 10, 1000)).isEqualTo(50);
+        assertThat(schedule.next(at(0.95, 990), at(0.95, 1000), 10, 1000)).isEqualTo(50);
+    }
+
+    @Test
+    void looksFirstJustBeforeJobsOfTheSameShapeEnded() {
+        assertThat(schedule.firstFor(100)).isEqualTo(95);
+        assertThat(schedule.firstFor(1)).isEqualTo(5); // never under the minimum
     }
 
     @Test

@@ -91,7 +91,7 @@ class StepsTest {
         String id = "shaped-" + UUID.randomUUID();
         Job job = admitted(id);
         durations.record(JobDurations.shapeOf(job.request()), Duration.ofSeconds(100));
-        assertThat(submit().run(StepState.of(id)).nextDelaySeconds()).isEqualTo(85);
+        assertThat(submit().run(StepState.of(id)).nextDelaySeconds()).isEqualTo(95);
     }
 
     @Test
@@ -100,10 +100,11 @@ class StepsTest {
         Job job = admitted(id);
         StepState polling = submit().run(StepState.of(id));
         scenario.awaitFinal(jobs.get(id).scenario().jobId(), Duration.ofSeconds(20));
-        CheckStatus check = new CheckStatus(jobs, scenario.client, poll, Duration.ofHours(1), durations, clock);
+        CheckStatus check = new CheckStatus(jobs, scenario.client, poll, Duration.ofHours(1), durations, admission, clock);
         StepState seen = check.run(polling);
         assertThat(seen.outcome()).isEqualTo(StepOutcome.SCENARIO_SUCCEEDED);
         assertThat(durations.typical(JobDurations.shapeOf(job.request()))).isPresent();
+        assertThat(slots.holders()).doesNotContain(id); // Scenario's job is over: the copy holds no slot
     }
 
     @Test
@@ -114,7 +115,7 @@ class StepsTest {
         try {
             StepState polling = submit().run(StepState.of(id));
             scenario.awaitFinal(jobs.get(id).scenario().jobId(), Duration.ofSeconds(20));
-            StepState seen = new CheckStatus(jobs, scenario.client, poll, Duration.ofHours(1), durations, clock).run(polling);
+            StepState seen = new CheckStatus(jobs, scenario.client, poll, Duration.ofHours(1), durations, admission, clock).run(polling);
             assertThat(seen.outcome()).isEqualTo(StepOutcome.FAILED);
             assertThat(seen.failure()).isEqualTo(new StepState.Failure("SCENARIO_JOB_FAILED", "out of memory", "lower the resolution"));
         } finally {

@@ -74,7 +74,8 @@ class OutpaintRequestTest {
             "resolution|'1080p'|one of 720p, 580p, 480p", "aspectRatio|'4:3'|one of auto, 16:9, 1:1, 9:16",
             "acceleration|'fast'|one of regular, none", "videoQuality|'ultra'|one of maximum, high, medium, low",
             "videoWriteMode|'slow'|one of balanced, fast, small", "interpolatorModel|'dain'|one of film, rife",
-            "expandLeft|'yes'|true or false", "prompt|''|a non-empty string of at most 10000 characters",
+            "expandLeft|'yes'|true or false",
+            "prompt|''|a non-empty string of at most 10000 characters, no control characters other than tab and newline, and well-formed Unicode",
             "refImageUrls|['https://x/y.png']|a list of at most 10 Scenario asset ids (asset_...)"})
     void refusesOutOfRangeValuesNamingFieldValueAndAllowed(String field, String value, String allowed) {
         List<FieldError> errors = errorsOf("{'prompt':'p','" + field + "':" + value + "}");

@@ -116,7 +116,33 @@ class DynamoStoreTest {
         assertThat(store.list(Optional.of(JobStatus.CANCELED), 10, Optional.empty()).jobs())
                 .extracting(Job::jobId).containsExactly("list-3");
         assertThatThrownBy(() -> store.list(Optional.empty(), 2, Optional.of("not-a-token")))
-                .isInstanceOf(DynamoJobStore.InvalidPageTokenException.class);
+                .isInstanceOf(InvalidPageTokenException.class);
+    }
+
+    @Test
+    void refusesPositionsOfAnotherListOrOfAnotherShapeBeforeQuerying() {
+        Instant base = Instant.parse("2020-01-01T00:00:00Z"); // older than the other tests' jobs, which list first
+        for (int i = 0; i < 3; i++) {
+            store.create(newJob("shape-" + i, base.plusSeconds(i)));
+        }
+        String unfiltered = store.list(Optional.empty(), 1, Optional.empty()).nextToken().orElseThrow();
+        String queued = store.list(Optional.of(JobStatus.QUEUED), 1, Optional.empty()).nextToken().orElseThrow();
+        java.util.function.Function<String, String> b64 = text -> java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (var bad : java.util.List.of(
+                java.util.Map.entry(Optional.of(JobStatus.QUEUED), unfiltered),
+                java.util.Map.entry(Optional.<JobStatus>empty(), queued),
+                java.util.Map.entry(Optional.of(JobStatus.FAILED), queued),
+                java.util.Map.entry(Optional.<JobStatus>empty(), b64.apply("{\"jobId\":\"x\"}")),
+                java.util.Map.entry(Optional.<JobStatus>empty(), b64.apply("{}")),
+                java.util.Map.entry(Optional.<JobStatus>empty(), b64.apply("{\"jobId\":1,\"listKey\":\"JOB\",\"createdAt\":\"x\"}")),
+                java.util.Map.entry(Optional.<JobStatus>empty(), b64.apply("{\"jobId\":\"" + "j".repeat(6000)
+                        + "\",\"listKey\":\"JOB\",\"createdAt\":\"x\"}")))) {
+            assertThatThrownBy(() -> store.list(bad.getKey(), 1, Optional.of(bad.getValue())))
+                    .as(bad.toString().substring(0, Math.min(80, bad.toString().length())))
+                    .isInstanceOf(InvalidPageTokenException.class);
+        }
+        assertThat(store.list(Optional.of(JobStatus.QUEUED), 1, Optional.of(queued)).jobs()).hasSize(1);
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.outpaint.handlers.ApiHandler;
 import io.outpaint.local.lambda.FunctionRegistry;
 import io.outpaint.local.lambda.HandlerInvoker;
 import java.io.IOException;
@@ -19,17 +20,21 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 
 /**
  * The HTTP API on a loopback port, as API Gateway serves it: each request becomes the same
  * payload 2.0 {@code APIGatewayV2HTTPEvent} the real function receives. A local API key in
- * {@code x-api-key} stands in for IAM authorization.
+ * {@code x-api-key} stands in for IAM authorization. Bodies are read up to the API's limit and no
+ * further, and every error it answers itself has the API's {@code {"error": {code, message, fields}}} shape.
  */
 public final class HttpApi implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The API function's own limit: a larger body is refused here before more of it is read. */
+    public static final int MAX_BODY_BYTES = ApiHandler.MAX_BODY_BYTES;
 
     private final HttpServer server;
     private final FunctionRegistry functions;
@@ -73,29 +78,58 @@ public final class HttpApi implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             if (!apiKey.equals(exchange.getRequestHeaders().getFirst("x-api-key"))) {
-                reply(exchange, 401, Map.of("Content-Type", "application/json"),
-                        "{\"error\":{\"code\":\"UNAUTHORIZED\",\"message\":\"send the local API key printed by 'serve' as x-api-key\",\"fields\":[]}}");
+                error(exchange, 401, "UNAUTHORIZED", "send the local API key printed by 'serve' as x-api-key");
                 return;
             }
-            byte[] answer;
+            Optional<byte[]> body = cappedBody(exchange);
+            if (body.isEmpty()) {
+                error(exchange, 413, "BODY_TOO_LARGE", "the body is more than " + MAX_BODY_BYTES + " bytes; the limit is " + MAX_BODY_BYTES);
+                return;
+            }
+            JsonNode response;
             try {
-                answer = functions.invoke(function, JSON.writeValueAsBytes(event(exchange)));
-            } catch (HandlerInvoker.FunctionError e) {
-                reply(exchange, 502, Map.of("Content-Type", "application/json"), "{\"message\":\"Internal Server Error\"}");
+                response = JSON.readTree(functions.invoke(function, JSON.writeValueAsBytes(event(exchange, body.get()))));
+            } catch (HandlerInvoker.FunctionError | RuntimeException | IOException e) {
+                error(exchange, 500, "INTERNAL_ERROR", "the API function failed; see the log of 'serve'");
                 return;
             }
-            JsonNode response = JSON.readTree(answer);
             Map<String, String> headers = new java.util.HashMap<>();
             response.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
-            String body = response.path("body").asText("");
+            String text = response.path("body").asText("");
             if (response.path("isBase64Encoded").asBoolean(false)) {
-                body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+                text = new String(Base64.getDecoder().decode(text), StandardCharsets.UTF_8);
             }
-            reply(exchange, response.path("statusCode").asInt(502), headers, body);
+            reply(exchange, response.path("statusCode").asInt(502), headers, text);
         }
     }
 
-    private static ObjectNode event(HttpExchange exchange) throws IOException {
+    /**
+     * The request body, read up to the limit and no further: empty when it is larger (declared or
+     * sent), so a huge body costs at most the limit in memory.
+     */
+    private static Optional<byte[]> cappedBody(HttpExchange exchange) throws IOException {
+        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (declared != null) {
+            try {
+                if (Long.parseLong(declared.trim()) > MAX_BODY_BYTES) {
+                    return Optional.empty();
+                }
+            } catch (NumberFormatException e) {
+                // the server has refused a malformed length before this point; read as sent
+            }
+        }
+        byte[] bytes = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
+        return bytes.length > MAX_BODY_BYTES ? Optional.empty() : Optional.of(bytes);
+    }
+
+    private static void error(HttpExchange exchange, int status, String code, String message) throws IOException {
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode error = body.putObject("error");
+        error.put("code", code).put("message", message).putArray("fields");
+        reply(exchange, status, Map.of("Content-Type", "application/json"), body.toString());
+    }
+
+    private static ObjectNode event(HttpExchange exchange, byte[] body) {
         ObjectNode event = JSON.createObjectNode();
         event.put("version", "2.0");
         event.put("routeKey", "$default");
@@ -127,7 +161,6 @@ public final class HttpApi implements AutoCloseable {
         http.put("protocol", exchange.getProtocol());
         http.put("sourceIp", exchange.getRemoteAddress().getAddress().getHostAddress());
         http.put("userAgent", String.valueOf(exchange.getRequestHeaders().getFirst("User-Agent")));
-        byte[] body = exchange.getRequestBody().readAllBytes();
         if (body.length > 0) {
             event.put("body", Base64.getEncoder().encodeToString(body));
             event.put("isBase64Encoded", true);

@@ -38,7 +38,6 @@ public final class S3EventNotifier implements AutoCloseable {
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final Map<String, String> seen = new ConcurrentHashMap<>();
     private final AtomicLong sequencer = new AtomicLong(System.currentTimeMillis() * 1000);
-    private final List<String> delivered = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService scanner = Executors.newSingleThreadScheduledExecutor(daemon("s3-events"));
     private final ScheduledExecutorService delivery = Executors.newScheduledThreadPool(2, daemon("s3-event-delivery"));
 
@@ -52,11 +51,6 @@ public final class S3EventNotifier implements AutoCloseable {
     public void watch(Rule rule) {
         scan(rule, false);
         rules.add(rule);
-    }
-
-    /** The keys of the events delivered so far, in order. */
-    public List<String> delivered() {
-        return List.copyOf(delivered);
     }
 
     private void scanQuietly() {
@@ -86,7 +80,6 @@ public final class S3EventNotifier implements AutoCloseable {
         delivery.execute(() -> {
             try {
                 functions.invoke(rule.function(), event);
-                delivered.add(key);
             } catch (Exception e) {
                 if (attempt < ATTEMPTS) {
                     delivery.schedule(() -> deliver(rule, key, event, attempt + 1), attempt, TimeUnit.SECONDS);

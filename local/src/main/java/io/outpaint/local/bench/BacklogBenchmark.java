@@ -73,6 +73,8 @@ public final class BacklogBenchmark {
     }
 
     public static void run(PrintStream out, int jobs, int limit, Duration length) {
+        // thousands of simulated admissions would each log a line: the table is the output
+        org.apache.logging.log4j.core.config.Configurator.setLevel("io.outpaint", org.apache.logging.log4j.Level.WARN);
         Result queue = new BacklogBenchmark(jobs, limit, length).queue();
         Result retry = new BacklogBenchmark(jobs, limit, length).retryPolled();
         out.printf("bench backlog: %d jobs created at once, a limit of %d, Scenario jobs of %d s, on a virtual clock%n",
@@ -124,10 +126,10 @@ public final class BacklogBenchmark {
             @Override public String start(String name, String jobId) {
                 int i = index(jobId);
                 admittedAt[i] = now();
-                runSteps(i, () -> {
+                runSteps(i, () -> admission[0].release(jobId), () -> {
                     store.update(jobId, j -> j.moveTo(JobStatus.SUCCEEDED, clock.instant(), null));
                     endedAt[i] = now();
-                    admission[0].release(jobId);
+                    admission[0].release(jobId); // CopyResults gives it back again: a no-op by then
                 });
                 return "arn:aws:states:::execution:outpaint:" + name;
             }
@@ -168,9 +170,9 @@ public final class BacklogBenchmark {
         }
         if (slots.tryAcquire(jobId, limit)) {
             admittedAt[i] = now();
-            runSteps(i, () -> {
+            runSteps(i, () -> { }, () -> {
                 endedAt[i] = now();
-                slots.release(jobId);
+                slots.release(jobId); // before: the slot was held through the copy
             });
             return;
         }
@@ -183,8 +185,11 @@ public final class BacklogBenchmark {
         at(now() + (long) (random.nextDouble() * cap * 1000), () -> trySubmit(i, attempt + 1, slots));
     }
 
-    /** Upload, submit, the looks of {@link PollSchedule} until Scenario's job is seen done, copy; then {@code done}. */
-    private void runSteps(int i, Runnable done) {
+    /**
+     * Upload, submit, the looks of {@link PollSchedule} (as CheckStatus makes them) until Scenario's job is
+     * seen done, then {@code free} (the queue gives the slot back there), copy, then {@code done}.
+     */
+    private void runSteps(int i, Runnable free, Runnable done) {
         transitions[i] += STEP_TRANSITIONS;
         calls[i] += STEP_CALLS;
         writes[i] += STEP_WRITES;
@@ -194,7 +199,7 @@ public final class BacklogBenchmark {
         // after the first jobs, the first look follows the known length of jobs of this shape
         int first = anyEnded() ? poll.firstFor(length.toSeconds()) : poll.first();
         long t = submitted + first * 1000L;
-        PollSchedule.Observation previous = null;
+        PollSchedule.Observation previous = new PollSchedule.Observation(0, submitted);
         int delay = first;
         while (true) {
             transitions[i] += 3;
@@ -209,6 +214,7 @@ public final class BacklogBenchmark {
             previous = seen;
             t += delay * 1000L;
         }
+        at(t, free);
         at(t + COPY_S * 1000L, done);
     }
 

@@ -153,7 +153,7 @@ class HttpApiTest {
         assertError(call("GET", "/jobs?status=DONE", null), 400, "INVALID_REQUEST");
         assertThat(json(call("GET", "/jobs?status=DONE", null)).path("error").path("message").asText()).contains("SUCCEEDED, FAILED");
         assertError(call("GET", "/jobs?limit=0", null), 400, "INVALID_REQUEST");
-        assertError(call("GET", "/jobs?nextToken=forged", null), 400, "INVALID_REQUEST");
+        assertError(call("GET", "/jobs?nextToken=forged", null), 400, "INVALID_NEXT_TOKEN");
     }
 
     @Test
@@ -198,7 +198,7 @@ class HttpApiTest {
         assertError(invalid, 400, "INVALID_REQUEST");
         assertThat(json(invalid).path("error").path("fields").findValuesAsText("field")).contains("request.prompt", "request.numFrames");
         assertError(call("POST", "/jobs", "{not json"), 400, "INVALID_JSON");
-        assertError(call("POST", "/jobs", "{\"video\":{\"key\":\"../etc/passwd\"},\"request\":{\"prompt\":\"p\"}}"), 400, "INVALID_INPUT");
+        assertError(call("POST", "/jobs", "{\"video\":{\"key\":\"../etc/passwd\"},\"request\":{\"prompt\":\"p\"}}"), 400, "INVALID_REQUEST");
         assertError(call("POST", "/jobs", "{\"video\":{\"key\":\"inputs/api/notes.txt\"},\"request\":{\"prompt\":\"p\"}}"), 422, "INVALID_INPUT");
         assertError(call("GET", "/jobs/api-nosuchjob", null), 404, "NOT_FOUND");
         assertError(call("GET", "/nothing", null), 404, "NOT_FOUND");

@@ -1,0 +1,108 @@
+package io.outpaint.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.outpaint.media.InputVideos;
+import io.outpaint.request.FieldError;
+import io.outpaint.request.InvalidRequestException;
+import io.outpaint.request.ObjectKeys;
+import io.outpaint.request.OutpaintRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * The body of {@code POST /jobs} (or {@code /estimate}), checked at every level: unknown fields
+ * anywhere are refused ({@code video.bucket} included), and every bad field is named at once.
+ */
+record CreateRequest(OutpaintRequest request, Optional<String> videoKey, Optional<Upload> upload, Optional<String> webhookUrl) {
+
+    /** A video the client will upload to a presigned URL. */
+    record Upload(String fileName, String contentType) {}
+
+    /**
+     * @param uploadAllowed whether {@code video.upload} (and {@code notify}) may be given: not for an estimate
+     * @param webhookProblem what is wrong with a webhook URL, if anything
+     */
+    static CreateRequest parse(JsonNode body, boolean uploadAllowed, Function<String, Optional<String>> webhookProblem) {
+        if (body == null || !body.isObject()) {
+            throw new ApiError(400, "INVALID_JSON", "the body must be a JSON object: {\"video\": {...}, \"request\": {...}}");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        unknown(body, "", uploadAllowed ? Set.of("video", "request", "notify") : Set.of("video", "request"), errors);
+        OutpaintRequest request = null;
+        try {
+            request = OutpaintRequest.fromJson(body.get("request"));
+        } catch (InvalidRequestException e) {
+            e.errors().forEach(f -> errors.add(new FieldError("request." + f.field(), f.value(), f.allowed())));
+        }
+        Optional<String> key = Optional.empty();
+        Optional<Upload> upload = Optional.empty();
+        JsonNode video = body.path("video");
+        Set<String> videoFields = uploadAllowed ? Set.of("key", "upload") : Set.of("key");
+        boolean oneSource = uploadAllowed ? video.has("key") != video.has("upload") : video.has("key");
+        if (!video.isObject() || !oneSource) {
+            errors.add(new FieldError("video", null, uploadAllowed
+                    ? "an object with either key (an object under " + InputVideos.PREFIX + ") or upload ({\"fileName\", \"contentType\"})"
+                    : "an object with key (an object under " + InputVideos.PREFIX + ")"));
+        } else {
+            unknown(video, "video.", videoFields, errors);
+            if (video.has("key")) {
+                String given = video.get("key").isTextual() ? video.get("key").asText() : null;
+                ObjectKeys.inputKey("video.key", given).ifPresent(errors::add);
+                key = Optional.ofNullable(given);
+            } else {
+                upload = upload(video.get("upload"), errors);
+            }
+        }
+        Optional<String> webhook = webhook(body.path("notify"), webhookProblem, errors);
+        if (!errors.isEmpty()) {
+            throw new ApiError(400, "INVALID_REQUEST", new InvalidRequestException(errors).getMessage(), errors);
+        }
+        return new CreateRequest(request, key, upload, webhook);
+    }
+
+    private static Optional<Upload> upload(JsonNode upload, List<FieldError> errors) {
+        if (!upload.isObject()) {
+            errors.add(new FieldError("video.upload", null, "an object: {\"fileName\", \"contentType\"}"));
+            return Optional.empty();
+        }
+        unknown(upload, "video.upload.", Set.of("fileName", "contentType"), errors);
+        String fileName = upload.path("fileName").isTextual() ? upload.get("fileName").asText() : null;
+        String contentType = upload.path("contentType").isTextual() ? upload.get("contentType").asText() : null;
+        int before = errors.size();
+        ObjectKeys.fileName("video.upload.fileName", fileName).ifPresent(errors::add);
+        if (contentType == null || !InputVideos.TYPES.contains(contentType)) {
+            errors.add(new FieldError("video.upload.contentType", contentType == null ? null : "\"" + contentType + "\"",
+                    "one of " + String.join(", ", new TreeSet<>(InputVideos.TYPES))));
+        }
+        return errors.size() == before ? Optional.of(new Upload(fileName, contentType)) : Optional.empty();
+    }
+
+    private static Optional<String> webhook(JsonNode notify, Function<String, Optional<String>> problem, List<FieldError> errors) {
+        if (notify.isMissingNode() || notify.isNull()) {
+            return Optional.empty();
+        }
+        if (!notify.isObject() || !notify.path("webhookUrl").isTextual()) {
+            errors.add(new FieldError("notify", null, "an object with one field, webhookUrl"));
+            return Optional.empty();
+        }
+        unknown(notify, "notify.", Set.of("webhookUrl"), errors);
+        String url = notify.get("webhookUrl").asText();
+        Optional<String> wrong = problem.apply(url);
+        wrong.ifPresent(w -> errors.add(new FieldError("notify.webhookUrl", null, w)));
+        return wrong.isPresent() ? Optional.empty() : Optional.of(url);
+    }
+
+    private static void unknown(JsonNode node, String prefix, Set<String> known, List<FieldError> errors) {
+        node.fieldNames().forEachRemaining(name -> {
+            if (!known.contains(name)) {
+                String shown = name.length() <= 60 && io.outpaint.request.TextRules.isClean(name) ? name : "(a field name)";
+                errors.add(new FieldError(prefix + shown, null, "unknown field; the fields " + (prefix.isEmpty() ? "of the body"
+                        : "of " + prefix.substring(0, prefix.length() - 1)) + " are " + String.join(", ", new TreeSet<>(known))));
+            }
+        });
+    }
+}

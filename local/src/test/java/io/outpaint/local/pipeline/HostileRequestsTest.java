@@ -1,0 +1,130 @@
+package io.outpaint.local.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.outpaint.local.LocalPipeline;
+import io.outpaint.simulator.video.Mp4Video;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * The corpus of bad requests ({@code api/hostile-requests.jsonl}: request, expected status, code
+ * and field) sent over the local HTTP API to the real API function: each gets its answer in the
+ * documented error shape, and none of them starts an execution.
+ */
+class HostileRequestsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    private static LocalPipeline pipeline;
+    @TempDir static Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withTime(0.01, 100).withJobDuration(Duration.ofMillis(300))
+                .withoutUploadTrigger()); // the inputs put below start nothing of their own
+        Path video = dir.resolve("clip.mp4");
+        Mp4Video.write(video, 160, 120, 16, 4, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);
+        try (var s3 = pipeline.cloud().s3()) {
+            s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key("inputs/api/clip.mp4").contentType("video/mp4"), RequestBody.fromFile(video));
+            s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key("inputs/api/notes.txt").contentType("text/plain"), RequestBody.fromString("text"));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        pipeline.close();
+    }
+
+    static Stream<Arguments> corpus() throws IOException {
+        List<Arguments> cases = new ArrayList<>();
+        try (InputStream in = HostileRequestsTest.class.getResourceAsStream("/api/hostile-requests.jsonl");
+             BufferedReader lines = new BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8))) {
+            for (String line; (line = lines.readLine()) != null; ) {
+                if (!line.isBlank()) {
+                    JsonNode c = JSON.readTree(line);
+                    cases.add(Arguments.of(c.path("name").asText(), c));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    private static HttpResponse<String> send(JsonNode spec, String path) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(pipeline.httpApi().url() + path))
+                .header("x-api-key", pipeline.httpApi().apiKey()).timeout(Duration.ofSeconds(60))
+                .method(spec.path("method").asText(), spec.has("body")
+                        ? HttpRequest.BodyPublishers.ofString(spec.path("body").asText(), StandardCharsets.UTF_8)
+                        : HttpRequest.BodyPublishers.noBody());
+        spec.path("headers").fields().forEachRemaining(h -> b.setHeader(h.getKey(), h.getValue().asText().replace("{run}", RUN)));
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static long executions() {
+        return pipeline.cloud().stepFunctions().listExecutions(b -> b.stateMachineArn(pipeline.stateMachineArn()).maxResults(1000))
+                .executions().size();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("corpus")
+    void eachBadRequestGetsItsStatusCodeAndField(String name, JsonNode spec) throws Exception {
+        for (JsonNode given : spec.path("given")) {
+            HttpResponse<String> answer = send(given, given.path("path").asText());
+            assertThat(answer.statusCode()).as("given step of " + name + ": " + answer.body()).isBetween(200, 299);
+        }
+        String path = spec.path("path").asText();
+        if (spec.has("nextTokenFrom")) {
+            String token = JSON.readTree(send(JSON.createObjectNode().put("method", "GET"), spec.path("nextTokenFrom").asText()).body())
+                    .path("nextToken").asText();
+            assertThat(token).as("a nextToken to reuse").isNotEmpty();
+            if (spec.path("tamper").asBoolean()) {
+                char last = token.charAt(token.length() - 1);
+                token = token.substring(0, token.length() - 1) + (last == 'A' ? 'B' : 'A');
+            }
+            path = path.replace("{nextToken}", token);
+        }
+        long before = executions();
+        HttpResponse<String> answer = send(spec, path);
+        int status = spec.path("status").asInt();
+        assertThat(answer.statusCode()).as(name + ": " + answer.body()).isEqualTo(status);
+        assertThat(answer.headers().firstValue("Content-Type")).as(name).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        JsonNode body = JSON.readTree(answer.body());
+        if (status < 400) {
+            assertThat(body.has("error")).as(name).isFalse();
+            return;
+        }
+        JsonNode error = body.path("error");
+        assertThat(error.path("code").asText()).as(name + ": " + answer.body()).isEqualTo(spec.path("code").asText());
+        assertThat(error.path("message").asText()).as(name).isNotBlank();
+        assertThat(error.path("fields").isArray()).as(name).isTrue();
+        if (spec.has("field")) {
+            assertThat(error.path("fields").findValuesAsText("field")).as(name + ": " + answer.body()).contains(spec.path("field").asText());
+        }
+        assertThat(answer.body()).as(name).doesNotContain("Exception").doesNotContain("io.outpaint").doesNotContain("\tat ")
+                .doesNotContain("\u0000").doesNotContain("\u001b");
+        assertThat(executions()).as(name + " started nothing").isEqualTo(before);
+    }
+}

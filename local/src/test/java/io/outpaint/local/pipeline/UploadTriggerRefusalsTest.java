@@ -1,0 +1,113 @@
+package io.outpaint.local.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.outpaint.job.Job;
+import io.outpaint.job.JobStatus;
+import io.outpaint.local.LocalPipeline;
+import io.outpaint.pipeline.UploadTrigger;
+import io.outpaint.simulator.video.Mp4Video;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+
+/**
+ * Uploads whose sidecar, metadata or key is hostile: each S3 event, delivered by the local runtime,
+ * ends in a FAILED record whose reason names the field, and no execution; none is dropped.
+ */
+class UploadTriggerRefusalsTest {
+
+    private static LocalPipeline pipeline;
+    private static S3Client s3;
+    private static Path video;
+    @TempDir static Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withTime(0.01, 100).withJobDuration(Duration.ofMillis(300)));
+        s3 = pipeline.cloud().s3();
+        video = dir.resolve("clip.mp4");
+        Mp4Video.write(video, 160, 120, 16, 4, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);
+    }
+
+    @AfterAll
+    static void stop() {
+        pipeline.close();
+    }
+
+    private static Job awaitEnded(String jobId) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline)) {
+            Optional<Job> job = pipeline.services().jobs().find(jobId);
+            if (job.isPresent() && job.get().status().isTerminal()) {
+                return job.get();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no record of job " + jobId + ": the event was dropped");
+    }
+
+    private static void assertRefused(String key, PutObjectResponse put, String code, String field) throws InterruptedException {
+        String jobId = UploadTrigger.jobIdFor(LocalPipeline.BUCKET, key, put.versionId());
+        Job job = awaitEnded(jobId);
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.error().code()).isEqualTo(code);
+        assertThat(job.error().message()).contains(field);
+        long executions = pipeline.cloud().stepFunctions().listExecutions(b -> b.stateMachineArn(pipeline.stateMachineArn()))
+                .executions().stream().filter(e -> e.name().equals(jobId)).count();
+        assertThat(executions).isZero();
+    }
+
+    @ParameterizedTest(name = "sidecar {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "s1|{\"prompt\":\"p\",\"expandRatio\":1e999}|expandRatio",
+            "s2|{\"prompt\":\"p\",\"guidanceScale\":-1e999}|guidanceScale",
+            "s3|{\"prompt\":\"p\",\"numFrames\":1e999}|numFrames",
+            "s4|{\"prompt\":\"p\",\"seed\":-1e999}|seed",
+            "s5|{\"prompt\":\"p\",\"numInferenceSteps\":30.5}|numInferenceSteps",
+            "s6|{\"prompt\":\"p\",\"seed\":123456789012345678901234567890}|seed",
+            "s7|{\"prompt\":\"a\\u0000b\"}|prompt",
+            "s8|{\"prompt\":\"a\\ud800b\"}|prompt",
+            "s9|{\"prompt\":\"p\",\"prompt\":\"q\"}|(sidecar)",
+            "s10|{\"prompt\":\"p\"} trailing|(sidecar)",
+            "s11|{\"prompt\":\"p\",\"bucket\":\"outpaint-other\"}|bucket",
+            "s12|[1e999]|(sidecar)"})
+    void aHostileSidecarEndsInAFailedRecordNamingTheField(String folder, String sidecar, String field) throws Exception {
+        String key = "inputs/" + folder + "/clip.mp4";
+        s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key("inputs/" + folder + "/clip.json"), RequestBody.fromString(sidecar));
+        PutObjectResponse put = s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key(key).contentType("video/mp4"),
+                RequestBody.fromFile(video));
+        assertRefused(key, put, "INVALID_REQUEST", field);
+    }
+
+    @ParameterizedTest(name = "metadata {1}={2}")
+    @CsvSource(delimiter = '|', value = {
+            "m1|expand-ratio|1e999|expandRatio", "m2|guidance-scale|-1e999|guidanceScale", "m3|num-frames|1e999|numFrames",
+            "m4|seed|-1e999|seed", "m5|num-frames|81.5|numFrames", "m6|guidancescale|NaN|guidanceScale",
+            "m7|frames-per-second|Infinity|framesPerSecond", "m8|num-interpolated-frames|0x2|numInterpolatedFrames",
+            "m9|expand-top|maybe|expandTop", "m10|bucket|outpaint-other|bucket"})
+    void aHostileMetadataValueEndsInAFailedRecordNamingTheField(String folder, String name, String value, String field) throws Exception {
+        String key = "inputs/" + folder + "/clip.mp4";
+        PutObjectResponse put = s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key(key).contentType("video/mp4")
+                .metadata(Map.of("prompt", "p", name, value)), RequestBody.fromFile(video));
+        assertRefused(key, put, "INVALID_REQUEST", field);
+    }
+
+    @ParameterizedTest(name = "key {0}")
+    @CsvSource({"inputs/k1/..mp4", "inputs/k2/.mp4", "inputs/k3/..hidden.webm", "inputs/.k4/clip.mp4"})
+    void aKeyTheValidatorRefusesEndsInAFailedRecordToo(String key) throws Exception {
+        PutObjectResponse put = s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key(key).contentType("video/mp4"),
+                RequestBody.fromFile(video));
+        assertRefused(key, put, "INVALID_INPUT", "key");
+    }
+}
