@@ -91,8 +91,15 @@ final class Answers {
         return trace != null && trace.isTextual() ? shown(trace.asText()) : null;
     }
 
+    /** A plan limit (not a request rate) names the action and its limit, wherever the body puts them. */
+    static boolean isPlanLimit(JsonNode body) {
+        return body != null && (body.findValue("actionName") != null || body.findValue("actionLimit") != null);
+    }
+
+    /** Scenario's top-level {@code remainingSeconds}, else one nested in the body; null when absent. */
     static Duration remainingSeconds(JsonNode body) {
-        JsonNode value = body == null ? null : body.findValue("remainingSeconds");
+        JsonNode value = body == null ? null
+                : body.has("remainingSeconds") ? body.get("remainingSeconds") : body.findValue("remainingSeconds");
         return value != null && value.isNumber() && value.asDouble() >= 0
                 ? Duration.ofMillis((long) (value.asDouble() * 1000)) : null;
     }

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,9 +34,16 @@ public final class ScenarioClient {
     private final ScenarioHttp http;
     private final ScenarioSettings settings;
     private final boolean plainHttpAllowed;
+    private final Clock clock;
 
     public ScenarioClient(ScenarioSettings settings) {
+        this(settings, Clock.systemUTC());
+    }
+
+    /** With the clock that bounds waits for an import; waiting itself goes through the retry policy's sleeper. */
+    public ScenarioClient(ScenarioSettings settings, Clock clock) {
         this.settings = settings;
+        this.clock = clock;
         this.http = new ScenarioHttp(settings);
         // signed URLs must be https unless the API itself is plain http (a local simulator)
         this.plainHttpAllowed = "http".equals(settings.apiUrl().getScheme());
@@ -116,28 +124,33 @@ public final class ScenarioClient {
         }
     }
 
+    /** Polls until {@code imported}; {@code complete} means received and still processing, as Scenario's own plugin reads it. */
     private String awaitImport(String uploadId) {
-        Instant deadline = Instant.now().plus(settings.uploadTimeout());
+        Instant deadline = clock.instant().plus(settings.uploadTimeout());
         while (true) {
             JsonNode upload = http.call("GET", "/uploads/" + uploadId, null, ScenarioHttp.Safety.REPEATABLE).path("upload");
             String status = upload.path("status").asText("");
             switch (status) {
-                case "imported", "complete" -> {
-                    String assetId = Answers.id(upload.path("entityId"), "upload.entityId");
-                    LOG.info("Scenario upload {} imported as {}", uploadId, assetId);
-                    return assetId;
+                case "imported" -> {
+                    return imported(uploadId, upload);
                 }
                 case "failed" -> throw new ScenarioUploadFailedException("Scenario could not import upload " + uploadId
                         + ": " + Answers.shown(upload.path("errorMessage").asText("no reason given")), 200, null, null);
-                case "pending", "validating", "validated" -> { }
+                case "pending", "validating", "validated", "complete" -> { }
                 default -> throw Answers.protocol("a documented upload status", upload.path("status"));
             }
-            if (Instant.now().isAfter(deadline)) {
+            if (clock.instant().isAfter(deadline)) {
                 throw new ScenarioUnavailableException("Scenario had not imported upload " + uploadId + " after "
                         + settings.uploadTimeout().toSeconds() + " s (status " + status + ")", 0, null, null);
             }
             pause(settings.uploadPollInterval());
         }
+    }
+
+    private static String imported(String uploadId, JsonNode upload) {
+        String assetId = Answers.id(upload.path("entityId"), "upload.entityId");
+        LOG.info("Scenario upload {} imported as {}", uploadId, assetId);
+        return assetId;
     }
 
     /**
@@ -172,7 +185,8 @@ public final class ScenarioClient {
         if (pageSize < 1 || pageSize > 200) {
             throw new IllegalArgumentException("pageSize must be from 1 to 200");
         }
-        StringBuilder path = new StringBuilder("/jobs?type=custom&pageSize=").append(pageSize);
+        // the default of hideResults is undocumented: ask for the echoed input and the asset ids explicitly
+        StringBuilder path = new StringBuilder("/jobs?type=custom&hideResults=false&pageSize=").append(pageSize);
         if (status != null) {
             path.append("&status=").append(status.wire());
         }
@@ -230,9 +244,9 @@ public final class ScenarioClient {
         return id;
     }
 
-    private static void pause(Duration duration) {
+    private void pause(Duration duration) {
         try {
-            Thread.sleep(duration.toMillis());
+            settings.retry().sleeper().sleep(duration);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ScenarioUnavailableException("interrupted while waiting for Scenario", 0, null, e);

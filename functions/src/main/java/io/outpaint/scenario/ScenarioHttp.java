@@ -164,7 +164,7 @@ final class ScenarioHttp {
             case 400, 422 -> new ScenarioValidationException(message, status, trace, null);
             case 404 -> new ScenarioNotFoundException(message, status, trace, null);
             case 408 -> new ScenarioUnavailableException(message, status, trace, null);
-            case 429 -> raw.contains("parallel-custom-jobs") || raw.contains("PlanLimitReached")
+            case 429 -> Answers.isPlanLimit(json)
                     ? new ScenarioPlanLimitException(message, status, trace, Answers.remainingSeconds(json))
                     : new ScenarioRateLimitException(message, status, trace, retryAfter(c));
             default -> safety == Safety.REPEATABLE

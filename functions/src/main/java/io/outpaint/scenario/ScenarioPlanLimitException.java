@@ -3,7 +3,8 @@ package io.outpaint.scenario;
 import java.time.Duration;
 
 /**
- * 429 {@code parallel-custom-jobs}: the plan's limit on jobs running at once is reached. Not a rate
+ * 429 naming an {@code actionName} and {@code actionLimit} (e.g. {@code parallel-custom-jobs}): the plan's
+ * limit on jobs running at once is reached. Not a rate
  * limit: waiting for a running job to end helps, retrying at once does not.
  */
 @io.outpaint.job.FailureCode("SCENARIO_PLAN_LIMIT")

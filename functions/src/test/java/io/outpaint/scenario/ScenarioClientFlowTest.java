@@ -79,7 +79,7 @@ class ScenarioClientFlowTest {
         ScenarioJob job = fx.client.generate(request("""
                 {"prompt":"a wider street","expandTop":false,"expandBottom":false,"expandRatio":0.5,
                  "resolution":"480p","numFrames":97,"framesPerSecond":20}"""), assetId);
-        assertThat(job.status()).isEqualTo(ScenarioJob.Status.QUEUED);
+        assertThat(job.status()).isEqualTo(ScenarioJob.Status.PENDING);
         ScenarioJob done = fx.awaitFinal(job.id(), Duration.ofSeconds(20));
         assertThat(done.status()).isEqualTo(ScenarioJob.Status.SUCCESS);
         assertThat(done.progress()).isEqualTo(1.0);

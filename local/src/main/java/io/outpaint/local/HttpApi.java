@@ -48,11 +48,14 @@ public final class HttpApi implements AutoCloseable {
     private final ConsoleFiles console = new ConsoleFiles();
 
     public HttpApi(FunctionRegistry functions, String function, int port) throws IOException {
+        this(functions, function, port, randomKey());
+    }
+
+    /** On {@code port} (0: a free one), answering only requests that send {@code apiKey}. */
+    public HttpApi(FunctionRegistry functions, String function, int port, String apiKey) throws IOException {
         this.functions = functions;
         this.function = function;
-        byte[] key = new byte[16];
-        new SecureRandom().nextBytes(key);
-        this.apiKey = "local-" + HexFormat.of().formatHex(key);
+        this.apiKey = apiKey;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         server.createContext("/", this::handle);
         server.setExecutor(Executors.newCachedThreadPool(r -> {
@@ -61,6 +64,12 @@ public final class HttpApi implements AutoCloseable {
             return t;
         }));
         server.start();
+    }
+
+    private static String randomKey() {
+        byte[] key = new byte[16];
+        new SecureRandom().nextBytes(key);
+        return "local-" + HexFormat.of().formatHex(key);
     }
 
     public String url() {

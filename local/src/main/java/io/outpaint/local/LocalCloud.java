@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -28,7 +29,7 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  */
 public final class LocalCloud implements AutoCloseable {
 
-    /** How to start: where the sidecar lives, and how time runs in Wait and Retry. */
+    /** How to start: where the sidecar lives, how time runs in Wait and Retry, where state is kept (null: nowhere), who hears of ended executions. */
     public record Options(Path sidecarDir, double timeScale, long dynamicWaitMillis, Path dataDir, String statusChangeFunction) {
         public static Options defaults() {
             return new Options(SidecarLocation.find(), 1.0, 0, null, null);
@@ -39,6 +40,10 @@ public final class LocalCloud implements AutoCloseable {
         /** Sends Step Functions' execution status-change events (FAILED, TIMED_OUT, ABORTED) to this function. */
         public Options withStatusChangesTo(String function) {
             return new Options(sidecarDir, timeScale, dynamicWaitMillis, dataDir, function);
+        }
+        /** DynamoDB Local's tables in {@code dir/dynamodb}, S3Mock's objects in {@code dir/s3}, both kept across restarts. */
+        public Options withDataDir(Path dir) {
+            return new Options(sidecarDir, timeScale, dynamicWaitMillis, dir, statusChangeFunction);
         }
     }
 
@@ -57,10 +62,11 @@ public final class LocalCloud implements AutoCloseable {
     private LocalCloud(Options options, FunctionRegistry functions) throws Exception {
         this.options = options;
         this.functions = functions;
-        Path data = options.dataDir() != null ? options.dataDir() : Files.createTempDirectory("outpaint-s3-");
+        boolean durable = options.dataDir() != null;
+        Path s3Root = durable ? Files.createDirectories(options.dataDir().resolve("s3")) : Files.createTempDirectory("outpaint-s3-");
         // S3Mock (Spring Boot) is the slowest to start: start it while the rest comes up
-        CompletableFuture<S3Emulator> s3Starting = CompletableFuture.supplyAsync(() -> new S3Emulator(0, data));
-        this.dynamo = new DynamoDbLocal(0);
+        CompletableFuture<S3Emulator> s3Starting = CompletableFuture.supplyAsync(() -> new S3Emulator(0, s3Root, durable));
+        this.dynamo = new DynamoDbLocal(0, durable ? Optional.of(options.dataDir().resolve("dynamodb")) : Optional.empty());
         this.lambda = new LambdaEndpoint(functions, 0);
         this.sfn = new StepFunctionsSidecar(options.sidecarDir(), 0, lambda.url(), options.timeScale(), options.dynamicWaitMillis(),
                 options.statusChangeFunction());

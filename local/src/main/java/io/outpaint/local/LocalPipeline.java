@@ -16,8 +16,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 
@@ -60,21 +63,26 @@ public final class LocalPipeline implements AutoCloseable {
         public Settings withDecorator(UnaryOperator<PipelineServices> value) { return new Settings(maxJobsInFlight, maxPollSeconds, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, value, uploadTrigger); }
     }
 
-    private final ScenarioSimulator simulator;
+    private final DataDir dataDir;
+    private final LocalScenario scenario;
     private final LocalCloud cloud;
     private final PipelineServices services;
     private final String stateMachineArn;
     private final HttpApi httpApi;
     private final java.util.concurrent.ScheduledExecutorService sweeper;
     private final Map<PipelineFunction, PipelineServices> functionServices = new java.util.EnumMap<>(PipelineFunction.class);
-    private final String webhookSecret = "whsec-" + java.util.UUID.randomUUID();
+    private final String webhookSecret;
+    private final List<String> resumed;
 
-    private LocalPipeline(Settings settings) throws Exception {
-        this.simulator = ScenarioSimulator.start(ScenarioSimulator.Settings.defaults().withPort(settings.simulatorPort())
-                .withJobDuration(settings.scenarioJobDuration()));
+    private LocalPipeline(Settings settings, LocalSite site) throws Exception {
+        this.dataDir = site.dataDir().isPresent() ? DataDir.open(site.dataDir().get()) : null;
+        // the simulator stands in only when no Scenario account is given
+        this.scenario = LocalScenario.start(site.scenario(), settings.simulatorPort(), settings.scenarioJobDuration());
+        this.webhookSecret = dataDir != null ? dataDir.secret("webhook-secret", "whsec-") : "whsec-" + java.util.UUID.randomUUID();
         FunctionRegistry functions = new FunctionRegistry();
-        this.cloud = LocalCloud.start(LocalCloud.Options.defaults().withTime(settings.timeScale(), settings.dynamicWaitMillis())
-                .withStatusChangesTo(PipelineFunction.RECONCILE.localName()), functions);
+        LocalCloud.Options options = LocalCloud.Options.defaults().withTime(settings.timeScale(), settings.dynamicWaitMillis())
+                .withStatusChangesTo(PipelineFunction.RECONCILE.localName());
+        this.cloud = LocalCloud.start(dataDir != null ? options.withDataDir(dataDir.root()) : options, functions);
         pointSdkAt(cloud);
         Map<String, String> environment = environment(settings);
         this.services = settings.decorate().apply(PipelineServices.fromConfig(PipelineConfig.fromEnvironment(environment)));
@@ -100,7 +108,9 @@ public final class LocalPipeline implements AutoCloseable {
         if (settings.uploadTrigger()) {
             cloud.notifyOnCreate(BUCKET, "inputs/", UPLOAD_TRIGGER);
         }
-        this.httpApi = new HttpApi(functions, API, 0);
+        String apiKey = dataDir != null ? dataDir.secret("api-key", "local-") : null;
+        this.httpApi = apiKey != null ? new HttpApi(functions, API, site.apiPort(), apiKey) : new HttpApi(functions, API, site.apiPort());
+        this.resumed = firstSweep();
         this.sweeper = startSweeping(settings.sweepEvery());
     }
 
@@ -129,7 +139,22 @@ public final class LocalPipeline implements AutoCloseable {
         };
     }
 
-    /** The sweep, as the stack's schedule runs it: once now (jobs left unended by an earlier run resume), then periodically. */
+    /**
+     * The sweep once at start, before anything else runs: the jobs an earlier runtime on this data
+     * dir left unended resume (a job with a Scenario job goes back to watching it). What it resumed.
+     */
+    private List<String> firstSweep() {
+        try {
+            List<String> ids = new ArrayList<>();
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(sweep()).path("resumed").forEach(id -> ids.add(id.asText()));
+            return List.copyOf(ids);
+        } catch (Exception e) {
+            System.err.println("sweep at start failed: " + e.getMessage());
+            return List.of();
+        }
+    }
+
+    /** The sweep, as the stack's schedule runs it: periodically after the first one at start. */
     private java.util.concurrent.ScheduledExecutorService startSweeping(Duration every) {
         var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "outpaint-sweep");
@@ -143,7 +168,6 @@ public final class LocalPipeline implements AutoCloseable {
                 System.err.println("sweep failed: " + e.getMessage());
             }
         };
-        timer.execute(sweep);
         if (!every.isZero()) {
             timer.scheduleWithFixedDelay(sweep, every.toMillis(), every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         }
@@ -162,8 +186,13 @@ public final class LocalPipeline implements AutoCloseable {
                 StandardCharsets.UTF_8);
     }
 
+    /** The simulator, nothing kept, any free port. */
     public static LocalPipeline start(Settings settings) throws Exception {
-        return new LocalPipeline(settings);
+        return start(settings, LocalSite.ephemeral());
+    }
+
+    public static LocalPipeline start(Settings settings, LocalSite site) throws Exception {
+        return new LocalPipeline(settings, site);
     }
 
     /** The deployed definition: the ASL file with each function's ARN substituted, as the stack does. */
@@ -188,20 +217,13 @@ public final class LocalPipeline implements AutoCloseable {
         env.put("TABLE_NAME", TABLE);
         env.put("BUCKET_NAME", BUCKET);
         env.put("STATE_MACHINE_ARN", STATE_MACHINE_ARN);
-        env.put("SCENARIO_API_URL", simulator.apiUrl());
-        env.put("SCENARIO_API_KEY", simulator.apiKey());
-        env.put("SCENARIO_API_SECRET", simulator.apiSecret());
+        scenario.configure(env);
         env.put("MAX_JOBS_IN_FLIGHT", Integer.toString(settings.maxJobsInFlight()));
         env.put("MAX_POLL_SECONDS", Integer.toString(settings.maxPollSeconds()));
         env.put("S3_PATH_STYLE", "true");
         // this run's own signing key; local receivers may listen on plain http
         env.put("WEBHOOK_SECRET", webhookSecret);
         env.put("WEBHOOK_ALLOW_HTTP", "true");
-        env.put("SCENARIO_UPLOAD_POLL_MILLIS", "200");
-        // simulated jobs last seconds, not minutes: look early and often enough to show their progress
-        env.put("POLL_MIN_SECONDS", "1");
-        env.put("POLL_FIRST_SECONDS", "2");
-        env.put("POLL_QUIET_MAX_SECONDS", "5");
         return env;
     }
 
@@ -226,7 +248,17 @@ public final class LocalPipeline implements AutoCloseable {
         }
     }
 
-    public ScenarioSimulator simulator() { return simulator; }
+    /** The in-process simulator; there is none when the run talks to Scenario's API. */
+    public ScenarioSimulator simulator() { return scenario.simulator(); }
+    public boolean usesSimulator() { return scenario.simulated(); }
+    /** The Scenario API this runtime's functions call. */
+    public String scenarioUrl() { return scenario.url(); }
+    /** One line saying which Scenario this runtime uses, for people. */
+    public String scenarioDescription() { return scenario.description(); }
+    /** Where state is kept across restarts; empty when nothing is kept. */
+    public Optional<java.nio.file.Path> dataDir() { return Optional.ofNullable(dataDir).map(DataDir::root); }
+    /** The jobs this start took up again from an earlier runtime on the same data dir. */
+    public List<String> resumed() { return resumed; }
     public LocalCloud cloud() { return cloud; }
     public PipelineServices services() { return services; }
     public String stateMachineArn() { return stateMachineArn; }
@@ -239,6 +271,13 @@ public final class LocalPipeline implements AutoCloseable {
         sweeper.shutdownNow();
         httpApi.close();
         cloud.close();
-        simulator.close();
+        scenario.close();
+        if (dataDir != null) {
+            try {
+                dataDir.close();
+            } catch (IOException e) {
+                System.err.println("while unlocking " + dataDir.root() + ": " + e.getMessage());
+            }
+        }
     }
 }

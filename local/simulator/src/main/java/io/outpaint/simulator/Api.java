@@ -1,8 +1,6 @@
 package io.outpaint.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
@@ -43,7 +41,7 @@ final class Api implements HttpHandler {
                 pause(latency);
                 download(ex);
             } else if (!ex.path.startsWith("/v1/")) {
-                ex.error(404, "NOT_FOUND", "No route " + ex.method + " " + ex.path);
+                ex.error(404, "No route " + ex.method + " " + ex.path);
             } else if (!expectedAuthorization.equals(ex.header("Authorization"))) {
                 ex.json(401, Map.of("message", "Unauthorized"));
             } else {
@@ -58,7 +56,7 @@ final class Api implements HttpHandler {
         } catch (DroppedConnection e) {
             throw e; // the server closes the connection without an answer
         } catch (RuntimeException e) {
-            ex.error(500, "INTERNAL_ERROR", "Simulator fault: " + e);
+            ex.error(500, "Simulator fault: " + e);
         }
         http.close();
     }
@@ -76,7 +74,7 @@ final class Api implements HttpHandler {
             if (faults.retryAfterSeconds() != null) {
                 ex.http.getResponseHeaders().set("Retry-After", faults.retryAfterSeconds().toString());
             }
-            ex.json(429, Map.of("message", "Too Many Requests", "reason", "Rate limit exceeded"));
+            ex.json(429, Map.of("reason", "Rate limit exceeded: too many requests"));
             return true;
         }
         return false;
@@ -84,33 +82,34 @@ final class Api implements HttpHandler {
 
     private void route(Exchange ex, Optional<Route.Match> match) throws IOException {
         if (match.isEmpty()) {
-            ex.error(404, "NOT_FOUND", "No route " + ex.method + " " + ex.path);
+            ex.error(404, "No route " + ex.method + " " + ex.path);
             return;
         }
         String id = match.get().route() == Route.CREATE_UPLOAD || match.get().route() == Route.LIST_JOBS ? null : match.get().id();
         switch (match.get().route()) {
             case CREATE_UPLOAD -> createUpload(ex);
             case COMPLETE_UPLOAD -> completeUpload(ex, id);
-            case GET_UPLOAD -> found(ex, state.upload(id), "Upload", u -> Map.of("upload", Views.upload(u, List.of())));
+            case GET_UPLOAD -> found(ex, state.upload(id), "Upload", u -> Map.of("upload", state.observe(u,
+                    simulator.faults().uploadsNeverImported())));
             case GENERATE -> Generate.handle(ex, id, simulator, state);
-            case LIST_JOBS -> listJobs(ex);
+            case LIST_JOBS -> JobList.handle(ex, state);
             case JOB_ACTION -> {
                 if (state.job(id).isEmpty()) {
-                    ex.error(404, "NOT_FOUND", "Job not found");
+                    ex.error(404, "Job not found");
                 } else {
-                    ex.error(400, "BAD_REQUEST", "Cannot cancel this type of job");
+                    ex.error(400, "Cannot cancel this type of job. Action not permitted.");
                 }
             }
             case GET_JOB -> found(ex, state.job(id), "Job", j -> Map.of("job", Views.job(j, state)));
             case GET_ASSET -> found(ex, state.asset(id), "Asset", a -> Map.of("asset", Views.asset(a, cdnUrl(a))));
-            default -> ex.error(404, "NOT_FOUND", "No route " + ex.method + " " + ex.path);
+            default -> ex.error(404, "No route " + ex.method + " " + ex.path);
         }
     }
 
     private static <T> void found(Exchange ex, Optional<T> thing, String kind, java.util.function.Function<T, Object> view)
             throws IOException {
         if (thing.isEmpty()) {
-            ex.error(404, "NOT_FOUND", kind + " not found");
+            ex.error(404, kind + " not found");
         } else {
             ex.json(200, view.apply(thing.get()));
         }
@@ -119,7 +118,7 @@ final class Api implements HttpHandler {
     private void createUpload(Exchange ex) throws IOException {
         JsonNode body = ex.jsonBody();
         if (body == null || !body.isObject()) {
-            ex.error(400, "INVALID_PARAMETER", "body must be a JSON object");
+            ex.error(400, "body must be a JSON object");
             return;
         }
         String contentType = body.path("contentType").asText("");
@@ -127,17 +126,17 @@ final class Api implements HttpHandler {
         long fileSize = body.path("fileSize").asLong(0);
         String fileName = body.path("fileName").asText("");
         if (body.has("url")) {
-            ex.error(400, "INVALID_PARAMETER", "url uploads are not simulated; upload the file in parts");
+            ex.error(400, "url uploads are not simulated; upload the file in parts");
         } else if (!body.path("kind").asText().equals("video")) {
-            ex.error(400, "INVALID_PARAMETER", "kind must be video for /v1/uploads (got " + body.path("kind") + ")");
+            ex.error(400, "kind must be video for /v1/uploads (got " + body.path("kind") + ")");
         } else if (!contentType.equals("video/mp4") && !contentType.equals("video/webm")) {
-            ex.error(400, "INVALID_PARAMETER", "contentType must be one of video/mp4, video/webm (got " + body.path("contentType") + ")");
+            ex.error(400, "contentType must be one of video/mp4, video/webm (got " + body.path("contentType") + ")");
         } else if (parts < 1 || parts > 10_000) {
-            ex.error(400, "INVALID_PARAMETER", "parts must be an integer from 1 to 10000 (got " + body.path("parts") + ")");
+            ex.error(400, "parts must be an integer from 1 to 10000 (got " + body.path("parts") + ")");
         } else if (fileSize < 1) {
-            ex.error(400, "INVALID_PARAMETER", "fileSize must be a positive number of bytes (got " + body.path("fileSize") + ")");
+            ex.error(400, "fileSize must be a positive number of bytes (got " + body.path("fileSize") + ")");
         } else if (fileName.isBlank()) {
-            ex.error(400, "INVALID_PARAMETER", "fileName is required");
+            ex.error(400, "fileName is required");
         } else {
             ScenarioState.Upload upload = state.createUpload(fileName, contentType, parts, fileSize);
             ex.json(200, Map.of("upload", Views.upload(upload, partUrls(upload))));
@@ -178,45 +177,16 @@ final class Api implements HttpHandler {
         JsonNode body = ex.jsonBody();
         Optional<ScenarioState.Upload> upload = state.upload(id);
         if (upload.isEmpty()) {
-            ex.error(404, "NOT_FOUND", "Upload not found");
+            ex.error(404, "Upload not found");
         } else if (body == null || !"complete".equals(body.path("action").asText())) {
-            ex.error(400, "INVALID_PARAMETER", "action must be complete");
+            ex.error(400, "action must be complete");
         } else if (!upload.get().status.equals("pending")) {
-            ex.error(400, "BAD_REQUEST", "Upload is already " + upload.get().status);
+            ex.error(400, "Upload is already " + upload.get().status);
         } else {
             upload.get().status = "validating";
             simulator.background(() -> state.importUpload(upload.get()));
             ex.json(200, Map.of("upload", Views.upload(upload.get(), List.of())));
         }
-    }
-
-    private void listJobs(Exchange ex) throws IOException {
-        int pageSize;
-        try {
-            pageSize = Integer.parseInt(ex.query.getOrDefault("pageSize", "50"));
-        } catch (NumberFormatException e) {
-            pageSize = -1;
-        }
-        if (pageSize < 1 || pageSize > 200) {
-            ex.error(400, "INVALID_PARAMETER", "pageSize must be an integer from 1 to 200");
-            return;
-        }
-        String status = ex.query.get("status");
-        int offset = ex.query.containsKey("paginationToken")
-                ? Integer.parseInt(new String(Base64.getUrlDecoder().decode(ex.query.get("paginationToken")), StandardCharsets.UTF_8))
-                : 0;
-        List<SimulatedJob> matching = state.jobsNewestFirst().stream()
-                .filter(j -> status == null || List.of(status.split(",")).contains(j.phaseAt(state.now()).status()))
-                .toList();
-        ArrayNode page = Exchange.JSON.createArrayNode();
-        matching.stream().skip(offset).limit(pageSize).forEach(j -> page.add(Exchange.JSON.valueToTree(Views.job(j, state))));
-        ObjectNode answer = Exchange.JSON.createObjectNode();
-        answer.set("jobs", page);
-        if (offset + pageSize < matching.size()) {
-            answer.put("nextPaginationToken", Base64.getUrlEncoder().encodeToString(
-                    Integer.toString(offset + pageSize).getBytes(StandardCharsets.UTF_8)));
-        }
-        ex.json(200, answer);
     }
 
     private String cdnUrl(ScenarioState.Asset asset) {

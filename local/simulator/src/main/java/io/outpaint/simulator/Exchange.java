@@ -57,9 +57,9 @@ final class Exchange {
         }
     }
 
-    /** Scenario's documented error shape. */
-    void error(int status, String code, String message) throws IOException {
-        json(status, Map.of("status", "error", "code", code, "message", message, "traceId", "trace-" + System.nanoTime()));
+    /** The error body Scenario's API answers with (seen), with a trace id to quote. */
+    void error(int status, String reason) throws IOException {
+        json(status, Map.of("reason", reason, "traceId", "trace-" + System.nanoTime()));
     }
 
     void empty(int status) throws IOException {

@@ -24,6 +24,7 @@ public final class Faults {
     private volatile Duration latency = Duration.ZERO;
     private volatile boolean stuckJobs;
     private volatile boolean modelForbidden;
+    private volatile boolean uploadsNeverImported;
     private volatile String jobError = "Generation failed: the model could not process the input video";
     private volatile String jobHint = "Try a shorter video or a lower resolution";
 
@@ -71,6 +72,9 @@ public final class Faults {
     /** Generate answers 403, as for a key whose plan lacks the model. */
     public Faults modelForbidden(boolean on) { modelForbidden = on; return this; }
 
+    /** Uploads stop at {@code complete} (received, still processing) and never become {@code imported}. */
+    public Faults uploadsNeverImported(boolean on) { uploadsNeverImported = on; return this; }
+
     /** Back to no faults at all. */
     public Faults clear() {
         serverErrors.set(0);
@@ -86,6 +90,7 @@ public final class Faults {
         latency = Duration.ZERO;
         stuckJobs = false;
         modelForbidden = false;
+        uploadsNeverImported = false;
         return this;
     }
 
@@ -100,6 +105,7 @@ public final class Faults {
     Duration latency() { return latency; }
     boolean stuckJobs() { return stuckJobs; }
     boolean modelForbidden() { return modelForbidden; }
+    boolean uploadsNeverImported() { return uploadsNeverImported; }
     String jobError() { return jobError; }
     String jobHint() { return jobHint; }
 

@@ -15,7 +15,7 @@ final class Generate {
 
     static void handle(Exchange ex, String modelId, ScenarioSimulator simulator, ScenarioState state) throws IOException {
         if (!modelId.equals(ModelInputs.MODEL_ID)) {
-            ex.error(404, "NOT_FOUND", "Model " + modelId + " not found");
+            ex.error(404, "Model " + modelId + " not found");
             return;
         }
         if (simulator.faults().modelForbidden()) {
@@ -32,7 +32,7 @@ final class Generate {
             }
         }
         if (!problems.isEmpty()) {
-            ex.error(400, "INVALID_PARAMETER", String.join("; ", problems));
+            ex.error(400, String.join("; ", problems));
             return;
         }
         int cost = state.cost(body);
@@ -43,14 +43,14 @@ final class Generate {
         Faults faults = simulator.faults();
         boolean fails = faults.takeFailingJob();
         Optional<SimulatedJob> job = state.createJob((ObjectNode) body, simulator.jobDuration(),
-                faults.parallelJobLimit(), faults.stuckJobs(),
+                faults.parallelJobLimit(), faults.stuckJobs(), simulator.skipsOptionalStages(),
                 fails ? faults.jobError() : null, fails ? faults.jobHint() : null);
         if (job.isEmpty()) {
+            // as seen from Scenario: the action and its limit in details, how long to wait at the top level
             Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("status", "error");
-            answer.put("code", "PlanLimitReachedError");
-            answer.put("message", "You have reached the limit of parallel custom jobs of your plan");
-            answer.put("details", Map.of("limitType", "parallel-custom-jobs", "limit", faults.parallelJobLimit()));
+            answer.put("reason", "PlanLimitReachedError: your plan allows " + faults.parallelJobLimit()
+                    + " custom jobs at once");
+            answer.put("details", Map.of("actionName", "parallel-custom-jobs", "actionLimit", faults.parallelJobLimit()));
             answer.put("remainingSeconds", state.secondsUntilASlotFrees());
             ex.json(429, answer);
             return;

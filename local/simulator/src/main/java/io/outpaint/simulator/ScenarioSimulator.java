@@ -50,6 +50,7 @@ public final class ScenarioSimulator implements AutoCloseable {
     private final AtomicInteger faultsServed = new AtomicInteger();
     private volatile Duration jobDuration;
     private volatile Duration urlLifetime;
+    private volatile boolean skipOptionalStages;
 
     private ScenarioSimulator(Settings settings) throws IOException {
         this.settings = settings;
@@ -97,7 +98,11 @@ public final class ScenarioSimulator implements AutoCloseable {
     /** Results rendered from now on are at least this big (noise frames, repeated): for copy benchmarks. */
     public ScenarioSimulator resultSizeAtLeast(long bytes) { state.minResultBytes(bytes); return this; }
 
+    /** Jobs created from now on go pending, queued, in-progress, success: no warming-up, no finalizing. */
+    public ScenarioSimulator skipOptionalStages(boolean value) { skipOptionalStages = value; return this; }
+
     Duration jobDuration() { return jobDuration; }
+    boolean skipsOptionalStages() { return skipOptionalStages; }
     Duration urlLifetime() { return urlLifetime; }
 
     /** How many calls of {@code route} reached the simulator, faults included. */

@@ -37,6 +37,8 @@ final class ScenarioState {
         volatile String status = "pending";
         volatile String entityId;
         volatile String errorMessage;
+        /** The asset an upload becomes; named in {@code entityId} only once the upload reads {@code imported}. */
+        volatile String importedAs;
 
         Upload(String id, String fileName, String contentType, int parts, long fileSize, Instant createdAt) {
             this.id = id;
@@ -118,10 +120,26 @@ final class ScenarioState {
             VideoInfo info = upload.contentType.equals("video/webm") ? WebmVideo.probe(joined) : Mp4Video.probe(joined);
             Asset asset = new Asset("asset_" + shortId(), upload.fileName, joined, upload.contentType, info, Files.size(joined));
             assets.put(asset.id(), asset);
-            upload.entityId = asset.id();
-            upload.status = "imported";
+            // as on Scenario: received and joined, still processing, no entityId yet
+            upload.importedAs = asset.id();
+            upload.status = "complete";
         } catch (IOException e) {
             fail(upload, "The file is not a readable video: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The upload as {@code GET /v1/uploads/{id}} shows it. A {@code complete} upload is shown so once,
+     * then moves on to {@code imported} with its {@code entityId}, unless {@code neverImported}.
+     */
+    Map<String, Object> observe(Upload upload, boolean neverImported) {
+        synchronized (upload) {
+            Map<String, Object> view = Views.upload(upload, List.of());
+            if (upload.status.equals("complete") && !neverImported) {
+                upload.entityId = upload.importedAs;
+                upload.status = "imported";
+            }
+            return view;
         }
     }
 
@@ -150,11 +168,12 @@ final class ScenarioState {
 
     /** Creates a job unless {@code limit} jobs already run; empty when the limit is reached. */
     synchronized Optional<SimulatedJob> createJob(ObjectNode input, Duration duration, int limit, boolean stuck,
-                                                  String error, String hint) {
+                                                  boolean skipOptionalStages, String error, String hint) {
         if (jobsRunning() >= limit) {
             return Optional.empty();
         }
-        SimulatedJob job = new SimulatedJob("job_" + shortId(), now(), input, duration, stuck, error, hint);
+        SimulatedJob job = new SimulatedJob("job_" + shortId(), now(), input, duration, stuck,
+                skipOptionalStages, error, hint);
         jobs.put(job.id, job);
         jobsInOrder.add(job);
         return Optional.of(job);

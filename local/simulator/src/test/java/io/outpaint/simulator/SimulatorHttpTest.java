@@ -49,6 +49,11 @@ class SimulatorHttpTest {
     }
 
     private static String upload(Path file, int parts) throws Exception {
+        return upload(file, parts, new java.util.ArrayList<>());
+    }
+
+    /** Uploads {@code file} and reads it until it is imported or failed; {@code seen} gets every upload read. */
+    private static String upload(Path file, int parts, java.util.List<JsonNode> seen) throws Exception {
         long size = Files.size(file);
         JsonNode upload = JSON.readTree(send("POST", "/uploads", "{\"fileName\":\"v.mp4\",\"contentType\":\"video/mp4\","
                 + "\"kind\":\"video\",\"parts\":" + parts + ",\"fileSize\":" + size + "}", true).body()).path("upload");
@@ -66,12 +71,39 @@ class SimulatorHttpTest {
         send("POST", "/uploads/" + id + "/action", "{\"action\":\"complete\"}", true);
         for (int i = 0; i < 100; i++) {
             JsonNode now = JSON.readTree(send("GET", "/uploads/" + id, null, true).body()).path("upload");
-            if (!now.path("status").asText().matches("pending|validating|validated")) {
+            seen.add(now);
+            if (now.path("status").asText().matches("imported|failed")) {
                 return now.toString();
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("upload never settled");
+        throw new AssertionError("upload never settled: " + seen);
+    }
+
+    private static JsonNode generate(String asset) throws Exception {
+        return JSON.readTree(send("POST", "/generate/custom/" + ScenarioSimulator.MODEL_ID,
+                "{\"prompt\":\"p\",\"videoUrl\":\"" + asset + "\"}", true).body());
+    }
+
+    private static String smallAsset(String name) throws Exception {
+        Path file = dir.resolve(name);
+        Mp4Video.write(file, 64, 48, 10, 10, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);
+        return JSON.readTree(upload(file, 1)).path("entityId").asText();
+    }
+
+    private static JsonNode awaitFinal(String jobId) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            JsonNode job = JSON.readTree(send("GET", "/jobs/" + jobId, null, true).body()).path("job");
+            if (SimulatedJob.isFinal(job.path("status").asText())) {
+                return job;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("job " + jobId + " never ended");
+    }
+
+    private static java.util.List<String> statuses(JsonNode job) {
+        return job.path("statusHistory").findValuesAsText("status");
     }
 
     @Test
@@ -87,9 +119,7 @@ class SimulatorHttpTest {
                 "{\"prompt\":\"p\",\"videoUrl\":\"asset_x\",\"numFrames\":300,\"num_frames\":81}", true);
         assertThat(answer.statusCode()).isEqualTo(400);
         JsonNode body = JSON.readTree(answer.body());
-        assertThat(body.path("status").asText()).isEqualTo("error");
-        assertThat(body.path("code").asText()).isEqualTo("INVALID_PARAMETER");
-        assertThat(body.path("message").asText()).contains("numFrames must be an integer from 81 to 241 (got 300)")
+        assertThat(body.path("reason").asText()).contains("numFrames must be an integer from 81 to 241 (got 300)")
                 .contains("num_frames is not an input");
     }
 
@@ -104,16 +134,111 @@ class SimulatorHttpTest {
     }
 
     @Test
-    void refusesToCancelACustomJob() throws Exception {
-        Path file = dir.resolve("c.mp4");
+    void anUploadReadsCompleteWithoutAnEntityIdBeforeItIsImported() throws Exception {
+        Path file = dir.resolve("i.mp4");
         Mp4Video.write(file, 64, 48, 10, 10, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);
-        String asset = JSON.readTree(upload(file, 1)).path("entityId").asText();
-        JsonNode job = JSON.readTree(send("POST", "/generate/custom/" + ScenarioSimulator.MODEL_ID,
-                "{\"prompt\":\"p\",\"videoUrl\":\"" + asset + "\"}", true).body()).path("job");
+        java.util.List<JsonNode> seen = new java.util.ArrayList<>();
+        upload(file, 1, seen);
+        JsonNode complete = seen.stream().filter(u -> u.path("status").asText().equals("complete")).findFirst().orElseThrow();
+        assertThat(complete.has("entityId")).isFalse();
+        JsonNode imported = seen.get(seen.size() - 1);
+        assertThat(imported.path("status").asText()).isEqualTo("imported");
+        assertThat(imported.path("entityId").asText()).startsWith("asset_");
+        assertThat(seen.indexOf(complete)).isLessThan(seen.size() - 1);
+    }
+
+    @Test
+    void anUploadCanStayCompleteForever() throws Exception {
+        Path file = dir.resolve("s.mp4");
+        Mp4Video.write(file, 64, 48, 10, 10, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);
+        sim.faults().uploadsNeverImported(true);
+        try {
+            java.util.List<JsonNode> seen = new java.util.ArrayList<>();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> upload(file, 1, seen)).isInstanceOf(AssertionError.class);
+            assertThat(seen.get(seen.size() - 1).path("status").asText()).isEqualTo("complete");
+            assertThat(seen).noneMatch(u -> u.has("entityId"));
+        } finally {
+            sim.faults().clear();
+        }
+    }
+
+    @Test
+    void refusesToCancelACustomJobWithScenariosReason() throws Exception {
+        JsonNode job = generate(smallAsset("c.mp4")).path("job");
         assertThat(job.path("metadata").path("input").path("prompt").asText()).isEqualTo("p");
         HttpResponse<String> cancel = send("POST", "/jobs/" + job.path("jobId").asText() + "/action", "{\"action\":\"cancel\"}", true);
         assertThat(cancel.statusCode()).isEqualTo(400);
-        assertThat(cancel.body()).contains("Cannot cancel this type of job");
+        assertThat(JSON.readTree(cancel.body()).path("reason").asText())
+                .isEqualTo("Cannot cancel this type of job. Action not permitted.");
+    }
+
+    @Test
+    void aJobStartsInPendingAndGoesThroughEveryStageByDefault() throws Exception {
+        JsonNode created = generate(smallAsset("p.mp4")).path("job");
+        assertThat(created.path("status").asText()).isEqualTo("pending");
+        assertThat(statuses(created)).containsExactly("pending");
+        JsonNode done = awaitFinal(created.path("jobId").asText());
+        assertThat(statuses(done)).containsExactly("pending", "queued", "warming-up", "in-progress", "finalizing", "success");
+    }
+
+    @Test
+    void aJobCanSkipWarmingUpAndFinalizing() throws Exception {
+        String asset = smallAsset("k.mp4");
+        sim.skipOptionalStages(true);
+        try {
+            JsonNode created = generate(asset).path("job");
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            String id = created.path("jobId").asText();
+            JsonNode now = created;
+            while (!SimulatedJob.isFinal(now.path("status").asText())) {
+                seen.add(now.path("status").asText());
+                now = JSON.readTree(send("GET", "/jobs/" + id, null, true).body()).path("job");
+            }
+            assertThat(seen).doesNotContain("warming-up", "finalizing").contains("pending");
+            assertThat(statuses(now)).containsExactly("pending", "queued", "in-progress", "success");
+        } finally {
+            sim.skipOptionalStages(false);
+        }
+    }
+
+    @Test
+    void listsJobsWithTheirInputAndResultsOnlyWhenAskedNotToHideThem() throws Exception {
+        String id = awaitFinal(generate(smallAsset("l.mp4")).path("job").path("jobId").asText()).path("jobId").asText();
+        JsonNode hidden = JSON.readTree(send("GET", "/jobs?pageSize=200", null, true).body()).path("jobs");
+        JsonNode shown = JSON.readTree(send("GET", "/jobs?pageSize=200&hideResults=false", null, true).body()).path("jobs");
+        JsonNode hiddenJob = find(hidden, id);
+        JsonNode shownJob = find(shown, id);
+        assertThat(hiddenJob.path("metadata").has("input")).isFalse();
+        assertThat(hiddenJob.path("metadata").has("assetIds")).isFalse();
+        assertThat(shownJob.path("metadata").path("input").path("prompt").asText()).isEqualTo("p");
+        assertThat(shownJob.path("metadata").path("assetIds")).hasSize(1);
+    }
+
+    private static JsonNode find(JsonNode jobs, String id) {
+        for (JsonNode job : jobs) {
+            if (job.path("jobId").asText().equals(id)) {
+                return job;
+            }
+        }
+        throw new AssertionError(id + " not listed in " + jobs);
+    }
+
+    @Test
+    void thePlanLimitNamesItsActionAndLimitAndHowLongToWait() throws Exception {
+        String asset = smallAsset("q.mp4");
+        sim.faults().parallelJobLimit(0);
+        try {
+            HttpResponse<String> refused = send("POST", "/generate/custom/" + ScenarioSimulator.MODEL_ID,
+                    "{\"prompt\":\"p\",\"videoUrl\":\"" + asset + "\"}", true);
+            assertThat(refused.statusCode()).isEqualTo(429);
+            JsonNode body = JSON.readTree(refused.body());
+            assertThat(body.path("details").path("actionName").asText()).isEqualTo("parallel-custom-jobs");
+            assertThat(body.path("details").path("actionLimit").asInt(-1)).isZero();
+            assertThat(body.path("remainingSeconds").isNumber()).isTrue();
+            assertThat(body.path("reason").asText()).isNotBlank();
+        } finally {
+            sim.faults().clear();
+        }
     }
 
     @Test

@@ -40,6 +40,9 @@ public final class StepFunctionsSidecar implements AutoCloseable {
                     + "; build with Maven (it runs npm ci there) or run npm ci in that folder");
         }
         ProcessBuilder builder = new ProcessBuilder("node", script.toString()).directory(sidecarDir.toFile());
+        // the sidecar calls no Scenario API: keep the key and secret out of its environment
+        builder.environment().remove("SCENARIO_API_KEY");
+        builder.environment().remove("SCENARIO_API_SECRET");
         builder.environment().put("SFN_PORT", Integer.toString(port));
         builder.environment().put("SFN_TIME_SCALE", Double.toString(timeScale));
         builder.environment().put("SFN_DYNAMIC_WAIT_MILLIS", Long.toString(dynamicWaitMillis));

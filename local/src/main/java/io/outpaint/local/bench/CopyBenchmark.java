@@ -42,7 +42,7 @@ public final class CopyBenchmark {
 
     public static void run(PrintStream out, List<Integer> sizesMiB) throws Exception {
         Path data = Files.createTempDirectory("copy-bench-s3-");
-        try (S3Emulator s3mock = new S3Emulator(0, data);
+        try (S3Emulator s3mock = new S3Emulator(0, data, false);
              ScenarioSimulator sim = ScenarioSimulator.start(ScenarioSimulator.Settings.defaults().withJobDuration(Duration.ofMillis(200)))) {
             var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
             S3Client s3 = S3Client.builder().endpointOverride(URI.create(s3mock.url())).forcePathStyle(true)

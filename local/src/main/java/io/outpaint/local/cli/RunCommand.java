@@ -3,7 +3,10 @@ package io.outpaint.local.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.outpaint.local.DataDir;
 import io.outpaint.local.LocalPipeline;
+import io.outpaint.local.LocalSite;
+import io.outpaint.local.ScenarioAccount;
 import io.outpaint.media.InvalidInputException;
 import io.outpaint.media.VideoProbe;
 import io.outpaint.request.OutpaintRequest;
@@ -17,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,7 +31,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "run", mixinStandardHelpOptions = true, version = "outpaint 0.1.0",
         description = "Outpaints a video on this machine: starts the local runtime, runs the job through the real "
-                + "state machine and functions against the Scenario simulator, and saves the result.%n"
+                + "state machine and functions against Scenario's API (when SCENARIO_API_KEY and SCENARIO_API_SECRET are "
+                + "set) or its simulator, and saves the result.%n"
                 + "With no VIDEO it makes a sample video itself (nothing is downloaded). "
                 + "The simulator's result is a placeholder built from your video, not the model's output.")
 final class RunCommand implements Callable<Integer> {
@@ -50,6 +55,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--job-seconds", defaultValue = "8", paramLabel = "N", description = "How long the simulated Scenario job takes, 1 to 3600 (default: ${DEFAULT-VALUE}).")
     int jobSeconds;
 
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the local runtime keeps its tables and objects "
+            + "(default: ~/.outpaint/local, or ./.outpaint-local when the home folder is not writable).")
+    Path dataDir;
+
+    @Option(names = "--scenario-url", paramLabel = "URL", description = "Scenario's API when SCENARIO_API_KEY and "
+            + "SCENARIO_API_SECRET are set (default: https://api.cloud.scenario.com/v1).")
+    String scenarioUrl;
+
     @Option(names = "--timeout-seconds", defaultValue = "600", paramLabel = "N", description = "Give up waiting after this long, at least 1 (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
@@ -71,6 +84,13 @@ final class RunCommand implements Callable<Integer> {
             throw usage("--timeout-seconds " + timeoutSeconds + " is not allowed; allowed: 1 or more");
         }
         VideoProbe.Video probed = video == null ? null : probe(video);
+        LocalSite site;
+        try {
+            site = new LocalSite(ScenarioAccount.fromEnvironment(System.getenv(), Optional.ofNullable(scenarioUrl)),
+                    Optional.of(dataDir != null ? dataDir : DataDir.defaultLocation()), 0);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
         ResultFile result;
         try {
             result = ResultFile.prepare(output);
@@ -89,11 +109,23 @@ final class RunCommand implements Callable<Integer> {
                 probed = VideoProbe.probe(input);
                 out.println("No video given: made a 640x360 sample video.");
             }
-            out.println("Starting the local runtime (DynamoDB Local, S3Mock, Step Functions, Lambda, Scenario simulator)...");
+            out.println("Starting the local runtime (DynamoDB Local, S3Mock, Step Functions, Lambda"
+                    + (site.scenario().isPresent() ? ")..." : ", Scenario simulator)..."));
             long started = System.nanoTime();
-            try (LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive()
-                    .withJobDuration(Duration.ofSeconds(jobSeconds)))) {
+            LocalPipeline up;
+            try {
+                up = LocalPipeline.start(LocalPipeline.Settings.interactive().withJobDuration(Duration.ofSeconds(jobSeconds)), site);
+            } catch (DataDir.InUseException e) {
+                throw usage("--data-dir: " + e.getMessage());
+            }
+            try (LocalPipeline pipeline = up) {
                 out.printf("Local runtime up in %.1f s.%n", (System.nanoTime() - started) / 1e9);
+                out.println("Scenario: " + pipeline.scenarioDescription());
+                out.println("Data: kept in " + pipeline.dataDir().orElseThrow() + " (--data-dir to choose another; delete it to start over)");
+                if (!pipeline.resumed().isEmpty()) {
+                    out.println("Resumed " + pipeline.resumed().size() + " unfinished job(s) from an earlier run: "
+                            + String.join(", ", pipeline.resumed()));
+                }
                 succeeded = runJob(pipeline, input, probed, request, result);
                 return succeeded ? 0 : 1;
             }
@@ -142,8 +174,10 @@ final class RunCommand implements Callable<Integer> {
                 output.path("bytes").asLong(), output.path("sha256").asText());
         out.println("  in the bucket: s3://" + output.path("bucket").asText() + "/" + output.path("key").asText());
         out.println("  job id: " + jobId);
-        out.println("  made by the Scenario simulator: your video's frame in the middle, mirrored edges around it, marked"
-                + " \"simulated\"; a deployment with a Scenario key runs the real model");
+        if (pipeline.usesSimulator()) {
+            out.println("  made by the Scenario simulator: your video's frame in the middle, mirrored edges around it, marked"
+                    + " \"simulated\"; with SCENARIO_API_KEY and SCENARIO_API_SECRET set, run uses the real model");
+        }
         return true;
     }
 

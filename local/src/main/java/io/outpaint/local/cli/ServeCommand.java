@@ -1,12 +1,16 @@
 package io.outpaint.local.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.outpaint.local.DataDir;
 import io.outpaint.local.LocalPipeline;
+import io.outpaint.local.LocalSite;
+import io.outpaint.local.ScenarioAccount;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -14,10 +18,11 @@ import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true, version = "outpaint 0.1.0",
         description = "Keeps the local runtime up (DynamoDB Local, S3Mock, Lambda, Step Functions with the outpaint "
-                + "state machine, the Scenario simulator) and prints every endpoint.")
+                + "state machine; Scenario's API when SCENARIO_API_KEY and SCENARIO_API_SECRET are set, else the "
+                + "simulator) and prints every endpoint.")
 final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = "--job-seconds", defaultValue = "20", description = "How long simulated Scenario jobs take (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--job-seconds", defaultValue = "20", description = "How long simulated Scenario jobs take (default: ${DEFAULT-VALUE}; simulator only).")
     int jobSeconds;
 
     @Option(names = "--max-jobs", defaultValue = "2", description = "Scenario jobs in flight at once (default: ${DEFAULT-VALUE}).")
@@ -25,6 +30,17 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--endpoints-file", description = "Also write the endpoints as JSON to this file (for scripts).")
     Path endpointsFile;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Keep the tables, the objects and the API key in DIR "
+            + "across restarts, and resume the jobs left running there (default: nothing is kept).")
+    Path dataDir;
+
+    @Option(names = "--port", paramLabel = "N", description = "Port of the HTTP API (default: a free one).")
+    int port;
+
+    @Option(names = "--scenario-url", paramLabel = "URL", description = "Scenario's API when SCENARIO_API_KEY and "
+            + "SCENARIO_API_SECRET are set (default: " + "https://api.cloud.scenario.com/v1" + ").")
+    String scenarioUrl;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -39,10 +55,22 @@ final class ServeCommand implements Callable<Integer> {
                     ? "--job-seconds " + jobSeconds + " is not allowed; allowed: 1 or more"
                     : "--max-jobs " + maxJobs + " is not allowed; allowed: 1 or more");
         }
+        LocalSite site;
+        try {
+            site = new LocalSite(ScenarioAccount.fromEnvironment(System.getenv(), Optional.ofNullable(scenarioUrl)),
+                    Optional.ofNullable(dataDir), port);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         FunctionLogs logs = verbose ? null : FunctionLogs.toTempFile("serve");
         Outpaint.out.println("Starting the local runtime...");
-        LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withLimit(maxJobs)
-                .withJobDuration(Duration.ofSeconds(jobSeconds)));
+        LocalPipeline pipeline;
+        try {
+            pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withLimit(maxJobs)
+                    .withJobDuration(Duration.ofSeconds(jobSeconds)), site);
+        } catch (DataDir.InUseException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             pipeline.close();
@@ -54,7 +82,9 @@ final class ServeCommand implements Callable<Integer> {
         endpoints.put("s3", cloud.s3Url());
         endpoints.put("dynamodb", cloud.dynamoDbUrl());
         endpoints.put("lambda", cloud.lambdaUrl());
-        endpoints.put("scenario", pipeline.simulator().apiUrl());
+        endpoints.put("scenario", pipeline.scenarioUrl());
+        endpoints.put("scenarioSimulated", Boolean.toString(pipeline.usesSimulator()));
+        endpoints.put("dataDir", pipeline.dataDir().map(Path::toString).orElse(""));
         endpoints.put("httpApi", pipeline.httpApi().url());
         endpoints.put("console", pipeline.httpApi().consoleUrl());
         endpoints.put("apiKey", pipeline.httpApi().apiKey());
@@ -71,7 +101,12 @@ final class ServeCommand implements Callable<Integer> {
                 cloud.s3Url(), LocalPipeline.BUCKET);
         out.printf("  DynamoDB        %s   table %s%n", cloud.dynamoDbUrl(), LocalPipeline.TABLE);
         out.printf("  Lambda          %s%n", cloud.lambdaUrl());
-        out.printf("  Scenario (sim)  %s   results are simulated placeholders%n", pipeline.simulator().apiUrl());
+        out.printf("  Scenario        %s%n", pipeline.scenarioDescription());
+        out.printf("  Data            %s%n", pipeline.dataDir().map(d -> "kept in " + d + " (delete it to start over)")
+                .orElse("in memory only, gone when it stops (--data-dir DIR keeps it)"));
+        if (!pipeline.resumed().isEmpty()) {
+            out.printf("  Resumed         %d unfinished job(s): %s%n", pipeline.resumed().size(), String.join(", ", pipeline.resumed()));
+        }
         out.println(logs == null ? "  Logs            here (--verbose)" : "  Logs            " + logs.file() + "   (--verbose shows them here)");
         out.println();
         out.println("Paste these into a shell; the README's commands use them (AWS CLI 1.x and 2.x, the SDKs, the outpaint client):");

@@ -30,6 +30,9 @@ class RunCommandIT {
         System.arraycopy(args, 0, command, 3, args.length);
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         builder.environment().put("CI", "true");
+        // the simulator, whatever this machine's environment holds
+        builder.environment().remove("SCENARIO_API_KEY");
+        builder.environment().remove("SCENARIO_API_SECRET");
         return builder.start();
     }
 
@@ -38,13 +41,15 @@ class RunCommandIT {
         // a stale, larger file where the result goes: it must end up byte for byte the result
         Path target = dir.resolve("big.mp4");
         Files.write(target, new byte[5_000_000]);
-        Process run = outpaint("run", "--resolution", "480p", "--job-seconds", "3", "-o", "big.mp4");
+        Process run = outpaint("run", "--resolution", "480p", "--job-seconds", "3", "-o", "big.mp4",
+                "--data-dir", dir.resolve("data").toString());
         String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(run.waitFor(300, TimeUnit.SECONDS)).isTrue();
         assertThat(run.exitValue()).as(out).isZero();
         assertThat(out).contains("Done: " + target.toRealPath()).contains("in the bucket: s3://outpaint-local/outputs/")
                 .contains("job id: api-").contains("created through the HTTP API").contains("RUNNING")
-                .contains("made by the Scenario simulator");
+                .contains("made by the Scenario simulator")
+                .contains("Scenario: the Scenario simulator at").contains("Data: kept in " + dir.resolve("data"));
         Matcher printed = Pattern.compile("(\\d+) bytes, sha256 ([0-9a-f]{64})").matcher(out);
         assertThat(printed.find()).as(out).isTrue();
         byte[] bytes = Files.readAllBytes(target);
@@ -63,7 +68,8 @@ class RunCommandIT {
         Path webm = dir.resolve("street.webm");
         assumeTrue(ffmpeg("-f", "lavfi", "-i", "testsrc=size=320x240:rate=16", "-t", "2", "-c:v", "libvpx", webm.toString()),
                 "ffmpeg with libvpx is not installed (.ci/run installs it)");
-        Process run = outpaint("run", "street.webm", "--resolution", "480p", "--job-seconds", "2");
+        Process run = outpaint("run", "street.webm", "--resolution", "480p", "--job-seconds", "2",
+                "--data-dir", dir.resolve("data").toString());
         String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(run.waitFor(300, TimeUnit.SECONDS)).isTrue();
         assertThat(run.exitValue()).as(out).isZero();

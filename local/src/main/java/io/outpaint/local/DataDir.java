@@ -1,0 +1,116 @@
+package io.outpaint.local;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Set;
+
+/**
+ * The folder a durable local runtime keeps its state in: DynamoDB Local's tables
+ * ({@code dynamodb/}), S3Mock's objects ({@code s3/}) and its own keys (owner-only files). Held
+ * by one runtime at a time, through a lock the operating system drops if the process dies.
+ */
+public final class DataDir implements AutoCloseable {
+
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+    private final Path root;
+    private final FileChannel lockFile;
+    private final FileLock lock;
+
+    private DataDir(Path root, FileChannel lockFile, FileLock lock) {
+        this.root = root;
+        this.lockFile = lockFile;
+        this.lock = lock;
+    }
+
+    /** Opens (creating) {@code root} for this process alone. */
+    public static DataDir open(Path root) throws IOException {
+        Path dir = root.toAbsolutePath().normalize();
+        Files.createDirectories(dir);
+        FileChannel channel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null; // held by this very process
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new InUseException("another outpaint runtime is using " + dir + "; stop it, or choose another --data-dir");
+        }
+        return new DataDir(dir, channel, lock);
+    }
+
+    /** Where {@code run} keeps its state unless told: under the user's home, else the working directory. */
+    public static Path defaultLocation() {
+        String home = System.getProperty("user.home");
+        if (home != null && !home.isBlank() && Files.isDirectory(Path.of(home)) && Files.isWritable(Path.of(home))) {
+            return Path.of(home, ".outpaint", "local");
+        }
+        return Path.of(".outpaint-local").toAbsolutePath();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** A secret kept in this folder (owner read and write only), made on first use. */
+    public String secret(String name, String prefix) throws IOException {
+        Path file = root.resolve(name);
+        if (Files.exists(file)) {
+            restrict(file);
+            String kept = Files.readString(file).trim();
+            if (!kept.isEmpty()) {
+                return kept;
+            }
+        }
+        byte[] random = new byte[16];
+        new SecureRandom().nextBytes(random);
+        String value = prefix + HexFormat.of().formatHex(random);
+        Path tmp = posix() ? Files.createTempFile(root, name, ".tmp", ownerOnly()) : Files.createTempFile(root, name, ".tmp");
+        Files.writeString(tmp, value + "\n");
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return value;
+    }
+
+    private static void restrict(Path file) throws IOException {
+        if (posix() && !Files.getPosixFilePermissions(file).equals(OWNER_ONLY)) {
+            Files.setPosixFilePermissions(file, OWNER_ONLY);
+        }
+    }
+
+    private static boolean posix() {
+        return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    }
+
+    private static FileAttribute<Set<PosixFilePermission>> ownerOnly() {
+        return PosixFilePermissions.asFileAttribute(OWNER_ONLY);
+    }
+
+    /** Another runtime holds the folder. */
+    public static final class InUseException extends IOException {
+        InUseException(String message) {
+            super(message);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        lock.release();
+        lockFile.close();
+    }
+}
