@@ -25,7 +25,7 @@ final class Nag {
     private Nag() {}
 
     static void ack(IConstruct construct, String id, String reason) {
-        if (id.contains("::")) {
+        if (id.contains("[")) {
             // acknowledge() refuses "::" (CDK reserves it), yet cdk-nag's finding ids carry it
             // (IAM5[Action::s3:GetObject*]): the same metadata entry cdk-nag reads, written directly
             construct.getNode().addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, java.util.Map.of(id, reason));

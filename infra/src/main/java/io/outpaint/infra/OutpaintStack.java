@@ -83,7 +83,7 @@ public final class OutpaintStack extends Stack {
         CfnParameter scenarioSecretArn = CfnParameter.Builder.create(this, "ScenarioSecretArn")
                 .type("String").description("ARN of the Secrets Manager secret holding {\"apiKey\", \"apiSecret\"} for Scenario")
                 .allowedPattern("arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:.+").build();
-        Nag.ack(this, "W2509", "ScenarioSecretArn is the secret's ARN, not the secret: nothing to hide");
+        Nag.ack(this, "CloudFormation-Validate::W2509", "ScenarioSecretArn is the secret's ARN, not the secret: nothing to hide");
         CfnParameter maxJobs = CfnParameter.Builder.create(this, "MaxJobsInFlight").type("Number").defaultValue(2)
                 .minValue(1).maxValue(1000).description("Global limit on Scenario jobs running at once").build();
         ISecret scenarioSecret = Secret.fromSecretCompleteArn(this, "ScenarioSecret", scenarioSecretArn.getValueAsString());
