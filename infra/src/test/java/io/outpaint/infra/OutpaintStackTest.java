@@ -106,7 +106,7 @@ class OutpaintStackTest {
                         "Events", List.of("s3:ObjectCreated:*"),
                         "Filter", Map.of("Key", Map.of("FilterRules", List.of(Map.of("Name", "prefix", "Value", "inputs/")))))))))));
         TEMPLATE.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of("MaximumRetryAttempts", 2,
-                "Qualifier", "live", "DestinationConfig", Map.of("OnFailure", Match.objectLike(Map.of()))));
+                "DestinationConfig", Map.of("OnFailure", Match.objectLike(Map.of()))));
     }
 
     @Test
