@@ -37,10 +37,13 @@ final class Grants {
     }
 
     void grant(PipelineFunction entry, Function fn) {
+        boolean queries = entry.dynamoActions().contains("dynamodb:Query");
+        // the indexes only for the functions that query them
         fn.addToRolePolicy(PolicyStatement.Builder.create()
                 .actions(entry.dynamoActions().stream().sorted().toList())
-                .resources(List.of(table.getTableArn(), table.getTableArn() + "/index/*")).build());
-        if (entry.dynamoActions().contains("dynamodb:Query")) {
+                .resources(queries ? List.of(table.getTableArn(), table.getTableArn() + "/index/*") : List.of(table.getTableArn()))
+                .build());
+        if (queries) {
             Nag.ack(fn, "AwsSolutions-IAM5[Resource::<" + logicalId(table) + ".Arn>/index/*]",
                     "Queries the job table's indexes (byQueue, byStatus, byCreated) and nothing else");
         }

@@ -69,7 +69,7 @@ final class Operations {
             IMetric errors = fn.metricErrors(sum());
             if (entry.isStep()) {
                 // a step's own exceptions are job outcomes the state machine catches; what is left crashed
-                errors = MathExpression.Builder.create().expression("MAX([0, errors - FILL(caught, 0)])")
+                errors = MathExpression.Builder.create().expression("FILL(errors, 0) - FILL(caught, 0)")
                         .usingMetrics(Map.of("errors", errors, "caught", metric(entry.id() + "Error")))
                         .label(entry.id() + " errors not raised by the step").period(Duration.minutes(5)).build();
             }

@@ -71,7 +71,7 @@ class OperationsTest {
                 "TriggerFailuresAlarm", "EventFailuresAlarm", "ApiServerErrorsAlarm");
         // a step's errors are counted net of the exceptions the step raised itself (job outcomes the ASL catches)
         JsonNode submitErrors = alarm("SubmitErrorsAlarm");
-        assertThat(submitErrors.toString()).contains("SubmitError").contains("errors - FILL(caught, 0)");
+        assertThat(submitErrors.toString()).contains("SubmitError").contains("FILL(errors, 0) - FILL(caught, 0)");
         JsonNode internal = resources("AWS::Logs::MetricFilter").stream()
                 .filter(f -> f.getValue().path("Properties").path("MetricTransformations").toString().contains("InternalFailures"))
                 .findFirst().orElseThrow().getValue().path("Properties");
