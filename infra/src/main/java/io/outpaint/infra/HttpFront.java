@@ -64,8 +64,6 @@ final class HttpFront {
                 .build();
         // route settings name routes that must exist first
         stage.getNode().addDependency(api);
-        Nag.ack(stage, "Serverless-APIGWXrayTracing", "HTTP APIs do not support X-Ray; the functions behind them are traced");
-        Nag.ack(stage, "Serverless-APIGWStructuredLogging", "The access log format is JSON (ACCESS_LOG_FORMAT)");
     }
 
     private void route(String path, HttpLambdaIntegration integration, HttpMethod... methods) {

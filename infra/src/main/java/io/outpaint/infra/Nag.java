@@ -48,8 +48,6 @@ final class Nag {
                 ? "Failed S3 events go to the TriggerFailures queue through the live alias's on-failure destination"
                 : "Invoked synchronously (Step Functions, API Gateway) or by EventBridge rules with their own"
                         + " dead-letter queue: there is no asynchronous event to lose");
-        ack(fn, "Serverless-LambdaAsyncFailureDestination", "As for Serverless-LambdaDLQ: synchronous callers see the"
-                + " error; asynchronous ones (S3, EventBridge) have a dead-letter queue on the alias or the rule target");
     }
 
     /** CDK's bucket-notifications helper: its logs expire, and its findings carry a reason. */
@@ -64,14 +62,6 @@ final class Nag {
         fn.addPropertyOverride("LoggingConfig", java.util.Map.of("LogGroup", logs.getLogGroupName()));
         fn.getNode().addDependency(logs);
         String why = "CDK's own helper that sets the bucket's notification configuration once per deployment";
-        ack(handler, "AwsSolutions-IAM4[" + BASIC_EXECUTION_ROLE + "]", why + "; writes its logs only");
-        ack(handler, "AwsSolutions-IAM5[Resource::*]", why + "; s3:PutBucketNotification takes the bucket from the"
-                + " request, which CDK does not scope");
-        ack(handler, "AwsSolutions-L1", why + "; its runtime is chosen by CDK");
-        ack(handler, "Serverless-LambdaTracing", why + "; invoked once per deployment by CloudFormation");
-        ack(handler, "Serverless-LambdaDLQ", why + "; invoked synchronously by CloudFormation");
-        ack(handler, "Serverless-LambdaDefaultMemorySize", why + "; its size is chosen by CDK");
-        ack(handler, "Serverless-LambdaLatestVersion", why + "; its runtime is chosen by CDK");
-        ack(handler, "Serverless-LambdaAsyncFailureDestination", why + "; invoked synchronously by CloudFormation");
+        ack(handler, "AwsSolutions-IAM4[" + BASIC_EXECUTION_ROLE + "]", why + "; the managed policy lets it write its logs only");
     }
 }

@@ -153,8 +153,6 @@ public final class OutpaintStack extends Stack {
                 .build();
         Nag.ack(machine, "AwsSolutions-SF1", "Logs ERROR only: job data (prompts, URLs) stays out of the logs, and each"
                 + " job's path is in its execution history and its record");
-        Nag.ack(machine, "Serverless-StepFunctionStateMachineAllLogsToCloudWatch", "Logs ERROR only: job data (prompts,"
-                + " URLs) stays out of the logs, and each job's path is in its execution history and its record");
         Nag.ack(machine, "AwsSolutions-IAM5[Resource::*]", "X-Ray's PutTraceSegments and PutTelemetryRecords take no"
                 + " resource (added by CDK for tracing); invoking the functions is granted per alias");
         aliases.forEach((entry, alias) -> {
