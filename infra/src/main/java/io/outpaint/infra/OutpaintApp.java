@@ -6,7 +6,7 @@ import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.StackProps;
 
-/** Synthesizes the stack into infra/cdk.out: {@code mvn -B -ntp -pl infra -am package -DskipTests && mvn -B -ntp -pl infra exec:java}. */
+/** Synthesizes the stack into infra/cdk.out, in one reactor run: {@code mvn -B -ntp -pl infra -am package -DskipTests -Psynth}. */
 public final class OutpaintApp {
 
     private OutpaintApp() {}
@@ -21,7 +21,7 @@ public final class OutpaintApp {
 
     public static OutpaintStack build(App app, Path root) {
         if (!Files.isDirectory(root.resolve("functions/target/lambda/lib"))) {
-            throw new IllegalStateException("build the functions first (mvn -pl infra -am package -DskipTests):"
+            throw new IllegalStateException("build the functions first (mvn -B -ntp -pl infra -am package -DskipTests -Psynth):"
                     + " functions/target/lambda is the Lambda code");
         }
         return new OutpaintStack(app, "Outpaint", StackProps.builder().description("Video outpainting with Scenario (outpaint)").build(), root);

@@ -1,10 +1,11 @@
 package io.outpaint.infra;
 
+import io.outpaint.pipeline.PipelineFunction;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,21 +17,17 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
-import software.amazon.awscdk.aws_apigatewayv2_authorizers.HttpIamAuthorizer;
-import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
-import software.amazon.awscdk.services.apigatewayv2.AddRoutesOptions;
-import software.amazon.awscdk.services.apigatewayv2.HttpApi;
-import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
-import software.amazon.awscdk.services.cloudwatch.Alarm;
-import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
-import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.BillingMode;
 import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.ProjectionType;
 import software.amazon.awscdk.services.dynamodb.Table;
-import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.Schedule;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.EventInvokeConfigOptions;
@@ -61,52 +58,43 @@ import software.amazon.awscdk.services.stepfunctions.StateMachineType;
 import software.constructs.Construct;
 
 /**
- * The whole system in one stack: the jobs table, the bucket, every function (java21, SnapStart,
- * behind a "live" alias), the state machine from statemachine/outpaint.asl.json, the HTTP API with
- * IAM on every route, the S3 trigger with its failure queue, alarms, and least-privilege roles.
+ * The whole system in one stack: the jobs table, the bucket, one function per entry of the
+ * catalogue ({@link PipelineFunction}: java21, SnapStart, behind a "live" alias, its environment
+ * and grants derived from its needs), the state machine from statemachine/outpaint.asl.json, the
+ * HTTP API, the S3 trigger, the reconciler's status-change rule, the scheduled sweep, and the
+ * operator's alarms and dashboard.
  */
 public final class OutpaintStack extends Stack {
 
-    /** What each function runs and needs. */
-    private record Spec(String id, String handler, int memoryMb, int timeoutSeconds, boolean scenario) {}
+    /** The variables every function could get; the catalogue gates which each one does get. */
+    public static final List<String> COMMON_VARIABLES = List.of("TABLE_NAME", "BUCKET_NAME", "STATE_MACHINE_ARN",
+            "SCENARIO_SECRET_ARN", "WEBHOOK_SECRET_ARN", "EVENT_BUS_NAME", "MAX_JOBS_IN_FLIGHT",
+            "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL");
+    /** How often the sweep looks for stranded jobs and free slots. */
+    public static final Duration SWEEP_EVERY = Duration.minutes(5);
+    /** The states of an execution that ended outside the state machine's own paths. */
+    public static final List<String> RECONCILED_STATUSES = List.of("FAILED", "TIMED_OUT", "ABORTED");
 
-    private final Map<String, Alias> aliases = new LinkedHashMap<>();
-    private final Map<String, Function> functions = new LinkedHashMap<>();
+    private final Map<PipelineFunction, Function> functions = new EnumMap<>(PipelineFunction.class);
+    private final Map<PipelineFunction, Alias> aliases = new EnumMap<>(PipelineFunction.class);
 
     public OutpaintStack(Construct scope, String id, StackProps props, Path root) {
         super(scope, id, props);
         CfnParameter scenarioSecretArn = CfnParameter.Builder.create(this, "ScenarioSecretArn")
                 .type("String").description("ARN of the Secrets Manager secret holding {\"apiKey\", \"apiSecret\"} for Scenario")
                 .allowedPattern("arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:.+").build();
+        Nag.ack(this, "CloudFormation-Validate::W2509", "ScenarioSecretArn is the secret's ARN, not the secret: nothing to hide");
+        CfnParameter maxJobs = CfnParameter.Builder.create(this, "MaxJobsInFlight").type("Number").defaultValue(2)
+                .minValue(1).maxValue(1000).description("Global limit on Scenario jobs running at once").build();
         ISecret scenarioSecret = Secret.fromSecretCompleteArn(this, "ScenarioSecret", scenarioSecretArn.getValueAsString());
         Secret webhookSecret = Secret.Builder.create(this, "WebhookSecret")
                 .description("Signs the job notices sent to webhooks (HMAC-SHA256)")
                 .generateSecretString(SecretStringGenerator.builder().excludePunctuation(true).passwordLength(48).build()).build();
+        Nag.ack(webhookSecret, "AwsSolutions-SMG4", "Webhook receivers verify notices with this key; rotating it would"
+                + " break every receiver at once, so it is replaced by hand with notice");
 
-        Table table = Table.Builder.create(this, "Jobs")
-                .partitionKey(Attribute.builder().name("jobId").type(AttributeType.STRING).build())
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
-                .timeToLiveAttribute("expiresAt")
-                .removalPolicy(RemovalPolicy.RETAIN).build();
-        table.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder().indexName("byStatus")
-                .partitionKey(Attribute.builder().name("status").type(AttributeType.STRING).build())
-                .sortKey(Attribute.builder().name("createdAt").type(AttributeType.STRING).build()).build());
-        table.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder().indexName("byCreated")
-                .partitionKey(Attribute.builder().name("listKey").type(AttributeType.STRING).build())
-                .sortKey(Attribute.builder().name("createdAt").type(AttributeType.STRING).build()).build());
-
-        Bucket bucket = Bucket.Builder.create(this, "Media")
-                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
-                .encryption(BucketEncryption.S3_MANAGED)
-                .enforceSsl(true)
-                .versioned(true)
-                .lifecycleRules(List.of(
-                        LifecycleRule.builder().id("inputs").prefix("inputs/").expiration(Duration.days(30))
-                                .noncurrentVersionExpiration(Duration.days(7)).abortIncompleteMultipartUploadAfter(Duration.days(1)).build(),
-                        LifecycleRule.builder().id("outputs").prefix("outputs/").expiration(Duration.days(90))
-                                .noncurrentVersionExpiration(Duration.days(7)).abortIncompleteMultipartUploadAfter(Duration.days(1)).build()))
-                .removalPolicy(RemovalPolicy.RETAIN).build();
+        Table table = jobsTable();
+        Bucket bucket = mediaBucket();
 
         // the state machine's ARN is built from its name, so functions can name it without a circular reference
         String stateMachineName = getStackName() + "-outpaint";
@@ -115,67 +103,43 @@ public final class OutpaintStack extends Stack {
         String executionsArn = formatArn(ArnComponents.builder().service("states").resource("execution")
                 .resourceName(stateMachineName + ":*").arnFormat(ArnFormat.COLON_RESOURCE_NAME).build());
 
-        Map<String, String> env = new HashMap<>();
-        env.put("TABLE_NAME", table.getTableName());
-        env.put("BUCKET_NAME", bucket.getBucketName());
-        env.put("STATE_MACHINE_ARN", stateMachineArn);
-        env.put("WEBHOOK_SECRET_ARN", webhookSecret.getSecretArn());
-        env.put("EVENT_BUS_NAME", "default");
-        env.put("POWERTOOLS_SERVICE_NAME", "outpaint");
-        env.put("POWERTOOLS_METRICS_NAMESPACE", "Outpaint");
-        env.put("POWERTOOLS_LOG_LEVEL", "INFO");
+        Map<String, String> common = new LinkedHashMap<>();
+        common.put("TABLE_NAME", table.getTableName());
+        common.put("BUCKET_NAME", bucket.getBucketName());
+        common.put("STATE_MACHINE_ARN", stateMachineArn);
+        common.put("SCENARIO_SECRET_ARN", scenarioSecret.getSecretArn());
+        common.put("WEBHOOK_SECRET_ARN", webhookSecret.getSecretArn());
+        common.put("EVENT_BUS_NAME", "default");
+        common.put("MAX_JOBS_IN_FLIGHT", maxJobs.getValueAsString());
+        common.put("POWERTOOLS_SERVICE_NAME", "outpaint");
+        common.put("POWERTOOLS_METRICS_NAMESPACE", "Outpaint");
+        common.put("POWERTOOLS_LOG_LEVEL", "INFO");
+        if (!common.keySet().equals(new java.util.LinkedHashSet<>(COMMON_VARIABLES))) {
+            throw new IllegalStateException("COMMON_VARIABLES must list the common environment: " + common.keySet());
+        }
 
+        Grants grants = new Grants(this, table, bucket, scenarioSecret, webhookSecret, stateMachineArn, executionsArn);
         Code code = Code.fromAsset(root.resolve("functions/target/lambda").toString());
-        for (Spec spec : List.of(
-                new Spec("UploadInput", "io.outpaint.handlers.UploadInputHandler", 1024, 900, true),
-                new Spec("Submit", "io.outpaint.handlers.SubmitHandler", 512, 120, true),
-                new Spec("CheckStatus", "io.outpaint.handlers.CheckStatusHandler", 512, 60, true),
-                new Spec("CopyResults", "io.outpaint.handlers.CopyResultsHandler", 2048, 900, true),
-                new Spec("RecordFailure", "io.outpaint.handlers.RecordFailureHandler", 512, 60, false),
-                new Spec("Notify", "io.outpaint.handlers.NotifyHandler", 512, 60, false),
-                new Spec("Api", "io.outpaint.handlers.ApiHandler", 1024, 29, true),
-                new Spec("UploadTrigger", "io.outpaint.handlers.UploadTriggerHandler", 512, 120, false))) {
-            Map<String, String> own = new HashMap<>(env);
-            if (spec.scenario()) {
-                own.put("SCENARIO_SECRET_ARN", scenarioSecret.getSecretArn());
-            }
-            LogGroup logs = LogGroup.Builder.create(this, spec.id() + "Logs").retention(RetentionDays.ONE_MONTH)
+        Map<PipelineFunction, LogGroup> logs = new EnumMap<>(PipelineFunction.class);
+        for (PipelineFunction entry : PipelineFunction.values()) {
+            LogGroup group = LogGroup.Builder.create(this, entry.id() + "Logs").retention(RetentionDays.ONE_MONTH)
                     .removalPolicy(RemovalPolicy.DESTROY).build();
-            Function fn = Function.Builder.create(this, spec.id() + "Function")
-                    .runtime(Runtime.JAVA_21).handler(spec.handler()).code(code)
-                    .memorySize(spec.memoryMb()).timeout(Duration.seconds(spec.timeoutSeconds()))
+            Function fn = Function.Builder.create(this, entry.id() + "Function")
+                    .runtime(Runtime.JAVA_21).handler(entry.handler()).code(code)
+                    .memorySize(entry.memoryMb()).timeout(Duration.seconds(entry.timeoutSeconds()))
                     .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS).tracing(Tracing.ACTIVE)
-                    .environment(own).logGroup(logs).build();
-            Alias live = Alias.Builder.create(this, spec.id() + "Live").aliasName("live").version(fn.getCurrentVersion()).build();
-            functions.put(spec.id(), fn);
-            aliases.put(spec.id(), live);
-            table.grantReadWriteData(fn);
-            if (spec.scenario()) {
-                scenarioSecret.grantRead(fn);
-            }
+                    .environment(entry.environment(common)).logGroup(group).build();
+            Alias live = Alias.Builder.create(this, entry.id() + "Live").aliasName("live").version(fn.getCurrentVersion()).build();
+            grants.grant(entry, fn);
+            Nag.functionDefaults(fn, entry);
+            functions.put(entry, fn);
+            aliases.put(entry, live);
+            logs.put(entry, group);
         }
-        bucket.grantRead(functions.get("UploadInput"), "inputs/*");
-        bucket.grantRead(functions.get("UploadTrigger"), "inputs/*");
-        bucket.grantRead(functions.get("CopyResults"), "outputs/*");
-        bucket.grantPut(functions.get("CopyResults"), "outputs/*");
-        bucket.grantRead(functions.get("Api"), "inputs/*");
-        bucket.grantRead(functions.get("Api"), "outputs/*");
-        bucket.grantPut(functions.get("Api"), "inputs/*");
-        webhookSecret.grantRead(functions.get("Notify"));
-        webhookSecret.grantRead(functions.get("Api"));
-        functions.get("Notify").addToRolePolicy(PolicyStatement.Builder.create().actions(List.of("events:PutEvents"))
-                .resources(List.of(formatArn(ArnComponents.builder().service("events").resource("event-bus")
-                        .resourceName("default").build()))).build());
-        for (String starter : List.of("Api", "UploadTrigger")) {
-            functions.get(starter).addToRolePolicy(PolicyStatement.Builder.create().actions(List.of("states:StartExecution"))
-                    .resources(List.of(stateMachineArn)).build());
-        }
-        functions.get("Api").addToRolePolicy(PolicyStatement.Builder.create().actions(List.of("states:StopExecution"))
-                .resources(List.of(executionsArn)).build());
 
         Map<String, String> substitutions = new LinkedHashMap<>();
-        for (String state : List.of("UploadInput", "Submit", "CheckStatus", "CopyResults", "RecordFailure", "Notify")) {
-            substitutions.put(state + "FunctionArn", aliases.get(state).getFunctionArn());
+        for (PipelineFunction entry : PipelineFunction.values()) {
+            entry.placeholder().ifPresent(p -> substitutions.put(p, aliases.get(entry).getFunctionArn()));
         }
         StateMachine machine = StateMachine.Builder.create(this, "Outpaint")
                 .stateMachineName(stateMachineName)
@@ -187,37 +151,100 @@ public final class OutpaintStack extends Stack {
                         .retention(RetentionDays.ONE_MONTH).removalPolicy(RemovalPolicy.DESTROY).build())
                         .level(LogLevel.ERROR).includeExecutionData(false).build())
                 .build();
-        substitutions.keySet().forEach(k -> aliases.get(k.replace("FunctionArn", "")).grantInvoke(machine));
+        Nag.ack(machine, "AwsSolutions-SF1", "Logs ERROR only: job data (prompts, URLs) stays out of the logs, and each"
+                + " job's path is in its execution history and its record");
+        Nag.ack(machine, "AwsSolutions-IAM5[Resource::*]", "X-Ray's PutTraceSegments and PutTelemetryRecords take no"
+                + " resource (added by CDK for tracing); invoking the functions is granted per alias");
+        aliases.forEach((entry, alias) -> {
+            if (entry.isStep()) {
+                alias.grantInvoke(machine);
+            }
+        });
 
-        HttpApi api = HttpApi.Builder.create(this, "HttpApi").apiName(getStackName() + "-outpaint")
-                .defaultAuthorizer(new HttpIamAuthorizer()).build();
-        HttpLambdaIntegration integration = new HttpLambdaIntegration("ApiIntegration", aliases.get("Api"));
-        api.addRoutes(AddRoutesOptions.builder().path("/jobs").methods(List.of(HttpMethod.GET, HttpMethod.POST)).integration(integration).build());
-        api.addRoutes(AddRoutesOptions.builder().path("/jobs/{id}").methods(List.of(HttpMethod.GET)).integration(integration).build());
-        api.addRoutes(AddRoutesOptions.builder().path("/jobs/{id}/cancel").methods(List.of(HttpMethod.POST)).integration(integration).build());
-        api.addRoutes(AddRoutesOptions.builder().path("/estimate").methods(List.of(HttpMethod.POST)).integration(integration).build());
-
-        Queue failedEvents = Queue.Builder.create(this, "TriggerFailures").retentionPeriod(Duration.days(14))
-                .encryption(QueueEncryption.SQS_MANAGED).enforceSsl(true).build();
-        aliases.get("UploadTrigger").configureAsyncInvoke(EventInvokeConfigOptions.builder()
-                .onFailure(new SqsDestination(failedEvents)).retryAttempts(2).maxEventAge(Duration.hours(6)).build());
-        bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(aliases.get("UploadTrigger")),
+        Queue triggerFailures = deadLetters("TriggerFailures", "S3 events the upload trigger could not handle");
+        aliases.get(PipelineFunction.UPLOAD_TRIGGER).configureAsyncInvoke(EventInvokeConfigOptions.builder()
+                .onFailure(new SqsDestination(triggerFailures)).retryAttempts(2).maxEventAge(Duration.hours(6)).build());
+        bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(aliases.get(PipelineFunction.UPLOAD_TRIGGER)),
                 NotificationKeyFilter.builder().prefix("inputs/").build());
+        Nag.bucketNotificationsHandler(this);
 
-        alarm("TriggerFailuresAlarm", "S3 events the upload trigger could not handle", failedEvents.metricApproximateNumberOfMessagesVisible());
-        alarm("ExecutionsFailedAlarm", "Outpaint executions that failed", machine.metricFailed());
-        alarm("ExecutionsTimedOutAlarm", "Outpaint executions that timed out", machine.metricTimedOut());
+        Queue eventFailures = deadLetters("EventFailures", "Status-change and schedule events the reconciler or the sweep"
+                + " could not take");
+        Rule statusChange = Rule.Builder.create(this, "ExecutionEndedRule")
+                .description("Executions of the outpaint state machine that ended FAILED, TIMED_OUT or ABORTED: the reconciler"
+                        + " gives their jobs a terminal status and their slots back")
+                .eventPattern(EventPattern.builder().source(List.of("aws.states"))
+                        .detailType(List.of("Step Functions Execution Status Change"))
+                        .detail(Map.of("status", RECONCILED_STATUSES, "stateMachineArn", List.of(stateMachineArn))).build())
+                .build();
+        statusChange.addTarget(LambdaFunction.Builder.create(aliases.get(PipelineFunction.RECONCILE))
+                .deadLetterQueue(eventFailures).retryAttempts(8).maxEventAge(Duration.hours(6)).build());
+        Rule sweep = Rule.Builder.create(this, "SweepSchedule")
+                .description("Resumes or reconciles stranded jobs, frees slots and admits waiting jobs")
+                .schedule(Schedule.rate(SWEEP_EVERY)).build();
+        sweep.addTarget(LambdaFunction.Builder.create(aliases.get(PipelineFunction.SWEEP))
+                .deadLetterQueue(eventFailures).retryAttempts(2).maxEventAge(Duration.minutes(10)).build());
 
-        CfnOutput.Builder.create(this, "ApiUrl").value(api.getApiEndpoint()).build();
+        HttpFront api = new HttpFront(this, aliases.get(PipelineFunction.API));
+        new Operations(this, functions, logs, machine, List.of(triggerFailures, eventFailures), api);
+
+        CfnOutput.Builder.create(this, "ApiUrl").value(api.endpoint()).build();
         CfnOutput.Builder.create(this, "BucketName").value(bucket.getBucketName()).build();
         CfnOutput.Builder.create(this, "TableName").value(table.getTableName()).build();
         CfnOutput.Builder.create(this, "StateMachineArn").value(machine.getStateMachineArn()).build();
     }
 
-    private void alarm(String id, String what, software.amazon.awscdk.services.cloudwatch.IMetric metric) {
-        Alarm.Builder.create(this, id).alarmDescription(what).metric(metric).threshold(1).evaluationPeriods(1)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-                .treatMissingData(TreatMissingData.NOT_BREACHING).build();
+    private Table jobsTable() {
+        Table table = Table.Builder.create(this, "Jobs")
+                .partitionKey(Attribute.builder().name("jobId").type(AttributeType.STRING).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
+                .timeToLiveAttribute("expiresAt")
+                .removalPolicy(RemovalPolicy.RETAIN).build();
+        index(table, "byStatus", "status", "createdAt");
+        index(table, "byCreated", "listKey", "createdAt");
+        // sparse: only jobs waiting for a slot carry "queue"
+        index(table, "byQueue", "queue", "queueKey");
+        return table;
+    }
+
+    private static void index(Table table, String name, String partition, String sort) {
+        table.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder().indexName(name)
+                .partitionKey(Attribute.builder().name(partition).type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name(sort).type(AttributeType.STRING).build())
+                .projectionType(ProjectionType.ALL).build());
+    }
+
+    private Bucket mediaBucket() {
+        Bucket bucket = Bucket.Builder.create(this, "Media")
+                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+                .encryption(BucketEncryption.S3_MANAGED)
+                .enforceSsl(true)
+                .versioned(true)
+                .lifecycleRules(List.of(
+                        LifecycleRule.builder().id("inputs").prefix("inputs/").expiration(Duration.days(30))
+                                .noncurrentVersionExpiration(Duration.days(7)).abortIncompleteMultipartUploadAfter(Duration.days(1)).build(),
+                        LifecycleRule.builder().id("outputs").prefix("outputs/").expiration(Duration.days(90))
+                                .noncurrentVersionExpiration(Duration.days(7)).abortIncompleteMultipartUploadAfter(Duration.days(1)).build()))
+                .removalPolicy(RemovalPolicy.RETAIN).build();
+        Nag.ack(bucket, "AwsSolutions-S1", "Every object written is a job's input or result, recorded with its job;"
+                + " server access logs would need a second bucket and repeat that record");
+        return bucket;
+    }
+
+    private Queue deadLetters(String id, String what) {
+        Queue queue = Queue.Builder.create(this, id).retentionPeriod(Duration.days(14))
+                .encryption(QueueEncryption.SQS_MANAGED).enforceSsl(true).build();
+        Nag.ack(queue, "AwsSolutions-SQS3", "This queue is itself the dead-letter queue (" + what + "); an operator alarm"
+                + " fires when it is not empty");
+        Nag.ack(queue, "Serverless-SQSRedrivePolicy", "This queue is itself the dead-letter queue (" + what + "); an"
+                + " operator alarm fires when it is not empty");
+        return queue;
+    }
+
+    /** The function of a catalogue entry (tests and the operations construct read it). */
+    public Function function(PipelineFunction entry) {
+        return functions.get(entry);
     }
 
     private static String read(Path file) {

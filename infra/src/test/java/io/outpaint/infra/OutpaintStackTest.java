@@ -1,67 +1,31 @@
 package io.outpaint.infra;
 
+import static io.outpaint.infra.Synthesized.JSON;
+import static io.outpaint.infra.Synthesized.TEMPLATE;
+import static io.outpaint.infra.Synthesized.actions;
+import static io.outpaint.infra.Synthesized.allActions;
+import static io.outpaint.infra.Synthesized.policyOf;
+import static io.outpaint.infra.Synthesized.resources;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.ArrayList;
+import io.outpaint.pipeline.PipelineFunction;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awscdk.App;
 import software.amazon.awscdk.assertions.Match;
-import software.amazon.awscdk.assertions.Template;
 
-/** The synthesized template, checked resource by resource. The stack is synthesized once for all tests. */
+/** The synthesized template, checked resource by resource. */
 class OutpaintStackTest {
 
-    private static Template template;
-    private static JsonNode json;
-
-    @BeforeAll
-    static void synthesize() {
-        template = Template.fromStack(OutpaintApp.build(new App(), OutpaintApp.root()));
-        json = new ObjectMapper().valueToTree(template.toJSON());
-    }
-
-    private static List<Map.Entry<String, JsonNode>> resources(String type) {
-        List<Map.Entry<String, JsonNode>> found = new ArrayList<>();
-        json.path("Resources").fields().forEachRemaining(e -> {
-            if (e.getValue().path("Type").asText().equals(type)) {
-                found.add(e);
-            }
-        });
-        return found;
-    }
-
-    private static JsonNode policyOf(String functionLogicalIdPrefix) {
-        String role = resources("AWS::Lambda::Function").stream().filter(e -> e.getKey().startsWith(functionLogicalIdPrefix))
-                .findFirst().orElseThrow().getValue().path("Properties").path("Role").path("Fn::GetAtt").get(0).asText();
-        return resources("AWS::IAM::Policy").stream()
-                .filter(e -> e.getValue().path("Properties").path("Roles").toString().contains("\"" + role + "\""))
-                .findFirst().orElseThrow().getValue().path("Properties").path("PolicyDocument").path("Statement");
-    }
-
-    private static List<String> actions(JsonNode statements) {
-        List<String> all = new ArrayList<>();
-        for (JsonNode s : statements) {
-            JsonNode a = s.path("Action");
-            if (a.isArray()) {
-                a.forEach(x -> all.add(x.asText()));
-            } else {
-                all.add(a.asText());
-            }
-        }
-        return all;
-    }
+    private static final int FUNCTIONS = PipelineFunction.values().length;
 
     @Test
     void everyFunctionRunsJava21WithSnapStartBehindAnAlias() {
         // the functions jar's handlers; CDK adds a Python function of its own for bucket notifications
         List<Map.Entry<String, JsonNode>> functions = resources("AWS::Lambda::Function").stream()
                 .filter(f -> f.getValue().path("Properties").path("Handler").asText().startsWith("io.outpaint.handlers.")).toList();
-        assertThat(functions).hasSize(8);
+        assertThat(functions).hasSize(FUNCTIONS);
         for (var fn : functions) {
             JsonNode p = fn.getValue().path("Properties");
             assertThat(p.path("Runtime").asText()).as(fn.getKey()).isEqualTo("java21");
@@ -69,47 +33,60 @@ class OutpaintStackTest {
             assertThat(p.path("TracingConfig").path("Mode").asText()).isEqualTo("Active");
             assertThat(p.path("LoggingConfig").path("LogGroup").isMissingNode()).isFalse();
         }
-        assertThat(resources("AWS::Lambda::Alias")).hasSize(8);
-        assertThat(resources("AWS::Lambda::Version")).hasSize(8);
-        template.resourcePropertiesCountIs("AWS::Logs::LogGroup", Map.of("RetentionInDays", 30), 9);
+        assertThat(resources("AWS::Lambda::Alias")).hasSize(FUNCTIONS)
+                .allSatisfy(a -> assertThat(a.getValue().path("Properties").path("Name").asText()).isEqualTo("live"));
+        assertThat(resources("AWS::Lambda::Version")).hasSize(FUNCTIONS);
+        // each function's, the state machine's and CDK's bucket-notifications helper's
+        TEMPLATE.resourcePropertiesCountIs("AWS::Logs::LogGroup", Map.of("RetentionInDays", 30), FUNCTIONS + 2);
     }
 
     @Test
     void theTableIsOnDemandWithPointInTimeRecoveryTtlAndTheIndexes() {
-        template.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
+        TEMPLATE.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
                 "BillingMode", "PAY_PER_REQUEST",
                 "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
                 "TimeToLiveSpecification", Map.of("AttributeName", "expiresAt", "Enabled", true),
                 "GlobalSecondaryIndexes", Match.arrayWith(List.of(
-                        Match.objectLike(Map.of("IndexName", "byStatus")), Match.objectLike(Map.of("IndexName", "byCreated"))))));
+                        Match.objectLike(Map.of("IndexName", "byStatus")), Match.objectLike(Map.of("IndexName", "byCreated")),
+                        Match.objectLike(Map.of("IndexName", "byQueue",
+                                "KeySchema", List.of(Map.of("AttributeName", "queue", "KeyType", "HASH"),
+                                        Map.of("AttributeName", "queueKey", "KeyType", "RANGE")),
+                                "Projection", Map.of("ProjectionType", "ALL")))))));
+        TEMPLATE.hasResourceProperties("AWS::DynamoDB::Table", Map.of("AttributeDefinitions", Match.arrayWith(List.of(
+                Map.of("AttributeName", "queue", "AttributeType", "S"), Map.of("AttributeName", "queueKey", "AttributeType", "S")))));
     }
 
     @Test
     void theBucketBlocksPublicAccessEncryptsVersionsAndDeniesPlainHttp() {
-        template.hasResourceProperties("AWS::S3::Bucket", Map.of(
+        TEMPLATE.hasResourceProperties("AWS::S3::Bucket", Map.of(
                 "PublicAccessBlockConfiguration", Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true,
                         "IgnorePublicAcls", true, "RestrictPublicBuckets", true),
                 "BucketEncryption", Match.objectLike(Map.of()),
                 "VersioningConfiguration", Map.of("Status", "Enabled"),
                 "LifecycleConfiguration", Map.of("Rules", Match.arrayWith(List.of(
                         Match.objectLike(Map.of("Prefix", "inputs/")), Match.objectLike(Map.of("Prefix", "outputs/")))))));
-        template.hasResourceProperties("AWS::S3::BucketPolicy", Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(
+        TEMPLATE.hasResourceProperties("AWS::S3::BucketPolicy", Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(
                 Match.objectLike(Map.of("Effect", "Deny", "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))));
     }
 
     @Test
-    void theStateMachineIsTheAslFileWithEveryFunctionSubstituted() {
+    void theStateMachineIsTheAslFileWithEveryStepSubstitutedByItsAlias() {
         var machines = resources("AWS::StepFunctions::StateMachine");
         assertThat(machines).hasSize(1);
         JsonNode p = machines.get(0).getValue().path("Properties");
         assertThat(p.path("StateMachineType").asText()).isEqualTo("STANDARD");
         assertThat(p.path("TracingConfiguration").path("Enabled").asBoolean()).isTrue();
         assertThat(p.path("LoggingConfiguration").path("Level").asText()).isEqualTo("ERROR");
-        assertThat(p.path("DefinitionString").toString()).contains("WaitForProgress", "JitterStrategy");
+        assertThat(p.path("DefinitionString").toString()).contains("WaitForProgress", "JitterStrategy", "Admit");
         JsonNode substitutions = p.path("DefinitionSubstitutions");
-        for (String state : List.of("UploadInput", "Submit", "CheckStatus", "CopyResults", "RecordFailure", "Notify")) {
-            assertThat(substitutions.path(state + "FunctionArn").toString()).as(state).contains(state + "Live");
+        for (PipelineFunction entry : PipelineFunction.values()) {
+            if (entry.isStep()) {
+                assertThat(substitutions.path(entry.placeholder().orElseThrow()).toString()).as(entry.name()).contains(entry.id() + "Live");
+            }
         }
+        // Api, UploadTrigger, Reconcile and Sweep are not Tasks of the state machine
+        assertThat(substitutions.fieldNames()).toIterable().doesNotContain("ApiFunctionArn", "UploadTriggerFunctionArn",
+                "ReconcileFunctionArn", "SweepFunctionArn");
     }
 
     @Test
@@ -123,54 +100,56 @@ class OutpaintStackTest {
     }
 
     @Test
-    void uploadsUnderInputsTriggerTheFunctionWithAFailureQueueAndAlarms() {
-        template.hasResourceProperties("Custom::S3BucketNotifications", Map.of("NotificationConfiguration", Map.of(
+    void uploadsUnderInputsTriggerTheFunctionWithAFailureQueue() {
+        TEMPLATE.hasResourceProperties("Custom::S3BucketNotifications", Map.of("NotificationConfiguration", Map.of(
                 "LambdaFunctionConfigurations", Match.arrayWith(List.of(Match.objectLike(Map.of(
                         "Events", List.of("s3:ObjectCreated:*"),
                         "Filter", Map.of("Key", Map.of("FilterRules", List.of(Map.of("Name", "prefix", "Value", "inputs/")))))))))));
-        template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of("MaximumRetryAttempts", 2,
+        TEMPLATE.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of("MaximumRetryAttempts", 2,
                 "DestinationConfig", Map.of("OnFailure", Match.objectLike(Map.of()))));
-        template.resourceCountIs("AWS::CloudWatch::Alarm", 3);
     }
 
     @Test
-    void theScenarioSecretIsReferencedByArnAndNeverInPlainText() {
-        assertThat(json.path("Parameters").has("ScenarioSecretArn")).isTrue();
-        String all = json.toString();
+    void theScenarioSecretIsReferencedByArnAndOnlyItsUsersReadIt() {
+        assertThat(JSON.path("Parameters").has("ScenarioSecretArn")).isTrue();
+        String all = JSON.toString();
         assertThat(all).doesNotContain("SCENARIO_API_KEY").doesNotContain("SCENARIO_API_SECRET").doesNotContain("WEBHOOK_SECRET\"");
-        for (var fn : resources("AWS::Lambda::Function")) {
-            JsonNode vars = fn.getValue().path("Properties").path("Environment").path("Variables");
-            if (vars.has("SCENARIO_SECRET_ARN")) {
+        for (PipelineFunction entry : PipelineFunction.values()) {
+            JsonNode vars = Synthesized.function(entry).getValue().path("Properties").path("Environment").path("Variables");
+            String policy = policyOf(entry.id() + "Function").toString();
+            boolean scenario = entry.needs(PipelineFunction.Need.SCENARIO);
+            assertThat(vars.has("SCENARIO_SECRET_ARN")).as(entry.name()).isEqualTo(scenario);
+            assertThat(policy.contains("ScenarioSecretArn")).as(entry.name()).isEqualTo(scenario);
+            if (scenario) {
                 assertThat(vars.path("SCENARIO_SECRET_ARN").toString()).contains("ScenarioSecretArn");
             }
+            assertThat(policy.contains("WebhookSecret")).as(entry.name()).isEqualTo(entry.needs(PipelineFunction.Need.WEBHOOK_SECRET));
         }
-        // only the functions that call Scenario may read its secret
-        assertThat(policyOf("RecordFailureFunction").toString()).doesNotContain("ScenarioSecretArn");
-        assertThat(policyOf("NotifyFunction").toString()).doesNotContain("ScenarioSecretArn");
-        assertThat(policyOf("UploadTriggerFunction").toString()).doesNotContain("ScenarioSecretArn");
-        assertThat(policyOf("SubmitFunction").toString()).contains("ScenarioSecretArn");
     }
 
     @Test
     void eachRoleHoldsOnlyWhatItsFunctionUses() {
-        assertThat(actions(policyOf("SubmitFunction"))).noneMatch(a -> a.startsWith("s3:"));
-        assertThat(actions(policyOf("CheckStatusFunction"))).noneMatch(a -> a.startsWith("s3:") || a.startsWith("states:"));
-        assertThat(actions(policyOf("CopyResultsFunction"))).noneMatch(a -> a.startsWith("states:")).contains("s3:PutObject");
-        assertThat(actions(policyOf("UploadTriggerFunction"))).contains("states:StartExecution").noneMatch(a -> a.equals("s3:PutObject"));
-        assertThat(actions(policyOf("ApiFunction"))).contains("states:StartExecution", "states:StopExecution");
-        assertThat(actions(policyOf("NotifyFunction"))).contains("events:PutEvents").noneMatch(a -> a.startsWith("s3:"));
+        assertThat(allActions(policyOf("SubmitFunction"))).noneMatch(a -> a.startsWith("s3:") || a.startsWith("states:"));
+        assertThat(allActions(policyOf("CheckStatusFunction"))).noneMatch(a -> a.startsWith("s3:") || a.startsWith("states:"));
+        assertThat(allActions(policyOf("CopyResultsFunction"))).contains("s3:PutObject", "states:StartExecution")
+                .doesNotContain("states:StopExecution");
+        assertThat(allActions(policyOf("UploadTriggerFunction"))).contains("states:StartExecution").noneMatch(a -> a.equals("s3:PutObject"));
+        assertThat(allActions(policyOf("ApiFunction"))).contains("states:StartExecution", "states:StopExecution")
+                .doesNotContain("states:DescribeExecution");
+        assertThat(allActions(policyOf("NotifyFunction"))).contains("events:PutEvents").noneMatch(a -> a.startsWith("s3:") || a.startsWith("states:"));
         assertThat(policyOf("CopyResultsFunction").toString()).contains("outputs/*").doesNotContain("inputs/*");
+        assertThat(policyOf("AdmitFunction").toString()).contains("inputs/*").doesNotContain("outputs/*");
     }
 
     @Test
-    void noFunctionStatementGrantsEverythingOnS3OrDynamoDb() {
+    void noStatementGrantsEverythingOnS3OrDynamoDbAndNobodyMayScan() {
         for (var policy : resources("AWS::IAM::Policy")) {
             for (JsonNode statement : policy.getValue().path("Properties").path("PolicyDocument").path("Statement")) {
-                List<String> acts = actions(List.of(statement).get(0).isObject() ? new ObjectMapper().createArrayNode().add(statement) : statement);
-                boolean dataAction = acts.stream().anyMatch(a -> a.startsWith("s3:") || a.startsWith("dynamodb:"));
-                if (dataAction) {
+                List<String> acts = actions(statement);
+                assertThat(acts).as(policy.getKey()).doesNotContain("dynamodb:Scan", "dynamodb:*", "s3:*")
+                        .noneMatch(a -> a.startsWith("dynamodb:Batch") || a.equals("dynamodb:DeleteItem"));
+                if (acts.stream().anyMatch(a -> a.startsWith("s3:") || a.startsWith("dynamodb:"))) {
                     assertThat(statement.path("Resource").toString()).as(policy.getKey() + " " + statement).isNotEqualTo("\"*\"");
-                    assertThat(acts).as(policy.getKey()).doesNotContain("s3:*", "dynamodb:*");
                 }
             }
         }
@@ -178,6 +157,6 @@ class OutpaintStackTest {
 
     @Test
     void outputsTheApiUrlBucketTableAndStateMachine() {
-        assertThat(json.path("Outputs").fieldNames()).toIterable().contains("ApiUrl", "BucketName", "TableName", "StateMachineArn");
+        assertThat(JSON.path("Outputs").fieldNames()).toIterable().contains("ApiUrl", "BucketName", "TableName", "StateMachineArn");
     }
 }

@@ -1,0 +1,178 @@
+package io.outpaint.infra;
+
+import static io.outpaint.infra.Synthesized.JSON;
+import static io.outpaint.infra.Synthesized.actions;
+import static io.outpaint.infra.Synthesized.allActions;
+import static io.outpaint.infra.Synthesized.policyOf;
+import static io.outpaint.infra.Synthesized.resources;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.outpaint.pipeline.PipelineFunction;
+import io.outpaint.pipeline.PipelineFunction.Need;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract between the catalogue ({@link PipelineFunction}), the state machine file and the
+ * synthesized template: each is held to the catalogue, entry by entry.
+ */
+class CatalogueContractTest {
+
+    @Test
+    void theTemplatesFunctionsAreTheCatalogue() {
+        Map<String, String> common = new LinkedHashMap<>();
+        OutpaintStack.COMMON_VARIABLES.forEach(name -> common.put(name, "x"));
+        assertThat(resources("AWS::Lambda::Function").stream()
+                .filter(f -> f.getValue().path("Properties").path("Handler").asText().startsWith("io.outpaint."))).hasSize(PipelineFunction.values().length);
+        for (PipelineFunction entry : PipelineFunction.values()) {
+            JsonNode p = Synthesized.function(entry).getValue().path("Properties");
+            assertThat(p.path("Handler").asText()).as(entry.name()).isEqualTo(entry.handler());
+            assertThat(p.path("MemorySize").asInt()).as(entry.name()).isEqualTo(entry.memoryMb());
+            assertThat(p.path("Timeout").asInt()).as(entry.name()).isEqualTo(entry.timeoutSeconds());
+            JsonNode vars = p.path("Environment").path("Variables");
+            Set<String> names = new TreeSet<>();
+            vars.fieldNames().forEachRemaining(names::add);
+            assertThat(names).as(entry.name()).isEqualTo(new TreeSet<>(entry.environment(common).keySet()));
+            if (entry.isStep()) {
+                // the generic step handler finds its step from this variable
+                assertThat(vars.path(PipelineFunction.STEP_VARIABLE).asText()).as(entry.name()).isEqualTo(entry.name());
+                assertThat(PipelineFunction.fromEnvironment(Map.of(PipelineFunction.STEP_VARIABLE,
+                        vars.path(PipelineFunction.STEP_VARIABLE).asText()))).isEqualTo(entry);
+            }
+        }
+    }
+
+    @Test
+    void everyAslPlaceholderIsAStepOfTheCatalogueAndEveryStepHasOne() throws IOException {
+        String asl = Files.readString(OutpaintApp.root().resolve("statemachine/outpaint.asl.json"));
+        Set<String> placeholders = new TreeSet<>();
+        Matcher m = Pattern.compile("\\$\\{(\\w+)}").matcher(asl);
+        while (m.find()) {
+            placeholders.add(m.group(1));
+        }
+        Set<String> steps = new TreeSet<>();
+        for (PipelineFunction entry : PipelineFunction.values()) {
+            assertThat(entry.placeholder().isPresent()).as(entry.name()).isEqualTo(entry.isStep());
+            entry.placeholder().ifPresent(steps::add);
+        }
+        assertThat(placeholders).isEqualTo(steps);
+        // and the template substituted each one
+        JsonNode machine = resources("AWS::StepFunctions::StateMachine").get(0).getValue().path("Properties");
+        Set<String> substituted = new TreeSet<>();
+        machine.path("DefinitionSubstitutions").fieldNames().forEachRemaining(substituted::add);
+        assertThat(substituted).isEqualTo(placeholders);
+    }
+
+    @Test
+    void eachFunctionMayCallExactlyItsDynamoDbActionsOnTheTableAndItsIndexes() {
+        String table = resources("AWS::DynamoDB::Table").get(0).getKey();
+        for (PipelineFunction entry : PipelineFunction.values()) {
+            List<String> dynamo = new ArrayList<>();
+            for (JsonNode statement : policyOf(entry.id() + "Function")) {
+                List<String> acts = actions(statement).stream().filter(a -> a.startsWith("dynamodb:")).toList();
+                if (!acts.isEmpty()) {
+                    dynamo.addAll(acts);
+                    assertThat(statement.path("Resource").toString()).as(entry.name()).contains("\"" + table + "\"");
+                    assertThat(statement.path("Resource").toString().contains("/index/*")).as(entry + " may read the indexes")
+                            .isEqualTo(entry.dynamoActions().contains("dynamodb:Query"));
+                }
+            }
+            assertThat(new TreeSet<>(dynamo)).as(entry.name()).isEqualTo(new TreeSet<>(entry.dynamoActions()))
+                    .doesNotContain("dynamodb:Scan");
+            assertThat(dynamo).as(entry.name() + ": one statement, no action twice").doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void eachNeedIsGrantedToExactlyTheFunctionsThatHaveIt() {
+        Map<Need, String> marks = Map.of(Need.START_EXECUTIONS, "states:StartExecution", Need.STOP_EXECUTIONS, "states:StopExecution",
+                Need.DESCRIBE_EXECUTIONS, "states:DescribeExecution", Need.EVENTS, "events:PutEvents");
+        for (PipelineFunction entry : PipelineFunction.values()) {
+            List<String> granted = allActions(policyOf(entry.id() + "Function"));
+            String policy = policyOf(entry.id() + "Function").toString();
+            marks.forEach((need, action) -> assertThat(granted.contains(action)).as(entry + " " + action).isEqualTo(entry.needs(need)));
+            assertThat(policy.contains("inputs/*") && granted.contains("s3:GetObject*")).as(entry + " reads inputs")
+                    .isEqualTo(entry.needs(Need.INPUTS_READ));
+            assertThat(granted.contains("s3:PutObject")).as(entry + " writes objects")
+                    .isEqualTo(entry.needs(Need.INPUTS_WRITE) || entry.needs(Need.OUTPUTS_WRITE));
+            assertThat(policy.contains("outputs/*")).as(entry + " touches outputs")
+                    .isEqualTo(entry.needs(Need.OUTPUTS_READ) || entry.needs(Need.OUTPUTS_WRITE));
+            assertThat(granted).as(entry.name()).allMatch(a -> a.startsWith("dynamodb:") || a.startsWith("s3:")
+                    || a.startsWith("states:") || a.startsWith("events:") || a.startsWith("secretsmanager:") || a.startsWith("xray:")
+                    // the upload trigger's on-failure destination
+                    || (entry == PipelineFunction.UPLOAD_TRIGGER && a.startsWith("sqs:")));
+        }
+    }
+
+    @Test
+    void executionsThatEndOutsideTheirPathsReachTheReconciler() {
+        JsonNode rule = rule("ExecutionEndedRule");
+        JsonNode pattern = rule.path("EventPattern");
+        assertThat(pattern.path("source").toString()).isEqualTo("[\"aws.states\"]");
+        assertThat(pattern.path("detail-type").toString()).isEqualTo("[\"Step Functions Execution Status Change\"]");
+        List<String> statuses = new ArrayList<>();
+        pattern.path("detail").path("status").forEach(s -> statuses.add(s.asText()));
+        assertThat(statuses).containsExactlyInAnyOrder("FAILED", "TIMED_OUT", "ABORTED");
+        assertThat(pattern.path("detail").path("stateMachineArn").toString()).contains("stateMachine").contains("-outpaint");
+        assertThat(targets(rule)).containsExactly("ReconcileLive");
+        assertThat(rule.path("Targets").get(0).path("DeadLetterConfig").isMissingNode()).isFalse();
+        assertInvokableByEvents("ReconcileLive");
+    }
+
+    @Test
+    void theSweepRunsOnASchedule() {
+        JsonNode rule = rule("SweepSchedule");
+        assertThat(rule.path("ScheduleExpression").asText()).isEqualTo("rate(5 minutes)");
+        assertThat(targets(rule)).containsExactly("SweepLive");
+        assertInvokableByEvents("SweepLive");
+    }
+
+    @Test
+    void theReconcilerAndTheSweepHoldOnlyWhatTheyUse() {
+        assertThat(new TreeSet<>(allActions(policyOf("ReconcileFunction")))).isEqualTo(new TreeSet<>(List.of(
+                "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query", "states:StartExecution",
+                "xray:PutTraceSegments", "xray:PutTelemetryRecords")));
+        assertThat(new TreeSet<>(allActions(policyOf("SweepFunction")))).isEqualTo(new TreeSet<>(List.of(
+                "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query", "states:StartExecution", "states:DescribeExecution",
+                "xray:PutTraceSegments", "xray:PutTelemetryRecords")));
+        assertThat(Synthesized.function(PipelineFunction.SWEEP).getValue().path("Properties").path("Environment")
+                .path("Variables").has("SCENARIO_SECRET_ARN")).isFalse();
+    }
+
+    private static JsonNode rule(String prefix) {
+        return resources("AWS::Events::Rule").stream().filter(r -> r.getKey().startsWith(prefix)).findFirst()
+                .orElseThrow().getValue().path("Properties");
+    }
+
+    /** The logical ids (prefixes) of the aliases a rule targets. */
+    private static List<String> targets(JsonNode rule) {
+        List<String> found = new ArrayList<>();
+        rule.path("Targets").forEach(t -> found.add(t.path("Arn").path("Ref").asText().replaceAll("[0-9A-F]{8}$", "")));
+        return found;
+    }
+
+    private static void assertInvokableByEvents(String alias) {
+        assertThat(resources("AWS::Lambda::Permission").stream().map(Map.Entry::getValue)
+                .filter(p -> p.path("Properties").path("Principal").asText().equals("events.amazonaws.com"))
+                .map(p -> p.path("Properties").path("FunctionName").toString()).collect(Collectors.joining()))
+                .contains(alias);
+    }
+
+    @Test
+    void theCommonEnvironmentIsWhatTheStackSets() {
+        assertThat(JSON.path("Parameters").has("MaxJobsInFlight")).isTrue();
+        JsonNode api = Synthesized.function(PipelineFunction.API).getValue().path("Properties").path("Environment").path("Variables");
+        assertThat(api.path("MAX_JOBS_IN_FLIGHT").toString()).contains("MaxJobsInFlight");
+    }
+}
