@@ -214,25 +214,26 @@ public final class JobsApi {
         return new Answer(200, body);
     }
 
-    /** {@code POST /jobs/{id}/cancel}: stops the execution, records CANCELED and frees the job's slot. */
+    /** {@code POST /jobs/{id}/cancel}: records CANCELED, stops the execution and gives the slot to the next job. */
     public Answer cancel(String jobId) {
         Job job = find(jobId);
         if (job.status().isTerminal()) {
             throw new ApiError(409, "ALREADY_ENDED", "job " + jobId + " has ended already: " + job.status());
         }
-        if (job.executionArn() != null) {
+        // the record first: the execution's own end (ABORTED) then finds the job ended and changes nothing
+        Job canceled = services.jobs().update(jobId, j -> j.status().isTerminal() ? j
+                : j.moveTo(JobStatus.CANCELED, services.clock().instant(), "canceled through the API"));
+        if (canceled.status() != JobStatus.CANCELED) {
+            throw new ApiError(409, "ALREADY_ENDED", "job " + jobId + " ended as " + canceled.status() + " before it could be canceled");
+        }
+        if (canceled.executionArn() != null) {
             try {
-                services.sfn().stopExecution(b -> b.executionArn(job.executionArn()).error("Canceled").cause("canceled through the API"));
+                services.sfn().stopExecution(b -> b.executionArn(canceled.executionArn()).error("Canceled").cause("canceled through the API"));
             } catch (ExecutionDoesNotExistException e) {
                 // never started: nothing to stop
             }
         }
-        Job canceled = services.jobs().update(jobId, j -> j.status().isTerminal() ? j
-                : j.moveTo(JobStatus.CANCELED, services.clock().instant(), "canceled through the API"));
         services.admission().release(jobId);
-        if (canceled.status() != JobStatus.CANCELED) {
-            throw new ApiError(409, "ALREADY_ENDED", "job " + jobId + " ended as " + canceled.status() + " before it could be canceled");
-        }
         ObjectNode body = view(canceled, false);
         body.put("note", CANCEL_NOTE);
         return new Answer(200, body);

@@ -37,7 +37,7 @@ public enum PipelineFunction {
     UPLOAD_TRIGGER("UploadTrigger", "io.outpaint.handlers.UploadTriggerHandler", 512, 120,
             EnumSet.of(Need.INPUTS_READ, Need.START_EXECUTIONS), Dynamo.QUEUEING),
     RECONCILE("Reconcile", "io.outpaint.handlers.ReconcileHandler", 512, 60, EnumSet.of(Need.START_EXECUTIONS), Dynamo.DISPATCHING),
-    SWEEP("Sweep", "io.outpaint.handlers.SweepHandler", 512, 300,
+    SWEEP("Sweep", "io.outpaint.handlers.SweepHandler", 512, 120,
             EnumSet.of(Need.START_EXECUTIONS, Need.DESCRIBE_EXECUTIONS), Dynamo.DISPATCHING);
 
     /** What a function is given: each need is an environment variable (or a few) and a grant. */
