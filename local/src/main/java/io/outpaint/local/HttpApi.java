@@ -11,6 +11,7 @@ import io.outpaint.local.console.ConsoleSession;
 import io.outpaint.local.lambda.FunctionRegistry;
 import io.outpaint.local.lambda.HandlerInvoker;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -98,6 +99,8 @@ public final class HttpApi implements AutoCloseable {
             }
             Optional<byte[]> body = cappedBody(exchange);
             if (body.isEmpty()) {
+                discardSome(exchange);
+                exchange.getResponseHeaders().set("Connection", "close");
                 error(exchange, 413, "BODY_TOO_LARGE", "the body is more than " + MAX_BODY_BYTES + " bytes; the limit is " + MAX_BODY_BYTES);
                 return;
             }
@@ -135,6 +138,22 @@ public final class HttpApi implements AutoCloseable {
         }
         byte[] bytes = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
         return bytes.length > MAX_BODY_BYTES ? Optional.empty() : Optional.of(bytes);
+    }
+
+    /**
+     * Reads (and drops, through one small buffer) up to 1 MiB more of a refused body, so that a
+     * client still sending a modest one reads the 413 instead of a reset connection.
+     */
+    private static void discardSome(HttpExchange exchange) throws IOException {
+        byte[] buffer = new byte[8192];
+        InputStream in = exchange.getRequestBody();
+        for (long dropped = 0; dropped < 1 << 20; ) {
+            int n = in.read(buffer);
+            if (n < 0) {
+                return;
+            }
+            dropped += n;
+        }
     }
 
     private static void error(HttpExchange exchange, int status, String code, String message) throws IOException {

@@ -61,6 +61,16 @@ class HttpApiTest {
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    private static void awaitNothingInFlight() throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(120);
+        while (!(pipeline.services().jobs().waiting(1).isEmpty() && pipeline.services().slots().holders().isEmpty())) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("jobs still in flight: " + pipeline.services().slots().holders());
+            }
+            Thread.sleep(100);
+        }
+    }
+
     private static JsonNode json(HttpResponse<String> answer) throws Exception {
         return JSON.readTree(answer.body());
     }
@@ -178,6 +188,7 @@ class HttpApiTest {
 
     @Test
     void estimatesTheCostWithoutStartingAnything() throws Exception {
+        awaitNothingInFlight(); // jobs of other tests admitted meanwhile would count as started
         int jobs = pipeline.simulator().jobsCreated();
         HttpResponse<String> estimate = call("POST", "/estimate", "{\"video\":{\"key\":\"inputs/api/clip.mp4\"},\"request\":{\"prompt\":\"p\",\"resolution\":\"480p\"}}");
         assertThat(estimate.statusCode()).as(estimate.body()).isEqualTo(200);
