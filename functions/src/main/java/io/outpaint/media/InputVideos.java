@@ -52,6 +52,12 @@ public final class InputVideos {
             throw new InvalidInputException("s3://" + bucket + "/" + key + " is " + head.contentLength()
                     + " bytes; the limit is " + MAX_BYTES);
         }
+        byte[] first = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key).versionId(head.versionId())
+                .range("bytes=0-" + (VideoProbe.HEAD_BYTES - 1))).asByteArray();
+        if (VideoProbe.containerOf(first).isEmpty()) {
+            throw new InvalidInputException("s3://" + bucket + "/" + key + " is not an MP4 or WebM video: its first bytes are "
+                    + "neither an MP4 'ftyp' box nor a WebM header; allowed: an MP4 or WebM video");
+        }
         return new Video(bucket, key, head.contentLength(), type, head.eTag(), head.versionId());
     }
 

@@ -45,6 +45,24 @@ public final class VideoProbe {
         this.name = name;
     }
 
+    /** The bytes {@link #containerOf} needs from the start of a file. */
+    public static final int HEAD_BYTES = 12;
+
+    /**
+     * The container the first bytes of a file announce (an MP4 'ftyp' box, a WebM EBML header),
+     * without reading further: the check made on an object in S3 before anything is sent to Scenario.
+     */
+    public static java.util.Optional<Container> containerOf(byte[] head) {
+        if (head.length < HEAD_BYTES) {
+            return java.util.Optional.empty();
+        }
+        ByteBuffer bytes = ByteBuffer.wrap(head);
+        if (bytes.getInt(0) == EBML) {
+            return java.util.Optional.of(Container.WEBM);
+        }
+        return fourCc(bytes, 4).equals("ftyp") ? java.util.Optional.of(Container.MP4) : java.util.Optional.empty();
+    }
+
     /** Probes {@code file}; an {@link InvalidInputException} says what is wrong with it, in a line. */
     public static Video probe(Path file) {
         try (FileChannel in = FileChannel.open(file)) {

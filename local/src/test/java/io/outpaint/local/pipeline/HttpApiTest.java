@@ -40,6 +40,8 @@ class HttpApiTest {
         try (var s3 = pipeline.cloud().s3()) {
             s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key("inputs/api/clip.mp4").contentType("video/mp4"), RequestBody.fromFile(video));
             s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key("inputs/api/notes.txt").contentType("text/plain"), RequestBody.fromString("text"));
+            s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key("inputs/api/notes.mp4").contentType("video/mp4"),
+                    RequestBody.fromString("a text file, named and typed as a video"));
         }
     }
 
@@ -211,6 +213,11 @@ class HttpApiTest {
         assertError(call("POST", "/jobs", "{not json"), 400, "INVALID_JSON");
         assertError(call("POST", "/jobs", "{\"video\":{\"key\":\"../etc/passwd\"},\"request\":{\"prompt\":\"p\"}}"), 400, "INVALID_REQUEST");
         assertError(call("POST", "/jobs", "{\"video\":{\"key\":\"inputs/api/notes.txt\"},\"request\":{\"prompt\":\"p\"}}"), 422, "INVALID_INPUT");
+        int uploads = pipeline.simulator().count(io.outpaint.simulator.Route.CREATE_UPLOAD);
+        HttpResponse<String> notAVideo = call("POST", "/jobs", "{\"video\":{\"key\":\"inputs/api/notes.mp4\"},\"request\":{\"prompt\":\"p\"}}");
+        assertError(notAVideo, 422, "INVALID_INPUT");
+        assertThat(json(notAVideo).path("error").path("message").asText()).contains("is not an MP4 or WebM video");
+        assertThat(pipeline.simulator().count(io.outpaint.simulator.Route.CREATE_UPLOAD)).isEqualTo(uploads); // nothing sent to Scenario
         assertError(call("GET", "/jobs/api-nosuchjob", null), 404, "NOT_FOUND");
         assertError(call("GET", "/nothing", null), 404, "NOT_FOUND");
         HttpResponse<String> delete = call("DELETE", "/jobs", null);

@@ -136,6 +136,25 @@ class ReconcileEndToEndTest {
     }
 
     @Test
+    void theSweepAdmitsAJobWhoseWakeUpWasLost() throws Exception {
+        pipeline.simulator().jobDuration(Duration.ofSeconds(2));
+        String first = api.create(KEY, REQUEST);
+        String second = api.create(KEY, REQUEST);
+        assertThat(api.job(second).path("status").asText()).isEqualTo("WAITING_FOR_SLOT");
+        // from here every start fails: the dispatches made as "first" gives its slot back cannot start "second"
+        FailingExecutions.FAILURES.set(1_000);
+        api.awaitStatus(first, "SUCCEEDED", Duration.ofMinutes(1));
+        Thread.sleep(1_000);
+        assertThat(record(second).status()).isEqualTo(JobStatus.WAITING_FOR_SLOT);
+        assertThat(record(second).executionArn()).isNull();
+        assertThat(FailingExecutions.FAILURES.get()).isLessThan(1_000); // the wake-up came, and was lost
+        FailingExecutions.FAILURES.set(0);
+        assertThat(pipeline.sweep()).contains("\"resumed\":[]");
+        api.awaitStatus(second, "SUCCEEDED", Duration.ofMinutes(1));
+        assertThat(record(second).executionArn()).endsWith(":" + second);
+    }
+
+    @Test
     void aJobWhoseStartFailedRunsWhenTheSameIdempotencyKeyIsSentAgain() throws Exception {
         FailingExecutions.FAILURES.set(1);
         String key = UUID.randomUUID().toString();
