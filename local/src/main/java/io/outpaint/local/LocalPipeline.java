@@ -174,6 +174,11 @@ public final class LocalPipeline implements AutoCloseable {
         return timer;
     }
 
+    /** The configuration one function runs with: read from the environment its catalogue entry gives it, as on AWS. */
+    public PipelineConfig configOf(PipelineFunction function) {
+        return functionServices.get(function).config();
+    }
+
     /** Gives one function another timeout from now on, as a redeployment with another setting would (tests of timeouts). */
     public void functionTimeout(PipelineFunction function, Duration timeout) {
         PipelineServices own = functionServices.get(function);

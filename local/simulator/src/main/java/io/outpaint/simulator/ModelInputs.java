@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Scenario's side of the input check for the outpainting model: the table of scenario-api.md. */
+/** Scenario's side of the input check for the outpainting model: its documented inputs, defaults and ranges. */
 final class ModelInputs {
 
     static final String MODEL_ID = "model_wan-2-2-vace-fun-a14b-outpainting";

@@ -1,7 +1,7 @@
 package io.outpaint.simulator;
 
 /**
- * The frame size of an outpainted video, as scenario-api.md describes it: each enabled side adds
+ * The frame size of an outpainted video, as Scenario's model documentation describes it: each enabled side adds
  * {@code floor(expandRatio * side)} pixels, the canvas is rounded up to a multiple of 8, then scaled
  * so its short side is the resolution tier (or to the requested aspect ratio at that tier).
  * Scaled sizes are rounded to even numbers, as H.264 4:2:0 needs.

@@ -19,7 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A local stand-in for Scenario's API (../shared/scenario-api.md), for tests and the local runtime.
+ * A local stand-in for Scenario's API, as its documentation and its own published clients describe it, for tests and the local runtime.
  * Start it in-process with {@link #start(Settings)}; point a client at {@link #apiUrl()}.
  */
 public final class ScenarioSimulator implements AutoCloseable {

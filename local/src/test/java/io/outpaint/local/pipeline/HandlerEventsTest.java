@@ -98,6 +98,19 @@ class HandlerEventsTest {
     }
 
     @Test
+    void eachFunctionRunsWithOnlyTheEnvironmentItsCatalogueEntryGivesIt() {
+        for (PipelineFunction function : PipelineFunction.values()) {
+            var config = pipeline.configOf(function);
+            assertThat(config.hasScenarioCredentials()).as(function + " holds Scenario's key")
+                    .isEqualTo(function.needs(PipelineFunction.Need.SCENARIO));
+            assertThat(config.stateMachineArn().isPresent()).as(function + " may start executions")
+                    .isEqualTo(function.needs(PipelineFunction.Need.START_EXECUTIONS));
+            assertThat(config.webhookSecret().isPresent()).as(function + " holds the webhook secret")
+                    .isEqualTo(function.needs(PipelineFunction.Need.WEBHOOK_SECRET));
+        }
+    }
+
+    @Test
     void theApiAndTheUploadTriggerTakeTheirSampleEvents() throws Exception {
         JsonNode answer = JSON.readTree(pipeline.cloud().functions().invoke(LocalPipeline.API,
                 Files.readAllBytes(Path.of("..", "events", "api-create-job.json"))));
