@@ -21,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RunCommandIT {
 
     @TempDir Path dir;
+    /** The runtime's data dir, apart from the folder the result goes to. */
+    @TempDir Path data;
 
     private Process outpaint(String... args) throws Exception {
         String[] command = new String[args.length + 3];
@@ -42,14 +44,14 @@ class RunCommandIT {
         Path target = dir.resolve("big.mp4");
         Files.write(target, new byte[5_000_000]);
         Process run = outpaint("run", "--resolution", "480p", "--job-seconds", "3", "-o", "big.mp4",
-                "--data-dir", dir.resolve("data").toString());
+                "--data-dir", data.toString());
         String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(run.waitFor(300, TimeUnit.SECONDS)).isTrue();
         assertThat(run.exitValue()).as(out).isZero();
         assertThat(out).contains("Done: " + target.toRealPath()).contains("in the bucket: s3://outpaint-local/outputs/")
                 .contains("job id: api-").contains("created through the HTTP API").contains("RUNNING")
                 .contains("made by the Scenario simulator")
-                .contains("Scenario: the Scenario simulator at").contains("Data: kept in " + dir.resolve("data"));
+                .contains("Scenario: the Scenario simulator at").contains("Data: kept in " + data);
         Matcher printed = Pattern.compile("(\\d+) bytes, sha256 ([0-9a-f]{64})").matcher(out);
         assertThat(printed.find()).as(out).isTrue();
         byte[] bytes = Files.readAllBytes(target);
@@ -69,7 +71,7 @@ class RunCommandIT {
         assumeTrue(ffmpeg("-f", "lavfi", "-i", "testsrc=size=320x240:rate=16", "-t", "2", "-c:v", "libvpx", webm.toString()),
                 "ffmpeg with libvpx is not installed (.ci/run installs it)");
         Process run = outpaint("run", "street.webm", "--resolution", "480p", "--job-seconds", "2",
-                "--data-dir", dir.resolve("data").toString());
+                "--data-dir", data.toString());
         String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(run.waitFor(300, TimeUnit.SECONDS)).isTrue();
         assertThat(run.exitValue()).as(out).isZero();
