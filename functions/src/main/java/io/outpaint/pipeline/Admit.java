@@ -61,15 +61,19 @@ public final class Admit implements Step {
             return state.with(job.status() == JobStatus.SUCCEEDED ? StepOutcome.SUCCEEDED : StepOutcome.valueOf(job.status().name()));
         }
         String execution = state.executionArn();
+        if (job.status().isInFlight() && job.executionArn() != null && !job.executionArn().equals(execution)) {
+            // admitted or resumed in another execution (a repeated Admit, a second start by hand): that one runs the job
+            LOG.warn("job {} runs in {}; execution {} leaves it alone", jobId, job.executionArn(), execution);
+            return state.with(StepOutcome.OWNED_BY_ANOTHER_EXECUTION);
+        }
         if (slots.holders().contains(jobId)) {
             jobs.update(jobId, j -> admitted(j, execution, "slot held"));
             return state.with(StepOutcome.ADMITTED);
         }
         if (job.status().isInFlight()) {
-            // resumed after its slot was reclaimed: it was admitted before anyone now waiting
+            // this job's own execution, resumed after its slot was reclaimed: it was admitted before anyone now waiting
             boolean took = slots.tryAcquire(jobId, limit);
             LOG.warn("job {} was in flight without a slot; {}", jobId, took ? "took one back" : "going on over the limit");
-            jobs.update(jobId, j -> j.withExecutionArn(execution));
             return state.with(StepOutcome.ADMITTED);
         }
         check(job);
@@ -79,13 +83,18 @@ public final class Admit implements Step {
         }
         Instant now = clock.instant();
         jobs.update(jobId, j -> j.status() == JobStatus.QUEUED
-                ? j.withExecutionArn(execution).moveTo(JobStatus.WAITING_FOR_SLOT, now, "every slot taken: queued") : j.withExecutionArn(execution));
+                ? j.withExecutionArn(execution).moveTo(JobStatus.WAITING_FOR_SLOT, now, "every slot taken: queued")
+                : j.status() == JobStatus.WAITING_FOR_SLOT ? j.withExecutionArn(execution) : j);
         LOG.info("job {} waits for a slot; this execution ends, the dispatcher starts its next", jobId);
         admission.dispatch();
         return state.with(StepOutcome.WAITING_FOR_SLOT);
     }
 
+    /** The job, ADMITTED in this execution; one another execution has taken meanwhile is left as it is. */
     private Job admitted(Job job, String execution, String note) {
+        if (job.status().isInFlight()) {
+            return job.executionArn() == null && execution != null ? job.withExecutionArn(execution) : job;
+        }
         Job own = execution == null ? job : job.withExecutionArn(execution);
         return own.status().mayMoveTo(JobStatus.ADMITTED) ? own.moveTo(JobStatus.ADMITTED, clock.instant(), note) : own;
     }

@@ -9,6 +9,8 @@ public enum StepOutcome {
     ADMITTED,
     /** Started without a slot: the job is in the queue, and this execution ends; the dispatcher starts another. */
     WAITING_FOR_SLOT,
+    /** The job runs in another execution (admitted or resumed there): this one ends and leaves it alone. */
+    OWNED_BY_ANOTHER_EXECUTION,
     /** Scenario is still working: wait, then look again. */
     RUNNING,
     /** Scenario's job succeeded: copy its results. */

@@ -46,25 +46,35 @@ public final class Sweep {
 
     public Report run() {
         Report report = new Report(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        for (JobStatus status : JobStatus.values()) {
-            if (!status.isInFlight()) {
-                continue;
+        try {
+            for (JobStatus status : JobStatus.values()) {
+                if (!status.isInFlight()) {
+                    continue;
+                }
+                Optional<String> token = Optional.empty();
+                do {
+                    JobStore.Page page = jobs.list(Optional.of(status), PAGE, token);
+                    for (Job job : page.jobs()) {
+                        try {
+                            check(job, report);
+                        } catch (RuntimeException e) {
+                            // one job that cannot be repaired now must not stop the repair of the others
+                            LOG.error("sweep: job {} not repaired this time: {}", job.jobId(), e.toString());
+                        }
+                    }
+                    token = page.nextToken();
+                } while (token.isPresent());
             }
-            Optional<String> token = Optional.empty();
-            do {
-                JobStore.Page page = jobs.list(Optional.of(status), PAGE, token);
-                page.jobs().forEach(job -> check(job, report));
-                token = page.nextToken();
-            } while (token.isPresent());
-        }
-        for (String holder : slots.holders()) {
-            boolean ended = jobs.find(holder).map(j -> j.status().isTerminal()).orElse(true);
-            if (ended) {
-                slots.release(holder);
-                report.slotsFreed().add(holder);
+        } finally {
+            for (String holder : slots.holders()) {
+                boolean ended = jobs.find(holder).map(j -> j.status().isTerminal()).orElse(true);
+                if (ended) {
+                    slots.release(holder);
+                    report.slotsFreed().add(holder);
+                }
             }
+            admission.dispatch();
         }
-        admission.dispatch();
         if (!report.resumed().isEmpty() || !report.reconciled().isEmpty() || !report.slotsFreed().isEmpty()) {
             LOG.warn("sweep: resumed {}, reconciled {}, freed the slots of {}", report.resumed(), report.reconciled(), report.slotsFreed());
         }
@@ -87,8 +97,16 @@ public final class Sweep {
     private void resume(Job job, Report report) {
         slots.tryAcquire(job.jobId(), limit);
         String name = ExecutionNames.next(job);
-        String arn = executions.start(name, job.jobId());
-        jobs.update(job.jobId(), j -> j.withExecutionArn(arn));
+        // recorded before it starts: the new execution's Admit finds itself the job's execution, and an older one that
+        // is somehow still alive finds it is not
+        jobs.update(job.jobId(), j -> j.withExecutionArn(executions.arnOf(name)));
+        try {
+            executions.start(name, job.jobId());
+        } catch (Executions.StartRefusedException refused) {
+            reconcile.executionEnded(job.jobId(), executions.arnOf(name), Executions.State.FAILED, "EXECUTION_NOT_STARTED",
+                    refused.getMessage());
+            throw refused;
+        }
         LOG.warn("job {} ({}) had no running execution; resumed as {}", job.jobId(), job.status(), name);
         report.resumed().add(job.jobId());
     }

@@ -24,8 +24,11 @@ public final class ExecutionNames {
         Matcher resumed = Pattern.compile(".*-r(\\d+)").matcher(last);
         int attempt = resumed.matches() ? Integer.parseInt(resumed.group(1)) + 1 : 2;
         String suffix = "-r" + attempt;
-        String base = job.jobId().length() + suffix.length() > MAX_LENGTH
-                ? job.jobId().substring(0, MAX_LENGTH - suffix.length()) : job.jobId();
-        return base + suffix;
+        if (job.jobId().length() + suffix.length() <= MAX_LENGTH) {
+            return job.jobId() + suffix;
+        }
+        // too long to add the suffix: a shortened id made unique again by a hash of the whole id
+        String hash = "-" + io.outpaint.job.Hashes.sha256Hex(job.jobId()).substring(0, 12);
+        return job.jobId().substring(0, MAX_LENGTH - suffix.length() - hash.length()) + hash + suffix;
     }
 }

@@ -16,6 +16,9 @@ public interface Executions {
 
     State describe(String executionArn);
 
+    /** The ARN the execution {@code name} has (or will have), known before it starts. */
+    String arnOf(String name);
+
     /** Thrown when StartExecution is refused for a reason a retry cannot change. */
     final class StartRefusedException extends RuntimeException {
         public StartRefusedException(String message, Throwable cause) {

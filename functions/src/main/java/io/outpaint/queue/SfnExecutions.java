@@ -23,7 +23,7 @@ public final class SfnExecutions implements Executions {
             return sfn.startExecution(b -> b.stateMachineArn(stateMachineArn).name(name).input(input)).executionArn();
         } catch (ExecutionAlreadyExistsException e) {
             // an execution of this name ran before: the sweep looks at it and resumes the job if it ended
-            return stateMachineArn.replace(":stateMachine:", ":execution:") + ":" + name;
+            return arnOf(name);
         } catch (SfnException e) {
             if (e.isThrottlingException() || e.statusCode() >= 500) {
                 throw e;
@@ -31,6 +31,11 @@ public final class SfnExecutions implements Executions {
             throw new StartRefusedException("Step Functions refused to start " + name + ": "
                     + e.awsErrorDetails().errorCode(), e);
         }
+    }
+
+    @Override
+    public String arnOf(String name) {
+        return stateMachineArn.replace(":stateMachine:", ":execution:") + ":" + name;
     }
 
     @Override

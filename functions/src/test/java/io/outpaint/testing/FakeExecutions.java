@@ -31,6 +31,11 @@ public final class FakeExecutions implements Executions {
     }
 
     @Override
+    public String arnOf(String name) {
+        return MACHINE + name;
+    }
+
+    @Override
     public State describe(String executionArn) {
         return states.getOrDefault(executionArn, State.MISSING);
     }

@@ -134,6 +134,7 @@ public final class BacklogBenchmark {
                 return "arn:aws:states:::execution:outpaint:" + name;
             }
             @Override public State describe(String executionArn) { return State.RUNNING; }
+            @Override public String arnOf(String name) { return "arn:aws:states:::execution:outpaint:" + name; }
         };
         admission[0] = new Admission(slots, new Dispatcher(store, slots, executions, limit, clock));
         JobStarter starter = new JobStarter(store, admission[0], clock);

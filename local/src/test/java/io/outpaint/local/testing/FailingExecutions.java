@@ -24,6 +24,11 @@ public final class FailingExecutions implements Executions {
     }
 
     @Override
+    public String arnOf(String name) {
+        return real.arnOf(name);
+    }
+
+    @Override
     public State describe(String executionArn) {
         return real.describe(executionArn);
     }
