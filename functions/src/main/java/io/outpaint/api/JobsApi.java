@@ -209,7 +209,8 @@ public final class JobsApi {
         }
         ObjectNode body = JSON.createObjectNode();
         ArrayNode jobs = body.putArray("jobs");
-        page.jobs().forEach(j -> jobs.add(view(j, false)));
+        var places = services.queue().describeAll(page.jobs());
+        page.jobs().forEach(j -> jobs.add(view(j, false, Optional.ofNullable(places.get(j.jobId())))));
         page.nextToken().ifPresent(t -> body.put("nextToken", tokens.seal(status, t)));
         return new Answer(200, body);
     }
@@ -248,6 +249,11 @@ public final class JobsApi {
 
     /** A job as the API shows it; with details, its history and presigned URLs of its outputs. */
     ObjectNode view(Job job, boolean details) {
+        return view(job, details, services.queue().describe(job));
+    }
+
+    /** A job as the API shows it, with its place in the queue and ETA where it has them. */
+    private ObjectNode view(Job job, boolean details, Optional<io.outpaint.queue.QueueView.Place> place) {
         ObjectNode body = JSON.createObjectNode();
         body.put("jobId", job.jobId());
         body.put("status", job.status().name());
@@ -260,7 +266,7 @@ public final class JobsApi {
         if (job.error() != null) {
             body.set("error", JSON.valueToTree(job.error()));
         }
-        services.queue().describe(job).ifPresent(q -> body.setAll((ObjectNode) JSON.valueToTree(q)));
+        place.ifPresent(q -> body.setAll((ObjectNode) JSON.valueToTree(q)));
         ObjectNode links = body.putObject("links");
         links.put("self", "/jobs/" + job.jobId());
         links.put("cancel", "/jobs/" + job.jobId() + "/cancel");

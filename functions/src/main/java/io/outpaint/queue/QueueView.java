@@ -7,6 +7,10 @@ import io.outpaint.store.JobStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -34,15 +38,42 @@ public final class QueueView {
     }
 
     public Optional<Place> describe(Job job) {
-        Instant now = clock.instant();
-        Duration typical = job.request() == null ? fallback
-                : durations.typical(JobDurations.shapeOf(job.request())).orElse(fallback);
-        if (job.status() == JobStatus.WAITING_FOR_SLOT) {
-            long ahead = jobs.waitingAhead(job);
-            // the jobs ahead and those running drain through the slots; then this one runs
-            Duration wait = typical.multipliedBy(ahead + slots).dividedBy(slots);
-            return Optional.of(place(ahead + 1, now.plus(wait).plus(typical), now));
+        return job.status() == JobStatus.WAITING_FOR_SLOT ? Optional.of(waiting(job, jobs.waitingAhead(job))) : running(job);
+    }
+
+    /**
+     * The places of a page of jobs with one count: a page is a contiguous stretch of creation times
+     * (newest first, or the queue's own order), so every waiting job between its oldest waiting job
+     * and its newest is on it, and their places follow from the first one's.
+     */
+    public Map<String, Place> describeAll(List<Job> page) {
+        Map<String, Place> places = new HashMap<>();
+        List<Job> waiting = page.stream().filter(j -> j.status() == JobStatus.WAITING_FOR_SLOT)
+                .sorted(Comparator.comparing(Job::queueKey)).toList();
+        long ahead = waiting.isEmpty() ? 0 : jobs.waitingAhead(waiting.get(0));
+        for (int i = 0; i < waiting.size(); i++) {
+            places.put(waiting.get(i).jobId(), waiting(waiting.get(i), ahead + i));
         }
+        page.stream().filter(j -> j.status() != JobStatus.WAITING_FOR_SLOT)
+                .forEach(j -> running(j).ifPresent(p -> places.put(j.jobId(), p)));
+        return places;
+    }
+
+    private Duration typical(Job job) {
+        return job.request() == null ? fallback : durations.typical(JobDurations.shapeOf(job.request())).orElse(fallback);
+    }
+
+    private Place waiting(Job job, long ahead) {
+        Instant now = clock.instant();
+        Duration typical = typical(job);
+        // the jobs ahead and those running drain through the slots; then this one runs
+        Duration wait = typical.multipliedBy(ahead + slots).dividedBy(slots);
+        return place(ahead + 1, now.plus(wait).plus(typical), now);
+    }
+
+    private Optional<Place> running(Job job) {
+        Instant now = clock.instant();
+        Duration typical = typical(job);
         if (job.status().isInFlight()) {
             Instant start = Optional.ofNullable(job.scenario().submittedAt()).orElse(now);
             Instant end = start.plus(typical);

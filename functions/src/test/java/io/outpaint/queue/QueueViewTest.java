@@ -1,0 +1,53 @@
+package io.outpaint.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.outpaint.job.Job;
+import io.outpaint.job.JobStatus;
+import io.outpaint.store.InMemoryJobDurations;
+import io.outpaint.store.InMemoryJobStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Places and ETAs as the API shows them, one job at a time and a page at a time. */
+class QueueViewTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-24T06:00:00Z");
+
+    private final InMemoryJobStore jobs = new InMemoryJobStore();
+    private final InMemoryJobDurations durations = new InMemoryJobDurations();
+    private final QueueView view = new QueueView(jobs, durations, 2, Duration.ofSeconds(300), Clock.fixed(T0, ZoneOffset.UTC));
+
+    @Test
+    void aPageGivesTheSamePlacesAsEachJobAloneWithOneCount() {
+        for (int i = 0; i < 6; i++) {
+            Job job = Job.queued("job-" + i, JsonNodeFactory.instance.objectNode().put("prompt", "p"), null, null, null, T0.plusSeconds(i), 1);
+            jobs.create(i == 3 ? job.moveTo(JobStatus.RUNNING, T0, null) : job.moveTo(JobStatus.WAITING_FOR_SLOT, T0, null));
+        }
+        var newestFirst = jobs.list(Optional.empty(), 4, Optional.empty()).jobs(); // job-5 .. job-2, job-3 running
+        var places = view.describeAll(newestFirst);
+        for (Job job : newestFirst) {
+            assertThat(Optional.ofNullable(places.get(job.jobId()))).as(job.jobId()).isEqualTo(view.describe(job));
+        }
+        assertThat(places.get("job-5").queuePosition()).isEqualTo(5);
+        assertThat(places.get("job-2").queuePosition()).isEqualTo(3);
+        assertThat(places.get("job-3").queuePosition()).isNull(); // running: an ETA, no place
+        assertThat(places.get("job-3").eta()).isNotNull();
+    }
+
+    @Test
+    void etasFollowTheTimeOfFinishedJobsOfTheSameShape() {
+        Job job = Job.queued("next", JsonNodeFactory.instance.objectNode().put("prompt", "p"), null, null, null, T0, 1);
+        jobs.create(job.moveTo(JobStatus.WAITING_FOR_SLOT, T0, null));
+        long before = view.describe(jobs.get("next")).orElseThrow().etaSeconds();
+        durations.record(JobDurations.shapeOf(job.request()), Duration.ofSeconds(60));
+        long after = view.describe(jobs.get("next")).orElseThrow().etaSeconds();
+        assertThat(before).isEqualTo(300 + 300); // next with 2 slots: one typical job's wait (the fallback), then its own
+        assertThat(after).isEqualTo(60 + 60);
+    }
+}
