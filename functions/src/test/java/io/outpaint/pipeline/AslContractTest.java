@@ -73,6 +73,21 @@ class AslContractTest {
     }
 
     @Test
+    void everyTaskWaitsLongerThanItsFunctionMayRun() throws Exception {
+        asl().path("States").fields().forEachRemaining(e -> {
+            JsonNode state = e.getValue();
+            if (!state.path("Type").asText().equals("Task")) {
+                return;
+            }
+            String placeholder = state.path("Resource").asText().replaceAll("^\\$\\{(\\w+)}$", "$1");
+            PipelineFunction function = Arrays.stream(PipelineFunction.values())
+                    .filter(f -> f.placeholder().equals(java.util.Optional.of(placeholder))).findFirst().orElseThrow();
+            // without it a local run gives every Task 60 s; on AWS a Task would wait on a lost invocation
+            assertThat(state.path("TimeoutSeconds").asInt()).as(e.getKey()).isGreaterThan(function.timeoutSeconds());
+        });
+    }
+
+    @Test
     void everyTaskSaysWhatAFunctionCrashDoesAndRetriesLambdasOwnTransientErrors() throws Exception {
         asl().path("States").fields().forEachRemaining(e -> {
             JsonNode state = e.getValue();
