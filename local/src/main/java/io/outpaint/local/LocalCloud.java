@@ -1,6 +1,7 @@
 package io.outpaint.local;
 
 import io.outpaint.local.aws.DynamoDbLocal;
+import io.outpaint.local.aws.EventBridgeReceiver;
 import io.outpaint.local.aws.S3EventNotifier;
 import io.outpaint.local.aws.S3Emulator;
 import io.outpaint.local.aws.StepFunctionsSidecar;
@@ -54,6 +55,7 @@ public final class LocalCloud implements AutoCloseable {
     private final DynamoDbLocal dynamo;
     private final S3Emulator s3;
     private final LambdaEndpoint lambda;
+    private final EventBridgeReceiver events;
     private final Options options;
     private volatile StepFunctionsSidecar sfn;
     private final S3EventNotifier notifier;
@@ -68,6 +70,7 @@ public final class LocalCloud implements AutoCloseable {
         CompletableFuture<S3Emulator> s3Starting = CompletableFuture.supplyAsync(() -> new S3Emulator(0, s3Root, durable));
         this.dynamo = new DynamoDbLocal(0, durable ? Optional.of(options.dataDir().resolve("dynamodb")) : Optional.empty());
         this.lambda = new LambdaEndpoint(functions, 0);
+        this.events = new EventBridgeReceiver(0);
         this.sfn = new StepFunctionsSidecar(options.sidecarDir(), 0, lambda.url(), options.timeScale(), options.dynamicWaitMillis(),
                 options.statusChangeFunction());
         this.s3 = s3Starting.join();
@@ -85,6 +88,9 @@ public final class LocalCloud implements AutoCloseable {
     public String s3Url() { return s3.url(); }
     public String lambdaUrl() { return lambda.url(); }
     public String stepFunctionsUrl() { return sfn.url(); }
+    public String eventBridgeUrl() { return events.url(); }
+    /** What the functions published to EventBridge. */
+    public EventBridgeReceiver events() { return events; }
 
     /** The variables that point the AWS SDKs (and CLI v2.13+) at this cloud. */
     public Map<String, String> environment() {
@@ -96,6 +102,7 @@ public final class LocalCloud implements AutoCloseable {
         env.put("AWS_ENDPOINT_URL_S3", s3.url());
         env.put("AWS_ENDPOINT_URL_LAMBDA", lambda.url());
         env.put("AWS_ENDPOINT_URL_SFN", sfn.url());
+        env.put("AWS_ENDPOINT_URL_EVENTBRIDGE", events.url());
         return env;
     }
 
@@ -145,7 +152,7 @@ public final class LocalCloud implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AutoCloseable part : new AutoCloseable[] {notifier, s3Client, sfn, lambda, s3, dynamo}) {
+        for (AutoCloseable part : new AutoCloseable[] {notifier, s3Client, sfn, lambda, events, s3, dynamo}) {
             try {
                 if (part != null) {
                     part.close();

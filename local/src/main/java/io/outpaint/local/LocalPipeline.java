@@ -228,6 +228,8 @@ public final class LocalPipeline implements AutoCloseable {
         env.put("S3_PATH_STYLE", "true");
         // this run's own signing key; local receivers may listen on plain http
         env.put("WEBHOOK_SECRET", webhookSecret);
+        // every ended job is published, as a deployment with a bus does; the local receiver keeps the events
+        env.put("EVENT_BUS_NAME", "default");
         env.put("WEBHOOK_ALLOW_HTTP", "true");
         return env;
     }
@@ -241,6 +243,7 @@ public final class LocalPipeline implements AutoCloseable {
         System.setProperty("aws.endpointUrlDynamoDb", cloud.dynamoDbUrl());
         System.setProperty("aws.endpointUrlSfn", cloud.stepFunctionsUrl());
         System.setProperty("aws.endpointUrlLambda", cloud.lambdaUrl());
+        System.setProperty("aws.endpointUrlEventBridge", cloud.eventBridgeUrl());
     }
 
     /** Starts a job on the video at {@code key} in the bucket; the job id is the execution's name. */

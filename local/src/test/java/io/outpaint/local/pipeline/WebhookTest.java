@@ -110,6 +110,30 @@ class WebhookTest {
     }
 
     @Test
+    void theEndedJobIsPublishedToEventBridgeToo() throws Exception {
+        String jobId = JSON.readTree(create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook")).path("jobId").asText();
+        noticesFor(jobId, 1);
+        Instant deadline = Instant.now().plusSeconds(30);
+        JsonNode event = null;
+        while (event == null && Instant.now().isBefore(deadline)) {
+            for (JsonNode entry : pipeline.cloud().events().received()) {
+                if (JSON.readTree(entry.path("Detail").asText()).path("jobId").asText().equals(jobId)) {
+                    event = entry;
+                }
+            }
+            Thread.sleep(100);
+        }
+        assertThat(event).as("no EventBridge event for " + jobId).isNotNull();
+        assertThat(event.path("Source").asText()).isEqualTo(io.outpaint.notify.Notifier.EVENT_SOURCE);
+        assertThat(event.path("DetailType").asText()).isEqualTo(io.outpaint.notify.Notifier.EVENT_DETAIL_TYPE);
+        assertThat(event.path("EventBusName").asText()).isEqualTo("default");
+        JsonNode detail = JSON.readTree(event.path("Detail").asText());
+        assertThat(detail.path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(detail.path("outputs")).hasSize(1);
+        assertThat(event.toString()).doesNotContain("webhook").doesNotContain(pipeline.webhookSecret());
+    }
+
+    @Test
     void aReceiverThatFailsIsRetriedUntilItTakesTheNotice() throws Exception {
         FAILURES_LEFT.set(2);
         String jobId = JSON.readTree(create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook")).path("jobId").asText();
