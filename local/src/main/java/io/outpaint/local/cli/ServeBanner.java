@@ -25,6 +25,7 @@ final class ServeBanner {
         env.put("SFN", cloud.stepFunctionsUrl());
         env.put("DDB", cloud.dynamoDbUrl());
         env.put("BUCKET", LocalPipeline.BUCKET);
+        env.put("TABLE", LocalPipeline.TABLE);
         env.put("STATE_MACHINE_ARN", pipeline.stateMachineArn());
         env.put("OUTPAINT_ENDPOINT", pipeline.httpApi().url());
         env.put("OUTPAINT_API_KEY", pipeline.httpApi().apiKey());

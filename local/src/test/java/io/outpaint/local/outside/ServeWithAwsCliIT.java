@@ -95,16 +95,7 @@ class ServeWithAwsCliIT {
                 "--state-machine-arn", machineArn, "--name", name, "--input", "file://" + input.toAbsolutePath()))
                 .path("executionArn").asText();
 
-        JsonNode described = null;
-        Instant deadline = Instant.now().plusSeconds(180);
-        while (Instant.now().isBefore(deadline)) {
-            described = JSON.readTree(aws("stepFunctions", "stepfunctions", "describe-execution", "--execution-arn", executionArn));
-            if (!described.path("status").asText().equals("RUNNING")) {
-                break;
-            }
-            Thread.sleep(1000);
-        }
-        assertThat(described.path("status").asText()).as(described.toString()).isEqualTo("SUCCEEDED");
+        awaitSucceededThrough(name, executionArn);
 
         String listing = aws("s3", "s3", "ls", "s3://outpaint-local/outputs/" + name + "/");
         String file = listing.trim().split("\\s+")[3];
@@ -139,27 +130,51 @@ class ServeWithAwsCliIT {
         shell.environment().put("AWS_CONFIG_FILE", work.resolve("no-config").toString());
         shell.environment().put("AWS_SHARED_CREDENTIALS_FILE", work.resolve("no-credentials").toString());
         Map<String, String> printed = printedExports();
-        assertThat(printed).containsKeys("S3", "SFN", "BUCKET", "STATE_MACHINE_ARN", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID");
+        assertThat(printed).containsKeys("S3", "SFN", "DDB", "TABLE", "BUCKET", "STATE_MACHINE_ARN", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID");
         shell.environment().putAll(printed);
         Process p = shell.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
-        assertThat(out).contains("upload: ./video.mp4 to s3://outpaint-local/inputs/sample.mp4").contains("RUNNING");
+        assertThat(out).contains("upload: ./video.mp4 to s3://outpaint-local/inputs/sample.mp4").contains(":execution:outpaint:my-job");
+        // get-item printed the job's status: none yet if the execution had not recorded it
+        assertThat(out).containsPattern("(?m)^(None|QUEUED|WAITING_FOR_SLOT|ADMITTED|UPLOADING|SUBMITTING|SUBMITTED|RUNNING|COPYING|SUCCEEDED)$");
 
         // my-job, started by the block, succeeds and its output is where the README says
         String executionArn = printed.get("STATE_MACHINE_ARN").replace(":stateMachine:", ":execution:") + ":my-job";
-        JsonNode described = null;
-        Instant deadline = Instant.now().plusSeconds(180);
+        awaitSucceededThrough("my-job", executionArn);
+        assertThat(aws("s3", "s3", "ls", "s3://outpaint-local/outputs/my-job/")).contains(".mp4");
+    }
+
+    /**
+     * Follows the job's record (as the README tells a user to) until it ends, then checks the path:
+     * it SUCCEEDED through CopyResults, either in the execution started by hand, or, when every slot
+     * was taken, in the dispatcher's next execution after the one by hand handed it to the queue.
+     */
+    private static void awaitSucceededThrough(String jobId, String startedByHand) throws Exception {
+        String key = "{\"jobId\": {\"S\": \"" + jobId + "\"}}";
+        JsonNode item = null;
+        Instant deadline = Instant.now().plusSeconds(240);
         while (Instant.now().isBefore(deadline)) {
-            described = JSON.readTree(aws("stepFunctions", "stepfunctions", "describe-execution", "--execution-arn", executionArn));
-            if (!described.path("status").asText().equals("RUNNING")) {
+            item = JSON.readTree(aws("dynamodb", "dynamodb", "get-item", "--table-name", endpoints.path("table").asText(),
+                    "--key", key)).path("Item");
+            if (List.of("SUCCEEDED", "FAILED", "TIMED_OUT", "CANCELED").contains(item.path("status").path("S").asText())) {
                 break;
             }
             Thread.sleep(1000);
         }
-        assertThat(described.path("status").asText()).as(described.toString()).isEqualTo("SUCCEEDED");
-        assertThat(aws("s3", "s3", "ls", "s3://outpaint-local/outputs/my-job/")).contains(".mp4");
+        assertThat(item.path("status").path("S").asText()).as(String.valueOf(item)).isEqualTo("SUCCEEDED");
+        String ranIn = JSON.readTree(item.path("document").path("S").asText()).path("executionArn").asText();
+        JsonNode byHand = JSON.readTree(aws("stepFunctions", "stepfunctions", "describe-execution", "--execution-arn", startedByHand));
+        assertThat(byHand.path("status").asText()).as(byHand.toString()).isEqualTo("SUCCEEDED");
+        if (!ranIn.equals(startedByHand)) {
+            assertThat(ranIn).isEqualTo(startedByHand + "-r2");
+            assertThat(JSON.readTree(byHand.path("output").asText()).path("outcome").asText()).isEqualTo("WAITING_FOR_SLOT");
+            JsonNode ran = JSON.readTree(aws("stepFunctions", "stepfunctions", "describe-execution", "--execution-arn", ranIn));
+            assertThat(ran.path("status").asText()).as(ran.toString()).isEqualTo("SUCCEEDED");
+        }
+        String history = aws("stepFunctions", "stepfunctions", "get-execution-history", "--execution-arn", ranIn);
+        assertThat(history).contains("\"name\": \"CopyResults\"").contains("\"name\": \"Done\"");
     }
 
     /** The {@code export NAME=value} lines serve printed. */
