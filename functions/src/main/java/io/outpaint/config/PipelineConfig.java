@@ -31,7 +31,8 @@ public record PipelineConfig(
         Optional<String> webhookSecret,
         boolean webhookAllowHttp,
         Optional<String> eventBusName,
-        Duration typicalJobTime) {
+        Duration typicalJobTime,
+        Duration queueIndexLag) {
 
     public static PipelineConfig fromEnvironment(Map<String, String> env) {
         Reader r = new Reader(env);
@@ -56,7 +57,8 @@ public record PipelineConfig(
                 r.optional("WEBHOOK_SECRET"),
                 Boolean.parseBoolean(r.text("WEBHOOK_ALLOW_HTTP", "false")),
                 r.optional("EVENT_BUS_NAME"),
-                Duration.ofSeconds(r.integer("TYPICAL_JOB_SECONDS", 300, 1, 86_400)));
+                Duration.ofSeconds(r.integer("TYPICAL_JOB_SECONDS", 300, 1, 86_400)),
+                Duration.ofMillis(r.integer("QUEUE_INDEX_LAG_MILLIS", 1000, 0, 10_000)));
         return config;
     }
 

@@ -86,7 +86,7 @@ public final class Admit implements Step {
                 ? j.withExecutionArn(execution).moveTo(JobStatus.WAITING_FOR_SLOT, now, "every slot taken: queued")
                 : j.status() == JobStatus.WAITING_FOR_SLOT ? j.withExecutionArn(execution) : j);
         LOG.info("job {} waits for a slot; this execution ends, the dispatcher starts its next", jobId);
-        admission.dispatch();
+        admission.dispatch(jobId);
         return state.with(StepOutcome.WAITING_FOR_SLOT);
     }
 

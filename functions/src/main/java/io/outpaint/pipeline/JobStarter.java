@@ -35,7 +35,7 @@ public final class JobStarter {
     public boolean start(Job job) {
         Job waiting = job.status() == JobStatus.QUEUED ? job.moveTo(JobStatus.WAITING_FOR_SLOT, job.createdAt(), null) : job;
         boolean created = jobs.create(waiting);
-        admission.dispatch();
+        admission.dispatch(job.jobId());
         return created;
     }
 
@@ -43,7 +43,7 @@ public final class JobStarter {
     public void enqueue(String jobId) {
         jobs.update(jobId, j -> j.status() != JobStatus.QUEUED ? j
                 : j.moveTo(JobStatus.WAITING_FOR_SLOT, clock.instant(), "input received"));
-        admission.dispatch();
+        admission.dispatch(jobId);
     }
 
     /** Records a job that failed before it could start (a bad request, not a video), so the reason is kept. */

@@ -96,7 +96,8 @@ public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClien
 
     /** The queue's dispatcher over these services. */
     public Dispatcher dispatcher() {
-        return new Dispatcher(jobs, slots, executions(), config.maxJobsInFlight(), clock);
+        return new Dispatcher(jobs, slots, executions(), config.maxJobsInFlight(), clock, config.queueIndexLag(),
+                io.outpaint.scenario.RetryPolicy.REAL_SLEEP);
     }
 
     /** Slot release and dispatch, as the steps that end or add a job use them. */

@@ -29,12 +29,17 @@ public final class Admission {
 
     /** Admits jobs while slots are free; failures are left to the sweep. */
     public void dispatch() {
+        dispatch(null);
+    }
+
+    /** As {@link #dispatch()}, by the caller that has just queued this job (the queue's index may not show it yet). */
+    public void dispatch(String justQueued) {
         if (dispatcher == null) {
             LOG.warn("this function cannot start executions (no STATE_MACHINE_ARN); the sweep admits the next job");
             return;
         }
         try {
-            dispatcher.dispatch();
+            dispatcher.dispatch(justQueued);
         } catch (RuntimeException e) {
             LOG.warn("could not admit the next job now ({}); the sweep will", e.toString());
         }

@@ -11,6 +11,7 @@ import io.outpaint.store.InMemoryJobStore;
 import io.outpaint.store.InMemorySlotLimiter;
 import io.outpaint.testing.FakeExecutions;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -95,6 +96,76 @@ class DispatcherTest {
     }
 
     @Test
+    void twoSlotsFreedAtOnceByTwoFunctionsAdmitTwoJobsInOrder() throws Exception {
+        JobStarter starter = starter(2);
+        IntStream.range(0, 6).forEach(i -> starter.start(job("j" + i, i)));
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<java.util.concurrent.Future<?>> releases = new ArrayList<>();
+        for (String holder : List.of("j0", "j1")) {
+            releases.add(pool.submit(() -> {
+                together.await(5, TimeUnit.SECONDS);
+                new Admission(slots, dispatcher(2)).release(holder);
+                return null;
+            }));
+        }
+        for (var release : releases) {
+            release.get(10, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertThat(slots.holders()).containsExactlyInAnyOrder("j2", "j3");
+        assertThat(jobs.get("j4").status()).isEqualTo(JobStatus.WAITING_FOR_SLOT);
+        assertThat(executions.started()).containsExactly("j0", "j1", "j2", "j3");
+    }
+
+    @Test
+    void aJobTheIndexDoesNotShowYetIsAdmittedByItsOwnDispatchAfterTheJobsTheIndexShows() {
+        LaggingIndex lagging = new LaggingIndex(jobs);
+        List<Duration> sleeps = new ArrayList<>();
+        Dispatcher dispatcher = new Dispatcher(lagging, slots, executions, 1, clock, Duration.ofSeconds(1), sleeps::add);
+        JobStarter starter = new JobStarter(lagging, new Admission(slots, dispatcher), clock);
+        queueOnly(job("older", 0));
+        lagging.hide("newer", 1);
+        starter.start(job("newer", 1));
+        assertThat(jobs.get("older").status()).isEqualTo(JobStatus.ADMITTED);
+        assertThat(jobs.get("newer").status()).isEqualTo(JobStatus.WAITING_FOR_SLOT);
+
+        lagging.hide("alone", Integer.MAX_VALUE);
+        new Admission(slots, dispatcher).release("older");
+        new Admission(slots, dispatcher).release("newer");
+        starter.start(job("alone", 2)); // never in the index: its own dispatch reads it from the table
+        assertThat(jobs.get("alone").status()).isEqualTo(JobStatus.ADMITTED);
+        assertThat(executions.started()).containsExactly("older", "newer", "alone");
+    }
+
+    @Test
+    void aSlotFreedWhileTheIndexLagsBehindAJobJustQueuedIsFoundByASecondLook() {
+        for (Duration lag : List.of(Duration.ZERO, Duration.ofSeconds(1))) {
+            InMemoryJobStore store = new InMemoryJobStore();
+            InMemorySlotLimiter limiter = new InMemorySlotLimiter();
+            FakeExecutions started = new FakeExecutions();
+            LaggingIndex lagging = new LaggingIndex(store);
+            List<Duration> sleeps = new ArrayList<>();
+            Dispatcher dispatcher = new Dispatcher(lagging, limiter, started, 1, clock, lag, sleeps::add);
+            JobStarter starter = new JobStarter(lagging, new Admission(limiter, dispatcher), clock);
+            starter.start(job("A", 0));
+            // B is queued while A holds the slot; the index shows B neither to B's dispatch nor to A's first look
+            lagging.hide("B", 2);
+            starter.start(job("B", 1));
+            assertThat(sleeps).as("a dispatch by whoever queued a job does not wait").isEmpty();
+            new Admission(limiter, dispatcher).release("A");
+            if (lag.isZero()) {
+                // without a second look (an index consistent at once needs none) B would wait for the sweep
+                assertThat(store.get("B").status()).isEqualTo(JobStatus.WAITING_FOR_SLOT);
+            } else {
+                assertThat(sleeps).containsExactly(lag);
+                assertThat(store.get("B").status()).isEqualTo(JobStatus.ADMITTED);
+                assertThat(started.started()).containsExactly("A", "B");
+            }
+        }
+    }
+
+    @Test
     void aStartThatFailsKeepsTheHeadsPlaceAndItsSlot() {
         queueOnly(job("first", 1));
         queueOnly(job("second", 2));
@@ -176,6 +247,31 @@ class DispatcherTest {
         @Override public boolean create(Job job) { return real.create(job); }
         @Override public Job update(String jobId, java.util.function.UnaryOperator<Job> change) { return real.update(jobId, change); }
         @Override public List<Job> waiting(int limit) { return real.waiting(limit); }
+        @Override public long waitingAhead(Job job) { return real.waitingAhead(job); }
+        @Override public Page list(java.util.Optional<JobStatus> status, int limit, java.util.Optional<String> token) { return real.list(status, limit, token); }
+    }
+
+    /** The real store, whose queue index does not show some jobs for a number of reads, as DynamoDB's may lag. */
+    private static final class LaggingIndex implements io.outpaint.store.JobStore {
+        private final InMemoryJobStore real;
+        private final java.util.Map<String, Integer> hidden = new java.util.HashMap<>();
+
+        LaggingIndex(InMemoryJobStore real) {
+            this.real = real;
+        }
+
+        void hide(String jobId, int reads) {
+            hidden.put(jobId, reads);
+        }
+
+        @Override public synchronized List<Job> waiting(int limit) {
+            List<Job> shown = real.waiting(limit).stream().filter(j -> hidden.getOrDefault(j.jobId(), 0) <= 0).toList();
+            hidden.replaceAll((id, reads) -> reads == Integer.MAX_VALUE ? reads : reads - 1);
+            return shown;
+        }
+        @Override public java.util.Optional<Job> find(String jobId) { return real.find(jobId); }
+        @Override public boolean create(Job job) { return real.create(job); }
+        @Override public Job update(String jobId, java.util.function.UnaryOperator<Job> change) { return real.update(jobId, change); }
         @Override public long waitingAhead(Job job) { return real.waitingAhead(job); }
         @Override public Page list(java.util.Optional<JobStatus> status, int limit, java.util.Optional<String> token) { return real.list(status, limit, token); }
     }

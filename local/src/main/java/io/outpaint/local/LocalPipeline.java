@@ -226,6 +226,8 @@ public final class LocalPipeline implements AutoCloseable {
         env.put("MAX_JOBS_IN_FLIGHT", Integer.toString(settings.maxJobsInFlight()));
         env.put("MAX_POLL_SECONDS", Integer.toString(settings.maxPollSeconds()));
         env.put("S3_PATH_STYLE", "true");
+        // DynamoDB Local's indexes are consistent at once: a dispatch need not look at the queue twice
+        env.put("QUEUE_INDEX_LAG_MILLIS", "0");
         // this run's own signing key; local receivers may listen on plain http
         env.put("WEBHOOK_SECRET", webhookSecret);
         // every ended job is published, as a deployment with a bus does; the local receiver keeps the events
