@@ -70,6 +70,9 @@ public final class Admit implements Step {
             jobs.update(jobId, j -> admitted(j, execution, "slot held"));
             return state.with(StepOutcome.ADMITTED);
         }
+        if (job.status() == JobStatus.COPYING) {
+            return state.with(StepOutcome.ADMITTED); // resumed while copying: a copy holds no slot
+        }
         if (job.status().isInFlight()) {
             // this job's own execution, resumed after its slot was reclaimed: it was admitted before anyone now waiting
             boolean took = slots.tryAcquire(jobId, limit);

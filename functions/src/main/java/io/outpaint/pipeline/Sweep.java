@@ -81,7 +81,13 @@ public final class Sweep {
         return report;
     }
 
-    private void check(Job job, Report report) {
+    private void check(Job listed, Report report) {
+        // the page came from an index that may lag: act on the record as it is now
+        Optional<Job> current = jobs.find(listed.jobId()).filter(j -> j.status().isInFlight());
+        if (current.isEmpty()) {
+            return;
+        }
+        Job job = current.get();
         Executions.State state = job.executionArn() == null ? Executions.State.MISSING : executions.describe(job.executionArn());
         switch (state) {
             case RUNNING -> { }
@@ -95,7 +101,9 @@ public final class Sweep {
 
     /** A new execution for a job whose execution is gone; it keeps (or takes back) its slot. */
     private void resume(Job job, Report report) {
-        slots.tryAcquire(job.jobId(), limit);
+        if (job.status() != JobStatus.COPYING) {
+            slots.tryAcquire(job.jobId(), limit); // a copy holds no slot: Scenario's part is done
+        }
         String name = ExecutionNames.next(job);
         // recorded before it starts: the new execution's Admit finds itself the job's execution, and an older one that
         // is somehow still alive finds it is not

@@ -72,6 +72,45 @@ class SweepTest {
     }
 
     @Test
+    void aCopyingJobResumedTakesNoSlotFromTheQueue() {
+        starter.start(job("copying", 0));
+        starter.start(job("behind", 1));
+        jobs.update("copying", j -> j.moveTo(JobStatus.COPYING, T0, null));
+        slots.release("copying"); // Scenario's part ended: its slot went back, the queue's dispatch failed
+        executions.forget(FakeExecutions.MACHINE + "copying");
+        Sweep.Report report = sweep.run();
+        assertThat(report.resumed()).containsExactly("copying");
+        assertThat(slots.holders()).containsExactly("behind");
+        assertThat(jobs.get("behind").status()).isEqualTo(JobStatus.ADMITTED);
+    }
+
+    @Test
+    void aJobThatEndedAfterTheListWasReadIsLeftAlone() {
+        starter.start(job("ending", 0));
+        jobs.update("ending", j -> j.moveTo(JobStatus.RUNNING, T0, null));
+        executions.forget(FakeExecutions.MACHINE + "ending");
+        // the list (an index that lags) still says RUNNING; the record has ended meanwhile
+        io.outpaint.store.JobStore lagging = new io.outpaint.store.JobStore() {
+            @Override public boolean create(Job job) { return jobs.create(job); }
+            @Override public java.util.Optional<Job> find(String id) { return jobs.find(id); }
+            @Override public Job update(String id, java.util.function.UnaryOperator<Job> change) { return jobs.update(id, change); }
+            @Override public java.util.List<Job> waiting(int limit) { return jobs.waiting(limit); }
+            @Override public long waitingAhead(Job job) { return jobs.waitingAhead(job); }
+            @Override public Page list(java.util.Optional<JobStatus> status, int limit, java.util.Optional<String> token) {
+                Page page = jobs.list(status, limit, token);
+                if (status.equals(java.util.Optional.of(JobStatus.RUNNING))) {
+                    jobs.update("ending", j -> j.status().isTerminal() ? j : j.moveTo(JobStatus.SUCCEEDED, T0, null));
+                }
+                return page;
+            }
+        };
+        Sweep.Report report = new Sweep(lagging, slots, executions, reconcile, admission, 1).run();
+        assertThat(report.resumed()).isEmpty();
+        assertThat(jobs.get("ending").executionArn()).isEqualTo(FakeExecutions.MACHINE + "ending");
+        assertThat(executions.started()).containsExactly("ending");
+    }
+
+    @Test
     void reconcilesAnExecutionStoppedFromOutsideAndAdmitsTheNext() {
         starter.start(job("stopped", 0));
         starter.start(job("next", 1));
