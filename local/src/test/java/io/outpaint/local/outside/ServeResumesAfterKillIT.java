@@ -90,6 +90,10 @@ class ServeResumesAfterKillIT {
         ProcessHandle sidecar = first.toHandle().children().filter(c -> c.info().command().orElse("").contains("node"))
                 .findFirst().orElseThrow(() -> new AssertionError("serve runs no Step Functions sidecar"));
         sidecars.add(sidecar);
+        // the sidecar runs executions only: it is never given Scenario's key or secret
+        Path sidecarEnvironment = dir.resolve("sidecar.environ");
+        Files.write(sidecarEnvironment, Files.readAllBytes(Path.of("/proc", Long.toString(sidecar.pid()), "environ")));
+        assertThat(Files.readString(sidecarEnvironment, StandardCharsets.ISO_8859_1)).contains("AWS_ENDPOINT_URL");
         first.destroyForcibly();
         assertThat(first.waitFor(20, TimeUnit.SECONDS)).isTrue();
         // the sidecar goes with the JVM that started it, even one killed outright
@@ -123,7 +127,16 @@ class ServeResumesAfterKillIT {
 
         assertThat(scenarioJobs(scenarioUrl)).as("Scenario saw one job, not a second after the restart").hasSize(1);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("api-key")))).isEqualTo("rw-------");
-        assertNoCredentialsIn(firstLog, secondLog, dir.resolve("endpoints-1.json"), dir.resolve("endpoints-2.json"));
+        assertNoCredentialsIn(firstLog, secondLog, dir.resolve("endpoints-1.json"), dir.resolve("endpoints-2.json"), sidecarEnvironment);
+        // nor do the functions' own logs, which serve writes to the file its banner names
+        List<Path> functionLogs = new java.util.ArrayList<>();
+        for (Path log : List.of(firstLog, secondLog)) {
+            java.util.regex.Matcher named = java.util.regex.Pattern.compile("Logs\\s+(\\S+\\.log)").matcher(Files.readString(log));
+            assertThat(named.find()).as("serve names its log file: " + Files.readString(log)).isTrue();
+            functionLogs.add(Path.of(named.group(1)));
+        }
+        assertThat(Files.readString(functionLogs.get(1))).contains(jobId);
+        assertNoCredentialsIn(functionLogs.toArray(Path[]::new));
         try (Stream<Path> files = Files.walk(data)) {
             assertNoCredentialsIn(files.filter(Files::isRegularFile).toArray(Path[]::new));
         }
