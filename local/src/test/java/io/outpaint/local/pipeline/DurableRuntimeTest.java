@@ -82,6 +82,42 @@ class DurableRuntimeTest {
         assertThat(scenario.jobsCreated()).as("no second Scenario job after the restart").isEqualTo(1);
     }
 
+    @Test
+    void aJobStoppedBeforeScenarioHadItRestartsFromItsFirstStepAndMakesOneScenarioJob() throws Exception {
+        scenario = ScenarioSimulator.start(ScenarioSimulator.Settings.defaults().withJobDuration(Duration.ofSeconds(1)));
+        Optional<ScenarioAccount> account = ScenarioAccount.fromEnvironment(
+                Map.of("SCENARIO_API_KEY", scenario.apiKey(), "SCENARIO_API_SECRET", scenario.apiSecret()),
+                Optional.of(scenario.apiUrl()));
+        LocalSite site = LocalSite.ephemeral().withScenario(account).withDataDir(dir.resolve("data"));
+        LocalPipeline.Settings settings = LocalPipeline.Settings.interactive().withoutUploadTrigger().withTime(0.01, 100);
+        Path video = dir.resolve("clip.mp4");
+        Mp4Video.write(video, 320, 240, 16, 8, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);
+        ObjectNode request = (ObjectNode) JSON.readTree("{\"prompt\":\"a wider street\",\"resolution\":\"480p\"}");
+
+        scenario.faults().latency(Duration.ofSeconds(3)); // the upload to Scenario is under way when the runtime stops
+        try (LocalPipeline first = LocalPipeline.start(settings, site)) {
+            try (var s3 = first.cloud().s3()) {
+                s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key("inputs/early.mp4").contentType("video/mp4"),
+                        RequestBody.fromFile(video));
+            }
+            first.start("early-1", "inputs/early.mp4", request);
+            await(() -> first.services().jobs().find("early-1").map(j -> j.status() == JobStatus.UPLOADING).orElse(false),
+                    "the upload to start");
+        }
+        assertThat(scenario.jobsCreated()).as("Scenario had no job when the runtime stopped").isZero();
+        scenario.faults().latency(Duration.ZERO);
+
+        try (LocalPipeline second = LocalPipeline.start(settings, site)) {
+            assertThat(second.resumed()).containsExactly("early-1");
+            await(() -> second.services().jobs().get("early-1").status().isTerminal(), "the resumed job to end");
+            Job job = second.services().jobs().get("early-1");
+            assertThat(job.status()).as(job.toString()).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(job.executionArn()).endsWith(":early-1-r2");
+            assertThat(job.history()).extracting(Job.StatusChange::status).containsSubsequence(JobStatus.UPLOADING, JobStatus.SUBMITTED);
+        }
+        assertThat(scenario.jobsCreated()).as("one Scenario job").isEqualTo(1);
+    }
+
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(90);
         while (!condition.getAsBoolean()) {
