@@ -20,7 +20,7 @@ export async function jobsView(main, signal, params) {
     h('div', { class: 'title-row' }, h('h1', {}, 'Jobs'), h('a', { class: 'button primary', href: '#/new' }, 'New job')),
     h('div', { class: 'row' }, h('label', { for: 'status-filter' }, 'Status'), filter),
     h('table', { class: 'jobs' },
-      h('thead', {}, h('tr', {}, ['Job', 'Status', 'Progress', 'Queue', 'Age'].map((c) => h('th', { scope: 'col' }, c)))), body),
+      h('thead', {}, h('tr', {}, ['Job', 'Status', 'Progress', 'Queue', 'Age', 'Result'].map((c) => h('th', { scope: 'col' }, c)))), body),
     state, h('div', { class: 'row pager' }, newer, older));
 
   filter.addEventListener('change', () => {
@@ -50,6 +50,19 @@ export async function jobsView(main, signal, params) {
   }
   signal.addEventListener('abort', () => clearTimeout(timer));
 
+  // one thumbnail per job, kept across refreshes: a new presigned URL each time would load the video again
+  const thumbnails = new Map();
+  function thumbnail(job) {
+    const url = job.outputs?.[0]?.url;
+    if (!url) return '—';
+    if (!thumbnails.has(job.jobId)) {
+      // the fragment asks for a frame a little in, not the first (often black) one
+      thumbnails.set(job.jobId, h('a', { href: `#/jobs/${job.jobId}`, 'aria-label': `result of ${job.jobId}` },
+        h('video', { class: 'thumb', src: `${url}#t=0.5`, preload: 'metadata', muted: true, playsinline: true })));
+    }
+    return thumbnails.get(job.jobId);
+  }
+
   function render(jobs) {
     body.replaceChildren(...jobs.map((job) => h('tr', { 'data-job': job.jobId },
       h('td', { 'data-label': 'Job' }, h('a', { href: `#/jobs/${job.jobId}` }, job.jobId)),
@@ -57,7 +70,8 @@ export async function jobsView(main, signal, params) {
       h('td', { 'data-label': 'Progress' }, h('progress', { max: 1, value: job.progress ?? 0, 'aria-label': 'progress' }),
         ` ${Math.round((job.progress ?? 0) * 100)}%`),
       h('td', { 'data-label': 'Queue' }, queueInfo(job) || '—'),
-      h('td', { 'data-label': 'Age' }, h('time', { datetime: job.createdAt, title: time(job.createdAt) }, age(job.createdAt))))));
+      h('td', { 'data-label': 'Age' }, h('time', { datetime: job.createdAt, title: time(job.createdAt) }, age(job.createdAt))),
+      h('td', { 'data-label': 'Result' }, thumbnail(job)))));
   }
   await load();
 }

@@ -280,6 +280,9 @@ public final class JobsApi {
                 body.putObject("scenario").put("jobId", job.scenario().jobId());
             }
             body.set("history", JSON.valueToTree(job.history()));
+        }
+        // lists carry the outputs too (a page shows each result): presigning is a local signature, no call
+        if (details || !job.outputs().isEmpty()) {
             ArrayNode outputs = body.putArray("outputs");
             for (Job.Output out : job.outputs()) {
                 ObjectNode o = JSON.valueToTree(out);

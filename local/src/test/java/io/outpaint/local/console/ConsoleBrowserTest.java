@@ -148,6 +148,12 @@ class ConsoleBrowserTest {
         driver.get(pipeline.httpApi().consoleUrl() + "#/jobs?status=SUCCEEDED");
         wait(20).until(d -> !d.findElements(By.cssSelector("tr[data-job='" + jobId + "']")).isEmpty());
         assertThat(driver.findElement(By.cssSelector("tr[data-job='" + jobId + "']")).getText()).contains("SUCCEEDED").contains("100%").contains("ago");
+        // the result's thumbnail: a frame of the result, loaded once and kept across the list's refreshes
+        String thumb = "document.querySelector(\"tr[data-job='" + jobId + "'] video.thumb\")";
+        wait(30).until(d -> Boolean.TRUE.equals(js("const v = " + thumb + "; return !!v && v.readyState >= 2 && v.videoHeight === 480;")));
+        js(thumb + ".dataset.marked = 'yes';");
+        Thread.sleep(2500); // one refresh of the list
+        assertThat(js("return " + thumb + ".dataset.marked")).isEqualTo("yes");
         Browser.screenshot(driver, "jobs-list");
     }
 

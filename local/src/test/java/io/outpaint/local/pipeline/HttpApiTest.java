@@ -162,6 +162,17 @@ class HttpApiTest {
         }
         JsonNode succeeded = json(call("GET", "/jobs?status=SUCCEEDED&limit=100", null));
         assertThat(succeeded.path("jobs").findValuesAsText("jobId")).containsAll(ids);
+        // each listed result comes with its download URL, as GET /jobs/{id} gives it
+        for (JsonNode listed : succeeded.path("jobs")) {
+            if (listed.path("jobId").asText().equals(ids.get(0))) {
+                JsonNode output = listed.path("outputs").get(0);
+                HttpResponse<byte[]> download = HTTP.send(HttpRequest.newBuilder(URI.create(output.path("url").asText())).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(download.statusCode()).isEqualTo(200);
+                assertThat((long) download.body().length).isEqualTo(output.path("bytes").asLong());
+            }
+        }
+        assertThat(succeeded.path("jobs").findValues("outputs")).hasSizeGreaterThanOrEqualTo(ids.size());
         assertError(call("GET", "/jobs?status=DONE", null), 400, "INVALID_REQUEST");
         assertThat(json(call("GET", "/jobs?status=DONE", null)).path("error").path("message").asText()).contains("SUCCEEDED, FAILED");
         assertError(call("GET", "/jobs?limit=0", null), 400, "INVALID_REQUEST");
