@@ -53,7 +53,7 @@ class ConsoleBrowserTest {
         pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withTime(0.01, 100).withLimit(4)
                 .withJobDuration(Duration.ofSeconds(6)));
         video = dir.resolve("street.mp4");
-        Mp4Video.write(video, 320, 240, 80, 16, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);
+        Mp4Video.write(video, 320, 240, 80, 16, Mp4Video.Pattern.SCENE, Mp4Video.Inset.NONE);
         driver = Browser.start(Files.createTempDirectory(dir, "chromium-profile"));
     }
 
