@@ -44,10 +44,12 @@ final class Nag {
                 + " package are tested; java25 is a separate, deliberate move");
         ack(fn, "Serverless-LambdaLatestVersion", "java21 is the newest Java runtime on which SnapStart and this project's"
                 + " Lambda package are tested; java25 is a separate, deliberate move");
-        ack(fn, "Serverless-LambdaDLQ", entry == PipelineFunction.UPLOAD_TRIGGER
-                ? "Failed S3 events go to the TriggerFailures queue through the live alias's on-failure destination"
-                : "Invoked synchronously (Step Functions, API Gateway) or by EventBridge rules with their own"
-                        + " dead-letter queue: there is no asynchronous event to lose");
+        ack(fn, "Serverless-LambdaDLQ", switch (entry) {
+            case UPLOAD_TRIGGER -> "Failed S3 events go to the TriggerFailures queue through the live alias's on-failure destination";
+            case RECONCILE, SWEEP -> "Events this function failed on go to the EventFailures queue through the live alias's"
+                    + " on-failure destination (an alias's destination, which this rule does not see)";
+            default -> "Invoked synchronously (Step Functions, API Gateway): the caller sees the error and retries";
+        });
     }
 
     /** CDK's bucket-notifications helper: its logs expire, and its findings carry a reason. */

@@ -170,6 +170,12 @@ public final class OutpaintStack extends Stack {
 
         Queue eventFailures = deadLetters("EventFailures", "Status-change and schedule events the reconciler or the sweep"
                 + " could not take");
+        // EventBridge invokes asynchronously: its dead-letter queue keeps events it could not hand over, this
+        // destination the events the function itself failed on (after Lambda's own retries)
+        for (PipelineFunction entry : List.of(PipelineFunction.RECONCILE, PipelineFunction.SWEEP)) {
+            aliases.get(entry).configureAsyncInvoke(EventInvokeConfigOptions.builder()
+                    .onFailure(new SqsDestination(eventFailures)).retryAttempts(2).maxEventAge(Duration.hours(6)).build());
+        }
         Rule statusChange = Rule.Builder.create(this, "ExecutionEndedRule")
                 .description("Executions of the outpaint state machine that ended FAILED, TIMED_OUT or ABORTED: the reconciler"
                         + " gives their jobs a terminal status and their slots back")

@@ -29,6 +29,11 @@ import org.junit.jupiter.api.Test;
  */
 class CatalogueContractTest {
 
+    private static final java.util.Set<PipelineFunction> ASYNC = java.util.EnumSet.of(
+            PipelineFunction.UPLOAD_TRIGGER, PipelineFunction.RECONCILE, PipelineFunction.SWEEP);
+    /** What CDK grants an on-failure destination's function on its queue (grantSendMessages). */
+    private static final List<String> SEND_TO_QUEUE = List.of("sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl");
+
     @Test
     void theTemplatesFunctionsAreTheCatalogue() {
         Map<String, String> common = new LinkedHashMap<>();
@@ -111,7 +116,8 @@ class CatalogueContractTest {
             assertThat(granted).as(entry.name()).allMatch(a -> a.startsWith("dynamodb:") || a.startsWith("s3:")
                     || a.startsWith("states:") || a.startsWith("events:") || a.startsWith("secretsmanager:") || a.startsWith("xray:")
                     // the upload trigger's on-failure destination
-                    || (entry == PipelineFunction.UPLOAD_TRIGGER && a.startsWith("sqs:")));
+                    // the on-failure destinations of the functions invoked asynchronously
+                    || (ASYNC.contains(entry) && SEND_TO_QUEUE.contains(a)));
         }
     }
 
@@ -131,6 +137,23 @@ class CatalogueContractTest {
     }
 
     @Test
+    void eventsTheReconcilerOrTheSweepFailedOnAreKeptInTheEventFailuresQueue() {
+        for (String alias : List.of("ReconcileLive", "SweepLive")) {
+            JsonNode config = null;
+            for (var e : (Iterable<java.util.Map.Entry<String, JsonNode>>) () -> Synthesized.JSON.path("Resources").fields()) {
+                JsonNode props = e.getValue().path("Properties");
+                if (e.getValue().path("Type").asText().equals("AWS::Lambda::EventInvokeConfig")
+                        && props.path("FunctionName").toString().contains(alias.replace("Live", "Function"))) {
+                    config = props;
+                }
+            }
+            assertThat(config).as(alias + " has an EventInvokeConfig").isNotNull();
+            assertThat(config.path("DestinationConfig").path("OnFailure").path("Destination").toString())
+                    .as(alias).contains("EventFailures");
+        }
+    }
+
+    @Test
     void theSweepRunsOnASchedule() {
         JsonNode rule = rule("SweepSchedule");
         assertThat(rule.path("ScheduleExpression").asText()).isEqualTo("rate(5 minutes)");
@@ -142,10 +165,10 @@ class CatalogueContractTest {
     void theReconcilerAndTheSweepHoldOnlyWhatTheyUse() {
         assertThat(new TreeSet<>(allActions(policyOf("ReconcileFunction")))).isEqualTo(new TreeSet<>(List.of(
                 "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query", "states:StartExecution",
-                "xray:PutTraceSegments", "xray:PutTelemetryRecords")));
+                "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage", "xray:PutTraceSegments", "xray:PutTelemetryRecords")));
         assertThat(new TreeSet<>(allActions(policyOf("SweepFunction")))).isEqualTo(new TreeSet<>(List.of(
                 "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query", "states:StartExecution", "states:DescribeExecution",
-                "xray:PutTraceSegments", "xray:PutTelemetryRecords")));
+                "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage", "xray:PutTraceSegments", "xray:PutTelemetryRecords")));
         assertThat(Synthesized.function(PipelineFunction.SWEEP).getValue().path("Properties").path("Environment")
                 .path("Variables").has("SCENARIO_SECRET_ARN")).isFalse();
     }
