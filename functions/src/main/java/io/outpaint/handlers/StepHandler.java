@@ -20,7 +20,7 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 /**
  * The handler of every Task of the state machine; which step it runs comes from the catalogue
  * entry named by {@code OUTPAINT_STEP}. Reads the state, puts the job's ids on every log line,
- * runs the step, counts it (a job once, by the step that ended it), writes the next state. An
+ * runs the step, counts it (a job's end is counted by the store's write that ended it), writes the next state. An
  * exception leaves as it is, so the state machine's Retry and Catch see its class name.
  */
 public final class StepHandler implements RequestStreamHandler {
@@ -56,9 +56,6 @@ public final class StepHandler implements RequestStreamHandler {
         try {
             StepState next = PowertoolsLogging.withLogging(context, () -> step.run(state));
             METRICS.addMetric(name + "Ok", 1, MetricUnit.COUNT);
-            if (next.ended() != null) {
-                METRICS.addMetric("Job" + next.ended().name(), 1, MetricUnit.COUNT);
-            }
             JSON.writeValue(output, next);
         } catch (RuntimeException e) {
             METRICS.addMetric(name + "Error", 1, MetricUnit.COUNT);

@@ -17,6 +17,7 @@ import io.outpaint.queue.QueueView;
 import io.outpaint.queue.SfnExecutions;
 import io.outpaint.store.DynamoJobDurations;
 import io.outpaint.store.DynamoJobStore;
+import io.outpaint.store.EndCountingJobStore;
 import io.outpaint.store.DynamoSlotLimiter;
 import io.outpaint.store.JobStore;
 import io.outpaint.store.SlotLimiter;
@@ -68,7 +69,8 @@ public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClien
         }
         SfnClient sfn = SfnClient.create();
         return new PipelineServices(config, Clock.systemUTC(), scenario,
-                new DynamoJobStore(dynamo, config.tableName()), new DynamoSlotLimiter(dynamo, config.tableName()),
+                new EndCountingJobStore(new DynamoJobStore(dynamo, config.tableName()), JobMetrics::ended),
+                new DynamoSlotLimiter(dynamo, config.tableName()),
                 new DynamoJobDurations(dynamo, config.tableName()),
                 config.stateMachineArn().map(arn -> (Executions) new SfnExecutions(sfn, arn)).orElse(null),
                 new InputVideos(s3), new ResultCopier(scenario, S3TransferManager.builder().s3Client(s3Async).build(), s3), s3,

@@ -46,11 +46,14 @@ public final class RecordFailure implements Step {
         JobStatus status = ending.outcome() == StepOutcome.TIMED_OUT ? JobStatus.TIMED_OUT
                 : ending.outcome() == StepOutcome.CANCELED ? JobStatus.CANCELED : JobStatus.FAILED;
         Job.JobError error = errorOf(ending);
-        LOG.warn("job ends {}: {} {}", status, error.code(), error.message());
         boolean endsNow = jobs.find(jobId).map(j -> !j.status().isTerminal()).orElse(false);
         if (endsNow) {
             jobs.update(jobId, j -> j.status().isTerminal() ? j
                     : j.withError(error, clock.instant()).moveTo(status, clock.instant(), error.code()));
+            // once per job: the operators' alarm on internal failures counts these lines
+            LOG.warn("job ends {}: {} {}", status, error.code(), error.message());
+        } else {
+            LOG.info("job had ended already; {} {} not recorded", error.code(), error.message());
         }
         admission.release(jobId);
         StepState ended = state.ended(StepOutcome.valueOf(status.name()), new StepState.Failure(error.code(), error.message(), error.hint()));
