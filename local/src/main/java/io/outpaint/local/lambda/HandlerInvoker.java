@@ -71,7 +71,16 @@ public final class HandlerInvoker {
         Object polled = idle.poll();
         Object handler = polled != null ? polled : function.handlers().get();
         Context context = new LocalContext(function.name(), UUID.randomUUID().toString(), function.timeout(), function.memoryMb());
-        java.util.concurrent.Future<byte[]> running = RUNNERS.submit(() -> call(handler, event, context));
+        java.util.concurrent.Future<byte[]> running = RUNNERS.submit(() -> {
+            // the thread is named for the function while it runs it: its log lines and the SDK calls it makes say whose they are
+            Thread thread = Thread.currentThread();
+            thread.setName("lambda:" + function.name());
+            try {
+                return call(handler, event, context);
+            } finally {
+                thread.setName("lambda-invocation");
+            }
+        });
         try {
             byte[] answer = running.get(function.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             idle.add(handler);
