@@ -128,7 +128,9 @@ public final class JobsApi {
         try {
             return services.inputs().describe(services.config().bucket(), key, null);
         } catch (InvalidInputException e) {
-            throw new ApiError(422, "INVALID_INPUT", e.getMessage(), List.of(new FieldError("video.key", key, e.getMessage())));
+            // the object's own problem, said as it is ("no object ... in bucket ...", "... is not a video: ..."), not as a bad value
+            FieldError field = FieldError.problem("video.key", e.getMessage());
+            throw new ApiError(422, "INVALID_INPUT", field.message(), List.of(field));
         }
     }
 

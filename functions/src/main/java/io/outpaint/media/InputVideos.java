@@ -37,26 +37,26 @@ public final class InputVideos {
         try {
             head = s3.headObject(b -> b.bucket(bucket).key(key).versionId(versionId));
         } catch (NoSuchKeyException e) {
-            throw new InvalidInputException("no object s3://" + bucket + "/" + key);
+            throw new InvalidInputException(missing(bucket, key));
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
-                throw new InvalidInputException("no object s3://" + bucket + "/" + key);
+                throw new InvalidInputException(missing(bucket, key));
             }
             throw e;
         }
         String type = contentType(key, head.contentType());
         if (head.contentLength() == null || head.contentLength() <= 0) {
-            throw new InvalidInputException("s3://" + bucket + "/" + key + " is empty");
+            throw new InvalidInputException(key + " in bucket " + bucket + " is empty");
         }
         if (head.contentLength() > MAX_BYTES) {
-            throw new InvalidInputException("s3://" + bucket + "/" + key + " is " + head.contentLength()
+            throw new InvalidInputException(key + " in bucket " + bucket + " is " + head.contentLength()
                     + " bytes; the limit is " + MAX_BYTES);
         }
         byte[] first = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key).versionId(head.versionId())
                 .range("bytes=0-" + (VideoProbe.HEAD_BYTES - 1))).asByteArray();
         if (VideoProbe.containerOf(first).isEmpty()) {
-            throw new InvalidInputException("s3://" + bucket + "/" + key + " is not an MP4 or WebM video: its first bytes are "
-                    + "neither an MP4 'ftyp' box nor a WebM header; allowed: an MP4 or WebM video");
+            throw new InvalidInputException(key + " in bucket " + bucket + " is not a video: its first bytes are "
+                    + "neither an MP4 'ftyp' box nor a WebM header (MP4 or WebM expected)");
         }
         return new Video(bucket, key, head.contentLength(), type, head.eTag(), head.versionId());
     }
@@ -67,10 +67,13 @@ public final class InputVideos {
                 .ifMatch(video.etag()));
     }
 
-    /** Input keys follow the one rule of {@link io.outpaint.request.ObjectKeys}, as the API and the trigger check them. */
+    /**
+     * Input keys follow the one rule of {@link io.outpaint.request.ObjectKeys}, as the API and the trigger check them;
+     * a key it refuses is a bad request (INVALID_REQUEST, as the API's 400), not a bad video.
+     */
     public static void checkKey(String key) {
         io.outpaint.request.ObjectKeys.inputKey("key", key).ifPresent(e -> {
-            throw new InvalidInputException(e.message());
+            throw new io.outpaint.request.InvalidRequestException(java.util.List.of(e));
         });
     }
 
@@ -84,7 +87,11 @@ public final class InputVideos {
                 && (lower.endsWith(".mp4") || lower.endsWith(".webm"))) {
             return lower.endsWith(".mp4") ? "video/mp4" : "video/webm";
         }
-        throw new InvalidInputException("the input must be a video/mp4 or video/webm; " + key + " is "
-                + (type.isEmpty() ? "of no declared type" : type));
+        throw new InvalidInputException(key + " is not a video: its content type is "
+                + (type.isEmpty() ? "not declared" : type) + " (video/mp4 or video/webm expected)");
+    }
+
+    private static String missing(String bucket, String key) {
+        return "no object " + key + " in bucket " + bucket;
     }
 }

@@ -7,7 +7,6 @@ import io.outpaint.job.Job;
 import io.outpaint.media.InputVideos;
 import io.outpaint.media.InvalidInputException;
 import io.outpaint.request.InvalidRequestException;
-import io.outpaint.request.ObjectKeys;
 import io.outpaint.request.StrictJson;
 import io.outpaint.request.OutpaintRequest;
 import java.util.Locale;
@@ -29,8 +28,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * {@code <name>.json} beside the video, else from the object's metadata ({@code x-amz-meta-*},
  * names in any case, with or without dashes), else defaults. The job id is derived from bucket,
  * key and version (or ETag), so a duplicate event starts nothing new. A bad key, sidecar, metadata
- * value or an object that is not a video gives a FAILED job whose reason names the field; only an
- * S3 outage is left to the delivery's retries.
+ * value or an object that is not a video gives a FAILED job whose reason names the field, with the
+ * code the API answers for the same thing (the exception type's {@link io.outpaint.job.FailureCode});
+ * only an S3 outage is left to the delivery's retries.
  */
 public final class UploadTrigger {
 
@@ -78,17 +78,14 @@ public final class UploadTrigger {
         ObjectNode params = JSON.createObjectNode();
         OutpaintRequest request;
         try {
-            ObjectKeys.inputKey("key", key).ifPresent(e -> {
-                throw new InvalidInputException(e.message());
-            });
+            InputVideos.checkKey(key);
             InputVideos.Video video = services.inputs().describe(bucket, key, blankToNull(versionId));
             source = new Job.Source("s3", bucket, key, video.versionId(), video.etag(), video.size(), video.contentType());
             params = parameters(bucket, key, blankToNull(versionId));
             request = OutpaintRequest.fromText(params);
-        } catch (InvalidRequestException e) {
-            return refuse(jobId, params, source, new Job.JobError("INVALID_REQUEST", e.getMessage(), null));
-        } catch (InvalidInputException e) {
-            return refuse(jobId, params, source, new Job.JobError("INVALID_INPUT", e.getMessage(), null));
+        } catch (InvalidRequestException | InvalidInputException e) {
+            // the code its type declares, as the API and the state machine's failure step read it
+            return refuse(jobId, params, source, new Job.JobError(RecordFailure.codeOf(e.getClass().getName()), e.getMessage(), null));
         } catch (SdkException e) {
             if (e.retryable() || e instanceof S3Exception s3 && (s3.statusCode() >= 500 || s3.statusCode() == 429)) {
                 throw e; // S3 busy or down: the delivery is retried and the record written then

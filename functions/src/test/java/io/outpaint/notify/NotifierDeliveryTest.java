@@ -3,17 +3,28 @@ package io.outpaint.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Delivery checks the address again: a name that resolved to a public address when the job was
@@ -62,12 +73,77 @@ class NotifierDeliveryTest {
         return new Notifier("whsec-test", Optional.empty(), Clock.systemUTC(), RESOLVER);
     }
 
-    @Test
-    void aNameThatResolvesToLoopbackAtDeliveryGetsNoConnectionAndIsNotRetried() {
-        assertThatThrownBy(() -> notifier().webhook("http://" + REBOUND + ":" + port + "/hook",
-                JsonNodeFactory.instance.objectNode().put("jobId", "j"), HTTP_NO_LOOPBACK))
-                .isInstanceOf(WebhookRefusedException.class).hasMessageContaining("loopback");
-        assertThat(hooks).hasValue(0);
+    /** Answers {@link #REBOUND} with a public address first (the create-time check), with loopback ever after. */
+    private static final class Rebinding implements WebhookPolicy.Resolver {
+        final AtomicInteger calls = new AtomicInteger();
+
+        @Override
+        public InetAddress[] resolve(String host) throws UnknownHostException {
+            if (!host.equals(REBOUND)) {
+                throw new UnknownHostException(host);
+            }
+            return calls.getAndIncrement() == 0
+                    ? new InetAddress[] {InetAddress.getByAddress(REBOUND, new byte[] {93, (byte) 184, (byte) 215, 14})}
+                    : new InetAddress[] {InetAddress.getByAddress(REBOUND, new byte[] {127, 0, 0, 1})};
+        }
+    }
+
+    /** A loopback port that counts the TCP connections made to it, whatever is said over them (http or TLS). */
+    private static final class CountingPort implements AutoCloseable {
+        final ServerSocket socket;
+        final AtomicInteger connections = new AtomicInteger();
+
+        CountingPort() throws IOException {
+            socket = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+            Thread accepter = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try (Socket accepted = socket.accept()) {
+                        connections.incrementAndGet();
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            }, "counting-port");
+            accepter.setDaemon(true);
+            accepter.start();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"https", "http"})
+    void aNameCheckedPublicAtCreateAndLoopbackAtDeliveryGetsNoConnectionAndIsNotRetried(String scheme) throws Exception {
+        WebhookPolicy policy = scheme.equals("https") ? WebhookPolicy.STRICT : HTTP_NO_LOOPBACK;
+        Rebinding resolver = new Rebinding();
+        try (CountingPort target = new CountingPort()) {
+            String url = scheme + "://" + REBOUND + ":" + target.socket.getLocalPort() + "/hook";
+            assertThat(policy.problemWith(url, resolver)).as("the create-time check saw a public address").isEmpty();
+            assertThatThrownBy(() -> new Notifier("whsec-test", Optional.empty(), Clock.systemUTC(), resolver)
+                    .webhook(url, JsonNodeFactory.instance.objectNode().put("jobId", "j"), policy))
+                    .isInstanceOf(WebhookRefusedException.class).hasMessageContaining("resolves to 127.0.0.1").hasMessageContaining("loopback");
+            Thread.sleep(200); // a connection, had one been made, is counted by now
+            assertThat(target.connections).as("connections to the rebound address").hasValue(0);
+        }
+        assertThat(resolver.calls).as("one resolution at create, one at delivery, none for a retry").hasValue(2);
+        assertThat(notifyRetries()).as("the state machine does not retry a refusal")
+                .doesNotContain(WebhookRefusedException.class.getName(), "States.ALL", "States.TaskFailed");
+    }
+
+    /** Every error name the Notify states of the state machine retry. */
+    private static List<String> notifyRetries() throws IOException {
+        JsonNode states = new ObjectMapper().readTree(Files.readString(Path.of("..", "statemachine", "outpaint.asl.json"))).path("States");
+        List<String> retried = new ArrayList<>();
+        states.fields().forEachRemaining(state -> {
+            if (state.getValue().path("Resource").asText().equals("${NotifyFunctionArn}")) {
+                state.getValue().path("Retry").forEach(r -> r.path("ErrorEquals").forEach(e -> retried.add(e.asText())));
+            }
+        });
+        assertThat(retried).as("the Notify states and their retries").contains(WebhookDeliveryException.class.getName());
+        return retried;
     }
 
     @Test

@@ -85,13 +85,8 @@ final class ClientCommands {
             String name = field.path("field").asText();
             // the API's message starts with the field's name; say it once, as the flag the user typed
             String message = field.path("message").asText().replaceFirst("^" + java.util.regex.Pattern.quote(name) + ":\\s*", "");
-            if (name.equals("video.key")) {
-                // the video's own problem ("no object s3://..."), not the key's spelling, is what the API's message says
-                name = "FILE|KEY";
-                message = error.path("message").asText(message);
-            }
-            Outpaint.err.println("error " + answer.status() + " " + error.path("code").asText("") + ": "
-                    + ModelFlags.flagForField(name) + ": " + message);
+            String flag = name.equals("video.key") ? "FILE|KEY" : ModelFlags.flagForField(name);
+            Outpaint.err.println("error " + answer.status() + " " + error.path("code").asText("") + ": " + flag + ": " + message);
         }
         return 1;
     }

@@ -141,12 +141,12 @@ class CliTest {
                  "fields": [{"field": "request.numFrames", "message": "request.numFrames: 7 is not allowed; allowed: an integer from 81 to 241"}]}}
                 """)))).isEqualTo(1);
         assertThat(ClientCommands.print(new ApiClient.Answer(422, json.readTree("""
-                {"error": {"code": "INVALID_INPUT", "message": "no object s3://outpaint-local/inputs/street.mp4",
-                 "fields": [{"field": "video.key", "message": "video.key: inputs/street.mp4 is not allowed; allowed: no object s3://outpaint-local/inputs/street.mp4"}]}}
+                {"error": {"code": "INVALID_INPUT", "message": "video.key: no object inputs/street.mp4 in bucket outpaint-local",
+                 "fields": [{"field": "video.key", "message": "video.key: no object inputs/street.mp4 in bucket outpaint-local"}]}}
                 """)))).isEqualTo(1);
         assertThat(err()).isEqualTo(String.join(System.lineSeparator(),
                 "error 400 INVALID_REQUEST: --num-frames: 7 is not allowed; allowed: an integer from 81 to 241",
-                "error 422 INVALID_INPUT: FILE|KEY: no object s3://outpaint-local/inputs/street.mp4", ""));
+                "error 422 INVALID_INPUT: FILE|KEY: no object inputs/street.mp4 in bucket outpaint-local", ""));
     }
 
     @Test

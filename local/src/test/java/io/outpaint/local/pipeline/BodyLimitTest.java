@@ -114,20 +114,46 @@ class BodyLimitTest {
         return all.toString(StandardCharsets.UTF_8);
     }
 
-    /** Bytes allocated so far by the API server's threads (a pool whose threads outlive one request). */
-    private static long serverAllocatedBytes() {
+    /** Bytes allocated so far by each of the API server's threads (a pool whose threads outlive one request), by thread id. */
+    private static java.util.Map<Long, Long> serverAllocations() {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("http-api") || t.getName().startsWith("HTTP-Dispatcher"))
-                .mapToLong(t -> threads.getThreadAllocatedBytes(t.getId())).sum();
+        assertThat(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled())
+                .as("this JVM measures the bytes each thread allocates").isTrue();
+        java.util.Map<Long, Long> bytes = new java.util.HashMap<>();
+        Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("http-api") || t.getName().startsWith("HTTP-Dispatcher"))
+                .forEach(t -> bytes.put(t.getId(), threads.getThreadAllocatedBytes(t.getId())));
+        return bytes;
+    }
+
+    /** What the server's threads allocated since {@code before}: how many threads were measured, and their bytes. */
+    private record Allocated(int threads, long bytes) {}
+
+    private static Allocated allocatedSince(java.util.Map<Long, Long> before) {
+        java.util.Map<Long, Long> after = serverAllocations();
+        long bytes = after.entrySet().stream().filter(e -> e.getValue() >= 0)
+                .mapToLong(e -> e.getValue() - before.getOrDefault(e.getKey(), 0L)).sum();
+        return new Allocated(after.size(), bytes);
+    }
+
+    /** A request's allocation, measured: the server's threads are found and a small body is seen to cost something. */
+    private static Allocated measured(String what, java.util.concurrent.Callable<Sent> request) throws Exception {
+        java.util.Map<Long, Long> before = serverAllocations();
+        request.call();
+        Allocated allocated = allocatedSince(before);
+        assertThat(allocated.threads()).as("server threads measured for " + what + " (named http-api or HTTP-Dispatcher)").isPositive();
+        return allocated;
     }
 
     private static void assertRefusedWithoutBeingRead(boolean chunked) throws Exception {
-        long before = serverAllocatedBytes();
-        Sent sent = send("/jobs", HUGE, chunked);
-        long allocated = serverAllocatedBytes() - before;
-        System.out.printf("200 MB body (%s): 413 after the client wrote %.1f MB; server threads allocated %.2f MB (limit %d KB)%n",
-                chunked ? "chunked" : "with Content-Length", sent.bytesWritten() / 1048576.0, allocated / 1048576.0,
-                HttpApi.MAX_BODY_BYTES / 1024);
+        Allocated baseline = measured("a small body", () -> send("/jobs", 2, chunked));
+        assertThat(baseline.bytes()).as("bytes the server allocated for a 2-byte body: the measure sees the server work").isPositive();
+        Sent[] huge = new Sent[1];
+        Allocated allocatedFor = measured("a 200 MB body", () -> huge[0] = send("/jobs", HUGE, chunked));
+        Sent sent = huge[0];
+        long allocated = allocatedFor.bytes();
+        System.out.printf("200 MB body (%s): 413 after the client wrote %.1f MB; %d server threads allocated %.2f MB "
+                + "(a 2-byte body: %.2f MB; limit %d KB)%n", chunked ? "chunked" : "with Content-Length", sent.bytesWritten() / 1048576.0,
+                allocatedFor.threads(), allocated / 1048576.0, baseline.bytes() / 1048576.0, HttpApi.MAX_BODY_BYTES / 1024);
         assertThat(sent.status()).isEqualTo(413);
         assertThat(sent.body().path("error").path("code").asText()).isEqualTo("BODY_TOO_LARGE");
         assertThat(sent.body().path("error").path("message").asText()).contains(Integer.toString(HttpApi.MAX_BODY_BYTES));

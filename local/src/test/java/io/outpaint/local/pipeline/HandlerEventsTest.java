@@ -145,6 +145,6 @@ class HandlerEventsTest {
         Job job = record("sample-job-missing-video");
         assertThat(job.status()).isEqualTo(JobStatus.FAILED);
         assertThat(job.error().code()).isEqualTo("INVALID_INPUT");
-        assertThat(job.error().message()).isEqualTo("no object s3://outpaint-local/inputs/missing.mp4");
+        assertThat(job.error().message()).isEqualTo("no object inputs/missing.mp4 in bucket outpaint-local");
     }
 }

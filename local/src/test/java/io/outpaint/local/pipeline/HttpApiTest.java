@@ -130,6 +130,25 @@ class HttpApiTest {
     }
 
     @Test
+    void anUploadOfTextNamedAndTypedAsAVideoFailsNamingItsContainerAndNeverReachesScenario() throws Exception {
+        awaitNothingInFlight(); // another test's job uploading meanwhile would count as ours
+        int uploads = pipeline.simulator().count(io.outpaint.simulator.Route.CREATE_UPLOAD);
+        HttpResponse<String> created = call("POST", "/jobs",
+                "{\"video\":{\"upload\":{\"fileName\":\"text.mp4\",\"contentType\":\"video/mp4\"}},\"request\":{\"prompt\":\"p\"}}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        JsonNode job = json(created);
+        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(job.path("upload").path("url").asText()))
+                .header("Content-Type", "video/mp4").PUT(HttpRequest.BodyPublishers.ofString("a text file, named and typed as a video"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).isEqualTo(200);
+        JsonNode failed = awaitStatus(job.path("jobId").asText(), "FAILED");
+        assertThat(failed.path("error").path("code").asText()).isEqualTo("INVALID_INPUT");
+        assertThat(failed.path("error").path("message").asText())
+                .contains("inputs/" + job.path("jobId").asText() + "/text.mp4").contains("is not a video").contains("MP4 or WebM");
+        assertThat(pipeline.simulator().count(io.outpaint.simulator.Route.CREATE_UPLOAD)).isEqualTo(uploads);
+    }
+
+    @Test
     void theSameIdempotencyKeyAndBodyGiveTheSameJobAnotherBodyIsRefused() throws Exception {
         String key = UUID.randomUUID().toString();
         String body = "{\"video\":{\"key\":\"inputs/api/clip.mp4\"},\"request\":{\"prompt\":\"idempotent\"}}";
@@ -227,7 +246,14 @@ class HttpApiTest {
         int uploads = pipeline.simulator().count(io.outpaint.simulator.Route.CREATE_UPLOAD);
         HttpResponse<String> notAVideo = call("POST", "/jobs", "{\"video\":{\"key\":\"inputs/api/notes.mp4\"},\"request\":{\"prompt\":\"p\"}}");
         assertError(notAVideo, 422, "INVALID_INPUT");
-        assertThat(json(notAVideo).path("error").path("message").asText()).contains("is not an MP4 or WebM video");
+        assertThat(json(notAVideo).path("error").path("message").asText())
+                .startsWith("video.key: inputs/api/notes.mp4 in bucket outpaint-local is not a video: its first bytes are");
+        HttpResponse<String> missing = call("POST", "/jobs", "{\"video\":{\"key\":\"inputs/api/missing.mp4\"},\"request\":{\"prompt\":\"p\"}}");
+        assertError(missing, 422, "INVALID_INPUT");
+        assertThat(json(missing).path("error").path("message").asText()).isEqualTo("video.key: no object inputs/api/missing.mp4 in bucket outpaint-local");
+        assertThat(json(missing).path("error").path("fields").get(0).path("field").asText()).isEqualTo("video.key");
+        assertThat(json(missing).path("error").path("fields").get(0).path("message").asText())
+                .isEqualTo("video.key: no object inputs/api/missing.mp4 in bucket outpaint-local");
         assertThat(pipeline.simulator().count(io.outpaint.simulator.Route.CREATE_UPLOAD)).isEqualTo(uploads); // nothing sent to Scenario
         assertError(call("GET", "/jobs/api-nosuchjob", null), 404, "NOT_FOUND");
         assertError(call("GET", "/nothing", null), 404, "NOT_FOUND");

@@ -128,7 +128,23 @@ class UploadTriggerTest {
         Job job = awaitJob(jobId, true);
         assertThat(job.status()).isEqualTo(JobStatus.FAILED);
         assertThat(job.error().code()).isEqualTo("INVALID_INPUT");
-        assertThat(job.error().message()).contains("video/mp4 or video/webm").contains("text/plain");
+        assertThat(job.error().message()).isEqualTo("inputs/notes/readme.txt is not a video: its content type is text/plain "
+                + "(video/mp4 or video/webm expected)");
         assertThat(executionsNamed(jobId)).isZero();
+    }
+
+    @Test
+    void aTextFileNamedAndTypedAsAVideoIsRefusedByItsContainerBeforeScenarioSeesIt() throws Exception {
+        int uploads = pipeline.simulator().count(io.outpaint.simulator.Route.CREATE_UPLOAD);
+        PutObjectResponse put = s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key("inputs/text/clip.mp4").contentType("video/mp4")
+                .metadata(Map.of("prompt", "p")), RequestBody.fromString("a text file, named and typed as a video"));
+        String jobId = UploadTrigger.jobIdFor(LocalPipeline.BUCKET, "inputs/text/clip.mp4", put.versionId());
+        Job job = awaitJob(jobId, true);
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.error().code()).isEqualTo("INVALID_INPUT");
+        assertThat(job.error().message()).startsWith("inputs/text/clip.mp4 in bucket outpaint-local is not a video: its first bytes are "
+                + "neither an MP4 'ftyp' box nor a WebM header");
+        assertThat(executionsNamed(jobId)).isZero();
+        assertThat(pipeline.simulator().count(io.outpaint.simulator.Route.CREATE_UPLOAD)).isEqualTo(uploads);
     }
 }
