@@ -63,6 +63,16 @@ public final class UploadTrigger {
         Optional<Job> awaited = awaitedUpload(key);
         if (awaited.isPresent()) {
             MDC.put("jobId", awaited.get().jobId());
+            try {
+                services.inputs().describe(bucket, key, blankToNull(versionId)); // not a video: it fails now, it never waits
+            } catch (InvalidInputException e) {
+                Job.JobError error = new Job.JobError(RecordFailure.codeOf(e.getClass().getName()), e.getMessage(), null);
+                services.jobs().update(awaited.get().jobId(), j -> j.status().isTerminal() ? j
+                        : j.withError(error, services.clock().instant()).moveTo(io.outpaint.job.JobStatus.FAILED,
+                                services.clock().instant(), error.code()));
+                LOG.warn("the upload of API job {} at s3://{}/{} is refused: {}", awaited.get().jobId(), bucket, key, e.getMessage());
+                return Outcome.REFUSED;
+            }
             starter.enqueue(awaited.get().jobId());
             LOG.info("the upload of API job {} landed at s3://{}/{}; job queued", awaited.get().jobId(), bucket, key);
             return Outcome.STARTED;

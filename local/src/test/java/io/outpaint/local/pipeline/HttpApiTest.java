@@ -146,6 +146,8 @@ class HttpApiTest {
         assertThat(failed.path("error").path("message").asText())
                 .contains("inputs/" + job.path("jobId").asText() + "/text.mp4").contains("is not a video").contains("MP4 or WebM");
         assertThat(pipeline.simulator().count(io.outpaint.simulator.Route.CREATE_UPLOAD)).isEqualTo(uploads);
+        // refused when its upload landed: it never joined the queue nor took a slot
+        assertThat(failed.path("history").findValuesAsText("status")).doesNotContain("WAITING_FOR_SLOT", "ADMITTED");
     }
 
     @Test
