@@ -56,7 +56,8 @@ public final class JobsApi {
                 || !TextRules.isClean(idempotencyKey.get()))) {
             throw ApiError.badField("Idempotency-Key", null, "a header of 1 to 200 characters, " + TextRules.ALLOWED);
         }
-        String jobId = idempotencyKey.map(k -> "api-" + io.outpaint.job.Hashes.sha256Hex(k).substring(0, 32)).orElse("api-" + UUID.randomUUID());
+        String jobId = idempotencyKey.map(k -> io.outpaint.job.JobIds.API_PREFIX + io.outpaint.job.Hashes.sha256Hex(k).substring(0, 32))
+                .orElse(io.outpaint.job.JobIds.API_PREFIX + UUID.randomUUID());
         String key = idempotencyKey.orElse(null);
         Optional<Job> existing = services.jobs().find(jobId);
         if (existing.isPresent()) {
@@ -243,7 +244,7 @@ public final class JobsApi {
     }
 
     private Job find(String jobId) {
-        if (jobId == null || !jobId.matches(io.outpaint.pipeline.JobIds.PATTERN)) {
+        if (jobId == null || !jobId.matches(io.outpaint.job.JobIds.PATTERN)) {
             throw new ApiError(404, "NOT_FOUND", "no job " + jobId);
         }
         return services.jobs().find(jobId).orElseThrow(() -> new ApiError(404, "NOT_FOUND", "no job " + jobId));

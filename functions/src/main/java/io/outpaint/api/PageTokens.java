@@ -24,7 +24,7 @@ import software.amazon.lambda.powertools.parameters.secrets.SecretsProvider;
 final class PageTokens {
 
     static final int MAX_CHARS = 2048;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.outpaint.json.Json.MAPPER;
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final String PURPOSE = "outpaint page tokens v1";
 

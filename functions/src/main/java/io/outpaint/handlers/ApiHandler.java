@@ -28,7 +28,7 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.outpaint.json.Json.MAPPER;
     /** The largest body taken; the local HTTP API stops reading at the same size. */
     public static final int MAX_BODY_BYTES = 64 * 1024;
     private static final Pattern JOB = Pattern.compile("/jobs/([^/]+)");

@@ -21,7 +21,7 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  */
 public final class ReconcileHandler implements RequestStreamHandler {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.outpaint.json.Json.MAPPER;
 
     private final Reconcile reconcile;
 

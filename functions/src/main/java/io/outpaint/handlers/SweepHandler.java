@@ -14,7 +14,7 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 /** The scheduled sweep (any event starts it): resumes or reconciles stranded jobs, frees slots, admits waiting jobs. */
 public final class SweepHandler implements RequestStreamHandler {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.outpaint.json.Json.MAPPER;
 
     private final Sweep sweep;
 

@@ -11,11 +11,11 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /** Input videos in the bucket, checked before a byte of them is sent anywhere. */
 public final class InputVideos {
 
-    public static final String PREFIX = "inputs/";
+    public static final String PREFIX = io.outpaint.request.ObjectKeys.PREFIX;
     /** Videos uploaded through {@code POST /uploads}: in the bucket for estimates and jobs, starting nothing by landing. */
     public static final String STAGED = PREFIX + "staged/";
     public static final long MAX_BYTES = 5L * 1024 * 1024 * 1024;
-    public static final Set<String> TYPES = Set.of("video/mp4", "video/webm");
+    public static final Set<String> TYPES = VideoProbe.Container.mediaTypes();
 
     /** What S3 says of an input video. */
     public record Video(String bucket, String key, long size, String contentType, String etag, String versionId) {

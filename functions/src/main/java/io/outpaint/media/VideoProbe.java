@@ -28,6 +28,16 @@ public final class VideoProbe {
 
         public String mediaType() { return mediaType; }
         public String extension() { return extension; }
+
+        /** Every container's media type: the content types an input video may have. */
+        public static java.util.Set<String> mediaTypes() {
+            return java.util.Arrays.stream(values()).map(Container::mediaType).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        }
+
+        /** Every container's extension, as a regular expression's alternatives ({@code mp4|webm}). */
+        public static String extensionPattern() {
+            return java.util.Arrays.stream(values()).map(Container::extension).collect(java.util.stream.Collectors.joining("|"));
+        }
     }
 
     /** What the probe found: the container and the first video track's frame size (0 when not stated). */

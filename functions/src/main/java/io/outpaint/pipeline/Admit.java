@@ -3,6 +3,7 @@ package io.outpaint.pipeline;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.job.Job;
+import io.outpaint.job.JobIds;
 import io.outpaint.job.JobStatus;
 import io.outpaint.media.InputVideos;
 import io.outpaint.media.InvalidInputException;

@@ -45,7 +45,7 @@ public final class CopyResults implements Step {
         ScenarioJob scenarioJob = scenario.getJob(job.scenario().jobId());
         jobs.update(jobId, j -> j.moveTo(JobStatus.COPYING, clock.instant(), scenarioJob.assetIds().size() + " result(s)"));
         for (String assetId : scenarioJob.assetIds()) {
-            String key = "outputs/" + jobId + "/" + assetId + ".mp4";
+            String key = io.outpaint.request.ObjectKeys.OUTPUTS_PREFIX + jobId + "/" + assetId + ".mp4";
             if (jobs.get(jobId).outputs().stream().anyMatch(o -> o.key().equals(key))) {
                 continue;
             }

@@ -134,7 +134,7 @@ public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClien
         if (config.scenarioSecretArn().isPresent()) {
             String secret = SecretsProvider.builder().build().get(config.scenarioSecretArn().get());
             try {
-                JsonNode json = new ObjectMapper().readTree(secret);
+                JsonNode json = io.outpaint.json.Json.MAPPER.readTree(secret);
                 return new ScenarioCredentials(json.path("apiKey").asText(null), json.path("apiSecret").asText(null));
             } catch (IOException | IllegalArgumentException e) {
                 // the secret's value stays out of the message

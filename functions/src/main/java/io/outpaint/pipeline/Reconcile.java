@@ -1,6 +1,7 @@
 package io.outpaint.pipeline;
 
 import io.outpaint.job.Job;
+import io.outpaint.job.JobIds;
 import io.outpaint.job.JobStatus;
 import io.outpaint.queue.Admission;
 import io.outpaint.queue.Executions;

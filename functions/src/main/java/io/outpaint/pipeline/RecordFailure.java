@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class RecordFailure implements Step {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordFailure.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.outpaint.json.Json.MAPPER;
 
     /** Codes for the errors Step Functions and Lambda name themselves (no class of ours). */
     static final Map<String, String> SERVICE_CODES = Map.of(

@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 public final class UploadTrigger {
 
     private static final Logger LOG = LoggerFactory.getLogger(UploadTrigger.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.outpaint.json.Json.MAPPER;
     private static final int MAX_SIDECAR_BYTES = 64 * 1024;
     private static final Map<String, String> FIELDS_BY_LOOSE_NAME = OutpaintRequest.FIELDS.stream()
             .collect(Collectors.toMap(UploadTrigger::loose, f -> f));
@@ -117,7 +117,7 @@ public final class UploadTrigger {
     /** The API job whose presigned upload this is: {@code inputs/<jobId>/<file>}, recorded and still QUEUED. */
     private Optional<Job> awaitedUpload(String key) {
         String[] parts = key.split("/");
-        if (parts.length != 3 || !parts[1].startsWith("api-")) {
+        if (parts.length != 3 || !parts[1].startsWith(io.outpaint.job.JobIds.API_PREFIX)) {
             return Optional.empty();
         }
         return services.jobs().find(parts[1]).filter(j -> j.status() == io.outpaint.job.JobStatus.QUEUED

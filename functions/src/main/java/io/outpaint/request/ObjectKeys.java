@@ -13,13 +13,16 @@ import java.util.regex.Pattern;
 public final class ObjectKeys {
 
     public static final String PREFIX = "inputs/";
+    /** Where a job's results go: {@code outputs/<jobId>/<assetId>.mp4}. */
+    public static final String OUTPUTS_PREFIX = "outputs/";
     public static final int MAX_KEY_BYTES = 1024;
     public static final String KEY_RULE = "an object key under " + PREFIX + " of at most " + MAX_KEY_BYTES
             + " bytes: segments separated by single '/', none empty, none starting with '.', no control characters or '\\'";
     public static final String FILE_NAME_RULE = "a file name of at most 200 letters, digits, '_', '-' or '.', "
             + "starting with a letter, digit or '_', with a name before .mp4 or .webm, and no '..'";
 
-    private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,195}\\.(mp4|webm)");
+    private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,195}\\.("
+            + io.outpaint.media.VideoProbe.Container.extensionPattern() + ")");
 
     private ObjectKeys() {}
 

@@ -46,7 +46,7 @@ public record OutpaintRequest(
             "guidanceScale", "enablePromptExpansion", "acceleration", "videoQuality", "videoWriteMode",
             "numInterpolatedFrames", "interpolatorModel", "seed");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.outpaint.json.Json.MAPPER;
 
     public OutpaintRequest {
         refImageUrls = refImageUrls == null ? null : List.copyOf(refImageUrls);

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class ScenarioClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScenarioClient.class);
-    private static final Set<String> VIDEO_TYPES = Set.of("video/mp4", "video/webm");
+    private static final Set<String> VIDEO_TYPES = io.outpaint.media.VideoProbe.Container.mediaTypes();
     private static final int MAX_PARTS = 10_000;
 
     private final ScenarioHttp http;

@@ -26,16 +26,12 @@ final class ScenarioHttp {
     record Answer(int status, JsonNode json, HttpURLConnection connection) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(ScenarioHttp.class);
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = io.outpaint.json.Json.MAPPER;
 
     private final ScenarioSettings settings;
 
     ScenarioHttp(ScenarioSettings settings) {
         this.settings = settings;
-    }
-
-    ScenarioSettings settings() {
-        return settings;
     }
 
     /** An authenticated JSON call to {@code apiUrl + path}; the parsed body of a 2xx answer. */

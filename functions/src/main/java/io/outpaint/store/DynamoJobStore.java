@@ -218,7 +218,7 @@ public final class DynamoJobStore implements JobStore {
                 tree.fields().forEachRemaining(f -> plain.put(f.getKey(), f.getValue().isTextual() ? f.getValue().asText() : null));
             }
             boolean valid = plain.keySet().equals(expected) && plain.values().stream().allMatch(v -> v != null && v.length() <= 100)
-                    && plain.get("jobId").matches("[A-Za-z0-9_-]{1,80}")
+                    && plain.get("jobId").matches(io.outpaint.job.JobIds.PATTERN)
                     && plain.getOrDefault("status", status.map(Enum::name).orElse("")).equals(status.map(Enum::name).orElse(""))
                     && plain.getOrDefault("listKey", JobItem.ALL_JOBS).equals(JobItem.ALL_JOBS)
                     && plain.getOrDefault("queue", JobItem.WAITING).equals(JobItem.WAITING);

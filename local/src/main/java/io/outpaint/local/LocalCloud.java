@@ -111,10 +111,6 @@ public final class LocalCloud implements AutoCloseable {
         notifier.watch(new S3EventNotifier.Rule(bucket, prefix, function));
     }
 
-    public S3EventNotifier notifier() {
-        return notifier;
-    }
-
     /**
      * Stops the Step Functions endpoint and starts a new one on the same port, as after a crash of
      * the machine running it: every execution and state machine it had is gone.
