@@ -91,14 +91,13 @@ class RunCommandIT {
         Picture frame = Mp4Video.middleFrame(result).orElseThrow();
         int[] source = yuv(input, 160, 120);
         int[] centre = yuv(frame, 320, 240);
-        assertThat(Math.abs(source[2])).as("the input's red chroma").isGreaterThan(40);
+        assertThat(source[2]).as("the input's red chroma (V)").isGreaterThan(40);
         for (int plane = 0; plane < 3; plane++) {
             assertThat(centre[plane]).as("plane " + plane + " at the centre").isCloseTo(source[plane], org.assertj.core.data.Offset.offset(16));
         }
-        // outside it, the mirrored extension: the same hue, dimmed
+        // outside it, the mirrored extension: still reddish, with less contrast, so not the frame itself
         int[] edge = yuv(frame, 40, 240);
-        assertThat(edge[0]).isLessThan(centre[0] - 10);
-        assertThat(Integer.signum(edge[2])).isEqualTo(Integer.signum(source[2]));
+        assertThat(edge[2]).isPositive().isLessThan(centre[2] - 10);
     }
 
     /** Luma and the two chroma values at (x, y), as signed bytes around 0 (jcodec's YUV 4:2:0 layout). */

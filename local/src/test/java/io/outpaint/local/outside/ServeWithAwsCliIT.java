@@ -274,7 +274,8 @@ class ServeWithAwsCliIT {
         java.util.regex.Matcher created = java.util.regex.Pattern.compile("Job (api-[0-9a-f-]+) created; following it").matcher(waited);
         assertThat(created.find()).as(waited).isTrue();
         String localJob = created.group(1);
-        assertThat(waited).containsPattern("(?m)^\\[#+\\] 100%  SUCCEEDED$").contains("RUNNING")
+        assertThat(waited).containsPattern("(?m)^\\[#+\\] 100%  SUCCEEDED$")
+                .containsPattern("(?m)^\\[[.#]+\\] +\\d+%  (QUEUED|WAITING_FOR_SLOT|ADMITTED|UPLOADING|SUBMITTING|SUBMITTED|RUNNING|COPYING)")
                 .contains("Job " + localJob + " SUCCEEDED; 'get " + localJob + "' downloads the result");
         JsonNode record = JSON.readTree(outpaint(0, concat(new String[] {"status", localJob}, endpoint)));
         assertThat(record.path("input").path("key").asText()).isEqualTo("inputs/" + localJob + "/local-client.mp4");
