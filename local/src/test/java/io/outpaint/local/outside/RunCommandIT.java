@@ -108,6 +108,21 @@ class RunCommandIT {
             picture.getPlaneData(2)[(y / 2) * picture.getPlaneWidth(2) + x / 2]};
     }
 
+    @Test
+    void aJobThatOutlastsTimeoutSecondsIsOneLineNamingItAndHowToFollowIt() throws Exception {
+        Process run = outpaint("run", "--resolution", "480p", "--job-seconds", "120", "--timeout-seconds", "3",
+                "--data-dir", data.toString());
+        String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(run.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        assertThat(run.exitValue()).as(out).isEqualTo(1);
+        Matcher failed = Pattern.compile("(?m)^outpaint run: job (api-[0-9a-f-]+) had not ended after 3 s \\(--timeout-seconds\\); "
+                + "it is kept in (\\S+): 'outpaint serve --data-dir \\2' resumes it, then 'outpaint status \\1' follows it"
+                + " \\(--debug shows more\\)$").matcher(out);
+        assertThat(failed.find()).as(out).isTrue();
+        assertThat(Path.of(failed.group(2))).isEqualTo(data);
+        assertThat(out).contains("Job " + failed.group(1) + " created").doesNotContain("\tat ").doesNotContain("Exception");
+    }
+
     private static boolean ffmpeg(String... args) {
         try {
             List<String> command = new java.util.ArrayList<>(List.of("ffmpeg", "-v", "error", "-y"));
