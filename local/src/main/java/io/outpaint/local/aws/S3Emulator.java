@@ -23,6 +23,8 @@ public final class S3Emulator implements AutoCloseable {
                 "com.adobe.testing.s3mock.store.retain-files-on-exit", retain,
                 "server.address", "127.0.0.1",
                 "spring.main.banner-mode", "off",
+                // close() stops it; Spring's own hook would close it first and make that stop fail ("closed already")
+                "spring.main.register-shutdown-hook", false,
                 "logging.level.root", "WARN")));
     }
 

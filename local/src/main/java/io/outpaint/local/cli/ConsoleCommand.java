@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -18,6 +19,9 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 final class ConsoleCommand implements Callable<Integer> {
 
     private static final Pattern EXECUTE_API_HOST = Pattern.compile("[^.]+\\.execute-api\\.([a-z0-9-]+)\\.amazonaws\\.com");
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--endpoint", required = true, description = "The deployed HTTP API's URL (the stack's ApiUrl output).")
     URI endpoint;
@@ -31,8 +35,8 @@ final class ConsoleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (endpoint.getScheme() == null || !endpoint.getScheme().matches("https?") || endpoint.getHost() == null) {
-            Outpaint.out.println("outpaint console: --endpoint must be an http(s) URL, such as https://abc123.execute-api.eu-west-1.amazonaws.com");
-            return 2;
+            throw new CommandLine.ParameterException(spec.commandLine(), "--endpoint " + endpoint
+                    + " is not allowed; allowed: an http(s) URL, such as https://abc123.execute-api.eu-west-1.amazonaws.com");
         }
         String signingRegion = region != null ? region : regionOf(endpoint);
         DefaultCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();

@@ -34,8 +34,11 @@ final class JobFollower {
         return text.toString();
     }
 
-    /** The job's final record; a {@link CommandFailure} when it has not ended within {@code timeoutSeconds}. */
-    JsonNode follow(String jobId, int timeoutSeconds) throws Exception {
+    /**
+     * The job's final record; a {@link CommandFailure} when it has not ended within {@code timeoutSeconds},
+     * its one line ending with {@code howToFollow}, what the user can do to follow the job from there.
+     */
+    JsonNode follow(String jobId, int timeoutSeconds, String howToFollow) throws Exception {
         ProgressBar bar = new ProgressBar(out, System.console() != null && System.getenv("CI") == null);
         Instant deadline = Instant.now().plusSeconds(timeoutSeconds);
         String path = "/jobs/" + URLEncoder.encode(jobId, StandardCharsets.UTF_8);
@@ -55,7 +58,7 @@ final class JobFollower {
             if (Instant.now().isAfter(deadline)) {
                 bar.done();
                 throw new CommandFailure("job " + jobId + " had not ended after " + timeoutSeconds
-                        + " s (--timeout-seconds); it goes on: 'status " + jobId + "' shows it");
+                        + " s (--timeout-seconds); " + howToFollow);
             }
             Thread.sleep(250);
         }

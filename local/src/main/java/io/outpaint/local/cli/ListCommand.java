@@ -43,7 +43,7 @@ final class ListCommand implements Callable<Integer> {
         StringBuilder text = new StringBuilder(String.format("%-44s %-16s %8s %6s  %s%n", "JOB", "STATUS", "PROGRESS", "AGE", "OUTPUT"));
         for (JsonNode job : page.path("jobs")) {
             String id = job.path("jobId").asText();
-            String output = job.path("status").asText().equals("SUCCEEDED") && api != null ? outputOf(api, id) : "";
+            String output = job.path("status").asText().equals("SUCCEEDED") ? outputOf(api, id) : "";
             text.append(String.format("%-44s %-16s %7d%% %6s  %s%n", id, job.path("status").asText(),
                     Math.round(job.path("progress").asDouble() * 100), age(Instant.parse(job.path("createdAt").asText()), now), output));
         }

@@ -160,7 +160,9 @@ final class RunCommand implements Callable<Integer> {
         out.println("Job " + jobId + " created through the HTTP API; video uploaded to s3://" + LocalPipeline.BUCKET + "/"
                 + created.body().path("input").path("key").asText());
         out.println("Console (while this runs): " + pipeline.httpApi().consoleUrl() + "#/jobs/" + jobId);
-        JsonNode job = new JobFollower(api, out).follow(jobId, timeoutSeconds);
+        JsonNode job = new JobFollower(api, out).follow(jobId, timeoutSeconds,
+                "it is kept in " + pipeline.dataDir().orElseThrow() + ": 'outpaint serve --data-dir " + pipeline.dataDir().orElseThrow()
+                + "' resumes it, then 'outpaint status " + jobId + "' follows it");
         if (!job.path("status").asText().equals("SUCCEEDED")) {
             Outpaint.err.println("outpaint run: " + JobFollower.ending(job));
             return false;

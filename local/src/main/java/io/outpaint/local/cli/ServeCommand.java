@@ -63,7 +63,8 @@ final class ServeCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         FunctionLogs logs = verbose ? null : FunctionLogs.toTempFile("serve");
-        Outpaint.out.println("Starting the local runtime...");
+        // a progress line, not the banner: the banner starts with the console URL, once it answers
+        Outpaint.err.println("Starting the local runtime...");
         LocalPipeline pipeline;
         try {
             pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withLimit(maxJobs)
@@ -73,8 +74,13 @@ final class ServeCommand implements Callable<Integer> {
         }
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            pipeline.close();
-            stop.countDown();
+            try {
+                pipeline.close();
+            } catch (RuntimeException e) {
+                Outpaint.err.println("outpaint serve: while stopping: " + e.getMessage());
+            } finally {
+                stop.countDown();
+            }
         }));
         var cloud = pipeline.cloud();
         Map<String, String> endpoints = new LinkedHashMap<>();

@@ -74,7 +74,8 @@ final class SubmitCommand implements Callable<Integer> {
             return ClientCommands.print(created);
         }
         Outpaint.out.println("Job " + jobId + " created; following it (Ctrl-C stops following, not the job)");
-        JsonNode job = new JobFollower(api, Outpaint.out).follow(jobId, timeoutSeconds);
+        JsonNode job = new JobFollower(api, Outpaint.out).follow(jobId, timeoutSeconds,
+                "it goes on: 'outpaint status " + jobId + "' shows it, 'outpaint get " + jobId + "' downloads it once it SUCCEEDED");
         if (!job.path("status").asText().equals("SUCCEEDED")) {
             Outpaint.err.println("outpaint submit: " + JobFollower.ending(job));
             return 1;

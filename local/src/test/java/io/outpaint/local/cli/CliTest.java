@@ -48,7 +48,7 @@ class CliTest {
         out.reset();
         assertThat(Outpaint.execute("run", "-V")).isZero();
         assertThat(out()).isEqualTo("outpaint 0.1.0" + System.lineSeparator());
-        for (String command : new String[] {"serve", "simulator", "bench", "submit", "get", "list", "status", "cancel", "estimate"}) {
+        for (String command : new String[] {"serve", "console", "simulator", "bench", "submit", "get", "list", "status", "cancel", "estimate"}) {
             out.reset();
             assertThat(Outpaint.execute(command, "--help")).as(command).isZero();
             assertThat(out()).as(command).startsWith("Usage: outpaint " + command);
@@ -60,7 +60,7 @@ class CliTest {
     void theBareCommandListsEveryCommand() {
         assertThat(Outpaint.execute()).isZero();
         assertThat(out()).contains("Commands:");
-        for (String command : new String[] {"serve", "simulator", "bench", "run", "submit", "get", "list", "status", "cancel", "estimate", "help"}) {
+        for (String command : new String[] {"serve", "console", "simulator", "bench", "run", "submit", "get", "list", "status", "cancel", "estimate", "help"}) {
             assertThat(out()).containsPattern("(?m)^  " + command + "\\s");
         }
     }
@@ -122,6 +122,20 @@ class CliTest {
         assertThat(Outpaint.execute("status", "api-x", "--endpoint", "http://127.0.0.1:9", "--api-key", "k")).isEqualTo(1);
         assertThat(err().lines().toList()).hasSize(1);
         assertThat(err()).startsWith("outpaint status: cannot reach http://127.0.0.1:9").doesNotContain("\tat ");
+    }
+
+    @Test
+    void consoleRefusesAnEndpointThatIsNotAnHttpUrlOnStderrBeforeServingAnything() {
+        assertThat(Outpaint.execute("console", "--endpoint", "ftp://example.com")).isEqualTo(2);
+        assertThat(err()).isEqualTo(String.join(System.lineSeparator(),
+                "outpaint console: --endpoint ftp://example.com is not allowed; allowed: an http(s) URL, such as "
+                        + "https://abc123.execute-api.eu-west-1.amazonaws.com",
+                "Try 'outpaint console --help' for the flags and their allowed values.", ""));
+        assertThat(out()).isEmpty();
+        err.reset();
+        assertThat(Outpaint.execute("console", "--endpoint", "execute-api.example.com")).isEqualTo(2);
+        assertThat(err()).startsWith("outpaint console: --endpoint execute-api.example.com is not allowed; allowed: an http(s) URL");
+        assertThat(out()).isEmpty();
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.outpaint.simulator.video.Mp4Video;
 import io.outpaint.simulator.video.VideoInfo;
+import io.outpaint.simulator.video.WebmVideo;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
+import org.jcodec.common.model.Picture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,7 +70,8 @@ class RunCommandIT {
     @Test
     void runOutpaintsAWebmMadeByFfmpegThroughTheWholePipeline() throws Exception {
         Path webm = dir.resolve("street.webm");
-        assumeTrue(ffmpeg("-f", "lavfi", "-i", "testsrc=size=320x240:rate=16", "-t", "2", "-c:v", "libvpx", webm.toString()),
+        // one strong colour, far from the grey of a placeholder, so the result shows whether the user's frame is in it
+        assumeTrue(ffmpeg("-f", "lavfi", "-i", "color=c=0xC83C28:size=320x240:rate=16", "-t", "2", "-c:v", "libvpx", webm.toString()),
                 "ffmpeg with libvpx is not installed (.ci/run installs it)");
         Process run = outpaint("run", "street.webm", "--resolution", "480p", "--job-seconds", "2",
                 "--data-dir", data.toString());
@@ -83,6 +86,41 @@ class RunCommandIT {
         assertThat(result.getParent().getFileName().toString()).isEqualTo("outpaint-results");
         // 320x240, every side at 0.25: 480x360; 480p: 640x480
         assertThat(Mp4Video.probe(result)).isEqualTo(new VideoInfo(640, 480, 81, 16));
+        // the user's frame fills the centre (the source sits at (106, 80), 426x320): its colour, not a placeholder's grey
+        Picture input = WebmVideo.firstFrame(webm).orElseThrow();
+        Picture frame = Mp4Video.middleFrame(result).orElseThrow();
+        int[] source = yuv(input, 160, 120);
+        int[] centre = yuv(frame, 320, 240);
+        assertThat(source[2]).as("the input's red chroma (V)").isGreaterThan(40);
+        for (int plane = 0; plane < 3; plane++) {
+            assertThat(centre[plane]).as("plane " + plane + " at the centre").isCloseTo(source[plane], org.assertj.core.data.Offset.offset(16));
+        }
+        // outside it, the mirrored extension: still reddish, with less contrast, so not the frame itself
+        int[] edge = yuv(frame, 40, 240);
+        assertThat(edge[2]).isPositive().isLessThan(centre[2] - 10);
+    }
+
+    /** Luma and the two chroma values at (x, y), as signed bytes around 0 (jcodec's YUV 4:2:0 layout). */
+    private static int[] yuv(Picture picture, int x, int y) {
+        return new int[] {
+            picture.getPlaneData(0)[y * picture.getPlaneWidth(0) + x],
+            picture.getPlaneData(1)[(y / 2) * picture.getPlaneWidth(1) + x / 2],
+            picture.getPlaneData(2)[(y / 2) * picture.getPlaneWidth(2) + x / 2]};
+    }
+
+    @Test
+    void aJobThatOutlastsTimeoutSecondsIsOneLineNamingItAndHowToFollowIt() throws Exception {
+        Process run = outpaint("run", "--resolution", "480p", "--job-seconds", "120", "--timeout-seconds", "3",
+                "--data-dir", data.toString());
+        String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(run.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        assertThat(run.exitValue()).as(out).isEqualTo(1);
+        Matcher failed = Pattern.compile("(?m)^outpaint run: job (api-[0-9a-f-]+) had not ended after 3 s \\(--timeout-seconds\\); "
+                + "it is kept in (\\S+): 'outpaint serve --data-dir \\2' resumes it, then 'outpaint status \\1' follows it"
+                + " \\(--debug shows more\\)$").matcher(out);
+        assertThat(failed.find()).as(out).isTrue();
+        assertThat(Path.of(failed.group(2))).isEqualTo(data);
+        assertThat(out).contains("Job " + failed.group(1) + " created").doesNotContain("\tat ").doesNotContain("Exception");
     }
 
     private static boolean ffmpeg(String... args) {

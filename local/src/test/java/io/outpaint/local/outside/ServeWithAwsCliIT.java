@@ -20,13 +20,17 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * From outside: the packaged {@code outpaint.jar serve} in its own process, driven by the AWS CLI
  * alone, with the sample execution input of {@code events/start-execution.json} as it is.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServeWithAwsCliIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,10 +45,11 @@ class ServeWithAwsCliIT {
         Path endpointsFile = dir.resolve("endpoints.json");
         serve = new ProcessBuilder("java", "-jar", "target/outpaint.jar", "serve", "--job-seconds", "3",
                 "--endpoints-file", endpointsFile.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile()).start();
+                .redirectOutput(dir.resolve("serve.log").toFile()).redirectError(dir.resolve("serve.err").toFile()).start();
         Instant deadline = Instant.now().plusSeconds(120);
         while (!Files.exists(endpointsFile)) {
-            assertThat(serve.isAlive()).as("serve exited: " + Files.readString(dir.resolve("serve.log"))).isTrue();
+            assertThat(serve.isAlive()).as("serve exited: " + Files.readString(dir.resolve("serve.log"))
+                    + Files.readString(dir.resolve("serve.err"))).isTrue();
             assertThat(Instant.now()).as("serve did not come up in 120 s").isBefore(deadline);
             Thread.sleep(200);
         }
@@ -260,6 +265,69 @@ class ServeWithAwsCliIT {
         assertThat(outpaint(1, concat(new String[] {"status", "api-not-a-job"}, endpoint))).contains("error 404 NOT_FOUND");
         assertThat(outpaint(2, concat(new String[] {"submit", "inputs/client/clip.mp4", "--prompt", "p", "--num-frames", "7"}, endpoint)))
                 .contains("--num-frames \"7\" is not allowed; allowed: an integer from 81 to 241");
+
+
+        // a local file: uploaded first, then followed to its end with the progress bar
+        Path local = dir.resolve("local-client.mp4");
+        Mp4Video.write(local, 320, 240, 16, 8, Mp4Video.Pattern.SCENE, Mp4Video.Inset.NONE);
+        String waited = outpaint(0, concat(new String[] {"submit", local.toString(), "--prompt", "p", "--resolution", "480p", "--wait"}, endpoint));
+        java.util.regex.Matcher created = java.util.regex.Pattern.compile("Job (api-[0-9a-f-]+) created; following it").matcher(waited);
+        assertThat(created.find()).as(waited).isTrue();
+        String localJob = created.group(1);
+        assertThat(waited).containsPattern("(?m)^\\[#+\\] 100%  SUCCEEDED$")
+                .containsPattern("(?m)^\\[[.#]+\\] +\\d+%  (QUEUED|WAITING_FOR_SLOT|ADMITTED|UPLOADING|SUBMITTING|SUBMITTED|RUNNING|COPYING)")
+                .contains("Job " + localJob + " SUCCEEDED; 'get " + localJob + "' downloads the result");
+        JsonNode record = JSON.readTree(outpaint(0, concat(new String[] {"status", localJob}, endpoint)));
+        assertThat(record.path("input").path("key").asText()).isEqualTo("inputs/" + localJob + "/local-client.mp4");
+        JsonNode output = record.path("outputs").path(0);
+
+        // get -o FILE: exactly the bytes status reports
+        Path saved = dir.resolve("got/result.mp4");
+        assertThat(outpaint(0, concat(new String[] {"get", localJob, "-o", saved.toString()}, endpoint)))
+                .contains("Saved " + saved.toAbsolutePath());
+        byte[] bytes = Files.readAllBytes(saved);
+        assertThat((long) bytes.length).isEqualTo(output.path("bytes").asLong());
+        assertThat(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes)))
+                .isEqualTo(output.path("sha256").asText());
+        assertThat(Mp4Video.probe(saved).width()).isEqualTo(output.path("width").asInt());
+
+        // list: the job's line with its output filled in; --json: the API's page, as JSON
+        String table = outpaint(0, concat(new String[] {"list", "--limit", "50"}, endpoint));
+        assertThat(table).containsPattern("(?m)^" + localJob + "\\s+SUCCEEDED\\s+100%\\s+\\d+[smhd]\\s+s3://outpaint-local/"
+                + java.util.regex.Pattern.quote(output.path("key").asText()) + "$");
+        JsonNode page = JSON.readTree(outpaint(0, concat(new String[] {"list", "--json", "--limit", "50"}, endpoint)));
+        assertThat(page.path("jobs").findValuesAsText("jobId")).contains(localJob, jobId);
+    }
+
+    /** Last, as it stops serve: its banner stays readable while jobs run, and it stops without a trace. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void serveStartsItsBannerWithTheConsoleKeepsJobLogsInTheFileItNamesAndStopsWithoutATrace() throws Exception {
+        Path video = dir.resolve("banner.mp4");
+        Mp4Video.write(video, 320, 240, 16, 8, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);
+        String waited = outpaint(0, "submit", video.toString(), "--prompt", "p", "--resolution", "480p", "--wait",
+                "--endpoint", endpoints.path("httpApi").asText(), "--api-key", endpoints.path("apiKey").asText());
+        java.util.regex.Matcher created = java.util.regex.Pattern.compile("Job (api-[0-9a-f-]+) created").matcher(waited);
+        assertThat(created.find()).as(waited).isTrue();
+
+        List<String> banner = Files.readAllLines(dir.resolve("serve.log"));
+        assertThat(banner.get(0)).isEqualTo("outpaint console: " + endpoints.path("console").asText());
+        java.util.regex.Matcher named = java.util.regex.Pattern.compile("(?m)^  Logs {12}(\\S+\\.log) {3}\\(--verbose shows them here\\)$")
+                .matcher(String.join("\n", banner));
+        assertThat(named.find()).as(String.join("\n", banner)).isTrue();
+        Path logFile = Path.of(named.group(1));
+        // the job ran: its lines are in the file, none in the banner
+        assertThat(banner).noneMatch(line -> line.contains(" INFO ") || line.contains(created.group(1)));
+        assertThat(Files.readString(logFile)).contains(" INFO ").contains("CopyResults: copied")
+                .contains("[" + created.group(1));
+        assertThat(Files.readString(dir.resolve("serve.err"))).isEqualTo("Starting the local runtime..." + System.lineSeparator());
+
+        serve.destroy();
+        assertThat(serve.waitFor(60, TimeUnit.SECONDS)).as("serve stops on SIGTERM").isTrue();
+        for (Path printed : List.of(dir.resolve("serve.log"), dir.resolve("serve.err"), logFile)) {
+            assertThat(Files.readString(printed)).as(printed.toString())
+                    .doesNotContain("\tat ").doesNotContain("closed already").doesNotContain("Exception");
+        }
     }
 
     private static String[] concat(String[] a, String[] b) {

@@ -1,0 +1,49 @@
+package io.outpaint.local.cli;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** A fake of the outpaint HTTP API on a loopback port: each method and path answers a fixed JSON body. */
+final class StubApi implements AutoCloseable {
+
+    private final HttpServer server;
+    private final Map<String, String> answers = new ConcurrentHashMap<>();
+
+    StubApi() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            String body = answers.get(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+            byte[] bytes = (body == null ? "{\"error\": {\"code\": \"NOT_FOUND\", \"message\": \"no such path\"}}" : body)
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(body == null ? 404 : exchange.getRequestMethod().equals("POST") ? 202 : 200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+    }
+
+    /** {@code method} on {@code path} answers {@code json}, 202 for a POST, else 200. */
+    StubApi answer(String method, String path, String json) {
+        answers.put(method + " " + path, json);
+        return this;
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    ApiClient client() {
+        return new ApiClient(url(), "stub-key", null);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
