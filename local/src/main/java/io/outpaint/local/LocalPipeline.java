@@ -2,11 +2,6 @@ package io.outpaint.local;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.config.PipelineConfig;
-import io.outpaint.handlers.ApiHandler;
-import io.outpaint.handlers.ReconcileHandler;
-import io.outpaint.handlers.StepHandler;
-import io.outpaint.handlers.SweepHandler;
-import io.outpaint.handlers.UploadTriggerHandler;
 import io.outpaint.local.lambda.FunctionRegistry;
 import io.outpaint.pipeline.PipelineFunction;
 import io.outpaint.pipeline.PipelineServices;
@@ -128,15 +123,19 @@ public final class LocalPipeline implements AutoCloseable {
         createStateMachine();
     }
 
-    /** The handler the catalogue names for a function, built over that function's own services. */
+    /** The handler class the catalogue names for a function (as the stack deploys it), built over that function's own services. */
     private static Object handler(PipelineFunction function, PipelineServices services) {
-        return switch (function) {
-            case API -> new ApiHandler(services);
-            case UPLOAD_TRIGGER -> new UploadTriggerHandler(services);
-            case RECONCILE -> new ReconcileHandler(services);
-            case SWEEP -> new SweepHandler(services);
-            default -> new StepHandler(function, services);
-        };
+        try {
+            Class<?> type = Class.forName(function.handler());
+            return function.isStep()
+                    ? type.getConstructor(PipelineFunction.class, PipelineServices.class).newInstance(function, services)
+                    : type.getConstructor(PipelineServices.class).newInstance(services);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(function + "'s handler " + function.handler()
+                    + " has no constructor over the function's services", e);
+        }
     }
 
     /**
