@@ -22,7 +22,7 @@ import software.amazon.awssdk.transfer.s3.model.Upload;
  * part's CRC32; the copy checks the byte count against Scenario's and records the SHA-256. The
  * object appears under its key only when complete; a failed copy leaves nothing there.
  */
-public final class ResultCopier {
+public final class ResultCopier implements ResultCopies {
 
     /** What was copied. */
     public record Copied(ScenarioAsset asset, long bytes, String sha256, String contentType, long resumes) {}
@@ -37,6 +37,7 @@ public final class ResultCopier {
         this.s3 = s3;
     }
 
+    @Override
     public Copied copy(String assetId, String bucket, String key) {
         ResumingDownload download = new ResumingDownload(scenario, assetId, 5);
         ScenarioAsset asset = download.first().asset();

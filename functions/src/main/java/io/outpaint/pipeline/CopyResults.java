@@ -3,6 +3,7 @@ package io.outpaint.pipeline;
 import io.outpaint.job.Job;
 import io.outpaint.job.JobStatus;
 import io.outpaint.media.ResultCopier;
+import io.outpaint.media.ResultCopies;
 import io.outpaint.queue.Admission;
 import io.outpaint.scenario.ScenarioClient;
 import io.outpaint.scenario.ScenarioJob;
@@ -23,12 +24,12 @@ public final class CopyResults implements Step {
 
     private final JobStore jobs;
     private final ScenarioClient scenario;
-    private final ResultCopier copier;
+    private final ResultCopies copier;
     private final String bucket;
     private final Admission admission;
     private final Clock clock;
 
-    public CopyResults(JobStore jobs, ScenarioClient scenario, ResultCopier copier, String bucket, Admission admission, Clock clock) {
+    public CopyResults(JobStore jobs, ScenarioClient scenario, ResultCopies copier, String bucket, Admission admission, Clock clock) {
         this.jobs = jobs;
         this.scenario = scenario;
         this.copier = copier;
@@ -41,6 +42,10 @@ public final class CopyResults implements Step {
     public StepState run(StepState state) {
         String jobId = state.jobId();
         Job job = jobs.get(jobId);
+        if (job.status().isTerminal()) {
+            // run again after it ended (a retry of a copy whose answer was lost, or canceled meanwhile): nothing to copy
+            return state.ended(StepOutcome.valueOf(job.status().name()), null);
+        }
         MDC.put("scenarioJobId", job.scenario().jobId());
         ScenarioJob scenarioJob = scenario.getJob(job.scenario().jobId());
         jobs.update(jobId, j -> j.moveTo(JobStatus.COPYING, clock.instant(), scenarioJob.assetIds().size() + " result(s)"));

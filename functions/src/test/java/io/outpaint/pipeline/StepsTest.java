@@ -29,7 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Submit, CheckStatus and RecordFailure on the in-memory stores against the simulator: no AWS emulator. */
+/** Submit, CheckStatus, CopyResults and RecordFailure on the in-memory stores against the simulator: no AWS emulator. */
 class StepsTest {
 
     private static SimulatorFixture scenario;
@@ -141,6 +141,47 @@ class StepsTest {
         assertThat(failure.run(StepState.of(id).withPrevious(caught)).ended()).isNull(); // a second run counts nothing
         assertThat(slots.holders()).containsExactly(waiting.jobId());
         assertThat(executions.started()).containsExactly(waiting.jobId());
+    }
+
+    @Test
+    void copyResultsCopiesEveryResultOnceWhenItIsRunAgainThenEndsTheJobAndAdmitsTheNext() throws Exception {
+        String id = "copy-" + UUID.randomUUID();
+        admitted(id);
+        submit().run(StepState.of(id));
+        scenario.awaitFinal(jobs.get(id).scenario().jobId(), Duration.ofSeconds(20));
+        StepState polling = new CheckStatus(jobs, scenario.client, poll, Duration.ofHours(1), durations, admission, clock)
+                .run(StepState.of(id));
+        assertThat(polling.outcome()).isEqualTo(StepOutcome.SCENARIO_SUCCEEDED);
+        Job waiting = Job.queued("after-" + UUID.randomUUID(), JsonNodeFactory.instance.objectNode().put("prompt", "p"), null, null, null,
+                Instant.now(), 1);
+        jobs.create(waiting.moveTo(JobStatus.WAITING_FOR_SLOT, waiting.createdAt(), null));
+        slots.tryAcquire("someone-else", 1); // the slot CheckStatus freed went to another job meanwhile
+
+        java.util.List<String> copied = new java.util.ArrayList<>();
+        boolean[] crash = {true};
+        io.outpaint.media.ResultCopies results = (asset, bucket, key) -> {
+            if (crash[0]) {
+                crash[0] = false;
+                throw new io.outpaint.media.CopyFailedException("the connection dropped for good", null);
+            }
+            copied.add(asset + " -> s3://" + bucket + "/" + key);
+            return new io.outpaint.media.ResultCopier.Copied(scenario.client.getAsset(asset), 1234, "ab".repeat(32), "video/mp4", 0);
+        };
+        CopyResults copy = new CopyResults(jobs, scenario.client, results, "the-bucket", admission, clock);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> copy.run(polling)).isInstanceOf(io.outpaint.media.CopyFailedException.class);
+        assertThat(jobs.get(id).status()).isEqualTo(JobStatus.COPYING);
+        slots.release("someone-else");
+
+        StepState done = copy.run(polling); // the state machine's retry
+        assertThat(done.outcome()).isEqualTo(StepOutcome.SUCCEEDED);
+        assertThat(done.ended()).isEqualTo(JobStatus.SUCCEEDED);
+        String assetId = scenario.client.getJob(jobs.get(id).scenario().jobId()).assetIds().get(0);
+        assertThat(copied).containsExactly(assetId + " -> s3://the-bucket/outputs/" + id + "/" + assetId + ".mp4");
+        assertThat(jobs.get(id).outputs()).extracting(Job.Output::key).containsExactly("outputs/" + id + "/" + assetId + ".mp4");
+        assertThat(jobs.get(id).outputs().get(0).sha256()).isEqualTo("ab".repeat(32));
+        assertThat(copy.run(polling).ended()).as("a third run copies and counts nothing").isNull();
+        assertThat(copied).hasSize(1);
+        assertThat(executions.started()).containsExactly(waiting.jobId()); // the copy's end admitted the next job
     }
 
     @Test
