@@ -42,11 +42,7 @@ class DurableRuntimeTest {
 
     @Test
     void aJobRunningWhenTheRuntimeStoppedIsResumedOnTheNextStartAndEndsWithOneScenarioJob() throws Exception {
-        scenario = ScenarioSimulator.start(ScenarioSimulator.Settings.defaults().withJobDuration(Duration.ofSeconds(8)));
-        Optional<ScenarioAccount> account = ScenarioAccount.fromEnvironment(
-                Map.of("SCENARIO_API_KEY", scenario.apiKey(), "SCENARIO_API_SECRET", scenario.apiSecret()),
-                Optional.of(scenario.apiUrl()));
-        LocalSite site = LocalSite.ephemeral().withScenario(account).withDataDir(dir.resolve("data"));
+        LocalSite site = siteWithScenario(Duration.ofSeconds(8));
         LocalPipeline.Settings settings = LocalPipeline.Settings.interactive().withoutUploadTrigger().withTime(0.01, 100);
         Path video = dir.resolve("clip.mp4");
         Mp4Video.write(video, 320, 240, 16, 8, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);
@@ -84,11 +80,7 @@ class DurableRuntimeTest {
 
     @Test
     void aJobStoppedBeforeScenarioHadItRestartsFromItsFirstStepAndMakesOneScenarioJob() throws Exception {
-        scenario = ScenarioSimulator.start(ScenarioSimulator.Settings.defaults().withJobDuration(Duration.ofSeconds(1)));
-        Optional<ScenarioAccount> account = ScenarioAccount.fromEnvironment(
-                Map.of("SCENARIO_API_KEY", scenario.apiKey(), "SCENARIO_API_SECRET", scenario.apiSecret()),
-                Optional.of(scenario.apiUrl()));
-        LocalSite site = LocalSite.ephemeral().withScenario(account).withDataDir(dir.resolve("data"));
+        LocalSite site = siteWithScenario(Duration.ofSeconds(1));
         LocalPipeline.Settings settings = LocalPipeline.Settings.interactive().withoutUploadTrigger().withTime(0.01, 100);
         Path video = dir.resolve("clip.mp4");
         Mp4Video.write(video, 320, 240, 16, 8, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);
@@ -116,6 +108,15 @@ class DurableRuntimeTest {
             assertThat(job.history()).extracting(Job.StatusChange::status).containsSubsequence(JobStatus.UPLOADING, JobStatus.SUBMITTED);
         }
         assertThat(scenario.jobsCreated()).as("one Scenario job").isEqualTo(1);
+    }
+
+    /** A data dir and a Scenario outside the runtime (a simulator reached as Scenario's API is), whose jobs take {@code jobLength}. */
+    private LocalSite siteWithScenario(Duration jobLength) {
+        scenario = ScenarioSimulator.start(ScenarioSimulator.Settings.defaults().withJobDuration(jobLength));
+        Optional<ScenarioAccount> account = ScenarioAccount.fromEnvironment(
+                Map.of("SCENARIO_API_KEY", scenario.apiKey(), "SCENARIO_API_SECRET", scenario.apiSecret()),
+                Optional.of(scenario.apiUrl()));
+        return LocalSite.ephemeral().withScenario(account).withDataDir(dir.resolve("data"));
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
