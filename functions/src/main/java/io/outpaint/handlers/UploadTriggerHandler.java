@@ -3,7 +3,11 @@ package io.outpaint.handlers;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
+import io.outpaint.pipeline.PipelineFunction;
 import io.outpaint.pipeline.PipelineServices;
+import io.outpaint.priming.Priming;
+import io.outpaint.priming.PrimingHook;
+import io.outpaint.priming.PrimingSteps;
 import io.outpaint.pipeline.UploadTrigger;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +20,19 @@ public final class UploadTriggerHandler implements RequestHandler<S3Event, List<
     private final UploadTrigger trigger;
 
     public UploadTriggerHandler() {
-        this(PipelineServices.shared());
+        this(PipelineServices.shared(), Priming.global());
+    }
+
+    /** As Lambda builds it: a key outside the inputs (ignored, nothing written), the job id's hash and the store's reads, primed. */
+    public UploadTriggerHandler(PipelineServices services, Priming priming) {
+        this(services);
+        List<PrimingHook.Step> steps = new ArrayList<>();
+        steps.add(new PrimingHook.Step("an object outside the inputs, ignored", () -> trigger.onObjectCreated(
+                services.config().bucket(), ".outpaint-priming/absent.mp4", null, "0")));
+        steps.add(new PrimingHook.Step("the job id of an upload", () ->
+                UploadTrigger.jobIdFor(services.config().bucket(), PrimingSteps.ABSENT_INPUT, "0")));
+        steps.addAll(PrimingSteps.common(PipelineFunction.UPLOAD_TRIGGER, services));
+        priming.register(PipelineFunction.UPLOAD_TRIGGER.id(), steps);
     }
 
     public UploadTriggerHandler(PipelineServices services) {
