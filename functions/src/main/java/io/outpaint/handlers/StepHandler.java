@@ -48,6 +48,7 @@ public final class StepHandler implements RequestStreamHandler {
         this(function, services);
         List<PrimingHook.Step> steps = new ArrayList<>();
         steps.add(PrimingSteps.stateRoundTrip(JSON));
+        steps.add(PrimingSteps.metricsDocument(function));
         steps.addAll(PrimingSteps.common(function, services));
         priming.register(function.id(), steps);
     }

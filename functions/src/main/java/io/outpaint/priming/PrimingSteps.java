@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.cloudwatchlogs.emf.model.MetricsContext;
+import software.amazon.cloudwatchlogs.emf.model.Unit;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
@@ -45,9 +47,15 @@ public final class PrimingSteps {
     public static List<PrimingHook.Step> common(PipelineFunction function, PipelineServices services) {
         List<PrimingHook.Step> steps = new ArrayList<>();
         steps.add(new PrimingHook.Step("DynamoDB GetItem of an absent job", () ->
-                PowertoolsLogging.withLogging(new PrimingContext(function.id()), () -> services.jobs().find(ABSENT_JOB))));
+                PowertoolsLogging.withLogging(new PrimingContext(function.id()), () -> {
+                    services.jobs().prime(ABSENT_JOB);
+                    return null;
+                })));
         if (function.dynamoActions().contains("dynamodb:Query")) {
             steps.add(new PrimingHook.Step("DynamoDB Query of the queue's head", () -> services.jobs().waiting(1)));
+        }
+        if (function.needs(PipelineFunction.Need.EVENTS)) {
+            steps.add(new PrimingHook.Step("EventBridge and webhook clients, nothing sent", () -> services.notifier().prime()));
         }
         if (function.needs(PipelineFunction.Need.INPUTS_READ)) {
             steps.add(new PrimingHook.Step("S3 HeadObject of an absent input", () -> headAbsent(services)));
@@ -60,6 +68,18 @@ public final class PrimingSteps {
         return new PrimingHook.Step("Jackson round trip of a step state", () -> {
             StepState state = json.readValue(SAMPLE_STATE.getBytes(StandardCharsets.UTF_8), StepState.class);
             json.readValue(json.writeValueAsBytes(state), StepState.class);
+        });
+    }
+
+    /** The metrics' EMF document built and serialized as a flush does, and not written. */
+    public static PrimingHook.Step metricsDocument(PipelineFunction function) {
+        return new PrimingHook.Step("a metrics document serialized, not emitted", () -> {
+            MetricsContext metrics = new MetricsContext();
+            metrics.setNamespace("Outpaint");
+            metrics.putDimension("Service", "outpaint");
+            metrics.putMetric(function.id() + "Ok", 1, Unit.COUNT);
+            metrics.putMetric(function.id() + "Duration", 1.5, Unit.MILLISECONDS);
+            metrics.serialize();
         });
     }
 

@@ -90,7 +90,7 @@ class PrimingTest {
         assertThatCode(() -> hook.beforeCheckpoint(null)).doesNotThrowAnyException();
         PrimingHook.Report report = hook.prime();
 
-        assertThat(calls).contains("find " + PrimingSteps.ABSENT_JOB).noneMatch(c -> c.startsWith("create") || c.startsWith("update"));
+        assertThat(calls).contains("prime " + PrimingSteps.ABSENT_JOB).noneMatch(c -> c.startsWith("create") || c.startsWith("update"));
         assertThat(report.failed()).anyMatch(f -> f.startsWith("DynamoDB GetItem of an absent job"));
         assertThat(report.primed().size() + report.failed().size()).isEqualTo(hook.steps().size());
         if (function.isStep()) {
@@ -122,6 +122,7 @@ class PrimingTest {
             @Override public Page list(Optional<JobStatus> status, int limit, Optional<String> token) { calls.add("list"); return real.list(status, limit, token); }
             @Override public List<Job> waiting(int limit) { calls.add("waiting"); return real.waiting(limit); }
             @Override public long waitingAhead(Job job) { calls.add("waitingAhead"); return real.waitingAhead(job); }
+            @Override public void prime(String jobId) { calls.add("prime " + jobId); real.prime(jobId); }
         };
     }
 }

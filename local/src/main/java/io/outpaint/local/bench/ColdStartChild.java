@@ -58,6 +58,11 @@ final class ColdStartChild {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(LAMBDA_FLAGS);
+        // more flags for a look inside a child (e.g. -verbose:class); not part of the measurement
+        String extra = System.getProperty("outpaint.coldstart.childOptions", "");
+        if (!extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
         command.add("-cp");
         command.add(String.join(File.pathSeparator, classpath.stream().map(Path::toString).toList()));
         command.add(ColdStartProbe.class.getName());

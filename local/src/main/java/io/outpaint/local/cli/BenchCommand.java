@@ -70,7 +70,11 @@ final class BenchCommand implements Callable<Integer> {
                     LoadBenchmark.run(Outpaint.out, jobs == null ? 100 : jobs, concurrency, jobSeconds == null ? 2 : jobSeconds);
                 }
             }
-            case "coldstart" -> ColdStartBenchmark.run(Outpaint.out, asset != null ? asset : defaultAsset(), warm);
+            case "coldstart" -> {
+                try (FunctionLogs logs = FunctionLogs.toTempFile("bench")) {
+                    ColdStartBenchmark.run(Outpaint.out, asset != null ? asset : defaultAsset(), warm);
+                }
+            }
             default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "'" + which + "' is not a benchmark; allowed: backlog, polling, copy, load, coldstart");
         }
