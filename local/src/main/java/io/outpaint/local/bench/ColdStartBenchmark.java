@@ -43,7 +43,7 @@ public final class ColdStartBenchmark {
 
     private ColdStartBenchmark() {}
 
-    public static void run(PrintStream out, Path asset, int warmRuns) throws Exception {
+    public static void run(PrintStream out, Path asset, int warmRuns, int runs) throws Exception {
         if (!Files.isDirectory(asset.resolve("lib"))) {
             throw new IOException(asset + " is not the Lambda asset (no lib/): build it with mvn -pl functions -am package");
         }
@@ -57,14 +57,18 @@ public final class ColdStartBenchmark {
         try (LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withoutUploadTrigger()
                 .withTime(0.1, 100).withJobDuration(Duration.ofSeconds(1)))) {
             seed(pipeline, work);
-            out.printf("Each function in a fresh JVM (%s), %d warm invocations (the median shown), against the local runtime.%n%n",
-                    String.join(" ", ColdStartChild.LAMBDA_FLAGS), warmRuns);
+            out.printf("Each function in a fresh JVM (%s), %d warm invocations (their median), against the local runtime;"
+                    + " each figure the median of %d JVMs.%n%n", String.join(" ", ColdStartChild.LAMBDA_FLAGS), warmRuns, runs);
 
             Map<String, String> bareEnv = new LinkedHashMap<>(pipeline.cloud().environment());
             bareEnv.put("TABLE_NAME", LocalPipeline.TABLE);
             bareEnv.put("AWS_LAMBDA_FUNCTION_NAME", "outpaint-bare");
-            ColdStartTable.Probe bare = ColdStartChild.run(classpath, bareEnv, BareGetItemHandler.class.getName(), false,
-                    eventFile(work, PipelineFunction.NOTIFY), warmRuns, work.resolve("bare.log"));
+            List<ColdStartTable.Probe> bares = new ArrayList<>();
+            for (int run = 1; run <= runs; run++) {
+                bares.add(ColdStartChild.run(classpath, bareEnv, BareGetItemHandler.class.getName(), false,
+                        eventFile(work, PipelineFunction.NOTIFY), warmRuns, work.resolve("bare-" + run + ".log")));
+            }
+            ColdStartTable.Probe bare = ColdStartTable.Probe.median(bares);
 
             List<ColdStartTable.Row> rows = new ArrayList<>();
             for (PipelineFunction function : PipelineFunction.values()) {
@@ -73,11 +77,16 @@ public final class ColdStartBenchmark {
                 env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memoryMb()));
                 env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
                 Path event = eventFile(work, function);
-                ColdStartTable.Probe cold = ColdStartChild.run(classpath, env, function.handler(), false, event, warmRuns,
-                        work.resolve(function.localName() + "-cold.log"));
-                ColdStartTable.Probe primed = ColdStartChild.run(classpath, env, function.handler(), true, event, warmRuns,
-                        work.resolve(function.localName() + "-primed.log"));
-                rows.add(new ColdStartTable.Row(function.id(), function.memoryMb(), cold, primed));
+                List<ColdStartTable.Probe> cold = new ArrayList<>();
+                List<ColdStartTable.Probe> primed = new ArrayList<>();
+                for (int run = 1; run <= runs; run++) {
+                    cold.add(ColdStartChild.run(classpath, env, function.handler(), false, event, warmRuns,
+                            work.resolve(function.localName() + "-cold-" + run + ".log")));
+                    primed.add(ColdStartChild.run(classpath, env, function.handler(), true, event, warmRuns,
+                            work.resolve(function.localName() + "-primed-" + run + ".log")));
+                }
+                rows.add(new ColdStartTable.Row(function.id(), function.memoryMb(), ColdStartTable.Probe.median(cold),
+                        ColdStartTable.Probe.median(primed)));
             }
             out.print(ColdStartTable.format(bare, rows));
             out.printf("Measured %s; the children's output is in %s.%n%n", LocalDate.now(), work);

@@ -30,6 +30,17 @@ final class ColdStartTable {
         long coldStart() {
             return init + first;
         }
+
+        /** Each figure's median over several JVMs (the upper one of an even count); the first JVM's outcome. */
+        static Probe median(List<Probe> probes) {
+            return new Probe(median(probes, Probe::init), median(probes, Probe::priming), median(probes, Probe::first),
+                    median(probes, Probe::warm), probes.get(0).outcome(), (int) median(probes, Probe::primingFailed));
+        }
+
+        private static long median(List<Probe> probes, java.util.function.ToLongFunction<Probe> figure) {
+            long[] values = probes.stream().mapToLong(figure).sorted().toArray();
+            return values[values.length / 2];
+        }
     }
 
     /** One function: a JVM without priming, and one that ran its priming before the first invocation. */

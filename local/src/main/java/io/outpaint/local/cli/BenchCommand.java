@@ -51,14 +51,18 @@ final class BenchCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     int warm;
 
+    @Option(names = "--runs", defaultValue = "3", description = "Fresh JVMs per function and mode for 'coldstart', each figure"
+            + " their median (default: ${DEFAULT-VALUE}).")
+    int runs;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        if ((jobs != null && jobs < 1) || (jobSeconds != null && jobSeconds < 1) || concurrency < 1 || limit < 1 || warm < 1) {
+        if ((jobs != null && jobs < 1) || (jobSeconds != null && jobSeconds < 1) || concurrency < 1 || limit < 1 || warm < 1 || runs < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--jobs, --job-seconds, --limit, --concurrency and --warm must be at least 1");
+                    "--jobs, --job-seconds, --limit, --concurrency, --warm and --runs must be at least 1");
         }
         switch (which) {
             case "backlog" -> BacklogBenchmark.run(Outpaint.out, jobs == null ? 1000 : jobs, limit,
@@ -72,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             case "coldstart" -> {
                 try (FunctionLogs logs = FunctionLogs.toTempFile("bench")) {
-                    ColdStartBenchmark.run(Outpaint.out, asset != null ? asset : defaultAsset(), warm);
+                    ColdStartBenchmark.run(Outpaint.out, asset != null ? asset : defaultAsset(), warm, runs);
                 }
             }
             default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
