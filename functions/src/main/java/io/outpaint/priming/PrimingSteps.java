@@ -54,6 +54,10 @@ public final class PrimingSteps {
         if (function.dynamoActions().contains("dynamodb:Query")) {
             steps.add(new PrimingHook.Step("DynamoDB Query of the queue's head", () -> services.jobs().waiting(1)));
         }
+        if (function.needs(PipelineFunction.Need.SCENARIO) && function != PipelineFunction.API) {
+            // the functions that call Scenario read the job's request back through the same rules
+            steps.add(requestValidation());
+        }
         if (function.needs(PipelineFunction.Need.EVENTS)) {
             steps.add(new PrimingHook.Step("EventBridge and webhook clients, nothing sent", () -> services.notifier().prime()));
         }

@@ -63,30 +63,30 @@ public final class ColdStartBenchmark {
             Map<String, String> bareEnv = new LinkedHashMap<>(pipeline.cloud().environment());
             bareEnv.put("TABLE_NAME", LocalPipeline.TABLE);
             bareEnv.put("AWS_LAMBDA_FUNCTION_NAME", "outpaint-bare");
+            // rounds, each the bare handler then every function: a machine that slows down during the run slows all alike
             List<ColdStartTable.Probe> bares = new ArrayList<>();
+            Map<PipelineFunction, List<ColdStartTable.Probe>> cold = new java.util.EnumMap<>(PipelineFunction.class);
+            Map<PipelineFunction, List<ColdStartTable.Probe>> primed = new java.util.EnumMap<>(PipelineFunction.class);
             for (int run = 1; run <= runs; run++) {
                 bares.add(ColdStartChild.run(classpath, bareEnv, BareGetItemHandler.class.getName(), false,
                         eventFile(work, PipelineFunction.NOTIFY), warmRuns, work.resolve("bare-" + run + ".log")));
+                for (PipelineFunction function : PipelineFunction.values()) {
+                    Map<String, String> env = new LinkedHashMap<>(pipeline.functionEnvironment(function));
+                    env.put("AWS_LAMBDA_FUNCTION_NAME", function.localName());
+                    env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memoryMb()));
+                    env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+                    Path event = eventFile(work, function);
+                    cold.computeIfAbsent(function, f -> new ArrayList<>()).add(ColdStartChild.run(classpath, env, function.handler(),
+                            false, event, warmRuns, work.resolve(function.localName() + "-cold-" + run + ".log")));
+                    primed.computeIfAbsent(function, f -> new ArrayList<>()).add(ColdStartChild.run(classpath, env, function.handler(),
+                            true, event, warmRuns, work.resolve(function.localName() + "-primed-" + run + ".log")));
+                }
             }
             ColdStartTable.Probe bare = ColdStartTable.Probe.median(bares);
-
             List<ColdStartTable.Row> rows = new ArrayList<>();
             for (PipelineFunction function : PipelineFunction.values()) {
-                Map<String, String> env = new LinkedHashMap<>(pipeline.functionEnvironment(function));
-                env.put("AWS_LAMBDA_FUNCTION_NAME", function.localName());
-                env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memoryMb()));
-                env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-                Path event = eventFile(work, function);
-                List<ColdStartTable.Probe> cold = new ArrayList<>();
-                List<ColdStartTable.Probe> primed = new ArrayList<>();
-                for (int run = 1; run <= runs; run++) {
-                    cold.add(ColdStartChild.run(classpath, env, function.handler(), false, event, warmRuns,
-                            work.resolve(function.localName() + "-cold-" + run + ".log")));
-                    primed.add(ColdStartChild.run(classpath, env, function.handler(), true, event, warmRuns,
-                            work.resolve(function.localName() + "-primed-" + run + ".log")));
-                }
-                rows.add(new ColdStartTable.Row(function.id(), function.memoryMb(), ColdStartTable.Probe.median(cold),
-                        ColdStartTable.Probe.median(primed)));
+                rows.add(new ColdStartTable.Row(function.id(), function.memoryMb(), ColdStartTable.Probe.median(cold.get(function)),
+                        ColdStartTable.Probe.median(primed.get(function))));
             }
             out.print(ColdStartTable.format(bare, rows));
             out.printf("Measured %s; the children's output is in %s.%n%n", LocalDate.now(), work);
