@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "outpaint 0.1.0",
         description = "Benchmarks that print ratios against a baseline measured in the same run: "
                 + "'backlog' (the admission queue vs the retry-polled slot it replaced), "
-                + "'polling' (adaptive vs a fixed 3 s poller), 'copy' (result copy vs one streamed PUT) and "
+                + "'polling' (adaptive vs a fixed 3 s poller), 'copy' (result copy vs one streamed PUT), "
                 + "'load' (many jobs at once through the local HTTP API vs one alone) and 'coldstart' (each function's init and first "
                 + "invocation in a fresh JVM vs a bare DynamoDB GetItem handler, the first invocation after SnapStart's priming vs a warm one, "
                 + "and the deployment asset's size).")
