@@ -9,10 +9,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.api.ApiError;
 import io.outpaint.api.JobsApi;
+import io.outpaint.pipeline.PipelineFunction;
 import io.outpaint.pipeline.PipelineServices;
+import io.outpaint.priming.Priming;
+import io.outpaint.priming.PrimingContext;
+import io.outpaint.priming.PrimingHook;
+import io.outpaint.priming.PrimingSteps;
 import io.outpaint.request.StrictJson;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -35,14 +42,36 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
     private static final Pattern CANCEL = Pattern.compile("/jobs/([^/]+)/cancel");
 
     private final JobsApi api;
+    private final S3Presigner presigner;
 
     public ApiHandler() {
-        this(PipelineServices.shared());
+        this(PipelineServices.shared(), Priming.global());
     }
 
     public ApiHandler(PipelineServices services) {
-        this.api = new JobsApi(services, S3Presigner.builder().serviceConfiguration(S3Configuration.builder()
-                .pathStyleAccessEnabled(services.config().s3PathStyle()).build()).build());
+        this.presigner = S3Presigner.builder().serviceConfiguration(S3Configuration.builder()
+                .pathStyleAccessEnabled(services.config().s3PathStyle()).build()).build();
+        this.api = new JobsApi(services, presigner);
+    }
+
+    /** As Lambda builds it: a create request's validation, a presigned URL and one read through the routes, primed for SnapStart. */
+    public ApiHandler(PipelineServices services, Priming priming) {
+        this(services);
+        PipelineFunction function = PipelineFunction.API;
+        List<PrimingHook.Step> steps = new ArrayList<>();
+        steps.add(PrimingSteps.requestValidation());
+        steps.addAll(PrimingSteps.common(function, services));
+        steps.add(new PrimingHook.Step("presign an upload URL", () -> presigner.presignPutObject(p -> p
+                .signatureDuration(java.time.Duration.ofMinutes(1))
+                .putObjectRequest(r -> r.bucket(services.config().bucket()).key(PrimingSteps.ABSENT_INPUT)))));
+        steps.add(new PrimingHook.Step("GET /jobs/{id} of an absent job through the routes", () -> {
+            APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
+            event.setRawPath("/jobs/" + PrimingSteps.ABSENT_JOB);
+            event.setRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                    .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("GET").build()).build());
+            handleRequest(event, new PrimingContext(function.id()));
+        }));
+        priming.register(function.id(), steps);
     }
 
     @Override

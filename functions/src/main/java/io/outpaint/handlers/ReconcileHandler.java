@@ -4,13 +4,22 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.outpaint.pipeline.PipelineFunction;
 import io.outpaint.pipeline.PipelineServices;
+import io.outpaint.priming.Priming;
+import io.outpaint.priming.PrimingContext;
+import io.outpaint.priming.PrimingHook;
+import io.outpaint.priming.PrimingSteps;
 import io.outpaint.pipeline.Reconcile;
 import io.outpaint.queue.Executions;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.MDC;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
@@ -26,7 +35,19 @@ public final class ReconcileHandler implements RequestStreamHandler {
     private final Reconcile reconcile;
 
     public ReconcileHandler() {
-        this(PipelineServices.shared());
+        this(PipelineServices.shared(), Priming.global());
+    }
+
+    /** As Lambda builds it: the event's parse (a status the rule does not send, so nothing changes) and the store's reads, primed. */
+    public ReconcileHandler(PipelineServices services, Priming priming) {
+        this(services);
+        List<PrimingHook.Step> steps = new ArrayList<>();
+        steps.add(new PrimingHook.Step("a status-change event it ignores (its job id read first)", () -> handleRequest(new ByteArrayInputStream((
+                "{\"detail\":{\"status\":\"PENDING_REDRIVE\",\"name\":\"" + PrimingSteps.ABSENT_JOB + "\",\"input\":\"{\\\"jobId\\\":\\\""
+                + PrimingSteps.ABSENT_JOB + "\\\"}\"}}").getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(),
+                new PrimingContext(PipelineFunction.RECONCILE.id()))));
+        steps.addAll(PrimingSteps.common(PipelineFunction.RECONCILE, services));
+        priming.register(PipelineFunction.RECONCILE.id(), steps);
     }
 
     public ReconcileHandler(PipelineServices services) {

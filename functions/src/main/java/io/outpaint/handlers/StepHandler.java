@@ -8,9 +8,14 @@ import io.outpaint.pipeline.PipelineFunction;
 import io.outpaint.pipeline.PipelineServices;
 import io.outpaint.pipeline.Step;
 import io.outpaint.pipeline.StepState;
+import io.outpaint.priming.Priming;
+import io.outpaint.priming.PrimingHook;
+import io.outpaint.priming.PrimingSteps;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.MDC;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import software.amazon.lambda.powertools.metrics.Metrics;
@@ -35,7 +40,19 @@ public final class StepHandler implements RequestStreamHandler {
 
     /** For Lambda: the step named in this function's environment, over the services of this container. */
     public StepHandler() {
-        this(PipelineFunction.fromEnvironment(System.getenv()), PipelineServices.shared());
+        this(PipelineFunction.fromEnvironment(System.getenv()), PipelineServices.shared(), Priming.global());
+    }
+
+    /** As Lambda builds it: the step's priming (its state's round trip, the store's reads) registered for SnapStart. */
+    public StepHandler(PipelineFunction function, PipelineServices services, Priming priming) {
+        this(function, services);
+        List<PrimingHook.Step> steps = new ArrayList<>();
+        steps.add(PrimingSteps.stateRoundTrip(JSON));
+        steps.add(PrimingSteps.metricsDocument(function));
+        // with nothing recorded a flush emits nothing (it logs one warning): the metrics logger and its environment are made
+        steps.add(new PrimingHook.Step("the metrics logger, flushed empty", METRICS::flush));
+        steps.addAll(PrimingSteps.common(function, services));
+        priming.register(function.id(), steps);
     }
 
     public StepHandler(PipelineFunction function, PipelineServices services) {

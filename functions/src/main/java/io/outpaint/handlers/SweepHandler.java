@@ -3,12 +3,18 @@ package io.outpaint.handlers;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.outpaint.pipeline.PipelineFunction;
 import io.outpaint.pipeline.PipelineServices;
+import io.outpaint.priming.Priming;
+import io.outpaint.priming.PrimingHook;
+import io.outpaint.priming.PrimingSteps;
 import io.outpaint.pipeline.Reconcile;
 import io.outpaint.pipeline.Sweep;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /** The scheduled sweep (any event starts it): resumes or reconciles stranded jobs, frees slots, admits waiting jobs. */
@@ -19,7 +25,16 @@ public final class SweepHandler implements RequestStreamHandler {
     private final Sweep sweep;
 
     public SweepHandler() {
-        this(PipelineServices.shared());
+        this(PipelineServices.shared(), Priming.global());
+    }
+
+    /** As Lambda builds it: the store's reads and the report's JSON primed; the sweep itself writes, so it is not run. */
+    public SweepHandler(PipelineServices services, Priming priming) {
+        this(services);
+        List<PrimingHook.Step> steps = new ArrayList<>(PrimingSteps.common(PipelineFunction.SWEEP, services));
+        steps.add(new PrimingHook.Step("Jackson write of a report", () ->
+                JSON.writeValueAsBytes(new Sweep.Report(List.of(), List.of(), List.of()))));
+        priming.register(PipelineFunction.SWEEP.id(), steps);
     }
 
     public SweepHandler(PipelineServices services) {

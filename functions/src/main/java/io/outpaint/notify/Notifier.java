@@ -105,6 +105,18 @@ public final class Notifier {
         }
     }
 
+    /** For SnapStart's priming: builds the EventBridge client and an event's request, and a webhook client; sends nothing. */
+    public void prime() throws IOException {
+        if (eventBus.isPresent()) {
+            if (events == null) {
+                events = EventBridgeClient.create();
+            }
+            software.amazon.awssdk.services.eventbridge.model.PutEventsRequest.builder().entries(e -> e.eventBusName(eventBus.get())
+                    .source(EVENT_SOURCE).detailType(EVENT_DETAIL_TYPE).detail("{}")).build();
+        }
+        client(WebhookPolicy.STRICT).close();
+    }
+
     /** An EventBridge event for a job that ended; nothing when no bus is configured. */
     public void event(JsonNode record) {
         if (eventBus.isEmpty()) {

@@ -56,11 +56,13 @@ public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClien
 
     public static PipelineServices fromConfig(PipelineConfig config) {
         DynamoDbClient dynamo = DynamoDbClient.create();
-        S3Client s3 = S3Client.builder().forcePathStyle(config.s3PathStyle()).build();
-        S3AsyncClient s3Async = S3AsyncClient.builder().forcePathStyle(config.s3PathStyle()).multipartEnabled(true)
-                .multipartConfiguration(m -> m.minimumPartSizeInBytes((long) config.copyPartSizeBytes())
-                        .thresholdInBytes((long) config.copyPartSizeBytes()))
-                .build();
+        S3Client s3 = LazyClient.of(S3Client.class, () -> S3Client.builder().forcePathStyle(config.s3PathStyle()).build());
+        S3TransferManager transfers = LazyClient.of(S3TransferManager.class, () -> S3TransferManager.builder()
+                .s3Client(S3AsyncClient.builder().forcePathStyle(config.s3PathStyle()).multipartEnabled(true)
+                        .multipartConfiguration(m -> m.minimumPartSizeInBytes((long) config.copyPartSizeBytes())
+                                .thresholdInBytes((long) config.copyPartSizeBytes()))
+                        .build())
+                .build());
         ScenarioClient scenario = null;
         if (config.hasScenarioCredentials()) {
             ScenarioSettings defaults = ScenarioSettings.of(config.scenarioApiUrl(), credentials(config));
@@ -73,7 +75,7 @@ public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClien
                 new DynamoSlotLimiter(dynamo, config.tableName()),
                 new DynamoJobDurations(dynamo, config.tableName()),
                 config.stateMachineArn().map(arn -> (Executions) new SfnExecutions(sfn, arn)).orElse(null),
-                new InputVideos(s3), new ResultCopier(scenario, S3TransferManager.builder().s3Client(s3Async).build(), s3), s3,
+                new InputVideos(s3), new ResultCopier(scenario, transfers, s3), s3,
                 sfn, new Notifier(webhookSecret(config), config.eventBusName(), Clock.systemUTC()));
     }
 

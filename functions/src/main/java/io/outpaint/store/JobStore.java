@@ -39,6 +39,14 @@ public interface JobStore {
 
     record Page(List<Job> jobs, Optional<String> nextToken) {}
 
+    /**
+     * Runs this store's read path once before SnapStart's snapshot: a lookup of {@code absentJobId},
+     * which no job has, and whatever else a store maps without calling out. Writes nothing.
+     */
+    default void prime(String absentJobId) {
+        find(absentJobId);
+    }
+
     /** There is no job with this id. */
     final class NoSuchJobException extends RuntimeException {
         public NoSuchJobException(String jobId) {

@@ -68,6 +68,7 @@ public final class LocalPipeline implements AutoCloseable {
     private final Map<PipelineFunction, PipelineServices> functionServices = new java.util.EnumMap<>(PipelineFunction.class);
     private final String webhookSecret;
     private final List<String> resumed;
+    private final Map<String, String> environment;
 
     private LocalPipeline(Settings settings, LocalSite site) throws Exception {
         this.dataDir = site.dataDir().isPresent() ? DataDir.open(site.dataDir().get()) : null;
@@ -79,7 +80,7 @@ public final class LocalPipeline implements AutoCloseable {
                 .withStatusChangesTo(PipelineFunction.RECONCILE.localName());
         this.cloud = LocalCloud.start(dataDir != null ? options.withDataDir(dataDir.root()) : options, functions);
         pointSdkAt(cloud);
-        Map<String, String> environment = environment(settings);
+        this.environment = environment(settings);
         this.services = settings.decorate().apply(PipelineServices.fromConfig(PipelineConfig.fromEnvironment(environment)));
         // each function runs with the environment the stack gives it: only what its catalogue entry needs
         for (PipelineFunction function : PipelineFunction.values()) {
@@ -176,6 +177,16 @@ public final class LocalPipeline implements AutoCloseable {
     /** The configuration one function runs with: read from the environment its catalogue entry gives it, as on AWS. */
     public PipelineConfig configOf(PipelineFunction function) {
         return functionServices.get(function).config();
+    }
+
+    /**
+     * The environment one function would have as its own process on Lambda: its catalogue entry's
+     * variables and the SDK's region, credentials and endpoints for this cloud.
+     */
+    public Map<String, String> functionEnvironment(PipelineFunction function) {
+        Map<String, String> env = new LinkedHashMap<>(cloud.environment());
+        env.putAll(function.environment(environment));
+        return env;
     }
 
     /** Gives one function another timeout from now on, as a redeployment with another setting would (tests of timeouts). */

@@ -1,6 +1,7 @@
 package io.outpaint.local.cli;
 
 import io.outpaint.local.bench.BacklogBenchmark;
+import io.outpaint.local.bench.ColdStartBenchmark;
 import io.outpaint.local.bench.CopyBenchmark;
 import io.outpaint.local.bench.LoadBenchmark;
 import io.outpaint.local.bench.PollingBenchmark;
@@ -14,11 +15,13 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "outpaint 0.1.0",
         description = "Benchmarks that print ratios against a baseline measured in the same run: "
                 + "'backlog' (the admission queue vs the retry-polled slot it replaced), "
-                + "'polling' (adaptive vs a fixed 3 s poller), 'copy' (result copy vs one streamed PUT) and "
-                + "'load' (many jobs at once through the local HTTP API vs one alone).")
+                + "'polling' (adaptive vs a fixed 3 s poller), 'copy' (result copy vs one streamed PUT), "
+                + "'load' (many jobs at once through the local HTTP API vs one alone) and 'coldstart' (each function's init and first "
+                + "invocation in a fresh JVM vs a bare DynamoDB GetItem handler, the first invocation after SnapStart's priming vs a warm one, "
+                + "and the deployment asset's size).")
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "backlog|polling|copy|load", description = "Which benchmark.")
+    @Parameters(paramLabel = "backlog|polling|copy|load|coldstart", description = "Which benchmark.")
     String which;
 
     @Option(names = "--minutes", split = ",", defaultValue = "1,5,10,30", description = "Job lengths for 'polling' (default: ${DEFAULT-VALUE}).")
@@ -40,14 +43,26 @@ final class BenchCommand implements Callable<Integer> {
             + "or 'load' (default: 2).")
     Integer jobSeconds;
 
+    @Option(names = "--asset", description = "The Lambda asset for 'coldstart' (default: functions/target/lambda beside this"
+            + " jar's module, else under the working directory).")
+    java.nio.file.Path asset;
+
+    @Option(names = "--warm", defaultValue = "5", description = "Warm invocations per JVM for 'coldstart', the median shown"
+            + " (default: ${DEFAULT-VALUE}).")
+    int warm;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Fresh JVMs per function and mode for 'coldstart', each figure"
+            + " their median (default: ${DEFAULT-VALUE}).")
+    int runs;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        if ((jobs != null && jobs < 1) || (jobSeconds != null && jobSeconds < 1) || concurrency < 1 || limit < 1) {
+        if ((jobs != null && jobs < 1) || (jobSeconds != null && jobSeconds < 1) || concurrency < 1 || limit < 1 || warm < 1 || runs < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--jobs, --job-seconds, --limit and --concurrency must be at least 1");
+                    "--jobs, --job-seconds, --limit, --concurrency, --warm and --runs must be at least 1");
         }
         switch (which) {
             case "backlog" -> BacklogBenchmark.run(Outpaint.out, jobs == null ? 1000 : jobs, limit,
@@ -59,9 +74,28 @@ final class BenchCommand implements Callable<Integer> {
                     LoadBenchmark.run(Outpaint.out, jobs == null ? 100 : jobs, concurrency, jobSeconds == null ? 2 : jobSeconds);
                 }
             }
+            case "coldstart" -> {
+                try (FunctionLogs logs = FunctionLogs.toTempFile("bench")) {
+                    ColdStartBenchmark.run(Outpaint.out, asset != null ? asset : defaultAsset(), warm, runs);
+                }
+            }
             default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "'" + which + "' is not a benchmark; allowed: backlog, polling, copy, load");
+                    "'" + which + "' is not a benchmark; allowed: backlog, polling, copy, load, coldstart");
         }
         return 0;
+    }
+
+    /** local/target/outpaint.jar (or local/target/classes) -> functions/target/lambda; else from the working directory. */
+    private static java.nio.file.Path defaultAsset() {
+        try {
+            java.nio.file.Path here = java.nio.file.Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            java.nio.file.Path beside = here.getParent().getParent().getParent().resolve("functions/target/lambda");
+            if (java.nio.file.Files.isDirectory(beside)) {
+                return beside;
+            }
+        } catch (Exception e) {
+            // no code source: the working directory below
+        }
+        return java.nio.file.Path.of("functions/target/lambda").toAbsolutePath();
     }
 }

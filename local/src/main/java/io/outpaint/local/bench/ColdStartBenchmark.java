@@ -1,0 +1,206 @@
+package io.outpaint.local.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import io.outpaint.local.LocalPipeline;
+import io.outpaint.pipeline.PipelineFunction;
+import io.outpaint.simulator.video.Mp4Video;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+
+/**
+ * Cold starts against the local runtime: each function of the catalogue in a fresh JVM with
+ * Lambda's JVM flags, on the Lambda asset's classpath, with the environment the stack gives it:
+ * init (its no-argument constructor) and its first invocation, beside a bare handler that makes
+ * one DynamoDB GetItem with the same SDK; then, in another fresh JVM, its SnapStart priming,
+ * the first invocation after it and a warm one. Every function is invoked with its sample event
+ * from {@code events/}, on a job that the real pipeline ran to its end first, so every
+ * invocation of a function takes the same path. Also the size of the deployment asset.
+ */
+public final class ColdStartBenchmark {
+
+    /** The sample event each function is invoked with. */
+    static final Map<PipelineFunction, String> EVENTS = events();
+
+    private static final String JOB = "sample-job";
+
+    private ColdStartBenchmark() {}
+
+    public static void run(PrintStream out, Path asset, int warmRuns, int runs) throws Exception {
+        if (!Files.isDirectory(asset.resolve("lib"))) {
+            throw new IOException(asset + " is not the Lambda asset (no lib/): build it with mvn -pl functions -am package");
+        }
+        Path work = Files.createTempDirectory("outpaint-coldstart-");
+        List<Path> classpath = new ArrayList<>();
+        classpath.add(ColdStartChild.writeProbeClasses(Files.createDirectories(work.resolve("probe"))));
+        classpath.addAll(ColdStartChild.assetClasspath(asset));
+        // the Lambda runtime brings its own event serializers; the asset does not ship them
+        classpath.add(Path.of(LambdaEventSerializers.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+
+        try (LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withoutUploadTrigger()
+                .withTime(0.1, 100).withJobDuration(Duration.ofSeconds(1)))) {
+            seed(pipeline, work);
+            out.printf("Each function in a fresh JVM (%s), %d warm invocations (their median), against the local runtime;"
+                    + " each figure the median of %d JVMs.%n%n", String.join(" ", ColdStartChild.LAMBDA_FLAGS), warmRuns, runs);
+
+            Map<String, String> bareEnv = new LinkedHashMap<>(pipeline.cloud().environment());
+            bareEnv.put("TABLE_NAME", LocalPipeline.TABLE);
+            bareEnv.put("AWS_LAMBDA_FUNCTION_NAME", "outpaint-bare");
+            // rounds, each the bare handler then every function: a machine that slows down during the run slows all alike
+            List<ColdStartTable.Probe> bares = new ArrayList<>();
+            Map<PipelineFunction, List<ColdStartTable.Probe>> cold = new java.util.EnumMap<>(PipelineFunction.class);
+            Map<PipelineFunction, List<ColdStartTable.Probe>> primed = new java.util.EnumMap<>(PipelineFunction.class);
+            for (int run = 1; run <= runs; run++) {
+                bares.add(ColdStartChild.run(classpath, bareEnv, BareGetItemHandler.class.getName(), false,
+                        eventFile(work, PipelineFunction.NOTIFY), warmRuns, work.resolve("bare-" + run + ".log")));
+                for (PipelineFunction function : PipelineFunction.values()) {
+                    Map<String, String> env = new LinkedHashMap<>(pipeline.functionEnvironment(function));
+                    env.put("AWS_LAMBDA_FUNCTION_NAME", function.localName());
+                    env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memoryMb()));
+                    env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+                    Path event = eventFile(work, function);
+                    cold.computeIfAbsent(function, f -> new ArrayList<>()).add(ColdStartChild.run(classpath, env, function.handler(),
+                            false, event, warmRuns, work.resolve(function.localName() + "-cold-" + run + ".log")));
+                    primed.computeIfAbsent(function, f -> new ArrayList<>()).add(ColdStartChild.run(classpath, env, function.handler(),
+                            true, event, warmRuns, work.resolve(function.localName() + "-primed-" + run + ".log")));
+                }
+            }
+            ColdStartTable.Probe bare = ColdStartTable.Probe.median(bares);
+            List<ColdStartTable.Row> rows = new ArrayList<>();
+            for (PipelineFunction function : PipelineFunction.values()) {
+                rows.add(new ColdStartTable.Row(function.id(), function.memoryMb(), ColdStartTable.Probe.median(cold.get(function)),
+                        ColdStartTable.Probe.median(primed.get(function))));
+            }
+            out.print(ColdStartTable.format(bare, rows));
+            out.printf("Measured %s; the children's output is in %s.%n%n", LocalDate.now(), work);
+        }
+        out.print(assetSizes(asset));
+    }
+
+    /** A job run to its end by the real pipeline, and the API's and the trigger's sample events sent once, so repeats take one path. */
+    private static void seed(LocalPipeline pipeline, Path work) throws Exception {
+        Path video = work.resolve("sample.mp4");
+        Mp4Video.write(video, 320, 240, 16, 8, Mp4Video.Pattern.SCENE, Mp4Video.Inset.NONE);
+        try (var s3 = pipeline.cloud().s3()) {
+            for (String key : List.of("inputs/sample.mp4", "inputs/dropped/street scene.mp4")) {
+                s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key(key).contentType("video/mp4"), RequestBody.fromFile(video));
+            }
+        }
+        ObjectNode request = new ObjectMapper().createObjectNode().put("prompt", "a sunny seaside street, wide shot")
+                .put("resolution", "480p");
+        pipeline.start(JOB, "inputs/sample.mp4", request);
+        awaitExecutions(pipeline);
+        for (PipelineFunction function : List.of(PipelineFunction.API, PipelineFunction.UPLOAD_TRIGGER)) {
+            pipeline.cloud().functions().invoke(function.localName(), Files.readAllBytes(eventFile(work, function)));
+        }
+        awaitExecutions(pipeline);
+    }
+
+    private static void awaitExecutions(LocalPipeline pipeline) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        try (var sfn = pipeline.cloud().stepFunctions()) {
+            while (true) {
+                var executions = sfn.listExecutions(b -> b.stateMachineArn(pipeline.stateMachineArn())).executions();
+                if (!executions.isEmpty() && executions.stream().noneMatch(e -> e.status() == ExecutionStatus.RUNNING)) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("the seeding jobs did not end within 3 minutes");
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    private static Path eventFile(Path work, PipelineFunction function) throws IOException {
+        Path file = work.resolve("events").resolve(EVENTS.get(function));
+        if (!Files.exists(file)) {
+            try (InputStream in = ColdStartBenchmark.class.getResourceAsStream("/events/" + EVENTS.get(function))) {
+                if (in == null) {
+                    throw new IOException("events/" + EVENTS.get(function) + " is not on the classpath");
+                }
+                // RecordFailure's sample names a job of its own: it too gets the job that ran
+                String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("sample-job-missing-video", JOB);
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, text);
+            }
+        }
+        return file;
+    }
+
+    /** The deployment asset (one for every function): its files, its size and its size zipped, as CDK uploads it. */
+    static String assetSizes(Path asset) throws IOException {
+        List<Path> files;
+        try (var walk = Files.walk(asset)) {
+            files = walk.filter(Files::isRegularFile).sorted().toList();
+        }
+        long bytes = 0;
+        CountingStream counted = new CountingStream();
+        try (ZipOutputStream zip = new ZipOutputStream(counted)) {
+            for (Path file : files) {
+                bytes += Files.size(file);
+                zip.putNextEntry(new ZipEntry(asset.relativize(file).toString().replace('\\', '/')));
+                Files.copy(file, zip);
+                zip.closeEntry();
+            }
+        }
+        List<Path> largest = files.stream().filter(p -> p.toString().endsWith(".jar"))
+                .sorted((a, b) -> Long.compare(size(b), size(a))).limit(5).toList();
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "Deployment asset %s (one asset; every function's code): %d files, %.1f MiB,"
+                + " %.1f MiB zipped (Lambda's limits: 250 MB unzipped, 50 MB zipped for a direct upload).%n", asset, files.size(),
+                bytes / 1048576.0, counted.count / 1048576.0));
+        out.append("Largest jars: ");
+        out.append(String.join(", ", largest.stream().map(p -> String.format(Locale.ROOT, "%s %.1f MiB", p.getFileName(),
+                size(p) / 1048576.0)).toList()));
+        out.append(String.format("%n"));
+        return out.toString();
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static Map<PipelineFunction, String> events() {
+        Map<PipelineFunction, String> events = new java.util.EnumMap<>(PipelineFunction.class);
+        events.put(PipelineFunction.ADMIT, "admit.json");
+        events.put(PipelineFunction.UPLOAD_INPUT, "upload-input.json");
+        events.put(PipelineFunction.SUBMIT, "submit.json");
+        events.put(PipelineFunction.CHECK_STATUS, "check-status.json");
+        events.put(PipelineFunction.COPY_RESULTS, "copy-results.json");
+        events.put(PipelineFunction.RECORD_FAILURE, "record-failure.json");
+        events.put(PipelineFunction.NOTIFY, "notify.json");
+        events.put(PipelineFunction.API, "api-create-job.json");
+        events.put(PipelineFunction.UPLOAD_TRIGGER, "s3-object-created.json");
+        events.put(PipelineFunction.RECONCILE, "execution-status-change.json");
+        events.put(PipelineFunction.SWEEP, "sweep.json");
+        return events;
+    }
+
+    private static final class CountingStream extends OutputStream {
+        long count;
+        @Override public void write(int b) { count++; }
+        @Override public void write(byte[] b, int off, int len) { count += len; }
+    }
+}

@@ -1,0 +1,88 @@
+package io.outpaint.local.bench;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code bench coldstart}'s figures: what one fresh JVM measured, and the table with its ratios and goals. */
+final class ColdStartTable {
+
+    /** Goal: a function's init plus first invocation at most this times the bare handler's. */
+    static final double COLD_GOAL = 1.3;
+    /** Goal: after priming, the first invocation at most this times a warm one. */
+    static final double PRIMED_GOAL = 1.5;
+
+    private static final Pattern LINE = Pattern.compile(
+            "COLDSTART init=(\\d+) priming=(\\d+) first=(\\d+) warm=(\\d+) outcome=(\\S+) primingFailed=(\\d+)");
+
+    /** One fresh JVM's times, in nanoseconds; the outcome of its invocations (ok, or the exception's simple name). */
+    record Probe(long init, long priming, long first, long warm, String outcome, int primingFailed) {
+        static Probe parse(String line) {
+            Matcher m = LINE.matcher(line.trim());
+            if (!m.matches()) {
+                throw new IllegalArgumentException("not a probe's line: " + line);
+            }
+            return new Probe(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
+                    Long.parseLong(m.group(4)), m.group(5), Integer.parseInt(m.group(6)));
+        }
+
+        long coldStart() {
+            return init + first;
+        }
+
+        /** Each figure's median over several JVMs (the upper one of an even count); the first JVM's outcome. */
+        static Probe median(List<Probe> probes) {
+            return new Probe(median(probes, Probe::init), median(probes, Probe::priming), median(probes, Probe::first),
+                    median(probes, Probe::warm), probes.get(0).outcome(), (int) median(probes, Probe::primingFailed));
+        }
+
+        private static long median(List<Probe> probes, java.util.function.ToLongFunction<Probe> figure) {
+            long[] values = probes.stream().mapToLong(figure).sorted().toArray();
+            return values[values.length / 2];
+        }
+    }
+
+    /** One function: a JVM without priming, and one that ran its priming before the first invocation. */
+    record Row(String function, int memoryMb, Probe cold, Probe primed) {
+        double coldRatio(Probe bare) {
+            return (double) cold.coldStart() / bare.coldStart();
+        }
+
+        double primedRatio() {
+            return (double) primed.first() / primed.warm();
+        }
+    }
+
+    private ColdStartTable() {}
+
+    static String format(Probe bare, List<Row> rows) {
+        StringBuilder out = new StringBuilder();
+        out.append("| function | memory | init | first invocation | init + first | / bare | priming | first after priming"
+                + " | warm | / warm | outcome |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        out.append(String.format(Locale.ROOT, "| bare GetItem handler | - | %s | %s | %s | 1.00x | - | - | %s | - | %s |%n",
+                ms(bare.init()), ms(bare.first()), ms(bare.coldStart()), ms(bare.warm()), bare.outcome()));
+        int coldMet = 0;
+        int primedMet = 0;
+        for (Row row : rows) {
+            double cold = row.coldRatio(bare);
+            double primed = row.primedRatio();
+            coldMet += cold <= COLD_GOAL ? 1 : 0;
+            primedMet += primed <= PRIMED_GOAL ? 1 : 0;
+            out.append(String.format(Locale.ROOT, "| %s | %d MB | %s | %s | %s | %.2fx | %s | %s | %s | %.2fx | %s |%n",
+                    row.function(), row.memoryMb(), ms(row.cold().init()), ms(row.cold().first()), ms(row.cold().coldStart()), cold,
+                    ms(row.primed().priming()) + (row.primed().primingFailed() > 0 ? " (" + row.primed().primingFailed() + " failed)" : ""),
+                    ms(row.primed().first()), ms(row.primed().warm()), primed, row.cold().outcome()));
+        }
+        out.append(String.format(Locale.ROOT, "%nGoals: init + first at most %.1fx the bare handler's: %d of %d functions;"
+                + " first after priming at most %.1fx a warm one: %d of %d.%n", COLD_GOAL, coldMet, rows.size(), PRIMED_GOAL,
+                primedMet, rows.size()));
+        return out.toString();
+    }
+
+    static String ms(long nanos) {
+        double millis = nanos / 1e6;
+        return millis < 10 ? String.format(Locale.ROOT, "%.1f ms", millis) : String.format(Locale.ROOT, "%d ms", Math.round(millis));
+    }
+}

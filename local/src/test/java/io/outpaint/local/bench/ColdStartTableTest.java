@@ -1,0 +1,62 @@
+package io.outpaint.local.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The cold-start table's arithmetic and format, on made-up figures. */
+class ColdStartTableTest {
+
+    private static ColdStartTable.Probe probe(long initMs, long primingMs, long firstMs, long warmMs) {
+        return new ColdStartTable.Probe(initMs * 1_000_000, primingMs * 1_000_000, firstMs * 1_000_000, warmMs * 1_000_000, "ok", 0);
+    }
+
+    @Test
+    void readsAProbesLine() {
+        ColdStartTable.Probe probe = ColdStartTable.Probe.parse(
+                "COLDSTART init=1500000000 priming=20 first=300000000 warm=9000000 outcome=NoSuchJobException primingFailed=2");
+
+        assertThat(probe).isEqualTo(new ColdStartTable.Probe(1_500_000_000L, 20, 300_000_000L, 9_000_000L, "NoSuchJobException", 2));
+        assertThat(probe.coldStart()).isEqualTo(1_800_000_000L);
+    }
+
+    @Test
+    void refusesAnythingElse() {
+        assertThatThrownBy(() -> ColdStartTable.Probe.parse("COLDSTART init=1")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void eachFigureIsTheMedianOfItsJvms() {
+        ColdStartTable.Probe median = ColdStartTable.Probe.median(List.of(probe(900, 5, 300, 9), probe(1200, 1, 100, 7),
+                probe(1000, 3, 200, 8)));
+
+        assertThat(median).isEqualTo(probe(1000, 3, 200, 8));
+    }
+
+    @Test
+    void ratiosAreAgainstTheBareHandlerAndTheWarmInvocation() {
+        ColdStartTable.Probe bare = probe(1000, 0, 200, 5);
+        ColdStartTable.Row row = new ColdStartTable.Row("Submit", 512, probe(1300, 0, 260, 8), probe(1300, 400, 15, 10));
+
+        assertThat(row.coldRatio(bare)).isEqualTo(1.3);
+        assertThat(row.primedRatio()).isEqualTo(1.5);
+    }
+
+    @Test
+    void tableHasTheBaselineARowPerFunctionAndCountsTheGoalsMet() {
+        ColdStartTable.Probe bare = probe(1000, 0, 200, 5);
+        List<ColdStartTable.Row> rows = List.of(
+                new ColdStartTable.Row("Submit", 512, probe(1300, 0, 260, 8), probe(1300, 400, 15, 10)),
+                new ColdStartTable.Row("Api", 1024, probe(2000, 0, 400, 30), probe(2000, 500, 90, 30)));
+
+        String table = ColdStartTable.format(bare, rows);
+
+        assertThat(table.lines()).contains(
+                "| bare GetItem handler | - | 1000 ms | 200 ms | 1200 ms | 1.00x | - | - | 5.0 ms | - | ok |",
+                "| Submit | 512 MB | 1300 ms | 260 ms | 1560 ms | 1.30x | 400 ms | 15 ms | 10 ms | 1.50x | ok |",
+                "| Api | 1024 MB | 2000 ms | 400 ms | 2400 ms | 2.00x | 500 ms | 90 ms | 30 ms | 3.00x | ok |");
+        assertThat(table).contains("1.3x the bare handler's: 1 of 2 functions", "1.5x a warm one: 1 of 2.");
+    }
+}
