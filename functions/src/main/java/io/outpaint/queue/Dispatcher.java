@@ -38,10 +38,17 @@ public final class Dispatcher {
         this.clock = clock;
     }
 
-    /** Admits jobs until the queue is empty or every slot is taken; the ids admitted, in order. */
+    /**
+     * Admits jobs until the queue is empty or every slot is taken; the ids admitted, in order. A
+     * job whose slot another dispatcher took (it is starting it, or failed to) is looked at again
+     * once the rest is done, and started then if it still waits: dispatchers running at once
+     * spread over the queue instead of each repeating every admission.
+     */
     public List<String> dispatch() {
         List<String> admitted = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        List<String> takenByOthers = new ArrayList<>();
+        scan:
         while (true) {
             boolean fresh = false;
             for (Job job : jobs.waiting(BATCH)) {
@@ -51,20 +58,36 @@ public final class Dispatcher {
                 fresh = true;
                 // a read first: while every slot is taken (the usual case with a backlog) no write is spent
                 Set<String> holders = slots.holders();
-                if (!holders.contains(job.jobId()) && holders.size() >= limit) {
-                    return admitted;
+                if (holders.contains(job.jobId())) {
+                    takenByOthers.add(job.jobId()); // its slot is taken already: no write, and its start is left to its taker for now
+                    continue;
                 }
-                if (!slots.tryAcquire(job.jobId(), limit)) {
-                    return admitted;
+                if (holders.size() >= limit) {
+                    break scan;
                 }
-                if (admit(job.jobId())) {
-                    admitted.add(job.jobId());
+                switch (slots.acquire(job.jobId(), limit)) {
+                    case FULL -> {
+                        break scan;
+                    }
+                    case HELD -> takenByOthers.add(job.jobId()); // another dispatcher took it a moment ago
+                    case TAKEN -> {
+                        if (admit(job.jobId())) {
+                            admitted.add(job.jobId());
+                        }
+                    }
                 }
             }
             if (!fresh) {
-                return admitted;
+                break;
             }
         }
+        // by now their takers have most likely recorded them ADMITTED (a read each); one still waiting is started here
+        for (String jobId : takenByOthers) {
+            if (admit(jobId)) {
+                admitted.add(jobId);
+            }
+        }
+        return admitted;
     }
 
     private boolean admit(String jobId) {
