@@ -15,10 +15,17 @@ public final class Admission {
 
     private final SlotLimiter slots;
     private final Dispatcher dispatcher;
+    private final DispatchGroup group;
 
     public Admission(SlotLimiter slots, Dispatcher dispatcher) {
+        this(slots, dispatcher, null);
+    }
+
+    /** With {@code group}, dispatches asked for at once in this process share passes (null: each runs its own). */
+    public Admission(SlotLimiter slots, Dispatcher dispatcher, DispatchGroup group) {
         this.slots = slots;
         this.dispatcher = dispatcher;
+        this.group = group;
     }
 
     /** Gives the job's slot back (nothing if it holds none) and admits the head of the queue. */
@@ -34,7 +41,11 @@ public final class Admission {
             return;
         }
         try {
-            dispatcher.dispatch();
+            if (group == null) {
+                dispatcher.dispatch();
+            } else {
+                group.dispatch(dispatcher::dispatch);
+            }
         } catch (RuntimeException e) {
             LOG.warn("could not admit the next job now ({}); the sweep will", e.toString());
         }

@@ -51,13 +51,17 @@ public final class Dispatcher {
         scan:
         while (true) {
             boolean fresh = false;
+            // a read first: while every slot is taken (the usual case with a backlog) no write is spent. One read a
+            // batch, kept up to date with what this call takes: the conditional acquire below is what decides
+            Set<String> holders = null;
             for (Job job : jobs.waiting(BATCH)) {
                 if (!seen.add(job.jobId())) {
                     continue; // an index that has not caught up yet shows a job admitted a moment ago
                 }
                 fresh = true;
-                // a read first: while every slot is taken (the usual case with a backlog) no write is spent
-                Set<String> holders = slots.holders();
+                if (holders == null) {
+                    holders = new HashSet<>(slots.holders());
+                }
                 if (holders.contains(job.jobId())) {
                     takenByOthers.add(job.jobId()); // its slot is taken already: no write, and its start is left to its taker for now
                     continue;
@@ -69,10 +73,16 @@ public final class Dispatcher {
                     case FULL -> {
                         break scan;
                     }
-                    case HELD -> takenByOthers.add(job.jobId()); // another dispatcher took it a moment ago
+                    case HELD -> {
+                        holders.add(job.jobId());
+                        takenByOthers.add(job.jobId()); // another dispatcher took it a moment ago
+                    }
                     case TAKEN -> {
+                        holders.add(job.jobId());
                         if (admit(job.jobId())) {
                             admitted.add(job.jobId());
+                        } else {
+                            holders = null; // not started (refused, canceled): it may have given the slot back, so read again
                         }
                     }
                 }
