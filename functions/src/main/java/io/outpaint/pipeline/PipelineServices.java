@@ -10,6 +10,7 @@ import io.outpaint.scenario.ScenarioClient;
 import io.outpaint.scenario.ScenarioCredentials;
 import io.outpaint.scenario.ScenarioSettings;
 import io.outpaint.queue.Admission;
+import io.outpaint.queue.DispatchGroup;
 import io.outpaint.queue.Dispatcher;
 import io.outpaint.queue.Executions;
 import io.outpaint.queue.JobDurations;
@@ -106,7 +107,7 @@ public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClien
 
     /** Slot release and dispatch, as the steps that end or add a job use them. */
     public Admission admission() {
-        return new Admission(slots, executions == null ? null : dispatcher());
+        return new Admission(slots, executions == null ? null : dispatcher(), DispatchGroup.of(config.tableName()));
     }
 
     /** Places in the queue and ETAs, as the API shows them. */

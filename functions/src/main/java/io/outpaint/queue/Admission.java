@@ -15,10 +15,17 @@ public final class Admission {
 
     private final SlotLimiter slots;
     private final Dispatcher dispatcher;
+    private final DispatchGroup group;
 
     public Admission(SlotLimiter slots, Dispatcher dispatcher) {
+        this(slots, dispatcher, null);
+    }
+
+    /** With {@code group}, dispatches asked for at once in this process share passes (null: each runs its own). */
+    public Admission(SlotLimiter slots, Dispatcher dispatcher, DispatchGroup group) {
         this.slots = slots;
         this.dispatcher = dispatcher;
+        this.group = group;
     }
 
     /** Gives the job's slot back (nothing if it holds none) and admits the head of the queue. */
@@ -32,14 +39,22 @@ public final class Admission {
         dispatch(null);
     }
 
-    /** As {@link #dispatch()}, by the caller that has just queued this job (the queue's index may not show it yet). */
+    /**
+     * As {@link #dispatch()}, by the caller that has just queued this job (the queue's index may not
+     * show it yet). A pass shared with other calls sees it too where calls share a process: there
+     * the index is the local one, consistent at once; a Lambda container runs its own pass.
+     */
     public void dispatch(String justQueued) {
         if (dispatcher == null) {
             LOG.warn("this function cannot start executions (no STATE_MACHINE_ARN); the sweep admits the next job");
             return;
         }
         try {
-            dispatcher.dispatch(justQueued);
+            if (group == null) {
+                dispatcher.dispatch(justQueued);
+            } else {
+                group.dispatch(() -> dispatcher.dispatch(justQueued));
+            }
         } catch (RuntimeException e) {
             LOG.warn("could not admit the next job now ({}); the sweep will", e.toString());
         }

@@ -11,6 +11,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +34,12 @@ public final class Dispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     private static final int BATCH = 25;
+    /** Threads that start a batch's executions at once; each call waits for its own starts before it returns. */
+    private static final ExecutorService STARTERS = Executors.newFixedThreadPool(8, r -> {
+        Thread t = new Thread(r, "dispatcher-start");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final JobStore jobs;
     private final SlotLimiter slots;
@@ -54,7 +64,14 @@ public final class Dispatcher {
         this.sleeper = sleeper;
     }
 
-    /** Admits jobs until the queue is empty or every slot is taken; the ids admitted, in order. */
+    /**
+     * Admits jobs until the queue is empty or every slot is taken; the ids admitted, in order. Slots
+     * are taken one by one in creation order; the executions of the jobs given a slot in one batch
+     * are then started at once (each start is independent of the others, and the slots already fix
+     * who goes first). A job whose slot another dispatcher took (it is starting it, or failed to) is
+     * looked at again once the rest is done, and started then if it still waits: dispatchers running
+     * at once spread over the queue instead of each repeating every admission.
+     */
     public List<String> dispatch() {
         return dispatch(null);
     }
@@ -66,38 +83,66 @@ public final class Dispatcher {
     public List<String> dispatch(String justQueued) {
         List<String> admitted = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        List<String> takenByOthers = new ArrayList<>();
         boolean lookedAgain = false;
         while (true) {
             boolean fresh = false;
+            boolean full = false;
+            List<String> taken = new ArrayList<>();
+            // a read first: while every slot is taken (the usual case with a backlog) no write is spent. One read a
+            // batch, kept up to date with what this call takes: the conditional acquire below is what decides
+            Set<String> holders = null;
+            scan:
             for (Job job : jobs.waiting(BATCH)) {
                 if (!seen.add(job.jobId())) {
                     continue; // an index that has not caught up yet shows a job admitted a moment ago
                 }
                 fresh = true;
-                if (!takeSlot(job.jobId())) {
-                    return admitted;
+                if (holders == null) {
+                    holders = new HashSet<>(slots.holders());
                 }
-                if (admit(job.jobId())) {
-                    admitted.add(job.jobId());
+                if (holders.contains(job.jobId())) {
+                    takenByOthers.add(job.jobId()); // its slot is taken already: no write, and its start is left to its taker for now
+                    continue;
+                }
+                if (holders.size() >= limit) {
+                    full = true;
+                    seen.remove(job.jobId()); // still waiting: a scan again (a slot given back below) looks at it
+                    break;
+                }
+                switch (slots.acquire(job.jobId(), limit)) {
+                    case FULL -> {
+                        full = true;
+                        seen.remove(job.jobId());
+                        break scan;
+                    }
+                    case HELD -> {
+                        holders.add(job.jobId());
+                        takenByOthers.add(job.jobId()); // another dispatcher took it a moment ago
+                    }
+                    case TAKEN -> {
+                        holders.add(job.jobId());
+                        taken.add(job.jobId());
+                    }
                 }
             }
+            boolean allStarted = admitAll(taken, admitted);
+            if (full && allStarted) {
+                break;
+            }
             if (fresh) {
-                continue;
+                continue; // a job not started (refused, canceled) may have given its slot back: the scan goes on
             }
             if (justQueued != null && seen.add(justQueued)) {
                 // the index has not caught up with the caller's own job: it comes after every job the index showed
-                if (jobs.find(justQueued).filter(j -> j.status() == JobStatus.WAITING_FOR_SLOT).isPresent()) {
-                    if (!takeSlot(justQueued)) {
-                        return admitted;
-                    }
-                    if (admit(justQueued)) {
-                        admitted.add(justQueued);
-                    }
+                if (jobs.find(justQueued).filter(j -> j.status() == JobStatus.WAITING_FOR_SLOT).isPresent()
+                        && slots.acquire(justQueued, limit) != SlotLimiter.Acquired.FULL && admit(justQueued)) {
+                    admitted.add(justQueued);
                 }
-                continue;
+                break;
             }
-            if (lookedAgain || indexLag.isZero() || justQueued != null) {
-                return admitted; // the caller that queued a job has seen it; a job queued meanwhile dispatches itself
+            if (lookedAgain || indexLag.isZero() || justQueued != null || full) {
+                break; // the caller that queued a job has seen it; a job queued meanwhile dispatches itself
             }
             // slots are free and the queue looks empty: a job queued while a slot was freed may not be in the index yet
             lookedAgain = true;
@@ -105,19 +150,55 @@ public final class Dispatcher {
                 sleeper.sleep(indexLag);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return admitted;
+                break;
             }
         }
+        // by now their takers have most likely recorded them ADMITTED (a read each); one still waiting is started here
+        for (String jobId : takenByOthers) {
+            if (admit(jobId)) {
+                admitted.add(jobId);
+            }
+        }
+        return admitted;
     }
 
-    /** Takes a slot for the job, or false when every slot is taken. */
-    private boolean takeSlot(String jobId) {
-        // a read first: while every slot is taken (the usual case with a backlog) no write is spent
-        Set<String> holders = slots.holders();
-        if (!holders.contains(jobId) && holders.size() >= limit) {
-            return false;
+    /** Starts the jobs that took a slot, at once, adding the started ones to {@code admitted} in order; true if all were. */
+    private boolean admitAll(List<String> taken, List<String> admitted) {
+        if (taken.size() <= 1) {
+            boolean started = taken.isEmpty() || admit(taken.get(0));
+            if (started && !taken.isEmpty()) {
+                admitted.add(taken.get(0));
+            }
+            return started;
         }
-        return slots.tryAcquire(jobId, limit);
+        List<Future<Boolean>> starts = new ArrayList<>();
+        for (String jobId : taken) {
+            starts.add(STARTERS.submit(() -> admit(jobId)));
+        }
+        boolean all = true;
+        RuntimeException failure = null;
+        for (int i = 0; i < taken.size(); i++) {
+            try {
+                if (starts.get(i).get()) {
+                    admitted.add(taken.get(i));
+                } else {
+                    all = false;
+                }
+            } catch (ExecutionException e) {
+                // the first failure is thrown once every start has ended, as a start one at a time would throw it
+                all = false;
+                if (failure == null) {
+                    failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting executions", e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return all;
     }
 
     private boolean admit(String jobId) {

@@ -6,6 +6,7 @@ import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
  * {@link SlotLimiter} as one item of the jobs table whose string set holds the job ids in flight.
@@ -27,15 +28,23 @@ public final class DynamoSlotLimiter implements SlotLimiter {
 
     @Override
     public boolean tryAcquire(String jobId, int limit) {
+        return acquire(jobId, limit) != Acquired.FULL;
+    }
+
+    /** The same conditional ADD; the item as it was before (ALL_OLD) says whether the job held the slot already. */
+    @Override
+    public Acquired acquire(String jobId, int limit) {
         try {
-            dynamo.updateItem(b -> b.tableName(table).key(key())
+            Map<String, AttributeValue> before = dynamo.updateItem(b -> b.tableName(table).key(key())
                     .updateExpression("ADD holders :job")
                     .conditionExpression("attribute_not_exists(holders) OR contains(holders, :id) OR size(holders) < :limit")
                     .expressionAttributeValues(Map.of(":job", AttributeValue.fromSs(java.util.List.of(jobId)),
-                            ":id", AttributeValue.fromS(jobId), ":limit", AttributeValue.fromN(Integer.toString(limit)))));
-            return true;
+                            ":id", AttributeValue.fromS(jobId), ":limit", AttributeValue.fromN(Integer.toString(limit))))
+                    .returnValues(ReturnValue.ALL_OLD)).attributes();
+            AttributeValue held = before == null ? null : before.get("holders");
+            return held != null && held.hasSs() && held.ss().contains(jobId) ? Acquired.HELD : Acquired.TAKEN;
         } catch (ConditionalCheckFailedException e) {
-            return false;
+            return Acquired.FULL;
         }
     }
 

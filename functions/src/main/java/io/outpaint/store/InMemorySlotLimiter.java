@@ -18,6 +18,14 @@ public final class InMemorySlotLimiter implements SlotLimiter {
     }
 
     @Override
+    public synchronized Acquired acquire(String jobId, int limit) {
+        if (holders.contains(jobId)) {
+            return Acquired.HELD;
+        }
+        return tryAcquire(jobId, limit) ? Acquired.TAKEN : Acquired.FULL;
+    }
+
+    @Override
     public synchronized void release(String jobId) {
         holders.remove(jobId);
     }

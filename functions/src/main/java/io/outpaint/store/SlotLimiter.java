@@ -11,6 +11,21 @@ public interface SlotLimiter {
      */
     boolean tryAcquire(String jobId, int limit);
 
+    /** What {@link #acquire} found: this call took the slot, the job held it already, or every slot is taken. */
+    enum Acquired { TAKEN, HELD, FULL }
+
+    /**
+     * {@link #tryAcquire}, telling apart a slot this call took from one the job held already (so
+     * that, of dispatchers racing for one job, one knows it is the one to start it). Stores that
+     * cannot tell atomically may answer TAKEN for both: a repeated start is harmless, only slower.
+     */
+    default Acquired acquire(String jobId, int limit) {
+        if (holders().contains(jobId)) {
+            return Acquired.HELD;
+        }
+        return tryAcquire(jobId, limit) ? Acquired.TAKEN : Acquired.FULL;
+    }
+
     /** Gives the slot of {@code jobId} back; nothing happens if it holds none. */
     void release(String jobId);
 

@@ -178,6 +178,17 @@ class DispatcherTest {
     }
 
     @Test
+    void aJobWhoseSlotAnotherDispatcherTookIsLeftToItThenStartedIfItStillWaits() {
+        queueOnly(job("taken", 1));
+        queueOnly(job("next", 2));
+        slots.tryAcquire("taken", 2); // another dispatcher took its slot and has not started it yet (or failed to)
+        assertThat(dispatcher(2).dispatch()).containsExactly("next", "taken");
+        assertThat(executions.started()).containsExactly("next", "taken");
+        assertThat(jobs.get("taken").status()).isEqualTo(JobStatus.ADMITTED);
+        assertThat(slots.holders()).containsExactlyInAnyOrder("taken", "next");
+    }
+
+    @Test
     void aStartRefusedForGoodEndsThatJobWithTheReasonAndAdmitsTheNext() {
         queueOnly(job("refused", 1));
         queueOnly(job("next", 2));

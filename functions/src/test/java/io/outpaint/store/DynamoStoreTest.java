@@ -180,4 +180,16 @@ class DynamoStoreTest {
         slots.release("c");
         assertThat(slots.holders()).isEmpty();
     }
+
+    @Test
+    void anAcquireSaysWhetherItTookTheSlotOrTheJobHeldItAlready() {
+        assertThat(slots.acquire("x", 1)).isEqualTo(SlotLimiter.Acquired.TAKEN);
+        assertThat(slots.acquire("x", 1)).isEqualTo(SlotLimiter.Acquired.HELD);
+        assertThat(slots.acquire("y", 1)).isEqualTo(SlotLimiter.Acquired.FULL);
+        assertThat(slots.holders()).containsExactly("x");
+        slots.release("x");
+        assertThat(slots.acquire("y", 1)).isEqualTo(SlotLimiter.Acquired.TAKEN);
+        slots.release("y");
+        assertThat(slots.holders()).isEmpty();
+    }
 }

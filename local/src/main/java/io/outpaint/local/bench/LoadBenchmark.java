@@ -54,9 +54,9 @@ public final class LoadBenchmark {
             String apiKey = pipeline.httpApi().apiKey();
             out.printf("%d jobs of %d s, %d POSTs at a time, against one job alone (the baseline)%n%n", jobs, jobSeconds, concurrency);
             // one job first, unmeasured: class loading and JIT would otherwise be charged to the baseline
-            batch(url, apiKey, 1, 1, jobSeconds);
-            Figures alone = batch(url, apiKey, 1, 1, jobSeconds);
-            Figures load = batch(url, apiKey, jobs, concurrency, jobSeconds);
+            batch(out, url, apiKey, 1, 1, jobSeconds);
+            Figures alone = batch(out, url, apiKey, 1, 1, jobSeconds);
+            Figures load = batch(out, url, apiKey, jobs, concurrency, jobSeconds);
             out.println("| run | jobs | succeeded | POST p50 | POST p95 | POST max | overhead p50 | overhead p95 | overhead max |");
             out.println("|---|---|---|---|---|---|---|---|---|");
             row(out, "alone", alone);
@@ -70,7 +70,7 @@ public final class LoadBenchmark {
         }
     }
 
-    private static Figures batch(String url, String apiKey, int jobs, int concurrency, int jobSeconds) throws Exception {
+    private static Figures batch(PrintStream out, String url, String apiKey, int jobs, int concurrency, int jobSeconds) throws Exception {
         ExecutorService posters = Executors.newFixedThreadPool(concurrency);
         List<Future<String>> created = new ArrayList<>();
         List<Long> postMillis = Collections.synchronizedList(new ArrayList<>());
@@ -90,6 +90,7 @@ public final class LoadBenchmark {
         }
         posters.shutdown();
         List<Long> overhead = new ArrayList<>();
+        java.util.Map<String, Integer> notSucceeded = new java.util.TreeMap<>();
         int succeeded = 0;
         Instant deadline = Instant.now().plusSeconds(600L + jobSeconds);
         for (String id : ids) {
@@ -98,11 +99,20 @@ public final class LoadBenchmark {
                 Thread.sleep(200);
                 job = send(HttpRequest.newBuilder(URI.create(url + "/jobs/" + id)).header("x-api-key", apiKey).GET());
             } while (!Set.FINAL.contains(job.path("status").asText()) && Instant.now().isBefore(deadline));
+            if (!job.path("status").asText().equals("SUCCEEDED")) {
+                // a job that did not succeed is named with its status and code: a figure over fewer jobs says why
+                System.err.println("load benchmark: job " + id + " ended " + job.path("status").asText() + " "
+                        + job.path("error").path("code").asText("") + " " + job.path("error").path("message").asText(""));
+                notSucceeded.merge(job.path("status").asText() + " " + job.path("error").path("code").asText(""), 1, Integer::sum);
+            }
             if (job.path("status").asText().equals("SUCCEEDED")) {
                 succeeded++;
                 long total = Duration.between(Instant.parse(job.path("createdAt").asText()), Instant.parse(job.path("updatedAt").asText())).toMillis();
                 overhead.add(Math.max(0, total - jobSeconds * 1000L));
             }
+        }
+        if (!notSucceeded.isEmpty()) {
+            out.println("not succeeded (status, code: jobs): " + notSucceeded);
         }
         return new Figures(jobs, succeeded, postMillis, overhead);
     }

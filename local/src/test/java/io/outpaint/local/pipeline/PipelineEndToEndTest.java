@@ -242,8 +242,11 @@ class PipelineEndToEndTest {
         }
         // started by hand while the slot was taken, two of them joined the queue: their first execution
         // ended there, with no error and nothing sent to Scenario, and a second one ran the job
+        // in their order in the queue (the order their Admit steps ran in, not always the order they were started in):
+        // with a limit of one, the next one's second execution starts only once the one before it has ended
         List<String> queued = ids.stream().filter(id -> path(id).equals(
-                List.of("Identify", "NameTheJob", "Admit", "IsAdmitted", "HandedToQueue"))).toList();
+                List.of("Identify", "NameTheJob", "Admit", "IsAdmitted", "HandedToQueue")))
+                .sorted(java.util.Comparator.comparing(id -> record(id).queueKey())).toList();
         assertThat(queued).hasSizeGreaterThanOrEqualTo(2);
         for (String jobId : queued) {
             assertThat(lambdaErrors(jobId)).isEmpty();
