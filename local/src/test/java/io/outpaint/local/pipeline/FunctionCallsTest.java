@@ -68,6 +68,7 @@ class FunctionCallsTest {
         CallsByFunction.clear();
         put(KEY); // an upload: its job runs through the trigger
         api.awaitStatus(api.create(KEY, REQUEST), "SUCCEEDED", Duration.ofMinutes(1));
+        awaitNothingInFlight(); // the upload's job: the failure below must be this job's
         pipeline.simulator().faults().nextFailingJobs(1, "the model failed", "try another prompt");
         api.awaitStatus(api.create(KEY, REQUEST), "FAILED", Duration.ofMinutes(1));
 
@@ -100,6 +101,14 @@ class FunctionCallsTest {
             Set<String> checked = made.stream().filter(a -> a.startsWith("dynamodb:") || a.startsWith("states:") || a.startsWith("events:"))
                     .collect(Collectors.toCollection(TreeSet::new));
             assertThat(granted).as(entry + " calls " + checked + "; its entry grants " + new TreeSet<>(granted)).containsAll(checked);
+        }
+    }
+
+    private static void awaitNothingInFlight() throws InterruptedException {
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
+        while (!(pipeline.services().jobs().waiting(1).isEmpty() && pipeline.services().slots().holders().isEmpty())) {
+            assertThat(java.time.Instant.now()).as("jobs still in flight").isBefore(deadline);
+            Thread.sleep(100);
         }
     }
 
