@@ -235,6 +235,10 @@ public final class LocalPipeline implements AutoCloseable {
         scenario.configure(env);
         env.put("MAX_JOBS_IN_FLIGHT", Integer.toString(settings.maxJobsInFlight()));
         env.put("MAX_POLL_SECONDS", Integer.toString(settings.maxPollSeconds()));
+        if (scenario.simulated()) {
+            // the simulator's jobs take a known time: ETAs and the first look start from it, not from a real job's 5 minutes
+            env.put("TYPICAL_JOB_SECONDS", Long.toString(Math.max(1, settings.scenarioJobDuration().toSeconds())));
+        }
         env.put("S3_PATH_STYLE", "true");
         // DynamoDB Local's indexes are consistent at once: a dispatch need not look at the queue twice
         env.put("QUEUE_INDEX_LAG_MILLIS", "0");
