@@ -112,7 +112,7 @@ public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClien
 
     /** Places in the queue and ETAs, as the API shows them. */
     public QueueView queue() {
-        return new QueueView(jobs, durations, config.maxJobsInFlight(), config.typicalJobTime(), clock);
+        return new QueueView(jobs, durations, slots, config.maxJobsInFlight(), config.typicalJobTime(), clock);
     }
 
     /** A copy with another job store, for wrapping the real one. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.outpaint.job.Job;
 import io.outpaint.job.JobStatus;
 import io.outpaint.store.JobStore;
+import io.outpaint.store.SlotLimiter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,20 +26,23 @@ public final class QueueView {
 
     private final JobStore jobs;
     private final JobDurations durations;
+    private final SlotLimiter held;
     private final int slots;
     private final Duration fallback;
     private final Clock clock;
 
-    public QueueView(JobStore jobs, JobDurations durations, int slots, Duration fallback, Clock clock) {
+    public QueueView(JobStore jobs, JobDurations durations, SlotLimiter held, int slots, Duration fallback, Clock clock) {
         this.jobs = jobs;
         this.durations = durations;
+        this.held = held;
         this.slots = slots;
         this.fallback = fallback;
         this.clock = clock;
     }
 
     public Optional<Place> describe(Job job) {
-        return job.status() == JobStatus.WAITING_FOR_SLOT ? Optional.of(waiting(job, jobs.waitingAhead(job))) : running(job);
+        return job.status() == JobStatus.WAITING_FOR_SLOT
+                ? Optional.of(waiting(job, jobs.waitingAhead(job), held.holders().size())) : running(job);
     }
 
     /**
@@ -51,8 +55,9 @@ public final class QueueView {
         List<Job> waiting = page.stream().filter(j -> j.status() == JobStatus.WAITING_FOR_SLOT)
                 .sorted(Comparator.comparing(Job::queueKey)).toList();
         long ahead = waiting.isEmpty() ? 0 : jobs.waitingAhead(waiting.get(0));
+        int running = waiting.isEmpty() ? 0 : held.holders().size();
         for (int i = 0; i < waiting.size(); i++) {
-            places.put(waiting.get(i).jobId(), waiting(waiting.get(i), ahead + i));
+            places.put(waiting.get(i).jobId(), waiting(waiting.get(i), ahead + i, running));
         }
         page.stream().filter(j -> j.status() != JobStatus.WAITING_FOR_SLOT)
                 .forEach(j -> running(j).ifPresent(p -> places.put(j.jobId(), p)));
@@ -63,11 +68,12 @@ public final class QueueView {
         return job.request() == null ? fallback : durations.typical(JobDurations.shapeOf(job.request())).orElse(fallback);
     }
 
-    private Place waiting(Job job, long ahead) {
+    private Place waiting(Job job, long ahead, int running) {
         Instant now = clock.instant();
         Duration typical = typical(job);
-        // the jobs ahead and those running drain through the slots; then this one runs
-        Duration wait = typical.multipliedBy(ahead + slots).dividedBy(slots);
+        // a free slot for it (the dispatcher is about to admit it): no wait; else the jobs ahead and those
+        // running drain through the slots, then this one runs
+        Duration wait = ahead < slots - running ? Duration.ZERO : typical.multipliedBy(ahead + running).dividedBy(slots);
         return place(ahead + 1, now.plus(wait).plus(typical), now);
     }
 

@@ -7,6 +7,7 @@ import io.outpaint.job.Job;
 import io.outpaint.job.JobStatus;
 import io.outpaint.store.InMemoryJobDurations;
 import io.outpaint.store.InMemoryJobStore;
+import io.outpaint.store.InMemorySlotLimiter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +22,8 @@ class QueueViewTest {
 
     private final InMemoryJobStore jobs = new InMemoryJobStore();
     private final InMemoryJobDurations durations = new InMemoryJobDurations();
-    private final QueueView view = new QueueView(jobs, durations, 2, Duration.ofSeconds(300), Clock.fixed(T0, ZoneOffset.UTC));
+    private final InMemorySlotLimiter slots = new InMemorySlotLimiter();
+    private final QueueView view = new QueueView(jobs, durations, slots, 2, Duration.ofSeconds(300), Clock.fixed(T0, ZoneOffset.UTC));
 
     @Test
     void aPageGivesTheSamePlacesAsEachJobAloneWithOneCount() {
@@ -44,10 +46,15 @@ class QueueViewTest {
     void etasFollowTheTimeOfFinishedJobsOfTheSameShape() {
         Job job = Job.queued("next", JsonNodeFactory.instance.objectNode().put("prompt", "p"), null, null, null, T0, 1);
         jobs.create(job.moveTo(JobStatus.WAITING_FOR_SLOT, T0, null));
+        slots.tryAcquire("running-1", 2);
+        slots.tryAcquire("running-2", 2);
         long before = view.describe(jobs.get("next")).orElseThrow().etaSeconds();
         durations.record(JobDurations.shapeOf(job.request()), Duration.ofSeconds(60));
         long after = view.describe(jobs.get("next")).orElseThrow().etaSeconds();
         assertThat(before).isEqualTo(300 + 300); // next with 2 slots: one typical job's wait (the fallback), then its own
         assertThat(after).isEqualTo(60 + 60);
+        slots.release("running-1");
+        assertThat(view.describe(jobs.get("next")).orElseThrow().etaSeconds()).as("a slot is free: it runs now").isEqualTo(60);
+        assertThat(view.describe(jobs.get("next")).orElseThrow().queuePosition()).isEqualTo(1);
     }
 }
