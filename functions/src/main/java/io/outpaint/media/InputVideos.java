@@ -3,6 +3,7 @@ package io.outpaint.media;
 import java.io.InputStream;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -24,10 +25,15 @@ public final class InputVideos {
         }
     }
 
-    private final S3Client s3;
+    private final Supplier<S3Client> s3;
+
+    /** Over a client built when first needed (most functions never read an input). */
+    public InputVideos(Supplier<S3Client> s3) {
+        this.s3 = s3;
+    }
 
     public InputVideos(S3Client s3) {
-        this.s3 = s3;
+        this(() -> s3);
     }
 
     /** Checks the key's place, then the object's type and size. */
@@ -35,7 +41,7 @@ public final class InputVideos {
         checkKey(key);
         HeadObjectResponse head;
         try {
-            head = s3.headObject(b -> b.bucket(bucket).key(key).versionId(versionId));
+            head = s3.get().headObject(b -> b.bucket(bucket).key(key).versionId(versionId));
         } catch (NoSuchKeyException e) {
             throw new InvalidInputException(missing(bucket, key));
         } catch (S3Exception e) {
@@ -52,7 +58,7 @@ public final class InputVideos {
             throw new InvalidInputException(key + " in bucket " + bucket + " is " + head.contentLength()
                     + " bytes; the limit is " + MAX_BYTES);
         }
-        byte[] first = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key).versionId(head.versionId())
+        byte[] first = s3.get().getObjectAsBytes(b -> b.bucket(bucket).key(key).versionId(head.versionId())
                 .range("bytes=0-" + (VideoProbe.HEAD_BYTES - 1))).asByteArray();
         if (VideoProbe.containerOf(first).isEmpty()) {
             throw new InvalidInputException(key + " in bucket " + bucket + " is not a video: its first bytes are "
@@ -63,7 +69,7 @@ public final class InputVideos {
 
     /** The video's bytes; the caller closes the stream. */
     public InputStream open(Video video) {
-        return s3.getObject(b -> b.bucket(video.bucket()).key(video.key()).versionId(video.versionId())
+        return s3.get().getObject(b -> b.bucket(video.bucket()).key(video.key()).versionId(video.versionId())
                 .ifMatch(video.etag()));
     }
 

@@ -11,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.BlockingInputStreamAsyncRequestBody;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.transfer.s3.S3TransferManager;
@@ -28,13 +29,18 @@ public final class ResultCopier implements ResultCopies {
     public record Copied(ScenarioAsset asset, long bytes, String sha256, String contentType, long resumes) {}
 
     private final ScenarioClient scenario;
-    private final S3TransferManager transfers;
-    private final S3Client s3;
+    private final Supplier<S3TransferManager> transfers;
+    private final Supplier<S3Client> s3;
 
-    public ResultCopier(ScenarioClient scenario, S3TransferManager transfers, S3Client s3) {
+    /** Over clients built when first needed: only CopyResults copies. */
+    public ResultCopier(ScenarioClient scenario, Supplier<S3TransferManager> transfers, Supplier<S3Client> s3) {
         this.scenario = scenario;
         this.transfers = transfers;
         this.s3 = s3;
+    }
+
+    public ResultCopier(ScenarioClient scenario, S3TransferManager transfers, S3Client s3) {
+        this(scenario, () -> transfers, () -> s3);
     }
 
     @Override
@@ -50,7 +56,7 @@ public final class ResultCopier implements ResultCopies {
         MessageDigest sha256 = sha256();
         String contentType = asset.mimeType().startsWith("video/") ? asset.mimeType() : "video/mp4";
         BlockingInputStreamAsyncRequestBody body = AsyncRequestBody.forBlockingInputStream(size);
-        Upload upload = transfers.upload(u -> u.requestBody(body).putObjectRequest(p -> p.bucket(bucket).key(key)
+        Upload upload = transfers.get().upload(u -> u.requestBody(body).putObjectRequest(p -> p.bucket(bucket).key(key)
                 .contentType(contentType).checksumAlgorithm(ChecksumAlgorithm.CRC32)
                 .metadata(java.util.Map.of("scenario-asset-id", assetId))));
         try (DigestInputStream in = new DigestInputStream(download, sha256)) {
@@ -60,7 +66,7 @@ public final class ResultCopier implements ResultCopies {
             upload.completionFuture().cancel(true);
             throw rootCause(e, assetId);
         }
-        long stored = s3.headObject(b -> b.bucket(bucket).key(key)).contentLength();
+        long stored = s3.get().headObject(b -> b.bucket(bucket).key(key)).contentLength();
         if (stored != size) {
             throw new IllegalStateException("s3://" + bucket + "/" + key + " holds " + stored + " bytes, not " + size);
         }

@@ -37,7 +37,7 @@ import software.amazon.lambda.powertools.parameters.secrets.SecretsProvider;
  */
 public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClient scenario, JobStore jobs,
                                SlotLimiter slots, JobDurations durations, Executions executions, InputVideos inputs,
-                               ResultCopier copier, S3Client s3, SfnClient sfn, Notifier notifier) {
+                               ResultCopier copier, Lazy<S3Client> s3Client, Lazy<SfnClient> sfnClient, Notifier notifier) {
 
     private static volatile PipelineServices shared;
 
@@ -57,8 +57,8 @@ public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClien
 
     public static PipelineServices fromConfig(PipelineConfig config) {
         DynamoDbClient dynamo = DynamoDbClient.create();
-        S3Client s3 = LazyClient.of(S3Client.class, () -> S3Client.builder().forcePathStyle(config.s3PathStyle()).build());
-        S3TransferManager transfers = LazyClient.of(S3TransferManager.class, () -> S3TransferManager.builder()
+        Lazy<S3Client> s3 = Lazy.of(() -> S3Client.builder().forcePathStyle(config.s3PathStyle()).build());
+        Lazy<S3TransferManager> transfers = Lazy.of(() -> S3TransferManager.builder()
                 .s3Client(S3AsyncClient.builder().forcePathStyle(config.s3PathStyle()).multipartEnabled(true)
                         .multipartConfiguration(m -> m.minimumPartSizeInBytes((long) config.copyPartSizeBytes())
                                 .thresholdInBytes((long) config.copyPartSizeBytes()))
@@ -70,7 +70,7 @@ public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClien
             scenario = new ScenarioClient(defaults.withUpload(defaults.partSizeBytes(), config.scenarioUploadPoll(),
                     defaults.uploadTimeout()));
         }
-        SfnClient sfn = SfnClient.create();
+        Lazy<SfnClient> sfn = Lazy.of(SfnClient::create);
         return new PipelineServices(config, Clock.systemUTC(), scenario,
                 new EndCountingJobStore(new DynamoJobStore(dynamo, config.tableName()), JobMetrics::ended),
                 new DynamoSlotLimiter(dynamo, config.tableName()),
@@ -78,6 +78,16 @@ public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClien
                 config.stateMachineArn().map(arn -> (Executions) new SfnExecutions(sfn, arn)).orElse(null),
                 new InputVideos(s3), new ResultCopier(scenario, transfers, s3), s3,
                 sfn, new Notifier(webhookSecret(config), config.eventBusName(), Clock.systemUTC()));
+    }
+
+    /** The S3 client, built on the first call (most functions never call S3). */
+    public S3Client s3() {
+        return s3Client.get();
+    }
+
+    /** The Step Functions client, built on the first call (several functions never call it). */
+    public SfnClient sfn() {
+        return sfnClient.get();
     }
 
     /** The Scenario client; only the functions that call Scenario are given its credentials. */
@@ -117,12 +127,12 @@ public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClien
 
     /** A copy with another job store, for wrapping the real one. */
     public PipelineServices withJobs(JobStore value) {
-        return new PipelineServices(config, clock, scenario, value, slots, durations, executions, inputs, copier, s3, sfn, notifier);
+        return new PipelineServices(config, clock, scenario, value, slots, durations, executions, inputs, copier, s3Client, sfnClient, notifier);
     }
 
     /** A copy with other executions, for wrapping the real ones (tests make StartExecution fail with it). */
     public PipelineServices withExecutions(Executions value) {
-        return new PipelineServices(config, clock, scenario, jobs, slots, durations, value, inputs, copier, s3, sfn, notifier);
+        return new PipelineServices(config, clock, scenario, jobs, slots, durations, value, inputs, copier, s3Client, sfnClient, notifier);
     }
 
     /** The key webhook notices are signed with: a secret per deployment; without one, webhooks are refused. */

@@ -61,6 +61,11 @@ public final class PrimingSteps {
         if (function.needs(PipelineFunction.Need.EVENTS)) {
             steps.add(new PrimingHook.Step("EventBridge and webhook clients, nothing sent", () -> services.notifier().prime()));
         }
+        if (function.needs(PipelineFunction.Need.START_EXECUTIONS) || function.needs(PipelineFunction.Need.STOP_EXECUTIONS)
+                || function.needs(PipelineFunction.Need.DESCRIBE_EXECUTIONS)) {
+            // built, not called: a call would need a real execution's ARN, and building is most of the cost
+            steps.add(new PrimingHook.Step("Step Functions client, nothing called", services::sfn));
+        }
         if (function.needs(PipelineFunction.Need.INPUTS_READ)) {
             steps.add(new PrimingHook.Step("S3 HeadObject of an absent input", () -> headAbsent(services)));
         }

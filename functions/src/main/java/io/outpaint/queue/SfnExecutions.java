@@ -1,5 +1,6 @@
 package io.outpaint.queue;
 
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
@@ -8,19 +9,24 @@ import software.amazon.awssdk.services.sfn.model.SfnException;
 /** {@link Executions} on Step Functions. */
 public final class SfnExecutions implements Executions {
 
-    private final SfnClient sfn;
+    private final Supplier<SfnClient> sfn;
     private final String stateMachineArn;
 
-    public SfnExecutions(SfnClient sfn, String stateMachineArn) {
+    /** Over a client built when first needed: a function that never starts or looks at an execution never builds one. */
+    public SfnExecutions(Supplier<SfnClient> sfn, String stateMachineArn) {
         this.sfn = sfn;
         this.stateMachineArn = stateMachineArn;
+    }
+
+    public SfnExecutions(SfnClient sfn, String stateMachineArn) {
+        this(() -> sfn, stateMachineArn);
     }
 
     @Override
     public String start(String name, String jobId) {
         String input = "{\"jobId\":\"" + jobId + "\"}"; // job ids are [A-Za-z0-9_-]: nothing to escape
         try {
-            return sfn.startExecution(b -> b.stateMachineArn(stateMachineArn).name(name).input(input)).executionArn();
+            return sfn.get().startExecution(b -> b.stateMachineArn(stateMachineArn).name(name).input(input)).executionArn();
         } catch (ExecutionAlreadyExistsException e) {
             // an execution of this name ran before: the sweep looks at it and resumes the job if it ended
             return arnOf(name);
@@ -41,7 +47,7 @@ public final class SfnExecutions implements Executions {
     @Override
     public State describe(String executionArn) {
         try {
-            return State.valueOf(sfn.describeExecution(b -> b.executionArn(executionArn)).statusAsString());
+            return State.valueOf(sfn.get().describeExecution(b -> b.executionArn(executionArn)).statusAsString());
         } catch (ExecutionDoesNotExistException e) {
             return State.MISSING;
         } catch (IllegalArgumentException e) {

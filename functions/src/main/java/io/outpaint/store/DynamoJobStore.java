@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.dynamodb.model.Select;
 public final class DynamoJobStore implements JobStore {
 
     private static final ObjectMapper JSON = io.outpaint.job.JobJson.mapper();
-    private static final TableSchema<JobItem> SCHEMA = TableSchema.fromBean(JobItem.class);
+    private static final TableSchema<JobItem> SCHEMA = JobItem.SCHEMA;
     private static final int MAX_TRIES = 8;
     /** A fixed width (milliseconds always written), so that the index sorts these strings by time. */
     private static final DateTimeFormatter SORTABLE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
