@@ -39,10 +39,11 @@ public final class JobsApi {
 
     private final PipelineServices services;
     private final JobStarter starter;
-    private final S3Presigner presigner;
+    private final java.util.function.Supplier<S3Presigner> presigner;
     private final PageTokens tokens;
 
-    public JobsApi(PipelineServices services, S3Presigner presigner) {
+    /** Over a presigner built when first needed: only {@code POST /uploads} presigns. */
+    public JobsApi(PipelineServices services, java.util.function.Supplier<S3Presigner> presigner) {
         this.services = services;
         this.starter = new JobStarter(services);
         this.presigner = presigner;
@@ -97,7 +98,7 @@ public final class JobsApi {
     }
 
     private ObjectNode presignedPut(String key, String contentType) {
-        var presigned = presigner.presignPutObject(p -> p.signatureDuration(URL_LIFETIME)
+        var presigned = presigner.get().presignPutObject(p -> p.signatureDuration(URL_LIFETIME)
                 .putObjectRequest(o -> o.bucket(services.config().bucket()).key(key).contentType(contentType)));
         ObjectNode up = JSON.createObjectNode();
         up.put("method", "PUT").put("url", presigned.url().toString()).put("expiresAt", presigned.expiration().toString());
@@ -275,7 +276,7 @@ public final class JobsApi {
         links.put("cancel", "/jobs/" + job.jobId() + "/cancel");
         if (details) {
             if (job.source() != null && job.source().bucket() != null && job.source().key() != null) {
-                ((ObjectNode) body.get("input")).put("url", presigner.presignGetObject(p -> p.signatureDuration(URL_LIFETIME)
+                ((ObjectNode) body.get("input")).put("url", presigner.get().presignGetObject(p -> p.signatureDuration(URL_LIFETIME)
                         .getObjectRequest(g -> g.bucket(job.source().bucket()).key(job.source().key()))).url().toString());
             }
             body.set("request", job.request());
@@ -289,7 +290,7 @@ public final class JobsApi {
             ArrayNode outputs = body.putArray("outputs");
             for (Job.Output out : job.outputs()) {
                 ObjectNode o = JSON.valueToTree(out);
-                o.put("url", presigner.presignGetObject(p -> p.signatureDuration(URL_LIFETIME)
+                o.put("url", presigner.get().presignGetObject(p -> p.signatureDuration(URL_LIFETIME)
                         .getObjectRequest(g -> g.bucket(out.bucket()).key(out.key()))).url().toString());
                 outputs.add(o);
             }

@@ -1,14 +1,17 @@
 package io.outpaint.handlers;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.api.ApiError;
 import io.outpaint.api.JobsApi;
+import io.outpaint.pipeline.Lazy;
 import io.outpaint.pipeline.PipelineFunction;
 import io.outpaint.pipeline.PipelineServices;
 import io.outpaint.priming.Priming;
@@ -16,6 +19,9 @@ import io.outpaint.priming.PrimingContext;
 import io.outpaint.priming.PrimingHook;
 import io.outpaint.priming.PrimingSteps;
 import io.outpaint.request.StrictJson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -31,26 +37,35 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
-/** The HTTP API (API Gateway HTTP API, payload 2.0): routes to {@link JobsApi}, answers errors as typed JSON. */
-public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+/**
+ * The HTTP API (API Gateway HTTP API, payload 2.0): routes to {@link JobsApi}, answers errors as typed JSON.
+ *
+ * <p>A stream handler that reads the event and writes the answer with the Jackson the function
+ * already holds: as a typed {@code RequestHandler}, Lambda's runtime would load its own shaded
+ * Jackson and serializers for the event types (about 800 classes) on every cold start.
+ */
+public final class ApiHandler implements RequestStreamHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     private static final ObjectMapper JSON = io.outpaint.json.Json.MAPPER;
     /** The largest body taken; the local HTTP API stops reading at the same size. */
     public static final int MAX_BODY_BYTES = 64 * 1024;
+    /** API Gateway's payload 2.0 as aws-lambda-java-events models it; fields it adds later are passed over. */
+    private static final ObjectReader EVENT = JSON.readerFor(APIGatewayV2HTTPEvent.class)
+            .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final Pattern JOB = Pattern.compile("/jobs/([^/]+)");
     private static final Pattern CANCEL = Pattern.compile("/jobs/([^/]+)/cancel");
 
     private final JobsApi api;
-    private final S3Presigner presigner;
+    private final Lazy<S3Presigner> presigner;
 
     public ApiHandler() {
         this(PipelineServices.shared(), Priming.global());
     }
 
     public ApiHandler(PipelineServices services) {
-        this.presigner = S3Presigner.builder().serviceConfiguration(S3Configuration.builder()
-                .pathStyleAccessEnabled(services.config().s3PathStyle()).build()).build();
+        this.presigner = Lazy.of(() -> S3Presigner.builder().serviceConfiguration(S3Configuration.builder()
+                .pathStyleAccessEnabled(services.config().s3PathStyle()).build()).build());
         this.api = new JobsApi(services, presigner);
     }
 
@@ -61,7 +76,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
         List<PrimingHook.Step> steps = new ArrayList<>();
         steps.add(PrimingSteps.requestValidation());
         steps.addAll(PrimingSteps.common(function, services));
-        steps.add(new PrimingHook.Step("presign an upload URL", () -> presigner.presignPutObject(p -> p
+        steps.add(new PrimingHook.Step("presign an upload URL", () -> presigner.get().presignPutObject(p -> p
                 .signatureDuration(java.time.Duration.ofMinutes(1))
                 .putObjectRequest(r -> r.bucket(services.config().bucket()).key(PrimingSteps.ABSENT_INPUT)))));
         steps.add(new PrimingHook.Step("GET /jobs/{id} of an absent job through the routes", () -> {
@@ -69,13 +84,31 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
             event.setRawPath("/jobs/" + PrimingSteps.ABSENT_JOB);
             event.setRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
                     .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("GET").build()).build());
-            handleRequest(event, new PrimingContext(function.id()));
+            handle(event, new PrimingContext(function.id()));
+        }));
+        steps.add(new PrimingHook.Step("an event read and an answer written as Lambda passes them", () -> {
+            String event = "{\"version\":\"2.0\",\"rawPath\":\"/jobs/" + PrimingSteps.ABSENT_JOB + "\",\"headers\":{\"accept\":\"*/*\"},"
+                    + "\"requestContext\":{\"http\":{\"method\":\"GET\",\"path\":\"/jobs\"},\"timeEpoch\":0},\"isBase64Encoded\":false}";
+            handleRequest(new java.io.ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), OutputStream.nullOutputStream(),
+                    new PrimingContext(function.id()));
         }));
         priming.register(function.id(), steps);
     }
 
+    /** Reads API Gateway's event, answers it as API Gateway reads a payload 2.0 answer. */
     @Override
-    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        APIGatewayV2HTTPEvent event = EVENT.readValue(input);
+        APIGatewayV2HTTPResponse response = handle(event, context);
+        ObjectNode answer = JSON.createObjectNode().put("statusCode", response.getStatusCode());
+        answer.set("headers", JSON.valueToTree(response.getHeaders()));
+        answer.put("body", response.getBody());
+        answer.put("isBase64Encoded", response.getIsBase64Encoded());
+        JSON.writeValue(output, answer);
+    }
+
+    /** The answer to one event. */
+    public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event, Context context) {
         return PowertoolsLogging.withLogging(context, () -> {
             String method = event.getRequestContext() == null || event.getRequestContext().getHttp() == null ? ""
                     : event.getRequestContext().getHttp().getMethod();

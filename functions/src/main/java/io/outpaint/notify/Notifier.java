@@ -111,8 +111,16 @@ public final class Notifier {
             if (events == null) {
                 events = EventBridgeClient.create();
             }
-            software.amazon.awssdk.services.eventbridge.model.PutEventsRequest.builder().entries(e -> e.eventBusName(eventBus.get())
-                    .source(EVENT_SOURCE).detailType(EVENT_DETAIL_TYPE).detail("{}")).build();
+            // a PutEvents with no entries: EventBridge refuses it (at least one entry is required), so nothing is sent,
+            // and the request's whole path (endpoint rules, signing, marshalling, the error's unmarshalling) has run
+            try {
+                events.putEvents(b -> b.entries(java.util.List.of()));
+                LOG.warn("EventBridge took a PutEvents with no entries; it should refuse one");
+            } catch (software.amazon.awssdk.services.eventbridge.model.EventBridgeException expected) {
+                if (expected.statusCode() != 400) {
+                    throw expected;
+                }
+            }
         }
         client(WebhookPolicy.STRICT).close();
     }

@@ -51,6 +51,10 @@ public final class PrimingSteps {
                     services.jobs().prime(ABSENT_JOB);
                     return null;
                 })));
+        if (function.dynamoActions().contains("dynamodb:UpdateItem")) {
+            steps.add(new PrimingHook.Step("DynamoDB UpdateItem of an absent job, refused by its condition", () ->
+                    services.jobs().primeUpdate(ABSENT_JOB)));
+        }
         if (function.dynamoActions().contains("dynamodb:Query")) {
             steps.add(new PrimingHook.Step("DynamoDB Query of the queue's head", () -> services.jobs().waiting(1)));
         }
@@ -67,7 +71,8 @@ public final class PrimingSteps {
             steps.add(new PrimingHook.Step("Step Functions client, nothing called", services::sfn));
         }
         if (function.needs(PipelineFunction.Need.INPUTS_READ)) {
-            steps.add(new PrimingHook.Step("S3 HeadObject of an absent input", () -> headAbsent(services)));
+            steps.add(new PrimingHook.Step("S3 HeadObject of an absent input", () -> readAbsent(services, false)));
+            steps.add(new PrimingHook.Step("S3 GetObject of an absent input's first bytes", () -> readAbsent(services, true)));
         }
         return steps;
     }
@@ -98,9 +103,13 @@ public final class PrimingSteps {
                 OutpaintRequest.fromJson(StrictJson.read(SAMPLE_REQUEST.getBytes(StandardCharsets.UTF_8)).orElseThrow()));
     }
 
-    private static void headAbsent(PipelineServices services) {
+    private static void readAbsent(PipelineServices services, boolean get) {
         try {
-            services.s3().headObject(b -> b.bucket(services.config().bucket()).key(ABSENT_INPUT));
+            if (get) {
+                services.s3().getObjectAsBytes(b -> b.bucket(services.config().bucket()).key(ABSENT_INPUT).range("bytes=0-65535"));
+            } else {
+                services.s3().headObject(b -> b.bucket(services.config().bucket()).key(ABSENT_INPUT));
+            }
         } catch (NoSuchKeyException absent) {
             // the answer expected
         } catch (S3Exception e) {

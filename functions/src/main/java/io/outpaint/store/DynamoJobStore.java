@@ -176,6 +176,25 @@ public final class DynamoJobStore implements JobStore {
         find(absentJobId);
     }
 
+    /**
+     * An update of the absent job as {@link #update} makes one (the version's condition included),
+     * with a condition that the item exists: DynamoDB refuses it and nothing is written.
+     */
+    @Override
+    public void primeUpdate(String absentJobId) {
+        ObjectNode request = JSON.createObjectNode().put("prompt", "priming").put("resolution", "480p");
+        Job sample = Job.queued(absentJobId, request, new Job.Source("api", "bucket", "inputs/sample.mp4", null, null, 1L, "video/mp4"),
+                null, null, java.time.Instant.EPOCH, 1);
+        try {
+            table.updateItem(r -> r.item(toItem(sample.withVersion(1L)))
+                    .conditionExpression(software.amazon.awssdk.enhanced.dynamodb.Expression.builder()
+                            .expression("attribute_exists(jobId)").build()));
+            throw new IllegalStateException("the priming update of " + absentJobId + " was not refused: a job has that id");
+        } catch (ConditionalCheckFailedException expected) {
+            // the answer expected: no such job, nothing written
+        }
+    }
+
     private static JobItem toItem(Job job) {
         JobItem item = new JobItem();
         item.setJobId(job.jobId());

@@ -46,6 +46,7 @@ public final class EndCountingJobStore implements JobStore {
     }
 
     @Override public void prime(String absentJobId) { real.prime(absentJobId); }
+    @Override public void primeUpdate(String absentJobId) { real.primeUpdate(absentJobId); }
     @Override public Optional<Job> find(String jobId) { return real.find(jobId); }
     @Override public List<Job> waiting(int limit) { return real.waiting(limit); }
     @Override public long waitingAhead(Job job) { return real.waitingAhead(job); }

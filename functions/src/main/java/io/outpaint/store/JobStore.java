@@ -47,6 +47,13 @@ public interface JobStore {
         find(absentJobId);
     }
 
+    /**
+     * Runs this store's update path once before SnapStart's snapshot, on {@code absentJobId}: a
+     * conditional write that cannot hold (the job does not exist), so nothing is written. Only
+     * for functions that may update jobs.
+     */
+    default void primeUpdate(String absentJobId) {}
+
     /** There is no job with this id. */
     final class NoSuchJobException extends RuntimeException {
         public NoSuchJobException(String jobId) {

@@ -42,7 +42,7 @@ class ApiHandlerErrorsTest {
                 .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
                         .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("GET").build()).build())
                 .build();
-        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        APIGatewayV2HTTPResponse response = handler.handle(event, null);
         assertThat(response.getStatusCode()).isEqualTo(500);
         assertThat(response.getBody()).contains("\"code\":\"INTERNAL_ERROR\"").contains("reference")
                 .doesNotContain("secret-table").doesNotContain("IllegalStateException").doesNotContain("io.outpaint");

@@ -92,6 +92,11 @@ class PrimingTest {
 
         assertThat(calls).contains("prime " + PrimingSteps.ABSENT_JOB).noneMatch(c -> c.startsWith("create") || c.startsWith("update"));
         assertThat(report.failed()).anyMatch(f -> f.startsWith("DynamoDB GetItem of an absent job"));
+        if (function.dynamoActions().contains("dynamodb:UpdateItem")) {
+            assertThat(calls).contains("primeUpdate " + PrimingSteps.ABSENT_JOB);
+        } else {
+            assertThat(calls).noneMatch(c -> c.startsWith("primeUpdate"));
+        }
         assertThat(report.primed().size() + report.failed().size()).isEqualTo(hook.steps().size());
         if (function.isStep()) {
             assertThat(report.primed()).contains("Jackson round trip of a step state", "a metrics document serialized, not emitted",
@@ -127,6 +132,7 @@ class PrimingTest {
             @Override public List<Job> waiting(int limit) { calls.add("waiting"); return real.waiting(limit); }
             @Override public long waitingAhead(Job job) { calls.add("waitingAhead"); return real.waitingAhead(job); }
             @Override public void prime(String jobId) { calls.add("prime " + jobId); real.prime(jobId); }
+            @Override public void primeUpdate(String jobId) { calls.add("primeUpdate " + jobId); real.primeUpdate(jobId); }
         };
     }
 }

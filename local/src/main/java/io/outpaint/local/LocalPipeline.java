@@ -179,6 +179,11 @@ public final class LocalPipeline implements AutoCloseable {
         return functionServices.get(function).config();
     }
 
+    /** The services one function runs over, built from its own environment (tests of what a function reaches). */
+    public PipelineServices servicesOf(PipelineFunction function) {
+        return functionServices.get(function);
+    }
+
     /**
      * The environment one function would have as its own process on Lambda: its catalogue entry's
      * variables and the SDK's region, credentials and endpoints for this cloud.

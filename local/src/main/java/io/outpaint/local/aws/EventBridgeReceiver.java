@@ -50,6 +50,14 @@ public final class EventBridgeReceiver implements AutoCloseable {
                 return;
             }
             JsonNode body = JSON.readTree(exchange.getRequestBody());
+            int count = body.path("Entries").size();
+            if (count < 1 || count > 10) {
+                // as EventBridge answers: Entries holds 1 to 10 events
+                reply(exchange, 400, JSON.createObjectNode().put("__type", "ValidationException")
+                        .put("message", "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have"
+                                + " length " + (count < 1 ? "greater than or equal to 1" : "less than or equal to 10")));
+                return;
+            }
             ObjectNode answer = JSON.createObjectNode().put("FailedEntryCount", 0);
             ArrayNode entries = answer.putArray("Entries");
             for (JsonNode entry : body.path("Entries")) {
