@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -31,20 +32,25 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 public final class LocalCloud implements AutoCloseable {
 
     /** How to start: where the sidecar lives, how time runs in Wait and Retry, where state is kept (null: nowhere), who hears of ended executions. */
-    public record Options(Path sidecarDir, double timeScale, long dynamicWaitMillis, Path dataDir, String statusChangeFunction) {
+    public record Options(Path sidecarDir, double timeScale, long dynamicWaitMillis, Path dataDir, String statusChangeFunction,
+                          Consumer<String> progress) {
         public static Options defaults() {
-            return new Options(SidecarLocation.find(), 1.0, 0, null, null);
+            return new Options(SidecarLocation.find(), 1.0, 0, null, null, part -> { });
         }
         public Options withTime(double scale, long dynamicWaitMillis) {
-            return new Options(sidecarDir, scale, dynamicWaitMillis, dataDir, statusChangeFunction);
+            return new Options(sidecarDir, scale, dynamicWaitMillis, dataDir, statusChangeFunction, progress);
         }
         /** Sends Step Functions' execution status-change events (FAILED, TIMED_OUT, ABORTED) to this function. */
         public Options withStatusChangesTo(String function) {
-            return new Options(sidecarDir, timeScale, dynamicWaitMillis, dataDir, function);
+            return new Options(sidecarDir, timeScale, dynamicWaitMillis, dataDir, function, progress);
         }
         /** DynamoDB Local's tables in {@code dir/dynamodb}, S3Mock's objects in {@code dir/s3}, both kept across restarts. */
         public Options withDataDir(Path dir) {
-            return new Options(sidecarDir, timeScale, dynamicWaitMillis, dir, statusChangeFunction);
+            return new Options(sidecarDir, timeScale, dynamicWaitMillis, dir, statusChangeFunction, progress);
+        }
+        /** Told the name of each emulator as it comes up ("DynamoDB Local", "Step Functions", "S3Mock"). */
+        public Options withProgress(Consumer<String> listener) {
+            return new Options(sidecarDir, timeScale, dynamicWaitMillis, dataDir, statusChangeFunction, listener);
         }
     }
 
@@ -53,39 +59,94 @@ public final class LocalCloud implements AutoCloseable {
 
     private final FunctionRegistry functions;
     private final DynamoDbLocal dynamo;
-    private final S3Emulator s3;
+    private final CompletableFuture<S3Emulator> s3Starting;
+    private volatile S3Emulator s3;
     private final LambdaEndpoint lambda;
     private final EventBridgeReceiver events;
     private final Options options;
     private volatile StepFunctionsSidecar sfn;
-    private final S3EventNotifier notifier;
-    private final S3Client s3Client;
+    private S3EventNotifier notifier;
+    private S3Client s3Client;
 
     private LocalCloud(Options options, FunctionRegistry functions) throws Exception {
         this.options = options;
         this.functions = functions;
         boolean durable = options.dataDir() != null;
         Path s3Root = durable ? Files.createDirectories(options.dataDir().resolve("s3")) : Files.createTempDirectory("outpaint-s3-");
-        // S3Mock (Spring Boot) is the slowest to start: start it while the rest comes up
-        CompletableFuture<S3Emulator> s3Starting = CompletableFuture.supplyAsync(() -> new S3Emulator(0, s3Root, durable));
-        this.dynamo = new DynamoDbLocal(0, durable ? Optional.of(options.dataDir().resolve("dynamodb")) : Optional.empty());
+        // S3Mock (Spring Boot) is the slowest to start: it comes up while the rest starts, and while
+        // whoever started this cloud creates its tables and state machines; the first use of S3 waits for it
+        this.s3Starting = CompletableFuture.supplyAsync(() -> up("S3Mock", new S3Emulator(0, s3Root, durable)));
         this.lambda = new LambdaEndpoint(functions, 0);
         this.events = new EventBridgeReceiver(0);
-        this.sfn = new StepFunctionsSidecar(options.sidecarDir(), 0, lambda.url(), options.timeScale(), options.dynamicWaitMillis(),
-                options.statusChangeFunction());
-        this.s3 = s3Starting.join();
-        this.s3Client = s3();
-        this.notifier = new S3EventNotifier(s3Client, functions, Duration.ofMillis(250));
+        // the sidecar is another process: it starts while DynamoDB Local does
+        CompletableFuture<StepFunctionsSidecar> sfnStarting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return up("Step Functions", new StepFunctionsSidecar(options.sidecarDir(), 0, lambda.url(), options.timeScale(),
+                        options.dynamicWaitMillis(), options.statusChangeFunction()));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        DynamoDbLocal dynamoDb = null;
+        try {
+            dynamoDb = up("DynamoDB Local",
+                    new DynamoDbLocal(0, durable ? Optional.of(options.dataDir().resolve("dynamodb")) : Optional.empty()));
+            this.sfn = joined(sfnStarting);
+        } catch (Exception e) {
+            // nothing half started is left running
+            for (AutoCloseable part : new AutoCloseable[] {dynamoDb, lambda, events}) {
+                closeQuietly(part);
+            }
+            sfnStarting.thenAccept(LocalCloud::closeQuietly);
+            s3Starting.thenAccept(LocalCloud::closeQuietly);
+            throw e;
+        }
+        this.dynamo = dynamoDb;
     }
 
-    /** Starts every emulator; close it to stop them. */
+    private <T> T up(String part, T started) {
+        options.progress().accept(part);
+        return started;
+    }
+
+    /** The value of a start, or what stopped it (not wrapped in a CompletionException). */
+    private static <T> T joined(CompletableFuture<T> starting) throws Exception {
+        try {
+            return starting.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            Throwable cause = e.getCause() instanceof java.io.UncheckedIOException io ? io.getCause() : e.getCause();
+            throw cause instanceof Exception ex ? ex : new IllegalStateException(cause);
+        }
+    }
+
+    /**
+     * Starts every emulator; close it to stop them. It returns when DynamoDB, Lambda, EventBridge
+     * and Step Functions answer; S3 may still be starting (see {@link #awaitS3()}).
+     */
     public static LocalCloud start(Options options, FunctionRegistry functions) throws Exception {
         return new LocalCloud(options, functions);
     }
 
+    /** Waits until S3 answers, and starts S3 event delivery; every use of S3 through this class waits for it first. */
+    public synchronized LocalCloud awaitS3() {
+        if (s3 == null) {
+            try {
+                S3Emulator started = joined(s3Starting);
+                this.s3Client = client(started);
+                this.notifier = new S3EventNotifier(s3Client, functions, Duration.ofMillis(250));
+                this.s3 = started;
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("S3Mock did not start: " + e.getMessage(), e);
+            }
+        }
+        return this;
+    }
+
     public FunctionRegistry functions() { return functions; }
     public String dynamoDbUrl() { return dynamo.url(); }
-    public String s3Url() { return s3.url(); }
+    public String s3Url() { return awaitS3().s3.url(); }
     public String lambdaUrl() { return lambda.url(); }
     public String stepFunctionsUrl() { return sfn.url(); }
     public String eventBridgeUrl() { return events.url(); }
@@ -99,7 +160,7 @@ public final class LocalCloud implements AutoCloseable {
         env.put("AWS_ACCESS_KEY_ID", ACCESS_KEY);
         env.put("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
         env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.url());
-        env.put("AWS_ENDPOINT_URL_S3", s3.url());
+        env.put("AWS_ENDPOINT_URL_S3", s3Url());
         env.put("AWS_ENDPOINT_URL_LAMBDA", lambda.url());
         env.put("AWS_ENDPOINT_URL_SFN", sfn.url());
         env.put("AWS_ENDPOINT_URL_EVENTBRIDGE", events.url());
@@ -108,7 +169,7 @@ public final class LocalCloud implements AutoCloseable {
 
     /** Delivers S3 ObjectCreated events for {@code bucket}/{@code prefix} to {@code function}. */
     public void notifyOnCreate(String bucket, String prefix, String function) {
-        notifier.watch(new S3EventNotifier.Rule(bucket, prefix, function));
+        awaitS3().notifier.watch(new S3EventNotifier.Rule(bucket, prefix, function));
     }
 
     /**
@@ -128,6 +189,10 @@ public final class LocalCloud implements AutoCloseable {
     }
 
     public S3Client s3() {
+        return client(awaitS3().s3);
+    }
+
+    private static S3Client client(S3Emulator s3) {
         return S3Client.builder().endpointOverride(URI.create(s3.url())).forcePathStyle(true)
                 .region(Region.of(FunctionRegistry.REGION)).credentialsProvider(credentials()).build();
     }
@@ -148,14 +213,24 @@ public final class LocalCloud implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AutoCloseable part : new AutoCloseable[] {notifier, s3Client, sfn, lambda, events, s3, dynamo}) {
-            try {
-                if (part != null) {
-                    part.close();
-                }
-            } catch (Exception e) {
-                System.err.println("while stopping " + part.getClass().getSimpleName() + ": " + e.getMessage());
+        S3Emulator startedS3;
+        try {
+            startedS3 = s3 != null ? s3 : s3Starting.join(); // one still starting is stopped once it is up
+        } catch (RuntimeException e) {
+            startedS3 = null; // it never started: nothing to stop
+        }
+        for (AutoCloseable part : new AutoCloseable[] {notifier, s3Client, sfn, lambda, events, startedS3, dynamo}) {
+            closeQuietly(part);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable part) {
+        try {
+            if (part != null) {
+                part.close();
             }
+        } catch (Exception e) {
+            System.err.println("while stopping " + part.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 }

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 
@@ -70,15 +71,20 @@ public final class LocalPipeline implements AutoCloseable {
     private final List<String> resumed;
     private final Map<String, String> environment;
 
-    private LocalPipeline(Settings settings, LocalSite site) throws Exception {
+    private LocalPipeline(Settings settings, LocalSite site, Consumer<String> progress) throws Exception {
+        long started = System.nanoTime();
+        Consumer<String> told = part -> progress.accept(String.format("%s up (%.1f s)", part, (System.nanoTime() - started) / 1e9));
         this.dataDir = site.dataDir().isPresent() ? DataDir.open(site.dataDir().get()) : null;
         // the simulator stands in only when no Scenario account is given
         this.scenario = LocalScenario.start(site.scenario(), settings.simulatorPort(), settings.scenarioJobDuration());
         this.webhookSecret = dataDir != null ? dataDir.secret("webhook-secret", "whsec-") : "whsec-" + java.util.UUID.randomUUID();
         FunctionRegistry functions = new FunctionRegistry();
         LocalCloud.Options options = LocalCloud.Options.defaults().withTime(settings.timeScale(), settings.dynamicWaitMillis())
-                .withStatusChangesTo(PipelineFunction.RECONCILE.localName());
+                .withStatusChangesTo(PipelineFunction.RECONCILE.localName()).withProgress(told);
         this.cloud = LocalCloud.start(dataDir != null ? options.withDataDir(dataDir.root()) : options, functions);
+        // S3Mock is still starting: the table and the state machine are made meanwhile
+        DynamoJobStore.createTableIfMissing(cloud.dynamoDb(), TABLE);
+        this.stateMachineArn = createStateMachine();
         pointSdkAt(cloud);
         this.environment = environment(settings);
         this.services = settings.decorate().apply(PipelineServices.fromConfig(PipelineConfig.fromEnvironment(environment)));
@@ -90,8 +96,6 @@ public final class LocalPipeline implements AutoCloseable {
             functions.register(function.localName(), () -> handler(function, own), Duration.ofSeconds(function.timeoutSeconds()),
                     function.memoryMb());
         }
-
-        DynamoJobStore.createTableIfMissing(cloud.dynamoDb(), TABLE);
         try (var s3 = cloud.s3()) {
             try {
                 s3.createBucket(b -> b.bucket(BUCKET));
@@ -100,7 +104,6 @@ public final class LocalPipeline implements AutoCloseable {
             }
             s3.putBucketVersioning(b -> b.bucket(BUCKET).versioningConfiguration(v -> v.status("Enabled")));
         }
-        this.stateMachineArn = createStateMachine();
         if (settings.uploadTrigger()) {
             cloud.notifyOnCreate(BUCKET, "inputs/", UPLOAD_TRIGGER);
         }
@@ -212,7 +215,12 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     public static LocalPipeline start(Settings settings, LocalSite site) throws Exception {
-        return new LocalPipeline(settings, site);
+        return start(settings, site, part -> { });
+    }
+
+    /** Starts it, telling {@code progress} of each emulator as it comes up ("S3Mock up (5.1 s)"). */
+    public static LocalPipeline start(Settings settings, LocalSite site, Consumer<String> progress) throws Exception {
+        return new LocalPipeline(settings, site, progress);
     }
 
     /** The deployed definition: the ASL file with each function's ARN substituted, as the stack does. */

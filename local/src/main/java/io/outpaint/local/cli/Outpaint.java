@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,6 +32,10 @@ public final class Outpaint implements Runnable {
     boolean debugFlag;
 
     public static void main(String[] args) {
+        Optional<Integer> ranElsewhere = ShortRunJvm.relaunch(args);
+        if (ranElsewhere.isPresent()) {
+            System.exit(ranElsewhere.get());
+        }
         System.setProperty("log4j2.configurationFile", "log4j2-local.xml");
         System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
         // S3Mock's Tomcat logs through java.util.logging: warnings only

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -102,24 +103,37 @@ final class RunCommand implements Callable<Integer> {
         boolean succeeded = false;
         try {
             Path input = video;
+            CompletableFuture<Void> sampleMade = CompletableFuture.completedFuture(null);
             if (input == null) {
                 sampleDir = Files.createTempDirectory("outpaint-sample-");
                 input = sampleDir.resolve("sample.mp4");
-                Mp4Video.write(input, 640, 360, 48, 16, Mp4Video.Pattern.SCENE, Mp4Video.Inset.NONE);
-                probed = VideoProbe.probe(input);
-                out.println("No video given: made a 640x360 sample video.");
+                Path sample = input;
+                // made while the runtime starts
+                sampleMade = CompletableFuture.runAsync(() -> {
+                    try {
+                        Mp4Video.write(sample, 640, 360, 48, 16, Mp4Video.Pattern.SCENE, Mp4Video.Inset.NONE);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
             }
             out.println("Starting the local runtime (DynamoDB Local, S3Mock, Step Functions, Lambda"
                     + (site.scenario().isPresent() ? ")..." : ", Scenario simulator)..."));
             long started = System.nanoTime();
             LocalPipeline up;
             try {
-                up = LocalPipeline.start(LocalPipeline.Settings.interactive().withJobDuration(Duration.ofSeconds(jobSeconds)), site);
+                up = LocalPipeline.start(LocalPipeline.Settings.interactive().withJobDuration(Duration.ofSeconds(jobSeconds)), site,
+                        part -> out.println("  " + part));
             } catch (DataDir.InUseException e) {
                 throw usage("--data-dir: " + e.getMessage());
             }
             try (LocalPipeline pipeline = up) {
                 out.printf("Local runtime up in %.1f s.%n", (System.nanoTime() - started) / 1e9);
+                if (video == null) {
+                    sampleMade.join();
+                    probed = VideoProbe.probe(input);
+                    out.println("No video given: made a 640x360 sample video.");
+                }
                 out.println("Scenario: " + pipeline.scenarioDescription());
                 out.println("Data: kept in " + pipeline.dataDir().orElseThrow() + " (--data-dir to choose another; delete it to start over)");
                 if (!pipeline.resumed().isEmpty()) {

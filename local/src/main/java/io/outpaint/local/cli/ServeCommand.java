@@ -68,7 +68,7 @@ final class ServeCommand implements Callable<Integer> {
         LocalPipeline pipeline;
         try {
             pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withLimit(maxJobs)
-                    .withJobDuration(Duration.ofSeconds(jobSeconds)), site);
+                    .withJobDuration(Duration.ofSeconds(jobSeconds)), site, part -> Outpaint.err.println("  " + part));
         } catch (DataDir.InUseException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

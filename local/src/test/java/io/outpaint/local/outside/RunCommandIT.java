@@ -54,6 +54,12 @@ class RunCommandIT {
                 .contains("job id: api-").contains("created through the HTTP API").contains("RUNNING")
                 .contains("made by the Scenario simulator")
                 .contains("Scenario: the Scenario simulator at").contains("Data: kept in " + data);
+        // each emulator is told as it comes up, before the runtime as a whole
+        int up = out.indexOf("Local runtime up in");
+        for (String part : List.of("Step Functions", "DynamoDB Local", "S3Mock")) {
+            assertThat(out).containsPattern("\n  " + part + " up \\(\\d+\\.\\d s\\)");
+            assertThat(out.indexOf("  " + part + " up (")).as(part).isBetween(out.indexOf("Starting the local runtime"), up);
+        }
         Matcher printed = Pattern.compile("(\\d+) bytes, sha256 ([0-9a-f]{64})").matcher(out);
         assertThat(printed.find()).as(out).isTrue();
         byte[] bytes = Files.readAllBytes(target);
@@ -132,6 +138,38 @@ class RunCommandIT {
             return p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (java.io.IOException | InterruptedException e) {
             return false;
+        }
+    }
+
+    /**
+     * {@code run} goes on in a second JVM (C1 only): stopping the command, or killing it outright,
+     * ends that JVM and the runtime's processes with it.
+     */
+    @Test
+    void stoppingOrKillingRunLeavesNoProcessBehind() throws Exception {
+        for (boolean forcibly : new boolean[] {false, true}) {
+            Path own = Files.createDirectories(data.resolve(forcibly ? "killed" : "stopped"));
+            Process run = outpaint("run", "--job-seconds", "60", "--data-dir", own.toString());
+            java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            do {
+                line = lines.readLine();
+            } while (line != null && !line.contains("created through the HTTP API"));
+            assertThat(line).as("the job was created").isNotNull();
+            List<ProcessHandle> below = run.descendants().toList();
+            assertThat(below).as("the second JVM and the Step Functions sidecar")
+                    .anyMatch(p -> p.info().commandLine().orElse("").contains("-XX:TieredStopAtLevel=1"))
+                    .anyMatch(p -> p.info().commandLine().orElse("").contains("sidecar"));
+            if (forcibly) {
+                run.destroyForcibly();
+            } else {
+                run.destroy();
+            }
+            assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            for (ProcessHandle p : below) {
+                p.onExit().get(60, TimeUnit.SECONDS);
+                assertThat(p.isAlive()).as(p.info().commandLine().orElse("?")).isFalse();
+            }
         }
     }
 

@@ -1,0 +1,96 @@
+package io.outpaint.local.cli;
+
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code run} is short and spends most of its CPU compiling: it starts the whole local runtime
+ * (S3Mock's Spring Boot, DynamoDB Local, the SDK) for one job, on a machine that may have two
+ * cores. HotSpot's second compiler (C2) pays off only in long processes, so {@code run} goes on
+ * in a JVM with the flag Lambda's Java guidance gives for the same reason, {@code
+ * -XX:TieredStopAtLevel=1} (measured: the runtime up in about 7 s instead of 10, half the CPU).
+ * A JVM flag cannot be set from inside, hence a second JVM; it inherits this one's streams and
+ * flags, its exit code is this one's, a stop of this one stops it, and it ends if this one is
+ * killed outright. A JVM already started with a {@code TieredStopAtLevel} of the user's choice, or
+ * under a debugger, is left as it is.
+ */
+final class ShortRunJvm {
+
+    /** Set in the second JVM, so that it never starts a third. */
+    static final String MARK = "outpaint.shortRunJvm";
+
+    private ShortRunJvm() {}
+
+    /** The command line of the second JVM, when {@code args} is a {@code run} that should move to one. */
+    static Optional<List<String>> commandFor(String[] args, List<String> jvmFlags, String javaHome, String classPath) {
+        boolean isRun = java.util.Arrays.stream(args).filter(a -> !a.equals("--debug")).findFirst().filter("run"::equals).isPresent();
+        // a JVM with its compiler chosen, or under a debugger, stays as it is
+        boolean chosen = jvmFlags.stream().anyMatch(f -> f.startsWith("-XX:TieredStopAtLevel") || f.startsWith("-D" + MARK)
+                || f.contains("jdwp"));
+        if (!isRun || chosen || classPath == null || classPath.isBlank()) {
+            return Optional.empty();
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(javaHome, "bin", "java").toString());
+        command.addAll(jvmFlags);
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-D" + MARK + "=true");
+        command.add("-cp");
+        command.add(classPath);
+        command.add(Outpaint.class.getName());
+        command.addAll(List.of(args));
+        return Optional.of(command);
+    }
+
+    /** Runs {@code args} in the second JVM when it should; its exit code, or empty to go on in this one. */
+    static Optional<Integer> relaunch(String[] args) {
+        if (System.getProperty(MARK) != null) {
+            watchLauncher();
+            return Optional.empty();
+        }
+        Optional<List<String>> command = commandFor(args, ManagementFactory.getRuntimeMXBean().getInputArguments(),
+                System.getProperty("java.home"), System.getProperty("java.class.path"));
+        if (command.isEmpty() || !new File(command.get().get(0)).canExecute()) {
+            return Optional.empty();
+        }
+        Process child;
+        try {
+            child = new ProcessBuilder(command.get()).inheritIO().start();
+        } catch (java.io.IOException e) {
+            return Optional.empty(); // it runs here instead, only slower
+        }
+        // Ctrl-C or a kill reaches this JVM: the job's runtime is stopped cleanly before this one ends
+        Thread stopChild = new Thread(() -> {
+            child.destroy();
+            try {
+                child.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "outpaint-stop-run");
+        Runtime.getRuntime().addShutdownHook(stopChild);
+        while (true) {
+            try {
+                int code = child.waitFor();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(stopChild);
+                } catch (IllegalStateException shuttingDown) {
+                    // this JVM is already stopping (Ctrl-C): its hook has stopped the child
+                }
+                return Optional.of(code);
+            } catch (InterruptedException e) {
+                // keep waiting: the child's end is this command's end
+            }
+        }
+    }
+
+    /** In the second JVM: ends when the JVM that started it is gone, even after a kill -9 of that one. */
+    private static void watchLauncher() {
+        ProcessHandle.current().parent().ifPresent(launcher -> launcher.onExit().thenRun(() -> System.exit(130)));
+    }
+}
