@@ -212,7 +212,7 @@ public final class LocalCloud implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         S3Emulator startedS3;
         try {
             startedS3 = s3 != null ? s3 : s3Starting.join(); // one still starting is stopped once it is up
