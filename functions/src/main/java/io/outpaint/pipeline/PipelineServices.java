@@ -130,6 +130,11 @@ public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClien
         return new PipelineServices(config, clock, scenario, value, slots, durations, executions, inputs, copier, s3Client, sfnClient, notifier);
     }
 
+    /** A copy with another slot limiter, for wrapping the real one (tests hold a release back with it). */
+    public PipelineServices withSlots(SlotLimiter value) {
+        return new PipelineServices(config, clock, scenario, jobs, value, durations, executions, inputs, copier, s3Client, sfnClient, notifier);
+    }
+
     /** A copy with other executions, for wrapping the real ones (tests make StartExecution fail with it). */
     public PipelineServices withExecutions(Executions value) {
         return new PipelineServices(config, clock, scenario, jobs, slots, durations, value, inputs, copier, s3Client, sfnClient, notifier);
