@@ -50,6 +50,7 @@ final class HttpFront {
         route("/jobs", integration, HttpMethod.GET, HttpMethod.POST);
         route("/jobs/{id}", integration, HttpMethod.GET);
         route("/jobs/{id}/cancel", integration, HttpMethod.POST);
+        route("/uploads", integration, HttpMethod.POST);
         route("/estimate", integration, HttpMethod.POST);
 
         accessLogs = LogGroup.Builder.create(stack, "ApiAccessLogs").retention(RetentionDays.THREE_MONTHS)

@@ -41,7 +41,9 @@ import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.BucketEncryption;
+import software.amazon.awscdk.services.s3.CorsRule;
 import software.amazon.awscdk.services.s3.EventType;
+import software.amazon.awscdk.services.s3.HttpMethods;
 import software.amazon.awscdk.services.s3.LifecycleRule;
 import software.amazon.awscdk.services.s3.NotificationKeyFilter;
 import software.amazon.awscdk.services.s3.notifications.LambdaDestination;
@@ -222,6 +224,11 @@ public final class OutpaintStack extends Stack {
     }
 
     private Bucket mediaBucket() {
+        CfnParameter consoleOrigin = CfnParameter.Builder.create(this, "ConsoleOrigin").type("String")
+                .defaultValue("http://127.0.0.1:8686").allowedPattern("^https?://[A-Za-z0-9.:\\[\\]-]+$")
+                .description("The origin the web console is served from (outpaint console --endpoint <ApiUrl> --port 8686"
+                        + " serves it on the default); the browser PUTs staged videos to the bucket and plays results from it")
+                .build();
         Bucket bucket = Bucket.Builder.create(this, "Media")
                 .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
                 .encryption(BucketEncryption.S3_MANAGED)
@@ -232,6 +239,10 @@ public final class OutpaintStack extends Stack {
                                 .noncurrentVersionExpiration(Duration.days(7)).abortIncompleteMultipartUploadAfter(Duration.days(1)).build(),
                         LifecycleRule.builder().id("outputs").prefix("outputs/").expiration(Duration.days(90))
                                 .noncurrentVersionExpiration(Duration.days(7)).abortIncompleteMultipartUploadAfter(Duration.days(1)).build()))
+                // the web console (outpaint console --endpoint, on this origin) PUTs staged videos here and plays results
+                .cors(List.of(CorsRule.builder().allowedOrigins(List.of(consoleOrigin.getValueAsString()))
+                        .allowedMethods(List.of(HttpMethods.PUT, HttpMethods.GET, HttpMethods.HEAD))
+                        .allowedHeaders(List.of("Content-Type")).exposedHeaders(List.of("ETag", "Content-Length")).maxAge(3000).build()))
                 .removalPolicy(RemovalPolicy.RETAIN).build();
         Nag.ack(bucket, "AwsSolutions-S1", "Every object written is a job's input or result, recorded with its job;"
                 + " server access logs would need a second bucket and repeat that record");

@@ -93,10 +93,43 @@ class OutpaintStackTest {
     void everyRouteNeedsIamAuthorization() {
         var routes = resources("AWS::ApiGatewayV2::Route");
         assertThat(routes).extracting(r -> r.getValue().path("Properties").path("RouteKey").asText())
-                .containsExactlyInAnyOrder("GET /jobs", "POST /jobs", "GET /jobs/{id}", "POST /jobs/{id}/cancel", "POST /estimate");
+                .containsExactlyInAnyOrder("GET /jobs", "POST /jobs", "GET /jobs/{id}", "POST /jobs/{id}/cancel", "POST /uploads",
+                        "POST /estimate");
         for (var route : routes) {
             assertThat(route.getValue().path("Properties").path("AuthorizationType").asText()).as(route.getKey()).isEqualTo("AWS_IAM");
         }
+    }
+
+    /** The API's contract (openapi.yaml, which the handler serves) and the stack's routes are the same set. */
+    @Test
+    void everyDocumentedOperationIsARouteAndEveryRouteIsDocumented() throws Exception {
+        java.util.Set<String> documented = new java.util.TreeSet<>();
+        String path = null;
+        try (var in = getClass().getResourceAsStream("/openapi.yaml")) {
+            assertThat(in).as("openapi.yaml from the functions module").isNotNull();
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                java.util.regex.Matcher p = java.util.regex.Pattern.compile("^  (/\\S*):\\s*$").matcher(line);
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("^    (get|post|put|delete|patch):\\s*$").matcher(line);
+                if (p.matches()) {
+                    path = p.group(1);
+                } else if (m.matches() && path != null) {
+                    documented.add(m.group(1).toUpperCase(java.util.Locale.ROOT) + " " + path);
+                }
+            }
+        }
+        assertThat(documented).hasSizeGreaterThanOrEqualTo(6);
+        assertThat(resources("AWS::ApiGatewayV2::Route")).extracting(r -> r.getValue().path("Properties").path("RouteKey").asText())
+                .containsExactlyInAnyOrderElementsOf(documented);
+    }
+
+    /** The web console on the ConsoleOrigin parameter PUTs staged videos to the bucket and plays results from it; nothing else. */
+    @Test
+    void theBucketAllowsTheConsolesOriginOnlyToPutAndRead() {
+        assertThat(JSON.path("Parameters").path("ConsoleOrigin").path("Default").asText()).isEqualTo("http://127.0.0.1:8686");
+        TEMPLATE.hasResourceProperties("AWS::S3::Bucket", Map.of("CorsConfiguration", Map.of("CorsRules", List.of(Match.objectLike(Map.of(
+                "AllowedOrigins", List.of(Map.of("Ref", "ConsoleOrigin")),
+                "AllowedMethods", List.of("PUT", "GET", "HEAD"),
+                "AllowedHeaders", List.of("Content-Type")))))));
     }
 
     @Test
