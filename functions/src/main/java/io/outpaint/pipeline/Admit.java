@@ -106,14 +106,7 @@ public final class Admit implements Step {
     /** A bad request or a missing video fails here, before the job waits for anything. */
     private void check(Job job) {
         OutpaintRequest.fromJson(job.request());
-        Job.Source source = job.source();
-        if (source == null || source.bucket() == null || source.key() == null) {
-            throw new InvalidInputException("the job names no input video (video.bucket and video.key)");
-        }
-        if (!source.bucket().equals(bucket)) {
-            throw new InvalidInputException("the input video must be in the bucket " + bucket);
-        }
-        inputs.describe(source.bucket(), source.key(), source.versionId());
+        UploadInput.describeInput(inputs, job.source(), bucket);
     }
 
     /** The record of a job started straight through Step Functions, from the execution's input. */

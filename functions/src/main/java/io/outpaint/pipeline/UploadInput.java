@@ -52,14 +52,7 @@ public final class UploadInput implements Step {
             LOG.info("input already uploaded as {}", job.scenario().videoAssetId());
             return StepState.of(jobId);
         }
-        Job.Source source = job.source();
-        if (source == null || source.bucket() == null || source.key() == null) {
-            throw new InvalidInputException("the job names no input video (video.bucket and video.key)");
-        }
-        if (!source.bucket().equals(bucket)) {
-            throw new InvalidInputException("the input video must be in the bucket " + bucket);
-        }
-        InputVideos.Video video = inputs.describe(source.bucket(), source.key(), source.versionId());
+        InputVideos.Video video = describeInput(inputs, job.source(), bucket);
         jobs.update(jobId, j -> j.moveTo(JobStatus.UPLOADING, clock.instant(),
                 video.size() + " bytes from s3://" + video.bucket() + "/" + video.key()));
         String assetId;
@@ -81,5 +74,16 @@ public final class UploadInput implements Step {
                 .withSource(new Job.Source(j.source().type(), video.bucket(), video.key(), video.versionId(),
                         video.etag(), video.size(), video.contentType()), uploaded));
         return StepState.of(jobId);
+    }
+
+    /** The job's input video, described (a video, there, its size): refused if the job names none, or one outside {@code bucket}. */
+    static InputVideos.Video describeInput(InputVideos inputs, Job.Source source, String bucket) {
+        if (source == null || source.bucket() == null || source.key() == null) {
+            throw new InvalidInputException("the job names no input video (video.bucket and video.key)");
+        }
+        if (!source.bucket().equals(bucket)) {
+            throw new InvalidInputException("the input video must be in the bucket " + bucket);
+        }
+        return inputs.describe(source.bucket(), source.key(), source.versionId());
     }
 }

@@ -132,7 +132,7 @@ final class FieldReader {
         List<String> ids = new ArrayList<>();
         if (value.isArray() && value.size() <= max) {
             for (JsonNode item : value) {
-                if (item.isTextual() && item.asText().matches("asset_[A-Za-z0-9_-]{1,128}")) {
+                if (item.isTextual() && io.outpaint.scenario.ScenarioIds.isAssetId(item.asText())) {
                     ids.add(item.asText());
                 }
             }

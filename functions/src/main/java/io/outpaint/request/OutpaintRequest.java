@@ -118,7 +118,7 @@ public record OutpaintRequest(
 
     /** The body of {@code POST /v1/generate/custom/{model}}: these inputs plus {@code videoUrl}. */
     public ObjectNode toScenarioBody(String videoAssetId) {
-        if (videoAssetId == null || !videoAssetId.matches("asset_[A-Za-z0-9_-]{1,128}")) {
+        if (!io.outpaint.scenario.ScenarioIds.isAssetId(videoAssetId)) {
             throw new IllegalArgumentException("not a Scenario asset id: " + videoAssetId);
         }
         ObjectNode body = toJson();

@@ -12,7 +12,6 @@ import java.util.Optional;
 /** Reads Scenario's answers strictly: an id, status or URL that is not what the docs say is refused. */
 final class Answers {
 
-    private static final String ID = "[A-Za-z0-9_-]{1,128}";
 
     private Answers() {}
 
@@ -61,7 +60,7 @@ final class Answers {
     }
 
     static String id(JsonNode value, String field) {
-        if (value == null || !value.isTextual() || !value.asText().matches(ID)) {
+        if (value == null || !value.isTextual() || !ScenarioIds.isId(value.asText())) {
             throw protocol(field + " as an id", value);
         }
         return value.asText();

@@ -238,7 +238,7 @@ public final class ScenarioClient {
     }
 
     private static String checkedId(String id) {
-        if (id == null || !id.matches("[A-Za-z0-9_-]{1,128}")) {
+        if (!ScenarioIds.isId(id)) {
             throw new IllegalArgumentException("not a Scenario id: " + Answers.shown(id));
         }
         return id;
