@@ -32,7 +32,8 @@ public record PipelineConfig(
         boolean webhookAllowHttp,
         Optional<String> eventBusName,
         Duration typicalJobTime,
-        Duration queueIndexLag) {
+        Duration queueIndexLag,
+        Duration uploadEventGrace) {
 
     public static PipelineConfig fromEnvironment(Map<String, String> env) {
         Reader r = new Reader(env);
@@ -58,7 +59,8 @@ public record PipelineConfig(
                 Boolean.parseBoolean(r.text("WEBHOOK_ALLOW_HTTP", "false")),
                 r.optional("EVENT_BUS_NAME"),
                 Duration.ofSeconds(r.integer("TYPICAL_JOB_SECONDS", 300, 1, 86_400)),
-                Duration.ofMillis(r.integer("QUEUE_INDEX_LAG_MILLIS", 1000, 0, 10_000)));
+                Duration.ofMillis(r.integer("QUEUE_INDEX_LAG_MILLIS", 1000, 0, 10_000)),
+                Duration.ofSeconds(r.integer("UPLOAD_EVENT_GRACE_SECONDS", 120, 1, 86_400)));
         return config;
     }
 

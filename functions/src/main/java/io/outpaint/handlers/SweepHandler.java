@@ -10,6 +10,7 @@ import io.outpaint.priming.PrimingHook;
 import io.outpaint.priming.PrimingSteps;
 import io.outpaint.pipeline.Reconcile;
 import io.outpaint.pipeline.Sweep;
+import io.outpaint.pipeline.UploadTrigger;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,14 +34,18 @@ public final class SweepHandler implements RequestStreamHandler {
         this(services);
         List<PrimingHook.Step> steps = new ArrayList<>(PrimingSteps.common(PipelineFunction.SWEEP, services));
         steps.add(new PrimingHook.Step("Jackson write of a report", () ->
-                JSON.writeValueAsBytes(new Sweep.Report(List.of(), List.of(), List.of()))));
+                JSON.writeValueAsBytes(Sweep.Report.empty())));
         priming.register(PipelineFunction.SWEEP.id(), steps);
     }
 
     public SweepHandler(PipelineServices services) {
+        UploadTrigger trigger = new UploadTrigger(services);
+        // an API job's upload whose S3 event was lost takes the trigger's own path
+        Sweep.AwaitedUploads uploads = job -> services.inputs().exists(job.source().bucket(), job.source().key())
+                && trigger.onAwaitedUpload(job.source().bucket(), job.source().key(), null).isPresent();
         this.sweep = new Sweep(services.jobs(), services.slots(), services.executions(),
                 new Reconcile(services.jobs(), services.admission(), services.clock()), services.admission(),
-                services.config().maxJobsInFlight());
+                services.config().maxJobsInFlight(), uploads, services.config().uploadEventGrace(), services.clock());
     }
 
     @Override

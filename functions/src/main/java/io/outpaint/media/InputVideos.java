@@ -36,6 +36,21 @@ public final class InputVideos {
         this(() -> s3);
     }
 
+    /** Whether an object is at {@code key} (a HeadObject; nothing else is checked). */
+    public boolean exists(String bucket, String key) {
+        try {
+            s3.get().headObject(b -> b.bucket(bucket).key(key));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     /** Checks the key's place, then the object's type and size. */
     public Video describe(String bucket, String key, String versionId) {
         checkKey(key);

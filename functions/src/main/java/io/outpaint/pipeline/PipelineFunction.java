@@ -38,7 +38,7 @@ public enum PipelineFunction {
             EnumSet.of(Need.INPUTS_READ, Need.START_EXECUTIONS), Dynamo.QUEUEING),
     RECONCILE("Reconcile", "io.outpaint.handlers.ReconcileHandler", 512, 60, EnumSet.of(Need.START_EXECUTIONS), Dynamo.DISPATCHING),
     SWEEP("Sweep", "io.outpaint.handlers.SweepHandler", 512, 120,
-            EnumSet.of(Need.START_EXECUTIONS, Need.DESCRIBE_EXECUTIONS), Dynamo.DISPATCHING);
+            EnumSet.of(Need.INPUTS_READ, Need.START_EXECUTIONS, Need.DESCRIBE_EXECUTIONS), Dynamo.DISPATCHING);
 
     /** What a function is given: each need is an environment variable (or a few) and a grant. */
     public enum Need { SCENARIO, INPUTS_READ, INPUTS_WRITE, OUTPUTS_READ, OUTPUTS_WRITE, START_EXECUTIONS,

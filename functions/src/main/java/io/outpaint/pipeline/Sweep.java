@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * in flight must have a running execution; one whose execution failed, timed out or was stopped
  * is reconciled, one whose execution vanished (or never started) is resumed in a new execution,
  * keeping its slot (every step is safe to run again; Submit never makes a second Scenario job).
- * Then slots held by jobs that ended are freed, and the queue is dispatched.
+ * An API job still QUEUED a while after it was created, whose upload is in the bucket, had its
+ * S3 event lost: it is handed to the upload trigger's own path now (checked, then queued, or
+ * refused). Then slots held by jobs that ended are freed, and the queue is dispatched.
  */
 public final class Sweep {
 
@@ -26,7 +28,24 @@ public final class Sweep {
     private static final int PAGE = 100;
 
     /** What one sweep did. */
-    public record Report(List<String> resumed, List<String> reconciled, List<String> slotsFreed) {}
+    public record Report(List<String> resumed, List<String> reconciled, List<String> slotsFreed, List<String> uploadsFound) {
+        public static Report empty() {
+            return new Report(List.of(), List.of(), List.of(), List.of());
+        }
+    }
+
+    /**
+     * The upload trigger's path for an API job's upload that landed: true if the job's upload is in
+     * the bucket and was handed on (queued, or refused as not a video).
+     */
+    @FunctionalInterface
+    public interface AwaitedUploads {
+        boolean landed(Job job);
+
+        AwaitedUploads NONE = job -> false;
+    }
+
+
 
     private final JobStore jobs;
     private final SlotLimiter slots;
@@ -34,8 +53,21 @@ public final class Sweep {
     private final Reconcile reconcile;
     private final Admission admission;
     private final int limit;
+    private final AwaitedUploads uploads;
+    private final java.time.Duration eventGrace;
+    private final java.time.Clock clock;
 
     public Sweep(JobStore jobs, SlotLimiter slots, Executions executions, Reconcile reconcile, Admission admission, int limit) {
+        this(jobs, slots, executions, reconcile, admission, limit, AwaitedUploads.NONE, java.time.Duration.ofMinutes(2),
+                java.time.Clock.systemUTC());
+    }
+
+    /** With {@code uploads}, for API jobs still QUEUED {@code eventGrace} after they were created (longer than an S3 event takes). */
+    public Sweep(JobStore jobs, SlotLimiter slots, Executions executions, Reconcile reconcile, Admission admission, int limit,
+                 AwaitedUploads uploads, java.time.Duration eventGrace, java.time.Clock clock) {
+        this.uploads = uploads;
+        this.eventGrace = eventGrace;
+        this.clock = clock;
         this.jobs = jobs;
         this.slots = slots;
         this.executions = executions;
@@ -45,8 +77,9 @@ public final class Sweep {
     }
 
     public Report run() {
-        Report report = new Report(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        Report report = new Report(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         try {
+            findLandedUploads(report);
             for (JobStatus status : JobStatus.values()) {
                 if (!status.isInFlight()) {
                     continue;
@@ -75,10 +108,34 @@ public final class Sweep {
             }
             admission.dispatch();
         }
-        if (!report.resumed().isEmpty() || !report.reconciled().isEmpty() || !report.slotsFreed().isEmpty()) {
-            LOG.warn("sweep: resumed {}, reconciled {}, freed the slots of {}", report.resumed(), report.reconciled(), report.slotsFreed());
+        if (!report.resumed().isEmpty() || !report.reconciled().isEmpty() || !report.slotsFreed().isEmpty()
+                || !report.uploadsFound().isEmpty()) {
+            LOG.warn("sweep: resumed {}, reconciled {}, freed the slots of {}, found the uploads of {}", report.resumed(),
+                    report.reconciled(), report.slotsFreed(), report.uploadsFound());
         }
         return report;
+    }
+
+    /** API jobs QUEUED for longer than an S3 event takes whose upload is there: their event was lost. */
+    private void findLandedUploads(Report report) {
+        java.time.Instant before = clock.instant().minus(eventGrace);
+        Optional<String> token = Optional.empty();
+        do {
+            JobStore.Page page = jobs.list(Optional.of(JobStatus.QUEUED), PAGE, token);
+            for (Job job : page.jobs()) {
+                if (job.createdAt() == null || !job.createdAt().isBefore(before) || job.source() == null || job.source().key() == null) {
+                    continue;
+                }
+                try {
+                    if (uploads.landed(job)) {
+                        report.uploadsFound().add(job.jobId());
+                    }
+                } catch (RuntimeException e) {
+                    LOG.error("sweep: the upload of job {} not looked at this time: {}", job.jobId(), e.toString());
+                }
+            }
+            token = page.nextToken();
+        } while (token.isPresent());
     }
 
     private void check(Job listed, Report report) {

@@ -60,22 +60,9 @@ public final class UploadTrigger {
         if (!key.startsWith(InputVideos.PREFIX) || key.startsWith(InputVideos.STAGED) || key.toLowerCase(Locale.ROOT).endsWith(".json")) {
             return Outcome.IGNORED; // sidecars, staged uploads (POST /uploads) and other keys start nothing
         }
-        Optional<Job> awaited = awaitedUpload(key);
+        Optional<Outcome> awaited = onAwaitedUpload(bucket, key, versionId);
         if (awaited.isPresent()) {
-            MDC.put("jobId", awaited.get().jobId());
-            try {
-                services.inputs().describe(bucket, key, blankToNull(versionId)); // not a video: it fails now, it never waits
-            } catch (InvalidInputException e) {
-                Job.JobError error = new Job.JobError(RecordFailure.codeOf(e.getClass().getName()), e.getMessage(), null);
-                services.jobs().update(awaited.get().jobId(), j -> j.status().isTerminal() ? j
-                        : j.withError(error, services.clock().instant()).moveTo(io.outpaint.job.JobStatus.FAILED,
-                                services.clock().instant(), error.code()));
-                LOG.warn("the upload of API job {} at s3://{}/{} is refused: {}", awaited.get().jobId(), bucket, key, e.getMessage());
-                return Outcome.REFUSED;
-            }
-            starter.enqueue(awaited.get().jobId());
-            LOG.info("the upload of API job {} landed at s3://{}/{}; job queued", awaited.get().jobId(), bucket, key);
-            return Outcome.STARTED;
+            return awaited.get();
         }
         String jobId = jobIdFor(bucket, key, versionId != null && !versionId.isBlank() ? versionId : etag);
         MDC.put("jobId", jobId);
@@ -112,6 +99,31 @@ public final class UploadTrigger {
         boolean started = starter.start(job);
         LOG.info("s3://{}/{}: job {} {}", bucket, key, jobId, started ? "started" : "existed already");
         return started ? Outcome.STARTED : Outcome.DUPLICATE;
+    }
+
+    /**
+     * The upload an API job (still QUEUED) waits for landed at {@code key}: the video is checked, then
+     * the job queued, or refused if it is not a video. Empty when no job waits for this key.
+     */
+    public Optional<Outcome> onAwaitedUpload(String bucket, String key, String versionId) {
+        Optional<Job> awaited = awaitedUpload(key);
+        if (awaited.isEmpty()) {
+            return Optional.empty();
+        }
+        MDC.put("jobId", awaited.get().jobId());
+        try {
+            services.inputs().describe(bucket, key, blankToNull(versionId)); // not a video: it fails now, it never waits
+        } catch (InvalidInputException e) {
+            Job.JobError error = new Job.JobError(RecordFailure.codeOf(e.getClass().getName()), e.getMessage(), null);
+            services.jobs().update(awaited.get().jobId(), j -> j.status().isTerminal() ? j
+                    : j.withError(error, services.clock().instant()).moveTo(io.outpaint.job.JobStatus.FAILED,
+                            services.clock().instant(), error.code()));
+            LOG.warn("the upload of API job {} at s3://{}/{} is refused: {}", awaited.get().jobId(), bucket, key, e.getMessage());
+            return Optional.of(Outcome.REFUSED);
+        }
+        starter.enqueue(awaited.get().jobId());
+        LOG.info("the upload of API job {} landed at s3://{}/{}; job queued", awaited.get().jobId(), bucket, key);
+        return Optional.of(Outcome.STARTED);
     }
 
     /** The API job whose presigned upload this is: {@code inputs/<jobId>/<file>}, recorded and still QUEUED. */

@@ -36,6 +36,35 @@ class SweepTest {
     }
 
     @Test
+    void handsOnAnApiJobStillQueuedAfterTheGraceWhoseUploadLandedAndLeavesTheRest() {
+        // created through the API with an upload URL: QUEUED until its upload's S3 event arrives
+        jobs.create(job("api-old", -300));
+        jobs.create(job("api-new", -30));
+        jobs.create(job("api-failing", -300));
+        jobs.create(job("api-absent", -300));
+        java.util.List<String> lookedAt = new java.util.ArrayList<>();
+        Sweep.AwaitedUploads uploads = job -> {
+            lookedAt.add(job.jobId());
+            if (job.jobId().equals("api-failing")) {
+                throw new IllegalStateException("S3 is down");
+            }
+            if (job.jobId().equals("api-absent")) {
+                return false; // nothing uploaded yet
+            }
+            starter.enqueue(job.jobId()); // what the upload trigger's path does with a video
+            return true;
+        };
+        Sweep.Report report = new Sweep(jobs, slots, executions, reconcile, admission, 1, uploads, java.time.Duration.ofMinutes(2), clock).run();
+
+        assertThat(lookedAt).containsExactlyInAnyOrder("api-old", "api-failing", "api-absent");
+        assertThat(report.uploadsFound()).containsExactly("api-old");
+        assertThat(jobs.get("api-old").status()).isEqualTo(JobStatus.ADMITTED);
+        assertThat(jobs.get("api-new").status()).isEqualTo(JobStatus.QUEUED); // its event may still come
+        assertThat(jobs.get("api-absent").status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(jobs.get("api-failing").status()).isEqualTo(JobStatus.QUEUED);
+    }
+
+    @Test
     void admitsAJobWhoseWakeUpWasLost() {
         starter.start(job("running", 0));
         starter.start(job("waiting", 1));

@@ -166,8 +166,10 @@ class CatalogueContractTest {
         assertThat(new TreeSet<>(allActions(policyOf("ReconcileFunction")))).isEqualTo(new TreeSet<>(List.of(
                 "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query", "states:StartExecution",
                 "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage", "xray:PutTraceSegments", "xray:PutTelemetryRecords")));
+        // the sweep reads inputs/ too: an API job's upload whose S3 event was lost is found and checked as the trigger would
         assertThat(new TreeSet<>(allActions(policyOf("SweepFunction")))).isEqualTo(new TreeSet<>(List.of(
                 "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query", "states:StartExecution", "states:DescribeExecution",
+                "s3:GetBucket*", "s3:GetObject*", "s3:List*",
                 "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage", "xray:PutTraceSegments", "xray:PutTelemetryRecords")));
         assertThat(Synthesized.function(PipelineFunction.SWEEP).getValue().path("Properties").path("Environment")
                 .path("Variables").has("SCENARIO_SECRET_ARN")).isFalse();

@@ -255,6 +255,8 @@ public final class LocalPipeline implements AutoCloseable {
         env.put("S3_PATH_STYLE", "true");
         // DynamoDB Local's indexes are consistent at once: a dispatch need not look at the queue twice
         env.put("QUEUE_INDEX_LAG_MILLIS", "0");
+        // the sweep looks for an upload whose S3 event was lost after this long, scaled as Wait and Retry intervals are
+        env.put("UPLOAD_EVENT_GRACE_SECONDS", Long.toString(Math.max(1, Math.round(120 * settings.timeScale()))));
         // this run's own signing key; local receivers may listen on plain http
         env.put("WEBHOOK_SECRET", webhookSecret);
         // every ended job is published, as a deployment with a bus does; the local receiver keeps the events

@@ -154,6 +154,38 @@ class ReconcileEndToEndTest {
         assertThat(record(second).executionArn()).endsWith(":" + second);
     }
 
+    /** This runtime has no upload trigger: every upload's S3 event is lost, as one can be on AWS. */
+    @Test
+    void theSweepFindsTheUploadOfAnApiJobWhoseEventWasLostAndRunsIt() throws Exception {
+        String body = "{\"video\":{\"upload\":{\"fileName\":\"%s\",\"contentType\":\"video/mp4\"}},\"request\":" + REQUEST + "}";
+        JsonNode landed = api.json("POST", "/jobs", String.format(body, "clip.mp4"));
+        JsonNode notVideo = api.json("POST", "/jobs", String.format(body, "notes.mp4"));
+        JsonNode never = api.json("POST", "/jobs", String.format(body, "later.mp4"));
+        var http = java.net.http.HttpClient.newHttpClient();
+        for (var put : java.util.Map.of(landed, java.net.http.HttpRequest.BodyPublishers.ofFile(video),
+                notVideo, java.net.http.HttpRequest.BodyPublishers.ofString("just some text")).entrySet()) {
+            var answer = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(put.getKey().path("upload").path("url").asText()))
+                    .header("Content-Type", "video/mp4").PUT(put.getValue()).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+            assertThat(answer.statusCode()).isEqualTo(200);
+        }
+        String landedId = landed.path("jobId").asText();
+        assertThat(api.job(landedId).path("status").asText()).isEqualTo("QUEUED");
+        // the grace an event has (2 minutes on AWS; scaled here as Wait and Retry are) runs out
+        Thread.sleep(1_500);
+        JsonNode report = JSON.readTree(pipeline.sweep());
+        assertThat(report.path("uploadsFound")).extracting(JsonNode::asText)
+                .containsExactlyInAnyOrder(landedId, notVideo.path("jobId").asText());
+        api.awaitStatus(landedId, "SUCCEEDED", Duration.ofMinutes(1));
+        assertThat(record(landedId).history()).extracting(Job.StatusChange::status)
+                .containsSubsequence(JobStatus.QUEUED, JobStatus.WAITING_FOR_SLOT, JobStatus.ADMITTED, JobStatus.SUCCEEDED);
+        JsonNode refused = api.job(notVideo.path("jobId").asText());
+        assertThat(refused.path("status").asText()).isEqualTo("FAILED");
+        assertThat(refused.path("error").path("message").asText()).contains("is not a video");
+        // no upload, nothing to hand on: it waits for its upload (or its record's expiry)
+        assertThat(api.job(never.path("jobId").asText()).path("status").asText()).isEqualTo("QUEUED");
+        assertThat(JSON.readTree(pipeline.sweep()).path("uploadsFound")).isEmpty();
+    }
+
     @Test
     void aJobWhoseStartFailedRunsWhenTheSameIdempotencyKeyIsSentAgain() throws Exception {
         FailingExecutions.FAILURES.set(1);
