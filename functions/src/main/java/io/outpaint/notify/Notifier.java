@@ -35,17 +35,24 @@ public final class Notifier {
     private final Clock clock;
     private final WebhookPolicy.Resolver resolver;
     private final Map<WebhookPolicy, CloseableHttpClient> clients = new ConcurrentHashMap<>();
-    private volatile EventBridgeClient events;
+    private final java.util.function.Supplier<EventBridgeClient> events;
 
     public Notifier(String secret, Optional<String> eventBus, Clock clock) {
         this(secret, eventBus, clock, WebhookPolicy.Resolver.SYSTEM);
     }
 
     public Notifier(String secret, Optional<String> eventBus, Clock clock, WebhookPolicy.Resolver resolver) {
+        this(secret, eventBus, clock, resolver, io.outpaint.pipeline.Lazy.of(EventBridgeClient::create));
+    }
+
+    /** Over the EventBridge client {@code events} gives (asked for only when a bus is configured and an event is sent). */
+    public Notifier(String secret, Optional<String> eventBus, Clock clock, WebhookPolicy.Resolver resolver,
+                    java.util.function.Supplier<EventBridgeClient> events) {
         this.secret = secret;
         this.eventBus = eventBus;
         this.clock = clock;
         this.resolver = resolver;
+        this.events = events;
     }
 
     /** As {@link #webhook(String, JsonNode, WebhookPolicy)} under the strict policy: https to public addresses. */
@@ -108,13 +115,10 @@ public final class Notifier {
     /** For SnapStart's priming: builds the EventBridge client and an event's request, and a webhook client; sends nothing. */
     public void prime() throws IOException {
         if (eventBus.isPresent()) {
-            if (events == null) {
-                events = EventBridgeClient.create();
-            }
             // a PutEvents with no entries: EventBridge refuses it (at least one entry is required), so nothing is sent,
             // and the request's whole path (endpoint rules, signing, marshalling, the error's unmarshalling) has run
             try {
-                events.putEvents(b -> b.entries(java.util.List.of()));
+                events.get().putEvents(b -> b.entries(java.util.List.of()));
                 LOG.warn("EventBridge took a PutEvents with no entries; it should refuse one");
             } catch (software.amazon.awssdk.services.eventbridge.model.EventBridgeException expected) {
                 if (expected.statusCode() != 400) {
@@ -130,10 +134,7 @@ public final class Notifier {
         if (eventBus.isEmpty()) {
             return;
         }
-        if (events == null) {
-            events = EventBridgeClient.create();
-        }
-        var answer = events.putEvents(b -> b.entries(e -> e.eventBusName(eventBus.get()).source(EVENT_SOURCE)
+        var answer = events.get().putEvents(b -> b.entries(e -> e.eventBusName(eventBus.get()).source(EVENT_SOURCE)
                 .detailType(EVENT_DETAIL_TYPE).detail(record.toString())));
         if (answer.failedEntryCount() != null && answer.failedEntryCount() > 0) {
             throw new WebhookDeliveryException("EventBridge refused the event: " + answer.entries().get(0).errorMessage(), null);
