@@ -42,7 +42,8 @@ public final class SweepHandler implements RequestStreamHandler {
         UploadTrigger trigger = new UploadTrigger(services);
         // an API job's upload whose S3 event was lost takes the trigger's own path
         Sweep.AwaitedUploads uploads = job -> services.inputs().exists(job.source().bucket(), job.source().key())
-                && trigger.onAwaitedUpload(job.source().bucket(), job.source().key(), null).isPresent();
+                && trigger.onAwaitedUpload(job.source().bucket(), job.source().key(), null)
+                        .filter(outcome -> outcome != UploadTrigger.Outcome.DUPLICATE).isPresent();
         this.sweep = new Sweep(services.jobs(), services.slots(), services.executions(),
                 new Reconcile(services.jobs(), services.admission(), services.clock()), services.admission(),
                 services.config().maxJobsInFlight(), uploads, services.config().uploadEventGrace(), services.clock());

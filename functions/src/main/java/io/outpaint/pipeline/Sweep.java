@@ -53,6 +53,9 @@ public final class Sweep {
     private final Reconcile reconcile;
     private final Admission admission;
     private final int limit;
+    /** How long after its job's creation an upload can still land: its URL's hour, and a few sweeps. */
+    static final java.time.Duration UPLOAD_WINDOW = java.time.Duration.ofMinutes(90);
+
     private final AwaitedUploads uploads;
     private final java.time.Duration eventGrace;
     private final java.time.Clock clock;
@@ -79,7 +82,6 @@ public final class Sweep {
     public Report run() {
         Report report = new Report(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         try {
-            findLandedUploads(report);
             for (JobStatus status : JobStatus.values()) {
                 if (!status.isInFlight()) {
                     continue;
@@ -97,6 +99,11 @@ public final class Sweep {
                     }
                     token = page.nextToken();
                 } while (token.isPresent());
+            }
+            try {
+                findLandedUploads(report);
+            } catch (RuntimeException e) {
+                LOG.error("sweep: uploads not looked for this time: {}", e.toString());
             }
         } finally {
             for (String holder : slots.holders()) {
@@ -119,11 +126,14 @@ public final class Sweep {
     /** API jobs QUEUED for longer than an S3 event takes whose upload is there: their event was lost. */
     private void findLandedUploads(Report report) {
         java.time.Instant before = clock.instant().minus(eventGrace);
+        // an upload URL lives an hour: a job older than that (and a few sweeps more) gets no upload now
+        java.time.Instant after = clock.instant().minus(UPLOAD_WINDOW).minus(eventGrace);
         Optional<String> token = Optional.empty();
         do {
             JobStore.Page page = jobs.list(Optional.of(JobStatus.QUEUED), PAGE, token);
             for (Job job : page.jobs()) {
-                if (job.createdAt() == null || !job.createdAt().isBefore(before) || job.source() == null || job.source().key() == null) {
+                if (job.createdAt() == null || !job.createdAt().isBefore(before) || job.createdAt().isBefore(after)
+                        || job.source() == null || job.source().key() == null) {
                     continue;
                 }
                 try {
@@ -132,6 +142,8 @@ public final class Sweep {
                     }
                 } catch (RuntimeException e) {
                     LOG.error("sweep: the upload of job {} not looked at this time: {}", job.jobId(), e.toString());
+                } finally {
+                    org.slf4j.MDC.remove("jobId");
                 }
             }
             token = page.nextToken();

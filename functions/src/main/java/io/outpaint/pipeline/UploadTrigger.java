@@ -106,10 +106,17 @@ public final class UploadTrigger {
      * the job queued, or refused if it is not a video. Empty when no job waits for this key.
      */
     public Optional<Outcome> onAwaitedUpload(String bucket, String key, String versionId) {
-        Optional<Job> awaited = awaitedUpload(key);
-        if (awaited.isEmpty()) {
+        Optional<Job> owner = apiJobOf(key);
+        if (owner.isEmpty()) {
             return Optional.empty();
         }
+        if (owner.get().status() != io.outpaint.job.JobStatus.QUEUED) {
+            // its upload was handed on already (an event delivered again or late, or the sweep first): no second job
+            LOG.info("the upload of API job {} at s3://{}/{} was seen before; nothing new started", owner.get().jobId(), bucket, key);
+            services.admission().dispatch(); // as for any event delivered again: a job whose first dispatch was lost starts now
+            return Optional.of(Outcome.DUPLICATE);
+        }
+        Optional<Job> awaited = owner;
         MDC.put("jobId", awaited.get().jobId());
         try {
             services.inputs().describe(bucket, key, blankToNull(versionId)); // not a video: it fails now, it never waits
@@ -126,14 +133,13 @@ public final class UploadTrigger {
         return Optional.of(Outcome.STARTED);
     }
 
-    /** The API job whose presigned upload this is: {@code inputs/<jobId>/<file>}, recorded and still QUEUED. */
-    private Optional<Job> awaitedUpload(String key) {
+    /** The API job whose presigned upload this is: {@code inputs/<jobId>/<file>}, recorded with this key, in any status. */
+    private Optional<Job> apiJobOf(String key) {
         String[] parts = key.split("/");
         if (parts.length != 3 || !parts[1].startsWith(io.outpaint.job.JobIds.API_PREFIX)) {
             return Optional.empty();
         }
-        return services.jobs().find(parts[1]).filter(j -> j.status() == io.outpaint.job.JobStatus.QUEUED
-                && j.source() != null && key.equals(j.source().key()));
+        return services.jobs().find(parts[1]).filter(j -> j.source() != null && key.equals(j.source().key()));
     }
 
     private Outcome refuse(String jobId, ObjectNode params, Job.Source source, Job.JobError error) {

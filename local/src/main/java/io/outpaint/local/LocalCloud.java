@@ -76,31 +76,39 @@ public final class LocalCloud implements AutoCloseable {
         // S3Mock (Spring Boot) is the slowest to start: it comes up while the rest starts, and while
         // whoever started this cloud creates its tables and state machines; the first use of S3 waits for it
         this.s3Starting = CompletableFuture.supplyAsync(() -> up("S3Mock", new S3Emulator(0, s3Root, durable)));
-        this.lambda = new LambdaEndpoint(functions, 0);
-        this.events = new EventBridgeReceiver(0);
-        // the sidecar is another process: it starts while DynamoDB Local does
-        CompletableFuture<StepFunctionsSidecar> sfnStarting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return up("Step Functions", new StepFunctionsSidecar(options.sidecarDir(), 0, lambda.url(), options.timeScale(),
-                        options.dynamicWaitMillis(), options.statusChangeFunction()));
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        LambdaEndpoint lambdaEndpoint = null;
+        EventBridgeReceiver eventReceiver = null;
         DynamoDbLocal dynamoDb = null;
+        CompletableFuture<StepFunctionsSidecar> sfnStarting = null;
         try {
+            lambdaEndpoint = new LambdaEndpoint(functions, 0);
+            eventReceiver = new EventBridgeReceiver(0);
+            String lambdaUrl = lambdaEndpoint.url();
+            // the sidecar is another process: it starts while DynamoDB Local does
+            sfnStarting = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return up("Step Functions", new StepFunctionsSidecar(options.sidecarDir(), 0, lambdaUrl, options.timeScale(),
+                            options.dynamicWaitMillis(), options.statusChangeFunction()));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
             dynamoDb = up("DynamoDB Local",
                     new DynamoDbLocal(0, durable ? Optional.of(options.dataDir().resolve("dynamodb")) : Optional.empty()));
             this.sfn = joined(sfnStarting);
         } catch (Exception e) {
             // nothing half started is left running
-            for (AutoCloseable part : new AutoCloseable[] {dynamoDb, lambda, events}) {
+            for (AutoCloseable part : new AutoCloseable[] {dynamoDb, lambdaEndpoint, eventReceiver}) {
                 closeQuietly(part);
             }
-            sfnStarting.thenAccept(LocalCloud::closeQuietly);
+            if (sfnStarting != null) {
+                sfnStarting.thenAccept(LocalCloud::closeQuietly);
+            }
             s3Starting.thenAccept(LocalCloud::closeQuietly);
             throw e;
         }
+        this.lambda = lambdaEndpoint;
+        this.events = eventReceiver;
         this.dynamo = dynamoDb;
     }
 

@@ -99,11 +99,11 @@ final class RunCommand implements Callable<Integer> {
             throw usage("--output: " + e.getMessage());
         }
         Path sampleDir = null;
+        CompletableFuture<Void> sampleMade = CompletableFuture.completedFuture(null);
         FunctionLogs logs = FunctionLogs.toTempFile("run");
         boolean succeeded = false;
         try {
             Path input = video;
-            CompletableFuture<Void> sampleMade = CompletableFuture.completedFuture(null);
             if (input == null) {
                 sampleDir = Files.createTempDirectory("outpaint-sample-");
                 input = sampleDir.resolve("sample.mp4");
@@ -144,6 +144,11 @@ final class RunCommand implements Callable<Integer> {
                 return succeeded ? 0 : 1;
             }
         } finally {
+            try {
+                sampleMade.join(); // not removed while it is still being written
+            } catch (RuntimeException e) {
+                // its failure was reported where it mattered, or the run stopped before
+            }
             deleteTree(sampleDir);
             logs.close(succeeded, out);
         }

@@ -39,7 +39,7 @@ final class ShortRunJvm {
         command.add(Path.of(javaHome, "bin", "java").toString());
         command.addAll(jvmFlags);
         command.add("-XX:TieredStopAtLevel=1");
-        command.add("-D" + MARK + "=true");
+        command.add("-D" + MARK + "=" + ProcessHandle.current().pid());
         command.add("-cp");
         command.add(classPath);
         command.add(Outpaint.class.getName());
@@ -60,7 +60,11 @@ final class ShortRunJvm {
         }
         Process child;
         try {
-            child = new ProcessBuilder(command.get()).inheritIO().start();
+            ProcessBuilder builder = new ProcessBuilder(command.get()).inheritIO();
+            // their flags are among this JVM's input arguments, given to the second one already: not twice
+            builder.environment().remove("JAVA_TOOL_OPTIONS");
+            builder.environment().remove("JDK_JAVA_OPTIONS");
+            child = builder.start();
         } catch (java.io.IOException e) {
             return Optional.empty(); // it runs here instead, only slower
         }
@@ -89,8 +93,17 @@ final class ShortRunJvm {
         }
     }
 
-    /** In the second JVM: ends when the JVM that started it is gone, even after a kill -9 of that one. */
+    /** In the second JVM: ends when the JVM that started it is gone, even after a kill -9 of that one (or before this one ran). */
     private static void watchLauncher() {
-        ProcessHandle.current().parent().ifPresent(launcher -> launcher.onExit().thenRun(() -> System.exit(130)));
+        Optional<ProcessHandle> launcher;
+        try {
+            launcher = ProcessHandle.of(Long.parseLong(System.getProperty(MARK)));
+        } catch (NumberFormatException e) {
+            launcher = ProcessHandle.current().parent();
+        }
+        if (launcher.isEmpty() || !launcher.get().isAlive()) {
+            System.exit(130);
+        }
+        launcher.get().onExit().thenRun(() -> System.exit(130));
     }
 }

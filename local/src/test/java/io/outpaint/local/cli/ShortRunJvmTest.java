@@ -17,7 +17,7 @@ class ShortRunJvmTest {
         List<String> command = ShortRunJvm.commandFor(new String[] {"--debug", "run", "in.mp4", "-o", "out.mp4"},
                 List.of("-Xmx2g", "-Dx=y"), HOME, JAR).orElseThrow();
         assertThat(command).containsExactly(Path.of(HOME, "bin", "java").toString(), "-Xmx2g", "-Dx=y",
-                "-XX:TieredStopAtLevel=1", "-D" + ShortRunJvm.MARK + "=true", "-cp", JAR, Outpaint.class.getName(),
+                "-XX:TieredStopAtLevel=1", "-D" + ShortRunJvm.MARK + "=" + ProcessHandle.current().pid(), "-cp", JAR, Outpaint.class.getName(),
                 "--debug", "run", "in.mp4", "-o", "out.mp4");
     }
 

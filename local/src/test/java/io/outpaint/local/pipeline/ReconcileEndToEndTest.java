@@ -178,6 +178,11 @@ class ReconcileEndToEndTest {
         api.awaitStatus(landedId, "SUCCEEDED", Duration.ofMinutes(1));
         assertThat(record(landedId).history()).extracting(Job.StatusChange::status)
                 .containsSubsequence(JobStatus.QUEUED, JobStatus.WAITING_FOR_SLOT, JobStatus.ADMITTED, JobStatus.SUCCEEDED);
+        // the lost event arrives after all: the job has its upload already, no second job is made for the key
+        String landedKey = record(landedId).source().key();
+        assertThat(new UploadTrigger(pipeline.services()).onObjectCreated(LocalPipeline.BUCKET, landedKey, null, "late"))
+                .isEqualTo(UploadTrigger.Outcome.DUPLICATE);
+        assertThat(pipeline.services().jobs().find(UploadTrigger.jobIdFor(LocalPipeline.BUCKET, landedKey, "late"))).isEmpty();
         JsonNode refused = api.job(notVideo.path("jobId").asText());
         assertThat(refused.path("status").asText()).isEqualTo("FAILED");
         assertThat(refused.path("error").path("message").asText()).contains("is not a video");
