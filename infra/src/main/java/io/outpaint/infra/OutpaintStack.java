@@ -239,10 +239,10 @@ public final class OutpaintStack extends Stack {
                                 .noncurrentVersionExpiration(Duration.days(7)).abortIncompleteMultipartUploadAfter(Duration.days(1)).build(),
                         LifecycleRule.builder().id("outputs").prefix("outputs/").expiration(Duration.days(90))
                                 .noncurrentVersionExpiration(Duration.days(7)).abortIncompleteMultipartUploadAfter(Duration.days(1)).build()))
-                // the web console (outpaint console --endpoint, on this origin) PUTs staged videos here and plays results
+                // the web console (outpaint console --endpoint, on this origin) PUTs staged videos here; it plays results
+                // through <video src> and links, which need no CORS
                 .cors(List.of(CorsRule.builder().allowedOrigins(List.of(consoleOrigin.getValueAsString()))
-                        .allowedMethods(List.of(HttpMethods.PUT, HttpMethods.GET, HttpMethods.HEAD))
-                        .allowedHeaders(List.of("Content-Type")).exposedHeaders(List.of("ETag", "Content-Length")).maxAge(3000).build()))
+                        .allowedMethods(List.of(HttpMethods.PUT)).allowedHeaders(List.of("Content-Type")).maxAge(3000).build()))
                 .removalPolicy(RemovalPolicy.RETAIN).build();
         Nag.ack(bucket, "AwsSolutions-S1", "Every object written is a job's input or result, recorded with its job;"
                 + " server access logs would need a second bucket and repeat that record");

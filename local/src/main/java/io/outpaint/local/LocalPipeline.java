@@ -82,35 +82,45 @@ public final class LocalPipeline implements AutoCloseable {
         LocalCloud.Options options = LocalCloud.Options.defaults().withTime(settings.timeScale(), settings.dynamicWaitMillis())
                 .withStatusChangesTo(PipelineFunction.RECONCILE.localName()).withProgress(told);
         this.cloud = LocalCloud.start(dataDir != null ? options.withDataDir(dataDir.root()) : options, functions);
-        // S3Mock is still starting: the table and the state machine are made meanwhile
-        DynamoJobStore.createTableIfMissing(cloud.dynamoDb(), TABLE);
-        this.stateMachineArn = createStateMachine();
-        pointSdkAt(cloud);
-        this.environment = environment(settings);
-        this.services = settings.decorate().apply(PipelineServices.fromConfig(PipelineConfig.fromEnvironment(environment)));
-        // each function runs with the environment the stack gives it: only what its catalogue entry needs
-        for (PipelineFunction function : PipelineFunction.values()) {
-            PipelineServices own = settings.decorate().apply(
-                    PipelineServices.fromConfig(PipelineConfig.fromEnvironment(function.environment(environment))));
-            functionServices.put(function, own);
-            functions.register(function.localName(), () -> handler(function, own), Duration.ofSeconds(function.timeoutSeconds()),
-                    function.memoryMb());
-        }
-        try (var s3 = cloud.s3()) {
-            try {
-                s3.createBucket(b -> b.bucket(BUCKET));
-            } catch (BucketAlreadyOwnedByYouException e) {
-                // kept from an earlier start
+        try {
+            // S3Mock is still starting: the table and the state machine are made meanwhile
+            DynamoJobStore.createTableIfMissing(cloud.dynamoDb(), TABLE);
+            this.stateMachineArn = createStateMachine();
+            pointSdkAt(cloud);
+            this.environment = environment(settings);
+            this.services = settings.decorate().apply(PipelineServices.fromConfig(PipelineConfig.fromEnvironment(environment)));
+            // each function runs with the environment the stack gives it: only what its catalogue entry needs
+            for (PipelineFunction function : PipelineFunction.values()) {
+                PipelineServices own = settings.decorate().apply(
+                        PipelineServices.fromConfig(PipelineConfig.fromEnvironment(function.environment(environment))));
+                functionServices.put(function, own);
+                functions.register(function.localName(), () -> handler(function, own), Duration.ofSeconds(function.timeoutSeconds()),
+                        function.memoryMb());
             }
-            s3.putBucketVersioning(b -> b.bucket(BUCKET).versioningConfiguration(v -> v.status("Enabled")));
+            try (var s3 = cloud.s3()) {
+                try {
+                    s3.createBucket(b -> b.bucket(BUCKET));
+                } catch (BucketAlreadyOwnedByYouException e) {
+                    // kept from an earlier start
+                }
+                s3.putBucketVersioning(b -> b.bucket(BUCKET).versioningConfiguration(v -> v.status("Enabled")));
+            }
+            if (settings.uploadTrigger()) {
+                cloud.notifyOnCreate(BUCKET, "inputs/", UPLOAD_TRIGGER);
+            }
+            String apiKey = dataDir != null ? dataDir.secret("api-key", "local-") : null;
+            this.httpApi = apiKey != null ? new HttpApi(functions, API, site.apiPort(), apiKey) : new HttpApi(functions, API, site.apiPort());
+            this.resumed = firstSweep();
+            this.sweeper = startSweeping(settings.sweepEvery());
+        } catch (Exception e) {
+            // a part that did not start (S3Mock's start surfaces here) leaves nothing else running, nor the data dir locked
+            cloud.close();
+            scenario.close();
+            if (dataDir != null) {
+                dataDir.close();
+            }
+            throw e;
         }
-        if (settings.uploadTrigger()) {
-            cloud.notifyOnCreate(BUCKET, "inputs/", UPLOAD_TRIGGER);
-        }
-        String apiKey = dataDir != null ? dataDir.secret("api-key", "local-") : null;
-        this.httpApi = apiKey != null ? new HttpApi(functions, API, site.apiPort(), apiKey) : new HttpApi(functions, API, site.apiPort());
-        this.resumed = firstSweep();
-        this.sweeper = startSweeping(settings.sweepEvery());
     }
 
     private String createStateMachine() throws IOException {
