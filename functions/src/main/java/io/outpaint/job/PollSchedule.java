@@ -5,8 +5,11 @@ package io.outpaint.job;
  * <ul>
  *   <li>Never less than {@value #SHARE_OF_ELAPSED} of the time since submission: a job that ends
  *       is seen within about that share of its length, whatever its length.</li>
- *   <li>While Scenario's progress moves (two looks, both past zero), it estimates the time left from
- *       the rate between them and waits {@value #SHARE_OF_TIME_LEFT} of it: rare checks mid-job.</li>
+ *   <li>While Scenario's progress moves, it estimates the time left from the rate between two looks
+ *       (or, at the first look that sees progress, from the time Scenario's status history says the
+ *       job went in progress) and waits {@value #SHARE_OF_TIME_LEFT} of it while the estimate rests
+ *       on little progress, all of it from {@value #TRUST_RATE_FROM} on: rare checks mid-job, the
+ *       next one at the estimated end.</li>
  *   <li>While progress says nothing (queued, warming up, stalled) it backs off by
  *       {@value #QUIET_BACKOFF}, up to {@code quietMaxSeconds}.</li>
  * </ul>
@@ -19,6 +22,8 @@ public record PollSchedule(int minSeconds, int maxSeconds, int firstSeconds, int
 
     static final double SHARE_OF_ELAPSED = 0.05;
     static final double SHARE_OF_TIME_LEFT = 0.5;
+    /** From this much progress on, the rate is trusted to tell the end: the next look goes there. */
+    static final double TRUST_RATE_FROM = 0.05;
     static final double QUIET_BACKOFF = 1.5;
     /** From here on Scenario's job is finalizing and its progress stops telling the time left. */
     static final double NEARLY_DONE = 0.95;
@@ -52,9 +57,24 @@ public record PollSchedule(int minSeconds, int maxSeconds, int firstSeconds, int
      * while that expected end is ahead, the next look is just past it; after it, as {@link #next}.
      */
     public int next(Observation previous, Observation now, int lastDelaySeconds, double elapsedSeconds, double expectedSeconds) {
+        return next(previous, now, lastDelaySeconds, elapsedSeconds, expectedSeconds, 0);
+    }
+
+    /**
+     * As {@link #next(Observation, Observation, int, double, double)}, when Scenario's status history
+     * says the job has been in progress since {@code progressSinceMillis} (0: not known). Progress was
+     * zero then, so one look past zero already gives a rate.
+     */
+    public int next(Observation previous, Observation now, int lastDelaySeconds, double elapsedSeconds, double expectedSeconds,
+                    long progressSinceMillis) {
         double expectedEnd = expectedSeconds * (1 + PAST_EXPECTED_END);
         if (expectedSeconds > 0 && elapsedSeconds < expectedEnd && now.progress() < 1) {
             return clamp(expectedEnd - elapsedSeconds, minSeconds, maxSeconds);
+        }
+        boolean noRateYet = previous == null || previous.progress() <= 0 || previous.atMillis() < progressSinceMillis;
+        if (noRateYet && progressSinceMillis > 0 && progressSinceMillis < now.atMillis()) {
+            previous = new Observation(0, progressSinceMillis);
+            return next(previous, now, lastDelaySeconds, elapsedSeconds, true);
         }
         return next(previous, now, lastDelaySeconds, elapsedSeconds);
     }
@@ -68,15 +88,21 @@ public record PollSchedule(int minSeconds, int maxSeconds, int firstSeconds, int
      * @param elapsedSeconds time since the job was submitted
      */
     public int next(Observation previous, Observation now, int lastDelaySeconds, double elapsedSeconds) {
+        return next(previous, now, lastDelaySeconds, elapsedSeconds, false);
+    }
+
+    /** {@code anchored}: {@code previous} is the moment progress started, at zero, so a rate from it holds. */
+    private int next(Observation previous, Observation now, int lastDelaySeconds, double elapsedSeconds, boolean anchored) {
         double floor = SHARE_OF_ELAPSED * Math.max(0, elapsedSeconds);
         if (now.progress() >= NEARLY_DONE) {
             return clamp(floor, minSeconds, maxSeconds);
         }
-        if (previous != null && previous.progress() > 0 && now.progress() > previous.progress()
+        if (previous != null && (previous.progress() > 0 || anchored) && now.progress() > previous.progress()
                 && now.atMillis() > previous.atMillis()) {
             double perSecond = (now.progress() - previous.progress()) / ((now.atMillis() - previous.atMillis()) / 1000.0);
             double secondsLeft = (1.0 - now.progress()) / perSecond;
-            return clamp(Math.max(floor, secondsLeft * SHARE_OF_TIME_LEFT), minSeconds, maxSeconds);
+            double share = now.progress() >= TRUST_RATE_FROM ? 1 : SHARE_OF_TIME_LEFT;
+            return clamp(Math.max(floor, secondsLeft * share), minSeconds, maxSeconds);
         }
         double quiet = Math.max(floor, Math.max(lastDelaySeconds, minSeconds) * QUIET_BACKOFF);
         return clamp(quiet, minSeconds, Math.min(quietMaxSeconds, maxSeconds));

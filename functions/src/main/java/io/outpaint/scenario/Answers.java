@@ -34,7 +34,25 @@ final class Answers {
             throw protocol("assetIds on a successful job", metadata.path("assetIds"));
         }
         return new ScenarioJob(id, status, progress, assetIds, text(metadata.path("error")), text(metadata.path("hint")),
-                metadata.path("input").deepCopy(), instant(job.path("createdAt")));
+                metadata.path("input").deepCopy(), instant(job.path("createdAt")), progressSince(status, job.path("statusHistory")));
+    }
+
+    /**
+     * When a job now in progress went in progress, from its status history (the latest
+     * {@code in-progress} entry); empty for any other status, or when the history is missing or
+     * its date unreadable: the history only refines polling, so it is never a reason to refuse.
+     */
+    private static Optional<Instant> progressSince(ScenarioJob.Status status, JsonNode history) {
+        if (status != ScenarioJob.Status.IN_PROGRESS || !history.isArray()) {
+            return Optional.empty();
+        }
+        Instant since = null;
+        for (JsonNode entry : history) {
+            if (ScenarioJob.Status.IN_PROGRESS.wire().equals(entry.path("status").asText(null))) {
+                since = instant(entry.path("date"));
+            }
+        }
+        return Optional.ofNullable(since);
     }
 
     static ScenarioAsset asset(JsonNode asset, boolean allowPlainHttp) {

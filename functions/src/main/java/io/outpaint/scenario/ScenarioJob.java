@@ -6,9 +6,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-/** A Scenario job as {@code GET /v1/jobs/{id}} reports it, checked where it enters. */
+/**
+ * A Scenario job as {@code GET /v1/jobs/{id}} reports it, checked where it enters.
+ * {@code progressSince}: while in progress, when it went in progress (from its status history).
+ */
 public record ScenarioJob(String id, Status status, double progress, List<String> assetIds,
-                          Optional<String> error, Optional<String> hint, JsonNode input, Instant createdAt) {
+                          Optional<String> error, Optional<String> hint, JsonNode input, Instant createdAt,
+                          Optional<Instant> progressSince) {
 
     /** The documented eight; anything else is a protocol error, never "still running". */
     public enum Status {

@@ -15,9 +15,28 @@ class PollScheduleTest {
     }
 
     @Test
-    void waitsHalfTheEstimatedTimeLeftWhileProgressMoves() {
-        // 10% in 20 s: 0.5 left at 0.005/s is 100 s; half of it is 50 s
-        assertThat(schedule.next(at(0.4, 100), at(0.5, 120), 20, 120)).isEqualTo(50);
+    void looksAtTheEstimatedEndOnceTheRateRestsOnEnoughProgress() {
+        // 10% in 20 s: 0.5 left at 0.005/s is 100 s
+        assertThat(schedule.next(at(0.4, 100), at(0.5, 120), 20, 120)).isEqualTo(100);
+    }
+
+    @Test
+    void waitsHalfTheEstimatedTimeLeftWhileLittleProgressIsSeen() {
+        // 1% in 10 s: 0.98 left at 0.001/s is 980 s; half of it is 490 s, bounded by 300
+        assertThat(schedule.next(at(0.01, 10), at(0.02, 20), 10, 20)).isEqualTo(300);
+        assertThat(new PollSchedule(5, 1000, 15, 60).next(at(0.01, 10), at(0.02, 20), 10, 20)).isEqualTo(490);
+    }
+
+    @Test
+    void oneLookPastZeroGivesARateWhenTheHistorySaysWhenProgressStarted() {
+        // queued until 12 s, in progress since; at 15 s 6% done: 2% a second, the end 47 s later
+        assertThat(schedule.next(at(0, 0), at(0.06, 15), 15, 15, 0, 12_000)).isEqualTo(47);
+        // without the history the same look backs off, as progress from before it started tells no rate
+        assertThat(schedule.next(at(0, 0), at(0.06, 15), 15, 15, 0, 0)).isEqualTo(23);
+        // a start after the look (clocks apart) is not used
+        assertThat(schedule.next(at(0, 0), at(0.06, 15), 15, 15, 0, 16_000)).isEqualTo(23);
+        // once two looks past zero exist, their rate is used, not the start
+        assertThat(schedule.next(at(0.2, 20), at(0.3, 30), 10, 30, 0, 12_000)).isEqualTo(70);
     }
 
     @Test

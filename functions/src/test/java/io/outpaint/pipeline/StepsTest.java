@@ -108,6 +108,27 @@ class StepsTest {
     }
 
     @Test
+    void theFirstLookThatSeesProgressAimsAtTheEndScenariosHistoryImplies() throws Exception {
+        String id = "anchored-" + UUID.randomUUID();
+        admitted(id);
+        scenario.simulator.jobDuration(Duration.ofSeconds(10)); // in progress from 2 s to 8.5 s, then finalizing
+        try {
+            StepState polling = submit().run(StepState.of(id));
+            String scenarioJobId = jobs.get(id).scenario().jobId();
+            while (scenario.client.getJob(scenarioJobId).progress() < 0.1) {
+                Thread.sleep(50);
+            }
+            StepState seen = new CheckStatus(jobs, scenario.client, poll, Duration.ofHours(1), durations, admission, clock).run(polling);
+            assertThat(seen.outcome()).isEqualTo(StepOutcome.RUNNING);
+            // one look past zero, the start from the status history: the rest of the in-progress phase,
+            // about 6 s; without the history it would back off to 23 s (1.5 x the first 15 s)
+            assertThat(seen.nextDelaySeconds()).isBetween(3, 10);
+        } finally {
+            scenario.simulator.jobDuration(Duration.ofMillis(400));
+        }
+    }
+
+    @Test
     void checkStatusCarriesScenariosReasonAndHintWhenItsJobFails() throws Exception {
         String id = "failing-" + UUID.randomUUID();
         admitted(id);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /** Scenario's answers are checked where they enter. */
@@ -25,6 +26,24 @@ class AnswersTest {
                     + "\",\"progress\":0.5,\"metadata\":{\"assetIds\":" + assets + "}}"));
             assertThat(job.status()).isEqualTo(status);
         }
+    }
+
+    @Test
+    void readsWhenAJobInProgressWentInProgressFromItsHistoryAndIgnoresAHistoryItCannotRead() throws Exception {
+        String history = "[{\"status\":\"queued\",\"date\":\"2026-01-01T00:00:00Z\"},"
+                + "{\"status\":\"in-progress\",\"date\":\"2026-01-01T00:00:12Z\"}]";
+        assertThat(Answers.job(JSON.readTree("{\"jobId\":\"job_1\",\"status\":\"in-progress\",\"progress\":0.1,"
+                + "\"statusHistory\":" + history + "}")).progressSince()).contains(Instant.parse("2026-01-01T00:00:12Z"));
+        // another status: no start of progress, whatever the history says
+        assertThat(Answers.job(JSON.readTree("{\"jobId\":\"job_1\",\"status\":\"finalizing\",\"progress\":0.95,"
+                + "\"statusHistory\":" + history + "}")).progressSince()).isEmpty();
+        for (String bad : new String[] {"{}", "[{\"status\":\"in-progress\",\"date\":\"yesterday\"}]",
+                "[{\"status\":\"in-progress\",\"date\":12}]", "\"in-progress\""}) {
+            assertThat(Answers.job(JSON.readTree("{\"jobId\":\"job_1\",\"status\":\"in-progress\",\"progress\":0.1,"
+                    + "\"statusHistory\":" + bad + "}")).progressSince()).as(bad).isEmpty();
+        }
+        assertThat(Answers.job(JSON.readTree("{\"jobId\":\"job_1\",\"status\":\"in-progress\",\"progress\":0.1}"))
+                .progressSince()).isEmpty();
     }
 
     @Test
