@@ -16,13 +16,17 @@ import java.util.Optional;
 
 /**
  * What a user sees of the queue: a waiting job's place (1 = next) and, from the durations of
- * finished jobs of the same shape, when it should be done. An estimate, not a promise.
+ * finished jobs of the same shape (or, for a running job of a shape not seen yet, from its
+ * progress), when it should be done. An estimate, not a promise.
  */
 public final class QueueView {
 
     /** The fields the API adds to a job: place in the queue (waiting only) and estimated end. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Place(Long queuePosition, Instant eta, Long etaSeconds) {}
+
+    /** Below this much progress an ETA from progress is too rough; the typical time is used. */
+    static final double PROGRESS_FOR_ETA = 0.05;
 
     private final JobStore jobs;
     private final JobDurations durations;
@@ -79,13 +83,26 @@ public final class QueueView {
 
     private Optional<Place> running(Job job) {
         Instant now = clock.instant();
-        Duration typical = typical(job);
         if (job.status().isInFlight()) {
             Instant start = Optional.ofNullable(job.scenario().submittedAt()).orElse(now);
-            Instant end = start.plus(typical);
+            Instant end = byProgress(job, start).orElseGet(() -> start.plus(typical(job)));
             return Optional.of(place(null, end.isBefore(now) ? now : end, now));
         }
         return Optional.empty();
+    }
+
+    /**
+     * For a job whose shape has not finished before: the end its progress implies, from its
+     * submission to its last progress (a rate that counts Scenario's queue, so it errs late).
+     */
+    private Optional<Instant> byProgress(Job job, Instant submitted) {
+        boolean shapeKnown = job.request() != null && durations.typical(JobDurations.shapeOf(job.request())).isPresent();
+        if (shapeKnown || job.progress() < PROGRESS_FOR_ETA || job.progress() >= 1 || job.scenario().submittedAt() == null
+                || !job.updatedAt().isAfter(submitted)) {
+            return Optional.empty();
+        }
+        long sinceSubmission = Duration.between(submitted, job.updatedAt()).toMillis();
+        return Optional.of(submitted.plusMillis(Math.round(sinceSubmission / job.progress())));
     }
 
     private static Place place(Long position, Instant eta, Instant now) {

@@ -57,4 +57,21 @@ class QueueViewTest {
         assertThat(view.describe(jobs.get("next")).orElseThrow().etaSeconds()).as("a slot is free: it runs now").isEqualTo(60);
         assertThat(view.describe(jobs.get("next")).orElseThrow().queuePosition()).isEqualTo(1);
     }
+
+    @Test
+    void aRunningJobOfAShapeNotSeenYetGetsTheEndItsProgressImplies() {
+        Job submitted = Job.queued("running", JsonNodeFactory.instance.objectNode().put("prompt", "p"), null, null, null,
+                        T0.minusSeconds(100), 1)
+                .withScenario(Job.Scenario.NONE.withJob("job_1", T0.minusSeconds(90)), T0.minusSeconds(90))
+                .moveTo(JobStatus.RUNNING, T0.minusSeconds(60), null);
+        jobs.create(submitted.withProgress(0.02, T0.minusSeconds(30)));
+        // 2% after 60 s is too little to go by: the fallback, 300 s from submission
+        assertThat(view.describe(jobs.get("running")).orElseThrow().etaSeconds()).isEqualTo(300 - 90);
+        jobs.update("running", j -> j.withProgress(0.5, T0.minusSeconds(10)));
+        // half done 80 s after submission: 80 s more, 70 s from now
+        assertThat(view.describe(jobs.get("running")).orElseThrow().etaSeconds()).isEqualTo(70);
+        durations.record(JobDurations.shapeOf(submitted.request()), Duration.ofSeconds(120));
+        // once the shape is known, its time: 120 s from submission
+        assertThat(view.describe(jobs.get("running")).orElseThrow().etaSeconds()).isEqualTo(30);
+    }
 }
