@@ -86,6 +86,18 @@ public final class ApiHandler implements RequestStreamHandler {
                     .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("GET").build()).build());
             handle(event, new PrimingContext(function.id()));
         }));
+        steps.add(new PrimingHook.Step("POST /jobs of a video that does not exist through the routes, refused before any write", () -> {
+            APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
+            event.setRawPath("/jobs");
+            event.setHeaders(java.util.Map.of("content-type", "application/json"));
+            event.setBody("{\"video\":{\"key\":\"" + PrimingSteps.ABSENT_INPUT + "\"},\"request\":" + PrimingSteps.SAMPLE_REQUEST + "}");
+            event.setRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                    .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST").build()).build());
+            APIGatewayV2HTTPResponse answer = handle(event, new PrimingContext(function.id()));
+            if (answer.getStatusCode() < 400 || answer.getStatusCode() >= 500) {
+                throw new IllegalStateException("POST /jobs of an absent video answered " + answer.getStatusCode() + ": " + answer.getBody());
+            }
+        }));
         steps.add(new PrimingHook.Step("an event read and an answer written as Lambda passes them", () -> {
             String event = "{\"version\":\"2.0\",\"rawPath\":\"/jobs/" + PrimingSteps.ABSENT_JOB + "\",\"headers\":{\"accept\":\"*/*\"},"
                     + "\"requestContext\":{\"http\":{\"method\":\"GET\",\"path\":\"/jobs\"},\"timeEpoch\":0},\"isBase64Encoded\":false}";

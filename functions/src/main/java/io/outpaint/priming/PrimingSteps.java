@@ -14,6 +14,9 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.cloudwatchlogs.emf.model.MetricsContext;
 import software.amazon.cloudwatchlogs.emf.model.Unit;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
@@ -21,6 +24,8 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  * this id: ids made here are UUIDs or {@code s3-} hashes) and none writes; Scenario is never called.
  */
 public final class PrimingSteps {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PrimingSteps.class);
 
     /** A job id no job has. */
     public static final String ABSENT_JOB = "outpaint-priming-absent-job";
@@ -46,9 +51,17 @@ public final class PrimingSteps {
     /** What every function of the catalogue primes: the job store's read, under Powertools logging, and the S3 reads it may make. */
     public static List<PrimingHook.Step> common(PipelineFunction function, PipelineServices services) {
         List<PrimingHook.Step> steps = new ArrayList<>();
-        steps.add(new PrimingHook.Step("DynamoDB GetItem of an absent job", () ->
+        steps.add(new PrimingHook.Step("DynamoDB GetItem of an absent job, one log line with a job's fields", () ->
                 PowertoolsLogging.withLogging(new PrimingContext(function.id()), () -> {
-                    services.jobs().prime(ABSENT_JOB);
+                    try {
+                        // the fields a step's log lines carry, so the first real line finds its layout ready
+                        MDC.put("jobId", ABSENT_JOB);
+                        MDC.put("step", function.id());
+                        services.jobs().prime(ABSENT_JOB);
+                        LOG.info("priming: read job {} (absent, as expected)", ABSENT_JOB);
+                    } finally {
+                        MDC.clear();
+                    }
                     return null;
                 })));
         if (function.dynamoActions().contains("dynamodb:UpdateItem")) {
@@ -99,8 +112,8 @@ public final class PrimingSteps {
 
     /** The create request's strict parse and validation. */
     public static PrimingHook.Step requestValidation() {
-        return new PrimingHook.Step("parse and validate a create request", () ->
-                OutpaintRequest.fromJson(StrictJson.read(SAMPLE_REQUEST.getBytes(StandardCharsets.UTF_8)).orElseThrow()));
+        return new PrimingHook.Step("parse, validate and write back a create request", () ->
+                OutpaintRequest.fromJson(StrictJson.read(SAMPLE_REQUEST.getBytes(StandardCharsets.UTF_8)).orElseThrow()).toJson());
     }
 
     private static void readAbsent(PipelineServices services, boolean get) {

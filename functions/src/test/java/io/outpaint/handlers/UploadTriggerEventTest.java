@@ -1,0 +1,43 @@
+package io.outpaint.handlers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The upload trigger reads S3's event itself: what it takes from a record, and what it refuses. */
+class UploadTriggerEventTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void readsTheSampleEventWithItsKeyUrlDecoded() throws Exception {
+        var records = UploadTriggerHandler.records(JSON.readTree(Files.readAllBytes(Path.of("..", "events", "s3-object-created.json"))));
+        assertThat(records).containsExactly(new UploadTriggerHandler.Created("outpaint-local", "inputs/dropped/street scene.mp4",
+                null, "d41d8cd98f00b204e9800998ecf8427e"));
+    }
+
+    @Test
+    void decodesEveryEscapeS3UsesAndKeepsTheVersion() throws Exception {
+        var records = UploadTriggerHandler.records(JSON.readTree("{\"Records\":[{\"s3\":{\"bucket\":{\"name\":\"b\"},"
+                + "\"object\":{\"key\":\"inputs/caf%C3%A9+%2B+more%25.mp4\",\"versionId\":\"v1\",\"eTag\":\"e\"}}}]}"));
+        assertThat(records).containsExactly(new UploadTriggerHandler.Created("b", "inputs/café + more%.mp4", "v1", "e"));
+    }
+
+    @Test
+    void refusesWhatIsNotAnS3EventNamingTheField() {
+        assertThatThrownBy(() -> UploadTriggerHandler.records(JSON.readTree("{}")))
+                .hasMessage("not an S3 event: Records must be an array");
+        assertThatThrownBy(() -> UploadTriggerHandler.records(JSON.readTree("{\"Records\":[{\"s3\":{\"object\":{\"key\":\"k\"}}}]}")))
+                .hasMessage("not an S3 event: Records[0].s3.bucket.name must be a non-empty string");
+        assertThatThrownBy(() -> UploadTriggerHandler.records(JSON.readTree(
+                "{\"Records\":[{\"s3\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":7}}}]}")))
+                .hasMessage("not an S3 event: Records[0].s3.object.key must be a non-empty string");
+        assertThatThrownBy(() -> UploadTriggerHandler.records(JSON.readTree(
+                "{\"Records\":[{\"s3\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"inputs/%zz.mp4\"}}}]}")))
+                .hasMessage("Records[0].s3.object.key is not URL-encoded as S3 sends it");
+    }
+}
