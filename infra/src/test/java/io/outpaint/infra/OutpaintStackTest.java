@@ -9,9 +9,13 @@ import static io.outpaint.infra.Synthesized.resources;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.outpaint.pipeline.PipelineFunction;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
 
@@ -19,6 +23,9 @@ import software.amazon.awscdk.assertions.Match;
 class OutpaintStackTest {
 
     private static final int FUNCTIONS = PipelineFunction.values().length;
+
+    /** The operation keys of an OpenAPI path item. */
+    private static final Set<String> HTTP_METHODS = Set.of("get", "post", "put", "delete", "patch", "head", "options");
 
     @Test
     void everyFunctionRunsJava21WithSnapStartBehindAnAlias() {
@@ -103,23 +110,30 @@ class OutpaintStackTest {
     /** The API's contract (openapi.yaml, which the handler serves) and the stack's routes are the same set. */
     @Test
     void everyDocumentedOperationIsARouteAndEveryRouteIsDocumented() throws Exception {
-        java.util.Set<String> documented = new java.util.TreeSet<>();
-        String path = null;
-        try (var in = getClass().getResourceAsStream("/openapi.yaml")) {
-            assertThat(in).as("openapi.yaml from the functions module").isNotNull();
-            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
-                java.util.regex.Matcher p = java.util.regex.Pattern.compile("^  (/\\S*):\\s*$").matcher(line);
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("^    (get|post|put|delete|patch):\\s*$").matcher(line);
-                if (p.matches()) {
-                    path = p.group(1);
-                } else if (m.matches() && path != null) {
-                    documented.add(m.group(1).toUpperCase(java.util.Locale.ROOT) + " " + path);
-                }
-            }
-        }
+        Set<String> documented = documentedOperations();
         assertThat(documented).hasSizeGreaterThanOrEqualTo(6);
         assertThat(resources("AWS::ApiGatewayV2::Route")).extracting(r -> r.getValue().path("Properties").path("RouteKey").asText())
                 .containsExactlyInAnyOrderElementsOf(documented);
+    }
+
+    /** Every operation of openapi.yaml as a route key, "METHOD /path"; path-level keys such as parameters are not operations. */
+    private Set<String> documentedOperations() throws Exception {
+        JsonNode spec;
+        try (var in = getClass().getResourceAsStream("/openapi.yaml")) {
+            assertThat(in).as("openapi.yaml from the functions module").isNotNull();
+            spec = new YAMLMapper().readTree(in);
+        }
+        JsonNode paths = spec.path("paths");
+        assertThat(paths.isObject()).as("openapi.yaml has paths").isTrue();
+        Set<String> documented = new TreeSet<>();
+        for (var path : paths.properties()) {
+            for (var operation : path.getValue().properties()) {
+                if (HTTP_METHODS.contains(operation.getKey())) {
+                    documented.add(operation.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey());
+                }
+            }
+        }
+        return documented;
     }
 
     /** The web console on the ConsoleOrigin parameter PUTs staged videos to the bucket; nothing else crosses origins. */

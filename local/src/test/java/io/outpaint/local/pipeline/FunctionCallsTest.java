@@ -105,11 +105,7 @@ class FunctionCallsTest {
     }
 
     private static void awaitNothingInFlight() throws InterruptedException {
-        java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
-        while (!(pipeline.services().jobs().waiting(1).isEmpty() && pipeline.services().slots().holders().isEmpty())) {
-            assertThat(java.time.Instant.now()).as("jobs still in flight").isBefore(deadline);
-            Thread.sleep(100);
-        }
+        QueueDrain.await(pipeline, java.time.Duration.ofSeconds(60));
     }
 
     private static boolean everyFunctionCalled() {

@@ -64,13 +64,7 @@ class HttpApiTest {
     }
 
     private static void awaitNothingInFlight() throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(120);
-        while (!(pipeline.services().jobs().waiting(1).isEmpty() && pipeline.services().slots().holders().isEmpty())) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("jobs still in flight: " + pipeline.services().slots().holders());
-            }
-            Thread.sleep(100);
-        }
+        QueueDrain.await(pipeline, java.time.Duration.ofSeconds(120));
     }
 
     private static JsonNode json(HttpResponse<String> answer) throws Exception {

@@ -54,13 +54,7 @@ class QueueEndToEndTest {
     void drain() throws Exception {
         pipeline.simulator().jobDuration(Duration.ofMillis(300));
         // each test starts with an empty queue and every slot free, whatever the one before left
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-        while (!(pipeline.services().jobs().waiting(1).isEmpty() && pipeline.services().slots().holders().isEmpty())) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("the queue did not drain: " + pipeline.services().slots().holders());
-            }
-            Thread.sleep(200);
-        }
+        QueueDrain.await(pipeline, Duration.ofMinutes(3));
     }
 
     private static Job record(String jobId) {

@@ -11,7 +11,6 @@ import io.outpaint.simulator.video.Mp4Video;
 import io.outpaint.store.SlotLimiter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -150,13 +149,7 @@ class WakeUpEndToEndTest {
         releaseAfterAFullRead.set(null);
         dieAfterReleasing.set(null);
         pipeline.simulator().jobDuration(Duration.ofMillis(300));
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-        while (!(pipeline.services().jobs().waiting(1).isEmpty() && pipeline.services().slots().holders().isEmpty())) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("the queue did not drain: " + pipeline.services().slots().holders());
-            }
-            Thread.sleep(200);
-        }
+        QueueDrain.await(pipeline, Duration.ofMinutes(2));
     }
 
     private static Job record(String jobId) {
