@@ -15,7 +15,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -59,6 +63,9 @@ public final class LocalCloud implements AutoCloseable {
 
     private final FunctionRegistry functions;
     private final DynamoDbLocal dynamo;
+    /** How long a stop waits for an S3Mock still starting before leaving it to stop once up. */
+    static final Duration S3_START_WAIT = Duration.ofSeconds(30);
+
     private final CompletableFuture<S3Emulator> s3Starting;
     private volatile S3Emulator s3;
     private final LambdaEndpoint lambda;
@@ -221,14 +228,24 @@ public final class LocalCloud implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        S3Emulator startedS3;
-        try {
-            startedS3 = s3 != null ? s3 : s3Starting.join(); // one still starting is stopped once it is up
-        } catch (RuntimeException e) {
-            startedS3 = null; // it never started: nothing to stop
-        }
-        for (AutoCloseable part : new AutoCloseable[] {notifier, s3Client, sfn, lambda, events, startedS3, dynamo}) {
+        for (AutoCloseable part : new AutoCloseable[] {notifier, s3Client, sfn, lambda, events, dynamo}) {
             closeQuietly(part);
+        }
+        if (s3 != null) {
+            closeQuietly(s3);
+            return;
+        }
+        // one still starting is stopped once it is up; a start that hangs does not hold the stop
+        try {
+            closeQuietly(s3Starting.get(S3_START_WAIT.toSeconds(), TimeUnit.SECONDS));
+        } catch (TimeoutException e) {
+            s3Starting.thenAccept(LocalCloud::closeQuietly);
+            System.err.println("S3Mock was still starting after " + S3_START_WAIT.toSeconds() + " s; it stops once it is up");
+        } catch (InterruptedException e) {
+            s3Starting.thenAccept(LocalCloud::closeQuietly);
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | CancellationException e) {
+            // it never started: nothing to stop
         }
     }
 
