@@ -106,10 +106,11 @@ class PrimingTest {
             assertThat(report.primed()).contains("a status-change event it ignores (its job id read first)");
         }
         if (function == PipelineFunction.UPLOAD_TRIGGER) {
-            assertThat(report.primed()).contains("an S3 event for an object outside the inputs, ignored");
+            assertThat(report.primed()).contains("an S3 event for an object outside the inputs, read and ignored");
         }
         if (function == PipelineFunction.API) {
-            assertThat(report.primed()).contains("parse and validate a create request", "presign an upload URL");
+            assertThat(report.primed()).contains("parse, validate and write back a create request", "presign an upload URL",
+                    "POST /jobs of a video that does not exist through the routes, refused before any write");
         }
     }
 
