@@ -68,7 +68,7 @@ public final class Admit implements Step {
             return state.with(StepOutcome.OWNED_BY_ANOTHER_EXECUTION);
         }
         if (slots.holders().contains(jobId)) {
-            jobs.update(jobId, j -> admitted(j, execution, "slot held"));
+            jobs.update(job, j -> admitted(j, execution, "slot held"));
             return state.with(StepOutcome.ADMITTED);
         }
         if (job.status() == JobStatus.COPYING) {
@@ -82,11 +82,11 @@ public final class Admit implements Step {
         }
         check(job);
         if (jobs.waiting(1).isEmpty() && slots.tryAcquire(jobId, limit)) {
-            jobs.update(jobId, j -> admitted(j, execution, "slot free, nobody waiting"));
+            jobs.update(job, j -> admitted(j, execution, "slot free, nobody waiting"));
             return state.with(StepOutcome.ADMITTED);
         }
         Instant now = clock.instant();
-        jobs.update(jobId, j -> j.status() == JobStatus.QUEUED
+        jobs.update(job, j -> j.status() == JobStatus.QUEUED
                 ? j.withExecutionArn(execution).moveTo(JobStatus.WAITING_FOR_SLOT, now, "every slot taken: queued")
                 : j.status() == JobStatus.WAITING_FOR_SLOT ? j.withExecutionArn(execution) : j);
         LOG.info("job {} waits for a slot; this execution ends, the dispatcher starts its next", jobId);

@@ -74,10 +74,10 @@ public final class CheckStatus implements Step {
                         "the job was canceled on Scenario's side", null));
             case IN_PROGRESS:
             case FINALIZING:
-                jobs.update(jobId, j -> j.moveTo(JobStatus.RUNNING, now, null).withProgress(scenarioJob.progress(), now));
+                jobs.update(job, j -> j.moveTo(JobStatus.RUNNING, now, null).withProgress(scenarioJob.progress(), now));
                 break;
             default:
-                jobs.update(jobId, j -> j.withProgress(scenarioJob.progress(), now));
+                jobs.update(job, j -> j.withProgress(scenarioJob.progress(), now));
         }
         if (elapsed.compareTo(maxPollTime) > 0) {
             return state.ended(StepOutcome.TIMED_OUT, new StepState.Failure("TIMED_OUT", "Scenario job " + scenarioJob.id()

@@ -48,10 +48,11 @@ public final class CopyResults implements Step {
         }
         MDC.put("scenarioJobId", job.scenario().jobId());
         ScenarioJob scenarioJob = scenario.getJob(job.scenario().jobId());
-        jobs.update(jobId, j -> j.moveTo(JobStatus.COPYING, clock.instant(), scenarioJob.assetIds().size() + " result(s)"));
+        // each write answers the job as written: the next change starts from it, no read in between
+        job = jobs.update(job, j -> j.moveTo(JobStatus.COPYING, clock.instant(), scenarioJob.assetIds().size() + " result(s)"));
         for (String assetId : scenarioJob.assetIds()) {
             String key = io.outpaint.request.ObjectKeys.OUTPUTS_PREFIX + jobId + "/" + assetId + ".mp4";
-            if (jobs.get(jobId).outputs().stream().anyMatch(o -> o.key().equals(key))) {
+            if (job.outputs().stream().anyMatch(o -> o.key().equals(key))) {
                 continue;
             }
             ResultCopier.Copied copied = copier.copy(assetId, bucket, key);
@@ -61,12 +62,16 @@ public final class CopyResults implements Step {
             Job.Output output = new Job.Output(assetId, bucket, key, copied.bytes(), copied.sha256(),
                     copied.contentType(), asset.width() > 0 ? asset.width() : null, asset.height() > 0 ? asset.height() : null,
                     asset.durationSeconds() > 0 ? asset.durationSeconds() : null);
-            jobs.update(jobId, j -> j.withOutput(output, clock.instant()));
+            job = jobs.update(job, j -> j.withOutput(output, clock.instant()));
         }
-        boolean endsNow = !jobs.get(jobId).status().isTerminal();
-        jobs.update(jobId, j -> j.moveTo(JobStatus.SUCCEEDED, clock.instant(), null));
+        boolean[] endsNow = {false}; // as the change last applied saw it: a concurrent end makes it false
+        jobs.update(job, j -> {
+            Job succeeded = j.moveTo(JobStatus.SUCCEEDED, clock.instant(), null);
+            endsNow[0] = succeeded != j;
+            return succeeded;
+        });
         admission.release(jobId);
         StepState done = state.ended(StepOutcome.SUCCEEDED, null);
-        return endsNow ? done.endedNow(JobStatus.SUCCEEDED) : done;
+        return endsNow[0] ? done.endedNow(JobStatus.SUCCEEDED) : done;
     }
 }

@@ -60,7 +60,7 @@ public final class Submit implements Step {
                 return recordSubmitted(job, earlier.get());
             }
         } else {
-            jobs.update(jobId, j -> j.moveTo(JobStatus.SUBMITTING, clock.instant(), null)
+            job = jobs.update(job, j -> j.moveTo(JobStatus.SUBMITTING, clock.instant(), null)
                     .withScenario(j.scenario().withSubmitting(clock.instant()), clock.instant()));
         }
         ScenarioJob created = scenario.generate(request, assetId);
@@ -70,7 +70,7 @@ public final class Submit implements Step {
     private StepState recordSubmitted(Job job, ScenarioJob scenarioJob) {
         MDC.put("scenarioJobId", scenarioJob.id());
         Instant now = clock.instant();
-        jobs.update(job.jobId(), j -> j.withScenario(j.scenario().withJob(scenarioJob.id(), now), now)
+        jobs.update(job, j -> j.withScenario(j.scenario().withJob(scenarioJob.id(), now), now)
                 .moveTo(JobStatus.SUBMITTED, now, "Scenario job " + scenarioJob.id()));
         return polling(job, now);
     }

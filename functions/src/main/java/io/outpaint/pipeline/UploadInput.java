@@ -46,14 +46,14 @@ public final class UploadInput implements Step {
         Job job = jobs.get(jobId);
         ObjectNode validated = OutpaintRequest.fromJson(job.request()).toJson();
         if (!validated.equals(job.request())) {
-            job = jobs.update(jobId, j -> j.withRequest(validated, clock.instant()));
+            job = jobs.update(job, j -> j.withRequest(validated, clock.instant()));
         }
         if (job.scenario().videoAssetId() != null) {
             LOG.info("input already uploaded as {}", job.scenario().videoAssetId());
             return StepState.of(jobId);
         }
         InputVideos.Video video = describeInput(inputs, job.source(), bucket);
-        jobs.update(jobId, j -> j.moveTo(JobStatus.UPLOADING, clock.instant(),
+        job = jobs.update(job, j -> j.moveTo(JobStatus.UPLOADING, clock.instant(),
                 video.size() + " bytes from s3://" + video.bucket() + "/" + video.key()));
         String assetId;
         try (InputStream in = inputs.open(video)) {
@@ -70,7 +70,7 @@ public final class UploadInput implements Step {
         }
         MDC.put("videoAssetId", assetId);
         Instant uploaded = clock.instant();
-        jobs.update(jobId, j -> j.withScenario(j.scenario().withVideoAssetId(assetId), uploaded)
+        jobs.update(job, j -> j.withScenario(j.scenario().withVideoAssetId(assetId), uploaded)
                 .withSource(new Job.Source(j.source().type(), video.bucket(), video.key(), video.versionId(),
                         video.etag(), video.size(), video.contentType()), uploaded));
         return StepState.of(jobId);

@@ -216,13 +216,13 @@ public final class Dispatcher {
             arn = executions.start(name, jobId);
         } catch (Executions.StartRefusedException refused) {
             LOG.error("job {} cannot start: {}", jobId, refused.getMessage());
-            jobs.update(jobId, j -> j.status().isTerminal() ? j
+            jobs.update(job, j -> j.status().isTerminal() ? j
                     : j.withError(new Job.JobError("EXECUTION_NOT_STARTED", refused.getMessage(), null), clock.instant())
                             .moveTo(JobStatus.FAILED, clock.instant(), "EXECUTION_NOT_STARTED"));
             slots.release(jobId);
             return false;
         }
-        Job moved = jobs.update(jobId, j -> j.status() != JobStatus.WAITING_FOR_SLOT ? j
+        Job moved = jobs.update(job, j -> j.status() != JobStatus.WAITING_FOR_SLOT ? j
                 : j.withExecutionArn(arn).moveTo(JobStatus.ADMITTED, clock.instant(), "slot taken; execution " + name));
         LOG.info("admitted job {} as execution {}", jobId, name);
         return moved.status() == JobStatus.ADMITTED;

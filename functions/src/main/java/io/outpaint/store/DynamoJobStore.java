@@ -88,8 +88,18 @@ public final class DynamoJobStore implements JobStore {
 
     @Override
     public Job update(String jobId, UnaryOperator<Job> change) {
+        return update(jobId, null, change);
+    }
+
+    @Override
+    public Job update(Job current, UnaryOperator<Job> change) {
+        return update(current.jobId(), current, change);
+    }
+
+    /** {@code known}: the job as the caller has it, tried first without a read; null to read it. */
+    private Job update(String jobId, Job known, UnaryOperator<Job> change) {
         for (int attempt = 1; ; attempt++) {
-            Job current = get(jobId);
+            Job current = attempt == 1 && known != null && known.version() != null ? known : get(jobId);
             Job next = change.apply(current);
             if (next.equals(current)) {
                 return current;

@@ -33,9 +33,18 @@ public final class EndCountingJobStore implements JobStore {
 
     @Override
     public Job update(String jobId, UnaryOperator<Job> change) {
+        return counted(change, counting -> real.update(jobId, counting));
+    }
+
+    @Override
+    public Job update(Job current, UnaryOperator<Job> change) {
+        return counted(change, counting -> real.update(current, counting));
+    }
+
+    private Job counted(UnaryOperator<Job> change, java.util.function.Function<UnaryOperator<Job>, Job> update) {
         // the store may apply the change more than once (a concurrent write in between): the last one is what was written
         JobStatus[] before = new JobStatus[1];
-        Job written = real.update(jobId, current -> {
+        Job written = update.apply(current -> {
             before[0] = current.status();
             return change.apply(current);
         });

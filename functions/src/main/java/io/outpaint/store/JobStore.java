@@ -25,6 +25,16 @@ public interface JobStore {
      */
     Job update(String jobId, UnaryOperator<Job> change);
 
+    /**
+     * As {@link #update(String, UnaryOperator)}, starting from {@code current}, the job as this
+     * caller just read or wrote it: a store may skip reading it again, and reads it only if someone
+     * else wrote in between (the write's version condition tells). {@code change} must hold for any
+     * later state of the job, as for the other form.
+     */
+    default Job update(Job current, UnaryOperator<Job> change) {
+        return update(current.jobId(), change);
+    }
+
     /** The jobs waiting for a slot, the head of the queue first: creation order. */
     List<Job> waiting(int limit);
 
