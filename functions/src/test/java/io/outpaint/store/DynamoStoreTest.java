@@ -85,6 +85,40 @@ class DynamoStoreTest {
     }
 
     @Test
+    void anUpdateFromTheJobInHandReadsNothingUnlessSomeoneElseWroteInBetween() {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        DynamoDbClient counting = new DynamoDbClient() {
+            @Override public String serviceName() { return dynamo.serviceName(); }
+            @Override public void close() {}
+            @Override public software.amazon.awssdk.services.dynamodb.model.GetItemResponse getItem(
+                    software.amazon.awssdk.services.dynamodb.model.GetItemRequest r) {
+                reads.incrementAndGet();
+                return dynamo.getItem(r);
+            }
+            @Override public software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse updateItem(
+                    software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest r) {
+                return dynamo.updateItem(r);
+            }
+        };
+        DynamoJobStore jobs = new DynamoJobStore(counting, "jobs");
+        store.create(newJob("in-hand", Instant.now()));
+        Job read = jobs.get("in-hand");
+        int before = reads.get();
+        Job waiting = jobs.update(read, j -> j.moveTo(JobStatus.WAITING_FOR_SLOT, Instant.now(), null));
+        assertThat(reads.get()).as("no read: the job in hand was current").isEqualTo(before);
+        assertThat(waiting.status()).isEqualTo(JobStatus.WAITING_FOR_SLOT);
+        assertThat(waiting.version()).isEqualTo(read.version() + 1);
+
+        // someone else writes: the job in hand is stale, the write's condition refuses it, one read, the change applied to the fresh job
+        store.update("in-hand", j -> j.withProgress(0.5, Instant.now()));
+        Job both = jobs.update(waiting, j -> j.moveTo(JobStatus.ADMITTED, Instant.now(), null));
+        assertThat(reads.get()).isEqualTo(before + 1);
+        assertThat(both.status()).isEqualTo(JobStatus.ADMITTED);
+        assertThat(both.progress()).as("the other writer's change kept").isEqualTo(0.5);
+        assertThat(store.get("in-hand")).isEqualTo(both);
+    }
+
+    @Test
     void aStatusNeverMovesBackwardsEvenFromAStaleReader() {
         store.create(newJob("monotonic", Instant.now()));
         store.update("monotonic", j -> j.moveTo(JobStatus.RUNNING, Instant.now(), null));
