@@ -90,7 +90,9 @@ public final class ApiHandler implements RequestStreamHandler {
             APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
             event.setRawPath("/jobs");
             event.setHeaders(java.util.Map.of("content-type", "application/json"));
-            event.setBody("{\"video\":{\"key\":\"" + PrimingSteps.ABSENT_INPUT + "\"},\"request\":" + PrimingSteps.SAMPLE_REQUEST + "}");
+            // a key the API accepts (no dot segment), so the request gets as far as looking the video up; a fresh UUID names no upload
+            String absent = io.outpaint.media.InputVideos.PREFIX + "outpaint-priming-" + java.util.UUID.randomUUID() + ".mp4";
+            event.setBody("{\"video\":{\"key\":\"" + absent + "\"},\"request\":" + PrimingSteps.SAMPLE_REQUEST + "}");
             event.setRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
                     .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST").build()).build());
             APIGatewayV2HTTPResponse answer = handle(event, new PrimingContext(function.id()));

@@ -66,10 +66,10 @@ public final class UploadTriggerHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonNode event = JSON.readTree(input);
+        byte[] event = input.readAllBytes();
         List<String> outcomes = PowertoolsLogging.withLogging(context, () -> {
             List<String> done = new ArrayList<>();
-            for (Created created : records(event)) {
+            for (Created created : records(read(event))) {
                 try {
                     done.add(trigger.onObjectCreated(created.bucket(), created.key(), created.versionId(), created.etag()).name());
                 } finally {
@@ -81,8 +81,22 @@ public final class UploadTriggerHandler implements RequestStreamHandler {
         JSON.writeValue(output, outcomes);
     }
 
-    /** The records of an S3 event notification, each checked: a bucket name and an object key are required. */
+    private static JsonNode read(byte[] event) {
+        try {
+            return JSON.readTree(event);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not an S3 event: the body is not JSON");
+        }
+    }
+
+    /**
+     * The records of an S3 event notification, each checked: a bucket name and an object key are
+     * required. S3's test event (sent when a notification is set up) has none, and starts nothing.
+     */
     static List<Created> records(JsonNode event) {
+        if (event != null && "s3:TestEvent".equals(event.path("Event").asText(null))) {
+            return List.of();
+        }
         JsonNode records = event == null ? null : event.get("Records");
         if (records == null || !records.isArray()) {
             throw new IllegalArgumentException("not an S3 event: Records must be an array");

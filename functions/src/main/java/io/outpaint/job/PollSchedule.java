@@ -6,10 +6,14 @@ package io.outpaint.job;
  *   <li>Never less than {@value #SHARE_OF_ELAPSED} of the time since submission: a job that ends
  *       is seen within about that share of its length, whatever its length.</li>
  *   <li>While Scenario's progress moves, it estimates the time left from the rate between two looks
- *       (or, at the first look that sees progress, from the time Scenario's status history says the
- *       job went in progress) and waits {@value #SHARE_OF_TIME_LEFT} of it while the estimate rests
- *       on little progress, all of it from {@value #TRUST_RATE_FROM} on: rare checks mid-job, the
- *       next one at the estimated end.</li>
+ *       past zero and waits {@value #SHARE_OF_TIME_LEFT} of it while the estimate rests on little
+ *       progress, all of it from {@value #TRUST_RATE_FROM} on: rare checks mid-job, the next one at
+ *       the estimated end.</li>
+ *   <li>At the first look that sees progress, when Scenario's status history says when the job
+ *       went in progress, the rate from then waits {@value #SHARE_OF_TIME_LEFT} of the time left,
+ *       and never longer than the job has been in progress: a job that warmed up at 0% for a
+ *       while inside "in-progress" would make that rate too low, and the next look, a second
+ *       one past zero, measures the rate itself.</li>
  *   <li>While progress says nothing (queued, warming up, stalled) it backs off by
  *       {@value #QUIET_BACKOFF}, up to {@code quietMaxSeconds}.</li>
  * </ul>
@@ -62,8 +66,8 @@ public record PollSchedule(int minSeconds, int maxSeconds, int firstSeconds, int
 
     /**
      * As {@link #next(Observation, Observation, int, double, double)}, when Scenario's status history
-     * says the job has been in progress since {@code progressSinceMillis} (0: not known). Progress was
-     * zero then, so one look past zero already gives a rate.
+     * says the job has been in progress since {@code progressSinceMillis} on this clock (0: not
+     * known). Progress was zero then, so one look past zero already gives a rough rate.
      */
     public int next(Observation previous, Observation now, int lastDelaySeconds, double elapsedSeconds, double expectedSeconds,
                     long progressSinceMillis) {
@@ -91,7 +95,7 @@ public record PollSchedule(int minSeconds, int maxSeconds, int firstSeconds, int
         return next(previous, now, lastDelaySeconds, elapsedSeconds, false);
     }
 
-    /** {@code anchored}: {@code previous} is the moment progress started, at zero, so a rate from it holds. */
+    /** {@code anchored}: {@code previous} is the moment progress started, at zero: a rough rate, trusted less. */
     private int next(Observation previous, Observation now, int lastDelaySeconds, double elapsedSeconds, boolean anchored) {
         double floor = SHARE_OF_ELAPSED * Math.max(0, elapsedSeconds);
         if (now.progress() >= NEARLY_DONE) {
@@ -101,8 +105,12 @@ public record PollSchedule(int minSeconds, int maxSeconds, int firstSeconds, int
                 && now.atMillis() > previous.atMillis()) {
             double perSecond = (now.progress() - previous.progress()) / ((now.atMillis() - previous.atMillis()) / 1000.0);
             double secondsLeft = (1.0 - now.progress()) / perSecond;
-            double share = now.progress() >= TRUST_RATE_FROM ? 1 : SHARE_OF_TIME_LEFT;
-            return clamp(Math.max(floor, secondsLeft * share), minSeconds, maxSeconds);
+            double share = now.progress() >= TRUST_RATE_FROM && !anchored ? 1 : SHARE_OF_TIME_LEFT;
+            double wait = secondsLeft * share;
+            if (anchored) {
+                wait = Math.min(wait, (now.atMillis() - previous.atMillis()) / 1000.0);
+            }
+            return clamp(Math.max(floor, wait), minSeconds, maxSeconds);
         }
         double quiet = Math.max(floor, Math.max(lastDelaySeconds, minSeconds) * QUIET_BACKOFF);
         return clamp(quiet, minSeconds, Math.min(quietMaxSeconds, maxSeconds));

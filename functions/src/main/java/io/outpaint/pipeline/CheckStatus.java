@@ -88,7 +88,7 @@ public final class CheckStatus implements Step {
         int expected = state.expectedSeconds() == null ? 0 : state.expectedSeconds();
         int delay = schedule.next(state.observation(), seen,
                 state.nextDelaySeconds() == null ? schedule.first() : state.nextDelaySeconds(), elapsed.toMillis() / 1000.0, expected,
-                scenarioJob.progressSince().map(Instant::toEpochMilli).orElse(0L));
+                scenarioJob.inProgressAfter().map(after -> submittedAt + after.toMillis()).orElse(0L));
         LOG.info("Scenario job {} is {} at {}%; next look in {} s", scenarioJob.id(), scenarioJob.status().wire(),
                 Math.round(scenarioJob.progress() * 100), delay);
         return state.polling(delay, seen, submittedAt, expected);

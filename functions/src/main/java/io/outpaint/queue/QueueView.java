@@ -85,7 +85,10 @@ public final class QueueView {
         Instant now = clock.instant();
         if (job.status().isInFlight()) {
             Instant start = Optional.ofNullable(job.scenario().submittedAt()).orElse(now);
-            Instant end = byProgress(job, start).orElseGet(() -> start.plus(typical(job)));
+            Optional<Duration> known = job.request() == null ? Optional.empty()
+                    : durations.typical(JobDurations.shapeOf(job.request()));
+            Instant end = known.isPresent() ? start.plus(known.get())
+                    : byProgress(job, start).orElseGet(() -> start.plus(fallback));
             return Optional.of(place(null, end.isBefore(now) ? now : end, now));
         }
         return Optional.empty();
@@ -96,8 +99,7 @@ public final class QueueView {
      * submission to its last progress (a rate that counts Scenario's queue, so it errs late).
      */
     private Optional<Instant> byProgress(Job job, Instant submitted) {
-        boolean shapeKnown = job.request() != null && durations.typical(JobDurations.shapeOf(job.request())).isPresent();
-        if (shapeKnown || job.progress() < PROGRESS_FOR_ETA || job.progress() >= 1 || job.scenario().submittedAt() == null
+        if (job.progress() < PROGRESS_FOR_ETA || job.progress() >= 1 || job.scenario().submittedAt() == null
                 || !job.updatedAt().isAfter(submitted)) {
             return Optional.empty();
         }

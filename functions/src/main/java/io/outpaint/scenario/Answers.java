@@ -34,25 +34,38 @@ final class Answers {
             throw protocol("assetIds on a successful job", metadata.path("assetIds"));
         }
         return new ScenarioJob(id, status, progress, assetIds, text(metadata.path("error")), text(metadata.path("hint")),
-                metadata.path("input").deepCopy(), instant(job.path("createdAt")), progressSince(status, job.path("statusHistory")));
+                metadata.path("input").deepCopy(), instant(job.path("createdAt")),
+                inProgressAfter(status, instant(job.path("createdAt")), job.path("statusHistory")));
     }
 
+    /** The longest time after its creation at which a job's going in progress is believed. */
+    static final Duration LONGEST_IN_PROGRESS_AFTER = Duration.ofDays(7);
+
     /**
-     * When a job now in progress went in progress, from its status history (the latest
-     * {@code in-progress} entry); empty for any other status, or when the history is missing or
-     * its date unreadable: the history only refines polling, so it is never a reason to refuse.
+     * How long after its creation a job now in progress went in progress, from its status history
+     * (the latest {@code in-progress} date), both times on Scenario's clock, so a difference between
+     * Scenario's clock and ours does not count. Empty for any other status, or when the creation or
+     * the history is missing, unreadable, or puts the start before the creation or more than
+     * {@link #LONGEST_IN_PROGRESS_AFTER} after it: the history only refines polling, so it is never a
+     * reason to refuse an answer.
      */
-    private static Optional<Instant> progressSince(ScenarioJob.Status status, JsonNode history) {
-        if (status != ScenarioJob.Status.IN_PROGRESS || !history.isArray()) {
+    private static Optional<Duration> inProgressAfter(ScenarioJob.Status status, Instant createdAt, JsonNode history) {
+        if (status != ScenarioJob.Status.IN_PROGRESS || createdAt == null || !history.isArray()) {
             return Optional.empty();
         }
         Instant since = null;
         for (JsonNode entry : history) {
-            if (ScenarioJob.Status.IN_PROGRESS.wire().equals(entry.path("status").asText(null))) {
-                since = instant(entry.path("date"));
+            Instant date = ScenarioJob.Status.IN_PROGRESS.wire().equals(entry.path("status").asText(null))
+                    ? instant(entry.path("date")) : null;
+            if (date != null && (since == null || date.isAfter(since))) {
+                since = date;
             }
         }
-        return Optional.ofNullable(since);
+        if (since == null) {
+            return Optional.empty();
+        }
+        Duration after = Duration.between(createdAt, since);
+        return after.isNegative() || after.compareTo(LONGEST_IN_PROGRESS_AFTER) > 0 ? Optional.empty() : Optional.of(after);
     }
 
     static ScenarioAsset asset(JsonNode asset, boolean allowPlainHttp) {

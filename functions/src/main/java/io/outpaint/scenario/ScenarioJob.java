@@ -1,6 +1,7 @@
 package io.outpaint.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -8,11 +9,12 @@ import java.util.Optional;
 
 /**
  * A Scenario job as {@code GET /v1/jobs/{id}} reports it, checked where it enters.
- * {@code progressSince}: while in progress, when it went in progress (from its status history).
+ * {@code inProgressAfter}: while in progress, how long after its creation it went in progress
+ * (from its status history, on Scenario's own clock).
  */
 public record ScenarioJob(String id, Status status, double progress, List<String> assetIds,
                           Optional<String> error, Optional<String> hint, JsonNode input, Instant createdAt,
-                          Optional<Instant> progressSince) {
+                          Optional<Duration> inProgressAfter) {
 
     /** The documented eight; anything else is a protocol error, never "still running". */
     public enum Status {

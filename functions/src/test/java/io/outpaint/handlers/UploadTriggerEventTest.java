@@ -28,6 +28,12 @@ class UploadTriggerEventTest {
     }
 
     @Test
+    void s3sTestEventStartsNothing() throws Exception {
+        assertThat(UploadTriggerHandler.records(JSON.readTree("{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\","
+                + "\"Time\":\"2026-11-24T10:00:00.000Z\",\"Bucket\":\"b\"}"))).isEmpty();
+    }
+
+    @Test
     void refusesWhatIsNotAnS3EventNamingTheField() {
         assertThatThrownBy(() -> UploadTriggerHandler.records(JSON.readTree("{}")))
                 .hasMessage("not an S3 event: Records must be an array");

@@ -29,8 +29,13 @@ class PollScheduleTest {
 
     @Test
     void oneLookPastZeroGivesARateWhenTheHistorySaysWhenProgressStarted() {
-        // queued until 12 s, in progress since; at 15 s 6% done: 2% a second, the end 47 s later
-        assertThat(schedule.next(at(0, 0), at(0.06, 15), 15, 15, 0, 12_000)).isEqualTo(47);
+        // queued until 12 s, in progress since; at 15 s 6% done: 2% a second, the end 47 s later; half of it,
+        // and no longer than the 3 s it has been in progress: the minimum, 5 s, then a second look gives the rate
+        assertThat(schedule.next(at(0, 0), at(0.06, 15), 15, 15, 0, 12_000)).isEqualTo(5);
+        // in progress since 12 s, 60% at 40 s: 0.4 left at 0.0214/s is 18.7 s, half of it 9 s (under 28 s in progress)
+        assertThat(schedule.next(at(0, 0), at(0.6, 40), 40, 40, 0, 12_000)).isEqualTo(9);
+        // in progress since 100 s, 6% at 400 s: 4700 s left by that rate; half is 2350, but 300 s in progress bound it
+        assertThat(new PollSchedule(5, 3600, 15, 60).next(at(0, 0), at(0.06, 400), 400, 400, 0, 100_000)).isEqualTo(300);
         // without the history the same look backs off, as progress from before it started tells no rate
         assertThat(schedule.next(at(0, 0), at(0.06, 15), 15, 15, 0, 0)).isEqualTo(23);
         // a start after the look (clocks apart) is not used

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.time.Instant;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Scenario's answers are checked where they enter. */
@@ -28,22 +28,39 @@ class AnswersTest {
         }
     }
 
+    private static java.util.Optional<java.time.Duration> inProgressAfter(String status, String createdAt, String history)
+            throws Exception {
+        return Answers.job(JSON.readTree("{\"jobId\":\"job_1\",\"status\":\"" + status + "\",\"progress\":0.1"
+                + (createdAt == null ? "" : ",\"createdAt\":\"" + createdAt + "\"")
+                + (history == null ? "" : ",\"statusHistory\":" + history) + "}")).inProgressAfter();
+    }
+
     @Test
-    void readsWhenAJobInProgressWentInProgressFromItsHistoryAndIgnoresAHistoryItCannotRead() throws Exception {
+    void readsHowLongAfterItsCreationAJobWentInProgressOnScenariosOwnClock() throws Exception {
         String history = "[{\"status\":\"queued\",\"date\":\"2026-01-01T00:00:00Z\"},"
                 + "{\"status\":\"in-progress\",\"date\":\"2026-01-01T00:00:12Z\"}]";
-        assertThat(Answers.job(JSON.readTree("{\"jobId\":\"job_1\",\"status\":\"in-progress\",\"progress\":0.1,"
-                + "\"statusHistory\":" + history + "}")).progressSince()).contains(Instant.parse("2026-01-01T00:00:12Z"));
-        // another status: no start of progress, whatever the history says
-        assertThat(Answers.job(JSON.readTree("{\"jobId\":\"job_1\",\"status\":\"finalizing\",\"progress\":0.95,"
-                + "\"statusHistory\":" + history + "}")).progressSince()).isEmpty();
-        for (String bad : new String[] {"{}", "[{\"status\":\"in-progress\",\"date\":\"yesterday\"}]",
-                "[{\"status\":\"in-progress\",\"date\":12}]", "\"in-progress\""}) {
-            assertThat(Answers.job(JSON.readTree("{\"jobId\":\"job_1\",\"status\":\"in-progress\",\"progress\":0.1,"
-                    + "\"statusHistory\":" + bad + "}")).progressSince()).as(bad).isEmpty();
+        assertThat(inProgressAfter("in-progress", "2026-01-01T00:00:00Z", history)).contains(Duration.ofSeconds(12));
+        // back in progress after a pause, listed in either order: the latest start counts
+        String twice = "[{\"status\":\"in-progress\",\"date\":\"2026-01-01T00:01:00Z\"},"
+                + "{\"status\":\"in-progress\",\"date\":\"2026-01-01T00:00:12Z\"}]";
+        assertThat(inProgressAfter("in-progress", "2026-01-01T00:00:00Z", twice)).contains(Duration.ofMinutes(1));
+        // another status: nothing, whatever the history says
+        assertThat(inProgressAfter("finalizing", "2026-01-01T00:00:00Z", history)).isEmpty();
+    }
+
+    @Test
+    void ignoresAHistoryItCannotReadOrBelieveAndStillReadsTheJob() throws Exception {
+        String created = "2026-01-01T00:00:00Z";
+        for (String bad : new String[] {"{}", "\"in-progress\"", "[{\"status\":\"in-progress\",\"date\":\"yesterday\"}]",
+                "[{\"status\":\"in-progress\",\"date\":12}]",
+                "[{\"status\":\"in-progress\",\"date\":\"2025-12-31T23:59:00Z\"}]", // before the job was created
+                "[{\"status\":\"in-progress\",\"date\":\"2026-02-01T00:00:00Z\"}]", // a month after it
+                "[{\"status\":\"in-progress\",\"date\":\"+300000000-01-01T00:00:00Z\"}]"}) { // past what epoch millis hold
+            assertThat(inProgressAfter("in-progress", created, bad)).as(bad).isEmpty();
         }
-        assertThat(Answers.job(JSON.readTree("{\"jobId\":\"job_1\",\"status\":\"in-progress\",\"progress\":0.1}"))
-                .progressSince()).isEmpty();
+        assertThat(inProgressAfter("in-progress", created, null)).isEmpty();
+        assertThat(inProgressAfter("in-progress", null, "[{\"status\":\"in-progress\",\"date\":\"2026-01-01T00:00:12Z\"}]"))
+                .as("no creation time to measure from").isEmpty();
     }
 
     @Test

@@ -67,6 +67,7 @@ public final class LocalCloud implements AutoCloseable {
     static final Duration S3_START_WAIT = Duration.ofSeconds(30);
 
     private final CompletableFuture<S3Emulator> s3Starting;
+    private boolean closed;
     private volatile S3Emulator s3;
     private final LambdaEndpoint lambda;
     private final EventBridgeReceiver events;
@@ -228,6 +229,10 @@ public final class LocalCloud implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         for (AutoCloseable part : new AutoCloseable[] {notifier, s3Client, sfn, lambda, events, dynamo}) {
             closeQuietly(part);
         }

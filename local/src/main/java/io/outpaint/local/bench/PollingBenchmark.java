@@ -97,7 +97,7 @@ public final class PollingBenchmark {
             PollSchedule.Observation seen = new PollSchedule.Observation(now.progress(), clock.millis());
             double elapsed = Duration.between(submitted, clock.instant()).toMillis() / 1000.0;
             delay = fixed ? FIXED_SECONDS : schedule.next(previous, seen, delay, elapsed, expectedSeconds,
-                    now.progressSince().map(Instant::toEpochMilli).orElse(0L));
+                    now.inProgressAfter().map(after -> submitted.toEpochMilli() + after.toMillis()).orElse(0L));
             previous = seen;
         }
     }
