@@ -64,23 +64,18 @@ final class BenchCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--jobs, --job-seconds, --limit, --concurrency, --warm and --runs must be at least 1");
         }
-        switch (which) {
-            case "backlog" -> BacklogBenchmark.run(Outpaint.out, jobs == null ? 1000 : jobs, limit,
-                    Duration.ofSeconds(jobSeconds == null ? 300 : jobSeconds));
-            case "polling" -> PollingBenchmark.run(Outpaint.out, minutes);
-            case "copy" -> CopyBenchmark.run(Outpaint.out, sizes);
-            case "load" -> {
-                try (FunctionLogs logs = FunctionLogs.toTempFile("bench")) {
-                    LoadBenchmark.run(Outpaint.out, jobs == null ? 100 : jobs, concurrency, jobSeconds == null ? 2 : jobSeconds);
-                }
+        // every benchmark's log lines (the functions', the Scenario client's) go to a file: its table stays readable
+        try (FunctionLogs logs = FunctionLogs.toTempFile("bench")) {
+            switch (which) {
+                case "backlog" -> BacklogBenchmark.run(Outpaint.out, jobs == null ? 1000 : jobs, limit,
+                        Duration.ofSeconds(jobSeconds == null ? 300 : jobSeconds));
+                case "polling" -> PollingBenchmark.run(Outpaint.out, minutes);
+                case "copy" -> CopyBenchmark.run(Outpaint.out, sizes);
+                case "load" -> LoadBenchmark.run(Outpaint.out, jobs == null ? 100 : jobs, concurrency, jobSeconds == null ? 2 : jobSeconds);
+                case "coldstart" -> ColdStartBenchmark.run(Outpaint.out, asset != null ? asset : defaultAsset(), warm, runs);
+                default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "'" + which + "' is not a benchmark; allowed: backlog, polling, copy, load, coldstart");
             }
-            case "coldstart" -> {
-                try (FunctionLogs logs = FunctionLogs.toTempFile("bench")) {
-                    ColdStartBenchmark.run(Outpaint.out, asset != null ? asset : defaultAsset(), warm, runs);
-                }
-            }
-            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "'" + which + "' is not a benchmark; allowed: backlog, polling, copy, load, coldstart");
         }
         return 0;
     }

@@ -57,6 +57,21 @@ class CliTest {
     }
 
     @Test
+    void aBenchmarksTableIsNotInterleavedWithLogLines() {
+        PrintStream savedSystemOut = System.out;
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(Outpaint.execute("bench", "polling", "--minutes", "1")).isZero();
+        } finally {
+            System.setOut(savedSystemOut);
+        }
+        assertThat(out()).contains("1 min    first job").contains("1 min    known length").doesNotContain("INFO");
+        // the Scenario client logs each job it creates: those lines went to the benchmark's log file, not here
+        assertThat(console.toString(StandardCharsets.UTF_8)).doesNotContain("ScenarioClient");
+    }
+
+    @Test
     void theBareCommandListsEveryCommand() {
         assertThat(Outpaint.execute()).isZero();
         assertThat(out()).contains("Commands:");
