@@ -68,8 +68,13 @@ public final class QueueView {
         return places;
     }
 
+    /** How long finished jobs of this job's shape took, if any has finished. */
+    private Optional<Duration> known(Job job) {
+        return job.request() == null ? Optional.empty() : durations.typical(JobDurations.shapeOf(job.request()));
+    }
+
     private Duration typical(Job job) {
-        return job.request() == null ? fallback : durations.typical(JobDurations.shapeOf(job.request())).orElse(fallback);
+        return known(job).orElse(fallback);
     }
 
     private Place waiting(Job job, long ahead, int running) {
@@ -85,8 +90,7 @@ public final class QueueView {
         Instant now = clock.instant();
         if (job.status().isInFlight()) {
             Instant start = Optional.ofNullable(job.scenario().submittedAt()).orElse(now);
-            Optional<Duration> known = job.request() == null ? Optional.empty()
-                    : durations.typical(JobDurations.shapeOf(job.request()));
+            Optional<Duration> known = known(job);
             Instant end = known.isPresent() ? start.plus(known.get())
                     : byProgress(job, start).orElseGet(() -> start.plus(fallback));
             return Optional.of(place(null, end.isBefore(now) ? now : end, now));
