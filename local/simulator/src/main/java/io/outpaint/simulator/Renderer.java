@@ -8,6 +8,10 @@ import java.util.Optional;
 import org.jcodec.common.model.Picture;
 import io.outpaint.simulator.video.VideoInfo;
 import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,16 +19,22 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Renders simulated results, once per source video, geometry, frame count and rate: the user's
- * frame placed where the model keeps it, a mirrored, dimmed extension around it, a "SIMULATED" mark.
+ * Renders simulated results, once per source video's content, geometry, frame count and rate: the
+ * user's frame placed where the model keeps it, a mirrored, dimmed extension around it, a
+ * "SIMULATED" mark. The same video uploaded again (a new asset, a new file) is not rendered again:
+ * Scenario's work does not run on this machine, so the simulator should not take its CPU from the
+ * pipeline it stands beside.
  */
 final class Renderer {
 
     /** What to render; {@code source} is the user's video (its frame is shown), {@code mediaType} its container. */
     record Spec(OutputGeometry geometry, int frames, int fps, long minBytes, Path source, String mediaType) {}
 
+    /** What a render depends on: the spec with the source's content in place of its file. */
+    private record Key(OutputGeometry geometry, int frames, int fps, long minBytes, String sourceSha256, String mediaType) {}
+
     private final Path dir;
-    private final Map<Spec, Path> rendered = new ConcurrentHashMap<>();
+    private final Map<Key, Path> rendered = new ConcurrentHashMap<>();
 
     Renderer(Path dir) {
         this.dir = dir;
@@ -46,7 +56,9 @@ final class Renderer {
 
     /** A file holding the rendered result; callers must not change it. */
     Path render(Spec spec) {
-        return rendered.computeIfAbsent(spec, s -> {
+        Key key = new Key(spec.geometry(), spec.frames(), spec.fps(), spec.minBytes(), sha256(spec.source()), spec.mediaType());
+        return rendered.computeIfAbsent(key, k -> {
+            Spec s = spec;
             OutputGeometry g = s.geometry();
             // the source rectangle, scaled from the canvas to the output frame
             double sx = (double) g.width() / g.canvasWidth();
@@ -69,5 +81,20 @@ final class Renderer {
                 throw new UncheckedIOException(e);
             }
         });
+    }
+
+    private static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.simulator.video.Mp4Video;
 import io.outpaint.simulator.video.VideoInfo;
 import io.outpaint.simulator.video.WebmVideo;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.jcodec.common.model.ColorSpace;
@@ -69,6 +70,28 @@ class RendererTest {
         // white source inside, dimmed white outside
         assertThat(luma(frame, 320, 240)).isGreaterThan(70);
         assertThat(luma(frame, 40, 240)).isBetween(20, 60);
+    }
+
+    @Test
+    void theSameVideoUploadedTwiceIsRenderedOnceAndAnotherVideoIsRenderedAnew() throws Exception {
+        Path first = dir.resolve("first.mp4");
+        Mp4Video.write(first, 320, 240, 8, 8, Mp4Video.Pattern.SCENE, Mp4Video.Inset.NONE);
+        Path copy = Files.copy(first, dir.resolve("again.mp4"));
+        Path other = dir.resolve("other.mp4");
+        Mp4Video.write(other, 320, 240, 8, 8, Mp4Video.Pattern.NOISE, Mp4Video.Inset.NONE);
+        VideoInfo info = Mp4Video.probe(first);
+        Renderer renderer = new Renderer(dir);
+
+        Path once = renderer.render(Renderer.specFor(INPUT, info, 0, first, "video/mp4"));
+        Path again = renderer.render(Renderer.specFor(INPUT, info, 0, copy, "video/mp4"));
+        Path anew = renderer.render(Renderer.specFor(INPUT, info, 0, other, "video/mp4"));
+        Path otherShape = renderer.render(Renderer.specFor(INPUT.deepCopy().put("resolution", "720p"), info, 0, first, "video/mp4"));
+
+        assertThat(again).isEqualTo(once);
+        assertThat(anew).isNotEqualTo(once);
+        assertThat(Files.mismatch(anew, once)).isNotEqualTo(-1L);
+        assertThat(otherShape).isNotEqualTo(once);
+        assertThat(Mp4Video.probe(otherShape).width()).isGreaterThan(Mp4Video.probe(once).width());
     }
 
     private static int luma(Picture picture, int x, int y) {
