@@ -61,7 +61,9 @@ public final class CheckStatus implements Step {
         switch (scenarioJob.status()) {
             case SUCCESS:
                 LOG.info("Scenario job {} succeeded with {} result(s)", scenarioJob.id(), scenarioJob.assetIds().size());
-                durations.record(JobDurations.shapeOf(job.request()), elapsed);
+                // Scenario's own time, not ours: the delay before this look saw the end (longer under load) would
+                // otherwise feed into the next job's first look, which would come later, and so on
+                durations.record(JobDurations.shapeOf(job.request()), scenarioJob.succeededAfter().orElse(elapsed));
                 admission.release(jobId);
                 return state.ended(StepOutcome.SCENARIO_SUCCEEDED, null);
             case FAILURE:

@@ -1,6 +1,7 @@
 package io.outpaint.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,11 +36,47 @@ final class Answers {
         }
         return new ScenarioJob(id, status, progress, assetIds, text(metadata.path("error")), text(metadata.path("hint")),
                 metadata.path("input").deepCopy(), instant(job.path("createdAt")),
-                inProgressAfter(status, instant(job.path("createdAt")), job.path("statusHistory")));
+                inProgressAfter(status, instant(job.path("createdAt")), job.path("statusHistory")),
+                succeededAfter(status, instant(job.path("createdAt")), job.path("statusHistory"), instant(job.path("updatedAt"))));
     }
 
-    /** The longest time after its creation at which a job's going in progress is believed. */
+    /** The longest time after its creation at which a job's going in progress, or its success, is believed. */
     static final Duration LONGEST_IN_PROGRESS_AFTER = Duration.ofDays(7);
+
+    /**
+     * How long after its creation a successful job succeeded: its history's latest {@code success}
+     * date, else its {@code updatedAt}, both against its {@code createdAt} on Scenario's clock. Empty
+     * for any other status, or when the dates are missing, unreadable or out of the bounds of
+     * {@link #inProgressAfter}: the caller then counts from its own clock.
+     */
+    private static Optional<Duration> succeededAfter(ScenarioJob.Status status, Instant createdAt, JsonNode history, Instant updatedAt) {
+        if (status != ScenarioJob.Status.SUCCESS) {
+            return Optional.empty();
+        }
+        Optional<Duration> fromHistory = after(createdAt, latest(history, ScenarioJob.Status.SUCCESS));
+        return fromHistory.isPresent() ? fromHistory : after(createdAt, updatedAt);
+    }
+
+    /** The latest date in a status history at which the job entered {@code status}; null when none can be read. */
+    private static Instant latest(JsonNode history, ScenarioJob.Status status) {
+        Instant since = null;
+        for (JsonNode entry : history.isArray() ? history : MissingNode.getInstance()) {
+            Instant date = status.wire().equals(entry.path("status").asText(null)) ? instant(entry.path("date")) : null;
+            if (date != null && (since == null || date.isAfter(since))) {
+                since = date;
+            }
+        }
+        return since;
+    }
+
+    /** {@code date} as a time after {@code createdAt}, when both are known and it is believable. */
+    private static Optional<Duration> after(Instant createdAt, Instant date) {
+        if (createdAt == null || date == null) {
+            return Optional.empty();
+        }
+        Duration after = Duration.between(createdAt, date);
+        return after.isNegative() || after.compareTo(LONGEST_IN_PROGRESS_AFTER) > 0 ? Optional.empty() : Optional.of(after);
+    }
 
     /**
      * How long after its creation a job now in progress went in progress, from its status history
@@ -50,22 +87,10 @@ final class Answers {
      * reason to refuse an answer.
      */
     private static Optional<Duration> inProgressAfter(ScenarioJob.Status status, Instant createdAt, JsonNode history) {
-        if (status != ScenarioJob.Status.IN_PROGRESS || createdAt == null || !history.isArray()) {
+        if (status != ScenarioJob.Status.IN_PROGRESS) {
             return Optional.empty();
         }
-        Instant since = null;
-        for (JsonNode entry : history) {
-            Instant date = ScenarioJob.Status.IN_PROGRESS.wire().equals(entry.path("status").asText(null))
-                    ? instant(entry.path("date")) : null;
-            if (date != null && (since == null || date.isAfter(since))) {
-                since = date;
-            }
-        }
-        if (since == null) {
-            return Optional.empty();
-        }
-        Duration after = Duration.between(createdAt, since);
-        return after.isNegative() || after.compareTo(LONGEST_IN_PROGRESS_AFTER) > 0 ? Optional.empty() : Optional.of(after);
+        return after(createdAt, latest(history, ScenarioJob.Status.IN_PROGRESS));
     }
 
     static ScenarioAsset asset(JsonNode asset, boolean allowPlainHttp) {

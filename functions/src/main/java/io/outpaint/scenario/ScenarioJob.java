@@ -10,11 +10,13 @@ import java.util.Optional;
 /**
  * A Scenario job as {@code GET /v1/jobs/{id}} reports it, checked where it enters.
  * {@code inProgressAfter}: while in progress, how long after its creation it went in progress
- * (from its status history, on Scenario's own clock).
+ * (from its status history, on Scenario's own clock). {@code succeededAfter}: once it succeeded,
+ * how long after its creation (its history's {@code success} date, else its {@code updatedAt}):
+ * the time Scenario took, without the delay before a look saw it.
  */
 public record ScenarioJob(String id, Status status, double progress, List<String> assetIds,
                           Optional<String> error, Optional<String> hint, JsonNode input, Instant createdAt,
-                          Optional<Duration> inProgressAfter) {
+                          Optional<Duration> inProgressAfter, Optional<Duration> succeededAfter) {
 
     /** The documented eight; anything else is a protocol error, never "still running". */
     public enum Status {

@@ -63,6 +63,34 @@ class AnswersTest {
                 .as("no creation time to measure from").isEmpty();
     }
 
+    private static java.util.Optional<java.time.Duration> succeededAfter(String status, String history, String updatedAt)
+            throws Exception {
+        String assets = "success".equals(status) ? "[\"asset_r\"]" : "[]";
+        return Answers.job(JSON.readTree("{\"jobId\":\"job_1\",\"status\":\"" + status + "\",\"progress\":1"
+                + ",\"metadata\":{\"assetIds\":" + assets + "},\"createdAt\":\"2026-01-01T00:00:00Z\""
+                + (updatedAt == null ? "" : ",\"updatedAt\":\"" + updatedAt + "\"")
+                + (history == null ? "" : ",\"statusHistory\":" + history) + "}")).succeededAfter();
+    }
+
+    @Test
+    void readsHowLongScenarioTookToSucceedFromItsHistoryElseItsUpdateTime() throws Exception {
+        String history = "[{\"status\":\"queued\",\"date\":\"2026-01-01T00:00:00Z\"},"
+                + "{\"status\":\"in-progress\",\"date\":\"2026-01-01T00:00:12Z\"},"
+                + "{\"status\":\"success\",\"date\":\"2026-01-01T00:02:00Z\"}]";
+        // the history's success date wins over an updatedAt that moved later (a later edit of the job)
+        assertThat(succeededAfter("success", history, "2026-01-01T00:05:00Z")).contains(Duration.ofMinutes(2));
+        assertThat(succeededAfter("success", null, "2026-01-01T00:01:30Z")).contains(Duration.ofSeconds(90));
+        assertThat(succeededAfter("success", "[{\"status\":\"success\",\"date\":\"yesterday\"}]", "2026-01-01T00:01:30Z"))
+                .contains(Duration.ofSeconds(90));
+        // unbelievable or missing: nothing, and the caller counts on its own clock
+        assertThat(succeededAfter("success", null, "2025-12-31T00:00:00Z")).isEmpty();
+        assertThat(succeededAfter("success", "[{\"status\":\"success\",\"date\":\"+300000000-01-01T00:00:00Z\"}]", null)).isEmpty();
+        assertThat(succeededAfter("success", null, null)).isEmpty();
+        // not a success: nothing, whatever the dates
+        assertThat(succeededAfter("failure", history, "2026-01-01T00:02:00Z")).isEmpty();
+        assertThat(succeededAfter("in-progress", history, "2026-01-01T00:02:00Z")).isEmpty();
+    }
+
     @Test
     void refusesProgressOutsideZeroToOneAndIdsThatAreNotIds() throws Exception {
         assertThatThrownBy(() -> Answers.job(JSON.readTree("{\"jobId\":\"job_1\",\"status\":\"queued\",\"progress\":7}")))

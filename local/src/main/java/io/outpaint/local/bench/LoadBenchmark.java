@@ -31,7 +31,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 public final class LoadBenchmark {
 
     /** One batch's figures, in milliseconds. */
-    record Figures(int jobs, int succeeded, List<Long> postMillis, List<Long> overheadMillis) {
+    record Figures(int jobs, int succeeded, List<Long> postMillis, List<Long> overheadMillis,
+                   java.util.Map<String, List<Long>> millisInStatus) {
         long post(double q) { return percentile(postMillis, q); }
         long overhead(double q) { return percentile(overheadMillis, q); }
     }
@@ -61,6 +62,17 @@ public final class LoadBenchmark {
             out.println("|---|---|---|---|---|---|---|---|---|");
             row(out, "alone", alone);
             row(out, "concurrent", load);
+            out.println();
+            out.println("Where a succeeded job's time went, by status (from its history; SUBMITTED and IN_PROGRESS include Scenario's " + jobSeconds + " s):");
+            out.println();
+            out.println("| status | alone | concurrent p50 | concurrent p95 |");
+            out.println("|---|---|---|---|");
+            for (String status : load.millisInStatus().keySet()) {
+                List<Long> one = alone.millisInStatus().getOrDefault(status, List.of());
+                List<Long> many = load.millisInStatus().get(status);
+                out.printf("| %s | %s | %.2f s | %.2f s |%n", status, one.isEmpty() ? "-" : String.format("%.2f s", percentile(one, 0.5) / 1000.0),
+                        percentile(many, 0.5) / 1000.0, percentile(many, 0.95) / 1000.0);
+            }
             out.printf("%nPOST p95 concurrent / alone: %.1fx; overhead p50 concurrent / alone: %.1fx%n",
                     ratio(load.post(0.95), alone.post(0.95)), ratio(load.overhead(0.5), alone.overhead(0.5)));
             out.printf("Peak RSS: this JVM %d MiB, child processes %d MiB%n", peakRssKib(ProcessHandle.current().pid()) / 1024,
@@ -90,6 +102,7 @@ public final class LoadBenchmark {
         }
         posters.shutdown();
         List<Long> overhead = new ArrayList<>();
+        java.util.Map<String, List<Long>> inStatus = new java.util.LinkedHashMap<>();
         java.util.Map<String, Integer> notSucceeded = new java.util.TreeMap<>();
         int succeeded = 0;
         Instant deadline = Instant.now().plusSeconds(600L + jobSeconds);
@@ -109,12 +122,18 @@ public final class LoadBenchmark {
                 succeeded++;
                 long total = Duration.between(Instant.parse(job.path("createdAt").asText()), Instant.parse(job.path("updatedAt").asText())).toMillis();
                 overhead.add(Math.max(0, total - jobSeconds * 1000L));
+                JsonNode history = job.path("history");
+                for (int i = 0; i + 1 < history.size(); i++) {
+                    long millis = Duration.between(Instant.parse(history.get(i).path("at").asText()),
+                            Instant.parse(history.get(i + 1).path("at").asText())).toMillis();
+                    inStatus.computeIfAbsent(history.get(i).path("status").asText(), k -> new ArrayList<>()).add(millis);
+                }
             }
         }
         if (!notSucceeded.isEmpty()) {
             out.println("not succeeded (status, code: jobs): " + notSucceeded);
         }
-        return new Figures(jobs, succeeded, postMillis, overhead);
+        return new Figures(jobs, succeeded, postMillis, overhead, inStatus);
     }
 
     private static JsonNode send(HttpRequest.Builder request) throws IOException, InterruptedException {
