@@ -65,9 +65,9 @@ public final class Dispatcher {
     }
 
     /**
-     * Admits jobs until the queue is empty or every slot is taken; the ids admitted, in order. Slots
-     * are taken one by one in creation order; the executions of the jobs given a slot in one batch
-     * are then started at once (each start is independent of the others, and the slots already fix
+     * Admits jobs until the queue is empty or every slot is taken; the ids admitted, in order. A
+     * batch's slots are taken in creation order, in one write where the store can ({@link
+     * SlotLimiter#acquireAll}); the executions of the jobs given a slot in one batch are then started at once (each start is independent of the others, and the slots already fix
      * who goes first). A job whose slot another dispatcher took (it is starting it, or failed to) is
      * looked at again once the rest is done, and started then if it still waits: dispatchers running
      * at once spread over the queue instead of each repeating every admission.
@@ -92,7 +92,7 @@ public final class Dispatcher {
             // a read first: while every slot is taken (the usual case with a backlog) no write is spent. One read a
             // batch, kept up to date with what this call takes: the conditional acquire below is what decides
             Set<String> holders = null;
-            scan:
+            List<String> candidates = new ArrayList<>();
             for (Job job : jobs.waiting(BATCH)) {
                 if (!seen.add(job.jobId())) {
                     continue; // an index that has not caught up yet shows a job admitted a moment ago
@@ -105,24 +105,29 @@ public final class Dispatcher {
                     takenByOthers.add(job.jobId()); // its slot is taken already: no write, and its start is left to its taker for now
                     continue;
                 }
-                if (holders.size() >= limit) {
+                if (holders.size() + candidates.size() >= limit) {
                     full = true;
                     seen.remove(job.jobId()); // still waiting: a scan again (a slot given back below) looks at it
                     break;
                 }
-                switch (slots.acquire(job.jobId(), limit)) {
+                candidates.add(job.jobId());
+            }
+            // the batch's slots in creation order, in one write where the store can (room for all, none held yet)
+            List<SlotLimiter.Acquired> found = slots.acquireAll(candidates, limit);
+            for (int i = 0; i < candidates.size(); i++) {
+                String jobId = candidates.get(i);
+                switch (found.get(i)) {
                     case FULL -> {
                         full = true;
-                        seen.remove(job.jobId());
-                        break scan;
+                        seen.remove(jobId); // still waiting: a scan again (a slot given back below) looks at it
                     }
                     case HELD -> {
-                        holders.add(job.jobId());
-                        takenByOthers.add(job.jobId()); // another dispatcher took it a moment ago
+                        holders.add(jobId);
+                        takenByOthers.add(jobId); // another dispatcher took it a moment ago
                     }
                     case TAKEN -> {
-                        holders.add(job.jobId());
-                        taken.add(job.jobId());
+                        holders.add(jobId);
+                        taken.add(jobId);
                     }
                 }
             }

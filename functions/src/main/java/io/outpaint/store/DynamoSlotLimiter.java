@@ -1,6 +1,9 @@
 package io.outpaint.store;
 
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -45,6 +48,33 @@ public final class DynamoSlotLimiter implements SlotLimiter {
             return held != null && held.hasSs() && held.ss().contains(jobId) ? Acquired.HELD : Acquired.TAKEN;
         } catch (ConditionalCheckFailedException e) {
             return Acquired.FULL;
+        }
+    }
+
+    /**
+     * One conditional ADD of every job, when the set has room for all of them and holds none of them
+     * yet (what a dispatcher that has just read the holders expects); when that write is refused
+     * (another dispatcher took or gave back a slot meanwhile) each job is tried on its own, in order.
+     */
+    @Override
+    public List<Acquired> acquireAll(List<String> jobIds, int limit) {
+        if (jobIds.size() <= 1 || jobIds.size() > limit || Set.copyOf(jobIds).size() != jobIds.size()) {
+            return SlotLimiter.super.acquireAll(jobIds, limit);
+        }
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":jobs", AttributeValue.fromSs(jobIds));
+        values.put(":room", AttributeValue.fromN(Integer.toString(limit - jobIds.size())));
+        StringBuilder condition = new StringBuilder("(attribute_not_exists(holders) OR size(holders) <= :room)");
+        for (int i = 0; i < jobIds.size(); i++) {
+            values.put(":j" + i, AttributeValue.fromS(jobIds.get(i)));
+            condition.append(" AND NOT contains(holders, :j").append(i).append(')');
+        }
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(key()).updateExpression("ADD holders :jobs")
+                    .conditionExpression(condition.toString()).expressionAttributeValues(values));
+            return Collections.nCopies(jobIds.size(), Acquired.TAKEN);
+        } catch (ConditionalCheckFailedException raced) {
+            return SlotLimiter.super.acquireAll(jobIds, limit);
         }
     }
 

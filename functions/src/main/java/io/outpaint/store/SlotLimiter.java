@@ -1,5 +1,7 @@
 package io.outpaint.store;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /** A global limit on Scenario jobs in flight, shared by every execution. */
@@ -24,6 +26,19 @@ public interface SlotLimiter {
             return Acquired.HELD;
         }
         return tryAcquire(jobId, limit) ? Acquired.TAKEN : Acquired.FULL;
+    }
+
+    /**
+     * {@link #acquire} for each of {@code jobIds}, in order, up to the first that finds every slot
+     * taken: what each found, the ones after that first FULL answered FULL without a try. A store
+     * may take them all in one write when that write finds room for all of them and none held yet.
+     */
+    default List<Acquired> acquireAll(List<String> jobIds, int limit) {
+        List<Acquired> found = new ArrayList<>(jobIds.size());
+        for (String jobId : jobIds) {
+            found.add(found.contains(Acquired.FULL) ? Acquired.FULL : acquire(jobId, limit));
+        }
+        return found;
     }
 
     /** Gives the slot of {@code jobId} back; nothing happens if it holds none. */

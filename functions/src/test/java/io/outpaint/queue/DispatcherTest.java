@@ -58,7 +58,8 @@ class DispatcherTest {
         queueOnly(job("b", 2));
         queueOnly(job("d", 4));
         assertThat(dispatcher(2).dispatch()).containsExactly("a", "b");
-        assertThat(executions.started()).containsExactly("a", "b");
+        // a batch's executions are started at once: its slots, taken in order, fix who goes first
+        assertThat(executions.started()).containsExactlyInAnyOrder("a", "b");
         assertThat(jobs.get("a").status()).isEqualTo(JobStatus.ADMITTED);
         assertThat(jobs.get("a").executionArn()).isEqualTo(FakeExecutions.MACHINE + "a");
         assertThat(jobs.waiting(10)).extracting(Job::jobId).containsExactly("c", "d");
@@ -115,7 +116,7 @@ class DispatcherTest {
         pool.shutdown();
         assertThat(slots.holders()).containsExactlyInAnyOrder("j2", "j3");
         assertThat(jobs.get("j4").status()).isEqualTo(JobStatus.WAITING_FOR_SLOT);
-        assertThat(executions.started()).containsExactly("j0", "j1", "j2", "j3");
+        assertThat(executions.started()).startsWith("j0", "j1").containsExactlyInAnyOrder("j0", "j1", "j2", "j3");
     }
 
     @Test

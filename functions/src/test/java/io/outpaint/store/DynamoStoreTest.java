@@ -226,4 +226,47 @@ class DynamoStoreTest {
         slots.release("y");
         assertThat(slots.holders()).isEmpty();
     }
+
+    @Test
+    void aBatchOfSlotsIsTakenInOneWriteWhenThereIsRoomAndOneByOneInOrderWhenNot() {
+        java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+        DynamoDbClient counting = new DynamoDbClient() {
+            @Override public String serviceName() { return dynamo.serviceName(); }
+            @Override public void close() {}
+            @Override public software.amazon.awssdk.services.dynamodb.model.GetItemResponse getItem(
+                    software.amazon.awssdk.services.dynamodb.model.GetItemRequest r) {
+                return dynamo.getItem(r);
+            }
+            @Override public software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse updateItem(
+                    software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest r) {
+                writes.incrementAndGet();
+                return dynamo.updateItem(r);
+            }
+        };
+        DynamoSlotLimiter batched = new DynamoSlotLimiter(counting, "jobs");
+        java.util.List<String> four = java.util.List.of("b1", "b2", "b3", "b4");
+        try {
+            assertThat(batched.acquireAll(four, 5)).containsOnly(SlotLimiter.Acquired.TAKEN).hasSize(4);
+            assertThat(writes.get()).as("room for all four, none held: one write").isEqualTo(1);
+            assertThat(batched.holders()).containsExactlyInAnyOrderElementsOf(four);
+
+            // one slot left and one of the batch held already: the one write is refused, then each in order
+            writes.set(0);
+            assertThat(batched.acquireAll(java.util.List.of("b4", "b5", "b6", "b7"), 5)).containsExactly(
+                    SlotLimiter.Acquired.HELD, SlotLimiter.Acquired.TAKEN, SlotLimiter.Acquired.FULL, SlotLimiter.Acquired.FULL);
+            assertThat(writes.get()).as("the refused batch, then b4, b5 and b6 (FULL stops the tries)").isEqualTo(4);
+            assertThat(batched.holders()).containsExactlyInAnyOrder("b1", "b2", "b3", "b4", "b5");
+
+            // exactly the room left: taken in one write; over the limit: nothing taken past it
+            four.forEach(batched::release);
+            writes.set(0);
+            assertThat(batched.acquireAll(java.util.List.of("c1", "c2", "c3", "c4"), 5)).containsOnly(SlotLimiter.Acquired.TAKEN);
+            assertThat(writes.get()).isEqualTo(1);
+            assertThat(batched.acquireAll(java.util.List.of("d1", "d2"), 5)).containsExactly(SlotLimiter.Acquired.FULL, SlotLimiter.Acquired.FULL);
+            assertThat(batched.holders()).containsExactlyInAnyOrder("b5", "c1", "c2", "c3", "c4");
+        } finally {
+            batched.holders().forEach(batched::release);
+        }
+        assertThat(slots.holders()).isEmpty();
+    }
 }
