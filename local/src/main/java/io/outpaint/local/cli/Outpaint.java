@@ -32,7 +32,7 @@ public final class Outpaint implements Runnable {
     boolean debugFlag;
 
     public static void main(String[] args) {
-        Optional<Integer> ranElsewhere = ShortRunJvm.relaunch(args);
+        Optional<Integer> ranElsewhere = C1Jvm.relaunch(args);
         if (ranElsewhere.isPresent()) {
             System.exit(ranElsewhere.get());
         }

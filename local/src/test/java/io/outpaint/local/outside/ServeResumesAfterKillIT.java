@@ -87,14 +87,18 @@ class ServeResumesAfterKillIT {
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
 
         awaitTrue(() -> scenarioJobs(scenarioUrl).size() == 1, first, firstLog, "Scenario to have the job");
-        ProcessHandle sidecar = first.toHandle().children().filter(c -> c.info().command().orElse("").contains("node"))
+        ProcessHandle sidecar = first.toHandle().descendants().filter(c -> c.info().command().orElse("").contains("node"))
                 .findFirst().orElseThrow(() -> new AssertionError("serve runs no Step Functions sidecar"));
         sidecars.add(sidecar);
         // the sidecar runs executions only: it is never given Scenario's key or secret
         Path sidecarEnvironment = dir.resolve("sidecar.environ");
         Files.write(sidecarEnvironment, Files.readAllBytes(Path.of("/proc", Long.toString(sidecar.pid()), "environ")));
         assertThat(Files.readString(sidecarEnvironment, StandardCharsets.ISO_8859_1)).contains("AWS_ENDPOINT_URL");
-        first.destroyForcibly();
+        // serve runs in a second JVM (C1Jvm): the JVM that holds the runtime is killed outright, not stopped by its launcher
+        List<ProcessHandle> runtimes = first.toHandle().descendants().filter(p -> p.info().command().orElse("").endsWith("/java")).toList();
+        assertThat(runtimes).as("serve's runtime JVM").hasSize(1);
+        runtimes.get(0).destroyForcibly();
+        assertThat(runtimes.get(0).onExit().completeOnTimeout(null, 20, TimeUnit.SECONDS).get()).isNotNull();
         assertThat(first.waitFor(20, TimeUnit.SECONDS)).isTrue();
         // the sidecar goes with the JVM that started it, even one killed outright
         assertThat(sidecar.onExit().completeOnTimeout(null, 20, TimeUnit.SECONDS).get()).as("the sidecar outlived serve").isNotNull();
