@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * every function) in one JVM, on a machine that may have two cores: with the second compiler (C2)
  * too, its compilations take those cores while the first jobs run. Measured with {@code bench
  * load} (100 jobs, 20 POSTs at a time, on a runtime just started): POST p95 2.0 to 2.2 s and a
- * job's time beyond Scenario's 3.7 to 3.8 s at the median with C2, 0.96 to 1.08 s and 2.2 s with
+ * job's time beyond Scenario's 3.7 to 3.8 s at the median with C2, 0.94 to 1.08 s and 2.0 to 2.2 s with
  * C1 only; once the runtime has run a while, 0.69 to 0.78 s and 1.7 s against 0.50 s and 1.7 to
  * 1.8 s. {@code run} alone: the runtime up in about 7 s instead of 10, half the CPU.
  * A JVM flag cannot be set from inside, hence a second JVM; it inherits this one's streams and
