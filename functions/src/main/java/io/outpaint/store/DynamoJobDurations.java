@@ -1,32 +1,64 @@
 package io.outpaint.store;
 
 import io.outpaint.queue.JobDurations;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
-/** {@link JobDurations} as one item per shape in the jobs table; a lost race only skips a sample. */
+/**
+ * {@link JobDurations} as one item per shape in the jobs table; a lost race only skips a sample.
+ * A shape's typical time, once known, is read again from the table at most every {@link #KEPT}
+ * in one container: it is an estimate, asked for on every read of a running job, every answer
+ * to a POST and every submission, and a mean over twenty jobs moves slowly. A shape not known yet
+ * is looked up every time, so the first job of a shape to end is known to the next at once.
+ */
 public final class DynamoJobDurations implements JobDurations {
 
     /** Item keys: no job id can take this form. */
     static final String PREFIX = "#duration#";
+    /** How long a typical time read or written here is used before it is read again. */
+    static final Duration KEPT = Duration.ofSeconds(30);
+
+    private record Known(Duration typical, Instant until) {}
 
     private final DynamoDbClient dynamo;
     private final String table;
+    private final Clock clock;
+    private final Map<String, Known> known = new ConcurrentHashMap<>();
 
     public DynamoJobDurations(DynamoDbClient dynamo, String table) {
+        this(dynamo, table, Clock.systemUTC());
+    }
+
+    DynamoJobDurations(DynamoDbClient dynamo, String table, Clock clock) {
         this.dynamo = dynamo;
         this.table = table;
+        this.clock = clock;
     }
 
     @Override
     public Optional<Duration> typical(String shape) {
+        Known kept = known.get(shape);
+        if (kept != null && clock.instant().isBefore(kept.until())) {
+            return Optional.of(kept.typical());
+        }
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(shape))).item();
-        return item == null || !item.containsKey("meanMillis") ? Optional.empty()
-                : Optional.of(Duration.ofMillis(Long.parseLong(item.get("meanMillis").n())));
+        if (item == null || !item.containsKey("meanMillis")) {
+            return Optional.empty();
+        }
+        Duration typical = Duration.ofMillis(Long.parseLong(item.get("meanMillis").n()));
+        keep(shape, typical);
+        return Optional.of(typical);
+    }
+
+    private void keep(String shape, Duration typical) {
+        known.put(shape, new Known(typical, clock.instant().plus(KEPT)));
     }
 
     @Override
@@ -43,6 +75,7 @@ public final class DynamoJobDurations implements JobDurations {
                     .expressionAttributeValues(count == 0
                             ? Map.of(":next", n(count + 1), ":mean", n(next))
                             : Map.of(":next", n(count + 1), ":mean", n(next), ":count", n(count))));
+            keep(shape, Duration.ofMillis(next));
         } catch (ConditionalCheckFailedException raced) {
             // another job recorded at the same moment: one sample fewer in a running mean
         }

@@ -269,4 +269,51 @@ class DynamoStoreTest {
         }
         assertThat(slots.holders()).isEmpty();
     }
+
+    @Test
+    void aShapesKnownTimeIsReadFromTheTableAtMostOnceInAWhileAndAnUnknownOneEveryTime() {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        DynamoDbClient counting = new DynamoDbClient() {
+            @Override public String serviceName() { return dynamo.serviceName(); }
+            @Override public void close() {}
+            @Override public software.amazon.awssdk.services.dynamodb.model.GetItemResponse getItem(
+                    software.amazon.awssdk.services.dynamodb.model.GetItemRequest r) {
+                reads.incrementAndGet();
+                return dynamo.getItem(r);
+            }
+            @Override public software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse updateItem(
+                    software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest r) {
+                return dynamo.updateItem(r);
+            }
+        };
+        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(Instant.parse("2026-12-04T10:00:00Z"));
+        java.time.Clock clock = new java.time.Clock() {
+            @Override public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+            @Override public java.time.Clock withZone(java.time.ZoneId zone) { return this; }
+            @Override public Instant instant() { return now.get(); }
+        };
+        DynamoJobDurations reader = new DynamoJobDurations(counting, "jobs", clock);
+        DynamoJobDurations writer = new DynamoJobDurations(dynamo, "jobs"); // another container
+
+        assertThat(reader.typical("81f-kept")).isEmpty();
+        assertThat(reader.typical("81f-kept")).isEmpty();
+        assertThat(reads.get()).as("a shape not known yet is looked up every time").isEqualTo(2);
+
+        writer.record("81f-kept", java.time.Duration.ofSeconds(100));
+        assertThat(reader.typical("81f-kept")).contains(java.time.Duration.ofSeconds(100)); // known to the next at once
+        writer.record("81f-kept", java.time.Duration.ofSeconds(200)); // the mean is now 150 s
+        reads.set(0);
+        now.set(now.get().plus(DynamoJobDurations.KEPT).minusSeconds(1));
+        assertThat(reader.typical("81f-kept")).contains(java.time.Duration.ofSeconds(100));
+        assertThat(reads.get()).as("kept: no read").isZero();
+        now.set(now.get().plusSeconds(1));
+        assertThat(reader.typical("81f-kept")).contains(java.time.Duration.ofSeconds(150));
+        assertThat(reads.get()).as("after KEPT, read again").isEqualTo(1);
+
+        // what a container records itself it uses at once
+        reader.record("81f-kept", java.time.Duration.ofSeconds(60)); // the running mean: 150 + (60 - 150) / 3 = 120 s
+        reads.set(0);
+        assertThat(reader.typical("81f-kept")).contains(java.time.Duration.ofSeconds(120));
+        assertThat(reads.get()).isZero();
+    }
 }
