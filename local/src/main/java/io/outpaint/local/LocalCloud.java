@@ -75,12 +75,15 @@ public final class LocalCloud implements AutoCloseable {
     private volatile StepFunctionsSidecar sfn;
     private S3EventNotifier notifier;
     private S3Client s3Client;
+    /** S3Mock's folder when nothing is kept: removed once S3Mock has stopped. */
+    private final Path tempS3Root;
 
     private LocalCloud(Options options, FunctionRegistry functions) throws Exception {
         this.options = options;
         this.functions = functions;
         boolean durable = options.dataDir() != null;
         Path s3Root = durable ? Files.createDirectories(options.dataDir().resolve("s3")) : Files.createTempDirectory("outpaint-s3-");
+        this.tempS3Root = durable ? null : s3Root; // S3Mock leaves a root it was given: removed on close
         // S3Mock (Spring Boot) is the slowest to start: it comes up while the rest starts, and while
         // whoever started this cloud creates its tables and state machines; the first use of S3 waits for it
         this.s3Starting = CompletableFuture.supplyAsync(() -> up("S3Mock", new S3Emulator(0, s3Root, durable)));
@@ -141,6 +144,11 @@ public final class LocalCloud implements AutoCloseable {
      */
     public static LocalCloud start(Options options, FunctionRegistry functions) throws Exception {
         return new LocalCloud(options, functions);
+    }
+
+    /** The folder S3Mock keeps its objects in when nothing is kept across runs (removed on close), else empty. */
+    Optional<Path> temporaryS3Folder() {
+        return Optional.ofNullable(tempS3Root);
     }
 
     /** Waits until S3 answers, and starts S3 event delivery; every use of S3 through this class waits for it first. */
@@ -238,20 +246,27 @@ public final class LocalCloud implements AutoCloseable {
         }
         if (s3 != null) {
             closeQuietly(s3);
+            Folders.deleteTree(tempS3Root);
             return;
         }
         // one still starting is stopped once it is up; a start that hangs does not hold the stop
         try {
             closeQuietly(s3Starting.get(S3_START_WAIT.toSeconds(), TimeUnit.SECONDS));
+            Folders.deleteTree(tempS3Root);
         } catch (TimeoutException e) {
-            s3Starting.thenAccept(LocalCloud::closeQuietly);
+            s3Starting.thenAccept(this::stopLate);
             System.err.println("S3Mock was still starting after " + S3_START_WAIT.toSeconds() + " s; it stops once it is up");
         } catch (InterruptedException e) {
-            s3Starting.thenAccept(LocalCloud::closeQuietly);
+            s3Starting.thenAccept(this::stopLate);
             Thread.currentThread().interrupt();
         } catch (ExecutionException | CancellationException e) {
-            // it never started: nothing to stop
+            Folders.deleteTree(tempS3Root); // it never started: nothing to stop
         }
+    }
+
+    private void stopLate(S3Emulator started) {
+        closeQuietly(started);
+        Folders.deleteTree(tempS3Root);
     }
 
     private static void closeQuietly(AutoCloseable part) {

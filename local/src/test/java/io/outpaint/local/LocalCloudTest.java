@@ -76,6 +76,22 @@ class LocalCloudTest {
         }
     }
 
+    @Test
+    void aCloudThatKeepsNothingRemovesItsS3FolderWhenItStops() throws Exception {
+        Path folder;
+        try (LocalCloud another = LocalCloud.start(LocalCloud.Options.defaults(), new FunctionRegistry())) {
+            folder = another.temporaryS3Folder().orElseThrow();
+            try (var s3 = another.s3()) {
+                s3.createBucket(b -> b.bucket("kept-nowhere"));
+                s3.putObject(b -> b.bucket("kept-nowhere").key("inputs/a.mp4"), software.amazon.awssdk.core.sync.RequestBody.fromBytes(new byte[4096]));
+            }
+            try (var files = Files.walk(folder)) {
+                assertThat(files.filter(Files::isRegularFile).count()).as("S3Mock keeps the object under " + folder).isPositive();
+            }
+        }
+        assertThat(folder).doesNotExist();
+    }
+
     private static DescribeExecutionResponse await(String executionArn) throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(60);
         while (Instant.now().isBefore(deadline)) {

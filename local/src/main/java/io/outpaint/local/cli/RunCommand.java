@@ -149,7 +149,7 @@ final class RunCommand implements Callable<Integer> {
             } catch (RuntimeException e) {
                 // its failure was reported where it mattered, or the run stopped before
             }
-            deleteTree(sampleDir);
+            io.outpaint.local.Folders.deleteTree(sampleDir);
             logs.close(succeeded, out);
         }
     }
@@ -217,14 +217,4 @@ final class RunCommand implements Callable<Integer> {
         return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
-    static void deleteTree(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temp folder left behind is not worth failing the run for
-        }
-    }
 }
