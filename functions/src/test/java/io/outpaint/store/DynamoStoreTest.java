@@ -257,6 +257,13 @@ class DynamoStoreTest {
             assertThat(writes.get()).as("the refused batch, then b4, b5 and b6 (FULL stops the tries)").isEqualTo(4);
             assertThat(batched.holders()).containsExactlyInAnyOrder("b1", "b2", "b3", "b4", "b5");
 
+            // room for the whole batch, one of it held already: the one write is refused by the held one alone
+            // (a set's ADD would take it silently), and each is tried in order
+            batched.release("b5");
+            writes.set(0);
+            assertThat(batched.acquireAll(java.util.List.of("b4", "b5"), 10)).containsExactly(SlotLimiter.Acquired.HELD, SlotLimiter.Acquired.TAKEN);
+            assertThat(writes.get()).as("the refused batch, then b4 and b5").isEqualTo(3);
+
             // exactly the room left: taken in one write; over the limit: nothing taken past it
             four.forEach(batched::release);
             writes.set(0);

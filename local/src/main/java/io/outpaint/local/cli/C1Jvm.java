@@ -20,10 +20,14 @@ import java.util.concurrent.TimeUnit;
  * 1.8 s. {@code run} alone: the runtime up in about 7 s instead of 10, half the CPU.
  * A JVM flag cannot be set from inside, hence a second JVM; it inherits this one's streams and
  * flags, its exit code is this one's, a stop of this one stops it, and it ends if this one is
- * killed outright. A JVM already started with a {@code TieredStopAtLevel} of the user's choice, or
- * under a debugger, is left as it is.
+ * killed outright. A JVM already started with a {@code TieredStopAtLevel} of the user's choice, under
+ * a debugger, or with a flag that would clash in a second JVM ({@link #STAYS}) is left as it is.
  */
 final class C1Jvm {
+
+    /** Flags that keep a command in the JVM it was started in: the launcher has taken their port or file, or runs their agent. */
+    static final List<String> STAYS = List.of("-agentlib", "-agentpath", "-javaagent", "-Xlog", "-Xloggc", "-XX:StartFlightRecording",
+            "-XX:FlightRecorderOptions", "-Dcom.sun.management.jmxremote");
 
     /** Set in the second JVM, so that it never starts a third. */
     static final String MARK = "outpaint.shortRunJvm";
@@ -35,9 +39,10 @@ final class C1Jvm {
         List<String> words = java.util.Arrays.stream(args).filter(a -> !a.equals("--debug")).toList();
         boolean moves = !words.isEmpty() && (words.get(0).equals("run") || words.get(0).equals("serve")
                 || words.get(0).equals("bench") && words.size() > 1 && words.get(1).equals("load"));
-        // a JVM with its compiler chosen, or under a debugger, stays as it is
+        // a JVM with its compiler chosen, under a debugger, or with a flag that two JVMs cannot both honour
+        // (an agent, a JMX port, a log or recording file) stays as it is
         boolean chosen = jvmFlags.stream().anyMatch(f -> f.startsWith("-XX:TieredStopAtLevel") || f.startsWith("-D" + MARK)
-                || f.contains("jdwp"));
+                || STAYS.stream().anyMatch(f::startsWith));
         if (!moves || chosen || classPath == null || classPath.isBlank()) {
             return Optional.empty();
         }

@@ -325,8 +325,16 @@ class ServeWithAwsCliIT {
         assertThat(Files.readAllLines(dir.resolve("serve.err")).subList(1, 4))
                 .allMatch(line -> line.matches("  (Step Functions|DynamoDB Local|S3Mock) up \\(\\d+\\.\\d s\\)"));
 
+        // serve runs in a second JVM (C1Jvm), which runs the sidecar: every one of them ends, not only the launcher
+        List<ProcessHandle> underServe = serve.toHandle().descendants().toList();
+        assertThat(underServe).as("serve's runtime JVM and its sidecar").anyMatch(p -> p.info().command().orElse("").endsWith("/java"))
+                .anyMatch(p -> p.info().command().orElse("").contains("node"));
         serve.destroy();
         assertThat(serve.waitFor(60, TimeUnit.SECONDS)).as("serve stops on SIGTERM").isTrue();
+        for (ProcessHandle part : underServe) {
+            assertThat(part.onExit().completeOnTimeout(null, 20, TimeUnit.SECONDS).get()).as("still running: " + part.info()).isNotNull();
+        }
+        assertThat(serve.exitValue()).as("SIGTERM's exit code").isEqualTo(143);
         for (Path printed : List.of(dir.resolve("serve.log"), dir.resolve("serve.err"), logFile)) {
             assertThat(Files.readString(printed)).as(printed.toString())
                     .doesNotContain("\tat ").doesNotContain("closed already").doesNotContain("Exception");
