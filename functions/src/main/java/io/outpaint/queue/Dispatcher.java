@@ -67,8 +67,9 @@ public final class Dispatcher {
     /**
      * Admits jobs until the queue is empty or every slot is taken; the ids admitted, in order. A
      * batch's slots are taken in creation order, in one write where the store can ({@link
-     * SlotLimiter#acquireAll}); the executions of the jobs given a slot in one batch are then started at once (each start is independent of the others, and the slots already fix
-     * who goes first). A job whose slot another dispatcher took (it is starting it, or failed to) is
+     * SlotLimiter#acquireAll}); the executions of the jobs given a slot in one batch are then
+     * started at once (each start is independent of the others, and the slots already fix who goes
+     * first). A job whose slot another dispatcher took (it is starting it, or failed to) is
      * looked at again once the rest is done, and started then if it still waits: dispatchers running
      * at once spread over the queue instead of each repeating every admission.
      */
