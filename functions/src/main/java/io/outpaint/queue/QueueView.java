@@ -16,8 +16,8 @@ import java.util.Optional;
 
 /**
  * What a user sees of the queue: a waiting job's place (1 = next) and, from the durations of
- * finished jobs of the same shape (or, for a running job of a shape not seen yet, from its
- * progress), when it should be done. An estimate, not a promise.
+ * finished jobs of the same shape (or, for a running job of a shape not seen yet or one that has
+ * run longer than its like, from its progress), when it should be done. An estimate, not a promise.
  */
 public final class QueueView {
 
@@ -93,6 +93,10 @@ public final class QueueView {
             Optional<Duration> known = known(job);
             Instant end = known.isPresent() ? start.plus(known.get())
                     : byProgress(job, start).orElseGet(() -> start.plus(fallback));
+            if (known.isPresent() && end.isBefore(now)) {
+                // longer than its like took: its own progress tells more than an end already past ("0 s left")
+                end = byProgress(job, start).filter(now::isBefore).orElse(end);
+            }
             return Optional.of(place(null, end.isBefore(now) ? now : end, now));
         }
         return Optional.empty();

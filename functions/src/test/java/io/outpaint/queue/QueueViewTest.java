@@ -74,4 +74,24 @@ class QueueViewTest {
         // once the shape is known, its time: 120 s from submission
         assertThat(view.describe(jobs.get("running")).orElseThrow().etaSeconds()).isEqualTo(30);
     }
+
+    @Test
+    void aRunningJobLongerThanItsLikeGetsTheEndItsProgressImpliesNotAnEndAlreadyPast() {
+        Job submitted = Job.queued("slow", JsonNodeFactory.instance.objectNode().put("prompt", "p"), null, null, null,
+                        T0.minusSeconds(100), 1)
+                .withScenario(Job.Scenario.NONE.withJob("job_2", T0.minusSeconds(90)), T0.minusSeconds(90))
+                .moveTo(JobStatus.RUNNING, T0.minusSeconds(60), null);
+        jobs.create(submitted.withProgress(0.6, T0.minusSeconds(30)));
+        durations.record(JobDurations.shapeOf(submitted.request()), Duration.ofSeconds(45)); // its like took 45 s: 45 s ago
+        // 60% 60 s after submission: 100 s in all, 10 s from now
+        assertThat(view.describe(jobs.get("slow")).orElseThrow().etaSeconds()).isEqualTo(10);
+        // progress that implies an end already past too says nothing better: now
+        jobs.update("slow", j -> j.withProgress(0.95, T0.minusSeconds(5)));
+        assertThat(view.describe(jobs.get("slow")).orElseThrow().etaSeconds()).isZero();
+        // within its like's time, that time, whatever the progress says: the mean of 45 s and 200 s, 122 s
+        // from submission, is 32 s from now
+        durations.record(JobDurations.shapeOf(submitted.request()), Duration.ofSeconds(200));
+        jobs.update("slow", j -> j.withProgress(0.1, T0.minusSeconds(5)));
+        assertThat(view.describe(jobs.get("slow")).orElseThrow().etaSeconds()).isEqualTo(32);
+    }
 }
