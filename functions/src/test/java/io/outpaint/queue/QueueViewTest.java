@@ -25,6 +25,13 @@ class QueueViewTest {
     private final InMemorySlotLimiter slots = new InMemorySlotLimiter();
     private final QueueView view = new QueueView(jobs, durations, slots, 2, Duration.ofSeconds(300), Clock.fixed(T0, ZoneOffset.UTC));
 
+    /** A job created 100 s ago, submitted to Scenario as {@code scenarioJobId} 90 s ago, seen running 60 s ago. */
+    private static Job runningSince90sAgo(String jobId, String scenarioJobId) {
+        return Job.queued(jobId, JsonNodeFactory.instance.objectNode().put("prompt", "p"), null, null, null, T0.minusSeconds(100), 1)
+                .withScenario(Job.Scenario.NONE.withJob(scenarioJobId, T0.minusSeconds(90)), T0.minusSeconds(90))
+                .moveTo(JobStatus.RUNNING, T0.minusSeconds(60), null);
+    }
+
     @Test
     void aPageGivesTheSamePlacesAsEachJobAloneWithOneCount() {
         for (int i = 0; i < 6; i++) {
@@ -60,10 +67,7 @@ class QueueViewTest {
 
     @Test
     void aRunningJobOfAShapeNotSeenYetGetsTheEndItsProgressImplies() {
-        Job submitted = Job.queued("running", JsonNodeFactory.instance.objectNode().put("prompt", "p"), null, null, null,
-                        T0.minusSeconds(100), 1)
-                .withScenario(Job.Scenario.NONE.withJob("job_1", T0.minusSeconds(90)), T0.minusSeconds(90))
-                .moveTo(JobStatus.RUNNING, T0.minusSeconds(60), null);
+        Job submitted = runningSince90sAgo("running", "job_1");
         jobs.create(submitted.withProgress(0.02, T0.minusSeconds(30)));
         // 2% after 60 s is too little to go by: the fallback, 300 s from submission
         assertThat(view.describe(jobs.get("running")).orElseThrow().etaSeconds()).isEqualTo(300 - 90);
@@ -77,10 +81,7 @@ class QueueViewTest {
 
     @Test
     void aRunningJobLongerThanItsLikeGetsTheEndItsProgressImpliesNotAnEndAlreadyPast() {
-        Job submitted = Job.queued("slow", JsonNodeFactory.instance.objectNode().put("prompt", "p"), null, null, null,
-                        T0.minusSeconds(100), 1)
-                .withScenario(Job.Scenario.NONE.withJob("job_2", T0.minusSeconds(90)), T0.minusSeconds(90))
-                .moveTo(JobStatus.RUNNING, T0.minusSeconds(60), null);
+        Job submitted = runningSince90sAgo("slow", "job_2");
         jobs.create(submitted.withProgress(0.6, T0.minusSeconds(30)));
         durations.record(JobDurations.shapeOf(submitted.request()), Duration.ofSeconds(45)); // its like took 45 s: 45 s ago
         // 60% 60 s after submission: 100 s in all, 10 s from now

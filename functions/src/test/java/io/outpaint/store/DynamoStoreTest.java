@@ -49,6 +49,24 @@ class DynamoStoreTest {
                 new Job.Source("api", "b", "inputs/x.mp4", null, null, null, null), null, null, at, 30);
     }
 
+    /** DynamoDB Local's client, counting the GetItem and UpdateItem calls made through it. */
+    private static DynamoDbClient counting(java.util.concurrent.atomic.AtomicInteger reads, java.util.concurrent.atomic.AtomicInteger writes) {
+        return new DynamoDbClient() {
+            @Override public String serviceName() { return dynamo.serviceName(); }
+            @Override public void close() {}
+            @Override public software.amazon.awssdk.services.dynamodb.model.GetItemResponse getItem(
+                    software.amazon.awssdk.services.dynamodb.model.GetItemRequest r) {
+                reads.incrementAndGet();
+                return dynamo.getItem(r);
+            }
+            @Override public software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse updateItem(
+                    software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest r) {
+                writes.incrementAndGet();
+                return dynamo.updateItem(r);
+            }
+        };
+    }
+
     @Test
     void createsOnceAndKeepsTheFirstRecord() {
         Job job = newJob("create-once", Instant.now());
@@ -87,19 +105,7 @@ class DynamoStoreTest {
     @Test
     void anUpdateFromTheJobInHandReadsNothingUnlessSomeoneElseWroteInBetween() {
         java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
-        DynamoDbClient counting = new DynamoDbClient() {
-            @Override public String serviceName() { return dynamo.serviceName(); }
-            @Override public void close() {}
-            @Override public software.amazon.awssdk.services.dynamodb.model.GetItemResponse getItem(
-                    software.amazon.awssdk.services.dynamodb.model.GetItemRequest r) {
-                reads.incrementAndGet();
-                return dynamo.getItem(r);
-            }
-            @Override public software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse updateItem(
-                    software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest r) {
-                return dynamo.updateItem(r);
-            }
-        };
+        DynamoDbClient counting = counting(reads, new java.util.concurrent.atomic.AtomicInteger());
         DynamoJobStore jobs = new DynamoJobStore(counting, "jobs");
         store.create(newJob("in-hand", Instant.now()));
         Job read = jobs.get("in-hand");
@@ -230,19 +236,7 @@ class DynamoStoreTest {
     @Test
     void aBatchOfSlotsIsTakenInOneWriteWhenThereIsRoomAndOneByOneInOrderWhenNot() {
         java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
-        DynamoDbClient counting = new DynamoDbClient() {
-            @Override public String serviceName() { return dynamo.serviceName(); }
-            @Override public void close() {}
-            @Override public software.amazon.awssdk.services.dynamodb.model.GetItemResponse getItem(
-                    software.amazon.awssdk.services.dynamodb.model.GetItemRequest r) {
-                return dynamo.getItem(r);
-            }
-            @Override public software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse updateItem(
-                    software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest r) {
-                writes.incrementAndGet();
-                return dynamo.updateItem(r);
-            }
-        };
+        DynamoDbClient counting = counting(new java.util.concurrent.atomic.AtomicInteger(), writes);
         DynamoSlotLimiter batched = new DynamoSlotLimiter(counting, "jobs");
         java.util.List<String> four = java.util.List.of("b1", "b2", "b3", "b4");
         try {
@@ -280,19 +274,7 @@ class DynamoStoreTest {
     @Test
     void aShapesKnownTimeIsReadFromTheTableAtMostOnceInAWhileAndAnUnknownOneEveryTime() {
         java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
-        DynamoDbClient counting = new DynamoDbClient() {
-            @Override public String serviceName() { return dynamo.serviceName(); }
-            @Override public void close() {}
-            @Override public software.amazon.awssdk.services.dynamodb.model.GetItemResponse getItem(
-                    software.amazon.awssdk.services.dynamodb.model.GetItemRequest r) {
-                reads.incrementAndGet();
-                return dynamo.getItem(r);
-            }
-            @Override public software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse updateItem(
-                    software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest r) {
-                return dynamo.updateItem(r);
-            }
-        };
+        DynamoDbClient counting = counting(reads, new java.util.concurrent.atomic.AtomicInteger());
         java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(Instant.parse("2026-12-04T10:00:00Z"));
         java.time.Clock clock = new java.time.Clock() {
             @Override public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
