@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 final class C1Jvm {
 
     /** Flags that keep a command in the JVM it was started in: the launcher has taken their port or file, or runs their agent. */
-    static final List<String> STAYS = List.of("-agentlib", "-agentpath", "-javaagent", "-Xlog", "-Xloggc", "-XX:StartFlightRecording",
+    static final List<String> STAYS = List.of("-agentlib", "-agentpath", "-javaagent", "-Xrunjdwp", "-Xdebug", "-Xlog", "-Xloggc", "-XX:StartFlightRecording",
             "-XX:FlightRecorderOptions", "-Dcom.sun.management.jmxremote");
 
     /** Set in the second JVM, so that it never starts a third. */

@@ -42,7 +42,7 @@ class C1JvmTest {
     void aJvmWhoseCompilerWasChosenOrThatIsDebuggedOrAlreadyMovedOrHoldsAPortFileOrAgentStays() {
         for (String flag : List.of("-XX:TieredStopAtLevel=4", "-agentlib:jdwp=transport=dt_socket,server=y,address=5005",
                 "-D" + C1Jvm.MARK + "=true", "-Dcom.sun.management.jmxremote.port=39999", "-javaagent:/opt/agent.jar",
-                "-XX:StartFlightRecording=filename=/tmp/x.jfr", "-Xlog:gc:file=/tmp/gc.log")) {
+                "-XX:StartFlightRecording=filename=/tmp/x.jfr", "-Xlog:gc:file=/tmp/gc.log", "-Xrunjdwp:transport=dt_socket,server=y")) {
             assertThat(C1Jvm.commandFor(new String[] {"run"}, List.of(flag), HOME, JAR)).as(flag).isEmpty();
         }
         assertThat(C1Jvm.commandFor(new String[] {"run"}, List.of(), HOME, "")).as("no class path known").isEmpty();
