@@ -17,6 +17,7 @@ import io.outpaint.pipeline.PipelineServices;
 import io.outpaint.priming.Priming;
 import io.outpaint.priming.PrimingContext;
 import io.outpaint.priming.PrimingHook;
+import io.outpaint.priming.PrimingServices;
 import io.outpaint.priming.PrimingSteps;
 import io.outpaint.request.StrictJson;
 import java.io.IOException;
@@ -105,6 +106,18 @@ public final class ApiHandler implements RequestStreamHandler {
                     + "\"requestContext\":{\"http\":{\"method\":\"GET\",\"path\":\"/jobs\"},\"timeEpoch\":0},\"isBase64Encoded\":false}";
             handleRequest(new java.io.ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), OutputStream.nullOutputStream(),
                     new PrimingContext(function.id()));
+        }));
+        steps.add(new PrimingHook.Step("GET /jobs/{id} of a job that has ended, its result's URL presigned" + PrimingServices.OVER, () -> {
+            ApiHandler rehearsal = new ApiHandler(PrimingServices.over(services, PrimingServices.sampleJob(function, services.clock().instant())));
+            String event = "{\"version\":\"2.0\",\"rawPath\":\"/jobs/" + PrimingSteps.ABSENT_JOB + "\",\"headers\":{\"accept\":\"*/*\"},"
+                    + "\"requestContext\":{\"http\":{\"method\":\"GET\",\"path\":\"/jobs\"},\"timeEpoch\":0},\"isBase64Encoded\":false}";
+            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+            rehearsal.handleRequest(new java.io.ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), answer,
+                    new PrimingContext(function.id()));
+            int status = JSON.readTree(answer.toByteArray()).path("statusCode").asInt();
+            if (status != 200) {
+                throw new IllegalStateException("GET of the priming's own job answered " + status);
+            }
         }));
         priming.register(function.id(), steps);
     }

@@ -9,6 +9,7 @@ import io.outpaint.pipeline.PipelineServices;
 import io.outpaint.priming.Priming;
 import io.outpaint.priming.PrimingContext;
 import io.outpaint.priming.PrimingHook;
+import io.outpaint.priming.PrimingServices;
 import io.outpaint.priming.PrimingSteps;
 import io.outpaint.pipeline.Reconcile;
 import io.outpaint.queue.Executions;
@@ -47,6 +48,14 @@ public final class ReconcileHandler implements RequestStreamHandler {
                 + PrimingSteps.ABSENT_JOB + "\\\"}\"}}").getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(),
                 new PrimingContext(PipelineFunction.RECONCILE.id()))));
         steps.addAll(PrimingSteps.common(PipelineFunction.RECONCILE, services));
+        steps.add(new PrimingHook.Step("an execution's end for a job that has ended" + PrimingServices.OVER, () -> {
+            String arn = "arn:aws:states:us-east-1:000000000000:execution:outpaint:" + PrimingSteps.ABSENT_JOB;
+            new ReconcileHandler(PrimingServices.over(services, PrimingServices.sampleJob(PipelineFunction.RECONCILE, services.clock().instant())))
+                    .handleRequest(new ByteArrayInputStream(("{\"detail\":{\"executionArn\":\"" + arn + "\",\"status\":\"ABORTED\","
+                            + "\"name\":\"" + PrimingSteps.ABSENT_JOB + "\",\"input\":\"{\\\"jobId\\\":\\\"" + PrimingSteps.ABSENT_JOB
+                            + "\\\"}\",\"error\":\"Canceled\",\"cause\":\"priming\"}}").getBytes(StandardCharsets.UTF_8)),
+                            OutputStream.nullOutputStream(), new PrimingContext(PipelineFunction.RECONCILE.id()));
+        }));
         priming.register(PipelineFunction.RECONCILE.id(), steps);
     }
 

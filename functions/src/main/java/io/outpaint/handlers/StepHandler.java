@@ -8,12 +8,17 @@ import io.outpaint.pipeline.PipelineFunction;
 import io.outpaint.pipeline.PipelineServices;
 import io.outpaint.pipeline.Step;
 import io.outpaint.pipeline.StepState;
+import io.outpaint.priming.DiscardingMetrics;
 import io.outpaint.priming.Priming;
+import io.outpaint.priming.PrimingContext;
 import io.outpaint.priming.PrimingHook;
+import io.outpaint.priming.PrimingServices;
 import io.outpaint.priming.PrimingSteps;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.MDC;
@@ -37,6 +42,7 @@ public final class StepHandler implements RequestStreamHandler {
 
     private final PipelineFunction function;
     private final Step step;
+    private final Metrics metrics;
 
     /** For Lambda: the step named in this function's environment, over the services of this container. */
     public StepHandler() {
@@ -52,12 +58,24 @@ public final class StepHandler implements RequestStreamHandler {
         // with nothing recorded a flush emits nothing (it logs one warning): the metrics logger and its environment are made
         steps.add(new PrimingHook.Step("the metrics logger, flushed empty", METRICS::flush));
         steps.addAll(PrimingSteps.common(function, services));
+        // last, with every client ready: the handler's whole path once, as an invocation runs it, over services that reach nothing
+        steps.add(new PrimingHook.Step("an invocation on a sample job" + PrimingServices.OVER, () -> {
+            PipelineServices rehearsal = PrimingServices.over(services, PrimingServices.sampleJob(function, services.clock().instant()));
+            new StepHandler(function, rehearsal, DiscardingMetrics.create("Outpaint", "outpaint")).handleRequest(
+                    new ByteArrayInputStream(PrimingSteps.SAMPLE_STATE.getBytes(StandardCharsets.UTF_8)),
+                    OutputStream.nullOutputStream(), new PrimingContext(function.id()));
+        }));
         priming.register(function.id(), steps);
     }
 
     public StepHandler(PipelineFunction function, PipelineServices services) {
+        this(function, services, METRICS);
+    }
+
+    private StepHandler(PipelineFunction function, PipelineServices services, Metrics metrics) {
         this.function = function;
         this.step = function.step(services);
+        this.metrics = metrics;
     }
 
     @Override
@@ -72,14 +90,14 @@ public final class StepHandler implements RequestStreamHandler {
         long started = System.nanoTime();
         try {
             StepState next = PowertoolsLogging.withLogging(context, () -> step.run(state));
-            METRICS.addMetric(name + "Ok", 1, MetricUnit.COUNT);
+            metrics.addMetric(name + "Ok", 1, MetricUnit.COUNT);
             JSON.writeValue(output, next);
         } catch (RuntimeException e) {
-            METRICS.addMetric(name + "Error", 1, MetricUnit.COUNT);
+            metrics.addMetric(name + "Error", 1, MetricUnit.COUNT);
             throw e;
         } finally {
-            METRICS.addMetric(name + "Duration", (System.nanoTime() - started) / 1e6, MetricUnit.MILLISECONDS);
-            METRICS.flush();
+            metrics.addMetric(name + "Duration", (System.nanoTime() - started) / 1e6, MetricUnit.MILLISECONDS);
+            metrics.flush();
             MDC.clear();
         }
     }

@@ -6,14 +6,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.outpaint.pipeline.PipelineFunction;
 import io.outpaint.pipeline.PipelineServices;
 import io.outpaint.priming.Priming;
+import io.outpaint.priming.PrimingContext;
 import io.outpaint.priming.PrimingHook;
+import io.outpaint.priming.PrimingServices;
 import io.outpaint.priming.PrimingSteps;
 import io.outpaint.pipeline.Reconcile;
 import io.outpaint.pipeline.Sweep;
 import io.outpaint.pipeline.UploadTrigger;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
@@ -29,12 +33,17 @@ public final class SweepHandler implements RequestStreamHandler {
         this(PipelineServices.shared(), Priming.global());
     }
 
-    /** As Lambda builds it: the store's reads and the report's JSON primed; the sweep itself writes, so it is not run. */
+    /** As Lambda builds it: the store's reads and the report's JSON primed, and a whole sweep over services that reach nothing. */
     public SweepHandler(PipelineServices services, Priming priming) {
         this(services);
         List<PrimingHook.Step> steps = new ArrayList<>(PrimingSteps.common(PipelineFunction.SWEEP, services));
         steps.add(new PrimingHook.Step("Jackson write of a report", () ->
                 JSON.writeValueAsBytes(Sweep.Report.empty())));
+        // the sweep writes, so it runs over the priming's own services: it finds nothing to repair and no one waiting
+        steps.add(new PrimingHook.Step("an invocation" + PrimingServices.OVER, () ->
+                new SweepHandler(PrimingServices.over(services, PrimingServices.sampleJob(PipelineFunction.SWEEP, services.clock().instant())))
+                        .handleRequest(new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)), OutputStream.nullOutputStream(),
+                                new PrimingContext(PipelineFunction.SWEEP.id()))));
         priming.register(PipelineFunction.SWEEP.id(), steps);
     }
 

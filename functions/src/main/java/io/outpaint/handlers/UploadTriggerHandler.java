@@ -10,6 +10,7 @@ import io.outpaint.pipeline.UploadTrigger;
 import io.outpaint.priming.Priming;
 import io.outpaint.priming.PrimingContext;
 import io.outpaint.priming.PrimingHook;
+import io.outpaint.priming.PrimingServices;
 import io.outpaint.priming.PrimingSteps;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -57,6 +58,16 @@ public final class UploadTriggerHandler implements RequestStreamHandler {
         steps.add(new PrimingHook.Step("the job id of an upload", () ->
                 UploadTrigger.jobIdFor(bucket, PrimingSteps.ABSENT_INPUT, "0")));
         steps.addAll(PrimingSteps.common(PipelineFunction.UPLOAD_TRIGGER, services));
+        // an upload's event delivered again (its job exists): the path up to the job's lookup and the queue's dispatch,
+        // over the priming services, which hold that job
+        String input = io.outpaint.media.InputVideos.PREFIX + "outpaint-priming/sample.mp4";
+        byte[] again = new String(event, StandardCharsets.UTF_8).replace(".outpaint-priming/absent+video.mp4", input)
+                .getBytes(StandardCharsets.UTF_8);
+        steps.add(new PrimingHook.Step("an upload's event delivered again" + PrimingServices.OVER, () ->
+                new UploadTriggerHandler(PrimingServices.over(services, PrimingServices.sampleJob(PipelineFunction.UPLOAD_TRIGGER,
+                        UploadTrigger.jobIdFor(bucket, input, "0"), services.clock().instant())))
+                        .handleRequest(new ByteArrayInputStream(again), new ByteArrayOutputStream(),
+                                new PrimingContext(PipelineFunction.UPLOAD_TRIGGER.id()))));
         priming.register(PipelineFunction.UPLOAD_TRIGGER.id(), steps);
     }
 

@@ -40,7 +40,11 @@ public final class PrimingSteps {
             + "\"nextDelaySeconds\":15,\"observation\":{\"progress\":0.5,\"atMillis\":1795003200000},"
             + "\"submittedAtMillis\":1795003200000,\"expectedSeconds\":60,"
             + "\"error\":{\"Error\":\"io.outpaint.media.InvalidInputException\",\"Cause\":\"{}\"},"
-            + "\"previous\":{\"jobId\":\"" + ABSENT_JOB + "\",\"outcome\":\"ADMITTED\"}}";
+            // a Catch's state, as RecordFailure gets it: the error in "previous", its Cause the Lambda runtime's JSON of the exception
+            + "\"previous\":{\"jobId\":\"" + ABSENT_JOB + "\",\"outcome\":\"ADMITTED\","
+            + "\"error\":{\"Error\":\"io.outpaint.media.InvalidInputException\",\"Cause\":\"{\\\"errorMessage\\\":"
+            + "\\\"no object inputs/sample.mp4 in bucket outpaint\\\",\\\"errorType\\\":"
+            + "\\\"io.outpaint.media.InvalidInputException\\\",\\\"stackTrace\\\":[]}\"}}}";
 
     /** A create request's model inputs, as a client sends them, for the validation path. */
     public static final String SAMPLE_REQUEST = "{\"prompt\":\"a sunny seaside street, wide shot\",\"resolution\":\"480p\","

@@ -205,6 +205,11 @@ public final class DynamoJobStore implements JobStore {
         }
     }
 
+    /** The item this store writes for {@code job}, as DynamoDB holds it (for SnapStart's priming, which answers it itself). */
+    public static java.util.Map<String, AttributeValue> itemOf(Job job) {
+        return SCHEMA.itemToMap(toItem(job), true);
+    }
+
     private static JobItem toItem(Job job) {
         JobItem item = new JobItem();
         item.setJobId(job.jobId());

@@ -98,6 +98,9 @@ class PrimingTest {
             assertThat(calls).noneMatch(c -> c.startsWith("primeUpdate"));
         }
         assertThat(report.primed().size() + report.failed().size()).isEqualTo(hook.steps().size());
+        // the handler's own path, rehearsed over the priming's services: it needs nothing here to answer, and it runs through
+        assertThat(report.primed()).filteredOn(p -> p.endsWith(PrimingServices.OVER)).hasSize(1);
+        assertThat(calls).noneMatch(c -> c.contains("s3-"));
         if (function.isStep()) {
             assertThat(report.primed()).contains("Jackson round trip of a step state", "a metrics document serialized, not emitted",
                     "the metrics logger, flushed empty");
