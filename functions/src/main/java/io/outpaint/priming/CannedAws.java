@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -52,26 +54,26 @@ final class CannedAws implements SdkHttpClient {
     }
 
     /**
-     * A DynamoDB table that holds only {@code item}, whose partition key is {@code keyName}.
-     * {@code GetItem} of the item's key answers the item, of any other key no item; {@code UpdateItem}
-     * of the item's key answers the item (as the stores ask it back), of any other key nothing;
-     * {@code Query} answers no items; every other operation an empty answer.
+     * A DynamoDB table that holds only {@code items}, whose partition key (a string) is {@code keyName}.
+     * {@code GetItem} of an item's key answers the item, of any other key no item; {@code UpdateItem}
+     * of an item's key answers the item (as the stores ask it back), of any other key nothing;
+     * {@code Query} answers no items; every other operation an empty answer. Nothing is ever changed.
      */
-    static DynamoDbClient dynamoDb(String keyName, Map<String, AttributeValue> item) {
-        String keyValue = item.get(keyName).s();
-        ObjectNode stored = map(item);
+    static DynamoDbClient dynamoDb(String keyName, List<Map<String, AttributeValue>> items) {
+        Map<String, ObjectNode> stored = new HashMap<>();
+        items.forEach(item -> stored.put(item.get(keyName).s(), map(item)));
         Answers answers = (operation, body) -> {
             ObjectNode answer = JSON.createObjectNode();
-            boolean known = keyValue.equals(body.path("Key").path(keyName).path("S").asText(null));
+            ObjectNode found = stored.get(body.path("Key").path(keyName).path("S").asText(""));
             switch (operation) {
                 case "GetItem" -> {
-                    if (known) {
-                        answer.set("Item", stored.deepCopy());
+                    if (found != null) {
+                        answer.set("Item", found.deepCopy());
                     }
                 }
                 case "UpdateItem" -> {
-                    if (known && !"NONE".equals(body.path("ReturnValues").asText("NONE"))) {
-                        answer.set("Attributes", stored.deepCopy());
+                    if (found != null && !"NONE".equals(body.path("ReturnValues").asText("NONE"))) {
+                        answer.set("Attributes", found.deepCopy());
                     }
                 }
                 case "Query", "Scan" -> answer.put("Count", 0).put("ScannedCount", 0).putArray("Items");

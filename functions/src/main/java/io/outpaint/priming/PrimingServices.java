@@ -11,6 +11,7 @@ import io.outpaint.pipeline.Lazy;
 import io.outpaint.pipeline.PipelineFunction;
 import io.outpaint.pipeline.PipelineServices;
 import io.outpaint.queue.Executions;
+import io.outpaint.queue.JobDurations;
 import io.outpaint.request.StrictJson;
 import io.outpaint.scenario.ScenarioClient;
 import io.outpaint.scenario.ScenarioCredentials;
@@ -21,7 +22,9 @@ import io.outpaint.store.DynamoSlotLimiter;
 import io.outpaint.store.EndCountingJobStore;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -31,10 +34,11 @@ import software.amazon.awssdk.transfer.s3.S3TransferManager;
 /**
  * The services a function's own code runs over when SnapStart's priming invokes it: the same
  * settings and the same stores, and nothing that leaves the JVM. The stores are DynamoDB's, over a
- * DynamoDB that answers in the JVM and holds one sample job, and notices go to an EventBridge that
- * answers in the JVM too ({@link CannedAws}). No execution is started, no webhook is sent, no S3
- * object is read or written, and the Scenario client's address cannot resolve ({@code .invalid}):
- * a call that should not happen fails at once instead of reaching anyone.
+ * DynamoDB that answers in the JVM and holds one sample job (and its shape's typical time);
+ * notices go to an EventBridge that answers in the JVM too ({@link CannedAws}). No execution is
+ * started, no webhook is sent, no S3 object is read or written, and the Scenario client's address
+ * cannot resolve ({@code .invalid}): a call that should not happen fails at once instead of
+ * reaching anyone.
  */
 public final class PrimingServices {
 
@@ -51,8 +55,10 @@ public final class PrimingServices {
 
     /** A copy of {@code real} over which nothing is read from or written to anything real; {@code sample} is the one job it knows. */
     public static PipelineServices over(PipelineServices real, Job sample) {
-        DynamoDbClient dynamo = CannedAws.dynamoDb("jobId",
-                DynamoJobStore.itemOf(sample.version() == null ? sample.withVersion(1L) : sample));
+        // the job, and the typical time of its shape, as a job of that shape leaves them
+        DynamoDbClient dynamo = CannedAws.dynamoDb("jobId", List.of(
+                DynamoJobStore.itemOf(sample.version() == null ? sample.withVersion(1L) : sample),
+                DynamoJobDurations.itemOf(JobDurations.shapeOf(sample.request()), 3, Duration.ofSeconds(75))));
         String table = real.config().tableName();
         ScenarioClient scenario = new ScenarioClient(ScenarioSettings.of(NOWHERE, new ScenarioCredentials("priming", "priming")));
         Lazy<S3Client> s3 = refused("S3");

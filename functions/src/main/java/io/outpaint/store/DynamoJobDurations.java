@@ -81,6 +81,11 @@ public final class DynamoJobDurations implements JobDurations {
         }
     }
 
+    /** The item this store keeps for {@code shape} after {@code count} jobs (for SnapStart's priming, which answers it itself). */
+    public static Map<String, AttributeValue> itemOf(String shape, long count, Duration mean) {
+        return Map.of("jobId", AttributeValue.fromS(PREFIX + shape), "count", n(count), "meanMillis", n(mean.toMillis()));
+    }
+
     private static Map<String, AttributeValue> key(String shape) {
         return Map.of("jobId", AttributeValue.fromS(PREFIX + shape));
     }

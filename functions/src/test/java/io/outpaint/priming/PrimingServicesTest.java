@@ -89,7 +89,8 @@ class PrimingServicesTest {
     void theJvmsDynamoDbAnswersItsOneItemAndNothingElse() {
         Job sample = PrimingServices.sampleJob(PipelineFunction.CHECK_STATUS, NOW).withVersion(4L);
         Map<String, AttributeValue> item = DynamoJobStore.itemOf(sample);
-        DynamoDbClient dynamo = CannedAws.dynamoDb("jobId", item);
+        Map<String, AttributeValue> typical = io.outpaint.store.DynamoJobDurations.itemOf("shape", 3, java.time.Duration.ofSeconds(75));
+        DynamoDbClient dynamo = CannedAws.dynamoDb("jobId", java.util.List.of(item, typical));
         Map<String, AttributeValue> key = Map.of("jobId", AttributeValue.fromS(sample.jobId()));
         Map<String, AttributeValue> other = Map.of("jobId", AttributeValue.fromS("another"));
 
@@ -104,6 +105,7 @@ class PrimingServicesTest {
         assertThat(dynamo.query(b -> b.tableName("jobs").keyConditionExpression("jobId = :k")
                 .expressionAttributeValues(Map.of(":k", AttributeValue.fromS("x")))).items()).isEmpty();
 
+        assertThat(new io.outpaint.store.DynamoJobDurations(dynamo, "jobs").typical("shape")).contains(java.time.Duration.ofSeconds(75));
         // the store reads the job back as it was written
         Job read = new DynamoJobStore(dynamo, "jobs").get(sample.jobId());
         assertThat(read).usingRecursiveComparison().ignoringFields("request").isEqualTo(sample);
