@@ -65,8 +65,12 @@ public final class ApiHandler implements RequestStreamHandler {
     }
 
     public ApiHandler(PipelineServices services) {
-        this.presigner = Lazy.of(() -> S3Presigner.builder().serviceConfiguration(S3Configuration.builder()
-                .pathStyleAccessEnabled(services.config().s3PathStyle()).build()).build());
+        this(services, Lazy.of(() -> S3Presigner.builder().serviceConfiguration(S3Configuration.builder()
+                .pathStyleAccessEnabled(services.config().s3PathStyle()).build()).build()));
+    }
+
+    private ApiHandler(PipelineServices services, Lazy<S3Presigner> presigner) {
+        this.presigner = presigner;
         this.api = new JobsApi(services, presigner);
     }
 
@@ -108,7 +112,9 @@ public final class ApiHandler implements RequestStreamHandler {
                     new PrimingContext(function.id()));
         }));
         steps.add(new PrimingHook.Step("GET /jobs/{id} of a job that has ended, its result's URL presigned" + PrimingServices.OVER, () -> {
-            ApiHandler rehearsal = new ApiHandler(PrimingServices.over(services, PrimingServices.sampleJob(function, services.clock().instant())));
+            // this handler's own presigner: presigning is a signature made here, with nothing sent
+            ApiHandler rehearsal = new ApiHandler(PrimingServices.over(services, PrimingServices.sampleJob(function, services.clock().instant())),
+                    presigner);
             String event = "{\"version\":\"2.0\",\"rawPath\":\"/jobs/" + PrimingSteps.ABSENT_JOB + "\",\"headers\":{\"accept\":\"*/*\"},"
                     + "\"requestContext\":{\"http\":{\"method\":\"GET\",\"path\":\"/jobs\"},\"timeEpoch\":0},\"isBase64Encoded\":false}";
             java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();

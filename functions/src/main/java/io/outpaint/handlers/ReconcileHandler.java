@@ -50,11 +50,16 @@ public final class ReconcileHandler implements RequestStreamHandler {
         steps.addAll(PrimingSteps.common(PipelineFunction.RECONCILE, services));
         steps.add(new PrimingHook.Step("an execution's end for a job that has ended" + PrimingServices.OVER, () -> {
             String arn = "arn:aws:states:us-east-1:000000000000:execution:outpaint:" + PrimingSteps.ABSENT_JOB;
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
             new ReconcileHandler(PrimingServices.over(services, PrimingServices.sampleJob(PipelineFunction.RECONCILE, services.clock().instant())))
                     .handleRequest(new ByteArrayInputStream(("{\"detail\":{\"executionArn\":\"" + arn + "\",\"status\":\"ABORTED\","
                             + "\"name\":\"" + PrimingSteps.ABSENT_JOB + "\",\"input\":\"{\\\"jobId\\\":\\\"" + PrimingSteps.ABSENT_JOB
                             + "\\\"}\",\"error\":\"Canceled\",\"cause\":\"priming\"}}").getBytes(StandardCharsets.UTF_8)),
-                            OutputStream.nullOutputStream(), new PrimingContext(PipelineFunction.RECONCILE.id()));
+                            answer, new PrimingContext(PipelineFunction.RECONCILE.id()));
+            // the job had ended: nothing to reconcile
+            if (!"\"UNCHANGED\"".equals(answer.toString(StandardCharsets.UTF_8))) {
+                throw new IllegalStateException("the rehearsal reconciled: " + answer);
+            }
         }));
         priming.register(PipelineFunction.RECONCILE.id(), steps);
     }

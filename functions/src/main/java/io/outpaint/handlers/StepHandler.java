@@ -61,9 +61,15 @@ public final class StepHandler implements RequestStreamHandler {
         // last, with every client ready: the handler's whole path once, as an invocation runs it, over services that reach nothing
         steps.add(new PrimingHook.Step("an invocation on a sample job" + PrimingServices.OVER, () -> {
             PipelineServices rehearsal = PrimingServices.over(services, PrimingServices.sampleJob(function, services.clock().instant()));
+            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
             new StepHandler(function, rehearsal, DiscardingMetrics.create("Outpaint", "outpaint")).handleRequest(
                     new ByteArrayInputStream(PrimingSteps.SAMPLE_STATE.getBytes(StandardCharsets.UTF_8)),
-                    OutputStream.nullOutputStream(), new PrimingContext(function.id()));
+                    answer, new PrimingContext(function.id()));
+            // the sample job has ended or gone past the step already: a step that ends it now has taken another path
+            StepState next = JSON.readValue(answer.toByteArray(), StepState.class);
+            if (next.ended() != null || !PrimingSteps.ABSENT_JOB.equals(next.jobId())) {
+                throw new IllegalStateException("the rehearsal took a path it should not: " + answer);
+            }
         }));
         priming.register(function.id(), steps);
     }

@@ -40,10 +40,15 @@ public final class SweepHandler implements RequestStreamHandler {
         steps.add(new PrimingHook.Step("Jackson write of a report", () ->
                 JSON.writeValueAsBytes(Sweep.Report.empty())));
         // the sweep writes, so it runs over the priming's own services: it finds nothing to repair and no one waiting
-        steps.add(new PrimingHook.Step("an invocation" + PrimingServices.OVER, () ->
-                new SweepHandler(PrimingServices.over(services, PrimingServices.sampleJob(PipelineFunction.SWEEP, services.clock().instant())))
-                        .handleRequest(new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)), OutputStream.nullOutputStream(),
-                                new PrimingContext(PipelineFunction.SWEEP.id()))));
+        steps.add(new PrimingHook.Step("an invocation" + PrimingServices.OVER, () -> {
+            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+            new SweepHandler(PrimingServices.over(services, PrimingServices.sampleJob(PipelineFunction.SWEEP, services.clock().instant())))
+                    .handleRequest(new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)), answer,
+                            new PrimingContext(PipelineFunction.SWEEP.id()));
+            if (!JSON.readValue(answer.toByteArray(), Sweep.Report.class).equals(Sweep.Report.empty())) {
+                throw new IllegalStateException("the rehearsal's sweep found something to do: " + answer);
+            }
+        }));
         priming.register(PipelineFunction.SWEEP.id(), steps);
     }
 

@@ -63,11 +63,15 @@ public final class UploadTriggerHandler implements RequestStreamHandler {
         String input = io.outpaint.media.InputVideos.PREFIX + "outpaint-priming/sample.mp4";
         byte[] again = new String(event, StandardCharsets.UTF_8).replace(".outpaint-priming/absent+video.mp4", input)
                 .getBytes(StandardCharsets.UTF_8);
-        steps.add(new PrimingHook.Step("an upload's event delivered again" + PrimingServices.OVER, () ->
-                new UploadTriggerHandler(PrimingServices.over(services, PrimingServices.sampleJob(PipelineFunction.UPLOAD_TRIGGER,
-                        UploadTrigger.jobIdFor(bucket, input, "0"), services.clock().instant())))
-                        .handleRequest(new ByteArrayInputStream(again), new ByteArrayOutputStream(),
-                                new PrimingContext(PipelineFunction.UPLOAD_TRIGGER.id()))));
+        steps.add(new PrimingHook.Step("an upload's event delivered again" + PrimingServices.OVER, () -> {
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            new UploadTriggerHandler(PrimingServices.over(services, PrimingServices.sampleJob(PipelineFunction.UPLOAD_TRIGGER,
+                    UploadTrigger.jobIdFor(bucket, input, "0"), services.clock().instant())))
+                    .handleRequest(new ByteArrayInputStream(again), answer, new PrimingContext(PipelineFunction.UPLOAD_TRIGGER.id()));
+            if (!"[\"DUPLICATE\"]".equals(answer.toString(StandardCharsets.UTF_8))) {
+                throw new IllegalStateException("the rehearsal's upload was not taken for one delivered again: " + answer);
+            }
+        }));
         priming.register(PipelineFunction.UPLOAD_TRIGGER.id(), steps);
     }
 

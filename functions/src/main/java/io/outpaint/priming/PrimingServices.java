@@ -1,6 +1,7 @@
 package io.outpaint.priming;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.outpaint.config.PipelineConfig;
 import io.outpaint.job.Job;
 import io.outpaint.job.JobStatus;
 import io.outpaint.media.InputVideos;
@@ -48,6 +49,9 @@ public final class PrimingServices {
     /** How a priming step that runs a handler's own path over these services ends its name. */
     public static final String OVER = ", over services that answer in the JVM";
 
+    /** The table the rehearsal's stores name: one the JVM's own DynamoDB answers for. */
+    static final String TABLE = "outpaint-priming";
+
     /** The event bus the priming's notices go to: one the JVM's own EventBridge answers for ({@link CannedAws}). */
     static final String BUS = "outpaint-priming";
 
@@ -59,13 +63,14 @@ public final class PrimingServices {
         DynamoDbClient dynamo = CannedAws.dynamoDb("jobId", List.of(
                 DynamoJobStore.itemOf(sample.version() == null ? sample.withVersion(1L) : sample),
                 DynamoJobDurations.itemOf(JobDurations.shapeOf(sample.request()), 3, Duration.ofSeconds(75))));
-        String table = real.config().tableName();
+        PipelineConfig config = rehearsal(real.config());
+        String table = config.tableName();
         ScenarioClient scenario = new ScenarioClient(ScenarioSettings.of(NOWHERE, new ScenarioCredentials("priming", "priming")));
         Lazy<S3Client> s3 = refused("S3");
         Lazy<S3TransferManager> transfers = refused("S3");
         Lazy<SfnClient> sfn = refused("Step Functions");
         // the stores the functions use, with a job end counted nowhere (the sample job has ended already)
-        return new PipelineServices(real.config(), real.clock(), scenario,
+        return new PipelineServices(config, real.clock(), scenario,
                 new EndCountingJobStore(new DynamoJobStore(dynamo, table), ended -> { }),
                 new DynamoSlotLimiter(dynamo, table), new DynamoJobDurations(dynamo, table), REFUSING, new InputVideos(s3), new ResultCopier(scenario, transfers, s3), s3, sfn,
                 new Notifier(null, Optional.of(BUS), real.clock(), WebhookPolicy.Resolver.SYSTEM, Lazy.of(CannedAws::eventBridge)));
@@ -103,6 +108,19 @@ public final class PrimingServices {
                 .withOutput(new Job.Output("asset_priming_result", "outpaint", "outputs/" + jobId + "/result.mp4",
                         1_048_576L, "0".repeat(64), "video/mp4", 1280, 720, 5.0), now)
                 .moveTo(JobStatus.SUCCEEDED, now, null);
+    }
+
+    /**
+     * The function's settings with what the rehearsal must not share: a table name of its own (the
+     * queue's dispatch groups calls per table name in a process), no wait for the queue's index (a
+     * real dispatch waits for it to catch up; the JVM's table has no index to wait for), no secret
+     * to fetch, and the JVM's own event bus.
+     */
+    static PipelineConfig rehearsal(PipelineConfig c) {
+        return new PipelineConfig(TABLE, c.bucket(), c.stateMachineArn(), NOWHERE, Optional.empty(), Optional.empty(),
+                Optional.empty(), c.maxJobsInFlight(), c.poll(), c.maxPollTime(), c.retentionDays(), c.s3PathStyle(),
+                c.copyPartSizeBytes(), c.scenarioUploadPoll(), c.defaultPrompt(), Optional.empty(), Optional.empty(),
+                c.webhookAllowHttp(), Optional.of(BUS), c.typicalJobTime(), Duration.ZERO, c.uploadEventGrace());
     }
 
     private static <T> Lazy<T> refused(String service) {

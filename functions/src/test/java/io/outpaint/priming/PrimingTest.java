@@ -118,6 +118,34 @@ class PrimingTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(PipelineFunction.class)
+    void theRehearsalTakesItsPathAndLeavesNothingAnOperatorWouldSee(PipelineFunction function) throws Exception {
+        Priming priming = Priming.recording();
+        handlerFor(function, priming);
+        PrimingHook.Step rehearsal = priming.hooks().get(0).steps().stream()
+                .filter(s -> s.name().endsWith(PrimingServices.OVER)).findFirst().orElseThrow();
+        calls.clear();
+        java.io.PrintStream err = System.err;
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(logged, true, java.nio.charset.StandardCharsets.UTF_8));
+        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            // run as the hook runs it, but not through the hook, which would log a failure and go on
+            rehearsal.call().run();
+        } finally {
+            System.setErr(err);
+            System.setOut(out);
+        }
+        String lines = logged.toString(java.nio.charset.StandardCharsets.UTF_8);
+        // no line an alarm's metric filter or an operator reads (a job that ends, a refused dispatch), no metric emitted
+        assertThat(lines).as(lines).doesNotContain("WARN ").doesNotContain("ERROR");
+        assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("CloudWatchMetrics");
+        assertThat(calls).as("calls on the real store").isEmpty();
+    }
+
     /** The handler the catalogue names, built as its no-argument constructor builds it, over the given services. */
     private static Object handlerFor(PipelineFunction function, Priming priming) throws Exception {
         Class<?> type = Class.forName(function.handler());
