@@ -56,7 +56,8 @@ final class CannedAws implements SdkHttpClient {
     /**
      * A DynamoDB table that holds only {@code items}, whose partition key (a string) is {@code keyName}.
      * {@code GetItem} of an item's key answers the item, of any other key no item; {@code UpdateItem}
-     * of an item's key answers the item (as the stores ask it back), of any other key nothing;
+     * of an item's key answers the item (as the stores ask it back), of any other key nothing, or
+     * {@code ConditionalCheckFailedException} when the update has a condition;
      * {@code Query} answers no items; every other operation an empty answer. Nothing is ever changed.
      */
     static DynamoDbClient dynamoDb(String keyName, List<Map<String, AttributeValue>> items) {
@@ -72,7 +73,11 @@ final class CannedAws implements SdkHttpClient {
                     }
                 }
                 case "UpdateItem" -> {
-                    if (found != null && !"NONE".equals(body.path("ReturnValues").asText("NONE"))) {
+                    if (found == null && body.hasNonNull("ConditionExpression")) {
+                        // as DynamoDB answers a conditional update of an item it does not hold (the job store's version check)
+                        answer.put("__type", "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException")
+                                .put("message", "The conditional request failed");
+                    } else if (found != null && !"NONE".equals(body.path("ReturnValues").asText("NONE"))) {
                         answer.set("Attributes", found.deepCopy());
                     }
                 }
@@ -115,9 +120,11 @@ final class CannedAws implements SdkHttpClient {
                 try (InputStream in = request.contentStreamProvider().orElseThrow().newStream()) {
                     body = JSON.readTree(in);
                 }
-                byte[] answer = JSON.writeValueAsBytes(answers.answer(target.substring(target.indexOf('.') + 1), body));
+                ObjectNode reply = answers.answer(target.substring(target.indexOf('.') + 1), body);
+                byte[] answer = JSON.writeValueAsBytes(reply);
                 return HttpExecuteResponse.builder()
-                        .response(SdkHttpResponse.builder().statusCode(200)
+                        // an answer that names an error's type is that error, as the JSON protocols send one
+                        .response(SdkHttpResponse.builder().statusCode(reply.has("__type") ? 400 : 200)
                                 .putHeader("Content-Type", contentType)
                                 .putHeader("Content-Length", Integer.toString(answer.length)).build())
                         .responseBody(AbortableInputStream.create(new ByteArrayInputStream(answer)))

@@ -102,6 +102,10 @@ class PrimingServicesTest {
         assertThat(dynamo.updateItem(b -> b.tableName("jobs").key(other).updateExpression("SET a = :a")
                 .expressionAttributeValues(Map.of(":a", AttributeValue.fromS("x"))).returnValues(ReturnValue.ALL_OLD)).hasAttributes())
                 .isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dynamo.updateItem(b -> b.tableName("jobs").key(other)
+                        .updateExpression("SET a = :a").conditionExpression("attribute_exists(jobId)")
+                        .expressionAttributeValues(Map.of(":a", AttributeValue.fromS("x")))))
+                .isInstanceOf(software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException.class);
         assertThat(dynamo.query(b -> b.tableName("jobs").keyConditionExpression("jobId = :k")
                 .expressionAttributeValues(Map.of(":k", AttributeValue.fromS("x")))).items()).isEmpty();
 
