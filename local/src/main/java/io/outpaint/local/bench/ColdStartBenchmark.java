@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  * Cold starts against the local runtime: each function of the catalogue in a fresh JVM with
  * Lambda's JVM flags, on the Lambda asset's classpath, with the environment the stack gives it:
  * init (its no-argument constructor) and its first invocation, beside a bare handler that makes
- * one DynamoDB GetItem with the same SDK; then, in another fresh JVM, its SnapStart priming,
+ * one DynamoDB GetItem with the same SDK, in a fresh JVM run just before it; then, in another fresh JVM, its SnapStart priming,
  * the first invocation after it and a warm one. Every function is invoked with its sample event
  * from {@code events/}, on a job that the real pipeline ran to its end first, so every
  * invocation of a function takes the same path. Also the size of the deployment asset.
@@ -58,19 +58,25 @@ public final class ColdStartBenchmark {
                 .withTime(0.1, 100).withJobDuration(Duration.ofSeconds(1)))) {
             seed(pipeline, work);
             out.printf("Each function in a fresh JVM (%s), %d warm invocations (their median), against the local runtime;"
-                    + " each figure the median of %d JVMs.%n%n", String.join(" ", ColdStartChild.LAMBDA_FLAGS), warmRuns, runs);
+                    + " each figure the median of %d JVMs; / bare is the median of each round's ratio to a bare handler's JVM"
+                    + " run just before.%n%n", String.join(" ", ColdStartChild.LAMBDA_FLAGS), warmRuns, runs);
 
             Map<String, String> bareEnv = new LinkedHashMap<>(pipeline.cloud().environment());
             bareEnv.put("TABLE_NAME", LocalPipeline.TABLE);
             bareEnv.put("AWS_LAMBDA_FUNCTION_NAME", "outpaint-bare");
-            // rounds, each the bare handler then every function: a machine that slows down during the run slows all alike
+            // rounds, in each every function's unprimed JVM just after a bare handler's: a machine that slows down or speeds
+            // up during the run moves each pair alike, and the ratio is taken within the pair
             List<ColdStartTable.Probe> bares = new ArrayList<>();
+            Map<PipelineFunction, List<ColdStartTable.Probe>> pairedBares = new java.util.EnumMap<>(PipelineFunction.class);
             Map<PipelineFunction, List<ColdStartTable.Probe>> cold = new java.util.EnumMap<>(PipelineFunction.class);
             Map<PipelineFunction, List<ColdStartTable.Probe>> primed = new java.util.EnumMap<>(PipelineFunction.class);
             for (int run = 1; run <= runs; run++) {
-                bares.add(ColdStartChild.run(classpath, bareEnv, BareGetItemHandler.class.getName(), false,
-                        eventFile(work, PipelineFunction.NOTIFY), warmRuns, work.resolve("bare-" + run + ".log")));
                 for (PipelineFunction function : PipelineFunction.values()) {
+                    ColdStartTable.Probe bareProbe = ColdStartChild.run(classpath, bareEnv, BareGetItemHandler.class.getName(), false,
+                            eventFile(work, PipelineFunction.NOTIFY), warmRuns,
+                            work.resolve("bare-" + function.localName() + "-" + run + ".log"));
+                    bares.add(bareProbe);
+                    pairedBares.computeIfAbsent(function, f -> new ArrayList<>()).add(bareProbe);
                     Map<String, String> env = new LinkedHashMap<>(pipeline.functionEnvironment(function));
                     env.put("AWS_LAMBDA_FUNCTION_NAME", function.localName());
                     env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memoryMb()));
@@ -85,8 +91,8 @@ public final class ColdStartBenchmark {
             ColdStartTable.Probe bare = ColdStartTable.Probe.median(bares);
             List<ColdStartTable.Row> rows = new ArrayList<>();
             for (PipelineFunction function : PipelineFunction.values()) {
-                rows.add(new ColdStartTable.Row(function.id(), function.memoryMb(), ColdStartTable.Probe.median(cold.get(function)),
-                        ColdStartTable.Probe.median(primed.get(function))));
+                rows.add(ColdStartTable.Row.of(function.id(), function.memoryMb(), cold.get(function), primed.get(function),
+                        pairedBares.get(function)));
             }
             out.print(ColdStartTable.format(bare, rows));
             out.printf("Measured %s; the children's output is in %s.%n%n", LocalDate.now(), work);

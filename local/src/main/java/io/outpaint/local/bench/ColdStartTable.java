@@ -43,10 +43,25 @@ final class ColdStartTable {
         }
     }
 
-    /** One function: a JVM without priming, and one that ran its priming before the first invocation. */
-    record Row(String function, int memoryMb, Probe cold, Probe primed) {
-        double coldRatio(Probe bare) {
-            return (double) cold.coldStart() / bare.coldStart();
+    /**
+     * One function: a JVM without priming, one that ran its priming before the first invocation
+     * (each the median of its JVMs), and the ratio of its init plus first invocation to the bare
+     * handler's: the median, over the rounds, of each unprimed JVM's against the bare JVM run just
+     * before it, so a machine that slows down or speeds up during the run moves both alike.
+     */
+    record Row(String function, int memoryMb, Probe cold, Probe primed, double coldRatio) {
+
+        /** From each round's JVMs: {@code bares.get(i)} ran just before {@code cold.get(i)}. */
+        static Row of(String function, int memoryMb, List<Probe> cold, List<Probe> primed, List<Probe> bares) {
+            if (cold.size() != bares.size() || cold.isEmpty()) {
+                throw new IllegalArgumentException(function + ": " + cold.size() + " unprimed JVMs against " + bares.size() + " bare ones");
+            }
+            double[] ratios = new double[cold.size()];
+            for (int i = 0; i < ratios.length; i++) {
+                ratios[i] = (double) cold.get(i).coldStart() / bares.get(i).coldStart();
+            }
+            java.util.Arrays.sort(ratios);
+            return new Row(function, memoryMb, Probe.median(cold), Probe.median(primed), ratios[ratios.length / 2]);
         }
 
         double primedRatio() {
@@ -56,6 +71,7 @@ final class ColdStartTable {
 
     private ColdStartTable() {}
 
+    /** {@code bare}: the median of every bare JVM of the run (the rows' ratios are against each one's own). */
     static String format(Probe bare, List<Row> rows) {
         StringBuilder out = new StringBuilder();
         out.append("| function | memory | init | first invocation | init + first | / bare | priming | first after priming"
@@ -66,7 +82,7 @@ final class ColdStartTable {
         int coldMet = 0;
         int primedMet = 0;
         for (Row row : rows) {
-            double cold = row.coldRatio(bare);
+            double cold = row.coldRatio();
             double primed = row.primedRatio();
             coldMet += cold <= COLD_GOAL ? 1 : 0;
             primedMet += primed <= PRIMED_GOAL ? 1 : 0;

@@ -37,19 +37,38 @@ class ColdStartTableTest {
 
     @Test
     void ratiosAreAgainstTheBareHandlerAndTheWarmInvocation() {
-        ColdStartTable.Probe bare = probe(1000, 0, 200, 5);
-        ColdStartTable.Row row = new ColdStartTable.Row("Submit", 512, probe(1300, 0, 260, 8), probe(1300, 400, 15, 10));
+        ColdStartTable.Row row = ColdStartTable.Row.of("Submit", 512, List.of(probe(1300, 0, 260, 8)),
+                List.of(probe(1300, 400, 15, 10)), List.of(probe(1000, 0, 200, 5)));
 
-        assertThat(row.coldRatio(bare)).isEqualTo(1.3);
+        assertThat(row.coldRatio()).isEqualTo(1.3);
         assertThat(row.primedRatio()).isEqualTo(1.5);
+    }
+
+    @Test
+    void theRatioToTheBareHandlerIsTakenWithinEachRoundsPair() {
+        // the machine twice as slow in the second round: each pair's ratio is 1.2, the ratio of the medians would be 1.5
+        ColdStartTable.Row row = ColdStartTable.Row.of("Admit", 512,
+                List.of(probe(1000, 0, 200, 8), probe(2000, 0, 400, 8), probe(1000, 0, 200, 8)),
+                List.of(probe(1000, 400, 10, 10), probe(1000, 400, 10, 10), probe(1000, 400, 10, 10)),
+                List.of(probe(800, 0, 200, 5), probe(1600, 0, 400, 5), probe(800, 0, 200, 5)));
+
+        assertThat(row.coldRatio()).isCloseTo(1.2, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(row.cold()).isEqualTo(probe(1000, 0, 200, 8));
+    }
+
+    @Test
+    void aRoundWithoutItsBareHandlerIsRefused() {
+        assertThatThrownBy(() -> ColdStartTable.Row.of("Admit", 512, List.of(probe(1000, 0, 200, 8), probe(1000, 0, 200, 8)),
+                List.of(probe(1000, 400, 10, 10)), List.of(probe(800, 0, 200, 5))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 unprimed JVMs against 1 bare");
     }
 
     @Test
     void tableHasTheBaselineARowPerFunctionAndCountsTheGoalsMet() {
         ColdStartTable.Probe bare = probe(1000, 0, 200, 5);
         List<ColdStartTable.Row> rows = List.of(
-                new ColdStartTable.Row("Submit", 512, probe(1300, 0, 260, 8), probe(1300, 400, 15, 10)),
-                new ColdStartTable.Row("Api", 1024, probe(2000, 0, 400, 30), probe(2000, 500, 90, 30)));
+                ColdStartTable.Row.of("Submit", 512, List.of(probe(1300, 0, 260, 8)), List.of(probe(1300, 400, 15, 10)), List.of(bare)),
+                ColdStartTable.Row.of("Api", 1024, List.of(probe(2000, 0, 400, 30)), List.of(probe(2000, 500, 90, 30)), List.of(bare)));
 
         String table = ColdStartTable.format(bare, rows);
 
