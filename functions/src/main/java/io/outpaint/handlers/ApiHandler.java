@@ -74,7 +74,7 @@ public final class ApiHandler implements RequestStreamHandler {
         this.api = new JobsApi(services, presigner);
     }
 
-    /** As Lambda builds it: a create request's validation, a presigned URL and one read through the routes, primed for SnapStart. */
+    /** As Lambda builds it: a create request's validation, a presigned URL, reads through the routes and a GET rehearsed over {@code PrimingServices}, primed for SnapStart. */
     public ApiHandler(PipelineServices services, Priming priming) {
         this(services);
         PipelineFunction function = PipelineFunction.API;

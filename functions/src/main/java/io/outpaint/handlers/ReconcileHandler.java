@@ -39,7 +39,7 @@ public final class ReconcileHandler implements RequestStreamHandler {
         this(PipelineServices.shared(), Priming.global());
     }
 
-    /** As Lambda builds it: the event's parse (a status the rule does not send, so nothing changes) and the store's reads, primed. */
+    /** As Lambda builds it: the event's parse (a status the rule does not send, so nothing changes), the store's reads and a reconciliation rehearsed over {@code PrimingServices}, primed. */
     public ReconcileHandler(PipelineServices services, Priming priming) {
         this(services);
         List<PrimingHook.Step> steps = new ArrayList<>();

@@ -49,7 +49,7 @@ public final class StepHandler implements RequestStreamHandler {
         this(PipelineFunction.fromEnvironment(System.getenv()), PipelineServices.shared(), Priming.global());
     }
 
-    /** As Lambda builds it: the step's priming (its state's round trip, the store's reads) registered for SnapStart. */
+    /** As Lambda builds it: the step's priming (its state's round trip, the store's reads, an invocation rehearsed over {@code PrimingServices}) registered for SnapStart. */
     public StepHandler(PipelineFunction function, PipelineServices services, Priming priming) {
         this(function, services);
         List<PrimingHook.Step> steps = new ArrayList<>();

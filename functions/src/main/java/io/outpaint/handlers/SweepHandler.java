@@ -33,7 +33,7 @@ public final class SweepHandler implements RequestStreamHandler {
         this(PipelineServices.shared(), Priming.global());
     }
 
-    /** As Lambda builds it: the store's reads and the report's JSON primed, and a whole sweep over services that reach nothing. */
+    /** As Lambda builds it: the store's reads and the report's JSON primed, and a whole sweep rehearsed over {@code PrimingServices}, which reach nothing. */
     public SweepHandler(PipelineServices services, Priming priming) {
         this(services);
         List<PrimingHook.Step> steps = new ArrayList<>(PrimingSteps.common(PipelineFunction.SWEEP, services));

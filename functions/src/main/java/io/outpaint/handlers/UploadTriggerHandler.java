@@ -42,7 +42,7 @@ public final class UploadTriggerHandler implements RequestStreamHandler {
         this(PipelineServices.shared(), Priming.global());
     }
 
-    /** As Lambda builds it: a key outside the inputs (ignored, nothing written), the job id's hash and the store's reads, primed. */
+    /** As Lambda builds it: a key outside the inputs (ignored, nothing written), the job id's hash, the store's reads and an event delivered again rehearsed over {@code PrimingServices}, primed. */
     public UploadTriggerHandler(PipelineServices services, Priming priming) {
         this(services);
         String bucket = services.config().bucket();
