@@ -27,7 +27,7 @@ public final class PrimingSteps {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrimingSteps.class);
 
-    /** A job id no job has. */
+    /** A job id no real job has (the rehearsal's sample job takes it, in the JVM's own table: {@link PrimingServices}). */
     public static final String ABSENT_JOB = "outpaint-priming-absent-job";
     /** An input key no upload has. */
     public static final String ABSENT_INPUT = InputVideos.PREFIX + ".outpaint-priming/absent.mp4";
