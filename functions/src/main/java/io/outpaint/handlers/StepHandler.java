@@ -15,6 +15,7 @@ import io.outpaint.priming.PrimingHook;
 import io.outpaint.priming.PrimingServices;
 import io.outpaint.priming.PrimingSteps;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -61,7 +62,7 @@ public final class StepHandler implements RequestStreamHandler {
         // last, with every client ready: the handler's whole path once, as an invocation runs it, over services that reach nothing
         steps.add(new PrimingHook.Step("an invocation on a sample job" + PrimingServices.OVER, () -> {
             PipelineServices rehearsal = PrimingServices.over(services, PrimingServices.sampleJob(function, services.clock().instant()));
-            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
             new StepHandler(function, rehearsal, DiscardingMetrics.create("Outpaint", "outpaint")).handleRequest(
                     new ByteArrayInputStream(PrimingSteps.SAMPLE_STATE.getBytes(StandardCharsets.UTF_8)),
                     answer, new PrimingContext(function.id()));

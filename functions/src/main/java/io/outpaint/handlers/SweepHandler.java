@@ -14,6 +14,7 @@ import io.outpaint.pipeline.Reconcile;
 import io.outpaint.pipeline.Sweep;
 import io.outpaint.pipeline.UploadTrigger;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,7 +42,7 @@ public final class SweepHandler implements RequestStreamHandler {
                 JSON.writeValueAsBytes(Sweep.Report.empty())));
         // the sweep writes, so it runs over the priming's own services: it finds nothing to repair and no one waiting
         steps.add(new PrimingHook.Step("an invocation" + PrimingServices.OVER, () -> {
-            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
             new SweepHandler(PrimingServices.over(services, PrimingServices.sampleJob(PipelineFunction.SWEEP, services.clock().instant())))
                     .handleRequest(new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)), answer,
                             new PrimingContext(PipelineFunction.SWEEP.id()));

@@ -72,15 +72,16 @@ public final class PrimingServices {
         // the stores the functions use, with a job end counted nowhere (the sample job has ended already)
         return new PipelineServices(config, real.clock(), scenario,
                 new EndCountingJobStore(new DynamoJobStore(dynamo, table), ended -> { }),
-                new DynamoSlotLimiter(dynamo, table), new DynamoJobDurations(dynamo, table), REFUSING, new InputVideos(s3), new ResultCopier(scenario, transfers, s3), s3, sfn,
+                new DynamoSlotLimiter(dynamo, table), new DynamoJobDurations(dynamo, table), REFUSING,
+                new InputVideos(s3), new ResultCopier(scenario, transfers, s3), s3, sfn,
                 new Notifier(null, Optional.of(BUS), real.clock(), WebhookPolicy.Resolver.SYSTEM, Lazy.of(CannedAws::eventBridge)));
     }
 
     /**
      * The job a function's priming invocation finds: for UploadInput one whose video is uploaded
      * already, for Submit one submitted already, for every other step one that has ended (the path a
-     * step takes when its job was canceled while it waited). Each of these paths reads and updates the
-     * job and answers the next state, and none calls Scenario or S3.
+     * step takes when its job was canceled while it waited). Each of these paths reads the job and
+     * answers the next state, and none calls Scenario or S3.
      */
     public static Job sampleJob(PipelineFunction function, Instant now) {
         return sampleJob(function, PrimingSteps.ABSENT_JOB, now);

@@ -29,8 +29,8 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  * Cold starts against the local runtime: each function of the catalogue in a fresh JVM with
  * Lambda's JVM flags, on the Lambda asset's classpath, with the environment the stack gives it:
  * init (its no-argument constructor) and its first invocation, beside a bare handler that makes
- * one DynamoDB GetItem with the same SDK, in a fresh JVM run just before it; then, in another fresh JVM, its SnapStart priming,
- * the first invocation after it and a warm one. Every function is invoked with its sample event
+ * one DynamoDB GetItem with the same SDK (in a fresh JVM run just before it); then, in another
+ * fresh JVM, its SnapStart priming, the first invocation after it and a warm one. Every function is invoked with its sample event
  * from {@code events/}, on a job that the real pipeline ran to its end first, so every
  * invocation of a function takes the same path. Also the size of the deployment asset.
  */
@@ -66,7 +66,6 @@ public final class ColdStartBenchmark {
             bareEnv.put("AWS_LAMBDA_FUNCTION_NAME", "outpaint-bare");
             // rounds, in each every function's unprimed JVM just after a bare handler's: a machine that slows down or speeds
             // up during the run moves each pair alike, and the ratio is taken within the pair
-            List<ColdStartTable.Probe> bares = new ArrayList<>();
             Map<PipelineFunction, List<ColdStartTable.Probe>> pairedBares = new java.util.EnumMap<>(PipelineFunction.class);
             Map<PipelineFunction, List<ColdStartTable.Probe>> cold = new java.util.EnumMap<>(PipelineFunction.class);
             Map<PipelineFunction, List<ColdStartTable.Probe>> primed = new java.util.EnumMap<>(PipelineFunction.class);
@@ -75,7 +74,6 @@ public final class ColdStartBenchmark {
                     ColdStartTable.Probe bareProbe = ColdStartChild.run(classpath, bareEnv, BareGetItemHandler.class.getName(), false,
                             eventFile(work, PipelineFunction.NOTIFY), warmRuns,
                             work.resolve("bare-" + function.localName() + "-" + run + ".log"));
-                    bares.add(bareProbe);
                     pairedBares.computeIfAbsent(function, f -> new ArrayList<>()).add(bareProbe);
                     Map<String, String> env = new LinkedHashMap<>(pipeline.functionEnvironment(function));
                     env.put("AWS_LAMBDA_FUNCTION_NAME", function.localName());
@@ -88,7 +86,7 @@ public final class ColdStartBenchmark {
                             true, event, warmRuns, work.resolve(function.localName() + "-primed-" + run + ".log")));
                 }
             }
-            ColdStartTable.Probe bare = ColdStartTable.Probe.median(bares);
+            ColdStartTable.Probe bare = ColdStartTable.Probe.median(pairedBares.values().stream().flatMap(List::stream).toList());
             List<ColdStartTable.Row> rows = new ArrayList<>();
             for (PipelineFunction function : PipelineFunction.values()) {
                 rows.add(ColdStartTable.Row.of(function.id(), function.memoryMb(), cold.get(function), primed.get(function),
