@@ -8,6 +8,7 @@ import io.outpaint.pipeline.PipelineFunction;
 import io.outpaint.pipeline.PipelineServices;
 import io.outpaint.pipeline.Step;
 import io.outpaint.pipeline.StepState;
+import io.outpaint.pipeline.StepStateJson;
 import io.outpaint.priming.DiscardingMetrics;
 import io.outpaint.priming.Priming;
 import io.outpaint.priming.PrimingContext;
@@ -67,7 +68,7 @@ public final class StepHandler implements RequestStreamHandler {
                     new ByteArrayInputStream(PrimingSteps.SAMPLE_STATE.getBytes(StandardCharsets.UTF_8)),
                     answer, new PrimingContext(function.id()));
             // the sample job has ended or gone past the step already: a step that ends it now has taken another path
-            StepState next = JSON.readValue(answer.toByteArray(), StepState.class);
+            StepState next = StepStateJson.read(JSON, answer.toByteArray());
             if (next.ended() != null || !PrimingSteps.ABSENT_JOB.equals(next.jobId())) {
                 throw new IllegalStateException("the rehearsal took a path it should not: " + answer);
             }
@@ -87,7 +88,7 @@ public final class StepHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        StepState state = JSON.readValue(input, StepState.class);
+        StepState state = StepStateJson.read(JSON, input);
         String name = function.id();
         MDC.put("jobId", state.jobId());
         MDC.put("step", name);
@@ -98,7 +99,7 @@ public final class StepHandler implements RequestStreamHandler {
         try {
             StepState next = PowertoolsLogging.withLogging(context, () -> step.run(state));
             metrics.addMetric(name + "Ok", 1, MetricUnit.COUNT);
-            JSON.writeValue(output, next);
+            StepStateJson.write(JSON, output, next);
         } catch (RuntimeException e) {
             metrics.addMetric(name + "Error", 1, MetricUnit.COUNT);
             throw e;

@@ -102,7 +102,7 @@ class PrimingTest {
         assertThat(report.primed()).filteredOn(p -> p.endsWith(PrimingServices.OVER)).hasSize(1);
         assertThat(calls).noneMatch(c -> c.contains("s3-"));
         if (function.isStep()) {
-            assertThat(report.primed()).contains("Jackson round trip of a step state", "a metrics document serialized, not emitted",
+            assertThat(report.primed()).contains("round trip of a step state through Jackson's tree", "a metrics document serialized, not emitted",
                     "the metrics logger, flushed empty");
         }
         if (function == PipelineFunction.RECONCILE) {
