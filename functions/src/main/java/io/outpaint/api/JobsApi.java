@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.job.Job;
+import io.outpaint.job.JobDocument;
 import io.outpaint.job.JobStatus;
 import io.outpaint.media.InputVideos;
 import io.outpaint.media.InvalidInputException;
@@ -268,7 +269,7 @@ public final class JobsApi {
             body.putObject("input").put("bucket", job.source().bucket()).put("key", job.source().key());
         }
         if (job.error() != null) {
-            body.set("error", JSON.valueToTree(job.error()));
+            body.set("error", JobDocument.tree(job.error()));
         }
         place.ifPresent(q -> body.setAll((ObjectNode) JSON.valueToTree(q)));
         ObjectNode links = body.putObject("links");
@@ -283,13 +284,13 @@ public final class JobsApi {
             if (job.scenario().jobId() != null) {
                 body.putObject("scenario").put("jobId", job.scenario().jobId());
             }
-            body.set("history", JSON.valueToTree(job.history()));
+            body.set("history", JobDocument.history(job.history()));
         }
         // lists carry the outputs too (a page shows each result): presigning is a local signature, no call
         if (details || !job.outputs().isEmpty()) {
             ArrayNode outputs = body.putArray("outputs");
             for (Job.Output out : job.outputs()) {
-                ObjectNode o = JSON.valueToTree(out);
+                ObjectNode o = JobDocument.tree(out);
                 o.put("url", presigner.get().presignGetObject(p -> p.signatureDuration(URL_LIFETIME)
                         .getObjectRequest(g -> g.bucket(out.bucket()).key(out.key()))).url().toString());
                 outputs.add(o);

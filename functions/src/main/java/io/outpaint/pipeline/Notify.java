@@ -3,6 +3,7 @@ package io.outpaint.pipeline;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.job.Job;
+import io.outpaint.job.JobDocument;
 import io.outpaint.notify.Notifier;
 import io.outpaint.notify.WebhookPolicy;
 import io.outpaint.store.JobStore;
@@ -41,10 +42,10 @@ public final class Notify implements Step {
         record.put("createdAt", job.createdAt().toString());
         record.put("updatedAt", job.updatedAt().toString());
         if (job.error() != null) {
-            record.set("error", JSON.valueToTree(job.error()));
+            record.set("error", JobDocument.tree(job.error()));
         }
-        record.set("outputs", JSON.valueToTree(job.outputs()));
-        record.set("history", JSON.valueToTree(job.history()));
+        record.set("outputs", JobDocument.outputs(job.outputs()));
+        record.set("history", JobDocument.history(job.history()));
         return record;
     }
 }

@@ -3,6 +3,7 @@ package io.outpaint.store;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.job.Job;
+import io.outpaint.job.JobDocument;
 import io.outpaint.job.JobStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -222,19 +223,15 @@ public final class DynamoJobStore implements JobStore {
         item.setListKey(JobItem.ALL_JOBS);
         item.setVersion(job.version());
         item.setExpiresAt(job.expiresAt());
-        try {
-            item.setDocument(JSON.writeValueAsString(job.withVersion(null)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        item.setDocument(JobDocument.write(job.withVersion(null)));
         return item;
     }
 
     private static Job fromItem(JobItem item) {
         try {
-            return JSON.readValue(item.getDocument(), Job.class).withVersion(item.getVersion());
-        } catch (IOException e) {
-            throw new UncheckedIOException("unreadable record of job " + item.getJobId(), e);
+            return JobDocument.read(item.getDocument()).withVersion(item.getVersion());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("unreadable record of job " + item.getJobId() + ": " + e.getMessage(), e);
         }
     }
 

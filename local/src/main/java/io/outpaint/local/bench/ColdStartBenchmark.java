@@ -44,15 +44,24 @@ public final class ColdStartBenchmark {
     private ColdStartBenchmark() {}
 
     public static void run(PrintStream out, Path asset, int warmRuns, int runs) throws Exception {
-        if (!Files.isDirectory(asset.resolve("lib"))) {
-            throw new IOException(asset + " is not the Lambda asset (no lib/): build it with mvn -pl functions -am package");
+        run(out, asset, null, warmRuns, runs);
+    }
+
+    /**
+     * As {@link #run(PrintStream, Path, int, int)}; with {@code against} (another build's asset, or
+     * null), each round also runs every function's unprimed JVM from that asset, right before or
+     * after this asset's (the order alternates by round), and a second table compares the two.
+     */
+    public static void run(PrintStream out, Path asset, Path against, int warmRuns, int runs) throws Exception {
+        for (Path dir : against == null ? List.of(asset) : List.of(asset, against)) {
+            if (!Files.isDirectory(dir.resolve("lib"))) {
+                throw new IOException(dir + " is not the Lambda asset (no lib/): build it with mvn -pl functions -am package");
+            }
         }
         Path work = Files.createTempDirectory("outpaint-coldstart-");
-        List<Path> classpath = new ArrayList<>();
-        classpath.add(ColdStartChild.writeProbeClasses(Files.createDirectories(work.resolve("probe"))));
-        classpath.addAll(ColdStartChild.assetClasspath(asset));
-        // the Lambda runtime brings its own event serializers; the asset does not ship them
-        classpath.add(Path.of(LambdaEventSerializers.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        Path probe = ColdStartChild.writeProbeClasses(Files.createDirectories(work.resolve("probe")));
+        List<Path> classpath = classpath(probe, asset);
+        List<Path> otherClasspath = against == null ? null : classpath(probe, against);
 
         try (LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withoutUploadTrigger()
                 .withTime(0.1, 100).withJobDuration(Duration.ofSeconds(1)))) {
@@ -69,6 +78,7 @@ public final class ColdStartBenchmark {
             Map<PipelineFunction, List<ColdStartTable.Probe>> pairedBares = new java.util.EnumMap<>(PipelineFunction.class);
             Map<PipelineFunction, List<ColdStartTable.Probe>> cold = new java.util.EnumMap<>(PipelineFunction.class);
             Map<PipelineFunction, List<ColdStartTable.Probe>> primed = new java.util.EnumMap<>(PipelineFunction.class);
+            Map<PipelineFunction, List<ColdStartTable.Probe>> other = new java.util.EnumMap<>(PipelineFunction.class);
             for (int run = 1; run <= runs; run++) {
                 for (PipelineFunction function : PipelineFunction.values()) {
                     ColdStartTable.Probe bareProbe = ColdStartChild.run(classpath, bareEnv, BareGetItemHandler.class.getName(), false,
@@ -80,8 +90,17 @@ public final class ColdStartBenchmark {
                     env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memoryMb()));
                     env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
                     Path event = eventFile(work, function);
+                    boolean otherFirst = otherClasspath != null && run % 2 == 0;
+                    if (otherFirst) {
+                        other.computeIfAbsent(function, f -> new ArrayList<>()).add(ColdStartChild.run(otherClasspath, env,
+                                function.handler(), false, event, warmRuns, work.resolve(function.localName() + "-other-" + run + ".log")));
+                    }
                     cold.computeIfAbsent(function, f -> new ArrayList<>()).add(ColdStartChild.run(classpath, env, function.handler(),
                             false, event, warmRuns, work.resolve(function.localName() + "-cold-" + run + ".log")));
+                    if (otherClasspath != null && !otherFirst) {
+                        other.computeIfAbsent(function, f -> new ArrayList<>()).add(ColdStartChild.run(otherClasspath, env,
+                                function.handler(), false, event, warmRuns, work.resolve(function.localName() + "-other-" + run + ".log")));
+                    }
                     primed.computeIfAbsent(function, f -> new ArrayList<>()).add(ColdStartChild.run(classpath, env, function.handler(),
                             true, event, warmRuns, work.resolve(function.localName() + "-primed-" + run + ".log")));
                 }
@@ -93,9 +112,27 @@ public final class ColdStartBenchmark {
                         pairedBares.get(function)));
             }
             out.print(ColdStartTable.format(bare, rows));
+            if (against != null) {
+                List<ColdStartTable.Comparison> compared = new ArrayList<>();
+                for (PipelineFunction function : PipelineFunction.values()) {
+                    compared.add(new ColdStartTable.Comparison(function.id(), cold.get(function), other.get(function)));
+                }
+                out.printf("%nAgainst the asset in %s:%n%n", against);
+                out.print(ColdStartTable.formatComparison("--against", compared));
+            }
             out.printf("Measured %s; the children's output is in %s.%n%n", LocalDate.now(), work);
         }
         out.print(assetSizes(asset));
+    }
+
+    /** A child's classpath: the probe's classes, the asset's, and what Lambda's runtime brings beside them. */
+    private static List<Path> classpath(Path probe, Path asset) throws Exception {
+        List<Path> classpath = new ArrayList<>();
+        classpath.add(probe);
+        classpath.addAll(ColdStartChild.assetClasspath(asset));
+        // the Lambda runtime brings its own event serializers; the asset does not ship them
+        classpath.add(Path.of(LambdaEventSerializers.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        return classpath;
     }
 
     /** A job run to its end by the real pipeline, and the API's and the trigger's sample events sent once, so repeats take one path. */

@@ -56,12 +56,7 @@ final class ColdStartTable {
             if (cold.size() != bares.size() || cold.isEmpty()) {
                 throw new IllegalArgumentException(function + ": " + cold.size() + " unprimed JVMs against " + bares.size() + " bare ones");
             }
-            double[] ratios = new double[cold.size()];
-            for (int i = 0; i < ratios.length; i++) {
-                ratios[i] = (double) cold.get(i).coldStart() / bares.get(i).coldStart();
-            }
-            java.util.Arrays.sort(ratios);
-            return new Row(function, memoryMb, Probe.median(cold), Probe.median(primed), ratios[ratios.length / 2]);
+            return new Row(function, memoryMb, Probe.median(cold), Probe.median(primed), pairedRatio(cold, bares));
         }
 
         double primedRatio() {
@@ -70,6 +65,44 @@ final class ColdStartTable {
     }
 
     private ColdStartTable() {}
+
+    /**
+     * The median, over the rounds, of each pair's ratio of init plus first invocation:
+     * {@code a.get(i)} against {@code b.get(i)}, two JVMs of one round run one after the other
+     * (the upper median of an even count).
+     */
+    static double pairedRatio(List<Probe> a, List<Probe> b) {
+        if (a.size() != b.size() || a.isEmpty()) {
+            throw new IllegalArgumentException(a.size() + " JVMs paired with " + b.size());
+        }
+        double[] ratios = new double[a.size()];
+        for (int i = 0; i < ratios.length; i++) {
+            ratios[i] = (double) a.get(i).coldStart() / b.get(i).coldStart();
+        }
+        java.util.Arrays.sort(ratios);
+        return ratios[ratios.length / 2];
+    }
+
+    /** One function's unprimed JVMs from this asset and from another, paired by round. */
+    record Comparison(String function, List<Probe> asset, List<Probe> against) {}
+
+    /** The comparison of two assets' unprimed JVMs: each one's median, and the median of the rounds' ratios. */
+    static String formatComparison(String against, List<Comparison> rows) {
+        StringBuilder out = new StringBuilder();
+        out.append("| function | init + first, this asset | init + first, " + against + " | this / other |\n");
+        out.append("|---|---|---|---|\n");
+        int faster = 0;
+        for (Comparison row : rows) {
+            double ratio = pairedRatio(row.asset(), row.against());
+            faster += ratio < 1 ? 1 : 0;
+            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %.3fx |%n", row.function(),
+                    ms(Probe.median(row.asset()).coldStart()), ms(Probe.median(row.against()).coldStart()), ratio));
+        }
+        out.append(String.format(Locale.ROOT, "%nThis asset's init + first is below the other's in %d of %d functions"
+                + " (each ratio the median over the rounds of two JVMs run one after the other, their order alternating).%n",
+                faster, rows.size()));
+        return out.toString();
+    }
 
     /** {@code bare}: the median of every bare JVM of the run (the rows' ratios are against each one's own). */
     static String format(Probe bare, List<Row> rows) {

@@ -47,6 +47,10 @@ final class BenchCommand implements Callable<Integer> {
             + " jar's module, else under the working directory).")
     java.nio.file.Path asset;
 
+    @Option(names = "--against", description = "For 'coldstart': another build's Lambda asset (a copy of functions/target/lambda),"
+            + " whose functions run beside this asset's in every round; a second table gives each function's ratio.")
+    java.nio.file.Path against;
+
     @Option(names = "--warm", defaultValue = "5", description = "Warm invocations per JVM for 'coldstart', the median shown"
             + " (default: ${DEFAULT-VALUE}).")
     int warm;
@@ -72,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
                 case "polling" -> PollingBenchmark.run(Outpaint.out, minutes);
                 case "copy" -> CopyBenchmark.run(Outpaint.out, sizes);
                 case "load" -> LoadBenchmark.run(Outpaint.out, jobs == null ? 100 : jobs, concurrency, jobSeconds == null ? 2 : jobSeconds);
-                case "coldstart" -> ColdStartBenchmark.run(Outpaint.out, asset != null ? asset : defaultAsset(), warm, runs);
+                case "coldstart" -> ColdStartBenchmark.run(Outpaint.out, asset != null ? asset : defaultAsset(), against, warm, runs);
                 default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "'" + which + "' is not a benchmark; allowed: backlog, polling, copy, load, coldstart");
             }

@@ -78,4 +78,23 @@ class ColdStartTableTest {
                 "| Api | 1024 MB | 2000 ms | 400 ms | 2400 ms | 2.00x | 500 ms | 90 ms | 30 ms | 3.00x | ok |");
         assertThat(table).contains("1.3x the bare handler's: 1 of 2 functions", "1.5x a warm one: 1 of 2.");
     }
+
+    @Test
+    void anotherAssetIsComparedWithinEachRoundsPairAndTheFasterOnesCounted() {
+        // the second round ran on a slower machine: both of its JVMs are twice as slow, and their ratio is the others'
+        List<ColdStartTable.Comparison> rows = List.of(
+                new ColdStartTable.Comparison("Submit", List.of(probe(900, 0, 300, 8), probe(1800, 0, 600, 8), probe(900, 0, 300, 8)),
+                        List.of(probe(1000, 0, 300, 8), probe(2000, 0, 600, 8), probe(1000, 0, 300, 8))),
+                new ColdStartTable.Comparison("Api", List.of(probe(1100, 0, 300, 8)), List.of(probe(1000, 0, 300, 8))));
+
+        String table = ColdStartTable.formatComparison("--against", rows);
+
+        assertThat(ColdStartTable.pairedRatio(rows.get(0).asset(), rows.get(0).against())).isCloseTo(1200.0 / 1300,
+                org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(table.lines()).contains("| function | init + first, this asset | init + first, --against | this / other |",
+                "| Submit | 1200 ms | 1300 ms | 0.923x |", "| Api | 1400 ms | 1300 ms | 1.077x |");
+        assertThat(table).contains("below the other's in 1 of 2 functions");
+        assertThatThrownBy(() -> ColdStartTable.pairedRatio(List.of(probe(1, 0, 1, 1)), List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 JVMs paired with 0");
+    }
 }

@@ -1,0 +1,319 @@
+package io.outpaint.job;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * A job record as the table stores it: one JSON document, in the form {@link JobJson}'s data
+ * binding gives the record (times as ISO-8601; a test holds the two together), read and written
+ * through Jackson's tree. Every function reads a job on its first invocation, and the data
+ * binding would introspect the job's six records there (about 150 classes and tens of
+ * milliseconds in a fresh JVM with Lambda's flags; see the README's {@code bench coldstart}).
+ * As the data binding did, a field the record does not have is refused (so that a rewrite never
+ * drops it), a JSON null is an absent field, and a missing number is 0.
+ */
+public final class JobDocument {
+
+    private static final ObjectMapper JSON = JobJson.mapper();
+    private static final Set<String> JOB = Set.of("jobId", "status", "version", "createdAt", "updatedAt", "request", "source",
+            "executionArn", "idempotencyKey", "scenario", "progress", "outputs", "error", "history", "expiresAt", "webhookUrl");
+    private static final Set<String> SOURCE = Set.of("type", "bucket", "key", "versionId", "etag", "size", "contentType");
+    private static final Set<String> SCENARIO = Set.of("videoAssetId", "jobId", "submittingAt", "submittedAt");
+    private static final Set<String> OUTPUT = Set.of("assetId", "bucket", "key", "bytes", "sha256", "contentType", "width",
+            "height", "durationSeconds");
+    private static final Set<String> ERROR = Set.of("code", "message", "hint");
+    private static final Set<String> CHANGE = Set.of("status", "at", "note");
+
+    private JobDocument() {}
+
+    /** The job {@code document} holds; refused with the field's path when it is not a job record. */
+    public static Job read(String document) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(document);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("a job record must be a JSON object: " + e.getOriginalMessage());
+        }
+        JsonNode root = object(node, "the record", JOB);
+        return new Job(
+                text(root, "jobId", ""),
+                named(root, "status", "", JobStatus.class),
+                whole(root, "version", ""),
+                instant(root, "createdAt", ""),
+                instant(root, "updatedAt", ""),
+                request(root),
+                nested(root, "source", "", SOURCE, s -> new Job.Source(text(s, "type", "source."), text(s, "bucket", "source."),
+                        text(s, "key", "source."), text(s, "versionId", "source."), text(s, "etag", "source."),
+                        whole(s, "size", "source."), text(s, "contentType", "source."))),
+                text(root, "executionArn", ""),
+                text(root, "idempotencyKey", ""),
+                nested(root, "scenario", "", SCENARIO, s -> new Job.Scenario(text(s, "videoAssetId", "scenario."),
+                        text(s, "jobId", "scenario."), instant(s, "submittingAt", "scenario."), instant(s, "submittedAt", "scenario."))),
+                number(root, "progress", ""),
+                list(root, "outputs", OUTPUT, (o, at) -> new Job.Output(text(o, "assetId", at), text(o, "bucket", at),
+                        text(o, "key", at), orZero(whole(o, "bytes", at)), text(o, "sha256", at), text(o, "contentType", at),
+                        integer(o, "width", at), integer(o, "height", at), field(o, "durationSeconds") == null ? null
+                        : number(o, "durationSeconds", at))),
+                nested(root, "error", "", ERROR, e -> new Job.JobError(text(e, "code", "error."), text(e, "message", "error."),
+                        text(e, "hint", "error."))),
+                list(root, "history", CHANGE, (c, at) -> new Job.StatusChange(named(c, "status", at, JobStatus.class),
+                        instant(c, "at", at), text(c, "note", at))),
+                orZero(whole(root, "expiresAt", "")),
+                text(root, "webhookUrl", ""));
+    }
+
+    /** {@code job} as the stored document. */
+    public static String write(Job job) {
+        try {
+            return JSON.writeValueAsString(tree(job));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a job's tree could not be written", e);
+        }
+    }
+
+    /** {@code job} as a JSON object; absent fields are left out, numbers and lists always written. */
+    public static ObjectNode tree(Job job) {
+        ObjectNode node = JSON.createObjectNode();
+        put(node, "jobId", job.jobId());
+        put(node, "status", job.status());
+        if (job.version() != null) {
+            node.put("version", job.version());
+        }
+        put(node, "createdAt", job.createdAt());
+        put(node, "updatedAt", job.updatedAt());
+        if (job.request() != null) {
+            node.set("request", job.request());
+        }
+        if (job.source() != null) {
+            Job.Source s = job.source();
+            ObjectNode source = node.putObject("source");
+            put(source, "type", s.type());
+            put(source, "bucket", s.bucket());
+            put(source, "key", s.key());
+            put(source, "versionId", s.versionId());
+            put(source, "etag", s.etag());
+            if (s.size() != null) {
+                source.put("size", s.size());
+            }
+            put(source, "contentType", s.contentType());
+        }
+        put(node, "executionArn", job.executionArn());
+        put(node, "idempotencyKey", job.idempotencyKey());
+        ObjectNode scenario = node.putObject("scenario");
+        put(scenario, "videoAssetId", job.scenario().videoAssetId());
+        put(scenario, "jobId", job.scenario().jobId());
+        put(scenario, "submittingAt", job.scenario().submittingAt());
+        put(scenario, "submittedAt", job.scenario().submittedAt());
+        node.put("progress", job.progress());
+        node.set("outputs", outputs(job.outputs()));
+        if (job.error() != null) {
+            node.set("error", tree(job.error()));
+        }
+        node.set("history", history(job.history()));
+        node.put("expiresAt", job.expiresAt());
+        put(node, "webhookUrl", job.webhookUrl());
+        return node;
+    }
+
+    /** The outputs as the record's form has them (the API and the notices show them so). */
+    public static ArrayNode outputs(List<Job.Output> all) {
+        ArrayNode outputs = JSON.createArrayNode();
+        for (Job.Output o : all) {
+            outputs.add(tree(o));
+        }
+        return outputs;
+    }
+
+    /** One output as the record's form has it. */
+    public static ObjectNode tree(Job.Output o) {
+        ObjectNode output = JSON.createObjectNode();
+        put(output, "assetId", o.assetId());
+        put(output, "bucket", o.bucket());
+        put(output, "key", o.key());
+        output.put("bytes", o.bytes());
+        put(output, "sha256", o.sha256());
+        put(output, "contentType", o.contentType());
+        if (o.width() != null) {
+            output.put("width", o.width());
+        }
+        if (o.height() != null) {
+            output.put("height", o.height());
+        }
+        if (o.durationSeconds() != null) {
+            output.put("durationSeconds", o.durationSeconds());
+        }
+        return output;
+    }
+
+    /** A job's error as the record's form has it. */
+    public static ObjectNode tree(Job.JobError e) {
+        ObjectNode error = JSON.createObjectNode();
+        put(error, "code", e.code());
+        put(error, "message", e.message());
+        put(error, "hint", e.hint());
+        return error;
+    }
+
+    /** The status changes as the record's form has them. */
+    public static ArrayNode history(List<Job.StatusChange> all) {
+        ArrayNode history = JSON.createArrayNode();
+        for (Job.StatusChange c : all) {
+            ObjectNode change = history.addObject();
+            put(change, "status", c.status());
+            put(change, "at", c.at());
+            put(change, "note", c.note());
+        }
+        return history;
+    }
+
+    private interface Element<T> {
+        T of(JsonNode node, String at);
+    }
+
+    private static ObjectNode request(JsonNode root) {
+        JsonNode value = field(root, "request");
+        if (value == null) {
+            return null;
+        }
+        if (!value.isObject()) {
+            throw wrong("request", "an object", value);
+        }
+        return (ObjectNode) value;
+    }
+
+    private static <T> T nested(JsonNode node, String name, String at, Set<String> fields, Function<JsonNode, T> of) {
+        JsonNode value = field(node, name);
+        return value == null ? null : of.apply(object(value, at + name, fields));
+    }
+
+    private static <T> List<T> list(JsonNode node, String name, Set<String> fields, Element<T> of) {
+        JsonNode value = field(node, name);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isArray()) {
+            throw wrong(name, "an array", value);
+        }
+        List<T> all = new ArrayList<>(value.size());
+        for (int i = 0; i < value.size(); i++) {
+            String at = name + "[" + i + "]";
+            all.add(of.of(object(value.get(i), at, fields), at + "."));
+        }
+        return all;
+    }
+
+    private static JsonNode object(JsonNode node, String at, Set<String> fields) {
+        if (!node.isObject()) {
+            throw wrong(at, "an object", node);
+        }
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!fields.contains(name)) {
+                throw new IllegalArgumentException("a job record's " + at + " has a field '" + name
+                        + "' it does not know; allowed: " + fields.stream().sorted().toList());
+            }
+        }
+        return node;
+    }
+
+    /** The field's node, or null when it is absent or JSON null. */
+    private static JsonNode field(JsonNode node, String name) {
+        JsonNode value = node.get(name);
+        return value == null || value.isNull() ? null : value;
+    }
+
+    private static String text(JsonNode node, String name, String at) {
+        JsonNode value = field(node, name);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw wrong(at + name, "a string", value);
+        }
+        return value.textValue();
+    }
+
+    private static Instant instant(JsonNode node, String name, String at) {
+        String value = text(node, name, at);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw wrong(at + name, "an ISO-8601 instant such as 2026-12-04T10:15:30Z", node.get(name));
+        }
+    }
+
+    private static Long whole(JsonNode node, String name, String at) {
+        JsonNode value = field(node, name);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isNumber() || !value.canConvertToExactIntegral() || !value.canConvertToLong()) {
+            throw wrong(at + name, "a whole number", value);
+        }
+        return value.longValue();
+    }
+
+    private static Integer integer(JsonNode node, String name, String at) {
+        Long value = whole(node, name, at);
+        if (value != null && (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE)) {
+            throw wrong(at + name, "a whole number from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE, node.get(name));
+        }
+        return value == null ? null : value.intValue();
+    }
+
+    private static double number(JsonNode node, String name, String at) {
+        JsonNode value = field(node, name);
+        if (value == null) {
+            return 0;
+        }
+        if (!value.isNumber()) {
+            throw wrong(at + name, "a number", value);
+        }
+        return value.doubleValue();
+    }
+
+    private static long orZero(Long value) {
+        return value == null ? 0 : value;
+    }
+
+    private static <E extends Enum<E>> E named(JsonNode node, String name, String at, Class<E> type) {
+        String value = text(node, name, at);
+        if (value == null) {
+            return null;
+        }
+        for (E candidate : type.getEnumConstants()) {
+            if (candidate.name().equals(value)) {
+                return candidate;
+            }
+        }
+        throw wrong(at + name, "one of " + Arrays.toString(type.getEnumConstants()), node.get(name));
+    }
+
+    private static void put(ObjectNode node, String name, Object value) {
+        if (value != null) {
+            node.put(name, value.toString());
+        }
+    }
+
+    private static IllegalArgumentException wrong(String field, String must, JsonNode got) {
+        String shown = got == null ? "nothing" : got.toString();
+        if (shown.length() > 80) {
+            shown = shown.substring(0, 80) + "...";
+        }
+        return new IllegalArgumentException("a job record's field '" + field + "' must be " + must + "; got " + shown);
+    }
+}

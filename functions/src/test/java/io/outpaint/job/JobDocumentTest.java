@@ -1,0 +1,140 @@
+package io.outpaint.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The stored document's form is the one {@link JobJson}'s data binding gives the record: the
+ * binding, which the store used before, is the oracle here, over many jobs.
+ */
+class JobDocumentTest {
+
+    private static final ObjectMapper BINDING = JobJson.mapper();
+
+    @Test
+    void everyJobIsWrittenAsTheBindingWritesItAndReadBackWhole() throws Exception {
+        Random random = new Random(20261204);
+        for (int i = 0; i < 2_000; i++) {
+            Job job = randomJob(random);
+            assertThat(JobDocument.tree(job)).as("job %s", job).isEqualTo(BINDING.valueToTree(job));
+            assertThat(JobDocument.write(job)).isEqualTo(BINDING.writeValueAsString(job));
+            assertThat(JobDocument.read(BINDING.writeValueAsString(job))).isEqualTo(job);
+            assertThat(BINDING.readValue(JobDocument.write(job), Job.class)).isEqualTo(job);
+            // the pieces the API's answers and the notices show
+            assertThat(JobDocument.outputs(job.outputs())).isEqualTo(BINDING.valueToTree(job.outputs()));
+            assertThat(JobDocument.history(job.history())).isEqualTo(BINDING.valueToTree(job.history()));
+            if (job.error() != null) {
+                assertThat(JobDocument.tree(job.error())).isEqualTo(BINDING.valueToTree(job.error()));
+            }
+        }
+    }
+
+    @Test
+    void aNewJobsDocumentReadsBackAsTheSameJob() {
+        ObjectNode request = BINDING.createObjectNode().put("prompt", "a street").put("resolution", "480p");
+        Job job = Job.queued("j-1", request, new Job.Source("s3", "b", "inputs/a.mp4", null, "\"e\"", 10L, "video/mp4"),
+                null, "key-1", Instant.parse("2026-12-04T20:00:00.123456789Z"), 7);
+        assertThat(JobDocument.read(JobDocument.write(job))).isEqualTo(job);
+        assertThat(JobDocument.write(job)).contains("\"createdAt\":\"2026-12-04T20:00:00.123456789Z\"", "\"scenario\":{}",
+                "\"outputs\":[]", "\"progress\":0.0");
+    }
+
+    @Test
+    void nullsAreAbsentAndMissingNumbersZeroAsTheBindingReadThem() {
+        String document = "{\"jobId\":\"j-1\",\"status\":\"QUEUED\",\"error\":null,\"outputs\":null,"
+                + "\"history\":[{\"status\":\"QUEUED\",\"at\":\"2026-12-04T20:00:00Z\",\"note\":null}]}";
+        Job job = JobDocument.read(document);
+        assertThat(job).isEqualTo(BINDING.convertValue(BINDING.valueToTree(job), Job.class));
+        assertThat(job.progress()).isZero();
+        assertThat(job.expiresAt()).isZero();
+        assertThat(job.outputs()).isEmpty();
+        assertThat(job.scenario()).isEqualTo(Job.Scenario.NONE);
+        assertThat(job.history()).containsExactly(new Job.StatusChange(JobStatus.QUEUED, Instant.parse("2026-12-04T20:00:00Z"), null));
+    }
+
+    @Test
+    void aDocumentThatIsNotAJobRecordIsRefusedWithTheFieldsPath() {
+        assertRefused("[]", "a job record's field 'the record' must be an object; got []");
+        assertRefused("{\"jobId\":\"j\",\"colour\":\"red\"}", "a job record's the record has a field 'colour' it does not know; allowed: [createdAt,");
+        assertRefused("{\"scenario\":{\"jobid\":\"x\"}}", "a job record's scenario has a field 'jobid' it does not know");
+        assertRefused("{\"status\":\"DONE\"}", "'status' must be one of [QUEUED,");
+        assertRefused("{\"createdAt\":\"yesterday\"}", "'createdAt' must be an ISO-8601 instant such as 2026-12-04T10:15:30Z; got \"yesterday\"");
+        assertRefused("{\"createdAt\":1796415382}", "'createdAt' must be a string; got 1796415382");
+        assertRefused("{\"version\":1.5}", "'version' must be a whole number; got 1.5");
+        assertRefused("{\"progress\":\"half\"}", "'progress' must be a number");
+        assertRefused("{\"request\":\"paint\"}", "'request' must be an object");
+        assertRefused("{\"outputs\":{}}", "'outputs' must be an array");
+        assertRefused("{\"outputs\":[{\"key\":\"k\",\"width\":3000000000}]}", "'outputs[0].width' must be a whole number from");
+        assertRefused("{\"history\":[{\"status\":\"QUEUED\",\"at\":\"2026-12-04T20:00:00Z\"},{\"status\":7}]}",
+                "'history[1].status' must be a string; got 7");
+        assertRefused("{\"jobId\":", "a job record must be a JSON object");
+    }
+
+    private static void assertRefused(String document, String message) {
+        assertThatThrownBy(() -> JobDocument.read(document)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+    }
+
+    private static Job randomJob(Random random) {
+        List<Job.Output> outputs = new ArrayList<>();
+        for (int i = random.nextInt(3); i > 0; i--) {
+            outputs.add(new Job.Output(maybe(random, () -> "asset_" + random.nextInt(99)), "results", "outputs/j/" + i + ".mp4",
+                    random.nextLong(), maybe(random, () -> "ab12"), maybe(random, () -> "video/mp4"),
+                    maybe(random, random::nextInt), maybe(random, random::nextInt), maybe(random, random::nextDouble)));
+        }
+        List<Job.StatusChange> history = new ArrayList<>();
+        for (int i = random.nextInt(4); i > 0; i--) {
+            history.add(new Job.StatusChange(status(random), instant(random), maybe(random, () -> "Scenario job \"x\" \u00e9\n")));
+        }
+        ObjectNode request = BINDING.createObjectNode().put("prompt", "a street").put("seed", random.nextLong());
+        request.putArray("sizes").add(random.nextDouble()).add(3);
+        return new Job(
+                maybe(random, () -> "job-" + random.nextInt(999)),
+                maybe(random, () -> status(random)),
+                maybe(random, random::nextLong),
+                maybe(random, () -> instant(random)),
+                maybe(random, () -> instant(random)),
+                maybe(random, () -> request),
+                maybe(random, () -> new Job.Source(maybe(random, () -> "s3"), maybe(random, () -> "in"), maybe(random, () -> "inputs/a b.mp4"),
+                        maybe(random, () -> "v1"), maybe(random, () -> "\"etag\""), maybe(random, random::nextLong),
+                        maybe(random, () -> "video/mp4"))),
+                maybe(random, () -> "arn:aws:states:us-east-1:000000000000:execution:outpaint:x"),
+                maybe(random, () -> "idem-" + random.nextInt()),
+                maybe(random, () -> new Job.Scenario(maybe(random, () -> "asset_1"), maybe(random, () -> "job_1"),
+                        maybe(random, () -> instant(random)), maybe(random, () -> instant(random)))),
+                random.nextBoolean() ? 0 : random.nextDouble(),
+                maybe(random, () -> outputs),
+                maybe(random, () -> new Job.JobError(maybe(random, () -> "SCENARIO_FAILED"), maybe(random, () -> "it failed"),
+                        maybe(random, () -> "try again"))),
+                maybe(random, () -> history),
+                random.nextLong(),
+                maybe(random, () -> "https://hooks.example.com/x?y=1"));
+    }
+
+    private static JobStatus status(Random random) {
+        return JobStatus.values()[random.nextInt(JobStatus.values().length)];
+    }
+
+    private static Instant instant(Random random) {
+        // seconds across years 1970 to 2286, and nanos that print as 0, 3, 6 or 9 digits
+        long nanos = switch (random.nextInt(4)) {
+            case 0 -> 0;
+            case 1 -> random.nextInt(1000) * 1_000_000L;
+            case 2 -> random.nextInt(1_000_000) * 1_000L;
+            default -> random.nextInt(1_000_000_000);
+        };
+        return Instant.ofEpochSecond(random.nextInt(Integer.MAX_VALUE) * 4L, nanos);
+    }
+
+    private static <T> T maybe(Random random, Supplier<T> value) {
+        return random.nextBoolean() ? value.get() : null;
+    }
+}
