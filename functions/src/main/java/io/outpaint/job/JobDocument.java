@@ -25,7 +25,8 @@ import java.util.function.Function;
  */
 public final class JobDocument {
 
-    private static final ObjectMapper JSON = JobJson.mapper();
+    // trees only: the data binding's Java time module is not needed here (nor loaded, where nothing else binds a record)
+    private static final ObjectMapper JSON = io.outpaint.json.Json.MAPPER;
     private static final Set<String> JOB = Set.of("jobId", "status", "version", "createdAt", "updatedAt", "request", "source",
             "executionArn", "idempotencyKey", "scenario", "progress", "outputs", "error", "history", "expiresAt", "webhookUrl");
     private static final Set<String> SOURCE = Set.of("type", "bucket", "key", "versionId", "etag", "size", "contentType");

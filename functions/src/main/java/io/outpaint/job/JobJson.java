@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-/** How job records are written as JSON, wherever they are: stored, answered by the API, sent in notices (times as ISO-8601). */
+/**
+ * The data binding of job records (times as ISO-8601): the form of the stored document, the API's
+ * answers and the notices. The store and the notices write that form through Jackson's tree
+ * ({@link JobDocument}), so only the API, which binds other records with times, loads this mapper.
+ */
 public final class JobJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule())

@@ -11,7 +11,7 @@ import io.outpaint.store.JobStore;
 /** After the job ended: the final record to its webhook (signed) and to EventBridge. */
 public final class Notify implements Step {
 
-    private static final ObjectMapper JSON = io.outpaint.job.JobJson.mapper();
+    private static final ObjectMapper JSON = io.outpaint.json.Json.MAPPER;
 
     private final JobStore jobs;
     private final Notifier notifier;

@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.dynamodb.model.Select;
 /** {@link JobStore} on DynamoDB through the Enhanced Client, with its optimistic locking. */
 public final class DynamoJobStore implements JobStore {
 
-    private static final ObjectMapper JSON = io.outpaint.job.JobJson.mapper();
+    private static final ObjectMapper JSON = io.outpaint.json.Json.MAPPER;
     private static final TableSchema<JobItem> SCHEMA = JobItem.SCHEMA;
     private static final int MAX_TRIES = 8;
     /** A fixed width (milliseconds always written), so that the index sorts these strings by time. */
