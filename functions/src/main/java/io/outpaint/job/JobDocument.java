@@ -18,8 +18,8 @@ import java.util.function.Function;
  * A job record as the table stores it: one JSON document, in the form {@link JobJson}'s data
  * binding gives the record (times as ISO-8601; a test holds the two together), read and written
  * through Jackson's tree. Every function reads a job on its first invocation, and the data
- * binding would introspect the job's six records there (about 150 classes and tens of
- * milliseconds in a fresh JVM with Lambda's flags; see the README's {@code bench coldstart}).
+ * binding would introspect the job's six records there on its first use (about 150 classes; the
+ * README's {@code bench coldstart} gives the difference it made).
  * As the data binding did, a field the record does not have is refused (so that a rewrite never
  * drops it), a JSON null is an absent field, and a missing number is 0.
  */

@@ -15,8 +15,8 @@ import java.util.Arrays;
  * A step's state read from and written to JSON through Jackson's tree, in the form the record's
  * annotations give it (a test holds the two together). The state machine hands every step its
  * state, so this is on the path of each function's first invocation: Jackson's data binding would
- * introspect the records there (about 200 classes, 50 to 60 ms in a fresh JVM with Lambda's flags;
- * see the README's {@code bench coldstart}), while the tree's classes are loaded at init already.
+ * introspect the records there, about 200 classes on its first use, where the tree needs a few
+ * (the README's {@code bench coldstart} gives the difference it made).
  * Unknown fields are passed over and a JSON null is an absent field, as the data binding did; a
  * field of the wrong type is refused with its path and what it must be.
  */
