@@ -21,7 +21,9 @@ import java.util.function.Function;
  * binding would introspect the job's six records there on its first use (about 150 classes; the
  * README's {@code bench coldstart} gives the difference it made).
  * As the data binding did, a field the record does not have is refused (so that a rewrite never
- * drops it), a JSON null is an absent field, and a missing number is 0.
+ * drops it), a JSON null is an absent field, and a missing number is 0. A field of the wrong type
+ * is refused with its path: stricter than the binding's coercions (a number for a string, "15" for
+ * 15, an enum by its index, an instant as epoch seconds), none of which the store ever wrote.
  */
 public final class JobDocument {
 
@@ -46,7 +48,7 @@ public final class JobDocument {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("a job record must be a JSON object: " + e.getOriginalMessage());
         }
-        JsonNode root = object(node, "the record", JOB);
+        JsonNode root = object(node, "", JOB);
         return new Job(
                 text(root, "jobId", ""),
                 named(root, "status", "", JobStatus.class),
@@ -214,15 +216,19 @@ public final class JobDocument {
         return all;
     }
 
+    /** {@code node}, an object of only the given fields; {@code at} is its path ("" for the record itself). */
     private static JsonNode object(JsonNode node, String at, Set<String> fields) {
         if (!node.isObject()) {
+            if (at.isEmpty()) {
+                throw new IllegalArgumentException("a job record must be a JSON object; got " + shown(node));
+            }
             throw wrong(at, "an object", node);
         }
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!fields.contains(name)) {
-                throw new IllegalArgumentException("a job record's " + at + " has a field '" + name
-                        + "' it does not know; allowed: " + fields.stream().sorted().toList());
+                throw new IllegalArgumentException((at.isEmpty() ? "a job record" : "a job record's field '" + at + "'")
+                        + " has a field '" + name + "' it does not know; allowed: " + fields.stream().sorted().toList());
             }
         }
         return node;
@@ -311,10 +317,11 @@ public final class JobDocument {
     }
 
     private static IllegalArgumentException wrong(String field, String must, JsonNode got) {
+        return new IllegalArgumentException("a job record's field '" + field + "' must be " + must + "; got " + shown(got));
+    }
+
+    private static String shown(JsonNode got) {
         String shown = got == null ? "nothing" : got.toString();
-        if (shown.length() > 80) {
-            shown = shown.substring(0, 80) + "...";
-        }
-        return new IllegalArgumentException("a job record's field '" + field + "' must be " + must + "; got " + shown);
+        return shown.length() > 80 ? shown.substring(0, 80) + "..." : shown;
     }
 }

@@ -17,8 +17,10 @@ import java.util.Arrays;
  * state, so this is on the path of each function's first invocation: Jackson's data binding would
  * introspect the records there, about 200 classes on its first use, where the tree needs a few
  * (the README's {@code bench coldstart} gives the difference it made).
- * Unknown fields are passed over and a JSON null is an absent field, as the data binding did; a
- * field of the wrong type is refused with its path and what it must be.
+ * Unknown fields are passed over and a JSON null is an absent field, as the data binding did. A
+ * field of the wrong type is refused with its path and what it must be: stricter than the
+ * binding's coercions (a number for a string, "15" or 1.5 for an integer, an enum by its index, an
+ * observation without its progress or time), none of which a step or the state machine writes.
  */
 public final class StepStateJson {
 

@@ -81,20 +81,22 @@ public final class ColdStartBenchmark {
             Map<PipelineFunction, List<ColdStartTable.Probe>> other = new java.util.EnumMap<>(PipelineFunction.class);
             for (int run = 1; run <= runs; run++) {
                 for (PipelineFunction function : PipelineFunction.values()) {
-                    ColdStartTable.Probe bareProbe = ColdStartChild.run(classpath, bareEnv, BareGetItemHandler.class.getName(), false,
-                            eventFile(work, PipelineFunction.NOTIFY), warmRuns,
-                            work.resolve("bare-" + function.localName() + "-" + run + ".log"));
-                    pairedBares.computeIfAbsent(function, f -> new ArrayList<>()).add(bareProbe);
                     Map<String, String> env = new LinkedHashMap<>(pipeline.functionEnvironment(function));
                     env.put("AWS_LAMBDA_FUNCTION_NAME", function.localName());
                     env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memoryMb()));
                     env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
                     Path event = eventFile(work, function);
+                    // the other build's JVM runs before the pair in even rounds, after it in odd ones; the bare JVM
+                    // always runs just before this asset's
                     boolean otherFirst = otherClasspath != null && run % 2 == 0;
                     if (otherFirst) {
                         other.computeIfAbsent(function, f -> new ArrayList<>()).add(ColdStartChild.run(otherClasspath, env,
                                 function.handler(), false, event, warmRuns, work.resolve(function.localName() + "-other-" + run + ".log")));
                     }
+                    ColdStartTable.Probe bareProbe = ColdStartChild.run(classpath, bareEnv, BareGetItemHandler.class.getName(), false,
+                            eventFile(work, PipelineFunction.NOTIFY), warmRuns,
+                            work.resolve("bare-" + function.localName() + "-" + run + ".log"));
+                    pairedBares.computeIfAbsent(function, f -> new ArrayList<>()).add(bareProbe);
                     cold.computeIfAbsent(function, f -> new ArrayList<>()).add(ColdStartChild.run(classpath, env, function.handler(),
                             false, event, warmRuns, work.resolve(function.localName() + "-cold-" + run + ".log")));
                     if (otherClasspath != null && !otherFirst) {

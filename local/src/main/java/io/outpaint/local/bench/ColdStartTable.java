@@ -86,22 +86,32 @@ final class ColdStartTable {
     /** One function's unprimed JVMs from this asset and from another, paired by round. */
     record Comparison(String function, List<Probe> asset, List<Probe> against) {}
 
-    /** The comparison of two assets' unprimed JVMs: each one's median, and the median of the rounds' ratios. */
+    /**
+     * The comparison of two assets' unprimed JVMs: each one's median, the median of the rounds'
+     * ratios, and each side's outcome (ok, or the first JVM's exception that was not).
+     */
     static String formatComparison(String against, List<Comparison> rows) {
         StringBuilder out = new StringBuilder();
-        out.append("| function | init + first, this asset | init + first, " + against + " | this / other |\n");
-        out.append("|---|---|---|---|\n");
+        out.append("| function | init + first, this asset | init + first, " + against + " | this / other | outcome, this / other |\n");
+        out.append("|---|---|---|---|---|\n");
         int faster = 0;
         for (Comparison row : rows) {
-            double ratio = pairedRatio(row.asset(), row.against());
-            faster += ratio < 1 ? 1 : 0;
-            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %.3fx |%n", row.function(),
-                    ms(Probe.median(row.asset()).coldStart()), ms(Probe.median(row.against()).coldStart()), ratio));
+            // counted as shown: a ratio that prints as 1.000x is not below 1
+            long ratio = Math.round(pairedRatio(row.asset(), row.against()) * 1000);
+            faster += ratio < 1000 ? 1 : 0;
+            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %.3fx | %s / %s |%n", row.function(),
+                    ms(Probe.median(row.asset()).coldStart()), ms(Probe.median(row.against()).coldStart()), ratio / 1000.0,
+                    outcome(row.asset()), outcome(row.against())));
         }
         out.append(String.format(Locale.ROOT, "%nThis asset's init + first is below the other's in %d of %d functions"
-                + " (each ratio the median over the rounds of two JVMs run one after the other, their order alternating).%n",
+                + " (each ratio the median over the rounds of two JVMs run close together, their order alternating).%n",
                 faster, rows.size()));
         return out.toString();
+    }
+
+    /** ok when every JVM's invocations were; else the first other outcome. */
+    static String outcome(List<Probe> probes) {
+        return probes.stream().map(Probe::outcome).filter(o -> !o.equals("ok")).findFirst().orElse("ok");
     }
 
     /** {@code bare}: the median of every bare JVM of the run (the rows' ratios are against each one's own). */
