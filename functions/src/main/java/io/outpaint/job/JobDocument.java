@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.outpaint.json.TreeFields;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -29,6 +29,7 @@ public final class JobDocument {
 
     // trees only: the data binding's Java time module is not needed here (nor loaded, where nothing else binds a record)
     private static final ObjectMapper JSON = io.outpaint.json.Json.MAPPER;
+    private static final TreeFields F = new TreeFields("a job record's");
     private static final Set<String> JOB = Set.of("jobId", "status", "version", "createdAt", "updatedAt", "request", "source",
             "executionArn", "idempotencyKey", "scenario", "progress", "outputs", "error", "history", "expiresAt", "webhookUrl");
     private static final Set<String> SOURCE = Set.of("type", "bucket", "key", "versionId", "etag", "size", "contentType");
@@ -50,30 +51,29 @@ public final class JobDocument {
         }
         JsonNode root = object(node, "", JOB);
         return new Job(
-                text(root, "jobId", ""),
-                named(root, "status", "", JobStatus.class),
-                whole(root, "version", ""),
+                F.text(root, "jobId", ""),
+                F.named(root, "status", "", JobStatus.class),
+                F.whole(root, "version", ""),
                 instant(root, "createdAt", ""),
                 instant(root, "updatedAt", ""),
                 request(root),
-                nested(root, "source", "", SOURCE, s -> new Job.Source(text(s, "type", "source."), text(s, "bucket", "source."),
-                        text(s, "key", "source."), text(s, "versionId", "source."), text(s, "etag", "source."),
-                        whole(s, "size", "source."), text(s, "contentType", "source."))),
-                text(root, "executionArn", ""),
-                text(root, "idempotencyKey", ""),
-                nested(root, "scenario", "", SCENARIO, s -> new Job.Scenario(text(s, "videoAssetId", "scenario."),
-                        text(s, "jobId", "scenario."), instant(s, "submittingAt", "scenario."), instant(s, "submittedAt", "scenario."))),
-                number(root, "progress", ""),
-                list(root, "outputs", OUTPUT, (o, at) -> new Job.Output(text(o, "assetId", at), text(o, "bucket", at),
-                        text(o, "key", at), orZero(whole(o, "bytes", at)), text(o, "sha256", at), text(o, "contentType", at),
-                        integer(o, "width", at), integer(o, "height", at), field(o, "durationSeconds") == null ? null
-                        : number(o, "durationSeconds", at))),
-                nested(root, "error", "", ERROR, e -> new Job.JobError(text(e, "code", "error."), text(e, "message", "error."),
-                        text(e, "hint", "error."))),
-                list(root, "history", CHANGE, (c, at) -> new Job.StatusChange(named(c, "status", at, JobStatus.class),
-                        instant(c, "at", at), text(c, "note", at))),
-                orZero(whole(root, "expiresAt", "")),
-                text(root, "webhookUrl", ""));
+                nested(root, "source", "", SOURCE, s -> new Job.Source(F.text(s, "type", "source."), F.text(s, "bucket", "source."),
+                        F.text(s, "key", "source."), F.text(s, "versionId", "source."), F.text(s, "etag", "source."),
+                        F.whole(s, "size", "source."), F.text(s, "contentType", "source."))),
+                F.text(root, "executionArn", ""),
+                F.text(root, "idempotencyKey", ""),
+                nested(root, "scenario", "", SCENARIO, s -> new Job.Scenario(F.text(s, "videoAssetId", "scenario."),
+                        F.text(s, "jobId", "scenario."), instant(s, "submittingAt", "scenario."), instant(s, "submittedAt", "scenario."))),
+                orZero(F.number(root, "progress", "")),
+                list(root, "outputs", OUTPUT, (o, at) -> new Job.Output(F.text(o, "assetId", at), F.text(o, "bucket", at),
+                        F.text(o, "key", at), orZero(F.whole(o, "bytes", at)), F.text(o, "sha256", at), F.text(o, "contentType", at),
+                        F.integer(o, "width", at), F.integer(o, "height", at), F.number(o, "durationSeconds", at))),
+                nested(root, "error", "", ERROR, e -> new Job.JobError(F.text(e, "code", "error."), F.text(e, "message", "error."),
+                        F.text(e, "hint", "error."))),
+                list(root, "history", CHANGE, (c, at) -> new Job.StatusChange(F.named(c, "status", at, JobStatus.class),
+                        instant(c, "at", at), F.text(c, "note", at))),
+                orZero(F.whole(root, "expiresAt", "")),
+                F.text(root, "webhookUrl", ""));
     }
 
     /** {@code job} as the stored document. */
@@ -185,28 +185,22 @@ public final class JobDocument {
     }
 
     private static ObjectNode request(JsonNode root) {
-        JsonNode value = field(root, "request");
-        if (value == null) {
-            return null;
-        }
-        if (!value.isObject()) {
-            throw wrong("request", "an object", value);
-        }
-        return (ObjectNode) value;
+        JsonNode value = TreeFields.field(root, "request");
+        return value == null ? null : (ObjectNode) F.object(value, "request");
     }
 
     private static <T> T nested(JsonNode node, String name, String at, Set<String> fields, Function<JsonNode, T> of) {
-        JsonNode value = field(node, name);
+        JsonNode value = TreeFields.field(node, name);
         return value == null ? null : of.apply(object(value, at + name, fields));
     }
 
     private static <T> List<T> list(JsonNode node, String name, Set<String> fields, Element<T> of) {
-        JsonNode value = field(node, name);
+        JsonNode value = TreeFields.field(node, name);
         if (value == null) {
             return null;
         }
         if (!value.isArray()) {
-            throw wrong(name, "an array", value);
+            throw F.wrong(name, "an array", value);
         }
         List<T> all = new ArrayList<>(value.size());
         for (int i = 0; i < value.size(); i++) {
@@ -220,9 +214,9 @@ public final class JobDocument {
     private static JsonNode object(JsonNode node, String at, Set<String> fields) {
         if (!node.isObject()) {
             if (at.isEmpty()) {
-                throw new IllegalArgumentException("a job record must be a JSON object; got " + shown(node));
+                throw new IllegalArgumentException("a job record must be a JSON object; got " + TreeFields.shown(node));
             }
-            throw wrong(at, "an object", node);
+            throw F.wrong(at, "an object", node);
         }
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
@@ -234,94 +228,29 @@ public final class JobDocument {
         return node;
     }
 
-    /** The field's node, or null when it is absent or JSON null. */
-    private static JsonNode field(JsonNode node, String name) {
-        JsonNode value = node.get(name);
-        return value == null || value.isNull() ? null : value;
-    }
-
-    private static String text(JsonNode node, String name, String at) {
-        JsonNode value = field(node, name);
-        if (value == null) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw wrong(at + name, "a string", value);
-        }
-        return value.textValue();
-    }
-
     private static Instant instant(JsonNode node, String name, String at) {
-        String value = text(node, name, at);
+        String value = F.text(node, name, at);
         if (value == null) {
             return null;
         }
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw wrong(at + name, "an ISO-8601 instant such as 2026-12-04T10:15:30Z", node.get(name));
+            throw F.wrong(at + name, "an ISO-8601 instant such as 2026-12-04T10:15:30Z", node.get(name));
         }
     }
 
-    private static Long whole(JsonNode node, String name, String at) {
-        JsonNode value = field(node, name);
-        if (value == null) {
-            return null;
-        }
-        if (!value.isNumber() || !value.canConvertToExactIntegral() || !value.canConvertToLong()) {
-            throw wrong(at + name, "a whole number", value);
-        }
-        return value.longValue();
-    }
-
-    private static Integer integer(JsonNode node, String name, String at) {
-        Long value = whole(node, name, at);
-        if (value != null && (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE)) {
-            throw wrong(at + name, "a whole number from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE, node.get(name));
-        }
-        return value == null ? null : value.intValue();
-    }
-
-    private static double number(JsonNode node, String name, String at) {
-        JsonNode value = field(node, name);
-        if (value == null) {
-            return 0;
-        }
-        if (!value.isNumber()) {
-            throw wrong(at + name, "a number", value);
-        }
-        return value.doubleValue();
+    private static double orZero(Double value) {
+        return value == null ? 0 : value;
     }
 
     private static long orZero(Long value) {
         return value == null ? 0 : value;
     }
 
-    private static <E extends Enum<E>> E named(JsonNode node, String name, String at, Class<E> type) {
-        String value = text(node, name, at);
-        if (value == null) {
-            return null;
-        }
-        for (E candidate : type.getEnumConstants()) {
-            if (candidate.name().equals(value)) {
-                return candidate;
-            }
-        }
-        throw wrong(at + name, "one of " + Arrays.toString(type.getEnumConstants()), node.get(name));
-    }
-
     private static void put(ObjectNode node, String name, Object value) {
         if (value != null) {
             node.put(name, value.toString());
         }
-    }
-
-    private static IllegalArgumentException wrong(String field, String must, JsonNode got) {
-        return new IllegalArgumentException("a job record's field '" + field + "' must be " + must + "; got " + shown(got));
-    }
-
-    private static String shown(JsonNode got) {
-        String shown = got == null ? "nothing" : got.toString();
-        return shown.length() > 80 ? shown.substring(0, 80) + "..." : shown;
     }
 }

@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.job.JobStatus;
 import io.outpaint.job.PollSchedule;
+import io.outpaint.json.TreeFields;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.Arrays;
 
 /**
  * A step's state read from and written to JSON through Jackson's tree, in the form the record's
@@ -25,6 +25,7 @@ import java.util.Arrays;
 public final class StepStateJson {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final TreeFields F = new TreeFields("step state");
 
     private StepStateJson() {}
 
@@ -101,117 +102,51 @@ public final class StepStateJson {
     }
 
     private static StepState state(JsonNode node, String at) {
-        if (!node.isObject()) {
-            throw wrong(at.isEmpty() ? "the state" : at, "an object", node);
-        }
-        JsonNode video = field(node, "video");
-        JsonNode request = field(node, "request");
-        JsonNode seen = field(node, "observation");
-        JsonNode failure = field(node, "failure");
-        JsonNode error = field(node, "error");
-        JsonNode previous = field(node, "previous");
-        if (request != null && !request.isObject()) {
-            throw wrong(at + "request", "an object", request);
+        F.object(node, at.isEmpty() ? "the state" : at.substring(0, at.length() - 1));
+        JsonNode video = TreeFields.field(node, "video");
+        JsonNode request = TreeFields.field(node, "request");
+        JsonNode seen = TreeFields.field(node, "observation");
+        JsonNode failure = TreeFields.field(node, "failure");
+        JsonNode error = TreeFields.field(node, "error");
+        JsonNode previous = TreeFields.field(node, "previous");
+        if (request != null) {
+            F.object(request, at + "request");
         }
         return new StepState(
-                text(node, "jobId", at),
-                text(node, "executionArn", at),
-                video == null ? null : new StepState.VideoRef(text(object(video, at + "video"), "bucket", at + "video."),
-                        text(video, "key", at + "video."), text(video, "versionId", at + "video.")),
+                F.text(node, "jobId", at),
+                F.text(node, "executionArn", at),
+                video == null ? null : new StepState.VideoRef(F.text(F.object(video, at + "video"), "bucket", at + "video."),
+                        F.text(video, "key", at + "video."), F.text(video, "versionId", at + "video.")),
                 (ObjectNode) request,
-                named(node, "outcome", at, StepOutcome.class),
-                integer(node, "nextDelaySeconds", at),
-                seen == null ? null : observation(object(seen, at + "observation"), at + "observation."),
-                whole(node, "submittedAtMillis", at, Long.MIN_VALUE, Long.MAX_VALUE),
-                integer(node, "expectedSeconds", at),
-                failure == null ? null : new StepState.Failure(text(object(failure, at + "failure"), "code", at + "failure."),
-                        text(failure, "message", at + "failure."), text(failure, "hint", at + "failure.")),
-                error == null ? null : new StepState.CaughtError(text(object(error, at + "error"), "Error", at + "error."),
-                        text(error, "Cause", at + "error.")),
+                F.named(node, "outcome", at, StepOutcome.class),
+                F.integer(node, "nextDelaySeconds", at),
+                seen == null ? null : observation(F.object(seen, at + "observation"), at + "observation."),
+                F.whole(node, "submittedAtMillis", at),
+                F.integer(node, "expectedSeconds", at),
+                failure == null ? null : new StepState.Failure(F.text(F.object(failure, at + "failure"), "code", at + "failure."),
+                        F.text(failure, "message", at + "failure."), F.text(failure, "hint", at + "failure.")),
+                error == null ? null : new StepState.CaughtError(F.text(F.object(error, at + "error"), "Error", at + "error."),
+                        F.text(error, "Cause", at + "error.")),
                 previous == null ? null : state(previous, at + "previous."),
-                named(node, "ended", at, JobStatus.class));
+                F.named(node, "ended", at, JobStatus.class));
     }
 
+    /** An observation has both its progress and its time. */
     private static PollSchedule.Observation observation(JsonNode node, String at) {
-        JsonNode progress = field(node, "progress");
-        if (progress == null || !progress.isNumber()) {
-            throw wrong(at + "progress", "a number", progress);
+        Double progress = F.number(node, "progress", at);
+        Long atMillis = F.whole(node, "atMillis", at);
+        if (progress == null) {
+            throw F.wrong(at + "progress", "a number", null);
         }
-        Long atMillis = whole(node, "atMillis", at, Long.MIN_VALUE, Long.MAX_VALUE);
         if (atMillis == null) {
-            throw wrong(at + "atMillis", "a whole number", null);
+            throw F.wrong(at + "atMillis", "a whole number", null);
         }
-        return new PollSchedule.Observation(progress.doubleValue(), atMillis);
-    }
-
-    /** The field's node, or null when it is absent or JSON null. */
-    private static JsonNode field(JsonNode node, String name) {
-        JsonNode value = node.get(name);
-        return value == null || value.isNull() ? null : value;
-    }
-
-    private static JsonNode object(JsonNode node, String at) {
-        if (!node.isObject()) {
-            throw wrong(at, "an object", node);
-        }
-        return node;
-    }
-
-    private static String text(JsonNode node, String name, String at) {
-        JsonNode value = field(node, name);
-        if (value == null) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw wrong(at + name, "a string", value);
-        }
-        return value.textValue();
-    }
-
-    private static Long whole(JsonNode node, String name, String at, long min, long max) {
-        JsonNode value = field(node, name);
-        if (value == null) {
-            return null;
-        }
-        if (!value.isNumber() || !value.canConvertToExactIntegral() || !value.canConvertToLong()
-                || value.longValue() < min || value.longValue() > max) {
-            throw wrong(at + name, "a whole number from " + min + " to " + max, value);
-        }
-        return value.longValue();
-    }
-
-    private static Integer integer(JsonNode node, String name, String at) {
-        Long value = whole(node, name, at, Integer.MIN_VALUE, Integer.MAX_VALUE);
-        return value == null ? null : value.intValue();
-    }
-
-    private static <E extends Enum<E>> E named(JsonNode node, String name, String at, Class<E> type) {
-        JsonNode value = field(node, name);
-        if (value == null) {
-            return null;
-        }
-        E[] allowed = type.getEnumConstants();
-        if (value.isTextual()) {
-            for (E candidate : allowed) {
-                if (candidate.name().equals(value.textValue())) {
-                    return candidate;
-                }
-            }
-        }
-        throw wrong(at + name, "one of " + Arrays.toString(allowed), value);
+        return new PollSchedule.Observation(progress, atMillis);
     }
 
     private static void putText(ObjectNode node, String name, String value) {
         if (value != null) {
             node.put(name, value);
         }
-    }
-
-    private static IllegalArgumentException wrong(String field, String must, JsonNode got) {
-        String shown = got == null ? "nothing" : got.toString();
-        if (shown.length() > 80) {
-            shown = shown.substring(0, 80) + "...";
-        }
-        return new IllegalArgumentException("step state field '" + field + "' must be " + must + "; got " + shown);
     }
 }

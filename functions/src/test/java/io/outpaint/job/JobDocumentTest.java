@@ -77,7 +77,7 @@ class JobDocumentTest {
         assertRefused("{\"outputs\":{}}", "'outputs' must be an array");
         assertRefused("{\"outputs\":[{\"key\":\"k\",\"width\":3000000000}]}", "'outputs[0].width' must be a whole number from");
         assertRefused("{\"history\":[{\"status\":\"QUEUED\",\"at\":\"2026-12-04T20:00:00Z\"},{\"status\":7}]}",
-                "'history[1].status' must be a string; got 7");
+                "'history[1].status' must be one of [QUEUED, WAITING_FOR_SLOT,");
         assertRefused("{\"jobId\":", "a job record must be a JSON object");
     }
 

@@ -81,9 +81,10 @@ class StepStateJsonTest {
         assertRefused("{\"jobId\":5}", "'jobId' must be a string; got 5");
         assertRefused("{\"outcome\":\"RUNNIN\"}", "'outcome' must be one of [ADMITTED, WAITING_FOR_SLOT, "
                 + "OWNED_BY_ANOTHER_EXECUTION, RUNNING, SCENARIO_SUCCEEDED, SUCCEEDED, FAILED, CANCELED, TIMED_OUT]; got \"RUNNIN\"");
-        assertRefused("{\"nextDelaySeconds\":\"15\"}", "'nextDelaySeconds' must be a whole number from -2147483648 to 2147483647; got \"15\"");
+        assertRefused("{\"nextDelaySeconds\":\"15\"}", "'nextDelaySeconds' must be a whole number; got \"15\"");
         assertRefused("{\"expectedSeconds\":1.5}", "'expectedSeconds' must be a whole number");
-        assertRefused("{\"expectedSeconds\":3000000000}", "'expectedSeconds' must be a whole number");
+        assertRefused("{\"expectedSeconds\":3000000000}", "'expectedSeconds' must be a whole number from -2147483648 to 2147483647; got 3000000000");
+        assertRefused("{\"previous\":[]}", "step state field 'previous' must be an object; got []");
         assertRefused("{\"submittedAtMillis\":1e40}", "'submittedAtMillis' must be a whole number");
         assertRefused("{\"observation\":{\"progress\":0.5}}", "'observation.atMillis' must be a whole number");
         assertRefused("{\"observation\":{\"atMillis\":1,\"progress\":\"half\"}}", "'observation.progress' must be a number");
