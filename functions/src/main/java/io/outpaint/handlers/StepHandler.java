@@ -2,7 +2,6 @@ package io.outpaint.handlers;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.outpaint.pipeline.PipelineFunction;
 import io.outpaint.pipeline.PipelineServices;
@@ -37,8 +36,8 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  */
 public final class StepHandler implements RequestStreamHandler {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    // trees only (StepStateJson): no mapper of its own to configure
+    private static final ObjectMapper JSON = io.outpaint.json.Json.MAPPER;
     private static final Metrics METRICS = MetricsBuilder.builder().withNamespace("Outpaint").withService("outpaint")
             .withRaiseOnEmptyMetrics(false).build();
 
