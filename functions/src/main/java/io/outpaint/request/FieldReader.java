@@ -84,7 +84,7 @@ final class FieldReader {
     }
 
     Long integer(String name, Long fallback, long min, long max) {
-        BigDecimal number = number(name);
+        BigDecimal number = number(name, "an integer from " + min + " to " + max);
         if (number == null) {
             return fallback;
         }
@@ -97,7 +97,7 @@ final class FieldReader {
     }
 
     double decimal(String name, double fallback, double min, double max) {
-        BigDecimal number = number(name);
+        BigDecimal number = number(name, "a number from " + strip(min) + " to " + strip(max));
         if (number == null) {
             return fallback;
         }
@@ -144,7 +144,8 @@ final class FieldReader {
         return null;
     }
 
-    private BigDecimal number(String name) {
+    /** The number {@code name} holds; anything else is refused as not {@code allowed} (the field's own range). */
+    private BigDecimal number(String name, String allowed) {
         JsonNode value = node.get(name);
         if (value == null || value.isNull()) {
             return null;
@@ -160,7 +161,9 @@ final class FieldReader {
                 // reported below
             }
         }
-        fail(name, value, "a finite number" + (fromText ? " of at most " + MAX_NUMBER_CHARS + " characters" : ""));
+        // a NaN or an infinity that another reader let through is a number, but not a finite one
+        String range = value.isNumber() ? allowed.replaceFirst("^an? (integer|number)", "a finite $1") : allowed;
+        fail(name, value, range + (fromText ? ", in at most " + MAX_NUMBER_CHARS + " characters" : ""));
         return null;
     }
 

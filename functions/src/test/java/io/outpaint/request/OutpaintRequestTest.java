@@ -2,6 +2,7 @@ package io.outpaint.request;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -154,6 +155,18 @@ class OutpaintRequestTest {
         assertThat(r.guidanceScale()).isEqualTo(7.5);
         assertThatThrownBy(() -> OutpaintRequest.fromJson(json("{'prompt':'p','numFrames':'121'}")))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("numFrames");
+    }
+
+    @Test
+    void aNumberThatIsNotOneSaysTheFieldsOwnRange() {
+        assertThatThrownBy(() -> OutpaintRequest.fromText(json("{'prompt':'p','numFrames':'abc','guidanceScale':'x'}")))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.errors())
+                        .extracting(FieldError::field, FieldError::allowed)
+                        .containsExactly(tuple("numFrames", "an integer from 81 to 241, in at most 40 characters"),
+                                tuple("guidanceScale", "a number from 1 to 10, in at most 40 characters")));
+        assertThatThrownBy(() -> OutpaintRequest.fromJson(json("{'prompt':'p','numFrames':'121'}")))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.errors())
+                        .extracting(FieldError::allowed).containsExactly("an integer from 81 to 241"));
     }
 
     @Test

@@ -55,6 +55,29 @@ public final class DataDir implements AutoCloseable {
         return new DataDir(dir, channel, lock);
     }
 
+    /**
+     * Why {@code dir} cannot be a data dir, told before anything starts (empty when it can): a file
+     * where the folder would be, or a missing folder whose nearest existing parent cannot take it.
+     */
+    public static java.util.Optional<String> problemWith(Path dir) {
+        Path at = dir.toAbsolutePath().normalize();
+        if (Files.exists(at)) {
+            if (!Files.isDirectory(at)) {
+                return java.util.Optional.of("it is a file, not a folder");
+            }
+            return Files.isWritable(at) ? java.util.Optional.empty() : java.util.Optional.of("this user cannot write in it");
+        }
+        Path parent = at.getParent();
+        while (parent != null && !Files.exists(parent)) {
+            parent = parent.getParent();
+        }
+        if (parent == null || !Files.isDirectory(parent)) {
+            return java.util.Optional.of("it cannot be made: " + (parent == null ? "no parent folder exists" : parent + " is a file"));
+        }
+        return Files.isWritable(parent) ? java.util.Optional.empty()
+                : java.util.Optional.of("it cannot be made: this user cannot write in " + parent);
+    }
+
     /** Where {@code run} keeps its state unless told: under the user's home, else the working directory. */
     public static Path defaultLocation() {
         String home = System.getProperty("user.home");

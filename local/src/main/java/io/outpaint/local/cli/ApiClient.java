@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
@@ -22,6 +23,11 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
  * API signed with SigV4 (execute-api) from the default AWS credentials.
  */
 final class ApiClient {
+
+    /** {@code value} as one path segment: percent-encoded, a space as %20 (a + in a path is a plus). */
+    static String segment(String value) {
+        return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
 
     /** An answer: its status and JSON body. */
     record Answer(int status, JsonNode body) {
@@ -79,9 +85,21 @@ final class ApiClient {
     private Map<String, String> sigV4(String method, URI uri, String body, Map<String, String> headers) {
         SdkHttpRequest.Builder unsigned = SdkHttpRequest.builder().uri(uri).method(SdkHttpMethod.fromValue(method));
         headers.forEach(unsigned::putHeader);
-        String signingRegion = region != null ? region : new DefaultAwsRegionProviderChain().getRegion().id();
+        String signingRegion;
+        try {
+            signingRegion = region != null ? region : new DefaultAwsRegionProviderChain().getRegion().id();
+        } catch (SdkClientException e) {
+            throw new CommandFailure("no AWS region to sign the request for: pass --region (or set AWS_REGION); "
+                    + "for a local runtime, pass the --api-key that 'serve' prints (or set OUTPAINT_API_KEY)");
+        }
         try (DefaultCredentialsProvider credentials = DefaultCredentialsProvider.builder().build()) {
-            var identity = credentials.resolveCredentials();
+            software.amazon.awssdk.identity.spi.AwsCredentialsIdentity identity;
+            try {
+                identity = credentials.resolveCredentials();
+            } catch (SdkClientException e) {
+                throw new CommandFailure("no AWS credentials to sign the request with (the SDK's default chain found none); "
+                        + "for a local runtime, pass the --api-key that 'serve' prints (or set OUTPAINT_API_KEY)");
+            }
             SdkHttpRequest signed = AwsV4HttpSigner.create().sign(r -> r.identity(identity).request(unsigned.build())
                     .payload(body == null ? null : ContentStreamProvider.fromUtf8String(body))
                     .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")

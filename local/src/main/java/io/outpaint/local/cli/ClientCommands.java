@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.request.OutpaintRequest;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -71,6 +69,11 @@ final class ClientCommands {
 
     /** Prints the answer; 0 when it succeeded, 1 with the API's message and fields when it did not. */
     static int print(ApiClient.Answer answer) throws Exception {
+        return print(answer, "FILE|KEY");
+    }
+
+    /** As {@link #print(ApiClient.Answer)}, the video's key named as {@code videoParameter} (the command's own parameter). */
+    static int print(ApiClient.Answer answer, String videoParameter) throws Exception {
         if (answer.ok()) {
             Outpaint.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(answer.body()));
             return 0;
@@ -85,7 +88,7 @@ final class ClientCommands {
             String name = field.path("field").asText();
             // the API's message starts with the field's name; say it once, as the flag the user typed
             String message = field.path("message").asText().replaceFirst("^" + java.util.regex.Pattern.quote(name) + ":\\s*", "");
-            String flag = name.equals("video.key") ? "FILE|KEY" : ModelFlags.flagForField(name);
+            String flag = name.equals("video.key") ? videoParameter : ModelFlags.flagForField(name);
             Outpaint.err.println("error " + answer.status() + " " + error.path("code").asText("") + ": " + flag + ": " + message);
         }
         return 1;
@@ -106,7 +109,7 @@ final class ClientCommands {
             ObjectNode body = JSON.createObjectNode();
             body.putObject("video").put("key", key);
             body.set("request", request(spec).toJson());
-            return print(endpoint.client().post("/estimate", body, Map.of()));
+            return print(endpoint.client().post("/estimate", body, Map.of()), "KEY");
         }
     }
 
@@ -117,7 +120,7 @@ final class ClientCommands {
 
         @Override
         public Integer call() throws Exception {
-            return print(endpoint.client().get("/jobs/" + URLEncoder.encode(jobId, StandardCharsets.UTF_8)));
+            return print(endpoint.client().get("/jobs/" + ApiClient.segment(jobId)));
         }
     }
 
@@ -128,7 +131,7 @@ final class ClientCommands {
 
         @Override
         public Integer call() throws Exception {
-            return print(endpoint.client().post("/jobs/" + URLEncoder.encode(jobId, StandardCharsets.UTF_8) + "/cancel", null, Map.of()));
+            return print(endpoint.client().post("/jobs/" + ApiClient.segment(jobId) + "/cancel", null, Map.of()));
         }
     }
 }

@@ -2,6 +2,7 @@ package io.outpaint.local.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.outpaint.job.JobStatus;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,8 +21,18 @@ final class ListCommand implements Callable<Integer> {
     @Option(names = "--next-token", paramLabel = "TOKEN", description = "The token the previous page printed.") String nextToken;
     @Option(names = "--json", description = "The API's JSON answer, as it is.") boolean json;
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        if (limit < 1 || limit > 100) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--limit " + limit + " is not allowed; allowed: an integer from 1 to 100");
+        }
+        if (status != null && java.util.Arrays.stream(JobStatus.values()).noneMatch(s -> s.name().equals(status))) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--status " + status + " is not allowed; allowed: one of "
+                    + java.util.Arrays.stream(JobStatus.values()).map(Enum::name).collect(java.util.stream.Collectors.joining(", ")));
+        }
         StringBuilder path = new StringBuilder("/jobs?limit=").append(limit);
         if (status != null) {
             path.append("&status=").append(URLEncoder.encode(status, StandardCharsets.UTF_8));
@@ -57,7 +68,7 @@ final class ListCommand implements Callable<Integer> {
     }
 
     private static String outputOf(ApiClient api, String jobId) throws Exception {
-        ApiClient.Answer job = api.get("/jobs/" + URLEncoder.encode(jobId, StandardCharsets.UTF_8));
+        ApiClient.Answer job = api.get("/jobs/" + ApiClient.segment(jobId));
         JsonNode first = job.body().path("outputs").path(0);
         return first.isMissingNode() ? "" : "s3://" + first.path("bucket").asText() + "/" + first.path("key").asText();
     }

@@ -87,6 +87,13 @@ public final class Outpaint implements Runnable {
             message = "cannot reach " + ClientCommands.Endpoint.lastUrl + " (connection refused; is 'serve' running?)";
         } else if (e instanceof java.net.http.HttpTimeoutException) {
             message = "no answer from " + ClientCommands.Endpoint.lastUrl + " in time";
+        } else if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() == null) {
+            // the JDK's message is the path alone: say what is wrong with it
+            message = fs.getFile() + ": " + (fs instanceof java.nio.file.NoSuchFileException ? "no such file or folder"
+                    : fs instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
+                    : fs instanceof java.nio.file.AccessDeniedException ? "access denied"
+                    : fs instanceof java.nio.file.NotDirectoryException ? "not a folder"
+                    : fs.getClass().getSimpleName());
         }
         err.println(command.getCommandSpec().qualifiedName() + ": " + message.lines().findFirst().orElse(message)
                 + (debug ? "" : " (--debug shows more)"));

@@ -84,6 +84,11 @@ final class RunCommand implements Callable<Integer> {
         if (timeoutSeconds < 1) {
             throw usage("--timeout-seconds " + timeoutSeconds + " is not allowed; allowed: 1 or more");
         }
+        if (dataDir != null) {
+            DataDir.problemWith(dataDir).ifPresent(why -> {
+                throw usage("--data-dir " + dataDir + " is not allowed (" + why + "); allowed: a folder, made if missing");
+            });
+        }
         VideoProbe.Video probed = video == null ? null : probe(video);
         LocalSite site;
         try {

@@ -55,6 +55,12 @@ final class ServeCommand implements Callable<Integer> {
                     ? "--job-seconds " + jobSeconds + " is not allowed; allowed: 1 or more"
                     : "--max-jobs " + maxJobs + " is not allowed; allowed: 1 or more");
         }
+        if (dataDir != null) {
+            DataDir.problemWith(dataDir).ifPresent(why -> {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--data-dir " + dataDir + " is not allowed (" + why + "); allowed: a folder, made if missing");
+            });
+        }
         LocalSite site;
         try {
             site = new LocalSite(ScenarioAccount.fromEnvironment(System.getenv(), Optional.ofNullable(scenarioUrl)),

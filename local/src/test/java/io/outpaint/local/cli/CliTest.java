@@ -163,6 +163,52 @@ class CliTest {
     }
 
     @Test
+    void listsFlagsAreCheckedHereNamingTheFlagAndWhatIsAllowed() {
+        // no endpoint is given: the flags are refused before any call
+        assertThat(Outpaint.execute("list", "--limit", "0")).isEqualTo(2);
+        assertThat(err()).contains("--limit 0 is not allowed; allowed: an integer from 1 to 100");
+        err.reset();
+        assertThat(Outpaint.execute("list", "--status", "RUNNINGX")).isEqualTo(2);
+        assertThat(err()).contains("--status RUNNINGX is not allowed; allowed: one of ").contains("WAITING_FOR_SLOT").contains("SUCCEEDED");
+    }
+
+    @Test
+    void aJobIdIsOnePathSegmentWithASpaceAsPercent20() {
+        assertThat(ApiClient.segment("a b/c+d")).isEqualTo("a%20b%2Fc%2Bd");
+    }
+
+    @Test
+    void aDataDirThatCannotBeOneIsRefusedBeforeAnythingStarts() throws Exception {
+        Path file = Files.writeString(dir.resolve("fake.mp4"), "x");
+        for (String command : new String[] {"run", "serve"}) {
+            err.reset();
+            assertThat(Outpaint.execute(command, "--data-dir", file.toString())).as(command).isEqualTo(2);
+            assertThat(err()).as(command).contains("--data-dir " + file + " is not allowed (it is a file, not a folder); allowed: a folder, made if missing")
+                    .doesNotContain("Starting");
+        }
+        err.reset();
+        assertThat(Outpaint.execute("serve", "--data-dir", file.resolve("below").toString())).isEqualTo(2);
+        assertThat(err()).contains("(it cannot be made: " + file + " is a file)");
+    }
+
+    @Test
+    void aFileSystemErrorSaysWhatIsWrongWithThePathNotOnlyThePath() {
+        assertThat(Outpaint.failure(RunCommand.commandLine(), new java.nio.file.NoSuchFileException("/proc/forbidden"))).isEqualTo(1);
+        assertThat(err()).startsWith("run: /proc/forbidden: no such file or folder (--debug shows more)");
+    }
+
+    @Test
+    void estimatesVideoFieldIsNamedAsItsOwnParameter() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertThat(ClientCommands.print(new ApiClient.Answer(400, json.readTree("""
+                {"error": {"code": "INVALID_REQUEST", "message": "video.key: not allowed",
+                 "fields": [{"field": "video.key", "message": "video.key: /tmp/v.mp4 is not allowed; allowed: a key under inputs/"}]}}
+                """)), "KEY")).isEqualTo(1);
+        assertThat(err()).isEqualTo("error 400 INVALID_REQUEST: KEY: /tmp/v.mp4 is not allowed; allowed: a key under inputs/"
+                + System.lineSeparator());
+    }
+
+    @Test
     void apiFieldErrorsNameTheFlagOnceAndNeverTheCamelCaseField() throws Exception {
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
         assertThat(ClientCommands.print(new ApiClient.Answer(400, json.readTree("""
