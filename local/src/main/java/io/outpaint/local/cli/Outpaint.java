@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 /** {@code java -jar local/target/outpaint.jar <command>}: the whole system on this machine. */
 @Command(name = "outpaint", mixinStandardHelpOptions = true, version = "outpaint 0.1.0",
         description = "Video outpainting with Scenario's Wan 2.2 VACE Fun A14B, on AWS or on this machine.%n"
-                + "Every command takes --help; --debug (before the command) shows stack traces.",
+                + "Every command takes --help; --debug (anywhere on the line) shows stack traces.",
         subcommands = {ServeCommand.class, ConsoleCommand.class, SimulatorCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Outpaint implements Runnable {
 

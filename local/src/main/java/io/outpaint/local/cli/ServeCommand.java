@@ -22,13 +22,13 @@ import picocli.CommandLine.Option;
                 + "simulator) and prints every endpoint.")
 final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = "--job-seconds", defaultValue = "20", description = "How long simulated Scenario jobs take (default: ${DEFAULT-VALUE}; simulator only).")
+    @Option(names = "--job-seconds", defaultValue = "20", paramLabel = "N", description = "How long simulated Scenario jobs take (default: ${DEFAULT-VALUE}; simulator only).")
     int jobSeconds;
 
-    @Option(names = "--max-jobs", defaultValue = "2", description = "Scenario jobs in flight at once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-jobs", defaultValue = "2", paramLabel = "N", description = "Scenario jobs in flight at once (default: ${DEFAULT-VALUE}).")
     int maxJobs;
 
-    @Option(names = "--endpoints-file", description = "Also write the endpoints as JSON to this file (for scripts).")
+    @Option(names = "--endpoints-file", paramLabel = "FILE", description = "Also write the endpoints as JSON to this file (for scripts).")
     Path endpointsFile;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Keep the tables, the objects and the API key in DIR "
