@@ -68,7 +68,7 @@ record CreateRequest(OutpaintRequest request, Optional<String> videoKey, Optiona
     static Upload staged(JsonNode body) {
         List<FieldError> errors = new java.util.ArrayList<>();
         Optional<Upload> upload = upload(body, "", errors);
-        if (upload.isEmpty()) {
+        if (!errors.isEmpty()) { // every error counts, unknown fields included, as in parse
             throw new ApiError(400, "INVALID_REQUEST", new InvalidRequestException(errors).getMessage(), errors);
         }
         return upload.get();
@@ -80,10 +80,10 @@ record CreateRequest(OutpaintRequest request, Optional<String> videoKey, Optiona
             errors.add(new FieldError(field.isEmpty() ? "body" : field, null, "an object: {\"fileName\", \"contentType\"}"));
             return Optional.empty();
         }
+        int before = errors.size();
         unknown(upload, prefix, Set.of("fileName", "contentType"), errors);
         String fileName = upload.path("fileName").isTextual() ? upload.get("fileName").asText() : null;
         String contentType = upload.path("contentType").isTextual() ? upload.get("contentType").asText() : null;
-        int before = errors.size();
         ObjectKeys.fileName(prefix + "fileName", fileName).ifPresent(errors::add);
         if (contentType == null || !InputVideos.TYPES.contains(contentType)) {
             errors.add(new FieldError(prefix + "contentType", contentType == null ? null : "\"" + contentType + "\"",

@@ -16,7 +16,10 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** When something inside breaks, the API answers 500 with a reference, never a stack trace or an internal name. */
+/**
+ * When something inside breaks, the API answers 500 with a reference, never a stack trace or an internal name;
+ * a bad body is refused before anything inside is reached.
+ */
 class ApiHandlerErrorsTest {
 
     private static ApiHandler handler;
@@ -46,5 +49,21 @@ class ApiHandlerErrorsTest {
         assertThat(response.getStatusCode()).isEqualTo(500);
         assertThat(response.getBody()).contains("\"code\":\"INTERNAL_ERROR\"").contains("reference")
                 .doesNotContain("secret-table").doesNotContain("IllegalStateException").doesNotContain("io.outpaint");
+    }
+
+    @Test
+    void refusesAnUnknownFieldOfAnUploadWith400NamingIt() throws Exception {
+        APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder().withRawPath("/uploads")
+                .withHeaders(Map.of("content-type", "application/json"))
+                .withBody("{\"fileName\":\"a.mp4\",\"contentType\":\"video/mp4\",\"x\":1}")
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST").build()).build())
+                .build();
+        APIGatewayV2HTTPResponse response = handler.handle(event, null);
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(400);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String message = "x: unknown field; the fields of the body are contentType, fileName";
+        assertThat(json.readTree(response.getBody())).isEqualTo(json.readTree(("{'error':{'code':'INVALID_REQUEST','message':'invalid request: "
+                + message + "','fields':[{'field':'x','message':'" + message + "'}]}}").replace('\'', '"')));
     }
 }
