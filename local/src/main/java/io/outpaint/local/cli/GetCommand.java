@@ -24,8 +24,9 @@ final class GetCommand implements Callable<Integer> {
     @Mixin ClientCommands.Endpoint endpoint;
     @Parameters(paramLabel = "JOB_ID") String jobId;
     @Option(names = {"-o", "--output"}, paramLabel = "FILE|FOLDER",
-            description = "Where to save it (default: ./outpaint-results/outpaint-<jobId>.mp4); its folder is created.")
-    Path output;
+            description = "Where to save it: a file, or a folder (one that exists, or any ending in /) "
+                    + "(default: ./outpaint-results/outpaint-<jobId>.mp4); its folder is created.")
+    String output;
 
     @Override
     public Integer call() throws Exception {

@@ -28,14 +28,34 @@ record ResultFile(Path folder, Optional<String> name) {
     /** Results land here unless -o says otherwise; the README names it and .gitignore covers it. */
     static final Path DEFAULT_FOLDER = Path.of("outpaint-results");
 
+    /**
+     * The target for {@code -o} as typed (null: the default folder): a trailing separator means a
+     * folder, existing or not, which a {@link Path} cannot say (it drops the separator).
+     */
+    static ResultFile prepare(String requested) throws IOException {
+        if (requested == null) {
+            return prepare((Path) null);
+        }
+        boolean folder = requested.endsWith("/") || requested.endsWith(java.io.File.separator);
+        try {
+            return prepare(Path.of(requested), folder);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IOException("not a path: " + e.getMessage(), e);
+        }
+    }
+
     /** The target for {@code -o} (null: the default folder); creates its folder or says why it cannot. */
     static ResultFile prepare(Path requested) throws IOException {
+        return prepare(requested, false);
+    }
+
+    private static ResultFile prepare(Path requested, boolean isFolder) throws IOException {
         Path folder;
         Optional<String> name;
         if (requested == null) {
             folder = DEFAULT_FOLDER;
             name = Optional.empty();
-        } else if (Files.isDirectory(requested)) {
+        } else if (isFolder || Files.isDirectory(requested)) {
             folder = requested;
             name = Optional.empty();
         } else {

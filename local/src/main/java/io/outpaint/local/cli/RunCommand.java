@@ -50,8 +50,9 @@ final class RunCommand implements Callable<Integer> {
     Path video;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE|FOLDER",
-            description = "Where to save the result (default: ./outpaint-results/outpaint-<jobId>.mp4); its folder is created.")
-    Path output;
+            description = "Where to save the result: a file, or a folder (one that exists, or any ending in /) "
+                    + "(default: ./outpaint-results/outpaint-<jobId>.mp4); its folder is created.")
+    String output;
 
     @Option(names = "--job-seconds", defaultValue = "8", paramLabel = "N", description = "How long the simulated Scenario job takes, 1 to 3600 (default: ${DEFAULT-VALUE}).")
     int jobSeconds;

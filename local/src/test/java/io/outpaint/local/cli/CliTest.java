@@ -124,6 +124,20 @@ class CliTest {
         assertThat(Outpaint.execute("run", "-o", dir.resolve("taken/sub/result.mp4").toString())).isEqualTo(2);
         assertThat(err()).startsWith("outpaint run: --output: cannot create the folder " + dir.resolve("taken/sub"));
         assertThat(out()).doesNotContain("Starting");
+        err.reset();
+        // a trailing slash asks for a folder: the file of that name is in the way, not replaced
+        assertThat(Outpaint.execute("run", "-o", dir.resolve("taken") + "/")).isEqualTo(2);
+        assertThat(err()).startsWith("outpaint run: --output: cannot create the folder " + dir.resolve("taken")
+                + " (a file of that name is in the way)");
+        assertThat(out()).doesNotContain("Starting");
+    }
+
+    @Test
+    void getWithATrailingSlashCreatesThatFolderBeforeCallingTheApi() {
+        assertThat(Outpaint.execute("get", "api-x", "-o", dir.resolve("get-out") + "/", "--endpoint", "http://127.0.0.1:9", "--api-key", "k"))
+                .isEqualTo(1);
+        assertThat(err()).startsWith("outpaint get: cannot reach http://127.0.0.1:9");
+        assertThat(dir.resolve("get-out")).isDirectory();
     }
 
     @Test

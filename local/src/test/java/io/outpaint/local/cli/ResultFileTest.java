@@ -82,6 +82,18 @@ class ResultFileTest {
         assertThat(Files.readAllBytes(saved)).isEqualTo(result);
     }
 
+    @Test
+    void aTrailingSlashMeansAFolderEvenBeforeItExists() throws Exception {
+        Path folder = dir.resolve("new");
+
+        Path saved = ResultFile.prepare(folder + "/").save(HttpClient.newHttpClient(), url, "api-7", result.length, sha256(result));
+
+        assertThat(folder).isDirectory();
+        assertThat(saved).isEqualTo(folder.resolve("outpaint-api-7.mp4"));
+        assertThat(Files.readAllBytes(saved)).isEqualTo(result);
+        assertThat(ResultFile.prepare(dir.resolve("other") + java.io.File.separator).target("x")).isEqualTo(dir.resolve("other/outpaint-x.mp4"));
+    }
+
     private static String sha256(byte[] bytes) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
