@@ -66,14 +66,33 @@ final class SubmitCommand implements Callable<Integer> {
         if (!created.ok()) {
             return ClientCommands.print(created);
         }
-        if (probed != null) {
-            upload(created.body().path("upload"), file, probed.container().mediaType());
+        JsonNode answer = created.body();
+        String jobId = answer.path("jobId").asText();
+        // no upload in the answer: the Idempotency-Key named a job created earlier, whose video was uploaded then
+        boolean existing = probed != null && !answer.has("upload");
+        if (probed != null && !existing) {
+            upload(uploadUrl(answer), file, probed.container().mediaType());
         }
-        String jobId = created.body().path("jobId").asText();
+        String already = "Job " + jobId + " already exists (created " + answer.path("createdAt").asText("earlier")
+                + " with this idempotency key); the video was not uploaded again";
         if (!await) {
-            return ClientCommands.print(created);
+            if (probed == null) {
+                return ClientCommands.print(created);
+            }
+            // the API's answer is stale once the video is up (QUEUED, an upload note) and its URL is a credential: not shown
+            if (existing) {
+                Outpaint.out.println(already);
+                Outpaint.out.println("Job " + jobId + ": " + JobFollower.describe(answer)
+                        + (answer.path("status").asText().equals("QUEUED") ? " (it starts when its upload lands; if that upload"
+                        + " never finished, submit with a new --idempotency-key)" : ""));
+            } else {
+                Outpaint.out.println("Job " + jobId + " created: uploaded, starting");
+            }
+            Outpaint.out.println(answer.path("status").asText().equals("SUCCEEDED") ? "'outpaint get " + jobId + "' downloads the result"
+                    : "'outpaint status " + jobId + "' follows it, 'outpaint get " + jobId + "' downloads it once it SUCCEEDED");
+            return 0;
         }
-        Outpaint.out.println("Job " + jobId + " created; following it (Ctrl-C stops following, not the job)");
+        Outpaint.out.println((existing ? already : "Job " + jobId + " created") + "; following it (Ctrl-C stops following, not the job)");
         JsonNode job = new JobFollower(api, Outpaint.out).follow(jobId, timeoutSeconds,
                 "it goes on: 'outpaint status " + jobId + "' shows it, 'outpaint get " + jobId + "' downloads it once it SUCCEEDED");
         if (!job.path("status").asText().equals("SUCCEEDED")) {
@@ -84,9 +103,22 @@ final class SubmitCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void upload(JsonNode upload, Path file, String type) throws Exception {
+    /** The presigned PUT URL in the API's answer, checked where it enters. */
+    private static URI uploadUrl(JsonNode answer) {
+        String url = answer.path("upload").path("url").asText("");
+        try {
+            if (url.matches("https?://[^\\s]+")) {
+                return URI.create(url);
+            }
+        } catch (IllegalArgumentException e) {
+            // said below, without the URL: it carries a signature
+        }
+        throw new CommandFailure("the API's answer has no usable upload.url (allowed: an http:// or https:// URL)");
+    }
+
+    private static void upload(URI url, Path file, String type) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(upload.path("url").asText()))
+        HttpResponse<String> put = http.send(HttpRequest.newBuilder(url)
                 .header("Content-Type", type).PUT(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString());
         if (put.statusCode() / 100 != 2) {
             throw new CommandFailure("the upload of " + file + " was refused (HTTP " + put.statusCode() + ")");

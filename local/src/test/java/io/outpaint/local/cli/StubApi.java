@@ -5,18 +5,23 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A fake of the outpaint HTTP API on a loopback port: each method and path answers a fixed JSON body. */
 final class StubApi implements AutoCloseable {
 
     private final HttpServer server;
     private final Map<String, String> answers = new ConcurrentHashMap<>();
+    private final List<String> requests = new CopyOnWriteArrayList<>();
 
     StubApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
+            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+            exchange.getRequestBody().readAllBytes();
             String body = answers.get(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
             byte[] bytes = (body == null ? "{\"error\": {\"code\": \"NOT_FOUND\", \"message\": \"no such path\"}}" : body)
                     .getBytes(StandardCharsets.UTF_8);
@@ -32,6 +37,11 @@ final class StubApi implements AutoCloseable {
     StubApi answer(String method, String path, String json) {
         answers.put(method + " " + path, json);
         return this;
+    }
+
+    /** Every request so far, as "METHOD /path", in order. */
+    List<String> requests() {
+        return List.copyOf(requests);
     }
 
     String url() {
