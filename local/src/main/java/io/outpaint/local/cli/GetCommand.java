@@ -3,9 +3,7 @@ package io.outpaint.local.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -36,7 +34,7 @@ final class GetCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--output: " + e.getMessage());
         }
-        ApiClient.Answer answer = endpoint.client().get("/jobs/" + URLEncoder.encode(jobId, StandardCharsets.UTF_8));
+        ApiClient.Answer answer = endpoint.client().get("/jobs/" + ApiClient.segment(jobId));
         if (!answer.ok()) {
             return ClientCommands.print(answer);
         }
