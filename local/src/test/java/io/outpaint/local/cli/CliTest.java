@@ -7,36 +7,20 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What a user sees from the CLI before any runtime starts: help, usage errors, one line each, exit codes. */
 class CliTest {
 
     @TempDir Path dir;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-    private PrintStream savedErr;
+    @RegisterExtension final CapturedConsole console = new CapturedConsole();
+    private final ByteArrayOutputStream out = console.out;
+    private final ByteArrayOutputStream err = console.err;
 
-    @BeforeEach
-    void capture() {
-        savedOut = Outpaint.out;
-        savedErr = Outpaint.err;
-        Outpaint.out = new PrintStream(out, true, StandardCharsets.UTF_8);
-        Outpaint.err = new PrintStream(err, true, StandardCharsets.UTF_8);
-    }
-
-    @AfterEach
-    void restore() {
-        Outpaint.out = savedOut;
-        Outpaint.err = savedErr;
-    }
-
-    private String out() { return out.toString(StandardCharsets.UTF_8); }
-    private String err() { return err.toString(StandardCharsets.UTF_8); }
+    private String out() { return console.out(); }
+    private String err() { return console.err(); }
 
     @Test
     void everyFormOfHelpAndVersionPrintsAndExitsZero() {
@@ -59,8 +43,8 @@ class CliTest {
     @Test
     void aBenchmarksTableIsNotInterleavedWithLogLines() {
         PrintStream savedSystemOut = System.out;
-        ByteArrayOutputStream console = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
+        ByteArrayOutputStream systemOut = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(systemOut, true, StandardCharsets.UTF_8));
         try {
             assertThat(Outpaint.execute("bench", "polling", "--minutes", "1")).isZero();
         } finally {
@@ -68,7 +52,7 @@ class CliTest {
         }
         assertThat(out()).contains("1 min    first job").contains("1 min    known length").doesNotContain("INFO");
         // the Scenario client logs each job it creates: those lines went to the benchmark's log file, not here
-        assertThat(console.toString(StandardCharsets.UTF_8)).doesNotContain("ScenarioClient");
+        assertThat(systemOut.toString(StandardCharsets.UTF_8)).doesNotContain("ScenarioClient");
     }
 
     @Test

@@ -3,13 +3,10 @@ package io.outpaint.local.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.outpaint.simulator.video.Mp4Video;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code submit} of a local file against a stub API: the upload, a retry with the same Idempotency-Key, and what it prints. */
@@ -21,29 +18,16 @@ class SubmitCommandTest {
 
     @TempDir Path dir;
     private Path video;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-    private PrintStream savedErr;
+    @RegisterExtension final CapturedConsole console = new CapturedConsole();
 
     @BeforeEach
-    void capture() throws Exception {
+    void video() throws Exception {
         video = dir.resolve("video.mp4");
         Mp4Video.write(video, 320, 240, 16, 8, Mp4Video.Pattern.SCENE, Mp4Video.Inset.NONE);
-        savedOut = Outpaint.out;
-        savedErr = Outpaint.err;
-        Outpaint.out = new PrintStream(out, true, StandardCharsets.UTF_8);
-        Outpaint.err = new PrintStream(err, true, StandardCharsets.UTF_8);
     }
 
-    @AfterEach
-    void restore() {
-        Outpaint.out = savedOut;
-        Outpaint.err = savedErr;
-    }
-
-    private String out() { return out.toString(StandardCharsets.UTF_8); }
-    private String err() { return err.toString(StandardCharsets.UTF_8); }
+    private String out() { return console.out(); }
+    private String err() { return console.err(); }
 
     private int submit(StubApi api, String... more) {
         String[] args = {"submit", video.toString(), "--prompt", "idem", "--idempotency-key", "k2", "--endpoint", api.url(), "--api-key", "stub-key"};
