@@ -97,7 +97,13 @@ class BodyLimitTest {
             writer.get();
             int status = Integer.parseInt(answer.substring(9, 12));
             String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
-            return new Sent(status, JSON.readTree(body), written.get());
+            JsonNode parsed;
+            try {
+                parsed = JSON.readTree(body);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException cut) {
+                parsed = com.fasterxml.jackson.databind.node.MissingNode.getInstance(); // an answer cut short by a reset
+            }
+            return new Sent(status, parsed, written.get());
         }
     }
 
@@ -149,6 +155,12 @@ class BodyLimitTest {
         assertThat(baseline.bytes()).as("bytes the server allocated for a 2-byte body: the measure sees the server work").isPositive();
         Sent[] huge = new Sent[1];
         Allocated allocatedFor = measured("a 200 MB body", () -> huge[0] = send("/jobs", HUGE, chunked));
+        // the server closes with the client still sending, and TCP's reset can drop the part of the
+        // answer the client had not read yet (seen once in CI: the 413's status line, no body); that
+        // is the client's loss, not the server's, so a refusal whose body was cut is sent again, twice at most
+        for (int again = 0; again < 2 && huge[0].status() == 413 && !huge[0].body().has("error"); again++) {
+            allocatedFor = measured("a 200 MB body, again", () -> huge[0] = send("/jobs", HUGE, chunked));
+        }
         Sent sent = huge[0];
         long allocated = allocatedFor.bytes();
         System.out.printf("200 MB body (%s): 413 after the client wrote %.1f MB; %d server threads allocated %.2f MB "
