@@ -56,11 +56,16 @@ public final class DataDir implements AutoCloseable {
     }
 
     /**
-     * Why {@code dir} cannot be a data dir, told before anything starts (empty when it can): a file
-     * where the folder would be, or a missing folder whose nearest existing parent cannot take it.
+     * Why {@code dir} cannot be a data dir, as the one line a user sees before anything starts
+     * (empty when it can be one): a file where the folder would be, or a missing folder whose
+     * nearest existing parent cannot take it.
      */
-    public static java.util.Optional<String> problemWith(Path dir) {
-        Path at = dir.toAbsolutePath().normalize();
+    public static java.util.Optional<String> refusal(Path dir) {
+        return problemWith(dir.toAbsolutePath().normalize())
+                .map(why -> "--data-dir " + dir + " is not allowed (" + why + "); allowed: a folder, made if missing");
+    }
+
+    private static java.util.Optional<String> problemWith(Path at) {
         if (Files.exists(at)) {
             if (!Files.isDirectory(at)) {
                 return java.util.Optional.of("it is a file, not a folder");

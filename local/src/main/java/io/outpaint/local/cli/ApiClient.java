@@ -16,6 +16,7 @@ import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 /**
@@ -93,7 +94,7 @@ final class ApiClient {
                     + "for a local runtime, pass the --api-key that 'serve' prints (or set OUTPAINT_API_KEY)");
         }
         try (DefaultCredentialsProvider credentials = DefaultCredentialsProvider.builder().build()) {
-            software.amazon.awssdk.identity.spi.AwsCredentialsIdentity identity;
+            AwsCredentialsIdentity identity;
             try {
                 identity = credentials.resolveCredentials();
             } catch (SdkClientException e) {

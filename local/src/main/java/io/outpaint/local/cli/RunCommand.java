@@ -86,8 +86,8 @@ final class RunCommand implements Callable<Integer> {
             throw usage("--timeout-seconds " + timeoutSeconds + " is not allowed; allowed: 1 or more");
         }
         if (dataDir != null) {
-            DataDir.problemWith(dataDir).ifPresent(why -> {
-                throw usage("--data-dir " + dataDir + " is not allowed (" + why + "); allowed: a folder, made if missing");
+            DataDir.refusal(dataDir).ifPresent(line -> {
+                throw usage(line);
             });
         }
         VideoProbe.Video probed = video == null ? null : probe(video);

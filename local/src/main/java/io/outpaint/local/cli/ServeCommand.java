@@ -56,9 +56,8 @@ final class ServeCommand implements Callable<Integer> {
                     : "--max-jobs " + maxJobs + " is not allowed; allowed: 1 or more");
         }
         if (dataDir != null) {
-            DataDir.problemWith(dataDir).ifPresent(why -> {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                        "--data-dir " + dataDir + " is not allowed (" + why + "); allowed: a folder, made if missing");
+            DataDir.refusal(dataDir).ifPresent(line -> {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), line);
             });
         }
         LocalSite site;
