@@ -118,9 +118,9 @@ class ServeWithAwsCliIT {
 
     @Test
     void theReadmesAwsCliBlockRunsAsWrittenWithOnlyTheVariablesServePrinted() throws Exception {
-        String readme = Files.readString(Path.of("..", "README.md"));
+        String readme = Files.readString(Path.of("..", "docs", "local.md"));
         int marker = readme.indexOf("<!-- aws-cli-block");
-        assertThat(marker).as("README.md marks its AWS CLI block").isPositive();
+        assertThat(marker).as("docs/local.md marks its AWS CLI block").isPositive();
         int open = readme.indexOf("```sh", marker);
         String block = readme.substring(readme.indexOf('\n', open) + 1, readme.indexOf("```", open + 5));
         Path work = Files.createDirectories(dir.resolve("readme"));
@@ -145,14 +145,14 @@ class ServeWithAwsCliIT {
         // get-item printed the job's status: none yet if the execution had not recorded it
         assertThat(out).containsPattern("(?m)^(None|QUEUED|WAITING_FOR_SLOT|ADMITTED|UPLOADING|SUBMITTING|SUBMITTED|RUNNING|COPYING|SUCCEEDED)$");
 
-        // my-job, started by the block, succeeds and its output is where the README says
+        // my-job, started by the block, succeeds and its output is where docs/local.md says
         String executionArn = printed.get("STATE_MACHINE_ARN").replace(":stateMachine:", ":execution:") + ":my-job";
         awaitSucceededThrough("my-job", executionArn);
         assertThat(aws("s3", "s3", "ls", "s3://outpaint-local/outputs/my-job/")).contains(".mp4");
     }
 
     /**
-     * Follows the job's record (as the README tells a user to) until it ends, then checks the path:
+     * Follows the job's record (as docs/local.md tells a user to) until it ends, then checks the path:
      * it SUCCEEDED through CopyResults, either in the execution started by hand, or, when every slot
      * was taken, in the dispatcher's next execution after the one by hand handed it to the queue.
      */
