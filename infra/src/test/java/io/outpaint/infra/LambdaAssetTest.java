@@ -14,6 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import io.outpaint.local.lambda.runtime.CloudAssembly;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,5 +71,57 @@ class LambdaAssetTest {
                 }
             }
         }
+    }
+
+    /** Jars of the build's tests and emulators: none belongs in what Lambda runs. */
+    private static final Pattern TEST_JARS = Pattern.compile("(junit|assertj|mockito|opentest4j|DynamoDBLocal|s3mock|outpaint-simulator|"
+            + "outpaint-local|selenium|testcontainers)-.*\\.jar");
+    private static final Pattern VERSIONED_JAR = Pattern.compile("(.+?)-\\d[^-]*(-[A-Za-z0-9.]+)?\\.jar");
+
+    @Test
+    void everyFunctionOfTheTemplateRunsTheAssetBuiltFromTheFunctionsWithNoTestClassesAndNoLibraryTwice() throws IOException {
+        CloudAssembly assembly = CloudAssembly.read(Synthesized.ASSEMBLY, "Outpaint");
+        Map<String, List<String>> functionsByAsset = new TreeMap<>();
+        for (PipelineFunction entry : PipelineFunction.values()) {
+            CloudAssembly.Function function = assembly.function(entry.id() + "Function", "io.outpaint.").orElseThrow();
+            CloudAssembly.Asset asset = assembly.assets().get(function.assetHash());
+            assertThat(asset).as(entry + "'s code (" + function.assetHash() + ") is an asset of the manifest").isNotNull();
+            assertThat(asset.packaging()).isEqualTo("zip");
+            assertThat(asset.objectKey()).isEqualTo(function.assetHash() + ".zip");
+            assertThat(function.runtime()).isEqualTo("java21");
+            assertThat(function.snapStart()).as(entry + " publishes SnapStart versions").isTrue();
+            functionsByAsset.computeIfAbsent(function.assetHash(), h -> new ArrayList<>()).add(entry.id());
+        }
+        Path built = OutpaintApp.root().resolve("functions/target/lambda");
+        for (Map.Entry<String, List<String>> byAsset : functionsByAsset.entrySet()) {
+            Path staged = assembly.assets().get(byAsset.getKey()).source();
+            Map<String, Long> files = files(staged);
+            assertThat(files).as("the staged asset is the functions' build, file for file").isEqualTo(files(built));
+            assertThat(files.keySet()).as("test classes in the asset").noneMatch(f -> f.endsWith("Test.class")
+                    || f.endsWith("Tests.class") || f.startsWith("io/outpaint/testing/") || f.startsWith("io/outpaint/local/"));
+            Map<String, List<String>> byArtifact = new TreeMap<>();
+            for (String file : files.keySet()) {
+                if (file.startsWith("lib/")) {
+                    String jar = file.substring(4);
+                    assertThat(jar).as("a jar of the tests or an emulator").doesNotMatch(TEST_JARS);
+                    var m = VERSIONED_JAR.matcher(jar);
+                    byArtifact.computeIfAbsent(m.matches() ? m.group(1) : jar, a -> new ArrayList<>()).add(jar);
+                }
+            }
+            byArtifact.values().forEach(jars -> assertThat(jars).as("one version of each library").hasSize(1));
+            long bytes = files.values().stream().mapToLong(Long::longValue).sum();
+            System.out.printf(Locale.ROOT, "asset %s: %d files, %.1f MiB, %d jars; the code of %s%n", byAsset.getKey().substring(0, 12),
+                    files.size(), bytes / 1048576.0, byArtifact.size(), String.join(", ", byAsset.getValue()));
+        }
+    }
+
+    private static Map<String, Long> files(Path root) throws IOException {
+        Map<String, Long> files = new LinkedHashMap<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+                files.put(root.relativize(file).toString().replace('\\', '/'), Files.size(file));
+            }
+        }
+        return files;
     }
 }

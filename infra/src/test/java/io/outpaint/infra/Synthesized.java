@@ -14,10 +14,14 @@ final class Synthesized {
 
     static final Template TEMPLATE;
     static final JsonNode JSON;
+    /** The cloud assembly that synthesis wrote (template, assets manifest, staged assets), as {@code cdk deploy} reads it. */
+    static final java.nio.file.Path ASSEMBLY;
 
     static {
-        TEMPLATE = Template.fromStack(OutpaintApp.build(new App(), OutpaintApp.root()));
+        App app = new App();
+        TEMPLATE = Template.fromStack(OutpaintApp.build(app, OutpaintApp.root()));
         JSON = new ObjectMapper().valueToTree(TEMPLATE.toJSON());
+        ASSEMBLY = java.nio.file.Path.of(app.getOutdir());
     }
 
     private Synthesized() {}
