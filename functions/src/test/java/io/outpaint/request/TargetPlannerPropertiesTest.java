@@ -62,6 +62,7 @@ class TargetPlannerPropertiesTest {
 
     private static void keepsEveryPromise(Case c) {
         FramingPlan plan = TargetPlanner.plan(c.width(), c.height(), c.target());
+        assertThat(FramingJson.read(FramingJson.write(plan))).as("the plan as the record keeps it").isEqualTo(plan);
         int[] r = c.target().reduced();
         // the canvas has exactly the target's ratio, even sides, and at most the cap
         assertThat((long) plan.canvas().width() * r[1]).isEqualTo((long) plan.canvas().height() * r[0]);
