@@ -15,7 +15,10 @@ import io.outpaint.notify.WebhookPolicy;
 import io.outpaint.request.FieldError;
 import io.outpaint.request.ObjectKeys;
 import io.outpaint.request.TextRules;
+import io.outpaint.request.FramingJson;
+import io.outpaint.request.FramingPlan;
 import io.outpaint.request.OutpaintRequest;
+import io.outpaint.request.Target;
 import io.outpaint.store.JobStore;
 import java.time.Duration;
 import java.util.Arrays;
@@ -166,14 +169,16 @@ public final class JobsApi {
      */
     public Answer estimate(JsonNode body) {
         CreateRequest create = CreateRequest.parse(body, false, url -> Optional.empty());
-        OutpaintRequest request = create.request();
         InputVideos.Video video = videoAt(create.videoKey().orElseThrow());
+        Optional<FramingPlan> plan = create.request().target().map(t -> framing(video, t));
+        OutpaintRequest request = plan.map(create.request()::framed).orElse(create.request());
         try (var in = services.inputs().open(video)) {
             String asset = services.scenario().uploadVideo(video.fileName(), video.contentType(), in, video.size(), null);
             int cost = services.scenario().estimateCost(request, asset);
             ObjectNode answer = JSON.createObjectNode();
             answer.put("creativeUnits", cost);
             answer.put("note", "Scenario's estimate; nothing was started");
+            plan.ifPresent(p -> answer.set("framing", FramingJson.write(p)));
             return new Answer(200, answer);
         } catch (io.outpaint.scenario.ScenarioThrottledException e) {
             throw new ApiError(429, "SCENARIO_BUSY", "Scenario is limiting requests; try again later");
@@ -181,6 +186,19 @@ public final class JobsApi {
             throw new ApiError(422, "SCENARIO_REFUSED_REQUEST", e.getMessage());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The plan for the request's target on this video; a target the video cannot serve is a 422 naming the field. */
+    private FramingPlan framing(InputVideos.Video video, Target target) {
+        try {
+            return io.outpaint.pipeline.UploadInput.plan(services.inputs(), video, target);
+        } catch (io.outpaint.request.InvalidRequestException e) {
+            List<FieldError> fields = e.errors().stream().map(f -> new FieldError("request." + f.field(), f.value(), f.allowed())).toList();
+            throw new ApiError(422, "TARGET_UNREACHABLE", fields.get(0).message(), fields);
+        } catch (InvalidInputException e) {
+            FieldError field = FieldError.problem("video.key", e.getMessage());
+            throw new ApiError(422, "INVALID_INPUT", field.message(), List.of(field));
         }
     }
 
@@ -281,6 +299,9 @@ public final class JobsApi {
                         .getObjectRequest(g -> g.bucket(job.source().bucket()).key(job.source().key()))).url().toString());
             }
             body.set("request", job.request());
+            if (job.framing() != null) {
+                body.set("framing", job.framing());
+            }
             if (job.scenario().jobId() != null) {
                 body.putObject("scenario").put("jobId", job.scenario().jobId());
             }

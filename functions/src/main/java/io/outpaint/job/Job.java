@@ -27,7 +27,8 @@ public record Job(
         JobError error,
         List<StatusChange> history,
         long expiresAt,
-        String webhookUrl) {
+        String webhookUrl,
+        ObjectNode framing) {
 
     /** Where the input video is. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -71,7 +72,7 @@ public record Job(
                              String idempotencyKey, Instant now, int retentionDays) {
         return new Job(jobId, JobStatus.QUEUED, null, now, now, request, source, executionArn, idempotencyKey,
                 Scenario.NONE, 0, List.of(), null, List.of(new StatusChange(JobStatus.QUEUED, now, null)),
-                now.plusSeconds(retentionDays * 86_400L).getEpochSecond(), null);
+                now.plusSeconds(retentionDays * 86_400L).getEpochSecond(), null, null);
     }
 
     /**
@@ -89,17 +90,17 @@ public record Job(
         List<StatusChange> changes = new ArrayList<>(history);
         changes.add(new StatusChange(next, now, note));
         return new Job(jobId, next, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                next == JobStatus.SUCCEEDED ? 1.0 : progress, outputs, error, changes, expiresAt, webhookUrl);
+                next == JobStatus.SUCCEEDED ? 1.0 : progress, outputs, error, changes, expiresAt, webhookUrl, framing);
     }
 
     public Job withScenario(Scenario value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, value,
-                progress, outputs, error, history, expiresAt, webhookUrl);
+                progress, outputs, error, history, expiresAt, webhookUrl, framing);
     }
 
     public Job withProgress(double value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                Math.max(progress, value), outputs, error, history, expiresAt, webhookUrl);
+                Math.max(progress, value), outputs, error, history, expiresAt, webhookUrl, framing);
     }
 
     public Job withOutput(Output output, Instant now) {
@@ -107,37 +108,43 @@ public record Job(
         all.removeIf(o -> o.key().equals(output.key()));
         all.add(output);
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                progress, all, error, history, expiresAt, webhookUrl);
+                progress, all, error, history, expiresAt, webhookUrl, framing);
     }
 
     public Job withError(JobError value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                progress, outputs, value, history, expiresAt, webhookUrl);
+                progress, outputs, value, history, expiresAt, webhookUrl, framing);
     }
 
     public Job withRequest(ObjectNode value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, value, source, executionArn, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt, webhookUrl);
+                progress, outputs, error, history, expiresAt, webhookUrl, framing);
     }
 
     public Job withSource(Source value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, value, executionArn, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt, webhookUrl);
+                progress, outputs, error, history, expiresAt, webhookUrl, framing);
     }
 
     /** Where to POST the final record, signed; null for none. */
     public Job withWebhookUrl(String value) {
         return new Job(jobId, status, version, createdAt, updatedAt, request, source, executionArn, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt, value);
+                progress, outputs, error, history, expiresAt, value, framing);
+    }
+
+    /** The plan that reached the request's target from the probed input ({@code FramingPlan}'s JSON); null without a target. */
+    public Job withFraming(ObjectNode value, Instant now) {
+        return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
+                progress, outputs, error, history, expiresAt, webhookUrl, value);
     }
 
     public Job withExecutionArn(String value) {
         return new Job(jobId, status, version, createdAt, updatedAt, request, source, value, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt, webhookUrl);
+                progress, outputs, error, history, expiresAt, webhookUrl, framing);
     }
 
     public Job withVersion(Long value) {
         return new Job(jobId, status, value, createdAt, updatedAt, request, source, executionArn, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt, webhookUrl);
+                progress, outputs, error, history, expiresAt, webhookUrl, framing);
     }
 }

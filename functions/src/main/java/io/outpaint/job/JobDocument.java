@@ -31,7 +31,8 @@ public final class JobDocument {
     private static final ObjectMapper JSON = io.outpaint.json.Json.MAPPER;
     private static final TreeFields F = new TreeFields("a job record's");
     private static final Set<String> JOB = Set.of("jobId", "status", "version", "createdAt", "updatedAt", "request", "source",
-            "executionArn", "idempotencyKey", "scenario", "progress", "outputs", "error", "history", "expiresAt", "webhookUrl");
+            "executionArn", "idempotencyKey", "scenario", "progress", "outputs", "error", "history", "expiresAt", "webhookUrl",
+            "framing");
     private static final Set<String> SOURCE = Set.of("type", "bucket", "key", "versionId", "etag", "size", "contentType");
     private static final Set<String> SCENARIO = Set.of("videoAssetId", "jobId", "submittingAt", "submittedAt");
     private static final Set<String> OUTPUT = Set.of("assetId", "bucket", "key", "bytes", "sha256", "contentType", "width",
@@ -56,7 +57,7 @@ public final class JobDocument {
                 F.whole(root, "version", ""),
                 instant(root, "createdAt", ""),
                 instant(root, "updatedAt", ""),
-                request(root),
+                object(root, "request"),
                 nested(root, "source", "", SOURCE, s -> new Job.Source(F.text(s, "type", "source."), F.text(s, "bucket", "source."),
                         F.text(s, "key", "source."), F.text(s, "versionId", "source."), F.text(s, "etag", "source."),
                         F.whole(s, "size", "source."), F.text(s, "contentType", "source."))),
@@ -73,7 +74,8 @@ public final class JobDocument {
                 list(root, "history", CHANGE, (c, at) -> new Job.StatusChange(F.named(c, "status", at, JobStatus.class),
                         instant(c, "at", at), F.text(c, "note", at))),
                 orZero(F.whole(root, "expiresAt", "")),
-                F.text(root, "webhookUrl", ""));
+                F.text(root, "webhookUrl", ""),
+                object(root, "framing"));
     }
 
     /** {@code job} as the stored document. */
@@ -126,6 +128,9 @@ public final class JobDocument {
         node.set("history", history(job.history()));
         node.put("expiresAt", job.expiresAt());
         put(node, "webhookUrl", job.webhookUrl());
+        if (job.framing() != null) {
+            node.set("framing", job.framing());
+        }
         return node;
     }
 
@@ -184,9 +189,10 @@ public final class JobDocument {
         T of(JsonNode node, String at);
     }
 
-    private static ObjectNode request(JsonNode root) {
-        JsonNode value = TreeFields.field(root, "request");
-        return value == null ? null : (ObjectNode) F.object(value, "request");
+    /** An object field kept whole (the request, the framing plan): its own reader checks its fields where it is used. */
+    private static ObjectNode object(JsonNode root, String name) {
+        JsonNode value = TreeFields.field(root, name);
+        return value == null ? null : (ObjectNode) F.object(value, name);
     }
 
     private static <T> T nested(JsonNode node, String name, String at, Set<String> fields, Function<JsonNode, T> of) {

@@ -17,6 +17,8 @@ public final class InputVideos {
     public static final String STAGED = PREFIX + "staged/";
     public static final long MAX_BYTES = 5L * 1024 * 1024 * 1024;
     public static final Set<String> TYPES = VideoProbe.Container.mediaTypes();
+    static final int PROBE_BLOCK = 64 * 1024;
+    static final int PROBE_BLOCKS = 256;
 
     /** What S3 says of an input video. */
     public record Video(String bucket, String key, long size, String contentType, String etag, String versionId) {
@@ -80,6 +82,38 @@ public final class InputVideos {
                     + "neither an MP4 'ftyp' box nor a WebM header (MP4 or WebM expected)");
         }
         return new Video(bucket, key, head.contentLength(), type, head.eTag(), head.versionId());
+    }
+
+    /**
+     * The video's container and frame size, read from its headers by ranged GETs of {@value #PROBE_BLOCK}-byte
+     * blocks, each fetched once (a handful for most files, wherever the MP4 index sits); headers spread over more
+     * than {@value #PROBE_BLOCKS} blocks are refused rather than read whole.
+     */
+    public VideoProbe.Video probe(Video video) {
+        java.util.Map<Long, byte[]> blocks = new java.util.HashMap<>();
+        VideoProbe.Reader reader = (dst, position) -> {
+            int read = 0;
+            for (long at = position; dst.hasRemaining() && at < video.size(); ) {
+                long index = at / PROBE_BLOCK;
+                if (!blocks.containsKey(index) && blocks.size() >= PROBE_BLOCKS) {
+                    throw new InvalidInputException(video.key() + " in bucket " + video.bucket() + ": its headers span more than "
+                            + PROBE_BLOCKS * PROBE_BLOCK + " bytes");
+                }
+                byte[] block = blocks.computeIfAbsent(index, i -> s3.get().getObjectAsBytes(b -> b.bucket(video.bucket()).key(video.key())
+                        .versionId(video.versionId()).ifMatch(video.etag())
+                        .range("bytes=" + i * PROBE_BLOCK + "-" + (Math.min(video.size(), (i + 1) * PROBE_BLOCK) - 1))).asByteArray());
+                int offset = (int) (at - index * PROBE_BLOCK);
+                int count = Math.min(dst.remaining(), block.length - offset);
+                if (count <= 0) {
+                    break;
+                }
+                dst.put(block, offset, count);
+                at += count;
+                read += count;
+            }
+            return read == 0 && dst.hasRemaining() ? -1 : read;
+        };
+        return VideoProbe.probe(reader, video.size(), video.key());
     }
 
     /** The video's bytes; the caller closes the stream. */

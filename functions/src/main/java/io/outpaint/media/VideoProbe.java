@@ -45,13 +45,20 @@ public final class VideoProbe {
 
     private static final int EBML = 0x1A45DFA3;
 
-    private final FileChannel in;
+    /** Positioned reads from a video's bytes: a file's channel, or ranged GETs of an object in S3. */
+    @FunctionalInterface
+    public interface Reader {
+        /** Reads into {@code dst} from {@code position}; the count read, or -1 at the end. */
+        int read(ByteBuffer dst, long position) throws IOException;
+    }
+
+    private final Reader in;
     final long size;
     private final String name;
 
-    private VideoProbe(FileChannel in, String name) throws IOException {
+    private VideoProbe(Reader in, long size, String name) {
         this.in = in;
-        this.size = in.size();
+        this.size = size;
         this.name = name;
     }
 
@@ -76,9 +83,18 @@ public final class VideoProbe {
     /** Probes {@code file}; an {@link InvalidInputException} says what is wrong with it, in a line. */
     public static Video probe(Path file) {
         try (FileChannel in = FileChannel.open(file)) {
-            return new VideoProbe(in, file.getFileName().toString()).read();
+            return new VideoProbe(in::read, in.size(), file.getFileName().toString()).read();
         } catch (IOException e) {
             throw new InvalidInputException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Probes {@code size} bytes read through {@code in}, named {@code name} in what it says. */
+    public static Video probe(Reader in, long size, String name) {
+        try {
+            return new VideoProbe(in, size, name).read();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + name, e);
         }
     }
 

@@ -51,7 +51,7 @@ public final class Submit implements Step {
             return polling(job, job.scenario().submittedAt());
         }
         String assetId = job.scenario().videoAssetId();
-        OutpaintRequest request = OutpaintRequest.fromJson(job.request());
+        OutpaintRequest request = framed(job);
 
         if (job.status() == JobStatus.SUBMITTING) {
             Optional<ScenarioJob> earlier = findEarlierSubmission(job, request);
@@ -65,6 +65,18 @@ public final class Submit implements Step {
         }
         ScenarioJob created = scenario.generate(request, assetId);
         return recordSubmitted(job, created);
+    }
+
+    /** The request Scenario is sent: a target's plan, made by UploadInput, applied to the model's inputs. */
+    static OutpaintRequest framed(Job job) {
+        OutpaintRequest request = OutpaintRequest.fromJson(job.request());
+        if (request.target().isEmpty()) {
+            return request;
+        }
+        if (job.framing() == null) {
+            throw new IllegalStateException("job " + job.jobId() + " has a target but no framing plan; UploadInput makes it");
+        }
+        return request.framed(io.outpaint.request.FramingJson.read(job.framing()));
     }
 
     private StepState recordSubmitted(Job job, ScenarioJob scenarioJob) {

@@ -5,7 +5,11 @@ import io.outpaint.job.Job;
 import io.outpaint.job.JobStatus;
 import io.outpaint.media.InputVideos;
 import io.outpaint.media.InvalidInputException;
+import io.outpaint.request.FramingJson;
+import io.outpaint.request.FramingPlan;
 import io.outpaint.request.OutpaintRequest;
+import io.outpaint.request.Target;
+import io.outpaint.request.TargetPlanner;
 import io.outpaint.scenario.ScenarioClient;
 import io.outpaint.store.JobStore;
 import java.io.IOException;
@@ -20,7 +24,8 @@ import org.slf4j.MDC;
 /**
  * Streams the admitted job's video from S3 to Scenario, once: a job whose record has the asset id
  * already skips the upload. The request is kept as validated, defaults included, so the record
- * says exactly what Scenario was asked.
+ * says exactly what Scenario was asked. A request with a target is planned here, where the video's frame size
+ * is first read (its headers, by ranged reads), and the plan is kept in the record for Submit and the API.
  */
 public final class UploadInput implements Step {
 
@@ -48,6 +53,13 @@ public final class UploadInput implements Step {
         if (!validated.equals(job.request())) {
             job = jobs.update(job, j -> j.withRequest(validated, clock.instant()));
         }
+        OutpaintRequest request = OutpaintRequest.fromJson(job.request());
+        if (request.target().isPresent() && job.framing() == null) {
+            // planned before the upload: a target this video cannot serve is refused before anything is spent
+            FramingPlan plan = plan(inputs, describeInput(inputs, job.source(), bucket), request.target().get());
+            LOG.info("framing {} as {}", request.target().get().aspectRatio(), FramingJson.write(plan));
+            job = jobs.update(job, j -> j.withFraming(FramingJson.write(plan), clock.instant()));
+        }
         if (job.scenario().videoAssetId() != null) {
             LOG.info("input already uploaded as {}", job.scenario().videoAssetId());
             return StepState.of(jobId);
@@ -74,6 +86,12 @@ public final class UploadInput implements Step {
                 .withSource(new Job.Source(j.source().type(), video.bucket(), video.key(), video.versionId(),
                         video.etag(), video.size(), video.contentType()), uploaded));
         return StepState.of(jobId);
+    }
+
+    /** The plan that reaches {@code target} from the video's probed frame size. */
+    public static FramingPlan plan(InputVideos inputs, InputVideos.Video video, Target target) {
+        io.outpaint.media.VideoProbe.Video probed = inputs.probe(video);
+        return TargetPlanner.plan(probed.width(), probed.height(), target);
     }
 
     /** The job's input video, described (a video, there, its size): refused if the job names none, or one outside {@code bucket}. */

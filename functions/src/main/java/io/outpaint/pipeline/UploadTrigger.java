@@ -26,7 +26,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * A video landed under {@code inputs/}: starts its job. The model's inputs come from a sidecar
  * {@code <name>.json} beside the video, else from the object's metadata ({@code x-amz-meta-*},
- * names in any case, with or without dashes), else defaults. The job id is derived from bucket,
+ * names in any case, with or without dashes; {@code target-aspect-ratio} and {@code target-anchor} give the target),
+ * else defaults. The job id is derived from bucket,
  * key and version (or ETag), so a duplicate event starts nothing new. A bad key, sidecar, metadata
  * value or an object that is not a video gives a FAILED job whose reason names the field, with the
  * code the API answers for the same thing (the exception type's {@link io.outpaint.job.FailureCode});
@@ -39,6 +40,7 @@ public final class UploadTrigger {
     private static final int MAX_SIDECAR_BYTES = 64 * 1024;
     private static final Map<String, String> FIELDS_BY_LOOSE_NAME = OutpaintRequest.FIELDS.stream()
             .collect(Collectors.toMap(UploadTrigger::loose, f -> f));
+    private static final Map<String, String> TARGET_PARTS_BY_LOOSE_NAME = Map.of("targetaspectratio", "aspectRatio", "targetanchor", "anchor");
 
     /** What became of one object. */
     public enum Outcome { STARTED, DUPLICATE, REFUSED, IGNORED }
@@ -187,7 +189,15 @@ public final class UploadTrigger {
     private ObjectNode fromMetadata(String bucket, String key, String versionId) {
         Map<String, String> metadata = services.s3().headObject(b -> b.bucket(bucket).key(key).versionId(versionId)).metadata();
         ObjectNode params = JSON.createObjectNode();
-        metadata.forEach((name, value) -> params.put(FIELDS_BY_LOOSE_NAME.getOrDefault(loose(name), name), value));
+        metadata.forEach((name, value) -> {
+            // metadata is flat: target-aspect-ratio and target-anchor make the target object
+            String part = TARGET_PARTS_BY_LOOSE_NAME.get(loose(name));
+            if (part != null) {
+                (params.has("target") ? (ObjectNode) params.get("target") : params.putObject("target")).put(part, value);
+            } else {
+                params.put(FIELDS_BY_LOOSE_NAME.getOrDefault(loose(name), name), value);
+            }
+        });
         return params;
     }
 

@@ -37,7 +37,7 @@ final class FieldReader {
         return value != null && !value.isNull();
     }
 
-    void rejectUnknown(Set<String> known, String hint) {
+    List<FieldError> rejectUnknown(Set<String> known, String hint) {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!known.contains(name)) {
@@ -45,6 +45,7 @@ final class FieldReader {
                 errors.add(new FieldError(plain ? name : ObjectKeys.shown(name), null, "unknown field; " + hint));
             }
         }
+        return errors;
     }
 
     void reject(String field, String rule) {
@@ -122,6 +123,41 @@ final class FieldReader {
         fail(name, value, "one of " + Arrays.stream(type.getEnumConstants()).map(Choices.Wire::wire)
                 .collect(Collectors.joining(", ")));
         return fallback;
+    }
+
+    /** {@code {"aspectRatio": "W:H", "anchor": "center"}}; each bad part named by its path ({@code target.anchor}). */
+    java.util.Optional<Target> target(String name) {
+        JsonNode value = node.get(name);
+        if (value == null || value.isNull()) {
+            return java.util.Optional.empty();
+        }
+        if (!value.isObject()) {
+            fail(name, value, "an object: {\"aspectRatio\": \"9:16\", \"anchor\": \"center\"} (anchor optional)");
+            return java.util.Optional.empty();
+        }
+        int before = errors.size();
+        new FieldReader(value, fromText).rejectUnknown(Set.of("aspectRatio", "anchor"), "the fields of " + name
+                + " are aspectRatio, anchor").forEach(e -> errors.add(new FieldError(name + "." + e.field(), e.value(), e.allowed())));
+        JsonNode ratio = value.get("aspectRatio");
+        JsonNode anchor = value.get("anchor");
+        Target.Anchor placed = Target.Anchor.CENTER;
+        if (anchor != null && !anchor.isNull()) {
+            placed = anchor.isTextual() ? Target.Anchor.of(anchor.asText().trim()).orElse(null) : null;
+            if (placed == null) {
+                fail(name + ".anchor", anchor, "one of " + Target.Anchor.allowed() + " (default center)");
+            }
+        }
+        if (ratio == null || ratio.isNull()) {
+            errors.add(new FieldError(name + ".aspectRatio", null, "required: " + Target.RATIO_RULE));
+            return java.util.Optional.empty();
+        }
+        // the ratio is checked even when the anchor was refused, so both are named at once
+        java.util.Optional<Target> target = ratio.isTextual()
+                ? Target.parse(ratio.asText(), placed == null ? Target.Anchor.CENTER : placed) : java.util.Optional.empty();
+        if (target.isEmpty()) {
+            fail(name + ".aspectRatio", ratio, Target.RATIO_RULE);
+        }
+        return errors.size() == before ? target : java.util.Optional.empty();
     }
 
     List<String> assetIds(String name, int max) {

@@ -1,5 +1,6 @@
 package io.outpaint.request;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +13,7 @@ import io.outpaint.request.Choices.VideoQuality;
 import io.outpaint.request.Choices.VideoWriteMode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -19,6 +21,8 @@ import java.util.Set;
  * applied. Serializes in Scenario's camelCase names; {@code numFrames} and {@code framesPerSecond}
  * are null (not sent) when the matching {@code matchInput...} flag is on. {@code videoUrl} is not
  * part of it: the pipeline sets it to the uploaded video's asset id ({@link #toScenarioBody}).
+ * A {@link Target} stands in for the geometry inputs (the sides, {@code expandRatio}, {@code aspectRatio}) until the
+ * input is probed and {@link #framed} by its {@link FramingPlan}; only then can it be sent.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record OutpaintRequest(
@@ -34,7 +38,8 @@ public record OutpaintRequest(
         boolean enablePromptExpansion,
         Acceleration acceleration, VideoQuality videoQuality, VideoWriteMode videoWriteMode,
         int numInterpolatedFrames, InterpolatorModel interpolatorModel,
-        Long seed) {
+        Long seed,
+        @JsonIgnore Optional<Target> target) {
 
     public static final String MODEL_ID = "model_wan-2-2-vace-fun-a14b-outpainting";
     public static final int MAX_PROMPT_CHARS = 10_000;
@@ -44,12 +49,16 @@ public record OutpaintRequest(
             "expandBottom", "expandRatio", "negativePrompt", "refImageUrls", "matchInputNumFrames", "numFrames",
             "matchInputFramesPerSecond", "framesPerSecond", "resolution", "aspectRatio", "numInferenceSteps",
             "guidanceScale", "enablePromptExpansion", "acceleration", "videoQuality", "videoWriteMode",
-            "numInterpolatedFrames", "interpolatorModel", "seed");
+            "numInterpolatedFrames", "interpolatorModel", "seed", "target");
+    /** The inputs a target decides: given with a target, they are refused. */
+    public static final List<String> GEOMETRY = List.of("expandLeft", "expandRight", "expandTop", "expandBottom",
+            "expandRatio", "aspectRatio");
 
     private static final ObjectMapper JSON = io.outpaint.json.Json.MAPPER;
 
     public OutpaintRequest {
         refImageUrls = refImageUrls == null ? null : List.copyOf(refImageUrls);
+        target = target == null ? Optional.empty() : target;
     }
 
     /** Validates JSON inputs, reporting every bad field at once. */
@@ -92,8 +101,16 @@ public record OutpaintRequest(
         Long interpolated = in.integer("numInterpolatedFrames", 1L, 0, 5);
         InterpolatorModel interpolator = in.choice("interpolatorModel", InterpolatorModel.class, InterpolatorModel.FILM);
         Long seed = in.integer("seed", null, 0, MAX_SEED);
+        Optional<Target> target = in.target("target");
 
-        if (!(left || right || top || bottom)) {
+        if (in.has("target")) {
+            for (String raw : GEOMETRY) {
+                if (in.has(raw)) {
+                    in.reject(raw, "leave it out when target is given (the target decides the sides, expandRatio and aspectRatio);"
+                            + " give either target or the raw " + String.join(", ", GEOMETRY));
+                }
+            }
+        } else if (!(left || right || top || bottom)) {
             in.reject("expandLeft", "at least one of expandLeft, expandRight, expandTop, expandBottom must be true, else nothing is outpainted");
         }
         if (matchFrames && in.has("numFrames")) {
@@ -108,18 +125,35 @@ public record OutpaintRequest(
         return new OutpaintRequest(prompt, left, right, top, bottom, ratio, negative, refs,
                 matchFrames, matchFrames ? null : frames.intValue(), matchFps, matchFps ? null : fps.intValue(),
                 resolution, aspect, steps.intValue(), guidance, expansion, acceleration, quality, writeMode,
-                interpolated.intValue(), interpolator, seed);
+                interpolated.intValue(), interpolator, seed, target);
     }
 
-    /** This request as JSON, in Scenario's names. */
+    /** These inputs with the geometry {@code plan} chose for the target: the raw request Scenario is sent. */
+    public OutpaintRequest framed(FramingPlan plan) {
+        return new OutpaintRequest(prompt, plan.expands(FramingPlan.Side.LEFT), plan.expands(FramingPlan.Side.RIGHT),
+                plan.expands(FramingPlan.Side.TOP), plan.expands(FramingPlan.Side.BOTTOM), plan.expandRatio(), negativePrompt,
+                refImageUrls, matchInputNumFrames, numFrames, matchInputFramesPerSecond, framesPerSecond, resolution,
+                plan.aspectRatio(), numInferenceSteps, guidanceScale, enablePromptExpansion, acceleration, videoQuality,
+                videoWriteMode, numInterpolatedFrames, interpolatorModel, seed, Optional.empty());
+    }
+
+    /** This request as JSON, in Scenario's names; with a target, the target in place of the geometry inputs. */
     public ObjectNode toJson() {
-        return JSON.valueToTree(this);
+        ObjectNode json = JSON.valueToTree(this);
+        target.ifPresent(t -> {
+            GEOMETRY.forEach(json::remove);
+            json.putObject("target").put("aspectRatio", t.aspectRatio()).put("anchor", t.anchor().wire());
+        });
+        return json;
     }
 
     /** The body of {@code POST /v1/generate/custom/{model}}: these inputs plus {@code videoUrl}. */
     public ObjectNode toScenarioBody(String videoAssetId) {
         if (!io.outpaint.scenario.ScenarioIds.isAssetId(videoAssetId)) {
             throw new IllegalArgumentException("not a Scenario asset id: " + videoAssetId);
+        }
+        if (target.isPresent()) {
+            throw new IllegalStateException("a request with a target is sent once framed by its plan (framed)");
         }
         ObjectNode body = toJson();
         body.put("videoUrl", videoAssetId);

@@ -51,4 +51,24 @@ class CreateRequestTest {
                 ApiError.class);
         assertThat(staged.fields()).extracting(FieldError::field).containsExactlyInAnyOrder("x", "contentType");
     }
+
+    @Test
+    void namesATargetsBadPartUnderRequest() {
+        ApiError error = catchThrowableOfType(() -> CreateRequest.parse(json(
+                "{'video':{'key':'inputs/a.mp4'},'request':{'prompt':'p','target':{'aspectRatio':'9:17:1','anchor':'up'}}}"),
+                false, url -> Optional.empty()), ApiError.class);
+        assertThat(error.status()).isEqualTo(400);
+        assertThat(error.code()).isEqualTo("INVALID_REQUEST");
+        assertThat(error.fields()).extracting(FieldError::field).containsExactly("request.target.anchor", "request.target.aspectRatio");
+        assertThat(error.getMessage()).contains("request.target.aspectRatio: \"9:17:1\" is not allowed; allowed: 9:16, 1:1, 4:5, 16:9, 21:9 or any W:H");
+    }
+
+    @Test
+    void refusesATargetBesideTheRawExpandFlags() {
+        ApiError error = catchThrowableOfType(() -> CreateRequest.parse(json(
+                "{'video':{'key':'inputs/a.mp4'},'request':{'prompt':'p','target':{'aspectRatio':'9:16'},'expandRatio':0.5}}"),
+                true, url -> Optional.empty()), ApiError.class);
+        assertThat(error.status()).isEqualTo(400);
+        assertThat(error.fields()).extracting(FieldError::field).containsExactly("request.expandRatio");
+    }
 }

@@ -74,6 +74,7 @@ class JobDocumentTest {
         assertRefused("{\"version\":1.5}", "'version' must be a whole number; got 1.5");
         assertRefused("{\"progress\":\"half\"}", "'progress' must be a number");
         assertRefused("{\"request\":\"paint\"}", "'request' must be an object");
+        assertRefused("{\"framing\":[1]}", "'framing' must be an object");
         assertRefused("{\"outputs\":{}}", "'outputs' must be an array");
         assertRefused("{\"outputs\":[{\"key\":\"k\",\"width\":3000000000}]}", "'outputs[0].width' must be a whole number from");
         assertRefused("{\"history\":[{\"status\":\"QUEUED\",\"at\":\"2026-12-04T20:00:00Z\"},{\"status\":7}]}",
@@ -118,7 +119,9 @@ class JobDocumentTest {
                         maybe(random, () -> "try again"))),
                 maybe(random, () -> history),
                 random.nextLong(),
-                maybe(random, () -> "https://hooks.example.com/x?y=1"));
+                maybe(random, () -> "https://hooks.example.com/x?y=1"),
+                maybe(random, () -> BINDING.createObjectNode().put("expandRatio", 0.3894).set("canvas",
+                        BINDING.createObjectNode().put("width", 1920).put("height", 1920))));
     }
 
     private static JobStatus status(Random random) {

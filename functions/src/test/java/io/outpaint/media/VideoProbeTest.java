@@ -133,4 +133,24 @@ class VideoProbeTest {
         }
         return out.toByteArray();
     }
+
+    @Test
+    void readsTheSameThroughPositionedReadsInSmallPiecesAsAnObjectInS3IsRead() throws IOException {
+        Path video = dir.resolve("clip.mp4");
+        Mp4Video.write(video, 640, 360, 32, 16, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);
+        byte[] bytes = java.nio.file.Files.readAllBytes(video);
+        int[] reads = {0};
+        // at most 7 bytes a read, as a reader that returns short counts may
+        VideoProbe.Reader reader = (dst, position) -> {
+            reads[0]++;
+            if (position >= bytes.length) {
+                return -1;
+            }
+            int count = (int) Math.min(Math.min(dst.remaining(), 7), bytes.length - position);
+            dst.put(bytes, (int) position, count);
+            return count;
+        };
+        assertThat(VideoProbe.probe(reader, bytes.length, "clip.mp4")).isEqualTo(VideoProbe.probe(video));
+        assertThat(reads[0]).isGreaterThan(1);
+    }
 }

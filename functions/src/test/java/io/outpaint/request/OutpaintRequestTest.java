@@ -180,4 +180,66 @@ class OutpaintRequestTest {
         OutpaintRequest r = OutpaintRequest.fromJson(json("{'prompt':'p','resolution':'480p','aspectRatio':'9:16','seed':7}"));
         assertThat(OutpaintRequest.fromJson(r.toJson())).isEqualTo(r);
     }
+
+    @Test
+    void takesATargetInPlaceOfTheGeometryInputs() {
+        OutpaintRequest r = OutpaintRequest.fromJson(json("{'prompt':'p','target':{'aspectRatio':'9:16','anchor':'top'}}"));
+        assertThat(r.target()).contains(new Target(9, 16, Target.Anchor.TOP));
+        assertThat(r.toJson().path("target")).isEqualTo(json("{'aspectRatio':'9:16','anchor':'top'}"));
+        assertThat(r.toJson().has("expandLeft")).isFalse();
+        assertThat(r.toJson().has("aspectRatio")).isFalse();
+        assertThat(OutpaintRequest.fromJson(r.toJson())).isEqualTo(r);
+    }
+
+    @Test
+    void anchorsATargetAtTheCenterByDefault() {
+        assertThat(OutpaintRequest.fromJson(json("{'prompt':'p','target':{'aspectRatio':'4:5'}}")).target())
+                .contains(new Target(4, 5, Target.Anchor.CENTER));
+    }
+
+    @Test
+    void refusesATargetGivenWithRawGeometryNamingEachRawField() {
+        assertThat(errorsOf("{'prompt':'p','target':{'aspectRatio':'1:1'},'expandTop':false,'expandRatio':0.5,'aspectRatio':'1:1'}"))
+                .extracting(FieldError::field).containsExactly("expandTop", "expandRatio", "aspectRatio");
+        assertThat(errorsOf("{'prompt':'p','target':{'aspectRatio':'1:1'},'expandLeft':true}")).singleElement()
+                .satisfies(e -> assertThat(e.message()).contains("leave it out when target is given"));
+    }
+
+    @ParameterizedTest(name = "target {0} is refused at {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "{'aspectRatio':'9x16'}                    | target.aspectRatio",
+            "{'aspectRatio':'0:1'}                     | target.aspectRatio",
+            "{'aspectRatio':'101:100'}                 | target.aspectRatio",
+            "{'aspectRatio':'5:1'}                     | target.aspectRatio",
+            "{'aspectRatio':916}                       | target.aspectRatio",
+            "{}                                        | target.aspectRatio",
+            "{'aspectRatio':'9:16','anchor':'middle'}  | target.anchor",
+            "{'aspectRatio':'9:16','placement':'top'}  | target.placement",
+            "'9:16'                                    | target"})
+    void refusesABadTargetNamingItsPartAndTheAllowedValues(String target, String field) {
+        List<FieldError> errors = errorsOf("{'prompt':'p','target':" + target + "}");
+        assertThat(errors).extracting(FieldError::field).containsExactly(field);
+        assertThat(errors.get(0).allowed()).containsAnyOf(Target.RATIO_RULE, "center, top, bottom, left, right",
+                "aspectRatio, anchor", "an object");
+    }
+
+    @Test
+    void readsATargetFromTextAsMetadataAndFlagsGiveIt() {
+        assertThat(OutpaintRequest.fromText(json("{'prompt':'p','target':{'aspectRatio':' 21:9 ','anchor':'left'}}")).target())
+                .contains(new Target(21, 9, Target.Anchor.LEFT));
+    }
+
+    @Test
+    void sendsAFramedTargetAsTheRawInputsOfItsPlan() {
+        OutpaintRequest r = OutpaintRequest.fromJson(json("{'prompt':'p','target':{'aspectRatio':'1:1','anchor':'top'}}"));
+        assertThatThrownBy(() -> r.toScenarioBody("asset_a")).isInstanceOf(IllegalStateException.class);
+        JsonNode body = r.framed(TargetPlanner.plan(1920, 1080, r.target().orElseThrow())).toScenarioBody("asset_a");
+        assertThat(body.has("target")).isFalse();
+        assertThat(body.path("expandLeft").asBoolean()).isFalse();
+        assertThat(body.path("expandRight").asBoolean()).isFalse();
+        assertThat(body.path("expandTop").asBoolean()).isFalse();
+        assertThat(body.path("expandBottom").asBoolean()).isTrue();
+        assertThat(body.path("expandRatio").asDouble()).isEqualTo(0.7783);
+        assertThat(body.path("aspectRatio").asText()).isEqualTo("1:1");
+    }
 }

@@ -45,6 +45,9 @@ final class ModelFlags {
         HELP.put("seed", "Seed, 0 to 9007199254740991 (default random).");
     }
 
+    /** The target's flags, each a part of the request's {@code target} object. */
+    static final Map<String, String> TARGET = Map.of("aspectRatio", "--aspect", "anchor", "--anchor");
+
     private ModelFlags() {}
 
     static String flag(String field) {
@@ -56,6 +59,12 @@ final class ModelFlags {
             spec.addOption(OptionSpec.builder(flag(field)).paramLabel(field.equals("prompt") ? "TEXT" : "VALUE")
                     .type(String.class).description(HELP.get(field)).build());
         }
+        spec.addOption(OptionSpec.builder(TARGET.get("aspectRatio")).paramLabel("W:H").type(String.class)
+                .description("Reframe to this aspect ratio: " + io.outpaint.request.Target.RATIO_RULE
+                        + "; instead of the expand flags and --aspect-ratio.").build());
+        spec.addOption(OptionSpec.builder(TARGET.get("anchor")).paramLabel("PLACE").type(String.class)
+                .description("Where the video sits in the --aspect frame: " + io.outpaint.request.Target.Anchor.allowed()
+                        + " (default center).").build());
     }
 
     /** As {@link #read}, a bad flag becoming a usage error with one line per flag (exit 2). */
@@ -65,7 +74,7 @@ final class ModelFlags {
         } catch (InvalidRequestException e) {
             StringBuilder text = new StringBuilder();
             for (FieldError error : e.errors()) {
-                text.append(text.isEmpty() ? "" : "\n").append(flag(error.field()))
+                text.append(text.isEmpty() ? "" : "\n").append(error.field().startsWith("target") ? flagForField(error.field()) : flag(error.field()))
                         .append(error.value() == null ? ": " + error.allowed() : " " + error.value() + " is not allowed; allowed: " + error.allowed());
             }
             throw new CommandLine.ParameterException(spec.commandLine(), text.toString());
@@ -75,7 +84,10 @@ final class ModelFlags {
     /** The flag for an API field name ({@code request.numFrames} is {@code --num-frames}); other names as they are. */
     static String flagForField(String field) {
         String name = field.startsWith("request.") ? field.substring("request.".length()) : field;
-        return HELP.containsKey(name) ? flag(name) : field;
+        if (name.startsWith("target.") && TARGET.containsKey(name.substring("target.".length()))) {
+            return TARGET.get(name.substring("target.".length()));
+        }
+        return HELP.containsKey(name) ? flag(name) : name.equals("target") ? TARGET.get("aspectRatio") : field;
     }
 
     /** The given flags as the model's inputs, validated. */
@@ -96,6 +108,12 @@ final class ModelFlags {
                 inputs.put(field, value);
             }
         }
+        TARGET.forEach((part, flag) -> {
+            String value = spec.findOption(flag).getValue();
+            if (value != null) {
+                (inputs.has("target") ? (ObjectNode) inputs.get("target") : inputs.putObject("target")).put(part, value);
+            }
+        });
         if (!inputs.has("prompt") && defaultPrompt != null) {
             inputs.put("prompt", defaultPrompt);
         }

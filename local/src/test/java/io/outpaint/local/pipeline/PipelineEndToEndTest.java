@@ -3,6 +3,7 @@ package io.outpaint.local.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.job.Job;
 import io.outpaint.job.JobStatus;
@@ -185,6 +186,28 @@ class PipelineEndToEndTest {
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(new String(p.getInputStream().readAllBytes()).trim()).isEqualTo("640,480");
         }
+    }
+
+    @Test
+    void plansATargetFromTheInputsHeadersInS3AndRecordsThePlan() throws Exception {
+        String jobId = run(request("{\"prompt\":\"a taller street\",\"resolution\":\"480p\",\"target\":{\"aspectRatio\":\"1:1\"}}"));
+        assertThat(record(jobId).status()).isEqualTo(JobStatus.SUCCEEDED);
+        // 320x240 to 1:1: a 320x320 canvas, 40 px above and below, the source at y=40
+        JsonNode framing = record(jobId).framing();
+        assertThat(framing.path("canvas")).isEqualTo(JSON.readTree("{\"width\":320,\"height\":320}"));
+        assertThat(framing.path("source")).isEqualTo(JSON.readTree("{\"x\":0,\"y\":40,\"width\":320,\"height\":240}"));
+        assertThat(framing.path("sides")).isEqualTo(JSON.readTree("[\"top\",\"bottom\"]"));
+        assertThat(record(jobId).request().has("target")).isTrue();
+    }
+
+    @Test
+    void failsATargetTheVideoAlreadyHasNamingTheFieldBeforeUploading() throws Exception {
+        String jobId = run(request("{\"prompt\":\"p\",\"target\":{\"aspectRatio\":\"4:3\"}}"));
+        Job job = record(jobId);
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.error().code()).isEqualTo("INVALID_REQUEST");
+        assertThat(job.error().message()).contains("target.aspectRatio: the video is 320x240, already 4:3");
+        assertThat(job.scenario().videoAssetId()).isNull();
     }
 
     @Test
