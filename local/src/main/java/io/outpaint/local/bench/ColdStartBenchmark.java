@@ -44,7 +44,7 @@ public final class ColdStartBenchmark {
     private ColdStartBenchmark() {}
 
     public static void run(PrintStream out, Path asset, int warmRuns, int runs) throws Exception {
-        run(out, asset, null, warmRuns, runs);
+        run(out, asset, null, null, warmRuns, runs);
     }
 
     /**
@@ -52,7 +52,7 @@ public final class ColdStartBenchmark {
      * null), each round also runs every function's unprimed JVM from that asset, right before or
      * after this asset's (the order alternates by round), and a second table compares the two.
      */
-    public static void run(PrintStream out, Path asset, Path against, int warmRuns, int runs) throws Exception {
+    public static void run(PrintStream out, Path asset, Path against, Path assembly, int warmRuns, int runs) throws Exception {
         for (Path dir : against == null ? List.of(asset) : List.of(asset, against)) {
             if (!Files.isDirectory(dir.resolve("lib"))) {
                 throw new IOException(dir + " is not the Lambda asset (no lib/): build it with mvn -pl functions -am package");
@@ -121,6 +121,22 @@ public final class ColdStartBenchmark {
                 }
                 out.printf("%nAgainst the asset in %s:%n%n", against);
                 out.print(ColdStartTable.formatComparison("--against", compared));
+            }
+            if (assembly != null) {
+                Map<PipelineFunction, ColdStartTable.Probe> primedMedians = new java.util.EnumMap<>(PipelineFunction.class);
+                primed.forEach((function, probes) -> primedMedians.put(function, ColdStartTable.Probe.median(probes)));
+                out.printf("%nThrough AWS's runtime interface client, as Lambda runs the functions: the synthesized asset in %s unzipped"
+                        + " as the task root, the template's handler and environment, SnapStart's init with every library's hook and ours"
+                        + " (to checkpoint: JVM start to restore/next; restore: the afterRestore hooks); %d JVMs per function, %d warm"
+                        + " invocations each; first / in-proc is the first invocation against the primed in-process JVM's above.%n%n",
+                        assembly, runs, warmRuns);
+                out.print(RuntimeClientColdStart.format(RuntimeClientColdStart.measure(pipeline, assembly, work, f -> {
+                    try {
+                        return eventFile(work, f);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }, warmRuns, runs), primedMedians));
             }
             out.printf("Measured %s; the children's output is in %s.%n%n", LocalDate.now(), work);
         }

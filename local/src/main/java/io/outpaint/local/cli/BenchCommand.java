@@ -51,6 +51,10 @@ final class BenchCommand implements Callable<Integer> {
             + " whose functions run beside this asset's in every round; a second table gives each function's ratio.")
     java.nio.file.Path against;
 
+    @Option(names = "--assembly", description = "For 'coldstart': the synthesized cloud assembly whose asset the runtime client's part"
+            + " runs (default: infra/cdk.out, when synthesis wrote it).")
+    java.nio.file.Path assembly;
+
     @Option(names = "--warm", defaultValue = "5", description = "Warm invocations per JVM for 'coldstart', the median shown"
             + " (default: ${DEFAULT-VALUE}).")
     int warm;
@@ -76,12 +80,28 @@ final class BenchCommand implements Callable<Integer> {
                 case "polling" -> PollingBenchmark.run(Outpaint.out, minutes);
                 case "copy" -> CopyBenchmark.run(Outpaint.out, sizes);
                 case "load" -> LoadBenchmark.run(Outpaint.out, jobs == null ? 100 : jobs, concurrency, jobSeconds == null ? 2 : jobSeconds);
-                case "coldstart" -> ColdStartBenchmark.run(Outpaint.out, asset != null ? asset : defaultAsset(), against, warm, runs);
+                case "coldstart" -> ColdStartBenchmark.run(Outpaint.out, asset != null ? asset : defaultAsset(), against,
+                        assembly(), warm, runs);
                 default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "'" + which + "' is not a benchmark; allowed: backlog, polling, copy, load, coldstart");
             }
         }
         return 0;
+    }
+
+    /** The cloud assembly for the runtime client's part: --assembly, else infra/cdk.out when synthesis wrote one. */
+    private java.nio.file.Path assembly() {
+        java.nio.file.Path chosen = assembly != null ? assembly : defaultAsset().getParent().getParent().getParent().resolve("infra/cdk.out");
+        if (java.nio.file.Files.isRegularFile(chosen.resolve("manifest.json"))) {
+            return chosen;
+        }
+        if (assembly != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--assembly " + assembly + " holds no manifest.json:"
+                    + " give the folder that synthesis writes (mvn -B -ntp -pl infra -am package -DskipTests -Psynth writes infra/cdk.out)");
+        }
+        Outpaint.out.println("No cloud assembly at " + chosen + ": the runtime client's part is skipped (mvn -B -ntp -pl infra -am"
+                + " package -DskipTests -Psynth writes it).");
+        return null;
     }
 
     /** local/target/outpaint.jar (or local/target/classes) -> functions/target/lambda; else from the working directory. */
