@@ -1,0 +1,193 @@
+package io.outpaint.media.finish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Finishing on real clips made by ffmpeg: length, rate, sound, geometry, pixels and poster of the result. */
+class FinisherTest {
+
+    private static final FinishLimits ROOMY = new FinishLimits(4096, 900, Long.MAX_VALUE, Long.MAX_VALUE);
+
+    @TempDir
+    static Path dir;
+    static FinishClips clips;
+    static Finisher finisher;
+
+    static Path aac24;
+    static Finished square24;
+    static Path aac30;
+    static Finished portrait30;
+    static Path silent43;
+    static Finished wide43;
+    static Path webm;
+    static Finished webmSquare;
+
+    @BeforeAll
+    static void finishEveryKindOfInput() {
+        clips = new FinishClips(dir);
+        finisher = new Finisher(FfmpegPrograms.locate(), ROOMY, Duration.ofMinutes(5));
+
+        aac24 = clips.mp4("aac24.mp4", 640, 360, "24", 3, "aac");
+        square24 = finish(aac24, FinishSpec.of(640, 640, new FinishSpec.Rect(0, 140, 640, 360)), "square24");
+
+        aac30 = clips.mp4("aac30.mp4", 640, 360, "30", 2.5, "aac");
+        portrait30 = finish(aac30, FinishSpec.of(640, 800, new FinishSpec.Rect(0, 220, 640, 360)), "portrait30");
+
+        silent43 = clips.mp4("silent43.mp4", 480, 360, "24", 2, null);
+        wide43 = finish(silent43, FinishSpec.of(640, 360, new FinishSpec.Rect(80, 0, 480, 360)), "wide43");
+
+        webm = clips.webm("opus.webm", 640, 360, "24", 2);
+        webmSquare = finish(webm, FinishSpec.of(640, 640, new FinishSpec.Rect(0, 140, 640, 360)), "webm");
+    }
+
+    private static Finished finish(Path input, FinishSpec spec, String name) {
+        Path generated = clips.generated(name + "-generated.mp4", input, 480, 480 * spec.canvasHeight() / spec.canvasWidth() / 2 * 2, spec);
+        return finisher.finish(input, generated, spec, dir.resolve(name));
+    }
+
+    @Test
+    void keepsTheInputsFrameRateDurationAndFrameCountAt24And30Fps() {
+        for (var pair : new Object[][] {{aac24, square24}, {aac30, portrait30}, {silent43, wide43}, {webm, webmSquare}}) {
+            MediaInfo in = FinishClips.PROBE.probe((Path) pair[0]);
+            Finished out = (Finished) pair[1];
+            MediaInfo probed = FinishClips.PROBE.probe(out.video());
+            assertThat(probed.fps()).as("fps of %s", out.video()).isEqualTo(in.fps());
+            assertThat(out.fps()).isEqualTo(in.fps());
+            assertThat(probed.frames()).as("frames of %s", out.video()).isBetween(in.frames() - 1, in.frames() + 1);
+            assertThat(probed.durationSeconds()).as("duration of %s", out.video())
+                    .isCloseTo(in.durationSeconds(), org.assertj.core.data.Offset.offset(1 / in.fps().value()));
+        }
+    }
+
+    @Test
+    void copiesTheInputsAacPacketsUnchanged() {
+        assertThat(square24.audio()).isEqualTo(AudioHandling.COPIED);
+        assertThat(square24.audioCodec()).isEqualTo("aac");
+        assertThat(FinishClips.audioMd5(square24.video())).isEqualTo(FinishClips.audioMd5(aac24));
+        assertThat(FinishClips.audioMd5(portrait30.video())).isEqualTo(FinishClips.audioMd5(aac30));
+    }
+
+    @Test
+    void copiesOpusFromAWebmIntoTheMp4Unchanged() {
+        assertThat(webmSquare.audio()).isEqualTo(AudioHandling.COPIED);
+        assertThat(webmSquare.audioCodec()).isEqualTo("opus");
+        assertThat(FinishClips.audioMd5(webmSquare.video())).isEqualTo(FinishClips.audioMd5(webm));
+    }
+
+    @Test
+    void givesNoAudioAndSaysSoWhenTheInputHasNone() {
+        assertThat(wide43.audio()).isEqualTo(AudioHandling.NONE);
+        assertThat(wide43.audioCodec()).isEqualTo("none");
+        assertThat(FinishClips.PROBE.probe(wide43.video()).audio()).isEmpty();
+    }
+
+    @Test
+    void convertsSoundMp4CannotCarryToAacAndSaysSo() {
+        Path pcm = clips.mkvWithPcm("pcm.mkv", 320, 180, 1);
+        Finished out = finish(pcm, FinishSpec.of(320, 320, new FinishSpec.Rect(0, 70, 320, 180)), "pcm");
+        assertThat(out.audio()).isEqualTo(AudioHandling.CONVERTED_TO_AAC);
+        assertThat(out.audioCodec()).isEqualTo("aac");
+    }
+
+    @Test
+    void outputIsTheCanvasWithItsExactAspectRatio() {
+        assertThat(FinishClips.PROBE.probe(square24.video())).satisfies(m -> {
+            assertThat(m.width()).isEqualTo(640);
+            assertThat(m.height()).isEqualTo(640);
+        });
+        MediaInfo portrait = FinishClips.PROBE.probe(portrait30.video());
+        assertThat((long) portrait.width() * 5).isEqualTo((long) portrait.height() * 4);
+        MediaInfo wide = FinishClips.PROBE.probe(wide43.video());
+        assertThat((long) wide.width() * 9).isEqualTo((long) wide.height() * 16);
+        assertThat(wide43.width()).isEqualTo(640);
+        assertThat(wide43.source()).isEqualTo(new FinishSpec.Rect(80, 0, 480, 360));
+    }
+
+    @Test
+    void laysTheOriginalPixelsBackAtTheSourceRectangle() {
+        assertThat(FinishClips.psnr(square24.video(), "crop=640:360:0:140", aac24)).isGreaterThan(40);
+        assertThat(FinishClips.psnr(portrait30.video(), "crop=640:360:0:220", aac30)).isGreaterThan(40);
+        assertThat(FinishClips.psnr(wide43.video(), "crop=480:360:80:0", silent43)).isGreaterThan(40);
+    }
+
+    @Test
+    void marginsShowTheGenerationNotTheInput() throws IOException {
+        assertThat(meanRgb(clips.frame(square24.video(), 30, "crop=640:120:0:0", "top.png"))).satisfies(rgb -> {
+            assertThat(rgb[0]).isGreaterThan(200);
+            assertThat(rgb[1]).isLessThan(60);
+            assertThat(rgb[2]).isGreaterThan(200);
+        });
+        // the same region placed 20 rows lower would be the source: a plain extension is far from the result
+        assertThat(FinishClips.psnr(wide43.video(), "crop=80:360:0:0", clips.frame(silent43, 0, "crop=80:360:0:0", "edge.png")))
+                .isLessThan(20);
+    }
+
+    @Test
+    void appliesThePlannedCropOfTheSourcesSides() {
+        FinishSpec spec = FinishSpec.of(480, 640, new FinishSpec.Rect(0, 140, 480, 360))
+                .withCrop(new FinishSpec.Crop(80, 480));
+        Finished out = finish(aac24, spec, "cropped");
+        Path centre = clips.frame(aac24, 0, "crop=480:360:80:0", "unused.png");
+        assertThat(centre).exists();
+        String croppedSource = "crop=480:360:0:140";
+        Path reference = dir.resolve("aac24-centre.mp4");
+        FinishClips.FFMPEG.ffmpeg("reference", java.util.List.of("-y", "-loglevel", "error", "-i", aac24.toString(),
+                "-vf", "crop=480:360:80:0", "-c:v", "ffv1", "-an", reference.toString().replace(".mp4", ".mkv")));
+        assertThat(FinishClips.psnr(out.video(), croppedSource, Path.of(reference.toString().replace(".mp4", ".mkv"))))
+                .isGreaterThan(40);
+    }
+
+    @Test
+    void writesAJpegPosterOfTheCanvasSize() throws IOException {
+        assertThat(Files.readAllBytes(square24.poster())).startsWith((byte) 0xFF, (byte) 0xD8, (byte) 0xFF);
+        BufferedImage poster = ImageIO.read(square24.poster().toFile());
+        assertThat(poster.getWidth()).isEqualTo(640);
+        assertThat(poster.getHeight()).isEqualTo(640);
+    }
+
+    @Test
+    void reportsSizeAndChecksumOfTheFileWritten() throws IOException {
+        assertThat(square24.bytes()).isEqualTo(Files.size(square24.video()));
+        assertThat(square24.sha256()).isEqualTo(Finisher.sha256(square24.video())).hasSize(64);
+    }
+
+    @Test
+    void failsWithFfmpegsOwnWordsWhenTheGenerationIsNotAVideo() throws IOException {
+        Path broken = Files.writeString(dir.resolve("broken.mp4"), "not a video");
+        FinishSpec spec = FinishSpec.of(640, 640, new FinishSpec.Rect(0, 140, 640, 360));
+        assertThatThrownBy(() -> finisher.finish(aac24, broken, spec, dir.resolve("broken")))
+                .isInstanceOf(FinishFailedException.class)
+                .hasMessageContaining("broken.mp4")
+                .hasMessageContaining("Invalid data");
+    }
+
+    private static int[] meanRgb(Path png) throws IOException {
+        BufferedImage image = ImageIO.read(png.toFile());
+        long[] sum = new long[3];
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int rgb = image.getRGB(x, y);
+                sum[0] += (rgb >> 16) & 0xFF;
+                sum[1] += (rgb >> 8) & 0xFF;
+                sum[2] += rgb & 0xFF;
+            }
+        }
+        long n = (long) image.getWidth() * image.getHeight();
+        return new int[] {(int) (sum[0] / n), (int) (sum[1] / n), (int) (sum[2] / n)};
+    }
+
+    static Optional<String> unused() {
+        return Optional.empty();
+    }
+}
