@@ -8,8 +8,9 @@ import java.util.List;
  * The one ffmpeg command that finishes a clip. Inputs: 0 the original, 1 the generation, 2 the seam
  * mask. The generation is stretched to the original's duration, scaled to the canvas and set to
  * the original's rate; the original (cropped if planned, never resampled in time) gets the mask as
- * alpha and is laid over it at the source rectangle. The overlay ends with the original's last
- * frame, so the output has the original's frame count whatever the generation's length.
+ * alpha and is laid over it at the source rectangle. The generation's last frame is held a few
+ * frames longer and the picture is cut at the original's frame count, so the count is the
+ * original's whatever the generation's length.
  */
 final class FinishGraph {
 
@@ -31,8 +32,9 @@ final class FinishGraph {
                 + "[0:v]setpts=PTS-STARTPTS," + crop + resize + "setsar=1,format=yuva420p[src];"
                 + "[2:v]format=gray[mask];"
                 + "[src][mask]alphamerge[layer];"
-                + "[gen][layer]overlay=x=" + rect.x() + ":y=" + rect.y() + ":eof_action=endall:format=yuv420"
-                + ",format=yuv420p[v]";
+                + "[gen][layer]overlay=x=" + rect.x() + ":y=" + rect.y() + ":format=yuv420"
+                // cut in the graph, not with -frames:v, which can end the file before the last audio packets
+                + ",trim=end_frame=" + input.frames() + ",format=yuv420p[v]";
     }
 
     static List<String> command(Path input, Path generated, Path mask, Path output,

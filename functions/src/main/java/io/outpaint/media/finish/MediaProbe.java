@@ -47,8 +47,10 @@ public final class MediaProbe {
             throw new FinishFailedException("probe " + file.getFileName() + ": no video stream");
         }
         Rational fps = Rational.parse(rate(video));
-        double duration = video.path("duration").asDouble(root.path("format").path("duration").asDouble(0));
-        long frames = video.path("nb_read_packets").asLong(Math.round(duration * fps.value()));
+        double container = root.path("format").path("duration").asDouble(0);
+        long frames = video.path("nb_read_packets").asLong(Math.round(container * fps.value()));
+        // WebM states no stream duration, and the container's includes the audio's tail: count frames instead
+        double duration = video.path("duration").asDouble(frames > 0 ? frames / fps.value() : container);
         Optional<MediaInfo.Audio> sound = Optional.ofNullable(audio).map(a -> new MediaInfo.Audio(
                 a.path("codec_name").asText(), a.path("sample_rate").asInt(), a.path("channels").asInt()));
         return new MediaInfo(video.path("width").asInt(), video.path("height").asInt(), fps, frames, duration,

@@ -15,7 +15,7 @@ import javax.imageio.ImageIO;
 final class SeamMask {
 
     /** Wide enough to hide a drift of a few levels, narrow enough to keep the original almost whole. */
-    static final int FEATHER = 12;
+    static final int FEATHER = 8;
 
     private SeamMask() {}
 

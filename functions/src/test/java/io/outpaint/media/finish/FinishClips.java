@@ -72,9 +72,10 @@ final class FinishClips {
         int x = even(spec.source().x() * scale);
         int y = even(spec.source().y() * scale);
         double stretch = (GENERATED_FRAMES / 16.0) / in.durationSeconds();
+        String crop = spec.crop().map(c -> "crop=" + c.width() + ":ih:" + c.x() + ":0,").orElse("");
         Path out = dir.resolve(name);
         return run(List.of("-i", input.toString(), "-vf",
-                "setpts=PTS*" + stretch + ",fps=16,scale=" + w + ":" + h + ",pad=" + width + ":" + height + ":" + x
+                crop + "setpts=PTS*" + stretch + ",fps=16,scale=" + w + ":" + h + ",pad=" + width + ":" + height + ":" + x
                         + ":" + y + ":color=" + PAD_COLOUR + ",tpad=stop_mode=clone:stop=16",
                 "-frames:v", Integer.toString(GENERATED_FRAMES), "-an", "-c:v", "libopenh264", "-b:v", "4M",
                 out.toString()), out);
@@ -107,6 +108,12 @@ final class FinishClips {
     static String audioMd5(Path clip) {
         return FFMPEG.ffmpeg("audio md5", List.of("-hide_banner", "-nostdin", "-loglevel", "error",
                 "-i", clip.toString(), "-map", "0:a", "-c:a", "copy", "-f", "md5", "-")).trim();
+    }
+
+    /** The picture of {@code clip} through {@code filter}, kept lossless (FFV1) to measure against. */
+    Path lossless(Path clip, String filter, String name) {
+        Path out = dir.resolve(name);
+        return run(List.of("-i", clip.toString(), "-vf", filter, "-an", "-c:v", "ffv1", out.toString()), out);
     }
 
     /** One frame's region as a PNG, to read colours from. */
