@@ -14,9 +14,9 @@ public record FinishLimits(int maxLongSide, double maxDurationSeconds, long maxP
     /**
      * One finishing Lambda (15 min timeout, up to 10 GiB of /tmp): 4K on the long side; 5 minutes of
      * input (longer clips are split into segment jobs); 12 billion pixel-frames, which is 10 minutes
-     * at 20 million pixel-frames a second, about half what `bench finish` measured on two shared
-     * cores, leaving 5 minutes for the copies in and out; 8 GiB of /tmp, under the 10 GiB maximum
-     * with room for JavaCPP's cache (about 150 MB).
+     * at 20 million pixel-frames a second, a third of what `bench finish` measured on two shared
+     * cores (53 at 720p, 64 at 1080p), leaving 5 minutes for the copies in and out; 8 GiB of /tmp,
+     * under the 10 GiB maximum with room for JavaCPP's cache (about 150 MB).
      */
     public static final FinishLimits LAMBDA = new FinishLimits(4096, 300, 12_000_000_000L, 8L << 30);
 
