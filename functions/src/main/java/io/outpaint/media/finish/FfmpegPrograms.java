@@ -62,16 +62,19 @@ public record FfmpegPrograms(Path ffmpeg, Path ffprobe, Map<String, String> envi
 
     /** On Lambda only /tmp is writable: JavaCPP's default cache under the home directory is not. */
     private static void useWritableCacheDir() {
-        if (System.getProperty(CACHE_DIR_PROPERTY) != null) {
-            return;
+        cacheDirOverride(System.getProperty(CACHE_DIR_PROPERTY), Path.of(System.getProperty("user.home", "/")),
+                Path.of(System.getProperty("java.io.tmpdir")))
+                .ifPresent(dir -> System.setProperty(CACHE_DIR_PROPERTY, dir.toString()));
+    }
+
+    /** The cache dir to set, if any: none when one is set already or the home directory can take it. */
+    static java.util.Optional<Path> cacheDirOverride(String configured, Path home, Path tmp) {
+        if (configured != null) {
+            return java.util.Optional.empty();
         }
-        Path home = Path.of(System.getProperty("user.home", "/"));
         Path javacpp = home.resolve(".javacpp");
         boolean writable = Files.isDirectory(javacpp) ? Files.isWritable(javacpp) : Files.isWritable(home);
-        if (!writable) {
-            Path tmp = Path.of(System.getProperty("java.io.tmpdir"), "javacpp-cache");
-            System.setProperty(CACHE_DIR_PROPERTY, tmp.toString());
-        }
+        return writable ? java.util.Optional.empty() : java.util.Optional.of(tmp.resolve("javacpp-cache"));
     }
 
     private static void linkUnversionedLibraries(Path libraries, Path into) throws IOException {

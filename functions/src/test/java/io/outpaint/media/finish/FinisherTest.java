@@ -166,6 +166,13 @@ class FinisherTest {
     }
 
     @Test
+    void writesH264WithItsIndexBeforeThePicturesForStreaming() throws IOException {
+        assertThat(FinishClips.PROBE.probe(square24.video()).videoCodec()).isEqualTo("h264");
+        String head = new String(Files.readAllBytes(square24.video()), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(head.indexOf("moov")).isPositive().isLessThan(head.indexOf("mdat"));
+    }
+
+    @Test
     void reportsSizeAndChecksumOfTheFileWritten() throws IOException {
         assertThat(square24.bytes()).isEqualTo(Files.size(square24.video()));
         assertThat(square24.sha256()).isEqualTo(Finisher.sha256(square24.video())).hasSize(64);
