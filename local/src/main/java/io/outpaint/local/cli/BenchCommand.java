@@ -3,6 +3,7 @@ package io.outpaint.local.cli;
 import io.outpaint.local.bench.BacklogBenchmark;
 import io.outpaint.local.bench.ColdStartBenchmark;
 import io.outpaint.local.bench.CopyBenchmark;
+import io.outpaint.local.bench.FinishBenchmark;
 import io.outpaint.local.bench.LoadBenchmark;
 import io.outpaint.local.bench.PollingBenchmark;
 import java.time.Duration;
@@ -18,10 +19,11 @@ import picocli.CommandLine.Parameters;
                 + "'polling' (adaptive vs a fixed 3 s poller), 'copy' (result copy vs one streamed PUT), "
                 + "'load' (many jobs at once through the local HTTP API vs one alone) and 'coldstart' (each function's init and first "
                 + "invocation in a fresh JVM vs a bare DynamoDB GetItem handler, the first invocation after SnapStart's priming vs a warm one, "
-                + "and the deployment asset's size).")
+                + "and the deployment asset's size), 'finish' (finishing a clip vs a bare ffmpeg encode of it with the same encoder and "
+                + "settings, per second of video).")
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "backlog|polling|copy|load|coldstart", description = "Which benchmark.")
+    @Parameters(paramLabel = "backlog|polling|copy|load|coldstart|finish", description = "Which benchmark.")
     String which;
 
     @Option(names = "--minutes", split = ",", defaultValue = "1,5,10,30", description = "Job lengths for 'polling' (default: ${DEFAULT-VALUE}).")
@@ -63,14 +65,21 @@ final class BenchCommand implements Callable<Integer> {
             + " their median (default: ${DEFAULT-VALUE}).")
     int runs;
 
+    @Option(names = "--heights", split = ",", defaultValue = "720,1080", description = "Source heights (16:9) for 'finish'"
+            + " (default: ${DEFAULT-VALUE}).")
+    List<Integer> heights;
+
+    @Option(names = "--seconds", defaultValue = "6", description = "Clip length for 'finish' (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        if ((jobs != null && jobs < 1) || (jobSeconds != null && jobSeconds < 1) || concurrency < 1 || limit < 1 || warm < 1 || runs < 1) {
+        if ((jobs != null && jobs < 1) || (jobSeconds != null && jobSeconds < 1) || concurrency < 1 || limit < 1 || warm < 1 || runs < 1 || seconds < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--jobs, --job-seconds, --limit, --concurrency, --warm and --runs must be at least 1");
+                    "--jobs, --job-seconds, --limit, --concurrency, --warm, --runs and --seconds must be at least 1");
         }
         // every benchmark's log lines (the functions', the Scenario client's) go to a file: its table stays readable
         try (FunctionLogs logs = FunctionLogs.toTempFile("bench")) {
@@ -82,8 +91,9 @@ final class BenchCommand implements Callable<Integer> {
                 case "load" -> LoadBenchmark.run(Outpaint.out, jobs == null ? 100 : jobs, concurrency, jobSeconds == null ? 2 : jobSeconds);
                 case "coldstart" -> ColdStartBenchmark.run(Outpaint.out, asset != null ? asset : defaultAsset(), against,
                         assembly(), warm, runs);
+                case "finish" -> FinishBenchmark.run(Outpaint.out, heights, seconds, runs);
                 default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                        "'" + which + "' is not a benchmark; allowed: backlog, polling, copy, load, coldstart");
+                        "'" + which + "' is not a benchmark; allowed: backlog, polling, copy, load, coldstart, finish");
             }
         }
         return 0;
