@@ -174,6 +174,21 @@ class AssetRehearsalTest {
         assertThat(failure.getMessage()).contains("Submit (io.outpaint.handlers.StepHandler)", "before SnapStart's checkpoint");
     }
 
+    @Test
+    void aHandlerStringThatDoesNotResolveAnswersEveryInvocationWithTheRuntimeClientsClassNotFound() throws Exception {
+        CloudAssembly.Function submit = function(PipelineFunction.SUBMIT);
+        RuntimeClientLauncher.Launch real = launch(PipelineFunction.SUBMIT, submit, taskRoots.get(submit.assetHash()));
+        RuntimeClientLauncher.Launch wrong = new RuntimeClientLauncher.Launch(real.functionName(), "io.outpaint.handlers.NoSuchHandler",
+                real.memoryMb(), real.taskRoot(), real.environment());
+        // the runtime client defers a missing class to the invocation (SnapStart's version would publish): the rehearsal's
+        // invocation is what fails, with the class named
+        try (Rehearsal rehearsal = Rehearsal.start(wrong, work, START)) {
+            RuntimeApi.Answer answer = rehearsal.invoke(JSON.writeValueAsBytes(event("submit.json")), ANSWER);
+            assertThat(answer.ok()).isFalse();
+            assertThat(answer.body()).contains("java.lang.ClassNotFoundException", "io.outpaint.handlers.NoSuchHandler");
+        }
+    }
+
     private interface Script {
         String run(Rehearsal rehearsal) throws Exception;
     }
