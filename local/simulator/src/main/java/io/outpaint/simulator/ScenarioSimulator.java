@@ -142,6 +142,7 @@ public final class ScenarioSimulator implements AutoCloseable {
     public void close() {
         server.stop(0);
         workers.shutdownNow();
+        state.close();
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

@@ -205,9 +205,7 @@ final class ScenarioState {
             if (!job.dueForResult(now())) {
                 return;
             }
-            Asset source = assets.get(job.input.path("videoUrl").asText());
-            Renderer.Spec spec = Renderer.specFor(job.input, source.video(), minResultBytes, source.file(), source.mimeType());
-            Path file = renderer.render(spec);
+            Path file = renderer.render(spec(job));
             try {
                 VideoInfo info = Mp4Video.probe(file);
                 Asset result = new Asset("asset_" + shortId(), job.id + ".mp4", file, "video/mp4", info, Files.size(file));
@@ -217,6 +215,23 @@ final class ScenarioState {
                 throw new IllegalStateException("could not size the rendered result", e);
             }
         }
+    }
+
+    /** Starts rendering the job's result while it runs, so reading the job when it is due does not wait for ffmpeg. */
+    void startRendering(SimulatedJob job) {
+        if (job.error == null && !job.stuck) {
+            renderer.start(spec(job));
+        }
+    }
+
+    private Renderer.Spec spec(SimulatedJob job) {
+        Asset source = assets.get(job.input.path("videoUrl").asText());
+        return Renderer.specFor(job.input, source.video(), minResultBytes, source.file(), source.mimeType());
+    }
+
+    /** Stops a render in progress. */
+    void close() {
+        renderer.close();
     }
 
     /** The cost in creative units that a job with {@code input} would have. */
