@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.outpaint.simulator.video.Ffmpeg;
 import io.outpaint.simulator.video.Mp4Video;
 import io.outpaint.simulator.video.VideoInfo;
 import io.outpaint.simulator.video.WebmVideo;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import org.jcodec.common.model.ColorSpace;
 import org.jcodec.common.model.Picture;
 import org.junit.jupiter.api.Test;
@@ -59,8 +62,10 @@ class RendererTest {
     @Test
     void aWebmSourceIsReadAndRenderedToAnMp4() throws Exception {
         Path webm = dir.resolve("clip.webm");
-        assumeTrue(ffmpeg("-f", "lavfi", "-i", "color=c=white:size=320x240:rate=16", "-t", "2", "-c:v", "libvpx", webm.toString()),
-                "ffmpeg with libvpx is not installed (.ci/run installs it)");
+        Optional<Ffmpeg> ffmpeg = Ffmpeg.bundled();
+        assumeTrue(ffmpeg.isPresent(), "the bundled ffmpeg cannot run here (see the log for the missing library)");
+        ffmpeg.get().ffmpeg(Duration.ofMinutes(1), List.of("-v", "error", "-y", "-f", "lavfi", "-i", "color=c=white:size=320x240:rate=16",
+                "-t", "2", "-c:v", "libvpx", webm.toString()));
         VideoInfo info = WebmVideo.probe(webm);
         assertThat(info).isEqualTo(new VideoInfo(320, 240, 32, 16.0));
 
@@ -96,18 +101,5 @@ class RendererTest {
 
     private static int luma(Picture picture, int x, int y) {
         return picture.getPlaneData(0)[y * picture.getPlaneWidth(0) + x];
-    }
-
-    private static boolean ffmpeg(String... args) {
-        try {
-            String[] command = new String[args.length + 4];
-            System.arraycopy(new String[] {"ffmpeg", "-v", "error", "-y"}, 0, command, 0, 4);
-            System.arraycopy(args, 0, command, 4, args.length);
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (java.io.IOException | InterruptedException e) {
-            return false;
-        }
     }
 }

@@ -36,8 +36,9 @@ public record RenderPlan(int width, int height, Mp4Video.Inset source, int frame
                 "[0:v]" + timing() + ",scale=" + source.width() + ":" + source.height()
                         + ":flags=bicubic,format=yuv444p,split=2[source][edge]",
                 "[edge]" + mirroredEdges() + ",gblur=sigma=" + blurSigma() + "," + dimAndTint() + "[margins]",
-                "[margins][source]overlay=" + source.left() + ":" + source.top() + "[composed]",
-                "[composed][1:v]overlay=" + mark.x() + ":" + mark.y() + ",format=yuv420p[out]");
+                // at 4:4:4, overlay puts the source at its exact (possibly odd) offset; at 4:2:0 it would round it
+                "[margins][source]overlay=" + source.left() + ":" + source.top() + ":format=yuv444[composed]",
+                "[composed][1:v]overlay=" + mark.x() + ":" + mark.y() + ":format=yuv444,format=yuv420p[out]");
     }
 
     /**
@@ -64,7 +65,7 @@ public record RenderPlan(int width, int height, Mp4Video.Inset source, int frame
         return Mark.raster(MARK, markPlace().scale()).pgm();
     }
 
-    /** A bitrate of a quarter bit per pixel per frame: the source area stays well above 40 dB on camera-like footage. */
+    /** A quarter bit per pixel per frame (3.7 Mbit/s at 1280x720, 16 fps): libopenh264 keeps the source area near 40 dB. */
     public long bitsPerSecond() {
         return (long) width * height * fps / 4;
     }
