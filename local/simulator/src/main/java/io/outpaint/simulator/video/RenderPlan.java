@@ -32,10 +32,13 @@ public record RenderPlan(int width, int height, Mp4Video.Inset source, int frame
     /** The filter graph: input 0 is the video, input 1 the mark's still image; the result is labelled {@code [out]}. */
     public String filterGraph() {
         MarkPlace mark = markPlace();
+        Box small = reduced();
         return String.join(";",
-                "[0:v]" + timing() + ",scale=" + source.width() + ":" + source.height()
-                        + ":flags=bicubic,format=yuv444p,split=2[source][edge]",
-                "[edge]" + mirroredEdges() + ",gblur=sigma=" + blurSigma() + "," + dimAndTint() + "[margins]",
+                "[0:v]" + timing() + ",split=2[frame][thumb]",
+                "[frame]scale=" + source.width() + ":" + source.height() + ":flags=bicubic,format=yuv444p[source]",
+                "[thumb]scale=" + small.sourceWidth() + ":" + small.sourceHeight() + ",format=yuv444p," + mirroredEdges(small)
+                        + ",gblur=sigma=" + Math.max(1, height / 60 / MARGIN_REDUCTION) + "," + dimAndTint()
+                        + ",scale=" + width + ":" + height + ":flags=bilinear[margins]",
                 // at 4:4:4, overlay puts the source at its exact (possibly odd) offset; at 4:2:0 it would round it
                 "[margins][source]overlay=" + source.left() + ":" + source.top() + ":format=yuv444[composed]",
                 "[composed][1:v]overlay=" + mark.x() + ":" + mark.y() + ":format=yuv444,format=yuv420p[out]");
@@ -71,6 +74,7 @@ public record RenderPlan(int width, int height, Mp4Video.Inset source, int frame
     }
 
     static final String MARK = "SIMULATED";
+    private static final int MARGIN_REDUCTION = 4;
 
     private boolean overlapsSource(int x, int y, int w, int h) {
         return x < source.left() + source.width() && source.left() < x + w
@@ -82,31 +86,43 @@ public record RenderPlan(int width, int height, Mp4Video.Inset source, int frame
         return start + ",fps=" + fps + ",tpad=stop=-1:stop_mode=clone";
     }
 
+    /** A frame and the source's place in it. */
+    record Box(int width, int height, int left, int top, int sourceWidth, int sourceHeight) {}
+
     /**
-     * Pads the scaled frame to the output size and mirrors it into the margins. A mirror reaches at most one source
-     * width (height) out, so any margin wider than that (expandRatio near 1, plus the canvas's rounding) is smeared.
+     * The frame at a quarter of the output size, where the margins are made: they are blurred anyway, and there the
+     * mirror, blur and tint cost a sixteenth. The source's full-size pixels are laid over them afterwards.
      */
-    private String mirroredEdges() {
-        int left = source.left();
-        int top = source.top();
-        int right = width - left - source.width();
-        int bottom = height - top - source.height();
-        int l = Math.min(left, source.width());
-        int r = Math.min(right, source.width());
-        int t = Math.min(top, source.height());
-        int b = Math.min(bottom, source.height());
-        String mirrored = "pad=" + (source.width() + l + r) + ":" + (source.height() + t + b) + ":" + l + ":" + t
+    Box reduced() {
+        int sourceWidth = Math.max(1, Math.round(source.width() / (float) MARGIN_REDUCTION));
+        int sourceHeight = Math.max(1, Math.round(source.height() / (float) MARGIN_REDUCTION));
+        int left = Math.round(source.left() / (float) MARGIN_REDUCTION);
+        int top = Math.round(source.top() / (float) MARGIN_REDUCTION);
+        return new Box(Math.max(left + sourceWidth, Math.round(width / (float) MARGIN_REDUCTION)),
+                Math.max(top + sourceHeight, Math.round(height / (float) MARGIN_REDUCTION)), left, top, sourceWidth, sourceHeight);
+    }
+
+    /**
+     * Pads the frame to the box and mirrors it into the margins. A mirror reaches at most one source width (height)
+     * out, so any margin wider than that (expandRatio near 1, plus the canvas's rounding) is smeared.
+     */
+    static String mirroredEdges(Box box) {
+        int left = box.left();
+        int top = box.top();
+        int right = box.width() - left - box.sourceWidth();
+        int bottom = box.height() - top - box.sourceHeight();
+        int l = Math.min(left, box.sourceWidth());
+        int r = Math.min(right, box.sourceWidth());
+        int t = Math.min(top, box.sourceHeight());
+        int b = Math.min(bottom, box.sourceHeight());
+        String mirrored = "pad=" + (box.sourceWidth() + l + r) + ":" + (box.sourceHeight() + t + b) + ":" + l + ":" + t
                 + ",fillborders=left=" + l + ":right=" + r + ":top=" + t + ":bottom=" + b + ":mode=mirror";
         if (l == left && r == right && t == top && b == bottom) {
             return mirrored;
         }
-        return mirrored + ",pad=" + width + ":" + height + ":" + (left - l) + ":" + (top - t)
+        return mirrored + ",pad=" + box.width() + ":" + box.height() + ":" + (left - l) + ":" + (top - t)
                 + ",fillborders=left=" + (left - l) + ":right=" + (right - r) + ":top=" + (top - t)
                 + ":bottom=" + (bottom - b) + ":mode=smear";
-    }
-
-    private int blurSigma() {
-        return Math.max(2, height / 60);
     }
 
     /** Half the contrast, and the chroma pulled halfway to the tint: plainly not the model's work, plainly per seed. */

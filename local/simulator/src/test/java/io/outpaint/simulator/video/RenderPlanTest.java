@@ -15,11 +15,20 @@ class RenderPlanTest {
         RenderPlan plan = new RenderPlan(1270, 720, new Mp4Video.Inset(211, 119, 846, 476), 81, 16, false, TINT);
 
         assertThat(plan.filterGraph()).isEqualTo(String.join(";",
-                "[0:v]setpts=PTS-STARTPTS,fps=16,tpad=stop=-1:stop_mode=clone,scale=846:476:flags=bicubic,format=yuv444p,split=2[source][edge]",
-                "[edge]pad=1270:720:211:119,fillborders=left=211:right=213:top=119:bottom=125:mode=mirror,gblur=sigma=12,"
-                        + "lutyuv=y=val/2+56:u=(val+128)/2:v=(val+188)/2[margins]",
+                "[0:v]setpts=PTS-STARTPTS,fps=16,tpad=stop=-1:stop_mode=clone,split=2[frame][thumb]",
+                "[frame]scale=846:476:flags=bicubic,format=yuv444p[source]",
+                // the margins at a quarter size: 318x180 with the source at (53, 30), 212x119
+                "[thumb]scale=212:119,format=yuv444p,pad=318:180:53:30,fillborders=left=53:right=53:top=30:bottom=31:mode=mirror,"
+                        + "gblur=sigma=3,lutyuv=y=val/2+56:u=(val+128)/2:v=(val+188)/2,scale=1270:720:flags=bilinear[margins]",
                 "[margins][source]overlay=211:119:format=yuv444[composed]",
                 "[composed][1:v]overlay=16:16:format=yuv444,format=yuv420p[out]"));
+    }
+
+    @Test
+    void makesTheMarginsAtAQuarterOfTheOutputSize() {
+        RenderPlan plan = new RenderPlan(1296, 720, new Mp4Video.Inset(0, 0, 640, 720), 81, 16, false, TINT);
+
+        assertThat(plan.reduced()).isEqualTo(new RenderPlan.Box(324, 180, 0, 0, 160, 180));
     }
 
     @Test
@@ -32,11 +41,11 @@ class RenderPlanTest {
     @Test
     void mirrorsAtMostOneSourceWidthAndSmearsWhatTheCanvasRoundingAddsBeyondIt() {
         // only the right side, at ratio 1, plus a few pixels of rounding: a margin wider than the source
-        RenderPlan plan = new RenderPlan(1296, 720, new Mp4Video.Inset(0, 0, 640, 720), 81, 16, false, TINT);
+        RenderPlan.Box box = new RenderPlan.Box(324, 180, 0, 0, 160, 180);
 
-        assertThat(plan.filterGraph()).contains(
-                "pad=1280:720:0:0,fillborders=left=0:right=640:top=0:bottom=0:mode=mirror,"
-                        + "pad=1296:720:0:0,fillborders=left=0:right=16:top=0:bottom=0:mode=smear,");
+        assertThat(RenderPlan.mirroredEdges(box)).isEqualTo(
+                "pad=320:180:0:0,fillborders=left=0:right=160:top=0:bottom=0:mode=mirror,"
+                        + "pad=324:180:0:0,fillborders=left=0:right=4:top=0:bottom=0:mode=smear");
     }
 
     @Test
