@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.jcodec.common.model.Picture;
 
 /**
@@ -52,7 +53,7 @@ final class Renderer implements AutoCloseable {
                        String sourceSha256, String mediaType) {}
 
     private final Path dir;
-    private final Optional<FfmpegRenderer> ffmpeg;
+    private final Supplier<Optional<Ffmpeg>> ffmpeg;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "scenario-sim-render");
         t.setDaemon(true);
@@ -61,13 +62,14 @@ final class Renderer implements AutoCloseable {
     private final Map<Spec, CompletableFuture<Path>> started = new ConcurrentHashMap<>();
     private final Map<Key, Path> rendered = new ConcurrentHashMap<>();
 
+    /** With the bundled ffmpeg, looked up on the first render (on the render thread, not at start-up). */
     Renderer(Path dir) {
-        this(dir, Ffmpeg.bundled());
+        this(dir, Ffmpeg::bundled);
     }
 
-    Renderer(Path dir, Optional<Ffmpeg> ffmpeg) {
+    Renderer(Path dir, Supplier<Optional<Ffmpeg>> ffmpeg) {
         this.dir = dir;
-        this.ffmpeg = ffmpeg.map(FfmpegRenderer::new);
+        this.ffmpeg = ffmpeg;
     }
 
     /** The spec of the result of {@code input} over a video described by {@code source}. */
@@ -147,12 +149,13 @@ final class Renderer implements AutoCloseable {
                 Mp4Video.write(file, g.width(), g.height(), s.frames(), s.fps(), Mp4Video.Pattern.NOISE, inset, s.minBytes());
                 return file;
             }
-            if (ffmpeg.isPresent()) {
+            Optional<Ffmpeg> tools = ffmpeg.get();
+            if (tools.isPresent()) {
                 RenderPlan plan = new RenderPlan(g.width(), g.height(), inset, s.frames(), s.fps(), s.frameForFrame(),
                         Tint.of(s.seed(), sourceSha256));
                 long begun = System.nanoTime();
                 try {
-                    ffmpeg.get().render(s.source(), plan, file);
+                    new FfmpegRenderer(tools.get()).render(s.source(), plan, file);
                     LOG.log(Level.INFO, () -> "rendered " + plan.frames() + " frames at " + plan.width() + "x" + plan.height()
                             + " from " + s.source().getFileName() + " in " + (System.nanoTime() - begun) / 1_000_000 + " ms");
                     return file;

@@ -60,6 +60,23 @@ class RendererTest {
     }
 
     @Test
+    void whereFfmpegCannotRunTheResultIsTheMiddleFrameRepeated() throws Exception {
+        Path video = dir.resolve("scene.mp4");
+        Mp4Video.write(video, 320, 240, 16, 16, Mp4Video.Pattern.SCENE, Mp4Video.Inset.NONE);
+        VideoInfo info = Mp4Video.probe(video);
+
+        try (Renderer withoutFfmpeg = new Renderer(dir, Optional::empty)) {
+            Path result = withoutFfmpeg.render(Renderer.specFor(INPUT, info, 0, video, "video/mp4"));
+
+            assertThat(Mp4Video.probe(result)).isEqualTo(new VideoInfo(640, 480, 81, 16));
+            Picture frame = Mp4Video.middleFrame(result).orElseThrow();
+            // the sample scene's sky, top middle of the source, and its dimmed mirror above it
+            assertThat(luma(frame, 320, 100)).isGreaterThan(20);
+            assertThat(luma(frame, 320, 40)).isLessThan(luma(frame, 320, 100));
+        }
+    }
+
+    @Test
     void aWebmSourceIsReadAndRenderedToAnMp4() throws Exception {
         Path webm = dir.resolve("clip.webm");
         Optional<Ffmpeg> ffmpeg = Ffmpeg.bundled();
