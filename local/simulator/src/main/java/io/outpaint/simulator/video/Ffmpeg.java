@@ -56,10 +56,6 @@ public final class Ffmpeg {
         return new String(run(ffprobe, args, timeout), StandardCharsets.UTF_8);
     }
 
-    public Path ffmpegPath() {
-        return ffmpeg;
-    }
-
     private byte[] run(Path program, List<String> args, Duration timeout) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(program.toString());

@@ -13,6 +13,9 @@ import java.util.List;
  */
 public record RenderPlan(int width, int height, Mp4Video.Inset source, int frames, int fps, boolean frameForFrame, Tint tint) {
 
+    static final String MARK = "SIMULATED";
+    private static final int MARGIN_REDUCTION = 4;
+
     /** Where the mark goes, its top left corner and its letters' pixel size. */
     public record MarkPlace(int x, int y, int scale) {}
 
@@ -72,9 +75,6 @@ public record RenderPlan(int width, int height, Mp4Video.Inset source, int frame
     public long bitsPerSecond() {
         return (long) width * height * fps / 4;
     }
-
-    static final String MARK = "SIMULATED";
-    private static final int MARGIN_REDUCTION = 4;
 
     private boolean overlapsSource(int x, int y, int w, int h) {
         return x < source.left() + source.width() && source.left() < x + w
