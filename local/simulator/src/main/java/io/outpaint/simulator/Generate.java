@@ -60,5 +60,7 @@ final class Generate {
             throw new Api.DroppedConnection();
         }
         ex.json(200, Map.of("job", Views.job(job.get(), state), "creativeUnitsCost", cost));
+        // after the answer, so the render's start-up adds nothing to the submission's latency
+        state.startRendering(job.get());
     }
 }

@@ -89,7 +89,10 @@ public final class ScenarioSimulator implements AutoCloseable {
     public String apiSecret() { return settings.apiSecret(); }
     public Faults faults() { return faults; }
 
-    /** How long jobs created from now on take from queued to success. */
+    /**
+     * How long jobs created from now on take from queued to success; a result that takes longer to render (ffmpeg
+     * starts when the job is submitted) keeps its job in its last running stage until it exists.
+     */
     public ScenarioSimulator jobDuration(Duration value) { jobDuration = value; return this; }
 
     /** How long signed URLs handed out from now on stay valid. */
@@ -142,6 +145,7 @@ public final class ScenarioSimulator implements AutoCloseable {
     public void close() {
         server.stop(0);
         workers.shutdownNow();
+        state.close();
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.outpaint.simulator.video.Ffmpeg;
 import io.outpaint.simulator.video.Mp4Video;
 import io.outpaint.simulator.video.VideoInfo;
 import io.outpaint.simulator.video.WebmVideo;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import org.jcodec.common.model.ColorSpace;
 import org.jcodec.common.model.Picture;
 import org.junit.jupiter.api.Test;
@@ -57,10 +60,29 @@ class RendererTest {
     }
 
     @Test
+    void whereFfmpegCannotRunTheResultIsTheMiddleFrameRepeated() throws Exception {
+        Path video = dir.resolve("scene.mp4");
+        Mp4Video.write(video, 320, 240, 16, 16, Mp4Video.Pattern.SCENE, Mp4Video.Inset.NONE);
+        VideoInfo info = Mp4Video.probe(video);
+
+        try (Renderer withoutFfmpeg = new Renderer(dir, Optional::empty)) {
+            Path result = withoutFfmpeg.render(Renderer.specFor(INPUT, info, 0, video, "video/mp4"));
+
+            assertThat(Mp4Video.probe(result)).isEqualTo(new VideoInfo(640, 480, 81, 16));
+            Picture frame = Mp4Video.middleFrame(result).orElseThrow();
+            // the sample scene's sky, top middle of the source, and its dimmed mirror above it
+            assertThat(luma(frame, 320, 100)).isGreaterThan(20);
+            assertThat(luma(frame, 320, 40)).isLessThan(luma(frame, 320, 100));
+        }
+    }
+
+    @Test
     void aWebmSourceIsReadAndRenderedToAnMp4() throws Exception {
         Path webm = dir.resolve("clip.webm");
-        assumeTrue(ffmpeg("-f", "lavfi", "-i", "color=c=white:size=320x240:rate=16", "-t", "2", "-c:v", "libvpx", webm.toString()),
-                "ffmpeg with libvpx is not installed (.ci/run installs it)");
+        Optional<Ffmpeg> ffmpeg = Ffmpeg.bundled();
+        assumeTrue(ffmpeg.isPresent(), "the bundled ffmpeg cannot run here (see the log for the missing library)");
+        ffmpeg.get().ffmpeg(Duration.ofMinutes(1), List.of("-v", "error", "-y", "-f", "lavfi", "-i", "color=c=white:size=320x240:rate=16",
+                "-t", "2", "-c:v", "libvpx", webm.toString()));
         VideoInfo info = WebmVideo.probe(webm);
         assertThat(info).isEqualTo(new VideoInfo(320, 240, 32, 16.0));
 
@@ -96,18 +118,5 @@ class RendererTest {
 
     private static int luma(Picture picture, int x, int y) {
         return picture.getPlaneData(0)[y * picture.getPlaneWidth(0) + x];
-    }
-
-    private static boolean ffmpeg(String... args) {
-        try {
-            String[] command = new String[args.length + 4];
-            System.arraycopy(new String[] {"ffmpeg", "-v", "error", "-y"}, 0, command, 0, 4);
-            System.arraycopy(args, 0, command, 4, args.length);
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (java.io.IOException | InterruptedException e) {
-            return false;
-        }
     }
 }
