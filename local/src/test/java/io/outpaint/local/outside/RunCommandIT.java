@@ -122,7 +122,7 @@ class RunCommandIT {
         assertThat(run.waitFor(300, TimeUnit.SECONDS)).isTrue();
         assertThat(run.exitValue()).as(out).isEqualTo(1);
         Matcher failed = Pattern.compile("(?m)^outpaint run: job (api-[0-9a-f-]+) had not ended after 3 s \\(--timeout-seconds\\); "
-                + "it is kept in (\\S+): 'outpaint serve --data-dir \\2' resumes it, then 'outpaint status \\1' follows it"
+                + "it is kept in (\\S+): 'outpaint serve --data-dir \\2' resumes it, then 'outpaint wait \\1' follows it"
                 + " \\(--debug shows more\\)$").matcher(out);
         assertThat(failed.find()).as(out).isTrue();
         assertThat(Path.of(failed.group(2))).isEqualTo(data);
