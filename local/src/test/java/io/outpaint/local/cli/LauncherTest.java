@@ -34,7 +34,8 @@ class LauncherTest {
     void checkout() throws IOException {
         checkout = Files.createDirectories(dir.resolve("checkout"));
         Files.copy(LAUNCHER, checkout.resolve("outpaint"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-        for (String source : List.of("functions/src/main/java/A.java", "local/src/main/java/B.java", "local/simulator/src/C.java",
+        for (String source : List.of("functions/src/main/java/A.java", "local/src/main/java/B.java", "local/simulator/src/main/C.java",
+                "local/src/test/java/BTest.java",
                 "statemachine/outpaint.asl.json", "pom.xml", "local/pom.xml")) {
             Path file = Files.createDirectories(checkout.resolve(source).getParent()).resolve(Path.of(source).getFileName());
             Files.writeString(file, "x");
@@ -79,6 +80,17 @@ class LauncherTest {
         assertThat(launcher.waitFor()).isZero();
         assertThat(Files.readAllLines(calls)).containsExactly(
                 "java -jar " + checkout.toRealPath() + "/local/target/outpaint.jar list --status RUNNING");
+    }
+
+    @Test
+    void aTestNewerThanTheJarBuildsNothingSinceTheJarHoldsNoTests() throws Exception {
+        jarBuiltAt(BUILT);
+        Files.setLastModifiedTime(checkout.resolve("local/src/test/java/BTest.java"), FileTime.from(BUILT.toInstant().plusSeconds(60)));
+
+        Process launcher = launch(checkout.resolve("outpaint"), "--version");
+
+        assertThat(launcher.waitFor()).isZero();
+        assertThat(Files.readAllLines(calls)).containsExactly("java -jar " + checkout.toRealPath() + "/local/target/outpaint.jar --version");
     }
 
     @Test

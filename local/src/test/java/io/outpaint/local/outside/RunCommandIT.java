@@ -42,10 +42,10 @@ class RunCommandIT {
 
     @Test
     void runMakesASampleOutpaintsItAndReplacesALargerFileWithExactlyTheResult() throws Exception {
-        // a stale, larger file where the result goes: it must end up byte for byte the result
+        // a stale, larger file where the result goes: with --force it must end up byte for byte the result
         Path target = dir.resolve("big.mp4");
         Files.write(target, new byte[5_000_000]);
-        Process run = outpaint("run", "--resolution", "480p", "--job-seconds", "3", "-o", "big.mp4",
+        Process run = outpaint("run", "--resolution", "480p", "--job-seconds", "3", "-o", "big.mp4", "--force",
                 "--data-dir", data.toString());
         String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(run.waitFor(300, TimeUnit.SECONDS)).isTrue();
