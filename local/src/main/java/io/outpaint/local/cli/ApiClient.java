@@ -91,7 +91,7 @@ final class ApiClient {
             signingRegion = region != null ? region : new DefaultAwsRegionProviderChain().getRegion().id();
         } catch (SdkClientException e) {
             throw new CommandFailure("no AWS region to sign the request for: pass --region (or set AWS_REGION); "
-                    + "for a local runtime, pass the --api-key that 'serve' prints (or set OUTPAINT_API_KEY)");
+                    + "for a local runtime, pass the --api-key that 'outpaint serve' prints (or set OUTPAINT_API_KEY)");
         }
         try (DefaultCredentialsProvider credentials = DefaultCredentialsProvider.builder().build()) {
             AwsCredentialsIdentity identity;
@@ -99,7 +99,7 @@ final class ApiClient {
                 identity = credentials.resolveCredentials();
             } catch (SdkClientException e) {
                 throw new CommandFailure("no AWS credentials to sign the request with (the SDK's default chain found none); "
-                        + "for a local runtime, pass the --api-key that 'serve' prints (or set OUTPAINT_API_KEY)");
+                        + "for a local runtime, pass the --api-key that 'outpaint serve' prints (or set OUTPAINT_API_KEY)");
             }
             SdkHttpRequest signed = AwsV4HttpSigner.create().sign(r -> r.identity(identity).request(unsigned.build())
                     .payload(body == null ? null : ContentStreamProvider.fromUtf8String(body))

@@ -1,6 +1,5 @@
 package io.outpaint.local.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.request.OutpaintRequest;
@@ -14,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code submit | status | list | get | cancel | estimate}: a running local runtime ({@code serve}) or a deployed API. */
+/** {@code submit | status | list | get | wait | cancel | estimate}: a running local runtime ({@code serve}) or a deployed API. */
 final class ClientCommands {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,18 +29,19 @@ final class ClientCommands {
         cli.addSubcommand("status", new Status());
         cli.addSubcommand("list", new ListCommand());
         cli.addSubcommand("get", new GetCommand());
-        cli.addSubcommand("cancel", new Cancel());
+        cli.addSubcommand("wait", new WaitCommand());
+        cli.addSubcommand("cancel", new CancelCommand());
         cli.addSubcommand("estimate", estimate);
     }
 
     /** Where the API is and how to authenticate. */
     static final class Endpoint {
         @Option(names = "--endpoint", defaultValue = "${env:OUTPAINT_ENDPOINT}", paramLabel = "URL",
-                description = "The API's base URL (printed by 'serve', or the stack's ApiUrl output; default: $OUTPAINT_ENDPOINT).")
+                description = "The API's base URL (printed by 'outpaint serve', or the stack's ApiUrl output; default: $OUTPAINT_ENDPOINT).")
         String url;
 
         @Option(names = "--api-key", defaultValue = "${env:OUTPAINT_API_KEY}", paramLabel = "KEY",
-                description = "The local runtime's API key (printed by 'serve'; default: $OUTPAINT_API_KEY); without it requests are SigV4-signed with the default AWS credentials.")
+                description = "The local runtime's API key (printed by 'outpaint serve'; default: $OUTPAINT_API_KEY); without it requests are SigV4-signed with the default AWS credentials.")
         String apiKey;
 
         /** The endpoint last used, for the one-line message when it cannot be reached. */
@@ -56,7 +56,7 @@ final class ClientCommands {
         ApiClient client() {
             if (url == null || url.isBlank()) {
                 throw new CommandLine.ParameterException(command.commandLine(),
-                        "--endpoint is missing; allowed: the API's base URL that 'serve' prints (or set OUTPAINT_ENDPOINT)");
+                        "--endpoint is missing; allowed: the API's base URL that 'outpaint serve' prints (or set OUTPAINT_ENDPOINT)");
             }
             if (!url.matches("https?://[^\\s]+")) {
                 throw new CommandLine.ParameterException(command.commandLine(),
@@ -67,31 +67,18 @@ final class ClientCommands {
         }
     }
 
-    /** Prints the answer; 0 when it succeeded, 1 with the API's message and fields when it did not. */
+    /** Prints the answer and returns 0 when it succeeded; else an {@link ApiRefusal} (exit 1) with the API's message and fields. */
     static int print(ApiClient.Answer answer) throws Exception {
         return print(answer, "FILE|KEY");
     }
 
     /** As {@link #print(ApiClient.Answer)}, the video's key named as {@code videoParameter} (the command's own parameter). */
     static int print(ApiClient.Answer answer, String videoParameter) throws Exception {
-        if (answer.ok()) {
-            Outpaint.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(answer.body()));
-            return 0;
+        if (!answer.ok()) {
+            throw ApiRefusal.of(answer, videoParameter);
         }
-        JsonNode error = answer.body().path("error");
-        JsonNode fields = error.path("fields");
-        if (fields.size() == 0) {
-            Outpaint.err.println("error " + answer.status() + " " + error.path("code").asText("") + ": "
-                    + error.path("message").asText(answer.body().toString()));
-        }
-        for (JsonNode field : fields) {
-            String name = field.path("field").asText();
-            // the API's message starts with the field's name; say it once, as the flag the user typed
-            String message = field.path("message").asText().replaceFirst("^" + java.util.regex.Pattern.quote(name) + ":\\s*", "");
-            String flag = name.equals("video.key") ? videoParameter : ModelFlags.flagForField(name);
-            Outpaint.err.println("error " + answer.status() + " " + error.path("code").asText("") + ": " + flag + ": " + message);
-        }
-        return 1;
+        Outpaint.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(answer.body()));
+        return 0;
     }
 
     static OutpaintRequest request(CommandSpec spec) {
@@ -121,17 +108,6 @@ final class ClientCommands {
         @Override
         public Integer call() throws Exception {
             return print(endpoint.client().get("/jobs/" + ApiClient.segment(jobId)));
-        }
-    }
-
-    @Command(name = "cancel", mixinStandardHelpOptions = true, version = "outpaint 0.1.0", description = "Cancels a job (Scenario may still finish its part and bill it).")
-    static final class Cancel implements Callable<Integer> {
-        @Mixin Endpoint endpoint;
-        @Parameters(paramLabel = "JOB_ID") String jobId;
-
-        @Override
-        public Integer call() throws Exception {
-            return print(endpoint.client().post("/jobs/" + ApiClient.segment(jobId) + "/cancel", null, Map.of()));
         }
     }
 }

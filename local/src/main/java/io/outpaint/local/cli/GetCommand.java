@@ -1,12 +1,7 @@
 package io.outpaint.local.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,15 +20,12 @@ final class GetCommand implements Callable<Integer> {
             description = "Where to save it: a file, or a folder (one that exists, or any ending in /) "
                     + "(default: ./outpaint-results/outpaint-<jobId>.mp4); its folder is created.")
     String output;
+    @Option(names = "--force", description = "Replace the file -o names if it exists (without it, that is refused).")
+    boolean force;
 
     @Override
     public Integer call() throws Exception {
-        ResultFile result;
-        try {
-            result = ResultFile.prepare(output);
-        } catch (IOException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--output: " + e.getMessage());
-        }
+        ResultFile result = ResultFile.forOption(spec.commandLine(), output, force);
         ApiClient.Answer answer = endpoint.client().get("/jobs/" + ApiClient.segment(jobId));
         if (!answer.ok()) {
             return ClientCommands.print(answer);
@@ -43,13 +35,9 @@ final class GetCommand implements Callable<Integer> {
         if (!status.equals("SUCCEEDED")) {
             throw new CommandFailure(JobFollower.FINAL.contains(status) ? JobFollower.ending(job) + "; it has no result"
                     : "job " + jobId + " is " + status + " (" + Math.round(job.path("progress").asDouble() * 100)
-                    + "%); no result yet ('submit --wait' or 'status' follows it)");
+                    + "%); no result yet: 'outpaint wait " + jobId + " -o FILE' follows it and saves the result");
         }
-        JsonNode first = job.path("outputs").path(0);
-        Path saved = result.save(HttpClient.newHttpClient(), URI.create(first.path("url").asText()), jobId,
-                first.path("bytes").asLong(-1), first.path("sha256").asText(""));
-        Outpaint.out.println("Saved " + saved.toAbsolutePath() + " (" + first.path("bytes").asLong() + " bytes, sha256 "
-                + first.path("sha256").asText() + ")");
+        JobResult.save(job, result);
         return 0;
     }
 }

@@ -2,12 +2,10 @@ package io.outpaint.local.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Set;
 
-/** Follows a job through the API with a progress bar until it ends; shared by {@code run} and {@code submit --wait}. */
+/** Follows a job through the API with a progress bar until it ends; shared by {@code run}, {@code wait} and {@code submit --wait}. */
 final class JobFollower {
 
     static final Set<String> FINAL = Set.of("SUCCEEDED", "FAILED", "TIMED_OUT", "CANCELED");
@@ -41,7 +39,7 @@ final class JobFollower {
     JsonNode follow(String jobId, int timeoutSeconds, String howToFollow) throws Exception {
         ProgressBar bar = new ProgressBar(out, System.console() != null && System.getenv("CI") == null);
         Instant deadline = Instant.now().plusSeconds(timeoutSeconds);
-        String path = "/jobs/" + URLEncoder.encode(jobId, StandardCharsets.UTF_8);
+        String path = "/jobs/" + ApiClient.segment(jobId);
         while (true) {
             ApiClient.Answer answer = api.get(path);
             if (answer.ok()) {
@@ -51,9 +49,10 @@ final class JobFollower {
                     bar.done();
                     return job;
                 }
-            } else if (answer.status() == 404) {
+            } else if (answer.status() / 100 == 4 && answer.status() != 408 && answer.status() != 429) {
+                // no such job, a wrong key: asking again cannot change it (a 5xx, a timeout or throttling may pass)
                 bar.done();
-                throw new CommandFailure("no job " + jobId);
+                throw ApiRefusal.of(answer, "JOB_ID");
             }
             if (Instant.now().isAfter(deadline)) {
                 bar.done();
@@ -62,6 +61,11 @@ final class JobFollower {
             }
             Thread.sleep(250);
         }
+    }
+
+    /** What a user can do about a job this command stopped following: it goes on. */
+    static String goesOn(String jobId) {
+        return "it goes on: 'outpaint wait " + jobId + "' follows it again, 'outpaint get " + jobId + "' downloads it once it SUCCEEDED";
     }
 
     /** One line for a job that did not succeed: its status, error code, message and hint. */

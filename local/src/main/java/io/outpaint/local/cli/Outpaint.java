@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code java -jar local/target/outpaint.jar <command>}: the whole system on this machine. */
+/** {@code outpaint <command>} (the launcher at the repository's root runs this jar): the whole system on this machine. */
 @Command(name = "outpaint", mixinStandardHelpOptions = true, version = "outpaint 0.1.0",
         description = "Video outpainting with Scenario's Wan 2.2 VACE Fun A14B, on AWS or on this machine.%n"
                 + "Every command takes --help; --debug (anywhere on the line) shows stack traces.",
@@ -70,6 +70,12 @@ public final class Outpaint implements Runnable {
     private static int usageError(CommandLine.ParameterException e, String[] args) {
         CommandLine command = e.getCommandLine();
         String name = command.getCommandSpec().qualifiedName();
+        Optional<String> unknown = unknownCommand(e);
+        if (unknown.isPresent()) {
+            err.println(name + ": unknown command '" + unknown.get() + "' (commands: "
+                    + String.join(", ", command.getSubcommands().keySet()) + ")");
+            return 2;
+        }
         for (String line : e.getMessage().split("\n")) {
             err.println(name + ": " + line.strip());
         }
@@ -80,11 +86,25 @@ public final class Outpaint implements Runnable {
         return 2;
     }
 
-    /** Anything the command could not do: one line, exit 1; the trace only with --debug. */
+    /** The first word of a line whose command is none of ours; picocli calls it an unmatched argument. */
+    private static Optional<String> unknownCommand(CommandLine.ParameterException e) {
+        if (e instanceof CommandLine.UnmatchedArgumentException unmatched && e.getCommandLine().getParent() == null
+                && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
+            return Optional.of(unmatched.getUnmatched().get(0));
+        }
+        return Optional.empty();
+    }
+
+    /** Anything the command could not do: one line (a line per problem the API named), exit 1; the trace only with --debug. */
     static int failure(CommandLine command, Exception e) {
+        if (e instanceof ApiRefusal refusal) {
+            // the API's own words: a trace of this JVM would add nothing
+            refusal.lines().forEach(line -> err.println(command.getCommandSpec().qualifiedName() + ": " + line));
+            return 1;
+        }
         String message = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
         if (e instanceof java.net.ConnectException || e.getCause() instanceof java.net.ConnectException) {
-            message = "cannot reach " + ClientCommands.Endpoint.lastUrl + " (connection refused; is 'serve' running?)";
+            message = "cannot reach " + ClientCommands.Endpoint.lastUrl + " (connection refused; is 'outpaint serve' running?)";
         } else if (e instanceof java.net.http.HttpTimeoutException) {
             message = "no answer from " + ClientCommands.Endpoint.lastUrl + " in time";
         } else if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() == null) {

@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -23,33 +24,49 @@ import java.util.Optional;
  * temporary file beside the target, checked against the size and sha256 the API reported, then
  * moved into place, so the target is either the whole result or untouched.
  */
-record ResultFile(Path folder, Optional<String> name) {
+record ResultFile(Path folder, Optional<String> name, boolean replace) {
 
     /** Results land here unless -o says otherwise; the README names it and .gitignore covers it. */
     static final Path DEFAULT_FOLDER = Path.of("outpaint-results");
 
     /**
-     * The target for {@code -o} as typed (null: the default folder): a trailing separator means a
-     * folder, existing or not, which a {@link Path} cannot say (it drops the separator).
+     * The target for a command's {@code -o} as typed (null: the default folder), or the usage error
+     * (exit 2) that says why it cannot be: checked before any job starts or any call is made.
      */
-    static ResultFile prepare(String requested) throws IOException {
+    static ResultFile forOption(picocli.CommandLine command, String requested, boolean force) {
+        try {
+            return prepare(requested, force);
+        } catch (FileAlreadyExistsException e) {
+            throw new picocli.CommandLine.ParameterException(command, e.getFile() + " exists; add --force to replace it");
+        } catch (IOException e) {
+            throw new picocli.CommandLine.ParameterException(command, "--output: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The target for {@code -o} as typed (null: the default folder): a trailing separator means a
+     * folder, existing or not, which a {@link Path} cannot say (it drops the separator). A file that
+     * exists is refused ({@link FileAlreadyExistsException}) unless {@code replace}; in a folder,
+     * a job's result replaces an earlier download of the same job.
+     */
+    static ResultFile prepare(String requested, boolean replace) throws IOException {
         if (requested == null) {
-            return prepare((Path) null);
+            return prepare((Path) null, replace);
         }
         boolean folder = requested.endsWith("/") || requested.endsWith(java.io.File.separator);
         try {
-            return prepare(Path.of(requested), folder);
+            return prepare(Path.of(requested), folder, replace);
         } catch (java.nio.file.InvalidPathException e) {
             throw new IOException("not a path: " + e.getMessage(), e);
         }
     }
 
     /** The target for {@code -o} (null: the default folder); creates its folder or says why it cannot. */
-    static ResultFile prepare(Path requested) throws IOException {
-        return prepare(requested, false);
+    static ResultFile prepare(Path requested, boolean replace) throws IOException {
+        return prepare(requested, false, replace);
     }
 
-    private static ResultFile prepare(Path requested, boolean isFolder) throws IOException {
+    private static ResultFile prepare(Path requested, boolean isFolder, boolean replace) throws IOException {
         Path folder;
         Optional<String> name;
         if (requested == null) {
@@ -71,10 +88,13 @@ record ResultFile(Path folder, Optional<String> name) {
             throw new IOException("cannot write into the folder " + folder);
         }
         Path target = name.map(folder::resolve).orElse(null);
+        if (target != null && Files.exists(target) && !replace) {
+            throw new FileAlreadyExistsException(target.toString());
+        }
         if (target != null && Files.exists(target) && !Files.isWritable(target)) {
             throw new IOException("cannot replace " + target + " (not writable)");
         }
-        return new ResultFile(folder, name);
+        return new ResultFile(folder, name, replace);
     }
 
     /** The file the result of {@code jobId} is saved as. */
@@ -108,6 +128,11 @@ record ResultFile(Path folder, Optional<String> name) {
                 throw new IOException("the download's sha256 " + got + " is not the result's " + sha256 + "; " + target + " was not changed");
             }
             readableByAll(part);
+            if (name.isPresent() && !replace) {
+                // a file that appeared since -o was checked is not replaced either (an atomic rename would)
+                Files.move(part, target);
+                return target;
+            }
             try {
                 Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

@@ -54,6 +54,9 @@ final class RunCommand implements Callable<Integer> {
                     + "(default: ./outpaint-results/outpaint-<jobId>.mp4); its folder is created.")
     String output;
 
+    @Option(names = "--force", description = "Replace the file -o names if it exists (without it, that is refused).")
+    boolean force;
+
     @Option(names = "--job-seconds", defaultValue = "8", paramLabel = "N", description = "How long the simulated Scenario job takes, 1 to 3600 (default: ${DEFAULT-VALUE}).")
     int jobSeconds;
 
@@ -98,12 +101,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-        ResultFile result;
-        try {
-            result = ResultFile.prepare(output);
-        } catch (IOException e) {
-            throw usage("--output: " + e.getMessage());
-        }
+        ResultFile result = ResultFile.forOption(spec.commandLine(), output, force);
         Path sampleDir = null;
         CompletableFuture<Void> sampleMade = CompletableFuture.completedFuture(null);
         FunctionLogs logs = FunctionLogs.toTempFile("run");
@@ -187,7 +185,7 @@ final class RunCommand implements Callable<Integer> {
         out.println("Console (while this runs): " + pipeline.httpApi().consoleUrl() + "#/jobs/" + jobId);
         JsonNode job = new JobFollower(api, out).follow(jobId, timeoutSeconds,
                 "it is kept in " + pipeline.dataDir().orElseThrow() + ": 'outpaint serve --data-dir " + pipeline.dataDir().orElseThrow()
-                + "' resumes it, then 'outpaint status " + jobId + "' follows it");
+                + "' resumes it, then 'outpaint wait " + jobId + "' follows it");
         if (!job.path("status").asText().equals("SUCCEEDED")) {
             Outpaint.err.println("outpaint run: " + JobFollower.ending(job));
             return false;

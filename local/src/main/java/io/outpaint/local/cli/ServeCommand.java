@@ -127,7 +127,7 @@ final class ServeCommand implements Callable<Integer> {
         out.println("  aws --endpoint-url \"$S3\" s3 cp video.mp4 s3://$BUCKET/inputs/video.mp4        # starts a job");
         out.println("  aws --endpoint-url \"$SFN\" stepfunctions list-executions --state-machine-arn \"$STATE_MACHINE_ARN\"");
         out.println("  aws --endpoint-url \"$S3\" s3 ls s3://$BUCKET/outputs/ --recursive                  # the results");
-        out.println("  java -jar local/target/outpaint.jar submit video.mp4 --prompt 'a wider view' --wait");
+        out.println("  outpaint submit video.mp4 --prompt 'a wider view' --wait -o wider.mp4          # ./outpaint from the checkout");
         out.println("Ctrl-C stops it.");
         if (endpointsFile != null) {
             Path tmp = Files.createTempFile(endpointsFile.toAbsolutePath().getParent(), "endpoints", ".tmp");

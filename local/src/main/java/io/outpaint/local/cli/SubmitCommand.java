@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,11 +35,20 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--idempotency-key", paramLabel = "KEY", description = "Makes a retried submit return the same job.") String idempotencyKey;
     @Option(names = "--webhook-url", paramLabel = "URL", description = "Gets the final record by POST, signed.") String webhookUrl;
     @Option(names = "--wait", description = "Follow the job with a progress bar until it ends (exit 1 unless it succeeds).") boolean await;
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE|FOLDER",
+            description = "With --wait: save the result here once the job SUCCEEDED: a file, or a folder (one that exists, or any "
+                    + "ending in /); its folder is created (default: not saved).")
+    String output;
+    @Option(names = "--force", description = "Replace the file -o names if it exists (without it, that is refused).") boolean force;
     @Option(names = "--timeout-seconds", defaultValue = "3600", paramLabel = "N", description = "With --wait: stop waiting after this long (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
     @Override
     public Integer call() throws Exception {
+        if (output != null && !await) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "-o needs --wait; without it, 'outpaint wait JOB_ID -o FILE' saves the result later");
+        }
+        Optional<ResultFile> result = Optional.ofNullable(output).map(o -> ResultFile.forOption(spec.commandLine(), o, force));
         ObjectNode body = JSON.createObjectNode();
         Path file = Path.of(video);
         VideoProbe.Video probed = null;
@@ -89,18 +99,12 @@ final class SubmitCommand implements Callable<Integer> {
                 Outpaint.out.println("Job " + jobId + " created: uploaded, starting");
             }
             Outpaint.out.println(answer.path("status").asText().equals("SUCCEEDED") ? "'outpaint get " + jobId + "' downloads the result"
-                    : "'outpaint status " + jobId + "' follows it, 'outpaint get " + jobId + "' downloads it once it SUCCEEDED");
+                    : "'outpaint wait " + jobId + " -o FILE' follows it and saves the result; 'outpaint status " + jobId + "' shows it now");
             return 0;
         }
         Outpaint.out.println((existing ? already : "Job " + jobId + " created") + "; following it (Ctrl-C stops following, not the job)");
-        JsonNode job = new JobFollower(api, Outpaint.out).follow(jobId, timeoutSeconds,
-                "it goes on: 'outpaint status " + jobId + "' shows it, 'outpaint get " + jobId + "' downloads it once it SUCCEEDED");
-        if (!job.path("status").asText().equals("SUCCEEDED")) {
-            Outpaint.err.println("outpaint submit: " + JobFollower.ending(job));
-            return 1;
-        }
-        Outpaint.out.println("Job " + jobId + " SUCCEEDED; 'get " + jobId + "' downloads the result");
-        return 0;
+        JsonNode job = new JobFollower(api, Outpaint.out).follow(jobId, timeoutSeconds, JobFollower.goesOn(jobId));
+        return JobResult.finish(spec, job, result);
     }
 
     /** The presigned PUT URL in the API's answer, checked where it enters. */

@@ -32,7 +32,7 @@ class CliTest {
         out.reset();
         assertThat(Outpaint.execute("run", "-V")).isZero();
         assertThat(out()).isEqualTo("outpaint 0.1.0" + System.lineSeparator());
-        for (String command : new String[] {"serve", "console", "simulator", "bench", "submit", "get", "list", "status", "cancel", "estimate"}) {
+        for (String command : new String[] {"serve", "console", "simulator", "bench", "submit", "get", "wait", "list", "status", "cancel", "estimate"}) {
             out.reset();
             assertThat(Outpaint.execute(command, "--help")).as(command).isZero();
             assertThat(out()).as(command).startsWith("Usage: outpaint " + command);
@@ -59,7 +59,7 @@ class CliTest {
     void theBareCommandListsEveryCommand() {
         assertThat(Outpaint.execute()).isZero();
         assertThat(out()).contains("Commands:");
-        for (String command : new String[] {"serve", "console", "simulator", "bench", "run", "submit", "get", "list", "status", "cancel", "estimate", "help"}) {
+        for (String command : new String[] {"serve", "console", "simulator", "bench", "run", "submit", "get", "wait", "list", "status", "cancel", "estimate", "help"}) {
             assertThat(out()).containsPattern("(?m)^  " + command + "\\s");
         }
     }
@@ -127,7 +127,7 @@ class CliTest {
     @Test
     void clientCommandsSayWhatIsMissingAndFailWithoutATrace() {
         assertThat(Outpaint.execute("list", "--endpoint", "")).isEqualTo(2);
-        assertThat(err()).startsWith("outpaint list: --endpoint is missing; allowed: the API's base URL that 'serve' prints");
+        assertThat(err()).startsWith("outpaint list: --endpoint is missing; allowed: the API's base URL that 'outpaint serve' prints");
         err.reset();
         assertThat(Outpaint.execute("submit", "street.mp4", "--prompt", "p", "--endpoint", "http://127.0.0.1:9")).isEqualTo(2);
         assertThat(err()).startsWith("outpaint submit: FILE|KEY: street.mp4 is neither a local file nor a key under inputs/");
@@ -197,29 +197,62 @@ class CliTest {
 
     @Test
     void estimatesVideoFieldIsNamedAsItsOwnParameter() throws Exception {
-        var json = new com.fasterxml.jackson.databind.ObjectMapper();
-        assertThat(ClientCommands.print(new ApiClient.Answer(400, json.readTree("""
+        try (StubApi api = new StubApi().answer("POST", "/estimate", 400, """
                 {"error": {"code": "INVALID_REQUEST", "message": "video.key: not allowed",
-                 "fields": [{"field": "video.key", "message": "video.key: /tmp/v.mp4 is not allowed; allowed: a key under inputs/"}]}}
-                """)), "KEY")).isEqualTo(1);
-        assertThat(err()).isEqualTo("error 400 INVALID_REQUEST: KEY: /tmp/v.mp4 is not allowed; allowed: a key under inputs/"
+                 "fields": [{"field": "video.key", "message": "video.key: /tmp/v.mp4 is not allowed; allowed: a key under inputs/"}]}}""")) {
+            assertThat(Outpaint.execute("estimate", "/tmp/v.mp4", "--prompt", "p", "--endpoint", api.url(), "--api-key", "k")).isEqualTo(1);
+        }
+        assertThat(err()).isEqualTo("outpaint estimate: KEY: /tmp/v.mp4 is not allowed; allowed: a key under inputs/ (HTTP 400 INVALID_REQUEST)"
                 + System.lineSeparator());
     }
 
     @Test
-    void apiFieldErrorsNameTheFlagOnceAndNeverTheCamelCaseField() throws Exception {
-        var json = new com.fasterxml.jackson.databind.ObjectMapper();
-        assertThat(ClientCommands.print(new ApiClient.Answer(400, json.readTree("""
+    void apiFieldErrorsAreALineEachInTheCommandsFormatNamingTheFlagOnceAndNeverTheCamelCaseField() throws Exception {
+        try (StubApi api = new StubApi().answer("POST", "/jobs", 400, """
                 {"error": {"code": "INVALID_REQUEST", "message": "request.numFrames: 7 is not allowed",
-                 "fields": [{"field": "request.numFrames", "message": "request.numFrames: 7 is not allowed; allowed: an integer from 81 to 241"}]}}
-                """)))).isEqualTo(1);
-        assertThat(ClientCommands.print(new ApiClient.Answer(422, json.readTree("""
-                {"error": {"code": "INVALID_INPUT", "message": "video.key: no object inputs/street.mp4 in bucket outpaint-local",
-                 "fields": [{"field": "video.key", "message": "video.key: no object inputs/street.mp4 in bucket outpaint-local"}]}}
-                """)))).isEqualTo(1);
+                 "fields": [{"field": "request.numFrames", "message": "request.numFrames: 7 is not allowed; allowed: an integer from 81 to 241"},
+                            {"field": "video.key", "message": "video.key: no object inputs/street.mp4 in bucket outpaint-local"}]}}""")) {
+            assertThat(Outpaint.execute("submit", "inputs/street.mp4", "--prompt", "p", "--endpoint", api.url(), "--api-key", "k")).isEqualTo(1);
+        }
         assertThat(err()).isEqualTo(String.join(System.lineSeparator(),
-                "error 400 INVALID_REQUEST: --num-frames: 7 is not allowed; allowed: an integer from 81 to 241",
-                "error 422 INVALID_INPUT: FILE|KEY: no object inputs/street.mp4 in bucket outpaint-local", ""));
+                "outpaint submit: --num-frames: 7 is not allowed; allowed: an integer from 81 to 241 (HTTP 400 INVALID_REQUEST)",
+                "outpaint submit: FILE|KEY: no object inputs/street.mp4 in bucket outpaint-local (HTTP 400 INVALID_REQUEST)", ""));
+        assertThat(out()).isEmpty();
+    }
+
+    @Test
+    void anApiErrorIsOneLineInTheCommandsFormatWithItsStatusAndCode() throws Exception {
+        try (StubApi api = new StubApi()) {
+            assertThat(Outpaint.execute("status", "api-x", "--endpoint", api.url(), "--api-key", "k")).isEqualTo(1);
+        }
+        assertThat(err()).isEqualTo("outpaint status: no such path (HTTP 404 NOT_FOUND)" + System.lineSeparator());
+    }
+
+    @Test
+    void apiGatewaysOwnRefusalIsShownInTheSameFormat() throws Exception {
+        try (StubApi api = new StubApi().answer("GET", "/jobs", 403, "{\"message\": \"Forbidden\"}")) {
+            assertThat(Outpaint.execute("list", "--endpoint", api.url(), "--api-key", "k")).isEqualTo(1);
+        }
+        assertThat(err()).isEqualTo("outpaint list: Forbidden (HTTP 403)" + System.lineSeparator());
+    }
+
+    @Test
+    void anUnknownCommandIsOneLineListingTheCommandsAndExitsTwo() {
+        assertThat(Outpaint.execute("sumbit", "video.mp4")).isEqualTo(2);
+        assertThat(err()).startsWith("outpaint: unknown command 'sumbit' (commands: ").contains("run, ").contains("wait, ")
+                .contains("submit").doesNotContain("Unmatched").doesNotContain("index");
+        assertThat(err().lines()).hasSize(1);
+        assertThat(out()).isEmpty();
+    }
+
+    @Test
+    void anOutputFileThatExistsIsRefusedBeforeAnythingStartsUnlessForced() throws Exception {
+        Path mine = Files.writeString(dir.resolve("mine.mp4"), "keep me");
+        assertThat(Outpaint.execute("run", "-o", mine.toString())).isEqualTo(2);
+        assertThat(err()).isEqualTo("outpaint run: " + mine + " exists; add --force to replace it" + System.lineSeparator()
+                + "Try 'outpaint run --help' for the flags and their allowed values." + System.lineSeparator());
+        assertThat(out()).doesNotContain("Starting");
+        assertThat(mine).hasContent("keep me");
     }
 
     @Test

@@ -56,7 +56,7 @@ class JobFollowerTest {
             Outpaint.err = savedErr;
         }
         assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("outpaint submit: job api-slow had not ended after 1 s (--timeout-seconds); "
-                + "it goes on: 'outpaint status api-slow' shows it, 'outpaint get api-slow' downloads it once it SUCCEEDED"
+                + "it goes on: 'outpaint wait api-slow' follows it again, 'outpaint get api-slow' downloads it once it SUCCEEDED"
                 + " (--debug shows more)" + System.lineSeparator());
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("Job api-slow created; following it").contains("RUNNING")
                 .doesNotContain("Exception").doesNotContain("\tat ");

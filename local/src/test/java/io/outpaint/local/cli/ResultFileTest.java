@@ -48,7 +48,7 @@ class ResultFileTest {
         Path big = dir.resolve("big.mp4");
         Files.write(big, new byte[5_000_000]);
 
-        Path saved = ResultFile.prepare(big).save(HttpClient.newHttpClient(), url, "job-1", result.length, sha256(result));
+        Path saved = ResultFile.prepare(big, true).save(HttpClient.newHttpClient(), url, "job-1", result.length, sha256(result));
 
         assertThat(saved).isEqualTo(big);
         assertThat(Files.readAllBytes(big)).isEqualTo(result);
@@ -58,7 +58,7 @@ class ResultFileTest {
     @Test
     void aDownloadThatDoesNotMatchLeavesTheTargetUntouchedAndNoPartFile() throws Exception {
         Path existing = Files.write(dir.resolve("keep.mp4"), new byte[] {1, 2, 3});
-        ResultFile file = ResultFile.prepare(existing);
+        ResultFile file = ResultFile.prepare(existing, true);
 
         assertThatThrownBy(() -> file.save(HttpClient.newHttpClient(), url, "job-1", result.length, "00".repeat(32)))
                 .isInstanceOf(IOException.class).hasMessageContaining("keep.mp4 was not changed");
@@ -71,11 +71,11 @@ class ResultFileTest {
     @Test
     void createsTheFolderAndNamesTheFileAfterTheJobWhenOnlyAFolderIsGiven() throws Exception {
         Path folder = dir.resolve("a/b");
-        ResultFile file = ResultFile.prepare(folder.resolve("out.mp4"));
+        ResultFile file = ResultFile.prepare(folder.resolve("out.mp4"), false);
         assertThat(folder).isDirectory();
         Files.createDirectories(dir.resolve("results"));
 
-        Path saved = ResultFile.prepare(dir.resolve("results")).save(HttpClient.newHttpClient(), url, "api-42", result.length, sha256(result));
+        Path saved = ResultFile.prepare(dir.resolve("results"), false).save(HttpClient.newHttpClient(), url, "api-42", result.length, sha256(result));
 
         assertThat(file.target("x")).isEqualTo(folder.resolve("out.mp4"));
         assertThat(saved).isEqualTo(dir.resolve("results/outpaint-api-42.mp4"));
@@ -86,12 +86,44 @@ class ResultFileTest {
     void aTrailingSlashMeansAFolderEvenBeforeItExists() throws Exception {
         Path folder = dir.resolve("new");
 
-        Path saved = ResultFile.prepare(folder + "/").save(HttpClient.newHttpClient(), url, "api-7", result.length, sha256(result));
+        Path saved = ResultFile.prepare(folder + "/", false).save(HttpClient.newHttpClient(), url, "api-7", result.length, sha256(result));
 
         assertThat(folder).isDirectory();
         assertThat(saved).isEqualTo(folder.resolve("outpaint-api-7.mp4"));
         assertThat(Files.readAllBytes(saved)).isEqualTo(result);
-        assertThat(ResultFile.prepare(dir.resolve("other") + java.io.File.separator).target("x")).isEqualTo(dir.resolve("other/outpaint-x.mp4"));
+        assertThat(ResultFile.prepare(dir.resolve("other") + java.io.File.separator, false).target("x")).isEqualTo(dir.resolve("other/outpaint-x.mp4"));
+    }
+
+    @Test
+    void anExistingFileIsRefusedUnlessItMayBeReplaced() throws Exception {
+        Path existing = Files.write(dir.resolve("mine.mp4"), new byte[] {1, 2, 3});
+
+        assertThatThrownBy(() -> ResultFile.prepare(existing.toString(), false))
+                .isInstanceOf(java.nio.file.FileAlreadyExistsException.class).hasMessage(existing.toString());
+        assertThat(ResultFile.prepare(existing.toString(), true).target("x")).isEqualTo(existing);
+        assertThat(Files.readAllBytes(existing)).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void aFileThatAppearsDuringTheDownloadIsNotReplacedAndNoPartFileIsLeft() throws Exception {
+        Path target = dir.resolve("late.mp4");
+        ResultFile file = ResultFile.prepare(target, false);
+        Files.write(target, new byte[] {9});
+
+        assertThatThrownBy(() -> file.save(HttpClient.newHttpClient(), url, "job-1", result.length, sha256(result)))
+                .isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+        assertThat(Files.readAllBytes(target)).containsExactly(9);
+        assertThat(Files.list(dir)).containsExactly(target);
+    }
+
+    @Test
+    void inAFolderAnEarlierDownloadOfTheSameJobIsReplaced() throws Exception {
+        Path earlier = Files.write(Files.createDirectories(dir.resolve("results")).resolve("outpaint-api-42.mp4"), new byte[] {1});
+
+        Path saved = ResultFile.prepare(dir.resolve("results"), false).save(HttpClient.newHttpClient(), url, "api-42", result.length, sha256(result));
+
+        assertThat(saved).isEqualTo(earlier);
+        assertThat(Files.readAllBytes(saved)).isEqualTo(result);
     }
 
     private static String sha256(byte[] bytes) throws Exception {

@@ -15,6 +15,7 @@ final class StubApi implements AutoCloseable {
 
     private final HttpServer server;
     private final Map<String, String> answers = new ConcurrentHashMap<>();
+    private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
 
     StubApi() throws IOException {
@@ -26,7 +27,9 @@ final class StubApi implements AutoCloseable {
             byte[] bytes = (body == null ? "{\"error\": {\"code\": \"NOT_FOUND\", \"message\": \"no such path\"}}" : body)
                     .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(body == null ? 404 : exchange.getRequestMethod().equals("POST") ? 202 : 200, bytes.length);
+            String key = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
+            exchange.sendResponseHeaders(body == null ? 404 : statuses.getOrDefault(key, exchange.getRequestMethod().equals("POST") ? 202 : 200),
+                    bytes.length);
             exchange.getResponseBody().write(bytes);
             exchange.close();
         });
@@ -37,6 +40,12 @@ final class StubApi implements AutoCloseable {
     StubApi answer(String method, String path, String json) {
         answers.put(method + " " + path, json);
         return this;
+    }
+
+    /** {@code method} on {@code path} answers {@code json} with {@code status}: an error the API gives. */
+    StubApi answer(String method, String path, int status, String json) {
+        statuses.put(method + " " + path, status);
+        return answer(method, path, json);
     }
 
     /** Every request so far, as "METHOD /path", in order. */

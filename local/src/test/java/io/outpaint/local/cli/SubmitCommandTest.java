@@ -49,7 +49,8 @@ class SubmitCommandTest {
 
             assertThat(api.requests()).containsExactly("POST /jobs", "PUT /bucket/inputs/api-new/video.mp4");
         }
-        assertThat(out()).contains("Job api-new created: uploaded, starting").contains("'outpaint status api-new'")
+        assertThat(out()).contains("Job api-new created: uploaded, starting").contains("'outpaint wait api-new -o FILE' follows it")
+                .contains("'outpaint status api-new'")
                 .doesNotContain("X-Amz-Signature").doesNotContain("upload lands").doesNotContain("QUEUED");
         assertThat(err()).isEmpty();
     }
@@ -76,6 +77,37 @@ class SubmitCommandTest {
         }
         assertThat(out()).contains("Job api-old already exists").contains("Job api-old SUCCEEDED");
         assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void withWaitAndDashOTheResultIsSavedOnceTheJobSucceeded() throws Exception {
+        Path target = dir.resolve("wider.mp4");
+        try (StubApi api = new StubApi()) {
+            FinishedJobs.serving(api, "api-old").answer("POST", "/jobs", FinishedJobs.succeeded(api, "api-old"));
+
+            assertThat(submit(api, "--wait", "-o", target.toString())).isZero();
+
+            assertThat(api.requests()).containsExactly("POST /jobs", "GET /jobs/api-old", "GET /results/api-old.mp4");
+        }
+        assertThat(target).hasContent(FinishedJobs.RESULT);
+        assertThat(out()).contains("Saved " + target.toAbsolutePath());
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void dashOWithoutWaitAndDashOOntoAnExistingFileAreRefusedBeforeAnyCall() throws Exception {
+        Path mine = java.nio.file.Files.writeString(dir.resolve("mine.mp4"), "keep me");
+        try (StubApi api = new StubApi()) {
+            assertThat(submit(api, "-o", dir.resolve("new.mp4").toString())).isEqualTo(2);
+            assertThat(err()).startsWith("outpaint submit: -o needs --wait; without it, 'outpaint wait JOB_ID -o FILE' saves the result later");
+            console.err.reset();
+
+            assertThat(submit(api, "--wait", "-o", mine.toString())).isEqualTo(2);
+            assertThat(err()).startsWith("outpaint submit: " + mine + " exists; add --force to replace it");
+
+            assertThat(api.requests()).isEmpty();
+        }
+        assertThat(mine).hasContent("keep me");
     }
 
     @Test

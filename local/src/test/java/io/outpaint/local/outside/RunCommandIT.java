@@ -42,10 +42,10 @@ class RunCommandIT {
 
     @Test
     void runMakesASampleOutpaintsItAndReplacesALargerFileWithExactlyTheResult() throws Exception {
-        // a stale, larger file where the result goes: it must end up byte for byte the result
+        // a stale, larger file where the result goes: with --force it must end up byte for byte the result
         Path target = dir.resolve("big.mp4");
         Files.write(target, new byte[5_000_000]);
-        Process run = outpaint("run", "--resolution", "480p", "--job-seconds", "3", "-o", "big.mp4",
+        Process run = outpaint("run", "--resolution", "480p", "--job-seconds", "3", "-o", "big.mp4", "--force",
                 "--data-dir", data.toString());
         String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(run.waitFor(300, TimeUnit.SECONDS)).isTrue();
@@ -122,7 +122,7 @@ class RunCommandIT {
         assertThat(run.waitFor(300, TimeUnit.SECONDS)).isTrue();
         assertThat(run.exitValue()).as(out).isEqualTo(1);
         Matcher failed = Pattern.compile("(?m)^outpaint run: job (api-[0-9a-f-]+) had not ended after 3 s \\(--timeout-seconds\\); "
-                + "it is kept in (\\S+): 'outpaint serve --data-dir \\2' resumes it, then 'outpaint status \\1' follows it"
+                + "it is kept in (\\S+): 'outpaint serve --data-dir \\2' resumes it, then 'outpaint wait \\1' follows it"
                 + " \\(--debug shows more\\)$").matcher(out);
         assertThat(failed.find()).as(out).isTrue();
         assertThat(Path.of(failed.group(2))).isEqualTo(data);

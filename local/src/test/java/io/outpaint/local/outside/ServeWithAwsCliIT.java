@@ -262,7 +262,7 @@ class ServeWithAwsCliIT {
         assertThat(outpaint(0, concat(new String[] {"list", "--limit", "50"}, endpoint))).contains(jobId);
         assertThat(JSON.readTree(outpaint(0, concat(new String[] {"estimate", "inputs/client/clip.mp4", "--prompt", "p"}, endpoint)))
                 .path("creativeUnits").asInt()).isPositive();
-        assertThat(outpaint(1, concat(new String[] {"status", "api-not-a-job"}, endpoint))).contains("error 404 NOT_FOUND");
+        assertThat(outpaint(1, concat(new String[] {"status", "api-not-a-job"}, endpoint))).contains("outpaint status: no job api-not-a-job (HTTP 404 NOT_FOUND)");
         assertThat(outpaint(2, concat(new String[] {"submit", "inputs/client/clip.mp4", "--prompt", "p", "--num-frames", "7"}, endpoint)))
                 .contains("--num-frames \"7\" is not allowed; allowed: an integer from 81 to 241");
 
@@ -276,7 +276,7 @@ class ServeWithAwsCliIT {
         String localJob = created.group(1);
         assertThat(waited).containsPattern("(?m)^\\[#+\\] 100%  SUCCEEDED$")
                 .containsPattern("(?m)^\\[[.#]+\\] +\\d+%  (QUEUED|WAITING_FOR_SLOT|ADMITTED|UPLOADING|SUBMITTING|SUBMITTED|RUNNING|COPYING)")
-                .contains("Job " + localJob + " SUCCEEDED; 'get " + localJob + "' downloads the result");
+                .contains("Job " + localJob + " SUCCEEDED; 'outpaint get " + localJob + "' downloads the result");
         JsonNode record = JSON.readTree(outpaint(0, concat(new String[] {"status", localJob}, endpoint)));
         assertThat(record.path("input").path("key").asText()).isEqualTo("inputs/" + localJob + "/local-client.mp4");
         JsonNode output = record.path("outputs").path(0);
@@ -290,6 +290,14 @@ class ServeWithAwsCliIT {
         assertThat(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes)))
                 .isEqualTo(output.path("sha256").asText());
         assertThat(Mp4Video.probe(saved).width()).isEqualTo(output.path("width").asInt());
+
+        // wait -o: the file get saved is not replaced without --force; a new one is, the same bytes
+        assertThat(outpaint(2, concat(new String[] {"wait", localJob, "-o", saved.toString()}, endpoint)))
+                .startsWith("outpaint wait: " + saved + " exists; add --force to replace it");
+        Path waitedFor = dir.resolve("waited/result.mp4");
+        assertThat(outpaint(0, concat(new String[] {"wait", localJob, "-o", waitedFor.toString()}, endpoint)))
+                .contains("Saved " + waitedFor.toAbsolutePath());
+        assertThat(Files.readAllBytes(waitedFor)).isEqualTo(bytes);
 
         // list: the job's line with its output filled in; --json: the API's page, as JSON
         String table = outpaint(0, concat(new String[] {"list", "--limit", "50"}, endpoint));

@@ -1,0 +1,73 @@
+package io.outpaint.local.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code get JOB_ID [-o PATH] [--force]} against a stub API: what it saves, what it refuses, what it suggests. */
+class GetCommandTest {
+
+    @TempDir Path dir;
+    @RegisterExtension final CapturedConsole console = new CapturedConsole();
+
+    private static int get(StubApi api, String... more) {
+        String[] args = {"get", "--endpoint", api.url(), "--api-key", "stub-key"};
+        String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, all, args.length, more.length);
+        return Outpaint.execute(all);
+    }
+
+    @Test
+    void anUnfinishedJobSuggestsWaitingForThatJobNotStartingANewOne() throws Exception {
+        try (StubApi api = new StubApi().answer("GET", "/jobs/api-4", FinishedJobs.running("api-4"))) {
+            assertThat(get(api, "api-4", "-o", dir.resolve("r.mp4").toString())).isEqualTo(1);
+        }
+        assertThat(console.err()).startsWith("outpaint get: job api-4 is RUNNING (30%); no result yet: "
+                + "'outpaint wait api-4 -o FILE' follows it and saves the result").doesNotContain("submit");
+        assertThat(console.err().lines()).hasSize(1);
+    }
+
+    @Test
+    void anExistingFileIsRefusedWithExitTwoBeforeAnyCall() throws Exception {
+        Path mine = Files.writeString(dir.resolve("mine.mp4"), "keep me");
+        try (StubApi api = new StubApi()) {
+            FinishedJobs.serving(api, "api-1");
+
+            assertThat(get(api, "api-1", "-o", mine.toString())).isEqualTo(2);
+
+            assertThat(api.requests()).isEmpty();
+        }
+        assertThat(console.err().lines().findFirst()).hasValue("outpaint get: " + mine + " exists; add --force to replace it");
+        assertThat(mine).hasContent("keep me");
+    }
+
+    @Test
+    void forceReplacesTheFile() throws Exception {
+        Path mine = Files.writeString(dir.resolve("mine.mp4"), "an older result");
+        try (StubApi api = new StubApi()) {
+            FinishedJobs.serving(api, "api-1");
+
+            assertThat(get(api, "api-1", "-o", mine.toString(), "--force")).isZero();
+        }
+        assertThat(mine).hasContent(FinishedJobs.RESULT);
+        assertThat(console.out()).startsWith("Saved " + mine.toAbsolutePath());
+    }
+
+    @Test
+    void intoAFolderAnEarlierDownloadOfTheSameJobIsReplacedAsBefore() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("results"));
+        Path earlier = Files.writeString(folder.resolve("outpaint-api-1.mp4"), "partial, from before");
+        try (StubApi api = new StubApi()) {
+            FinishedJobs.serving(api, "api-1");
+
+            assertThat(get(api, "api-1", "-o", folder.toString())).isZero();
+            assertThat(get(api, "api-1", "-o", folder + "/")).isZero();
+        }
+        assertThat(earlier).hasContent(FinishedJobs.RESULT);
+        assertThat(console.err()).isEmpty();
+    }
+}
