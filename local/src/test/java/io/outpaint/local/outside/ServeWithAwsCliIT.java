@@ -116,41 +116,6 @@ class ServeWithAwsCliIT {
         }
     }
 
-    @Test
-    void theReadmesAwsCliBlockRunsAsWrittenWithOnlyTheVariablesServePrinted() throws Exception {
-        String readme = Files.readString(Path.of("..", "docs", "local.md"));
-        int marker = readme.indexOf("<!-- aws-cli-block");
-        assertThat(marker).as("docs/local.md marks its AWS CLI block").isPositive();
-        int open = readme.indexOf("```sh", marker);
-        String block = readme.substring(readme.indexOf('\n', open) + 1, readme.indexOf("```", open + 5));
-        Path work = Files.createDirectories(dir.resolve("readme"));
-        Files.createDirectories(work.resolve("events"));
-        Files.copy(Path.of("..", "events", "start-execution.json"), work.resolve("events/start-execution.json"));
-        Mp4Video.write(work.resolve("video.mp4"), 320, 240, 16, 8, Mp4Video.Pattern.SCENE, Mp4Video.Inset.NONE);
-        Files.writeString(work.resolve("block.sh"), block.replaceAll("(?m)^  ", ""));
-
-        ProcessBuilder shell = new ProcessBuilder("bash", "-eo", "pipefail", "block.sh").directory(work.toFile()).redirectErrorStream(true);
-        // the user's own AWS settings out of the way; then only what serve printed
-        shell.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
-        shell.environment().put("AWS_CONFIG_FILE", work.resolve("no-config").toString());
-        shell.environment().put("AWS_SHARED_CREDENTIALS_FILE", work.resolve("no-credentials").toString());
-        Map<String, String> printed = printedExports();
-        assertThat(printed).containsKeys("S3", "SFN", "DDB", "TABLE", "BUCKET", "STATE_MACHINE_ARN", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID");
-        shell.environment().putAll(printed);
-        Process p = shell.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        assertThat(out).contains("upload: ./video.mp4 to s3://outpaint-local/inputs/sample.mp4").contains(":execution:outpaint:my-job");
-        // get-item printed the job's status: none yet if the execution had not recorded it
-        assertThat(out).containsPattern("(?m)^(None|QUEUED|WAITING_FOR_SLOT|ADMITTED|UPLOADING|SUBMITTING|SUBMITTED|RUNNING|COPYING|SUCCEEDED)$");
-
-        // my-job, started by the block, succeeds and its output is where docs/local.md says
-        String executionArn = printed.get("STATE_MACHINE_ARN").replace(":stateMachine:", ":execution:") + ":my-job";
-        awaitSucceededThrough("my-job", executionArn);
-        assertThat(aws("s3", "s3", "ls", "s3://outpaint-local/outputs/my-job/")).contains(".mp4");
-    }
-
     /**
      * Follows the job's record (as docs/local.md tells a user to) until it ends, then checks the path:
      * it SUCCEEDED through CopyResults, either in the execution started by hand, or, when every slot
@@ -180,18 +145,6 @@ class ServeWithAwsCliIT {
         }
         String history = aws("stepFunctions", "stepfunctions", "get-execution-history", "--execution-arn", ranIn);
         assertThat(history).contains("\"name\": \"CopyResults\"").contains("\"name\": \"Done\"");
-    }
-
-    /** The {@code export NAME=value} lines serve printed. */
-    private static Map<String, String> printedExports() throws IOException {
-        Map<String, String> exports = new HashMap<>();
-        for (String line : Files.readAllLines(dir.resolve("serve.log"))) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s*export (\\w+)=(.*)$").matcher(line);
-            if (m.matches()) {
-                exports.put(m.group(1), m.group(2));
-            }
-        }
-        return exports;
     }
 
     @Test
