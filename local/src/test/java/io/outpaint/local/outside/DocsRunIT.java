@@ -84,13 +84,21 @@ class DocsRunIT {
                 serve.destroyForcibly();
             }
         }
-        tally.forEach((file, counts) -> System.out.printf("DocsRunIT %-22s %d ran, %d syntax-checked (need AWS), %d skipped%n",
-                file, counts.getOrDefault(Handling.RUN, 0), counts.getOrDefault(Handling.SYNTAX_ONLY, 0),
-                counts.getOrDefault(Handling.SKIP, 0)));
+        Map<Handling, Integer> all = new EnumMap<>(Handling.class);
+        tally.forEach((file, counts) -> {
+            printCounts(file.toString(), counts);
+            counts.forEach((handling, n) -> all.merge(handling, n, Integer::sum));
+        });
+        printCounts("in all", all);
+    }
+
+    private static void printCounts(String what, Map<Handling, Integer> counts) {
+        System.out.printf("DocsRunIT %-22s %d ran, %d syntax-checked (need AWS), %d skipped%n", what,
+                counts.getOrDefault(Handling.RUN, 0), counts.getOrDefault(Handling.SYNTAX_ONLY, 0), counts.getOrDefault(Handling.SKIP, 0));
     }
 
     @TestFactory
-    Stream<DynamicTest> everyShellBlockRunsAgainstServeOrParsesAsItsFenceSays() throws IOException {
+    Stream<DynamicTest> everyShellBlockRunsAgainstServeOrParsesAsItsFenceSays() throws Exception {
         Map<Path, List<DocBlock>> byFile = DocBlock.in(ROOT).stream()
                 .filter(b -> b.problem().isEmpty() && b.handling() != Handling.NOT_SHELL)
                 .collect(Collectors.groupingBy(DocBlock::file, LinkedHashMap::new, Collectors.toList()));
@@ -141,31 +149,35 @@ class DocsRunIT {
     }
 
     /**
-     * A folder that reads like the checkout's root, for one file's blocks: every top-level entry linked (so
+     * A folder that reads like the checkout's root, for one file's blocks: every top-level entry git tracks linked (so
      * {@code events/...}, {@code ./outpaint} and {@code local/target/outpaint.jar} resolve), the videos the docs ask a
-     * reader to bring beside them, and whatever a block writes landing here, not in the checkout.
+     * reader to bring beside them, and whatever a block writes landing here, not in the checkout. Untracked entries
+     * (a reader's own {@code video.mp4}, {@code outpaint-results/}) are not linked, so nothing is written through to them.
      */
-    private static Path checkoutView(Path docFile) throws IOException {
+    private static Path checkoutView(Path docFile) throws Exception {
         Files.createDirectories(dir.resolve("blocks"));
         Path scratch = Files.createDirectories(dir.resolve("scratch").resolve(docFile.toString().replace('/', '-')));
-        try (Stream<Path> entries = Files.list(ROOT)) {
-            for (Path entry : entries.filter(p -> !p.getFileName().toString().equals(".git")).toList()) {
-                Files.createSymbolicLink(scratch.resolve(entry.getFileName().toString()), entry);
-            }
-        }
         for (String name : List.of("video.mp4", "my-video.mp4")) {
             Mp4Video.write(scratch.resolve(name), 320, 240, 16, 8, Mp4Video.Pattern.SCENE, Mp4Video.Inset.NONE);
+        }
+        for (String entry : git("ls-files").lines().map(path -> path.split("/", 2)[0]).distinct().toList()) {
+            Files.createSymbolicLink(scratch.resolve(entry), ROOT.resolve(entry));
         }
         return scratch;
     }
 
     /** Every change, and every untracked or ignored file or folder, of the checkout as git lists them. */
     private static String checkoutStatus() throws Exception {
-        Process git = new ProcessBuilder("git", "-C", ROOT.toString(), "status", "--porcelain", "--ignored")
-                .redirectErrorStream(true).start();
+        return git("status", "--porcelain", "--ignored");
+    }
+
+    private static String git(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("git", "-C", ROOT.toString()));
+        command.addAll(List.of(args));
+        Process git = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(git.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(git.exitValue()).as(out).isZero();
+        assertThat(git.waitFor(60, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
+        assertThat(git.exitValue()).as(String.join(" ", command) + "\n" + out).isZero();
         return out;
     }
 
