@@ -137,8 +137,25 @@ public final class JobsApi {
 
     /** The job with its estimate when one can be had now; a request with a target is priced on its shape (geometry does not count). */
     private Job withEstimate(Job job, CreateRequest create, Optional<InputVideos.Video> video) {
+        if (create.maxCreativeUnits().isPresent()) {
+            return withCheckedEstimate(job, create, video, create.maxCreativeUnits().getAsInt());
+        }
         return estimateAtCreation(create.request(), video)
                 .map(units -> job.withBilling(Job.Billing.NONE.withEstimate(units), job.createdAt())).orElse(job);
+    }
+
+    /** The job with its estimate, refused when above {@code max}: a cap that cannot be checked now is refused too. */
+    private Job withCheckedEstimate(Job job, CreateRequest create, Optional<InputVideos.Video> video, int max) {
+        if (create.request().matchInputNumFrames() && video.isEmpty()) {
+            throw ApiError.badField("maxCreativeUnits", Integer.toString(max), "a cap the API can check before the video arrives:"
+                    + " with matchInputNumFrames, stage the video first (POST /uploads) or give numFrames");
+        }
+        int units = estimateOf(create.request(), video).creativeUnits();
+        if (units > max) {
+            throw new ApiError(400, "OVER_MAX_CREATIVE_UNITS", "the estimate is " + units + " creative units, above maxCreativeUnits "
+                    + max, List.of(new FieldError("maxCreativeUnits", Integer.toString(max), "at least the estimate, " + units)));
+        }
+        return job.withBilling(Job.Billing.NONE.withEstimate(units), job.createdAt());
     }
 
     /** The input video at {@code key} (a key the validator passed): 422 for an object that is missing or not a video. */

@@ -92,6 +92,21 @@ class SpendEndToEndTest {
         assertThat(pipeline.services().jobs().get(jobId).billing().billed()).isEqualTo(47);
     }
 
+    @Test
+    void refusesAJobWhoseEstimateIsAboveItsMaxCreativeUnitsNamingBothFigures() throws Exception {
+        HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(URI.create(pipeline.httpApi().url() + "/jobs"))
+                .header("x-api-key", pipeline.httpApi().apiKey()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"video\":{\"key\":\"" + KEY + "\"},\"maxCreativeUnits\":40,"
+                        + "\"request\":{\"prompt\":\"p\"}}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        JsonNode error = JSON.readTree(refused.body()).path("error");
+        assertThat(error.path("code").asText()).isEqualTo("OVER_MAX_CREATIVE_UNITS");
+        assertThat(error.path("message").asText()).contains("48").contains("40"); // the defaults cost 48
+        assertThat(pipeline.services().jobs().list(java.util.Optional.empty(), 100, java.util.Optional.empty()).jobs())
+                .noneMatch(j -> j.request().path("prompt").asText().equals("p") && j.billingOrNone().estimate() != null
+                        && j.billingOrNone().estimate() == 48);
+    }
+
     private static JsonNode awaitStatus(String jobId, String status) throws Exception {
         Instant deadline = Instant.now().plusSeconds(90);
         JsonNode job = null;
