@@ -11,6 +11,8 @@ import io.outpaint.media.InputVideos;
 import io.outpaint.media.InvalidInputException;
 import io.outpaint.pipeline.JobStarter;
 import io.outpaint.pipeline.PipelineServices;
+import io.outpaint.pricing.Estimate;
+import io.outpaint.pricing.PriceShape;
 import io.outpaint.notify.WebhookPolicy;
 import io.outpaint.request.FieldError;
 import io.outpaint.request.ObjectKeys;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -37,6 +40,7 @@ public final class JobsApi {
     public record Answer(int status, JsonNode body) {}
 
     static final ObjectMapper JSON = io.outpaint.job.JobJson.mapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobsApi.class);
     private static final Duration URL_LIFETIME = Duration.ofHours(1);
     private static final String CANCEL_NOTE = "canceled here; Scenario cannot cancel custom-model jobs, so its job may "
             + "still finish and be billed, and its result will not be copied";
@@ -76,6 +80,7 @@ public final class JobsApi {
             Job job = Job.queued(jobId, create.request().toJson(), new Job.Source("api", input.bucket(), input.key(), input.versionId(),
                     input.etag(), input.size(), input.contentType()), null, key, services.clock().instant(),
                     services.config().retentionDays()).withWebhookUrl(webhook);
+            job = withEstimate(job, create, Optional.of(input));
             if (!starter.start(job)) {
                 return repeat(services.jobs().find(jobId).orElseThrow(), create);
             }
@@ -119,6 +124,7 @@ public final class JobsApi {
         Job job = Job.queued(jobId, create.request().toJson(), new Job.Source("api-upload", services.config().bucket(), key, null,
                 null, null, upload.contentType()), null, idempotencyKey, services.clock().instant(), services.config().retentionDays())
                 .withWebhookUrl(create.webhookUrl().orElse(null));
+        job = withEstimate(job, create, Optional.empty());
         if (!services.jobs().create(job)) {
             return (ObjectNode) repeat(services.jobs().find(jobId).orElseThrow(), create).body();
         }
@@ -127,6 +133,29 @@ public final class JobsApi {
         up.put("note", "the job starts when the upload lands");
         answer.set("upload", up);
         return answer;
+    }
+
+    /** The job with its estimate when one can be had now; a request with a target is priced on its shape (geometry does not count). */
+    private Job withEstimate(Job job, CreateRequest create, Optional<InputVideos.Video> video) {
+        if (create.maxCreativeUnits().isPresent()) {
+            return withCheckedEstimate(job, create, video, create.maxCreativeUnits().getAsInt());
+        }
+        return estimateAtCreation(create.request(), video)
+                .map(units -> job.withBilling(Job.Billing.NONE.withEstimate(units), job.createdAt())).orElse(job);
+    }
+
+    /** The job with its estimate, refused when above {@code max}: a cap that cannot be checked now is refused too. */
+    private Job withCheckedEstimate(Job job, CreateRequest create, Optional<InputVideos.Video> video, int max) {
+        if (create.request().matchInputNumFrames() && video.isEmpty()) {
+            throw ApiError.badField("maxCreativeUnits", Integer.toString(max), "a cap the API can check before the video arrives:"
+                    + " with matchInputNumFrames, stage the video first (POST /uploads) or give numFrames");
+        }
+        int units = estimateOf(create.request(), video).creativeUnits();
+        if (units > max) {
+            throw new ApiError(400, "OVER_MAX_CREATIVE_UNITS", "the estimate is " + units + " creative units, above maxCreativeUnits "
+                    + max, List.of(new FieldError("maxCreativeUnits", Integer.toString(max), "at least the estimate, " + units)));
+        }
+        return job.withBilling(Job.Billing.NONE.withEstimate(units), job.createdAt());
     }
 
     /** The input video at {@code key} (a key the validator passed): 422 for an object that is missing or not a video. */
@@ -163,29 +192,53 @@ public final class JobsApi {
     }
 
     /**
-     * {@code POST /estimate}: the cost in creative units of the job {@code create} would start, from
-     * Scenario's dry run. The video is uploaded to Scenario (a dry run needs its asset id); no job is
-     * started and nothing is recorded.
+     * {@code POST /estimate}: the cost in creative units of the job {@code create} would start, from the
+     * price of its shape (cached, or one dry run on a reference video): the user's video is not uploaded,
+     * only its headers are read (its frame size for a target, its frame count for matchInputNumFrames).
+     * No job is started and nothing is recorded.
      */
     public Answer estimate(JsonNode body) {
         CreateRequest create = CreateRequest.parse(body, false, url -> Optional.empty());
         InputVideos.Video video = videoAt(create.videoKey().orElseThrow());
         Optional<FramingPlan> plan = create.request().target().map(t -> framing(video, t));
         OutpaintRequest request = plan.map(create.request()::framed).orElse(create.request());
-        try (var in = services.inputs().open(video)) {
-            String asset = services.scenario().uploadVideo(video.fileName(), video.contentType(), in, video.size(), null);
-            int cost = services.scenario().estimateCost(request, asset);
-            ObjectNode answer = JSON.createObjectNode();
-            answer.put("creativeUnits", cost);
-            answer.put("note", "Scenario's estimate; nothing was started");
-            plan.ifPresent(p -> answer.set("framing", FramingJson.write(p)));
-            return new Answer(200, answer);
+        ObjectNode answer = estimateOf(request, Optional.of(video)).toJson();
+        answer.put("note", "the price of this shape; nothing was started and the video was not uploaded");
+        plan.ifPresent(p -> answer.set("framing", FramingJson.write(p)));
+        return new Answer(200, answer);
+    }
+
+    /** The request's estimate; its frames read from the video's headers when it matches them. */
+    private Estimate estimateOf(OutpaintRequest request, Optional<InputVideos.Video> video) {
+        try {
+            PriceShape shape = PriceShape.of(request, () -> video.map(v -> services.inputs().frames(v)).orElse(OptionalInt.empty()));
+            return services.pricing().estimate(shape);
+        } catch (PriceShape.UnknownFramesException e) {
+            FieldError field = FieldError.problem("request.matchInputNumFrames", e.getMessage());
+            throw new ApiError(422, "FRAMES_UNKNOWN", field.message(), List.of(field));
+        } catch (InvalidInputException e) {
+            FieldError field = FieldError.problem("video.key", e.getMessage());
+            throw new ApiError(422, "INVALID_INPUT", field.message(), List.of(field));
         } catch (io.outpaint.scenario.ScenarioThrottledException e) {
             throw new ApiError(429, "SCENARIO_BUSY", "Scenario is limiting requests; try again later");
         } catch (io.outpaint.scenario.ScenarioValidationException e) {
             throw new ApiError(422, "SCENARIO_REFUSED_REQUEST", e.getMessage());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The estimate a new job records when its shape is known at creation (its video there, or frames not
+     * taken from it); empty otherwise, or when pricing fails: a job is not refused for want of an estimate.
+     */
+    private Optional<Integer> estimateAtCreation(OutpaintRequest request, Optional<InputVideos.Video> video) {
+        if (request.matchInputNumFrames() && video.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(estimateOf(request, video).creativeUnits());
+        } catch (RuntimeException e) {
+            LOG.warn("no estimate for the new job ({}); it is recorded without one", e.toString());
+            return Optional.empty();
         }
     }
 
@@ -288,6 +341,9 @@ public final class JobsApi {
         }
         if (job.error() != null) {
             body.set("error", JobDocument.tree(job.error()));
+        }
+        if (job.billing() != null) {
+            body.set("billing", JobDocument.tree(job.billing()));
         }
         place.ifPresent(q -> body.setAll((ObjectNode) JSON.valueToTree(q)));
         ObjectNode links = body.putObject("links");

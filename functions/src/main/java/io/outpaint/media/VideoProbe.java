@@ -89,6 +89,27 @@ public final class VideoProbe {
         }
     }
 
+    /**
+     * The number of frames of an MP4's first video track, from its sample table's {@code stsz} (or
+     * {@code stz2}) count; empty for a WebM (whose headers do not count frames) or an MP4 without one.
+     */
+    public static java.util.OptionalInt frames(Reader in, long size, String name) {
+        try {
+            return new FrameCount(new VideoProbe(in, size, name)).read();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + name, e);
+        }
+    }
+
+    /** {@link #frames(Reader, long, String)} of a file. */
+    public static java.util.OptionalInt frames(Path file) {
+        try (FileChannel in = FileChannel.open(file)) {
+            return frames(in::read, in.size(), file.getFileName().toString());
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
     /** Probes {@code size} bytes read through {@code in}, named {@code name} in what it says. */
     public static Video probe(Reader in, long size, String name) {
         try {

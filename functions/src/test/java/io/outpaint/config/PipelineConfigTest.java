@@ -24,4 +24,26 @@ class PipelineConfigTest {
         assertThatThrownBy(() -> PipelineConfig.fromEnvironment(Map.of("TABLE_NAME", "t", "BUCKET_NAME", "b", "MAX_JOBS_IN_FLIGHT", "0")))
                 .hasMessage("environment variable MAX_JOBS_IN_FLIGHT must be an integer from 1 to 1000, not 0");
     }
+
+    @Test
+    void hasNoBudgetUnlessOneIsGivenAndKeepsPricesADayByDefault() {
+        PipelineConfig plain = PipelineConfig.fromEnvironment(Map.of("TABLE_NAME", "t", "BUCKET_NAME", "b"));
+        assertThat(plain.budget()).isEmpty();
+        assertThat(plain.priceCacheTime()).isEqualTo(java.time.Duration.ofHours(24));
+
+        PipelineConfig capped = PipelineConfig.fromEnvironment(Map.of("TABLE_NAME", "t", "BUCKET_NAME", "b",
+                "BUDGET_CREATIVE_UNITS", "5000", "BUDGET_PERIOD", "Month", "PRICE_CACHE_HOURS", "6"));
+        assertThat(capped.budget()).hasValue(new io.outpaint.budget.Budget(5000, io.outpaint.budget.BudgetPeriod.MONTH));
+        assertThat(capped.priceCacheTime()).isEqualTo(java.time.Duration.ofHours(6));
+        assertThat(capped.toString()).contains("budget=5000/month");
+    }
+
+    @Test
+    void refusesABudgetPeriodThatIsNotADayOrAMonthOrHasNoBudget() {
+        assertThatThrownBy(() -> PipelineConfig.fromEnvironment(Map.of("TABLE_NAME", "t", "BUCKET_NAME", "b",
+                "BUDGET_CREATIVE_UNITS", "5", "BUDGET_PERIOD", "week")))
+                .hasMessage("environment variable BUDGET_PERIOD must be day or month, not week");
+        assertThatThrownBy(() -> PipelineConfig.fromEnvironment(Map.of("TABLE_NAME", "t", "BUCKET_NAME", "b", "BUDGET_PERIOD", "day")))
+                .hasMessage("BUDGET_PERIOD is set without BUDGET_CREATIVE_UNITS");
+    }
 }

@@ -33,6 +33,16 @@ class VideoProbeTest {
     }
 
     @Test
+    void countsAnMp4sFramesFromItsIndexAndSaysNothingOfAWebms() throws IOException {
+        Path video = dir.resolve("clip.mp4");
+        Mp4Video.write(video, 320, 240, 57, 16, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);
+        Path webm = Files.write(dir.resolve("hand.webm"), webm("webm", 640, 360, true));
+
+        assertThat(VideoProbe.frames(video)).hasValue(57);
+        assertThat(VideoProbe.frames(webm)).isEmpty();
+    }
+
+    @Test
     void refusesATruncatedMp4NamingTheBoxThatIsCut() throws IOException {
         Path whole = dir.resolve("whole.mp4");
         Mp4Video.write(whole, 320, 240, 32, 16, Mp4Video.Pattern.NOISE, Mp4Video.Inset.NONE);

@@ -111,6 +111,34 @@ class StepsTest {
     }
 
     @Test
+    void checkStatusRecordsWhatScenarioBilledOnceItsJobEnded() throws Exception {
+        String id = "billed-" + UUID.randomUUID();
+        admitted(id);
+        StepState polling = submit().run(StepState.of(id));
+        scenario.awaitFinal(jobs.get(id).scenario().jobId(), Duration.ofSeconds(20));
+        CheckStatus check = new CheckStatus(jobs, scenario.client, poll, Duration.ofHours(1), durations, admission, clock);
+        check.run(polling);
+        check.run(polling); // a repeated look records the same figure
+        // the simulator's rule on the defaults (81 frames, 720p, 30 steps, 1 interpolated frame): 47.25, rounded up
+        assertThat(jobs.get(id).billing()).isEqualTo(new Job.Billing(null, 48, null));
+    }
+
+    @Test
+    void aRefundedFailureIsRecordedAsNothingBilled() throws Exception {
+        String id = "refunded-" + UUID.randomUUID();
+        admitted(id);
+        scenario.simulator.faults().nextFailingJobs(1, "out of memory", "lower the resolution");
+        try {
+            StepState polling = submit().run(StepState.of(id));
+            scenario.awaitFinal(jobs.get(id).scenario().jobId(), Duration.ofSeconds(20));
+            new CheckStatus(jobs, scenario.client, poll, Duration.ofHours(1), durations, admission, clock).run(polling);
+            assertThat(jobs.get(id).billing().billed()).isZero();
+        } finally {
+            scenario.reset();
+        }
+    }
+
+    @Test
     void theFirstLookThatSeesProgressComesBackSoonWhenScenariosHistorySaysWhenProgressStarted() throws Exception {
         String id = "anchored-" + UUID.randomUUID();
         admitted(id);
