@@ -19,6 +19,11 @@ import io.outpaint.request.FramingJson;
 import io.outpaint.request.FramingPlan;
 import io.outpaint.request.OutpaintRequest;
 import io.outpaint.request.Target;
+import io.outpaint.media.VideoProbe;
+import io.outpaint.segments.InputLength;
+import io.outpaint.segments.SegmentJson;
+import io.outpaint.segments.SegmentPlan;
+import io.outpaint.segments.SegmentRules;
 import io.outpaint.store.JobStore;
 import java.time.Duration;
 import java.util.Arrays;
@@ -73,6 +78,7 @@ public final class JobsApi {
         ObjectNode answer;
         if (create.videoKey().isPresent()) {
             InputVideos.Video input = videoAt(create.videoKey().get());
+            probedWithinLimit(input);
             Job job = Job.queued(jobId, create.request().toJson(), new Job.Source("api", input.bucket(), input.key(), input.versionId(),
                     input.etag(), input.size(), input.contentType()), null, key, services.clock().instant(),
                     services.config().retentionDays()).withWebhookUrl(webhook);
@@ -172,13 +178,16 @@ public final class JobsApi {
         InputVideos.Video video = videoAt(create.videoKey().orElseThrow());
         Optional<FramingPlan> plan = create.request().target().map(t -> framing(video, t));
         OutpaintRequest request = plan.map(create.request()::framed).orElse(create.request());
+        Optional<SegmentPlan> segments = segmentPlan(probedWithinLimit(video), request);
         try (var in = services.inputs().open(video)) {
             String asset = services.scenario().uploadVideo(video.fileName(), video.contentType(), in, video.size(), null);
-            int cost = services.scenario().estimateCost(request, asset);
+            int cost = segments.filter(SegmentPlan::isSplit).map(s -> segmentsCost(request, asset, s))
+                    .orElseGet(() -> services.scenario().estimateCost(request, asset));
             ObjectNode answer = JSON.createObjectNode();
             answer.put("creativeUnits", cost);
             answer.put("note", "Scenario's estimate; nothing was started");
             plan.ifPresent(p -> answer.set("framing", FramingJson.write(p)));
+            segments.ifPresent(s -> answer.set("segments", SegmentJson.write(s, request.seed() != null)));
             return new Answer(200, answer);
         } catch (io.outpaint.scenario.ScenarioThrottledException e) {
             throw new ApiError(429, "SCENARIO_BUSY", "Scenario is limiting requests; try again later");
@@ -187,6 +196,40 @@ public final class JobsApi {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** The video's headers, read; a clip over {@code MAX_INPUT_SECONDS} is a 422 naming the limit and its length. */
+    private VideoProbe.Video probedWithinLimit(InputVideos.Video video) {
+        VideoProbe.Video probed;
+        try {
+            probed = services.inputs().probe(video);
+        } catch (InvalidInputException e) {
+            FieldError field = FieldError.problem("video.key", e.getMessage());
+            throw new ApiError(422, "INVALID_INPUT", field.message(), List.of(field));
+        }
+        new InputLength(services.config().maxInputDuration()).problemWith(probed, "video.key").ifPresent(f -> {
+            throw new ApiError(422, "INPUT_TOO_LONG", f.message(), List.of(f));
+        });
+        return probed;
+    }
+
+    /** How the clip would be cut into generations (no scene changes yet: those are read from the whole file, by the job). */
+    private Optional<SegmentPlan> segmentPlan(VideoProbe.Video probed, OutpaintRequest request) {
+        long seed = request.seed() != null ? request.seed() : 0;
+        return InputLength.plan(probed, request.matchInputFramesPerSecond(), request.framesPerSecond(),
+                SegmentRules.model(services.config().segmentOverlapFrames()), seed);
+    }
+
+    /** The sum of the segments' costs: one dry run per distinct generation length, times the segments of that length. */
+    private int segmentsCost(OutpaintRequest request, String asset, SegmentPlan plan) {
+        Map<Integer, Long> shapes = plan.segments().stream().collect(Collectors.groupingBy(SegmentPlan.Segment::generatedFrames,
+                java.util.TreeMap::new, Collectors.counting()));
+        int total = 0;
+        for (Map.Entry<Integer, Long> shape : shapes.entrySet()) {
+            ObjectNode json = request.toJson().put("matchInputNumFrames", false).put("numFrames", shape.getKey());
+            total += services.scenario().estimateCost(OutpaintRequest.fromJson(json), asset) * shape.getValue().intValue();
+        }
+        return total;
     }
 
     /** The plan for the request's target on this video; a target the video cannot serve is a 422 naming the field. */

@@ -33,7 +33,9 @@ public record PipelineConfig(
         Optional<String> eventBusName,
         Duration typicalJobTime,
         Duration queueIndexLag,
-        Duration uploadEventGrace) {
+        Duration uploadEventGrace,
+        Duration maxInputDuration,
+        int segmentOverlapFrames) {
 
     public static PipelineConfig fromEnvironment(Map<String, String> env) {
         Reader r = new Reader(env);
@@ -60,7 +62,11 @@ public record PipelineConfig(
                 r.optional("EVENT_BUS_NAME"),
                 Duration.ofSeconds(r.integer("TYPICAL_JOB_SECONDS", 300, 1, 86_400)),
                 Duration.ofMillis(r.integer("QUEUE_INDEX_LAG_MILLIS", 1000, 0, 10_000)),
-                Duration.ofSeconds(r.integer("UPLOAD_EVENT_GRACE_SECONDS", 120, 1, 86_400)));
+                Duration.ofSeconds(r.integer("UPLOAD_EVENT_GRACE_SECONDS", 120, 1, 86_400)),
+                // a longer clip is refused up front, before its upload or its first segment costs anything
+                Duration.ofSeconds(r.integer("MAX_INPUT_SECONDS", 600, 1, 86_400)),
+                r.integer("SEGMENT_OVERLAP_FRAMES", io.outpaint.segments.SegmentRules.DEFAULT_OVERLAP, 0,
+                        io.outpaint.segments.SegmentRules.MAX_OVERLAP));
         return config;
     }
 
@@ -72,7 +78,8 @@ public record PipelineConfig(
                 + ", scenarioApiKey=" + scenarioApiKey.map(k -> "[redacted]").orElse("-")
                 + ", scenarioApiSecret=" + scenarioApiSecret.map(k -> "[redacted]").orElse("-")
                 + ", webhookSecret=" + webhookSecret.map(k -> "[redacted]").orElse("-")
-                + ", maxJobsInFlight=" + maxJobsInFlight + ", poll=" + poll + ", maxPollTime=" + maxPollTime + "]";
+                + ", maxJobsInFlight=" + maxJobsInFlight + ", poll=" + poll + ", maxPollTime=" + maxPollTime
+                + ", maxInputDuration=" + maxInputDuration + ", segmentOverlapFrames=" + segmentOverlapFrames + "]";
     }
 
     /** Whether this function is given Scenario's credentials (functions that never call Scenario are not). */
