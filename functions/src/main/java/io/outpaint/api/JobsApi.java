@@ -21,6 +21,11 @@ import io.outpaint.request.FramingJson;
 import io.outpaint.request.FramingPlan;
 import io.outpaint.request.OutpaintRequest;
 import io.outpaint.request.Target;
+import io.outpaint.media.VideoProbe;
+import io.outpaint.segments.InputLength;
+import io.outpaint.segments.SegmentJson;
+import io.outpaint.segments.SegmentPlan;
+import io.outpaint.segments.SegmentRules;
 import io.outpaint.store.JobStore;
 import java.time.Duration;
 import java.util.Arrays;
@@ -77,6 +82,7 @@ public final class JobsApi {
         ObjectNode answer;
         if (create.videoKey().isPresent()) {
             InputVideos.Video input = videoAt(create.videoKey().get());
+            probedWithinLimit(input);
             Job job = Job.queued(jobId, create.request().toJson(), new Job.Source("api", input.bucket(), input.key(), input.versionId(),
                     input.etag(), input.size(), input.contentType()), null, key, services.clock().instant(),
                     services.config().retentionDays()).withWebhookUrl(webhook);
@@ -202,9 +208,12 @@ public final class JobsApi {
         InputVideos.Video video = videoAt(create.videoKey().orElseThrow());
         Optional<FramingPlan> plan = create.request().target().map(t -> framing(video, t));
         OutpaintRequest request = plan.map(create.request()::framed).orElse(create.request());
+        Optional<SegmentPlan> segments = segmentPlan(probedWithinLimit(video), request);
         ObjectNode answer = estimateOf(request, Optional.of(video)).toJson();
+        segments.filter(SegmentPlan::isSplit).ifPresent(split -> answer.put("creativeUnits", segmentsCost(request, split)));
         answer.put("note", "the price of this shape; nothing was started and the video was not uploaded");
         plan.ifPresent(p -> answer.set("framing", FramingJson.write(p)));
+        segments.ifPresent(split -> answer.set("segments", SegmentJson.write(split, request.seed() != null)));
         return new Answer(200, answer);
     }
 
@@ -240,6 +249,40 @@ public final class JobsApi {
             LOG.warn("no estimate for the new job ({}); it is recorded without one", e.toString());
             return Optional.empty();
         }
+    }
+
+    /** The video's headers, read; a clip over {@code MAX_INPUT_SECONDS} is a 422 naming the limit and its length. */
+    private VideoProbe.Video probedWithinLimit(InputVideos.Video video) {
+        VideoProbe.Video probed;
+        try {
+            probed = services.inputs().probe(video);
+        } catch (InvalidInputException e) {
+            FieldError field = FieldError.problem("video.key", e.getMessage());
+            throw new ApiError(422, "INVALID_INPUT", field.message(), List.of(field));
+        }
+        new InputLength(services.config().maxInputDuration()).problemWith(probed, "video.key").ifPresent(f -> {
+            throw new ApiError(422, "INPUT_TOO_LONG", f.message(), List.of(f));
+        });
+        return probed;
+    }
+
+    /** How the clip would be cut into generations (no scene changes yet: those are read from the whole file, by the job). */
+    private Optional<SegmentPlan> segmentPlan(VideoProbe.Video probed, OutpaintRequest request) {
+        long seed = request.seed() != null ? request.seed() : 0;
+        return InputLength.plan(probed, request.matchInputFramesPerSecond(), request.framesPerSecond(),
+                SegmentRules.model(services.config().segmentOverlapFrames()), seed);
+    }
+
+    /** The sum of the segments' costs: one price per distinct generation length (from the price book), times the segments of that length. */
+    private int segmentsCost(OutpaintRequest request, SegmentPlan plan) {
+        Map<Integer, Long> shapes = plan.segments().stream().collect(Collectors.groupingBy(SegmentPlan.Segment::generatedFrames,
+                java.util.TreeMap::new, Collectors.counting()));
+        int total = 0;
+        for (Map.Entry<Integer, Long> shape : shapes.entrySet()) {
+            ObjectNode json = request.toJson().put("matchInputNumFrames", false).put("numFrames", shape.getKey());
+            total += estimateOf(OutpaintRequest.fromJson(json), Optional.empty()).creativeUnits() * shape.getValue().intValue();
+        }
+        return total;
     }
 
     /** The plan for the request's target on this video; a target the video cannot serve is a 422 naming the field. */

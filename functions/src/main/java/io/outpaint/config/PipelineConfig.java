@@ -35,7 +35,9 @@ public record PipelineConfig(
         Duration queueIndexLag,
         Duration uploadEventGrace,
         Duration priceCacheTime,
-        Optional<io.outpaint.budget.Budget> budget) {
+        Optional<io.outpaint.budget.Budget> budget,
+        Duration maxInputDuration,
+        int segmentOverlapFrames) {
 
     public static PipelineConfig fromEnvironment(Map<String, String> env) {
         Reader r = new Reader(env);
@@ -64,7 +66,11 @@ public record PipelineConfig(
                 Duration.ofMillis(r.integer("QUEUE_INDEX_LAG_MILLIS", 1000, 0, 10_000)),
                 Duration.ofSeconds(r.integer("UPLOAD_EVENT_GRACE_SECONDS", 120, 1, 86_400)),
                 Duration.ofHours(r.integer("PRICE_CACHE_HOURS", 24, 1, 24 * 365)),
-                r.budget());
+                r.budget(),
+                // a longer clip is refused up front, before its upload or its first segment costs anything
+                Duration.ofSeconds(r.integer("MAX_INPUT_SECONDS", 600, 1, 86_400)),
+                r.integer("SEGMENT_OVERLAP_FRAMES", io.outpaint.segments.SegmentRules.DEFAULT_OVERLAP, 0,
+                        io.outpaint.segments.SegmentRules.MAX_OVERLAP));
         return config;
     }
 
@@ -77,7 +83,8 @@ public record PipelineConfig(
                 + ", scenarioApiSecret=" + scenarioApiSecret.map(k -> "[redacted]").orElse("-")
                 + ", webhookSecret=" + webhookSecret.map(k -> "[redacted]").orElse("-")
                 + ", maxJobsInFlight=" + maxJobsInFlight + ", poll=" + poll + ", maxPollTime=" + maxPollTime
-                + ", budget=" + budget.map(b -> b.creativeUnits() + "/" + b.period().name().toLowerCase()).orElse("none") + "]";
+                + ", budget=" + budget.map(b -> b.creativeUnits() + "/" + b.period().name().toLowerCase()).orElse("none")
+                + ", maxInputDuration=" + maxInputDuration + ", segmentOverlapFrames=" + segmentOverlapFrames + "]";
     }
 
     /** Whether this function is given Scenario's credentials (functions that never call Scenario are not). */

@@ -122,7 +122,8 @@ public final class PrimingServices {
                 Optional.empty(), c.maxJobsInFlight(), c.poll(), c.maxPollTime(), c.retentionDays(), c.s3PathStyle(),
                 c.copyPartSizeBytes(), c.scenarioUploadPoll(), c.defaultPrompt(), Optional.empty(), Optional.empty(),
                 c.webhookAllowHttp(), Optional.of(BUS), c.typicalJobTime(), Duration.ZERO, c.uploadEventGrace(),
-                c.priceCacheTime(), c.budget());
+                c.priceCacheTime(), c.budget(), c.maxInputDuration(),
+                c.segmentOverlapFrames());
     }
 
     private static <T> Lazy<T> refused(String service) {

@@ -87,9 +87,9 @@ public record OutpaintRequest(
         String negative = in.text("negativePrompt", false, MAX_PROMPT_CHARS);
         List<String> refs = in.assetIds("refImageUrls", 10);
         boolean matchFrames = in.bool("matchInputNumFrames", false);
-        Long frames = in.integer("numFrames", 81L, 81, 241);
+        Long frames = in.integer("numFrames", (long) FrameLimits.MIN_FRAMES, FrameLimits.MIN_FRAMES, FrameLimits.MAX_FRAMES);
         boolean matchFps = in.bool("matchInputFramesPerSecond", false);
-        Long fps = in.integer("framesPerSecond", 16L, 5, 30);
+        Long fps = in.integer("framesPerSecond", (long) FrameLimits.DEFAULT_FPS, FrameLimits.MIN_FPS, FrameLimits.MAX_FPS);
         Resolution resolution = in.choice("resolution", Resolution.class, Resolution.P720);
         AspectRatio aspect = in.choice("aspectRatio", AspectRatio.class, AspectRatio.AUTO);
         Long steps = in.integer("numInferenceSteps", 30L, 2, 50);

@@ -46,4 +46,23 @@ class PipelineConfigTest {
         assertThatThrownBy(() -> PipelineConfig.fromEnvironment(Map.of("TABLE_NAME", "t", "BUCKET_NAME", "b", "BUDGET_PERIOD", "day")))
                 .hasMessage("BUDGET_PERIOD is set without BUDGET_CREATIVE_UNITS");
     }
+
+    @Test
+    void refusesInputsOverTenMinutesUnlessToldOtherwise() {
+        assertThat(PipelineConfig.fromEnvironment(Map.of("TABLE_NAME", "t", "BUCKET_NAME", "b")).maxInputDuration())
+                .isEqualTo(java.time.Duration.ofMinutes(10));
+        assertThat(PipelineConfig.fromEnvironment(Map.of("TABLE_NAME", "t", "BUCKET_NAME", "b", "MAX_INPUT_SECONDS", "1800"))
+                .maxInputDuration()).isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThatThrownBy(() -> PipelineConfig.fromEnvironment(Map.of("TABLE_NAME", "t", "BUCKET_NAME", "b", "MAX_INPUT_SECONDS", "0")))
+                .hasMessage("environment variable MAX_INPUT_SECONDS must be an integer from 1 to 86400, not 0");
+    }
+
+    @Test
+    void overlapsSegmentsByEightGeneratedFramesUnlessToldZeroTo32() {
+        assertThat(PipelineConfig.fromEnvironment(Map.of("TABLE_NAME", "t", "BUCKET_NAME", "b")).segmentOverlapFrames()).isEqualTo(8);
+        assertThat(PipelineConfig.fromEnvironment(Map.of("TABLE_NAME", "t", "BUCKET_NAME", "b", "SEGMENT_OVERLAP_FRAMES", "0"))
+                .segmentOverlapFrames()).isZero();
+        assertThatThrownBy(() -> PipelineConfig.fromEnvironment(Map.of("TABLE_NAME", "t", "BUCKET_NAME", "b", "SEGMENT_OVERLAP_FRAMES", "33")))
+                .hasMessage("environment variable SEGMENT_OVERLAP_FRAMES must be an integer from 0 to 32, not 33");
+    }
 }

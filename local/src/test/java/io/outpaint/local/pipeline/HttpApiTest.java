@@ -221,6 +221,9 @@ class HttpApiTest {
         HttpResponse<String> estimate = call("POST", "/estimate", "{\"video\":{\"key\":\"inputs/api/clip.mp4\"},\"request\":{\"prompt\":\"p\",\"resolution\":\"480p\"}}");
         assertThat(estimate.statusCode()).as(estimate.body()).isEqualTo(200);
         assertThat(json(estimate).path("creativeUnits").asInt()).isPositive();
+        // 16 frames at 8 fps fit one generation: one segment, its whole range
+        assertThat(json(estimate).path("segments").path("count").asInt()).isEqualTo(1);
+        assertThat(json(estimate).path("segments").path("each").get(0).path("endFrame").asInt()).isEqualTo(16);
         assertThat(pipeline.simulator().jobsCreated()).isEqualTo(jobs);
         pipeline.simulator().faults().nextRateLimits(20).retryAfterSeconds(30);
         try {
