@@ -32,7 +32,7 @@ public final class JobDocument {
     private static final TreeFields F = new TreeFields("a job record's");
     private static final Set<String> JOB = Set.of("jobId", "status", "version", "createdAt", "updatedAt", "request", "source",
             "executionArn", "idempotencyKey", "scenario", "progress", "outputs", "error", "history", "expiresAt", "webhookUrl",
-            "framing");
+            "framing", "finish");
     private static final Set<String> SOURCE = Set.of("type", "bucket", "key", "versionId", "etag", "size", "contentType");
     private static final Set<String> SCENARIO = Set.of("videoAssetId", "jobId", "submittingAt", "submittedAt");
     private static final Set<String> OUTPUT = Set.of("assetId", "bucket", "key", "bytes", "sha256", "contentType", "width",
@@ -75,7 +75,8 @@ public final class JobDocument {
                         instant(c, "at", at), F.text(c, "note", at))),
                 orZero(F.whole(root, "expiresAt", "")),
                 F.text(root, "webhookUrl", ""),
-                object(root, "framing"));
+                object(root, "framing"),
+                object(root, "finish"));
     }
 
     /** {@code job} as the stored document. */
@@ -130,6 +131,9 @@ public final class JobDocument {
         put(node, "webhookUrl", job.webhookUrl());
         if (job.framing() != null) {
             node.set("framing", job.framing());
+        }
+        if (job.finish() != null) {
+            node.set("finish", job.finish());
         }
         return node;
     }
@@ -189,7 +193,7 @@ public final class JobDocument {
         T of(JsonNode node, String at);
     }
 
-    /** An object field kept whole (the request, the framing plan): its own reader checks its fields where it is used. */
+    /** An object field kept whole (the request, the framing plan, the finish section): its own reader checks its fields where it is used. */
     private static ObjectNode object(JsonNode root, String name) {
         JsonNode value = TreeFields.field(root, name);
         return value == null ? null : (ObjectNode) F.object(value, name);

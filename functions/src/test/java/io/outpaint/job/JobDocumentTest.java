@@ -121,7 +121,9 @@ class JobDocumentTest {
                 random.nextLong(),
                 maybe(random, () -> "https://hooks.example.com/x?y=1"),
                 maybe(random, () -> BINDING.createObjectNode().put("expandRatio", 0.3894).set("canvas",
-                        BINDING.createObjectNode().put("width", 1920).put("height", 1920))));
+                        BINDING.createObjectNode().put("width", 1920).put("height", 1920))),
+                maybe(random, () -> BINDING.createObjectNode().put("fps", "30000/1001").put("frames", 300)
+                        .set("audio", BINDING.createObjectNode().put("codec", "aac").put("handling", "copied"))));
     }
 
     private static JobStatus status(Random random) {
