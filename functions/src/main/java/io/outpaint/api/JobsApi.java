@@ -302,6 +302,9 @@ public final class JobsApi {
             if (job.framing() != null) {
                 body.set("framing", job.framing());
             }
+            if (job.finish() != null) {
+                body.set("finish", job.finish());
+            }
             if (job.scenario().jobId() != null) {
                 body.putObject("scenario").put("jobId", job.scenario().jobId());
             }

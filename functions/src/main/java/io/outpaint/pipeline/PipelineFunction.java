@@ -32,7 +32,8 @@ public enum PipelineFunction {
      * encode run on every core it gets; 3008 MB (about 1.7 vCPUs) is the two shared cores FinishLimits' budget was
      * measured on. Its memory holds FFmpeg's frames of a 4K canvas and a JVM that only waits on it.
      */
-    FINISH("Finish", 3008, 900, EnumSet.of(Need.INPUTS_READ, Need.OUTPUTS_READ, Need.OUTPUTS_WRITE), Dynamo.UPDATING, Asset.MEDIA,
+    // OUTPUTS_WRITE grants reading outputs/ too: the step reads raw.mp4 and writes outpaint.mp4 and poster.jpg beside it
+    FINISH("Finish", 3008, 900, EnumSet.of(Need.INPUTS_READ, Need.OUTPUTS_WRITE), Dynamo.UPDATING, Asset.MEDIA,
             // the class is named only inside the lambda: the shared asset, which lacks it, never resolves it
             s -> io.outpaint.media.finish.Finish.lambda(s.jobs(), s.s3Client(), s.clock())),
     RECORD_FAILURE("RecordFailure", 512, 60, EnumSet.of(Need.START_EXECUTIONS), Dynamo.DISPATCHING,

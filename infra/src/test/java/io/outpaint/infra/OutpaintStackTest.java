@@ -48,6 +48,28 @@ class OutpaintStackTest {
     }
 
     @Test
+    void onlyTheFinishingFunctionRunsTheMediaAssetWithTenGibibytesOfTmpAndEveryOtherTheShared() {
+        String media = null;
+        java.util.Set<String> shared = new java.util.HashSet<>();
+        for (PipelineFunction entry : PipelineFunction.values()) {
+            JsonNode p = Synthesized.function(entry).getValue().path("Properties");
+            String code = p.path("Code").path("S3Key").toString();
+            if (entry.asset() == PipelineFunction.Asset.MEDIA) {
+                assertThat(entry).isEqualTo(PipelineFunction.FINISH);
+                assertThat(p.path("EphemeralStorage").path("Size").asInt()).as(entry.name()).isEqualTo(10 * 1024);
+                assertThat(p.path("MemorySize").asInt()).isEqualTo(entry.memoryMb());
+                assertThat(p.path("Timeout").asInt()).isEqualTo(900);
+                media = code;
+            } else {
+                assertThat(p.path("EphemeralStorage").isMissingNode()).as(entry.name() + " keeps Lambda's default /tmp").isTrue();
+                shared.add(code);
+            }
+        }
+        assertThat(shared).as("one shared asset").hasSize(1);
+        assertThat(media).isNotNull().isNotIn(shared);
+    }
+
+    @Test
     void theTableIsOnDemandWithPointInTimeRecoveryTtlAndTheIndexes() {
         TEMPLATE.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
                 "BillingMode", "PAY_PER_REQUEST",
