@@ -19,6 +19,8 @@ import java.util.List;
 public final class Finisher {
 
     static final int POSTER_MAX_WIDTH = 1280;
+    /** How far into the source, from each side that meets a margin, the seam blends it with the generation. */
+    public static final int SEAM_PX = SeamMask.FEATHER;
 
     private final FfmpegProcess process;
     private final MediaProbe probe;
