@@ -141,6 +141,12 @@ public enum PipelineFunction {
     /** The deployment asset this function's code is. */
     public Asset asset() { return asset; }
 
+    /**
+     * Whether the function publishes SnapStart versions: every one but the media ones, which need more than the 512 MiB
+     * of /tmp SnapStart allows; their cold start (FFmpeg's natives extracted on the first clip) is small beside a finish.
+     */
+    public boolean snapStart() { return asset == Asset.SHARED; }
+
     /** Whether this function is a Task of the state machine. */
     public boolean isStep() { return step != null; }
 

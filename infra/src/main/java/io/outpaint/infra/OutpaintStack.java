@@ -137,8 +137,10 @@ public final class OutpaintStack extends Stack {
             Function.Builder builder = Function.Builder.create(this, entry.id() + "Function")
                     .runtime(Runtime.JAVA_21).handler(entry.handler()).code(codes.get(entry.asset()))
                     .memorySize(entry.memoryMb()).timeout(Duration.seconds(entry.timeoutSeconds()))
-                    .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS).tracing(Tracing.ACTIVE)
-                    .environment(entry.environment(common)).logGroup(group);
+                    .tracing(Tracing.ACTIVE).environment(entry.environment(common)).logGroup(group);
+            if (entry.snapStart()) {
+                builder.snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS);
+            }
             if (entry.asset() == PipelineFunction.Asset.MEDIA) {
                 // the input, the generation and the finished video on /tmp at once: FinishLimits.LAMBDA allows 8 GiB of them
                 builder.ephemeralStorageSize(Size.gibibytes(MEDIA_TMP_GIB));

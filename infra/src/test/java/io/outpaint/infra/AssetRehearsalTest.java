@@ -193,7 +193,9 @@ class AssetRehearsalTest {
             Rehearsal.Init init = rehearsal.init();
             String answered;
             try {
-                assertThat(init.hooks()).as("the hooks that ran").anyMatch(h -> h.startsWith("io.outpaint."));
+                if (function.snapStart()) {
+                    assertThat(init.hooks()).as("the hooks that ran").anyMatch(h -> h.startsWith("io.outpaint."));
+                }
                 answered = script.run(rehearsal);
             } catch (AssertionError | Exception e) {
                 failures.add(entry.id() + ": " + e.getMessage() + " (its output: " + rehearsal.log() + ")");

@@ -119,7 +119,7 @@ class LambdaAssetTest {
             assertThat(asset.packaging()).isEqualTo("zip");
             assertThat(asset.objectKey()).isEqualTo(function.assetHash() + ".zip");
             assertThat(function.runtime()).isEqualTo("java21");
-            assertThat(function.snapStart()).as(entry + " publishes SnapStart versions").isTrue();
+            assertThat(function.snapStart()).as(entry + " publishes SnapStart versions").isEqualTo(entry.snapStart());
             functionsByAsset.computeIfAbsent(function.assetHash(), h -> new ArrayList<>()).add(entry.id());
         }
         Map<String, PipelineFunction.Asset> kindByHash = new TreeMap<>();
