@@ -401,6 +401,9 @@ public final class JobsApi {
             if (job.framing() != null) {
                 body.set("framing", job.framing());
             }
+            if (job.finish() != null) {
+                body.set("finish", job.finish());
+            }
             if (job.scenario().jobId() != null) {
                 body.putObject("scenario").put("jobId", job.scenario().jobId());
             }

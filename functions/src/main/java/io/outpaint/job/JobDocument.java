@@ -32,7 +32,7 @@ public final class JobDocument {
     private static final TreeFields F = new TreeFields("a job record's");
     private static final Set<String> JOB = Set.of("jobId", "status", "version", "createdAt", "updatedAt", "request", "source",
             "executionArn", "idempotencyKey", "scenario", "progress", "outputs", "error", "history", "expiresAt", "webhookUrl",
-            "framing", "billing");
+            "framing", "billing", "finish");
     private static final Set<String> SOURCE = Set.of("type", "bucket", "key", "versionId", "etag", "size", "contentType");
     private static final Set<String> SCENARIO = Set.of("videoAssetId", "jobId", "submittingAt", "submittedAt");
     private static final Set<String> OUTPUT = Set.of("assetId", "bucket", "key", "bytes", "sha256", "contentType", "width",
@@ -78,7 +78,8 @@ public final class JobDocument {
                 F.text(root, "webhookUrl", ""),
                 object(root, "framing"),
                 nested(root, "billing", "", BILLING, b -> new Job.Billing(F.integer(b, "estimate", "billing."),
-                        F.integer(b, "billed", "billing."), F.text(b, "budgetPeriod", "billing."))));
+                        F.integer(b, "billed", "billing."), F.text(b, "budgetPeriod", "billing."))),
+                object(root, "finish"));
     }
 
     /** {@code job} as the stored document. */
@@ -136,6 +137,9 @@ public final class JobDocument {
         }
         if (job.billing() != null) {
             node.set("billing", tree(job.billing()));
+        }
+        if (job.finish() != null) {
+            node.set("finish", job.finish());
         }
         return node;
     }
@@ -208,7 +212,7 @@ public final class JobDocument {
         T of(JsonNode node, String at);
     }
 
-    /** An object field kept whole (the request, the framing plan): its own reader checks its fields where it is used. */
+    /** An object field kept whole (the request, the framing plan, the finish section): its own reader checks its fields where it is used. */
     private static ObjectNode object(JsonNode root, String name) {
         JsonNode value = TreeFields.field(root, name);
         return value == null ? null : (ObjectNode) F.object(value, name);

@@ -125,7 +125,10 @@ class JobDocumentTest {
                 maybe(random, () -> BINDING.createObjectNode().put("expandRatio", 0.3894).set("canvas",
                         BINDING.createObjectNode().put("width", 1920).put("height", 1920))),
                 maybe(random, () -> new Job.Billing(maybe(random, () -> random.nextInt(500)), maybe(random, () -> random.nextInt(500)),
-                        maybe(random, () -> "2026-05"))));
+                        maybe(random, () -> "2026-05"))),
+
+                maybe(random, () -> BINDING.createObjectNode().put("fps", "30000/1001").put("frames", 300)
+                        .set("audio", BINDING.createObjectNode().put("codec", "aac").put("handling", "copied"))));
     }
 
     private static JobStatus status(Random random) {
