@@ -17,7 +17,8 @@ import java.util.function.Function;
  * The body of {@code POST /jobs} (or {@code /estimate}), checked at every level: unknown fields
  * anywhere are refused ({@code video.bucket} included), and every bad field is named at once.
  */
-record CreateRequest(OutpaintRequest request, Optional<String> videoKey, Optional<Upload> upload, Optional<String> webhookUrl) {
+record CreateRequest(OutpaintRequest request, Optional<String> videoKey, Optional<Upload> upload, Optional<String> webhookUrl,
+                     java.util.OptionalInt maxCreativeUnits) {
 
     /** A video the client will upload to a presigned URL. */
     record Upload(String fileName, String contentType) {}
@@ -31,7 +32,7 @@ record CreateRequest(OutpaintRequest request, Optional<String> videoKey, Optiona
             throw new ApiError(400, "INVALID_JSON", "the body must be a JSON object: {\"video\": {...}, \"request\": {...}}");
         }
         List<FieldError> errors = new ArrayList<>();
-        unknown(body, "", uploadAllowed ? Set.of("video", "request", "notify") : Set.of("video", "request"), errors);
+        unknown(body, "", uploadAllowed ? Set.of("video", "request", "notify", "maxCreativeUnits") : Set.of("video", "request"), errors);
         OutpaintRequest request = null;
         try {
             request = OutpaintRequest.fromJson(body.get("request"));
@@ -58,10 +59,19 @@ record CreateRequest(OutpaintRequest request, Optional<String> videoKey, Optiona
             }
         }
         Optional<String> webhook = webhook(body.path("notify"), webhookProblem, errors);
+        java.util.OptionalInt max = java.util.OptionalInt.empty();
+        JsonNode cap = body.path("maxCreativeUnits");
+        if (!cap.isMissingNode() && !cap.isNull()) {
+            if (cap.isIntegralNumber() && cap.canConvertToInt() && cap.asInt() >= 1) {
+                max = java.util.OptionalInt.of(cap.asInt());
+            } else {
+                errors.add(new FieldError("maxCreativeUnits", cap.toString(), "a whole number of creative units from 1"));
+            }
+        }
         if (!errors.isEmpty()) {
             throw new ApiError(400, "INVALID_REQUEST", new InvalidRequestException(errors).getMessage(), errors);
         }
-        return new CreateRequest(request, key, upload, webhook);
+        return new CreateRequest(request, key, upload, webhook, max);
     }
 
     /** The body of {@code POST /uploads}: {@code {"fileName", "contentType"}}, checked as a job's upload is. */

@@ -11,6 +11,8 @@ import io.outpaint.media.InputVideos;
 import io.outpaint.media.InvalidInputException;
 import io.outpaint.pipeline.JobStarter;
 import io.outpaint.pipeline.PipelineServices;
+import io.outpaint.pricing.Estimate;
+import io.outpaint.pricing.PriceShape;
 import io.outpaint.notify.WebhookPolicy;
 import io.outpaint.request.FieldError;
 import io.outpaint.request.ObjectKeys;
@@ -19,6 +21,11 @@ import io.outpaint.request.FramingJson;
 import io.outpaint.request.FramingPlan;
 import io.outpaint.request.OutpaintRequest;
 import io.outpaint.request.Target;
+import io.outpaint.media.VideoProbe;
+import io.outpaint.segments.InputLength;
+import io.outpaint.segments.SegmentJson;
+import io.outpaint.segments.SegmentPlan;
+import io.outpaint.segments.SegmentRules;
 import io.outpaint.store.JobStore;
 import java.time.Duration;
 import java.util.Arrays;
@@ -26,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -37,6 +45,7 @@ public final class JobsApi {
     public record Answer(int status, JsonNode body) {}
 
     static final ObjectMapper JSON = io.outpaint.job.JobJson.mapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobsApi.class);
     private static final Duration URL_LIFETIME = Duration.ofHours(1);
     private static final String CANCEL_NOTE = "canceled here; Scenario cannot cancel custom-model jobs, so its job may "
             + "still finish and be billed, and its result will not be copied";
@@ -73,9 +82,11 @@ public final class JobsApi {
         ObjectNode answer;
         if (create.videoKey().isPresent()) {
             InputVideos.Video input = videoAt(create.videoKey().get());
+            probedWithinLimit(input);
             Job job = Job.queued(jobId, create.request().toJson(), new Job.Source("api", input.bucket(), input.key(), input.versionId(),
                     input.etag(), input.size(), input.contentType()), null, key, services.clock().instant(),
                     services.config().retentionDays()).withWebhookUrl(webhook);
+            job = withEstimate(job, create, Optional.of(input));
             if (!starter.start(job)) {
                 return repeat(services.jobs().find(jobId).orElseThrow(), create);
             }
@@ -119,6 +130,7 @@ public final class JobsApi {
         Job job = Job.queued(jobId, create.request().toJson(), new Job.Source("api-upload", services.config().bucket(), key, null,
                 null, null, upload.contentType()), null, idempotencyKey, services.clock().instant(), services.config().retentionDays())
                 .withWebhookUrl(create.webhookUrl().orElse(null));
+        job = withEstimate(job, create, Optional.empty());
         if (!services.jobs().create(job)) {
             return (ObjectNode) repeat(services.jobs().find(jobId).orElseThrow(), create).body();
         }
@@ -127,6 +139,29 @@ public final class JobsApi {
         up.put("note", "the job starts when the upload lands");
         answer.set("upload", up);
         return answer;
+    }
+
+    /** The job with its estimate when one can be had now; a request with a target is priced on its shape (geometry does not count). */
+    private Job withEstimate(Job job, CreateRequest create, Optional<InputVideos.Video> video) {
+        if (create.maxCreativeUnits().isPresent()) {
+            return withCheckedEstimate(job, create, video, create.maxCreativeUnits().getAsInt());
+        }
+        return estimateAtCreation(create.request(), video)
+                .map(units -> job.withBilling(Job.Billing.NONE.withEstimate(units), job.createdAt())).orElse(job);
+    }
+
+    /** The job with its estimate, refused when above {@code max}: a cap that cannot be checked now is refused too. */
+    private Job withCheckedEstimate(Job job, CreateRequest create, Optional<InputVideos.Video> video, int max) {
+        if (create.request().matchInputNumFrames() && video.isEmpty()) {
+            throw ApiError.badField("maxCreativeUnits", Integer.toString(max), "a cap the API can check before the video arrives:"
+                    + " with matchInputNumFrames, stage the video first (POST /uploads) or give numFrames");
+        }
+        int units = estimateOf(create.request(), video).creativeUnits();
+        if (units > max) {
+            throw new ApiError(400, "OVER_MAX_CREATIVE_UNITS", "the estimate is " + units + " creative units, above maxCreativeUnits "
+                    + max, List.of(new FieldError("maxCreativeUnits", Integer.toString(max), "at least the estimate, " + units)));
+        }
+        return job.withBilling(Job.Billing.NONE.withEstimate(units), job.createdAt());
     }
 
     /** The input video at {@code key} (a key the validator passed): 422 for an object that is missing or not a video. */
@@ -163,30 +198,91 @@ public final class JobsApi {
     }
 
     /**
-     * {@code POST /estimate}: the cost in creative units of the job {@code create} would start, from
-     * Scenario's dry run. The video is uploaded to Scenario (a dry run needs its asset id); no job is
-     * started and nothing is recorded.
+     * {@code POST /estimate}: the cost in creative units of the job {@code create} would start, from the
+     * price of its shape (cached, or one dry run on a reference video): the user's video is not uploaded,
+     * only its headers are read (its frame size for a target, its frame count for matchInputNumFrames).
+     * No job is started and nothing is recorded.
      */
     public Answer estimate(JsonNode body) {
         CreateRequest create = CreateRequest.parse(body, false, url -> Optional.empty());
         InputVideos.Video video = videoAt(create.videoKey().orElseThrow());
         Optional<FramingPlan> plan = create.request().target().map(t -> framing(video, t));
         OutpaintRequest request = plan.map(create.request()::framed).orElse(create.request());
-        try (var in = services.inputs().open(video)) {
-            String asset = services.scenario().uploadVideo(video.fileName(), video.contentType(), in, video.size(), null);
-            int cost = services.scenario().estimateCost(request, asset);
-            ObjectNode answer = JSON.createObjectNode();
-            answer.put("creativeUnits", cost);
-            answer.put("note", "Scenario's estimate; nothing was started");
-            plan.ifPresent(p -> answer.set("framing", FramingJson.write(p)));
-            return new Answer(200, answer);
+        Optional<SegmentPlan> segments = segmentPlan(probedWithinLimit(video), request);
+        ObjectNode answer = estimateOf(request, Optional.of(video)).toJson();
+        segments.filter(SegmentPlan::isSplit).ifPresent(split -> answer.put("creativeUnits", segmentsCost(request, split)));
+        answer.put("note", "the price of this shape; nothing was started and the video was not uploaded");
+        plan.ifPresent(p -> answer.set("framing", FramingJson.write(p)));
+        segments.ifPresent(split -> answer.set("segments", SegmentJson.write(split, request.seed() != null)));
+        return new Answer(200, answer);
+    }
+
+    /** The request's estimate; its frames read from the video's headers when it matches them. */
+    private Estimate estimateOf(OutpaintRequest request, Optional<InputVideos.Video> video) {
+        try {
+            PriceShape shape = PriceShape.of(request, () -> video.map(v -> services.inputs().frames(v)).orElse(OptionalInt.empty()));
+            return services.pricing().estimate(shape);
+        } catch (PriceShape.UnknownFramesException e) {
+            FieldError field = FieldError.problem("request.matchInputNumFrames", e.getMessage());
+            throw new ApiError(422, "FRAMES_UNKNOWN", field.message(), List.of(field));
+        } catch (InvalidInputException e) {
+            FieldError field = FieldError.problem("video.key", e.getMessage());
+            throw new ApiError(422, "INVALID_INPUT", field.message(), List.of(field));
         } catch (io.outpaint.scenario.ScenarioThrottledException e) {
             throw new ApiError(429, "SCENARIO_BUSY", "Scenario is limiting requests; try again later");
         } catch (io.outpaint.scenario.ScenarioValidationException e) {
             throw new ApiError(422, "SCENARIO_REFUSED_REQUEST", e.getMessage());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The estimate a new job records when its shape is known at creation (its video there, or frames not
+     * taken from it); empty otherwise, or when pricing fails: a job is not refused for want of an estimate.
+     */
+    private Optional<Integer> estimateAtCreation(OutpaintRequest request, Optional<InputVideos.Video> video) {
+        if (request.matchInputNumFrames() && video.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(estimateOf(request, video).creativeUnits());
+        } catch (RuntimeException e) {
+            LOG.warn("no estimate for the new job ({}); it is recorded without one", e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** The video's headers, read; a clip over {@code MAX_INPUT_SECONDS} is a 422 naming the limit and its length. */
+    private VideoProbe.Video probedWithinLimit(InputVideos.Video video) {
+        VideoProbe.Video probed;
+        try {
+            probed = services.inputs().probe(video);
+        } catch (InvalidInputException e) {
+            FieldError field = FieldError.problem("video.key", e.getMessage());
+            throw new ApiError(422, "INVALID_INPUT", field.message(), List.of(field));
+        }
+        new InputLength(services.config().maxInputDuration()).problemWith(probed, "video.key").ifPresent(f -> {
+            throw new ApiError(422, "INPUT_TOO_LONG", f.message(), List.of(f));
+        });
+        return probed;
+    }
+
+    /** How the clip would be cut into generations (no scene changes yet: those are read from the whole file, by the job). */
+    private Optional<SegmentPlan> segmentPlan(VideoProbe.Video probed, OutpaintRequest request) {
+        long seed = request.seed() != null ? request.seed() : 0;
+        return InputLength.plan(probed, request.matchInputFramesPerSecond(), request.framesPerSecond(),
+                SegmentRules.model(services.config().segmentOverlapFrames()), seed);
+    }
+
+    /** The sum of the segments' costs: one price per distinct generation length (from the price book), times the segments of that length. */
+    private int segmentsCost(OutpaintRequest request, SegmentPlan plan) {
+        Map<Integer, Long> shapes = plan.segments().stream().collect(Collectors.groupingBy(SegmentPlan.Segment::generatedFrames,
+                java.util.TreeMap::new, Collectors.counting()));
+        int total = 0;
+        for (Map.Entry<Integer, Long> shape : shapes.entrySet()) {
+            ObjectNode json = request.toJson().put("matchInputNumFrames", false).put("numFrames", shape.getKey());
+            total += estimateOf(OutpaintRequest.fromJson(json), Optional.empty()).creativeUnits() * shape.getValue().intValue();
+        }
+        return total;
     }
 
     /** The plan for the request's target on this video; a target the video cannot serve is a 422 naming the field. */
@@ -289,6 +385,9 @@ public final class JobsApi {
         if (job.error() != null) {
             body.set("error", JobDocument.tree(job.error()));
         }
+        if (job.billing() != null) {
+            body.set("billing", JobDocument.tree(job.billing()));
+        }
         place.ifPresent(q -> body.setAll((ObjectNode) JSON.valueToTree(q)));
         ObjectNode links = body.putObject("links");
         links.put("self", "/jobs/" + job.jobId());
@@ -301,6 +400,9 @@ public final class JobsApi {
             body.set("request", job.request());
             if (job.framing() != null) {
                 body.set("framing", job.framing());
+            }
+            if (job.finish() != null) {
+                body.set("finish", job.finish());
             }
             if (job.scenario().jobId() != null) {
                 body.putObject("scenario").put("jobId", job.scenario().jobId());

@@ -33,7 +33,11 @@ public record PipelineConfig(
         Optional<String> eventBusName,
         Duration typicalJobTime,
         Duration queueIndexLag,
-        Duration uploadEventGrace) {
+        Duration uploadEventGrace,
+        Duration priceCacheTime,
+        Optional<io.outpaint.budget.Budget> budget,
+        Duration maxInputDuration,
+        int segmentOverlapFrames) {
 
     public static PipelineConfig fromEnvironment(Map<String, String> env) {
         Reader r = new Reader(env);
@@ -60,7 +64,13 @@ public record PipelineConfig(
                 r.optional("EVENT_BUS_NAME"),
                 Duration.ofSeconds(r.integer("TYPICAL_JOB_SECONDS", 300, 1, 86_400)),
                 Duration.ofMillis(r.integer("QUEUE_INDEX_LAG_MILLIS", 1000, 0, 10_000)),
-                Duration.ofSeconds(r.integer("UPLOAD_EVENT_GRACE_SECONDS", 120, 1, 86_400)));
+                Duration.ofSeconds(r.integer("UPLOAD_EVENT_GRACE_SECONDS", 120, 1, 86_400)),
+                Duration.ofHours(r.integer("PRICE_CACHE_HOURS", 24, 1, 24 * 365)),
+                r.budget(),
+                // a longer clip is refused up front, before its upload or its first segment costs anything
+                Duration.ofSeconds(r.integer("MAX_INPUT_SECONDS", 600, 1, 86_400)),
+                r.integer("SEGMENT_OVERLAP_FRAMES", io.outpaint.segments.SegmentRules.DEFAULT_OVERLAP, 0,
+                        io.outpaint.segments.SegmentRules.MAX_OVERLAP));
         return config;
     }
 
@@ -72,7 +82,9 @@ public record PipelineConfig(
                 + ", scenarioApiKey=" + scenarioApiKey.map(k -> "[redacted]").orElse("-")
                 + ", scenarioApiSecret=" + scenarioApiSecret.map(k -> "[redacted]").orElse("-")
                 + ", webhookSecret=" + webhookSecret.map(k -> "[redacted]").orElse("-")
-                + ", maxJobsInFlight=" + maxJobsInFlight + ", poll=" + poll + ", maxPollTime=" + maxPollTime + "]";
+                + ", maxJobsInFlight=" + maxJobsInFlight + ", poll=" + poll + ", maxPollTime=" + maxPollTime
+                + ", budget=" + budget.map(b -> b.creativeUnits() + "/" + b.period().name().toLowerCase()).orElse("none")
+                + ", maxInputDuration=" + maxInputDuration + ", segmentOverlapFrames=" + segmentOverlapFrames + "]";
     }
 
     /** Whether this function is given Scenario's credentials (functions that never call Scenario are not). */
@@ -92,6 +104,24 @@ public record PipelineConfig(
 
         String text(String name, String fallback) {
             return optional(name).orElse(fallback);
+        }
+
+        /** BUDGET_CREATIVE_UNITS with BUDGET_PERIOD (day by default); none without the first. */
+        Optional<io.outpaint.budget.Budget> budget() {
+            Optional<String> units = optional("BUDGET_CREATIVE_UNITS");
+            if (units.isEmpty()) {
+                optional("BUDGET_PERIOD").ifPresent(p -> {
+                    throw new IllegalStateException("BUDGET_PERIOD is set without BUDGET_CREATIVE_UNITS");
+                });
+                return Optional.empty();
+            }
+            io.outpaint.budget.BudgetPeriod period;
+            try {
+                period = io.outpaint.budget.BudgetPeriod.parse(text("BUDGET_PERIOD", "day"));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("environment variable BUDGET_PERIOD must be day or month, not " + env.get("BUDGET_PERIOD"));
+            }
+            return Optional.of(new io.outpaint.budget.Budget(integer("BUDGET_CREATIVE_UNITS", 0, 0, Integer.MAX_VALUE), period));
         }
 
         int integer(String name, int fallback, int min, int max) {

@@ -28,7 +28,9 @@ public record Job(
         List<StatusChange> history,
         long expiresAt,
         String webhookUrl,
-        ObjectNode framing) {
+        ObjectNode framing,
+        Billing billing,
+        ObjectNode finish) {
 
     /** Where the input video is. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -52,6 +54,19 @@ public record Job(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record JobError(String code, String message, String hint) {}
 
+    /**
+     * What the job costs in creative units: the estimate at creation (its shape's price), what Scenario
+     * billed once its job ended (cuCost less cuDiscount; 0 for a refunded failure), and the budget period
+     * whose units it reserved at admission (null when no budget held it).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Billing(Integer estimate, Integer billed, String budgetPeriod) {
+        public static final Billing NONE = new Billing(null, null, null);
+        public Billing withEstimate(Integer v) { return new Billing(v, billed, budgetPeriod); }
+        public Billing withBilled(Integer v) { return new Billing(estimate, v, budgetPeriod); }
+        public Billing withBudgetPeriod(String v) { return new Billing(estimate, billed, v); }
+    }
+
     /** One status change, with when and why. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record StatusChange(JobStatus status, Instant at, String note) {}
@@ -72,7 +87,7 @@ public record Job(
                              String idempotencyKey, Instant now, int retentionDays) {
         return new Job(jobId, JobStatus.QUEUED, null, now, now, request, source, executionArn, idempotencyKey,
                 Scenario.NONE, 0, List.of(), null, List.of(new StatusChange(JobStatus.QUEUED, now, null)),
-                now.plusSeconds(retentionDays * 86_400L).getEpochSecond(), null, null);
+                now.plusSeconds(retentionDays * 86_400L).getEpochSecond(), null, null, null, null);
     }
 
     /**
@@ -90,17 +105,17 @@ public record Job(
         List<StatusChange> changes = new ArrayList<>(history);
         changes.add(new StatusChange(next, now, note));
         return new Job(jobId, next, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                next == JobStatus.SUCCEEDED ? 1.0 : progress, outputs, error, changes, expiresAt, webhookUrl, framing);
+                next == JobStatus.SUCCEEDED ? 1.0 : progress, outputs, error, changes, expiresAt, webhookUrl, framing, billing, finish);
     }
 
     public Job withScenario(Scenario value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, value,
-                progress, outputs, error, history, expiresAt, webhookUrl, framing);
+                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish);
     }
 
     public Job withProgress(double value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                Math.max(progress, value), outputs, error, history, expiresAt, webhookUrl, framing);
+                Math.max(progress, value), outputs, error, history, expiresAt, webhookUrl, framing, billing, finish);
     }
 
     public Job withOutput(Output output, Instant now) {
@@ -108,43 +123,66 @@ public record Job(
         all.removeIf(o -> o.key().equals(output.key()));
         all.add(output);
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                progress, all, error, history, expiresAt, webhookUrl, framing);
+                progress, all, error, history, expiresAt, webhookUrl, framing, billing, finish);
     }
 
     public Job withError(JobError value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                progress, outputs, value, history, expiresAt, webhookUrl, framing);
+                progress, outputs, value, history, expiresAt, webhookUrl, framing, billing, finish);
     }
 
     public Job withRequest(ObjectNode value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, value, source, executionArn, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt, webhookUrl, framing);
+                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish);
     }
 
     public Job withSource(Source value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, value, executionArn, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt, webhookUrl, framing);
+                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish);
     }
 
     /** Where to POST the final record, signed; null for none. */
     public Job withWebhookUrl(String value) {
         return new Job(jobId, status, version, createdAt, updatedAt, request, source, executionArn, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt, value, framing);
+                progress, outputs, error, history, expiresAt, value, framing, billing, finish);
     }
 
     /** The plan that reached the request's target from the probed input ({@code FramingPlan}'s JSON); null without a target. */
     public Job withFraming(ObjectNode value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt, webhookUrl, value);
+                progress, outputs, error, history, expiresAt, webhookUrl, value, billing, finish);
+    }
+
+    /** What finishing made ({@code FinishRecord}'s JSON: geometry, the source's place, fps, frames, audio); null before. */
+    public Job withFinish(ObjectNode value, Instant now) {
+        return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
+                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, value);
+    }
+
+    /** These outputs in this order (the first is the result clients download), replacing the ones recorded. */
+    public Job withOutputs(List<Output> value, Instant now) {
+        return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
+                progress, value, error, history, expiresAt, webhookUrl, framing, billing, finish);
+    }
+
+    /** What the job costs; {@code value} may be {@link Billing#NONE}'s parts, kept as given. */
+    public Job withBilling(Billing value, Instant now) {
+        return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
+                progress, outputs, error, history, expiresAt, webhookUrl, framing, value, finish);
+    }
+
+    /** The billing, never null: {@link Billing#NONE} before anything is known. */
+    public Billing billingOrNone() {
+        return billing == null ? Billing.NONE : billing;
     }
 
     public Job withExecutionArn(String value) {
         return new Job(jobId, status, version, createdAt, updatedAt, request, source, value, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt, webhookUrl, framing);
+                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish);
     }
 
     public Job withVersion(Long value) {
         return new Job(jobId, status, value, createdAt, updatedAt, request, source, executionArn, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt, webhookUrl, framing);
+                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish);
     }
 }

@@ -32,13 +32,14 @@ public final class JobDocument {
     private static final TreeFields F = new TreeFields("a job record's");
     private static final Set<String> JOB = Set.of("jobId", "status", "version", "createdAt", "updatedAt", "request", "source",
             "executionArn", "idempotencyKey", "scenario", "progress", "outputs", "error", "history", "expiresAt", "webhookUrl",
-            "framing");
+            "framing", "billing", "finish");
     private static final Set<String> SOURCE = Set.of("type", "bucket", "key", "versionId", "etag", "size", "contentType");
     private static final Set<String> SCENARIO = Set.of("videoAssetId", "jobId", "submittingAt", "submittedAt");
     private static final Set<String> OUTPUT = Set.of("assetId", "bucket", "key", "bytes", "sha256", "contentType", "width",
             "height", "durationSeconds");
     private static final Set<String> ERROR = Set.of("code", "message", "hint");
     private static final Set<String> CHANGE = Set.of("status", "at", "note");
+    private static final Set<String> BILLING = Set.of("estimate", "billed", "budgetPeriod");
 
     private JobDocument() {}
 
@@ -75,7 +76,10 @@ public final class JobDocument {
                         instant(c, "at", at), F.text(c, "note", at))),
                 orZero(F.whole(root, "expiresAt", "")),
                 F.text(root, "webhookUrl", ""),
-                object(root, "framing"));
+                object(root, "framing"),
+                nested(root, "billing", "", BILLING, b -> new Job.Billing(F.integer(b, "estimate", "billing."),
+                        F.integer(b, "billed", "billing."), F.text(b, "budgetPeriod", "billing."))),
+                object(root, "finish"));
     }
 
     /** {@code job} as the stored document. */
@@ -131,7 +135,26 @@ public final class JobDocument {
         if (job.framing() != null) {
             node.set("framing", job.framing());
         }
+        if (job.billing() != null) {
+            node.set("billing", tree(job.billing()));
+        }
+        if (job.finish() != null) {
+            node.set("finish", job.finish());
+        }
         return node;
+    }
+
+    /** A job's billing as the record's form has it (the API and the notices show it so). */
+    public static ObjectNode tree(Job.Billing b) {
+        ObjectNode billing = JSON.createObjectNode();
+        if (b.estimate() != null) {
+            billing.put("estimate", b.estimate());
+        }
+        if (b.billed() != null) {
+            billing.put("billed", b.billed());
+        }
+        put(billing, "budgetPeriod", b.budgetPeriod());
+        return billing;
     }
 
     /** The outputs as the record's form has them (the API and the notices show them so). */
@@ -189,7 +212,7 @@ public final class JobDocument {
         T of(JsonNode node, String at);
     }
 
-    /** An object field kept whole (the request, the framing plan): its own reader checks its fields where it is used. */
+    /** An object field kept whole (the request, the framing plan, the finish section): its own reader checks its fields where it is used. */
     private static ObjectNode object(JsonNode root, String name) {
         JsonNode value = TreeFields.field(root, name);
         return value == null ? null : (ObjectNode) F.object(value, name);

@@ -5,11 +5,12 @@ package io.outpaint.job;
  * status. QUEUED: recorded, its input not yet there (an upload URL was handed out).
  * WAITING_FOR_SLOT: checked and in the admission queue, nothing started. ADMITTED: holds a slot of
  * the limit on Scenario jobs, its execution started. SUBMITTING marks "the generate call may have
- * been sent", so a retry looks before it posts.
+ * been sent", so a retry looks before it posts. COPYING and FINISHING come after Scenario's part: they
+ * hold no slot. FINISHING: the results are copied and the finished video is being made from them.
  */
 public enum JobStatus {
     QUEUED(0), WAITING_FOR_SLOT(1), ADMITTED(2), UPLOADING(3), SUBMITTING(4), SUBMITTED(5), RUNNING(6), COPYING(7),
-    SUCCEEDED(9), FAILED(9), TIMED_OUT(9), CANCELED(9);
+    FINISHING(8), SUCCEEDED(9), FAILED(9), TIMED_OUT(9), CANCELED(9);
 
     private final int rank;
 
@@ -20,6 +21,11 @@ public enum JobStatus {
     /** The statuses of a job that holds a slot and whose execution should be running. */
     public boolean isInFlight() {
         return rank >= ADMITTED.rank && rank < 9;
+    }
+
+    /** Scenario's part is done (the job is copied or finished from its results): such a job holds no slot. */
+    public boolean isPastScenario() {
+        return this == COPYING || this == FINISHING;
     }
 
     public boolean isTerminal() {

@@ -90,8 +90,18 @@ public final class InputVideos {
      * than {@value #PROBE_BLOCKS} blocks are refused rather than read whole.
      */
     public VideoProbe.Video probe(Video video) {
+        return VideoProbe.probe(headers(video), video.size(), video.key());
+    }
+
+    /** The MP4's frame count from its index, read as {@link #probe} reads (ranged GETs); empty for a WebM. */
+    public java.util.OptionalInt frames(Video video) {
+        return VideoProbe.frames(headers(video), video.size(), video.key());
+    }
+
+    /** Positioned reads of the video's headers: each block fetched once, at most {@value #PROBE_BLOCKS} of them. */
+    private VideoProbe.Reader headers(Video video) {
         java.util.Map<Long, byte[]> blocks = new java.util.HashMap<>();
-        VideoProbe.Reader reader = (dst, position) -> {
+        return (dst, position) -> {
             int read = 0;
             for (long at = position; dst.hasRemaining() && at < video.size(); ) {
                 long index = at / PROBE_BLOCK;
@@ -113,7 +123,6 @@ public final class InputVideos {
             }
             return read == 0 && dst.hasRemaining() ? -1 : read;
         };
-        return VideoProbe.probe(reader, video.size(), video.key());
     }
 
     /** The video's bytes; the caller closes the stream. */

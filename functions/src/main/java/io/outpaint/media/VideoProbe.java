@@ -40,10 +40,21 @@ public final class VideoProbe {
         }
     }
 
-    /** What the probe found: the container and the first video track's frame size (0 when not stated). */
-    public record Video(Container container, int width, int height, double durationSeconds) {}
+    /**
+     * What the probe found: the container, the first video track's frame size, its rate and frame count (each 0
+     * when the headers do not state it: a fragmented MP4, a WebM without a default frame duration).
+     */
+    public record Video(Container container, int width, int height, double durationSeconds, double framesPerSecond, long frames) {
+
+        /** Whether the rate and frame count are known, so that the clip can be planned in frames. */
+        public boolean hasFrames() {
+            return framesPerSecond > 0 && frames > 0;
+        }
+    }
 
     private static final int EBML = 0x1A45DFA3;
+    /** A constant-rate video has one 'stts' entry; a variable one a few per second at most. */
+    private static final long MAX_STTS_ENTRIES = 64 * 1024;
 
     /** Positioned reads from a video's bytes: a file's channel, or ranged GETs of an object in S3. */
     @FunctionalInterface
@@ -84,6 +95,27 @@ public final class VideoProbe {
     public static Video probe(Path file) {
         try (FileChannel in = FileChannel.open(file)) {
             return new VideoProbe(in::read, in.size(), file.getFileName().toString()).read();
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The number of frames of an MP4's first video track, from its sample table's {@code stsz} (or
+     * {@code stz2}) count; empty for a WebM (whose headers do not count frames) or an MP4 without one.
+     */
+    public static java.util.OptionalInt frames(Reader in, long size, String name) {
+        try {
+            return new FrameCount(new VideoProbe(in, size, name)).read();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + name, e);
+        }
+    }
+
+    /** {@link #frames(Reader, long, String)} of a file. */
+    public static java.util.OptionalInt frames(Path file) {
+        try (FileChannel in = FileChannel.open(file)) {
+            return frames(in::read, in.size(), file.getFileName().toString());
         } catch (IOException e) {
             throw new InvalidInputException("cannot read " + file + ": " + e.getMessage());
         }
@@ -167,9 +199,10 @@ public final class VideoProbe {
                 long length = v1 ? mvhd.getLong(24) : Integer.toUnsignedLong(mvhd.getInt(16));
                 duration = scale > 0 ? (double) length / scale : 0;
             } else if (type.equals("trak")) {
-                int[] videoSize = videoTrack(pos + 8, pos + boxSize);
-                if (videoSize != null) {
-                    return new Video(Container.MP4, videoSize[0], videoSize[1], duration);
+                long[] track = videoTrack(pos + 8, pos + boxSize);
+                if (track != null) {
+                    double fps = track[3] > 0 && track[2] > 0 ? (double) track[2] * track[4] / track[3] : 0;
+                    return new Video(Container.MP4, (int) track[0], (int) track[1], duration, fps, fps > 0 ? track[2] : 0);
                 }
             }
             pos += boxSize;
@@ -177,9 +210,10 @@ public final class VideoProbe {
         throw invalid("is an MP4 without a video track");
     }
 
-    /** The track's width and height when its handler is 'vide'; null for other tracks. */
-    private int[] videoTrack(long from, long to) throws IOException {
-        int[] dimensions = null;
+    /** The track's width, height, sample count, media duration and timescale when its handler is 'vide'; null for other tracks. */
+    private long[] videoTrack(long from, long to) throws IOException {
+        long[] dimensions = null;
+        long[] timing = {0, 0, 0};
         boolean video = false;
         for (long pos = from; pos + 8 <= to; ) {
             ByteBuffer header = bytes(pos, 8);
@@ -191,13 +225,47 @@ public final class VideoProbe {
             if (type.equals("tkhd") && boxSize >= 8 + 84) {
                 // the last 8 bytes of tkhd: width and height as 16.16 fixed point
                 ByteBuffer wh = bytes(pos + boxSize - 8, 8);
-                dimensions = new int[] {wh.getInt(0) >>> 16, wh.getInt(4) >>> 16};
+                dimensions = new long[] {wh.getInt(0) >>> 16, wh.getInt(4) >>> 16};
             } else if (type.equals("mdia")) {
                 video = handler(pos + 8, pos + boxSize).equals("vide");
+                timing = timing(pos + 8, pos + boxSize);
             }
             pos += boxSize;
         }
-        return video ? (dimensions == null ? new int[] {0, 0} : dimensions) : null;
+        long[] size = dimensions == null ? new long[] {0, 0} : dimensions;
+        return video ? new long[] {size[0], size[1], timing[0], timing[1], timing[2]} : null;
+    }
+
+    /** A media box's sample count (its 'stts' entries summed), duration and timescale (its 'mdhd'); zeros where absent. */
+    private long[] timing(long from, long to) throws IOException {
+        long[] timing = {0, 0, 0};
+        for (long pos = from; pos + 8 <= to; ) {
+            ByteBuffer header = bytes(pos, 8);
+            long boxSize = Integer.toUnsignedLong(header.getInt(0));
+            String type = fourCc(header, 4);
+            if (boxSize < 8 || pos + boxSize > to) {
+                break;
+            }
+            if (type.equals("mdhd") && boxSize >= 8 + 24) {
+                ByteBuffer mdhd = bytes(pos + 8, Math.min(boxSize - 8, 32));
+                boolean v1 = mdhd.get(0) == 1;
+                timing[2] = Integer.toUnsignedLong(mdhd.getInt(v1 ? 20 : 12));
+                timing[1] = v1 ? mdhd.getLong(24) : Integer.toUnsignedLong(mdhd.getInt(16));
+            } else if (type.equals("minf") || type.equals("stbl")) {
+                timing[0] = timing(pos + 8, pos + boxSize)[0];
+            } else if (type.equals("stts") && boxSize >= 16) {
+                long entries = Integer.toUnsignedLong(bytes(pos + 12, 4).getInt(0));
+                if (entries > (boxSize - 16) / 8 || entries > MAX_STTS_ENTRIES) {
+                    return timing; // a rate varied beyond reason: the count is left unknown rather than read at length
+                }
+                ByteBuffer table = bytes(pos + 16, entries * 8);
+                for (int i = 0; i < entries; i++) {
+                    timing[0] += Integer.toUnsignedLong(table.getInt(i * 8));
+                }
+            }
+            pos += boxSize;
+        }
+        return timing;
     }
 
     private String handler(long from, long to) throws IOException {

@@ -17,6 +17,7 @@ final class WebmProbe {
     private static final int TRACKS = 0x1654AE6B;
     private static final int TRACK_ENTRY = 0xAE;
     private static final int TRACK_TYPE = 0x83;
+    private static final int DEFAULT_DURATION = 0x23E383;
     private static final int VIDEO = 0xE0;
     private static final int PIXEL_WIDTH = 0xB0;
     private static final int PIXEL_HEIGHT = 0xBA;
@@ -54,7 +55,7 @@ final class WebmProbe {
         }
         long scale = 1_000_000;
         double duration = 0;
-        int[] dimensions = null;
+        long[] dimensions = null;
         for (long pos = segment.dataStart(); pos < Math.min(probe.size, segment.end()) && dimensions == null; ) {
             Element child = element(pos);
             if (child.id() == CLUSTER) {
@@ -79,26 +80,31 @@ final class WebmProbe {
         if (dimensions == null) {
             throw probe.invalid("is a WebM without a video track");
         }
-        return new Video(Container.WEBM, dimensions[0], dimensions[1], duration * scale / 1e9);
+        double seconds = duration * scale / 1e9;
+        double fps = dimensions[2] > 0 ? 1e9 / dimensions[2] : 0;
+        return new Video(Container.WEBM, (int) dimensions[0], (int) dimensions[1], seconds, fps, fps > 0 ? Math.round(seconds * fps) : 0);
     }
 
-    private int[] webmVideoTrack(Element tracks) throws IOException {
+    /** The video track's width, height and default frame duration in ns (0 when not stated). */
+    private long[] webmVideoTrack(Element tracks) throws IOException {
         for (long pos = tracks.dataStart(); pos < tracks.end(); ) {
             Element entry = element(pos);
             if (entry.id() == TRACK_ENTRY) {
                 long type = 0;
-                int[] dimensions = {0, 0};
+                long[] dimensions = {0, 0, 0};
                 for (long p = entry.dataStart(); p < entry.end(); ) {
                     Element field = element(p);
                     if (field.id() == TRACK_TYPE) {
                         type = unsigned(field);
+                    } else if (field.id() == DEFAULT_DURATION) {
+                        dimensions[2] = unsigned(field);
                     } else if (field.id() == VIDEO) {
                         for (long v = field.dataStart(); v < field.end(); ) {
                             Element dim = element(v);
                             if (dim.id() == PIXEL_WIDTH) {
-                                dimensions[0] = (int) unsigned(dim);
+                                dimensions[0] = unsigned(dim);
                             } else if (dim.id() == PIXEL_HEIGHT) {
-                                dimensions[1] = (int) unsigned(dim);
+                                dimensions[1] = unsigned(dim);
                             }
                             v = dim.end();
                         }

@@ -71,8 +71,8 @@ public final class Admit implements Step {
             jobs.update(job, j -> admitted(j, execution, "slot held"));
             return state.with(StepOutcome.ADMITTED);
         }
-        if (job.status() == JobStatus.COPYING) {
-            return state.with(StepOutcome.ADMITTED); // resumed while copying: a copy holds no slot
+        if (job.status().isPastScenario()) {
+            return state.with(StepOutcome.ADMITTED); // resumed while copying or finishing: neither holds a slot
         }
         if (job.status().isInFlight()) {
             // this job's own execution, resumed after its slot was reclaimed: it was admitted before anyone now waiting

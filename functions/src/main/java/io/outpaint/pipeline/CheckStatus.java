@@ -58,6 +58,9 @@ public final class CheckStatus implements Step {
         long submittedAt = state.submittedAtMillis() != null ? state.submittedAtMillis()
                 : job.scenario().submittedAt() != null ? job.scenario().submittedAt().toEpochMilli() : now.toEpochMilli();
         Duration elapsed = Duration.ofMillis(now.toEpochMilli() - submittedAt);
+        if (scenarioJob.status().isFinal()) {
+            recordBilled(job, scenarioJob, now);
+        }
         switch (scenarioJob.status()) {
             case SUCCESS:
                 LOG.info("Scenario job {} succeeded with {} result(s)", scenarioJob.id(), scenarioJob.assetIds().size());
@@ -94,5 +97,18 @@ public final class CheckStatus implements Step {
         LOG.info("Scenario job {} is {} at {}%; next look in {} s", scenarioJob.id(), scenarioJob.status().wire(),
                 Math.round(scenarioJob.progress() * 100), delay);
         return state.polling(delay, seen, submittedAt, expected);
+    }
+
+    /** What Scenario billed for its ended job, on the record before the slot is given back (a repeated look writes nothing). */
+    private void recordBilled(Job job, ScenarioJob scenarioJob, Instant now) {
+        if (scenarioJob.billing().isEmpty()) {
+            LOG.warn("Scenario job {} ended without a readable billing; its cost is not recorded", scenarioJob.id());
+            return;
+        }
+        int billed = scenarioJob.billing().get().billed(scenarioJob.status());
+        jobs.update(job, j -> Integer.valueOf(billed).equals(j.billingOrNone().billed()) ? j
+                : j.withBilling(j.billingOrNone().withBilled(billed), now));
+        LOG.info("Scenario job {} ended {}: {} creative units billed (estimate {})", scenarioJob.id(), scenarioJob.status().wire(),
+                billed, job.billingOrNone().estimate());
     }
 }

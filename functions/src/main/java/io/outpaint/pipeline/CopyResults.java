@@ -5,20 +5,28 @@ import io.outpaint.job.JobStatus;
 import io.outpaint.media.ResultCopier;
 import io.outpaint.media.ResultCopies;
 import io.outpaint.queue.Admission;
+import io.outpaint.request.ObjectKeys;
+import io.outpaint.request.OutpaintRequest;
 import io.outpaint.scenario.ScenarioClient;
 import io.outpaint.scenario.ScenarioJob;
 import io.outpaint.store.JobStore;
 import java.time.Clock;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
  * Copies every result of a successful Scenario job into {@code outputs/<jobId>/}, records each
- * (bytes, SHA-256, size), then marks the job SUCCEEDED, gives its slot back and admits the next
- * job. A retry skips the results already recorded and rewrites an unfinished one whole.
+ * (bytes, SHA-256, size) and gives the job's slot back. With finishing off, the job ends SUCCEEDED
+ * here, its results named after their assets; with it on (the default), the first result is the
+ * raw generation ({@link #RAW}) and the job moves to FINISHING for the Finish step, which ends it.
+ * A retry skips the results already recorded and rewrites an unfinished one whole.
  */
 public final class CopyResults implements Step {
+
+    /** The generation's name beside the finished video. */
+    public static final String RAW = "raw.mp4";
 
     private static final Logger LOG = LoggerFactory.getLogger(CopyResults.class);
 
@@ -46,12 +54,19 @@ public final class CopyResults implements Step {
             // run again after it ended (a retry of a copy whose answer was lost, or canceled meanwhile): nothing to copy
             return state.ended(StepOutcome.valueOf(job.status().name()), null);
         }
+        if (job.status() == JobStatus.FINISHING) {
+            admission.release(jobId);
+            return state.ended(StepOutcome.COPIED, null); // copied before (an answer lost, a resumed job): finish it
+        }
+        boolean finishing = OutpaintRequest.fromJson(job.request()).finish();
         MDC.put("scenarioJobId", job.scenario().jobId());
         ScenarioJob scenarioJob = scenario.getJob(job.scenario().jobId());
         // each write answers the job as written: the next change starts from it, no read in between
         job = jobs.update(job, j -> j.moveTo(JobStatus.COPYING, clock.instant(), scenarioJob.assetIds().size() + " result(s)"));
-        for (String assetId : scenarioJob.assetIds()) {
-            String key = io.outpaint.request.ObjectKeys.OUTPUTS_PREFIX + jobId + "/" + assetId + ".mp4";
+        List<String> assetIds = scenarioJob.assetIds();
+        for (int i = 0; i < assetIds.size(); i++) {
+            String assetId = assetIds.get(i);
+            String key = ObjectKeys.OUTPUTS_PREFIX + jobId + "/" + name(assetId, i, finishing);
             if (job.outputs().stream().anyMatch(o -> o.key().equals(key))) {
                 continue;
             }
@@ -64,14 +79,27 @@ public final class CopyResults implements Step {
                     asset.durationSeconds() > 0 ? asset.durationSeconds() : null);
             job = jobs.update(job, j -> j.withOutput(output, clock.instant()));
         }
+        JobStatus next = finishing ? JobStatus.FINISHING : JobStatus.SUCCEEDED;
         boolean[] endsNow = {false}; // as the change last applied saw it: a concurrent end makes it false
         jobs.update(job, j -> {
-            Job succeeded = j.moveTo(JobStatus.SUCCEEDED, clock.instant(), null);
-            endsNow[0] = succeeded != j;
-            return succeeded;
+            Job moved = j.moveTo(next, clock.instant(), finishing ? "finishing " + RAW : null);
+            endsNow[0] = moved != j && next.isTerminal();
+            return moved;
         });
+        // finishing holds no Scenario slot: the next job may start while this one is finished
         admission.release(jobId);
+        if (finishing) {
+            return state.ended(StepOutcome.COPIED, null);
+        }
         StepState done = state.ended(StepOutcome.SUCCEEDED, null);
         return endsNow[0] ? done.endedNow(JobStatus.SUCCEEDED) : done;
+    }
+
+    /** The first result is the generation the Finish step reads; with finishing off, each keeps its asset's name. */
+    static String name(String assetId, int index, boolean finishing) {
+        if (!finishing) {
+            return assetId + ".mp4";
+        }
+        return index == 0 ? RAW : "raw-" + assetId + ".mp4";
     }
 }

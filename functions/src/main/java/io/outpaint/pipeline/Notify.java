@@ -45,6 +45,9 @@ public final class Notify implements Step {
             record.set("error", JobDocument.tree(job.error()));
         }
         record.set("outputs", JobDocument.outputs(job.outputs()));
+        if (job.billing() != null) {
+            record.set("billing", JobDocument.tree(job.billing()));
+        }
         record.set("history", JobDocument.history(job.history()));
         return record;
     }

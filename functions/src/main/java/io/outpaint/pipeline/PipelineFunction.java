@@ -27,6 +27,15 @@ public enum PipelineFunction {
                     s.admission(), s.clock())),
     COPY_RESULTS("CopyResults", 2048, 900, EnumSet.of(Need.SCENARIO, Need.OUTPUTS_WRITE, Need.START_EXECUTIONS), Dynamo.DISPATCHING,
             s -> new CopyResults(s.jobs(), s.scenario(), s.copier(), s.config().bucket(), s.admission(), s.clock())),
+    /*
+     * 3008 MB: Lambda gives CPU in proportion to memory (1769 MB is one vCPU), and FFmpeg's decode, filter graph and
+     * encode run on every core it gets; 3008 MB (about 1.7 vCPUs) is the two shared cores FinishLimits' budget was
+     * measured on. Its memory holds FFmpeg's frames of a 4K canvas and a JVM that only waits on it.
+     */
+    // OUTPUTS_WRITE grants reading outputs/ too: the step reads raw.mp4 and writes outpaint.mp4 and poster.jpg beside it
+    FINISH("Finish", 3008, 900, EnumSet.of(Need.INPUTS_READ, Need.OUTPUTS_WRITE), Dynamo.UPDATING, Asset.MEDIA,
+            // the class is named only inside the lambda: the shared asset, which lacks it, never resolves it
+            s -> io.outpaint.media.finish.Finish.lambda(s.jobs(), s.s3Client(), s.clock())),
     RECORD_FAILURE("RecordFailure", 512, 60, EnumSet.of(Need.START_EXECUTIONS), Dynamo.DISPATCHING,
             s -> new RecordFailure(s.jobs(), s.admission(), s.clock())),
     NOTIFY("Notify", 512, 60, EnumSet.of(Need.WEBHOOK_SECRET, Need.EVENTS), Dynamo.READING,
@@ -43,6 +52,25 @@ public enum PipelineFunction {
     /** What a function is given: each need is an environment variable (or a few) and a grant. */
     public enum Need { SCENARIO, INPUTS_READ, INPUTS_WRITE, OUTPUTS_READ, OUTPUTS_WRITE, START_EXECUTIONS,
         STOP_EXECUTIONS, DESCRIBE_EXECUTIONS, WEBHOOK_SECRET, EVENTS }
+
+    /**
+     * The deployment asset a function runs from: SHARED is functions/target/lambda (no FFmpeg, so every other function
+     * keeps its size and cold start), MEDIA is functions/target/lambda-media (the same plus bytedeco's FFmpeg).
+     */
+    public enum Asset {
+        SHARED("functions/target/lambda"), MEDIA("functions/target/lambda-media");
+
+        private final String path;
+
+        Asset(String path) {
+            this.path = path;
+        }
+
+        /** The asset's folder, relative to the project's root. */
+        public String path() {
+            return path;
+        }
+    }
 
     /** The DynamoDB actions a function calls on the jobs table (no Scan anywhere). */
     public static final class Dynamo {
@@ -73,20 +101,27 @@ public enum PipelineFunction {
     private final int timeoutSeconds;
     private final Set<Need> needs;
     private final Set<String> dynamoActions;
+    private final Asset asset;
     private final Function<PipelineServices, Step> step;
 
     PipelineFunction(String id, int memoryMb, int timeoutSeconds, Set<Need> needs, Set<String> dynamoActions,
                      Function<PipelineServices, Step> step) {
-        this(id, STEP_HANDLER, memoryMb, timeoutSeconds, needs, dynamoActions, step);
+        this(id, STEP_HANDLER, memoryMb, timeoutSeconds, needs, dynamoActions, Asset.SHARED, step);
+    }
+
+    PipelineFunction(String id, int memoryMb, int timeoutSeconds, Set<Need> needs, Set<String> dynamoActions, Asset asset,
+                     Function<PipelineServices, Step> step) {
+        this(id, STEP_HANDLER, memoryMb, timeoutSeconds, needs, dynamoActions, asset, step);
     }
 
     PipelineFunction(String id, String handler, int memoryMb, int timeoutSeconds, Set<Need> needs, Set<String> dynamoActions) {
-        this(id, handler, memoryMb, timeoutSeconds, needs, dynamoActions, null);
+        this(id, handler, memoryMb, timeoutSeconds, needs, dynamoActions, Asset.SHARED, null);
     }
 
     PipelineFunction(String id, String handler, int memoryMb, int timeoutSeconds, Set<Need> needs, Set<String> dynamoActions,
-                     Function<PipelineServices, Step> step) {
+                     Asset asset, Function<PipelineServices, Step> step) {
         this.id = id;
+        this.asset = asset;
         this.handler = handler;
         this.memoryMb = memoryMb;
         this.timeoutSeconds = timeoutSeconds;
@@ -103,6 +138,14 @@ public enum PipelineFunction {
     public Set<Need> needs() { return needs; }
     public boolean needs(Need need) { return needs.contains(need); }
     public Set<String> dynamoActions() { return dynamoActions; }
+    /** The deployment asset this function's code is. */
+    public Asset asset() { return asset; }
+
+    /**
+     * Whether the function publishes SnapStart versions: every one but the media ones, which need more than the 512 MiB
+     * of /tmp SnapStart allows; their cold start (FFmpeg's natives extracted on the first clip) is small beside a finish.
+     */
+    public boolean snapStart() { return asset == Asset.SHARED; }
 
     /** Whether this function is a Task of the state machine. */
     public boolean isStep() { return step != null; }

@@ -37,7 +37,16 @@ import software.amazon.lambda.powertools.parameters.secrets.SecretsProvider;
  */
 public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClient scenario, JobStore jobs,
                                SlotLimiter slots, JobDurations durations, Executions executions, InputVideos inputs,
-                               ResultCopier copier, Lazy<S3Client> s3Client, Lazy<SfnClient> sfnClient, Notifier notifier) {
+                               ResultCopier copier, Lazy<S3Client> s3Client, Lazy<SfnClient> sfnClient, Notifier notifier,
+                               io.outpaint.pricing.PriceBook prices) {
+
+    /** Services whose price book lives in memory (tests, priming): a cached price lasts as long as they do. */
+    public PipelineServices(PipelineConfig config, Clock clock, ScenarioClient scenario, JobStore jobs, SlotLimiter slots,
+                            JobDurations durations, Executions executions, InputVideos inputs, ResultCopier copier,
+                            Lazy<S3Client> s3Client, Lazy<SfnClient> sfnClient, Notifier notifier) {
+        this(config, clock, scenario, jobs, slots, durations, executions, inputs, copier, s3Client, sfnClient, notifier,
+                new io.outpaint.store.InMemoryPriceBook());
+    }
 
     private static volatile PipelineServices shared;
 
@@ -77,7 +86,8 @@ public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClien
                 new DynamoJobDurations(dynamo, config.tableName()),
                 config.stateMachineArn().map(arn -> (Executions) new SfnExecutions(sfn, arn)).orElse(null),
                 new InputVideos(s3), new ResultCopier(scenario, transfers, s3), s3,
-                sfn, new Notifier(webhookSecret(config), config.eventBusName(), Clock.systemUTC()));
+                sfn, new Notifier(webhookSecret(config), config.eventBusName(), Clock.systemUTC()),
+                new io.outpaint.store.DynamoPriceBook(dynamo, config.tableName()));
     }
 
     /** The S3 client, built on the first call (most functions never call S3). */
@@ -120,6 +130,12 @@ public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClien
         return new Admission(slots, executions == null ? null : dispatcher(), DispatchGroup.of(config.tableName()));
     }
 
+    /** A shape's price from the book, or one dry run on the reference video (Scenario is asked only on a miss). */
+    public io.outpaint.pricing.Pricing pricing() {
+        return new io.outpaint.pricing.Pricing(prices, new io.outpaint.pricing.ScenarioDryRuns(this::scenario),
+                config.priceCacheTime(), clock);
+    }
+
     /** Places in the queue and ETAs, as the API shows them. */
     public QueueView queue() {
         return new QueueView(jobs, durations, slots, config.maxJobsInFlight(), config.typicalJobTime(), clock);
@@ -127,17 +143,17 @@ public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClien
 
     /** A copy with another job store, for wrapping the real one. */
     public PipelineServices withJobs(JobStore value) {
-        return new PipelineServices(config, clock, scenario, value, slots, durations, executions, inputs, copier, s3Client, sfnClient, notifier);
+        return new PipelineServices(config, clock, scenario, value, slots, durations, executions, inputs, copier, s3Client, sfnClient, notifier, prices);
     }
 
     /** A copy with another slot limiter, for wrapping the real one (tests hold a release back with it). */
     public PipelineServices withSlots(SlotLimiter value) {
-        return new PipelineServices(config, clock, scenario, jobs, value, durations, executions, inputs, copier, s3Client, sfnClient, notifier);
+        return new PipelineServices(config, clock, scenario, jobs, value, durations, executions, inputs, copier, s3Client, sfnClient, notifier, prices);
     }
 
     /** A copy with other executions, for wrapping the real ones (tests make StartExecution fail with it). */
     public PipelineServices withExecutions(Executions value) {
-        return new PipelineServices(config, clock, scenario, jobs, slots, durations, value, inputs, copier, s3Client, sfnClient, notifier);
+        return new PipelineServices(config, clock, scenario, jobs, slots, durations, value, inputs, copier, s3Client, sfnClient, notifier, prices);
     }
 
     /** The key webhook notices are signed with: a secret per deployment; without one, webhooks are refused. */

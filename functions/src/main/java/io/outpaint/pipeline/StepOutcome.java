@@ -15,6 +15,8 @@ public enum StepOutcome {
     RUNNING,
     /** Scenario's job succeeded: copy its results. */
     SCENARIO_SUCCEEDED,
+    /** The results are copied and the job is FINISHING: make the finished video from them. */
+    COPIED,
     SUCCEEDED,
     FAILED,
     CANCELED,

@@ -170,8 +170,8 @@ public final class Sweep {
 
     /** A new execution for a job whose execution is gone; it keeps (or takes back) its slot. */
     private void resume(Job job, Report report) {
-        if (job.status() != JobStatus.COPYING) {
-            slots.tryAcquire(job.jobId(), limit); // a copy holds no slot: Scenario's part is done
+        if (!job.status().isPastScenario()) {
+            slots.tryAcquire(job.jobId(), limit); // a copy or a finish holds no slot: Scenario's part is done
         }
         String name = ExecutionNames.next(job);
         // recorded before it starts: the new execution's Admit finds itself the job's execution, and an older one that

@@ -121,7 +121,9 @@ public final class PrimingServices {
         return new PipelineConfig(TABLE, c.bucket(), c.stateMachineArn(), NOWHERE, Optional.empty(), Optional.empty(),
                 Optional.empty(), c.maxJobsInFlight(), c.poll(), c.maxPollTime(), c.retentionDays(), c.s3PathStyle(),
                 c.copyPartSizeBytes(), c.scenarioUploadPoll(), c.defaultPrompt(), Optional.empty(), Optional.empty(),
-                c.webhookAllowHttp(), Optional.of(BUS), c.typicalJobTime(), Duration.ZERO, c.uploadEventGrace());
+                c.webhookAllowHttp(), Optional.of(BUS), c.typicalJobTime(), Duration.ZERO, c.uploadEventGrace(),
+                c.priceCacheTime(), c.budget(), c.maxInputDuration(),
+                c.segmentOverlapFrames());
     }
 
     private static <T> Lazy<T> refused(String service) {

@@ -23,6 +23,8 @@ import java.util.Set;
  * part of it: the pipeline sets it to the uploaded video's asset id ({@link #toScenarioBody}).
  * A {@link Target} stands in for the geometry inputs (the sides, {@code expandRatio}, {@code aspectRatio}) until the
  * input is probed and {@link #framed} by its {@link FramingPlan}; only then can it be sent.
+ * {@code finish} is ours, not the model's: whether the pipeline finishes the generation (on unless
+ * {@code false}); it is never sent to Scenario.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record OutpaintRequest(
@@ -39,7 +41,8 @@ public record OutpaintRequest(
         Acceleration acceleration, VideoQuality videoQuality, VideoWriteMode videoWriteMode,
         int numInterpolatedFrames, InterpolatorModel interpolatorModel,
         Long seed,
-        @JsonIgnore Optional<Target> target) {
+        @JsonIgnore Optional<Target> target,
+        @JsonIgnore boolean finish) {
 
     public static final String MODEL_ID = "model_wan-2-2-vace-fun-a14b-outpainting";
     public static final int MAX_PROMPT_CHARS = 10_000;
@@ -49,7 +52,7 @@ public record OutpaintRequest(
             "expandBottom", "expandRatio", "negativePrompt", "refImageUrls", "matchInputNumFrames", "numFrames",
             "matchInputFramesPerSecond", "framesPerSecond", "resolution", "aspectRatio", "numInferenceSteps",
             "guidanceScale", "enablePromptExpansion", "acceleration", "videoQuality", "videoWriteMode",
-            "numInterpolatedFrames", "interpolatorModel", "seed", "target");
+            "numInterpolatedFrames", "interpolatorModel", "seed", "target", "finish");
     /** The inputs a target decides: given with a target, they are refused. */
     public static final List<String> GEOMETRY = List.of("expandLeft", "expandRight", "expandTop", "expandBottom",
             "expandRatio", "aspectRatio");
@@ -87,9 +90,9 @@ public record OutpaintRequest(
         String negative = in.text("negativePrompt", false, MAX_PROMPT_CHARS);
         List<String> refs = in.assetIds("refImageUrls", 10);
         boolean matchFrames = in.bool("matchInputNumFrames", false);
-        Long frames = in.integer("numFrames", 81L, 81, 241);
+        Long frames = in.integer("numFrames", (long) FrameLimits.MIN_FRAMES, FrameLimits.MIN_FRAMES, FrameLimits.MAX_FRAMES);
         boolean matchFps = in.bool("matchInputFramesPerSecond", false);
-        Long fps = in.integer("framesPerSecond", 16L, 5, 30);
+        Long fps = in.integer("framesPerSecond", (long) FrameLimits.DEFAULT_FPS, FrameLimits.MIN_FPS, FrameLimits.MAX_FPS);
         Resolution resolution = in.choice("resolution", Resolution.class, Resolution.P720);
         AspectRatio aspect = in.choice("aspectRatio", AspectRatio.class, AspectRatio.AUTO);
         Long steps = in.integer("numInferenceSteps", 30L, 2, 50);
@@ -102,6 +105,7 @@ public record OutpaintRequest(
         InterpolatorModel interpolator = in.choice("interpolatorModel", InterpolatorModel.class, InterpolatorModel.FILM);
         Long seed = in.integer("seed", null, 0, MAX_SEED);
         Optional<Target> target = in.target("target");
+        boolean finish = in.bool("finish", true);
 
         if (in.has("target")) {
             for (String raw : GEOMETRY) {
@@ -125,7 +129,7 @@ public record OutpaintRequest(
         return new OutpaintRequest(prompt, left, right, top, bottom, ratio, negative, refs,
                 matchFrames, matchFrames ? null : frames.intValue(), matchFps, matchFps ? null : fps.intValue(),
                 resolution, aspect, steps.intValue(), guidance, expansion, acceleration, quality, writeMode,
-                interpolated.intValue(), interpolator, seed, target);
+                interpolated.intValue(), interpolator, seed, target, finish);
     }
 
     /** These inputs with the geometry {@code plan} chose for the target: the raw request Scenario is sent. */
@@ -134,16 +138,22 @@ public record OutpaintRequest(
                 plan.expands(FramingPlan.Side.TOP), plan.expands(FramingPlan.Side.BOTTOM), plan.expandRatio(), negativePrompt,
                 refImageUrls, matchInputNumFrames, numFrames, matchInputFramesPerSecond, framesPerSecond, resolution,
                 plan.aspectRatio(), numInferenceSteps, guidanceScale, enablePromptExpansion, acceleration, videoQuality,
-                videoWriteMode, numInterpolatedFrames, interpolatorModel, seed, Optional.empty());
+                videoWriteMode, numInterpolatedFrames, interpolatorModel, seed, Optional.empty(), finish);
     }
 
-    /** This request as JSON, in Scenario's names; with a target, the target in place of the geometry inputs. */
+    /**
+     * This request as JSON, in Scenario's names; with a target, the target in place of the geometry inputs;
+     * {@code "finish": false} only when finishing is off (a record of a default request reads as before it existed).
+     */
     public ObjectNode toJson() {
         ObjectNode json = JSON.valueToTree(this);
         target.ifPresent(t -> {
             GEOMETRY.forEach(json::remove);
             json.putObject("target").put("aspectRatio", t.aspectRatio()).put("anchor", t.anchor().wire());
         });
+        if (!finish) {
+            json.put("finish", false);
+        }
         return json;
     }
 
@@ -156,6 +166,7 @@ public record OutpaintRequest(
             throw new IllegalStateException("a request with a target is sent once framed by its plan (framed)");
         }
         ObjectNode body = toJson();
+        body.remove("finish"); // ours, not a model input
         body.put("videoUrl", videoAssetId);
         return body;
     }

@@ -37,7 +37,23 @@ final class Answers {
         return new ScenarioJob(id, status, progress, assetIds, text(metadata.path("error")), text(metadata.path("hint")),
                 metadata.path("input").deepCopy(), instant(job.path("createdAt")),
                 inProgressAfter(status, instant(job.path("createdAt")), job.path("statusHistory")),
-                succeededAfter(status, instant(job.path("createdAt")), job.path("statusHistory"), instant(job.path("updatedAt"))));
+                succeededAfter(status, instant(job.path("createdAt")), job.path("statusHistory"), instant(job.path("updatedAt"))),
+                billing(job.path("billing")));
+    }
+
+    /** The job's billing when Scenario states it with numbers; empty otherwise (the job itself is not at fault). */
+    static Optional<ScenarioJob.Billing> billing(JsonNode billing) {
+        if (billing.isMissingNode() || billing.isNull()) {
+            return Optional.empty();
+        }
+        JsonNode cost = billing.path("cuCost");
+        JsonNode discount = billing.path("cuDiscount");
+        JsonNode noRefund = billing.path("disableRefund");
+        if (!billing.isObject() || !cost.isNumber() || cost.asDouble() < 0 || !(discount.isMissingNode() || discount.isNumber())
+                || !(noRefund.isMissingNode() || noRefund.isBoolean())) {
+            return Optional.empty();
+        }
+        return Optional.of(new ScenarioJob.Billing(cost.asDouble(), discount.asDouble(0), noRefund.asBoolean(false)));
     }
 
     /** The longest time after its creation at which a job's going in progress, or its success, is believed. */

@@ -16,7 +16,23 @@ import java.util.Optional;
  */
 public record ScenarioJob(String id, Status status, double progress, List<String> assetIds,
                           Optional<String> error, Optional<String> hint, JsonNode input, Instant createdAt,
-                          Optional<Duration> inProgressAfter, Optional<Duration> succeededAfter) {
+                          Optional<Duration> inProgressAfter, Optional<Duration> succeededAfter,
+                          Optional<Billing> billing) {
+
+    /**
+     * What Scenario says the job costs: {@code cuCost} less {@code cuDiscount} is billed, except that a
+     * failed (or canceled) job is refunded unless {@code disableRefund}.
+     */
+    public record Billing(double cuCost, double cuDiscount, boolean disableRefund) {
+
+        /** The creative units billed for a job that ended in {@code status}, rounded up; 0 for a refund. */
+        public int billed(Status status) {
+            if (status != Status.SUCCESS && !disableRefund) {
+                return 0;
+            }
+            return (int) Math.ceil(Math.max(0, cuCost - cuDiscount));
+        }
+    }
 
     /** The documented eight; anything else is a protocol error, never "still running". */
     public enum Status {

@@ -42,7 +42,18 @@ class CreateRequestTest {
                 true, url -> Optional.empty()), ApiError.class);
         assertThat(job.status()).isEqualTo(staged.status());
         assertThat(job.code()).isEqualTo(staged.code());
-        assertThat(job.getMessage()).isEqualTo("invalid request: x: unknown field; the fields of the body are notify, request, video");
+        assertThat(job.getMessage()).isEqualTo("invalid request: x: unknown field; the fields of the body are maxCreativeUnits, notify, request, video");
+    }
+
+    @Test
+    void takesAWholePositiveMaxCreativeUnitsAndRefusesAnyOther() {
+        assertThat(CreateRequest.parse(json("{'video':{'key':'inputs/a.mp4'},'request':{'prompt':'p'},'maxCreativeUnits':40}"),
+                true, url -> Optional.empty()).maxCreativeUnits()).hasValue(40);
+        for (String bad : new String[] {"0", "1.5", "'40'", "-3"}) {
+            ApiError refused = catchThrowableOfType(() -> CreateRequest.parse(json("{'video':{'key':'inputs/a.mp4'},'request':{'prompt':'p'},"
+                    + "'maxCreativeUnits':" + bad + "}"), true, url -> Optional.empty()), ApiError.class);
+            assertThat(refused.fields()).extracting(FieldError::field).containsExactly("maxCreativeUnits");
+        }
     }
 
     @Test

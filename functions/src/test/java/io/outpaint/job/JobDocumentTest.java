@@ -65,7 +65,7 @@ class JobDocumentTest {
     @Test
     void aDocumentThatIsNotAJobRecordIsRefusedWithTheFieldsPath() {
         assertRefused("[]", "a job record must be a JSON object; got []");
-        assertRefused("{\"jobId\":\"j\",\"colour\":\"red\"}", "a job record has a field 'colour' it does not know; allowed: [createdAt,");
+        assertRefused("{\"jobId\":\"j\",\"colour\":\"red\"}", "a job record has a field 'colour' it does not know; allowed: [billing, createdAt,");
         assertRefused("{\"scenario\":{\"jobid\":\"x\"}}", "a job record's field 'scenario' has a field 'jobid' it does not know");
         assertRefused("{\"outputs\":[{\"key\":\"k\",\"size\":1}]}", "a job record's field 'outputs[0]' has a field 'size' it does not know");
         assertRefused("{\"status\":\"DONE\"}", "'status' must be one of [QUEUED,");
@@ -79,6 +79,8 @@ class JobDocumentTest {
         assertRefused("{\"outputs\":[{\"key\":\"k\",\"width\":3000000000}]}", "'outputs[0].width' must be a whole number from");
         assertRefused("{\"history\":[{\"status\":\"QUEUED\",\"at\":\"2026-12-04T20:00:00Z\"},{\"status\":7}]}",
                 "'history[1].status' must be one of [QUEUED, WAITING_FOR_SLOT,");
+        assertRefused("{\"billing\":{\"estimate\":48,\"cost\":48}}", "a job record's field 'billing' has a field 'cost' it does not know");
+        assertRefused("{\"billing\":{\"billed\":\"48\"}}", "'billing.billed' must be a whole number");
         assertRefused("{\"jobId\":", "a job record must be a JSON object");
     }
 
@@ -121,7 +123,12 @@ class JobDocumentTest {
                 random.nextLong(),
                 maybe(random, () -> "https://hooks.example.com/x?y=1"),
                 maybe(random, () -> BINDING.createObjectNode().put("expandRatio", 0.3894).set("canvas",
-                        BINDING.createObjectNode().put("width", 1920).put("height", 1920))));
+                        BINDING.createObjectNode().put("width", 1920).put("height", 1920))),
+                maybe(random, () -> new Job.Billing(maybe(random, () -> random.nextInt(500)), maybe(random, () -> random.nextInt(500)),
+                        maybe(random, () -> "2026-05"))),
+
+                maybe(random, () -> BINDING.createObjectNode().put("fps", "30000/1001").put("frames", 300)
+                        .set("audio", BINDING.createObjectNode().put("codec", "aac").put("handling", "copied"))));
     }
 
     private static JobStatus status(Random random) {

@@ -35,6 +35,17 @@ class JobTest {
     }
 
     @Test
+    void finishingComesBetweenTheCopyAndTheEndAndHoldsNoSlot() {
+        Job finishing = queued().moveTo(JobStatus.COPYING, T0, null).moveTo(JobStatus.FINISHING, T0.plusSeconds(1), "finishing");
+        assertThatThrownBy(() -> finishing.moveTo(JobStatus.COPYING, T0, null)).isInstanceOf(IllegalTransitionException.class);
+        assertThat(finishing.moveTo(JobStatus.SUCCEEDED, T0.plusSeconds(2), null).status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(finishing.moveTo(JobStatus.CANCELED, T0.plusSeconds(2), null).status()).isEqualTo(JobStatus.CANCELED);
+        assertThat(JobStatus.FINISHING.isInFlight()).as("its execution should be running: the sweep resumes it").isTrue();
+        assertThat(JobStatus.FINISHING.isPastScenario()).isTrue();
+        assertThat(JobStatus.RUNNING.isPastScenario()).isFalse();
+    }
+
+    @Test
     void neverLeavesATerminalStatus() {
         Job canceled = queued().moveTo(JobStatus.CANCELED, T0, null);
         for (JobStatus next : JobStatus.values()) {

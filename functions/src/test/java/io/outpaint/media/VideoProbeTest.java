@@ -30,6 +30,18 @@ class VideoProbeTest {
         assertThat(probed.width()).isEqualTo(320);
         assertThat(probed.height()).isEqualTo(240);
         assertThat(probed.durationSeconds()).isCloseTo(2.0, org.assertj.core.data.Offset.offset(0.1));
+        assertThat(probed.framesPerSecond()).isEqualTo(16.0);
+        assertThat(probed.frames()).isEqualTo(32);
+    }
+
+    @Test
+    void countsAnMp4sFramesFromItsIndexAndSaysNothingOfAWebms() throws IOException {
+        Path video = dir.resolve("clip.mp4");
+        Mp4Video.write(video, 320, 240, 57, 16, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);
+        Path webm = Files.write(dir.resolve("hand.webm"), webm("webm", 640, 360, true));
+
+        assertThat(VideoProbe.frames(video)).hasValue(57);
+        assertThat(VideoProbe.frames(webm)).isEmpty();
     }
 
     @Test
@@ -55,7 +67,8 @@ class VideoProbeTest {
     void readsAWebmHeaderBuiltByHand() throws IOException {
         Path webm = Files.write(dir.resolve("hand.webm"), webm("webm", 640, 360, true));
 
-        assertThat(VideoProbe.probe(webm)).isEqualTo(new VideoProbe.Video(VideoProbe.Container.WEBM, 640, 360, 2.5));
+        // no DefaultDuration in this header: the rate is unknown, not guessed
+        assertThat(VideoProbe.probe(webm)).isEqualTo(new VideoProbe.Video(VideoProbe.Container.WEBM, 640, 360, 2.5, 0, 0));
     }
 
     @Test
@@ -79,6 +92,23 @@ class VideoProbeTest {
         assertThat(probed.width()).isEqualTo(320);
         assertThat(probed.height()).isEqualTo(240);
         assertThat(probed.durationSeconds()).isCloseTo(2.0, org.assertj.core.data.Offset.offset(0.1));
+        assertThat(probed.framesPerSecond()).isEqualTo(16.0);
+        assertThat(probed.frames()).isEqualTo(32);
+    }
+
+    @Test
+    void readsTheRateAndFrameCountOfClipsTheBundledFfmpegMade() {
+        var ffmpeg = new io.outpaint.media.finish.FfmpegProcess(io.outpaint.media.finish.FfmpegPrograms.locate(), java.time.Duration.ofMinutes(2));
+        Path mp4 = dir.resolve("24.mp4");
+        Path webm = dir.resolve("25.webm");
+        ffmpeg.ffmpeg("make 24.mp4", java.util.List.of("-nostdin", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=24:duration=2",
+                "-f", "lavfi", "-i", "sine=duration=3", "-c:v", "libopenh264", "-c:a", "aac", mp4.toString()));
+        ffmpeg.ffmpeg("make 25.webm", java.util.List.of("-nostdin", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25:duration=2",
+                "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", webm.toString()));
+
+        // the MP4's audio outlasts its picture: the frames are the video track's, not the movie's duration times the rate
+        assertThat(VideoProbe.probe(mp4)).extracting(VideoProbe.Video::framesPerSecond, VideoProbe.Video::frames).containsExactly(24.0, 48L);
+        assertThat(VideoProbe.probe(webm)).extracting(VideoProbe.Video::framesPerSecond, VideoProbe.Video::frames).containsExactly(25.0, 50L);
     }
 
     static boolean ffmpeg(String... args) {

@@ -73,6 +73,26 @@ class AslContractTest {
     }
 
     @Test
+    void finishingFollowsTheCopyOnlyWhenCopyResultsSaysCopiedAndEndsInNotifyOrRecordFailure() throws Exception {
+        JsonNode states = asl().path("States");
+        assertThat(states.path("CopyResults").path("Next").asText()).isEqualTo("IsFinishing");
+        JsonNode choice = states.path("IsFinishing");
+        assertThat(choice.path("Choices")).hasSize(1);
+        assertThat(choice.path("Choices").get(0).path("Variable").asText()).isEqualTo("$.outcome");
+        assertThat(choice.path("Choices").get(0).path("StringEquals").asText()).isEqualTo(StepOutcome.COPIED.name());
+        assertThat(choice.path("Choices").get(0).path("Next").asText()).isEqualTo("Finish");
+        assertThat(choice.path("Default").asText()).as("finish: false ended the job in CopyResults").isEqualTo("Notify");
+        JsonNode finish = states.path("Finish");
+        assertThat(finish.path("Resource").asText()).isEqualTo("${" + PipelineFunction.FINISH.placeholder().orElseThrow() + "}");
+        assertThat(finish.path("Catch").get(0).path("Next").asText()).isEqualTo("RecordFailure");
+        assertThat(finish.path("Next").asText()).isEqualTo("IsFinished");
+        JsonNode finished = states.path("IsFinished");
+        assertThat(finished.path("Choices").get(0).path("StringEquals").asText()).isEqualTo(StepOutcome.SUCCEEDED.name());
+        assertThat(finished.path("Choices").get(0).path("Next").asText()).isEqualTo("Notify");
+        assertThat(finished.path("Default").asText()).as("FINISH_REFUSED, FINISH_FAILED, or canceled meanwhile").isEqualTo("RecordFailure");
+    }
+
+    @Test
     void everyTaskWaitsLongerThanItsFunctionMayRun() throws Exception {
         asl().path("States").fields().forEachRemaining(e -> {
             JsonNode state = e.getValue();

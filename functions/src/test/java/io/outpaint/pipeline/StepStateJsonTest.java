@@ -80,7 +80,7 @@ class StepStateJsonTest {
         assertRefused("[1]", "step state field 'the state' must be an object; got [1]");
         assertRefused("{\"jobId\":5}", "'jobId' must be a string; got 5");
         assertRefused("{\"outcome\":\"RUNNIN\"}", "'outcome' must be one of [ADMITTED, WAITING_FOR_SLOT, "
-                + "OWNED_BY_ANOTHER_EXECUTION, RUNNING, SCENARIO_SUCCEEDED, SUCCEEDED, FAILED, CANCELED, TIMED_OUT]; got \"RUNNIN\"");
+                + "OWNED_BY_ANOTHER_EXECUTION, RUNNING, SCENARIO_SUCCEEDED, COPIED, SUCCEEDED, FAILED, CANCELED, TIMED_OUT]; got \"RUNNIN\"");
         assertRefused("{\"nextDelaySeconds\":\"15\"}", "'nextDelaySeconds' must be a whole number; got \"15\"");
         assertRefused("{\"expectedSeconds\":1.5}", "'expectedSeconds' must be a whole number");
         assertRefused("{\"expectedSeconds\":3000000000}", "'expectedSeconds' must be a whole number from -2147483648 to 2147483647; got 3000000000");

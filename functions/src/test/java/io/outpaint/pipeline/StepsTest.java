@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,7 +60,12 @@ class StepsTest {
     }
 
     private Job admitted(String jobId) {
-        ObjectNode request = OutpaintRequest.fromJson(JsonNodeFactory.instance.objectNode().put("prompt", "p " + jobId)).toJson();
+        return admitted(jobId, true);
+    }
+
+    private Job admitted(String jobId, boolean finish) {
+        ObjectNode request = OutpaintRequest.fromJson(JsonNodeFactory.instance.objectNode().put("prompt", "p " + jobId)
+                .put("finish", finish)).toJson();
         Job job = Job.queued(jobId, request, null, null, null, clock.instant(), 1)
                 .withScenario(Job.Scenario.NONE.withVideoAssetId(assetId), clock.instant())
                 .moveTo(JobStatus.ADMITTED, clock.instant(), null);
@@ -108,6 +114,34 @@ class StepsTest {
         assertThat(durations.typical(JobDurations.shapeOf(job.request()))).hasValueSatisfying(
                 typical -> assertThat(typical).isBetween(Duration.ofMillis(300), Duration.ofSeconds(5)));
         assertThat(slots.holders()).doesNotContain(id); // Scenario's job is over: the copy holds no slot
+    }
+
+    @Test
+    void checkStatusRecordsWhatScenarioBilledOnceItsJobEnded() throws Exception {
+        String id = "billed-" + UUID.randomUUID();
+        admitted(id);
+        StepState polling = submit().run(StepState.of(id));
+        scenario.awaitFinal(jobs.get(id).scenario().jobId(), Duration.ofSeconds(20));
+        CheckStatus check = new CheckStatus(jobs, scenario.client, poll, Duration.ofHours(1), durations, admission, clock);
+        check.run(polling);
+        check.run(polling); // a repeated look records the same figure
+        // the simulator's rule on the defaults (81 frames, 720p, 30 steps, 1 interpolated frame): 47.25, rounded up
+        assertThat(jobs.get(id).billing()).isEqualTo(new Job.Billing(null, 48, null));
+    }
+
+    @Test
+    void aRefundedFailureIsRecordedAsNothingBilled() throws Exception {
+        String id = "refunded-" + UUID.randomUUID();
+        admitted(id);
+        scenario.simulator.faults().nextFailingJobs(1, "out of memory", "lower the resolution");
+        try {
+            StepState polling = submit().run(StepState.of(id));
+            scenario.awaitFinal(jobs.get(id).scenario().jobId(), Duration.ofSeconds(20));
+            new CheckStatus(jobs, scenario.client, poll, Duration.ofHours(1), durations, admission, clock).run(polling);
+            assertThat(jobs.get(id).billing().billed()).isZero();
+        } finally {
+            scenario.reset();
+        }
     }
 
     @Test
@@ -170,7 +204,7 @@ class StepsTest {
     @Test
     void copyResultsCopiesEveryResultOnceWhenItIsRunAgainThenEndsTheJobAndAdmitsTheNext() throws Exception {
         String id = "copy-" + UUID.randomUUID();
-        admitted(id);
+        admitted(id, false);
         submit().run(StepState.of(id));
         scenario.awaitFinal(jobs.get(id).scenario().jobId(), Duration.ofSeconds(20));
         StepState polling = new CheckStatus(jobs, scenario.client, poll, Duration.ofHours(1), durations, admission, clock)
@@ -206,6 +240,30 @@ class StepsTest {
         assertThat(copy.run(polling).ended()).as("a third run copies and counts nothing").isNull();
         assertThat(copied).hasSize(1);
         assertThat(executions.started()).containsExactly(waiting.jobId()); // the copy's end admitted the next job
+    }
+
+    @Test
+    void withFinishingOnCopyResultsKeepsTheGenerationAsRawMovesTheJobToFinishingAndGivesItsSlotBack() throws Exception {
+        String id = "finishing-" + UUID.randomUUID();
+        admitted(id);
+        submit().run(StepState.of(id));
+        scenario.awaitFinal(jobs.get(id).scenario().jobId(), Duration.ofSeconds(20));
+        slots.tryAcquire(id, 1); // as if CheckStatus had not freed it yet: the copy frees it in any case
+        List<String> copied = new java.util.ArrayList<>();
+        io.outpaint.media.ResultCopies results = (asset, bucket, key) -> {
+            copied.add(key);
+            return new io.outpaint.media.ResultCopier.Copied(scenario.client.getAsset(asset), 1234, "ab".repeat(32), "video/mp4", 0);
+        };
+        CopyResults copy = new CopyResults(jobs, scenario.client, results, "the-bucket", admission, clock);
+
+        StepState copiedState = copy.run(StepState.of(id));
+        assertThat(copiedState.outcome()).isEqualTo(StepOutcome.COPIED);
+        assertThat(copiedState.ended()).as("the job has not ended: Finish ends it").isNull();
+        assertThat(jobs.get(id).status()).isEqualTo(JobStatus.FINISHING);
+        assertThat(jobs.get(id).outputs()).extracting(Job.Output::key).containsExactly("outputs/" + id + "/raw.mp4");
+        assertThat(slots.holders()).doesNotContain(id);
+        assertThat(copy.run(StepState.of(id)).outcome()).as("run again, it hands the job to Finish again").isEqualTo(StepOutcome.COPIED);
+        assertThat(copied).hasSize(1);
     }
 
     @Test

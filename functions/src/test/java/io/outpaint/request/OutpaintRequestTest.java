@@ -44,6 +44,28 @@ class OutpaintRequestTest {
     }
 
     @Test
+    void finishesByDefaultAndRecordsOnlyAFinishTurnedOff() {
+        assertThat(OutpaintRequest.fromJson(json("{'prompt':'p'}")).finish()).isTrue();
+        assertThat(OutpaintRequest.fromJson(json("{'prompt':'p'}")).toJson().has("finish")).isFalse();
+        OutpaintRequest off = OutpaintRequest.fromJson(json("{'prompt':'p','finish':false}"));
+        assertThat(off.finish()).isFalse();
+        assertThat(off.toJson().path("finish").asBoolean(true)).isFalse();
+        assertThat(OutpaintRequest.fromJson(off.toJson()).finish()).as("read back from the record").isFalse();
+        assertThat(OutpaintRequest.fromText(json("{'prompt':'p','finish':'false'}")).finish()).as("S3 metadata, CLI").isFalse();
+    }
+
+    @Test
+    void neverSendsFinishToScenario() {
+        JsonNode body = OutpaintRequest.fromJson(json("{'prompt':'p','finish':false}")).toScenarioBody("asset_abc123");
+        assertThat(body.has("finish")).isFalse();
+    }
+
+    @Test
+    void refusesAFinishThatIsNotABoolean() {
+        assertThat(errorsOf("{'prompt':'p','finish':'no'}")).extracting(FieldError::field).containsExactly("finish");
+    }
+
+    @Test
     void sendsTheUploadedVideosAssetIdAsVideoUrl() {
         JsonNode body = OutpaintRequest.fromJson(json("{'prompt':'p','seed':42,'refImageUrls':['asset_ref1']}"))
                 .toScenarioBody("asset_abc123");

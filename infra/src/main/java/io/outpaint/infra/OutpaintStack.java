@@ -15,6 +15,7 @@ import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.CfnParameter;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Size;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.dynamodb.Attribute;
@@ -77,6 +78,9 @@ public final class OutpaintStack extends Stack {
     /** The states of an execution that ended outside the state machine's own paths. */
     public static final List<String> RECONCILED_STATUSES = List.of("FAILED", "TIMED_OUT", "ABORTED");
 
+    /** The media functions' /tmp: the most Lambda gives, above FinishLimits.LAMBDA's 8 GiB of clips. */
+    public static final int MEDIA_TMP_GIB = 10;
+
     private final Map<PipelineFunction, Function> functions = new EnumMap<>(PipelineFunction.class);
     private final Map<PipelineFunction, Alias> aliases = new EnumMap<>(PipelineFunction.class);
 
@@ -121,16 +125,27 @@ public final class OutpaintStack extends Stack {
         }
 
         Grants grants = new Grants(this, table, bucket, scenarioSecret, webhookSecret, stateMachineArn, executionsArn);
-        Code code = Code.fromAsset(root.resolve("functions/target/lambda").toString());
+        // one asset per kind: the media one (FFmpeg) only for the functions that finish videos
+        Map<PipelineFunction.Asset, Code> codes = new EnumMap<>(PipelineFunction.Asset.class);
+        for (PipelineFunction.Asset asset : PipelineFunction.Asset.values()) {
+            codes.put(asset, Code.fromAsset(root.resolve(asset.path()).toString()));
+        }
         Map<PipelineFunction, LogGroup> logs = new EnumMap<>(PipelineFunction.class);
         for (PipelineFunction entry : PipelineFunction.values()) {
             LogGroup group = LogGroup.Builder.create(this, entry.id() + "Logs").retention(RetentionDays.ONE_MONTH)
                     .removalPolicy(RemovalPolicy.DESTROY).build();
-            Function fn = Function.Builder.create(this, entry.id() + "Function")
-                    .runtime(Runtime.JAVA_21).handler(entry.handler()).code(code)
+            Function.Builder builder = Function.Builder.create(this, entry.id() + "Function")
+                    .runtime(Runtime.JAVA_21).handler(entry.handler()).code(codes.get(entry.asset()))
                     .memorySize(entry.memoryMb()).timeout(Duration.seconds(entry.timeoutSeconds()))
-                    .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS).tracing(Tracing.ACTIVE)
-                    .environment(entry.environment(common)).logGroup(group).build();
+                    .tracing(Tracing.ACTIVE).environment(entry.environment(common)).logGroup(group);
+            if (entry.snapStart()) {
+                builder.snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS);
+            }
+            if (entry.asset() == PipelineFunction.Asset.MEDIA) {
+                // the input, the generation and the finished video on /tmp at once: FinishLimits.LAMBDA allows 8 GiB of them
+                builder.ephemeralStorageSize(Size.gibibytes(MEDIA_TMP_GIB));
+            }
+            Function fn = builder.build();
             Alias live = Alias.Builder.create(this, entry.id() + "Live").aliasName("live").version(fn.getCurrentVersion()).build();
             grants.grant(entry, fn);
             Nag.functionDefaults(fn, entry);

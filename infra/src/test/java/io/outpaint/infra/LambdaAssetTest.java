@@ -22,9 +22,11 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Lambda deployment asset (functions/target/lambda: classes at the root, runtime jars under
- * lib/, as Lambda's Java runtime loads them) holds each catalogue handler and the SDK clients its
- * needs call. Loaded in a class loader of its own, so nothing comes from this module's classpath.
+ * The Lambda deployment assets (functions/target/lambda shared by every function but the media ones,
+ * functions/target/lambda-media with FFmpeg: classes at the root, runtime jars under lib/, as Lambda's
+ * Java runtime loads them) hold each catalogue handler and the SDK clients its needs call, each from
+ * the asset its catalogue entry names. Loaded in a class loader of its own, so nothing comes from this
+ * module's classpath.
  */
 class LambdaAssetTest {
 
@@ -50,9 +52,47 @@ class LambdaAssetTest {
             "software.amazon.awssdk.http.apache.ApacheHttpClient",
             "com.amazonaws.services.lambda.runtime.RequestStreamHandler");
 
+    /** What a media function runs besides its handler: its step and FFmpeg's programs, bundled by bytedeco. */
+    private static final List<String> MEDIA = List.of("io.outpaint.media.finish.Finish", "io.outpaint.media.finish.FfmpegPrograms",
+            "org.bytedeco.ffmpeg.ffmpeg", "org.bytedeco.ffmpeg.ffprobe", "org.bytedeco.javacpp.Loader");
+
     @Test
-    void theAssetHoldsEveryHandlerAndTheClientsItsNeedsCall() throws IOException {
-        Path asset = OutpaintApp.root().resolve("functions/target/lambda");
+    void eachAssetHoldsTheHandlersOfItsFunctionsAndTheClientsTheirNeedsCall() throws IOException {
+        for (PipelineFunction.Asset kind : PipelineFunction.Asset.values()) {
+            try (URLClassLoader lambda = loader(OutpaintApp.root().resolve(kind.path()))) {
+                for (PipelineFunction entry : PipelineFunction.values()) {
+                    if (entry.asset() != kind) {
+                        continue;
+                    }
+                    List<String> classes = new ArrayList<>(EVERY_FUNCTION);
+                    classes.add(entry.handler());
+                    entry.needs().forEach(need -> classes.addAll(CLIENTS.get(need)));
+                    if (kind == PipelineFunction.Asset.MEDIA) {
+                        classes.addAll(MEDIA);
+                    }
+                    for (String name : classes) {
+                        assertThatCode(() -> Class.forName(name, false, lambda)).as(entry + " needs " + name).doesNotThrowAnyException();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theSharedAssetHasNoFfmpegYetBuildsEveryStepOfTheCatalogue() throws Exception {
+        Path asset = OutpaintApp.root().resolve(PipelineFunction.Asset.SHARED.path());
+        try (URLClassLoader lambda = loader(asset)) {
+            for (String name : MEDIA) {
+                assertThatCode(() -> Class.forName(name, false, lambda)).as(name + " in the shared asset")
+                        .isInstanceOf(ClassNotFoundException.class);
+            }
+            // initializing the catalogue there (as every function's handler does) must not reach for the media classes
+            Class<?> catalogue = Class.forName("io.outpaint.pipeline.PipelineFunction", true, lambda);
+            assertThat(catalogue.getEnumConstants()).hasSize(PipelineFunction.values().length);
+        }
+    }
+
+    private static URLClassLoader loader(Path asset) throws IOException {
         List<URL> urls = new ArrayList<>();
         urls.add(asset.toUri().toURL());
         try (Stream<Path> jars = Files.list(asset.resolve("lib"))) {
@@ -60,17 +100,7 @@ class LambdaAssetTest {
                 urls.add(jar.toUri().toURL());
             }
         }
-        try (URLClassLoader lambda = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
-            for (PipelineFunction entry : PipelineFunction.values()) {
-                assertThat(asset.resolve(entry.handler().replace('.', '/') + ".class")).as(entry.name()).isRegularFile();
-                List<String> classes = new ArrayList<>(EVERY_FUNCTION);
-                classes.add(entry.handler());
-                entry.needs().forEach(need -> classes.addAll(CLIENTS.get(need)));
-                for (String name : classes) {
-                    assertThatCode(() -> Class.forName(name, false, lambda)).as(entry + " needs " + name).doesNotThrowAnyException();
-                }
-            }
-        }
+        return new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
     }
 
     /** Jars of the build's tests and emulators: none belongs in what Lambda runs. */
@@ -89,14 +119,22 @@ class LambdaAssetTest {
             assertThat(asset.packaging()).isEqualTo("zip");
             assertThat(asset.objectKey()).isEqualTo(function.assetHash() + ".zip");
             assertThat(function.runtime()).isEqualTo("java21");
-            assertThat(function.snapStart()).as(entry + " publishes SnapStart versions").isTrue();
+            assertThat(function.snapStart()).as(entry + " publishes SnapStart versions").isEqualTo(entry.snapStart());
             functionsByAsset.computeIfAbsent(function.assetHash(), h -> new ArrayList<>()).add(entry.id());
         }
-        Path built = OutpaintApp.root().resolve("functions/target/lambda");
+        Map<String, PipelineFunction.Asset> kindByHash = new TreeMap<>();
+        for (PipelineFunction entry : PipelineFunction.values()) {
+            String hash = assembly.function(entry.id() + "Function", "io.outpaint.").orElseThrow().assetHash();
+            PipelineFunction.Asset before = kindByHash.put(hash, entry.asset());
+            assertThat(before == null || before == entry.asset()).as(entry + " shares its code with another kind of asset").isTrue();
+        }
+        assertThat(new java.util.HashSet<>(kindByHash.values())).as("one staged asset per kind")
+                .hasSize(PipelineFunction.Asset.values().length).hasSize(kindByHash.size());
         for (Map.Entry<String, List<String>> byAsset : functionsByAsset.entrySet()) {
             Path staged = assembly.assets().get(byAsset.getKey()).source();
+            Path built = OutpaintApp.root().resolve(kindByHash.get(byAsset.getKey()).path());
             Map<String, Long> files = files(staged);
-            assertThat(files).as("the staged asset is the functions' build, file for file").isEqualTo(files(built));
+            assertThat(files).as("the staged asset is the functions' build, file for file: " + built).isEqualTo(files(built));
             assertThat(files.keySet()).as("test classes in the asset").noneMatch(f -> f.endsWith("Test.class")
                     || f.endsWith("Tests.class") || f.startsWith("io/outpaint/testing/") || f.startsWith("io/outpaint/local/"));
             Map<String, List<String>> byArtifact = new TreeMap<>();

@@ -28,15 +28,17 @@ class OutpaintStackTest {
     private static final Set<String> HTTP_METHODS = Set.of("get", "post", "put", "delete", "patch", "head", "options");
 
     @Test
-    void everyFunctionRunsJava21WithSnapStartBehindAnAlias() {
+    void everyFunctionRunsJava21BehindAnAliasWithSnapStartWhereItsTmpAllowsIt() {
         // the functions jar's handlers; CDK adds a Python function of its own for bucket notifications
         List<Map.Entry<String, JsonNode>> functions = resources("AWS::Lambda::Function").stream()
                 .filter(f -> f.getValue().path("Properties").path("Handler").asText().startsWith("io.outpaint.handlers.")).toList();
         assertThat(functions).hasSize(FUNCTIONS);
-        for (var fn : functions) {
+        for (PipelineFunction entry : PipelineFunction.values()) {
+            var fn = Synthesized.function(entry);
             JsonNode p = fn.getValue().path("Properties");
             assertThat(p.path("Runtime").asText()).as(fn.getKey()).isEqualTo("java21");
-            assertThat(p.path("SnapStart").path("ApplyOn").asText()).as(fn.getKey()).isEqualTo("PublishedVersions");
+            // Lambda refuses SnapStart above 512 MiB of /tmp: the media function starts on demand
+            assertThat(p.path("SnapStart").path("ApplyOn").asText()).as(fn.getKey()).isEqualTo(entry.snapStart() ? "PublishedVersions" : "");
             assertThat(p.path("TracingConfig").path("Mode").asText()).isEqualTo("Active");
             assertThat(p.path("LoggingConfig").path("LogGroup").isMissingNode()).isFalse();
         }
@@ -45,6 +47,28 @@ class OutpaintStackTest {
         assertThat(resources("AWS::Lambda::Version")).hasSize(FUNCTIONS);
         // each function's, the state machine's and CDK's bucket-notifications helper's
         TEMPLATE.resourcePropertiesCountIs("AWS::Logs::LogGroup", Map.of("RetentionInDays", 30), FUNCTIONS + 2);
+    }
+
+    @Test
+    void onlyTheFinishingFunctionRunsTheMediaAssetWithTenGibibytesOfTmpAndEveryOtherTheShared() {
+        String media = null;
+        java.util.Set<String> shared = new java.util.HashSet<>();
+        for (PipelineFunction entry : PipelineFunction.values()) {
+            JsonNode p = Synthesized.function(entry).getValue().path("Properties");
+            String code = p.path("Code").path("S3Key").toString();
+            if (entry.asset() == PipelineFunction.Asset.MEDIA) {
+                assertThat(entry).isEqualTo(PipelineFunction.FINISH);
+                assertThat(p.path("EphemeralStorage").path("Size").asInt()).as(entry.name()).isEqualTo(10 * 1024);
+                assertThat(p.path("MemorySize").asInt()).isEqualTo(entry.memoryMb());
+                assertThat(p.path("Timeout").asInt()).isEqualTo(900);
+                media = code;
+            } else {
+                assertThat(p.path("EphemeralStorage").isMissingNode()).as(entry.name() + " keeps Lambda's default /tmp").isTrue();
+                shared.add(code);
+            }
+        }
+        assertThat(shared).as("one shared asset").hasSize(1);
+        assertThat(media).isNotNull().isNotIn(shared);
     }
 
     @Test

@@ -14,19 +14,19 @@ import java.util.concurrent.TimeUnit;
  * Runs {@code ffmpeg} or {@code ffprobe} as a child process with a deadline, keeping stdout whole
  * (ffprobe's JSON) and stderr's last lines for the error message.
  */
-final class FfmpegProcess {
+public final class FfmpegProcess {
 
     private static final int STDERR_LINES = 12;
 
     private final FfmpegPrograms programs;
     private final Duration timeout;
 
-    FfmpegProcess(FfmpegPrograms programs, Duration timeout) {
+    public FfmpegProcess(FfmpegPrograms programs, Duration timeout) {
         this.programs = programs;
         this.timeout = timeout;
     }
 
-    String ffmpeg(String step, List<String> args) {
+    public String ffmpeg(String step, List<String> args) {
         return run(step, programs.ffmpeg().toString(), args);
     }
 

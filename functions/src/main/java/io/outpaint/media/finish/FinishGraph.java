@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * The one ffmpeg command that finishes a clip. Inputs: 0 the original, 1 the generation, 2 the seam
  * mask. The generation is stretched to the original's duration, scaled to the canvas and set to
- * the original's rate; the original (cropped if planned, never resampled in time) gets the mask as
+ * the original's rate (cut first to the window of the model's canvas that the output covers, when
+ * known); the original (cropped if planned, never resampled in time) gets the mask as
  * alpha and is laid over it at the source rectangle. The generation's last frame is held a few
  * frames longer and the picture is cut at the original's frame count, so the count is the
  * original's whatever the generation's length.
@@ -22,12 +23,14 @@ final class FinishGraph {
         // generated duration x k = input duration, both counted in frames: k = (nIn / fpsIn) / (nGen / fpsGen)
         long stretchNum = input.frames() * generated.fps().num() * fps.den();
         long stretchDen = generated.frames() * generated.fps().den() * fps.num();
-        String crop = spec.crop().map(c -> "crop=" + c.width() + ":ih:" + c.x() + ":0,").orElse("");
+        String crop = spec.crop().map(c -> "crop=" + c.width() + ":" + c.height() + ":" + c.x() + ":" + c.y() + ",").orElse("");
         int keptWidth = spec.crop().map(FinishSpec.Crop::width).orElse(input.width());
-        String resize = keptWidth == rect.width() && input.height() == rect.height()
+        int keptHeight = spec.crop().map(FinishSpec.Crop::height).orElse(input.height());
+        String window = spec.window().map(w -> w.filter() + ",").orElse("");
+        String resize = keptWidth == rect.width() && keptHeight == rect.height()
                 ? "" : "scale=" + rect.width() + ":" + rect.height() + ":flags=lanczos,";
         return "[1:v]setpts=(PTS-STARTPTS)*" + stretchNum + "/" + stretchDen
-                + ",scale=" + spec.canvasWidth() + ":" + spec.canvasHeight() + ":flags=bicubic,setsar=1"
+                + "," + window + "scale=" + spec.canvasWidth() + ":" + spec.canvasHeight() + ":flags=bicubic,setsar=1"
                 + ",fps=" + fps + ",tpad=stop_mode=clone:stop=8,format=yuv420p[gen];"
                 + "[0:v]setpts=PTS-STARTPTS," + crop + resize + "setsar=1,format=yuva420p[src];"
                 + "[2:v]format=gray[mask];"

@@ -27,11 +27,7 @@ public record FinishLimits(int maxLongSide, double maxDurationSeconds, long maxP
     }
 
     public void check(MediaInfo input, FinishSpec spec, long inputBytes) {
-        int longSide = Math.max(spec.canvasWidth(), spec.canvasHeight());
-        if (longSide > maxLongSide) {
-            throw new FinishRefusedException("maxLongSide", "the canvas " + spec.canvasWidth() + "x"
-                    + spec.canvasHeight() + " is longer than the limit of " + maxLongSide + " px");
-        }
+        checkCanvas(spec.canvasWidth(), spec.canvasHeight());
         if (input.durationSeconds() > maxDurationSeconds) {
             throw new FinishRefusedException("maxDurationSeconds", String.format(java.util.Locale.ROOT,
                     "the input lasts %.1f s, the limit is %.0f s", input.durationSeconds(), maxDurationSeconds));
@@ -47,6 +43,22 @@ public record FinishLimits(int maxLongSide, double maxDurationSeconds, long maxP
         if (tmp > maxTmpBytes) {
             throw new FinishRefusedException("maxTmpBytes", "the clips and the output need about " + tmp
                     + " bytes of /tmp, the limit is " + maxTmpBytes);
+        }
+    }
+
+    /** What is known before the clips are fetched: the canvas's size. */
+    public void checkCanvas(int width, int height) {
+        if (Math.max(width, height) > maxLongSide) {
+            throw new FinishRefusedException("maxLongSide", "the canvas " + width + "x" + height
+                    + " is longer than the limit of " + maxLongSide + " px");
+        }
+    }
+
+    /** What is known before the clips are fetched: their sizes, which alone must fit on /tmp. */
+    public void checkClips(long clipBytes) {
+        if (clipBytes > maxTmpBytes) {
+            throw new FinishRefusedException("maxTmpBytes", "the input and the generation are " + clipBytes
+                    + " bytes, more than the limit of " + maxTmpBytes + " bytes of /tmp");
         }
     }
 }

@@ -5,11 +5,13 @@ import java.util.Optional;
 
 /**
  * What the planner decided for one clip: the output canvas, where the source goes inside it, an
- * optional crop of the source's sides (when one pass cannot reach the target), and the encoder's
- * quality. The source rectangle is normally the (cropped) source at its own resolution; a
- * different size scales it, for canvases capped below the source's scale.
+ * optional crop of the source (when one pass cannot reach the target), the part of the generation
+ * that covers the canvas, and the encoder's quality. The source rectangle is normally the (cropped)
+ * source at its own resolution; a different size scales it, for canvases capped below the source's
+ * scale.
  */
-public record FinishSpec(int canvasWidth, int canvasHeight, Rect source, Optional<Crop> crop, H264Quality quality) {
+public record FinishSpec(int canvasWidth, int canvasHeight, Rect source, Optional<Crop> crop, Optional<Window> window,
+                         H264Quality quality) {
 
     /** A rectangle in pixels. */
     public record Rect(int x, int y, int width, int height) {
@@ -20,18 +22,38 @@ public record FinishSpec(int canvasWidth, int canvasHeight, Rect source, Optiona
         }
     }
 
-    /** The columns of the source that are kept: from {@code x}, {@code width} wide. */
-    public record Crop(int x, int width) {
+    /** The part of the source that is kept, in source pixels. */
+    public record Crop(int x, int y, int width, int height) {
         public Crop {
-            if (x < 0 || width <= 0) {
-                throw new IllegalArgumentException("a crop has x >= 0 and a positive width: x=" + x + " width=" + width);
+            if (x < 0 || y < 0 || width <= 0 || height <= 0) {
+                throw new IllegalArgumentException("a crop has x, y >= 0 and a positive size: " + this);
             }
+        }
+    }
+
+    /**
+     * The part of the model's canvas ({@code modelWidth x modelHeight}, in source pixels) that the output canvas
+     * covers: the model frames the whole, uncropped source with margins rounded its own way, so the generation is
+     * cut to this before it is scaled to the canvas, and its margins meet the source where they should.
+     */
+    public record Window(int modelWidth, int modelHeight, Rect part) {
+        public Window {
+            if (modelWidth <= 0 || modelHeight <= 0 || part.x() + part.width() > modelWidth || part.y() + part.height() > modelHeight) {
+                throw new IllegalArgumentException("a window lies inside the model's canvas " + modelWidth + "x" + modelHeight + ": " + part);
+            }
+        }
+
+        /** FFmpeg's crop of a generation of any size to this window, in proportion. */
+        String filter() {
+            return "crop=iw*" + part.width() + "/" + modelWidth + ":ih*" + part.height() + "/" + modelHeight
+                    + ":iw*" + part.x() + "/" + modelWidth + ":ih*" + part.y() + "/" + modelHeight;
         }
     }
 
     public FinishSpec {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(crop, "crop");
+        Objects.requireNonNull(window, "window");
         Objects.requireNonNull(quality, "quality");
         // yuv420p halves chroma in both directions: H.264 in 4:2:0 needs even sides
         if (canvasWidth <= 0 || canvasHeight <= 0 || canvasWidth % 2 != 0 || canvasHeight % 2 != 0) {
@@ -44,15 +66,19 @@ public record FinishSpec(int canvasWidth, int canvasHeight, Rect source, Optiona
     }
 
     public static FinishSpec of(int canvasWidth, int canvasHeight, Rect source) {
-        return new FinishSpec(canvasWidth, canvasHeight, source, Optional.empty(), H264Quality.NEAR_LOSSLESS);
+        return new FinishSpec(canvasWidth, canvasHeight, source, Optional.empty(), Optional.empty(), H264Quality.NEAR_LOSSLESS);
     }
 
     public FinishSpec withCrop(Crop keep) {
-        return new FinishSpec(canvasWidth, canvasHeight, source, Optional.of(keep), quality);
+        return new FinishSpec(canvasWidth, canvasHeight, source, Optional.of(keep), window, quality);
+    }
+
+    public FinishSpec withWindow(Window part) {
+        return new FinishSpec(canvasWidth, canvasHeight, source, crop, Optional.of(part), quality);
     }
 
     public FinishSpec withQuality(H264Quality q) {
-        return new FinishSpec(canvasWidth, canvasHeight, source, crop, q);
+        return new FinishSpec(canvasWidth, canvasHeight, source, crop, window, q);
     }
 
     /** The sides of the source that meet generated margins, and so get a feathered seam. */

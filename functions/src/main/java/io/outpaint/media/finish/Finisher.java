@@ -19,6 +19,8 @@ import java.util.List;
 public final class Finisher {
 
     static final int POSTER_MAX_WIDTH = 1280;
+    /** How far into the source, from each side that meets a margin, the seam blends it with the generation. */
+    public static final int SEAM_PX = SeamMask.FEATHER;
 
     private final FfmpegProcess process;
     private final MediaProbe probe;
@@ -31,8 +33,14 @@ public final class Finisher {
     }
 
     public Finished finish(Path input, Path generated, FinishSpec spec, Path outDir) {
+        return finish(input, generated, probed -> spec, outDir);
+    }
+
+    /** As {@link #finish(Path, Path, FinishSpec, Path)}, the spec made from the input as probed (its frame size). */
+    public Finished finish(Path input, Path generated, java.util.function.Function<MediaInfo, FinishSpec> specOf, Path outDir) {
         MediaInfo in = probe.probe(input);
         MediaInfo gen = probe.probe(generated);
+        FinishSpec spec = specOf.apply(in);
         limits.check(in, spec, size(input) + size(generated));
         checkFits(in, spec);
         AudioHandling audio = AudioHandling.of(in.audio());
@@ -54,23 +62,31 @@ public final class Finisher {
 
     private static void checkFits(MediaInfo in, FinishSpec spec) {
         spec.crop().ifPresent(c -> {
-            if (c.x() + c.width() > in.width()) {
-                throw new IllegalArgumentException("the crop x=" + c.x() + " width=" + c.width()
-                        + " leaves the source's " + in.width() + " columns");
+            if (c.x() + c.width() > in.width() || c.y() + c.height() > in.height()) {
+                throw new IllegalArgumentException("the crop " + c + " leaves the source's " + in.width() + "x" + in.height()
+                        + " pixels");
             }
         });
     }
 
     /** A frame a third of the way in (past fades and titles), the canvas's size capped to 1280 wide. */
     private Path poster(Path video, MediaInfo out, Path file) {
-        int width = Math.min(out.width(), POSTER_MAX_WIDTH);
-        int height = (int) Math.round((double) out.height() * width / out.width());
+        int width = posterWidth(out.width());
+        int height = posterHeight(out.width(), out.height());
         String at = String.format(java.util.Locale.ROOT, "%.3f", out.durationSeconds() / 3);
         process.ffmpeg("poster", List.of("-hide_banner", "-nostdin", "-y", "-loglevel", "error",
                 "-ss", at, "-i", video.toString(), "-frames:v", "1",
                 "-vf", "scale=" + width + ":" + height + ":flags=lanczos", "-q:v", "3", "-f", "image2",
                 file.toString()));
         return file;
+    }
+
+    static int posterWidth(int width) {
+        return Math.min(width, POSTER_MAX_WIDTH);
+    }
+
+    static int posterHeight(int width, int height) {
+        return (int) Math.round((double) height * posterWidth(width) / width);
     }
 
     private static long size(Path file) {

@@ -72,7 +72,7 @@ final class FinishClips {
         int x = even(spec.source().x() * scale);
         int y = even(spec.source().y() * scale);
         double stretch = (GENERATED_FRAMES / 16.0) / in.durationSeconds();
-        String crop = spec.crop().map(c -> "crop=" + c.width() + ":ih:" + c.x() + ":0,").orElse("");
+        String crop = spec.crop().map(c -> "crop=" + c.width() + ":" + c.height() + ":" + c.x() + ":" + c.y() + ",").orElse("");
         Path out = dir.resolve(name);
         return run(List.of("-i", input.toString(), "-vf",
                 crop + "setpts=PTS*" + stretch + ",fps=16,scale=" + w + ":" + h + ",pad=" + width + ":" + height + ":" + x

@@ -150,7 +150,7 @@ class FinisherTest {
     @Test
     void appliesThePlannedCropOfTheSourcesSides() {
         FinishSpec spec = FinishSpec.of(480, 640, new FinishSpec.Rect(0, 140, 480, 360))
-                .withCrop(new FinishSpec.Crop(80, 480));
+                .withCrop(new FinishSpec.Crop(80, 0, 480, 360));
         Finished out = finish(aac24, spec, "cropped");
         Path keptColumns = clips.lossless(aac24, "crop=480:360:80:0", "aac24-kept.mkv");
         assertThat(out.width()).isEqualTo(480);

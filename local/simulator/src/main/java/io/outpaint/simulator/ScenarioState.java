@@ -244,17 +244,10 @@ final class ScenarioState {
         renderer.close();
     }
 
-    /** The cost in creative units that a job with {@code input} would have. */
+    /** The cost in creative units that a job with {@code input} would have ({@link Pricing}'s rule). */
     int cost(JsonNode input) {
         Asset source = assets.get(input.path("videoUrl").asText());
-        int frames = input.path("matchInputNumFrames").asBoolean(false) && source != null
-                ? source.video().frames() : input.path("numFrames").asInt(81);
-        double tier = switch (input.path("resolution").asText("720p")) {
-            case "480p" -> 1.0;
-            case "580p" -> 1.5;
-            default -> 2.25;
-        };
-        return (int) Math.ceil(20 * frames / 81.0 * tier * input.path("numInferenceSteps").asInt(30) / 30.0);
+        return Pricing.cost(input, source == null ? 81 : source.video().frames());
     }
 
     private static String shortId() {

@@ -38,6 +38,9 @@ public final class ColdStartBenchmark {
 
     /** The sample event each function is invoked with. */
     static final Map<PipelineFunction, String> EVENTS = events();
+    /** The functions this probe runs on the shared asset's classpath; the media ones run from theirs, through the runtime client. */
+    private static final List<PipelineFunction> ON_THE_SHARED_ASSET = java.util.Arrays.stream(PipelineFunction.values())
+            .filter(f -> f.asset() == PipelineFunction.Asset.SHARED).toList();
 
     private static final String JOB = "sample-job";
 
@@ -80,7 +83,7 @@ public final class ColdStartBenchmark {
             Map<PipelineFunction, List<ColdStartTable.Probe>> primed = new java.util.EnumMap<>(PipelineFunction.class);
             Map<PipelineFunction, List<ColdStartTable.Probe>> other = new java.util.EnumMap<>(PipelineFunction.class);
             for (int run = 1; run <= runs; run++) {
-                for (PipelineFunction function : PipelineFunction.values()) {
+                for (PipelineFunction function : ON_THE_SHARED_ASSET) {
                     Map<String, String> env = new LinkedHashMap<>(pipeline.functionEnvironment(function));
                     env.put("AWS_LAMBDA_FUNCTION_NAME", function.localName());
                     env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memoryMb()));
@@ -109,14 +112,14 @@ public final class ColdStartBenchmark {
             }
             ColdStartTable.Probe bare = ColdStartTable.Probe.median(pairedBares.values().stream().flatMap(List::stream).toList());
             List<ColdStartTable.Row> rows = new ArrayList<>();
-            for (PipelineFunction function : PipelineFunction.values()) {
+            for (PipelineFunction function : ON_THE_SHARED_ASSET) {
                 rows.add(ColdStartTable.Row.of(function.id(), function.memoryMb(), cold.get(function), primed.get(function),
                         pairedBares.get(function)));
             }
             out.print(ColdStartTable.format(bare, rows));
             if (against != null) {
                 List<ColdStartTable.Comparison> compared = new ArrayList<>();
-                for (PipelineFunction function : PipelineFunction.values()) {
+                for (PipelineFunction function : ON_THE_SHARED_ASSET) {
                     compared.add(new ColdStartTable.Comparison(function.id(), cold.get(function), other.get(function)));
                 }
                 out.printf("%nAgainst the asset in %s:%n%n", against);
@@ -248,6 +251,7 @@ public final class ColdStartBenchmark {
         events.put(PipelineFunction.SUBMIT, "submit.json");
         events.put(PipelineFunction.CHECK_STATUS, "check-status.json");
         events.put(PipelineFunction.COPY_RESULTS, "copy-results.json");
+        events.put(PipelineFunction.FINISH, "finish.json");
         events.put(PipelineFunction.RECORD_FAILURE, "record-failure.json");
         events.put(PipelineFunction.NOTIFY, "notify.json");
         events.put(PipelineFunction.API, "api-create-job.json");

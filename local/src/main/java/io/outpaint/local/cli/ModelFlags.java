@@ -48,6 +48,9 @@ final class ModelFlags {
     /** The target's flags, each a part of the request's {@code target} object. */
     static final Map<String, String> TARGET = Map.of("aspectRatio", "--aspect", "anchor", "--anchor");
 
+    /** Finishing is on unless this flag is given: the raw generation alone, as the model made it. */
+    static final String NO_FINISH = "--no-finish";
+
     private ModelFlags() {}
 
     static String flag(String field) {
@@ -65,6 +68,9 @@ final class ModelFlags {
         spec.addOption(OptionSpec.builder(TARGET.get("anchor")).paramLabel("PLACE").type(String.class)
                 .description("Where the video sits in the --aspect frame: " + io.outpaint.request.Target.Anchor.allowed()
                         + " (default center).").build());
+        spec.addOption(OptionSpec.builder(NO_FINISH).arity("0").type(boolean.class)
+                .description("Keep the raw generation: no finishing (by default the result has the video's frame rate, length,"
+                        + " sound and pixels, with the raw generation beside it).").build());
     }
 
     /** As {@link #read}, a bad flag becoming a usage error with one line per flag (exit 2). */
@@ -86,6 +92,9 @@ final class ModelFlags {
         String name = field.startsWith("request.") ? field.substring("request.".length()) : field;
         if (name.startsWith("target.") && TARGET.containsKey(name.substring("target.".length()))) {
             return TARGET.get(name.substring("target.".length()));
+        }
+        if (name.equals("finish")) {
+            return NO_FINISH;
         }
         return HELP.containsKey(name) ? flag(name) : name.equals("target") ? TARGET.get("aspectRatio") : field;
     }
@@ -114,6 +123,9 @@ final class ModelFlags {
                 (inputs.has("target") ? (ObjectNode) inputs.get("target") : inputs.putObject("target")).put(part, value);
             }
         });
+        if (Boolean.TRUE.equals(spec.findOption(NO_FINISH).getValue())) {
+            inputs.put("finish", false);
+        }
         if (!inputs.has("prompt") && defaultPrompt != null) {
             inputs.put("prompt", defaultPrompt);
         }

@@ -198,6 +198,13 @@ final class RunCommand implements Callable<Integer> {
         out.printf("  %dx%d, %d bytes, sha256 %s%n", output.path("width").asInt(), output.path("height").asInt(),
                 output.path("bytes").asLong(), output.path("sha256").asText());
         out.println("  in the bucket: s3://" + output.path("bucket").asText() + "/" + output.path("key").asText());
+        JsonNode finish = job.path("finish");
+        if (finish.isObject()) {
+            // the file saved is the finished one: say so, and where the generation as the model made it is
+            out.printf(java.util.Locale.ROOT, "  finished: %s fps, %d frames, %.3f s, sound %s; the raw generation: s3://%s/%s%n", finish.path("fps").asText(),
+                    finish.path("frames").asLong(), finish.path("durationSeconds").asDouble(), finish.path("audio").path("handling").asText(),
+                    output.path("bucket").asText(), finish.path("raw").asText());
+        }
         out.println("  job id: " + jobId);
         if (pipeline.usesSimulator()) {
             out.println("  made by the Scenario simulator: your video's frame in the middle, mirrored edges around it, marked"

@@ -65,8 +65,10 @@ class RunCommandIT {
         byte[] bytes = Files.readAllBytes(target);
         assertThat(bytes).hasSize(Integer.parseInt(printed.group(1)));
         assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes))).isEqualTo(printed.group(2));
-        // the 640x360 sample, every side at 0.25: 960x540 -> 960x544; 480p: 848x480
-        assertThat(Mp4Video.probe(target)).isEqualTo(new VideoInfo(848, 480, 81, 16));
+        // the finished video: the 640x360 sample's canvas with every side at 0.25 (960x540 -> 960x544) at the source's own
+        // scale, and the sample's 48 frames at 16 fps (the generation, 848x480 and 81 frames at 480p, is kept as raw.mp4)
+        assertThat(Mp4Video.probe(target)).isEqualTo(new VideoInfo(960, 544, 48, 16));
+        assertThat(out).contains("raw.mp4");
         // no temporary file left beside it
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("big.mp4");
@@ -90,19 +92,19 @@ class RunCommandIT {
         assertThat(done.find()).isTrue();
         Path result = Path.of(done.group(1));
         assertThat(result.getParent().getFileName().toString()).isEqualTo("outpaint-results");
-        // 320x240, every side at 0.25: 480x360; 480p: 640x480
-        assertThat(Mp4Video.probe(result)).isEqualTo(new VideoInfo(640, 480, 81, 16));
-        // the user's frame fills the centre (the source sits at (106, 80), 426x320): its colour, not a placeholder's grey
+        // finished: 320x240 with every side at 0.25 is a 480x360 canvas at the source's scale, 2 s at 16 fps as the input
+        assertThat(Mp4Video.probe(result)).isEqualTo(new VideoInfo(480, 360, 32, 16));
+        // the user's frame fills the centre (the source sits at (80, 60), 320x240): its colour, not a placeholder's grey
         Picture input = WebmVideo.firstFrame(webm).orElseThrow();
         Picture frame = Mp4Video.middleFrame(result).orElseThrow();
         int[] source = yuv(input, 160, 120);
-        int[] centre = yuv(frame, 320, 240);
+        int[] centre = yuv(frame, 240, 180);
         assertThat(source[2]).as("the input's red chroma (V)").isGreaterThan(40);
         for (int plane = 0; plane < 3; plane++) {
             assertThat(centre[plane]).as("plane " + plane + " at the centre").isCloseTo(source[plane], org.assertj.core.data.Offset.offset(16));
         }
         // outside it, the mirrored extension: still reddish, with less contrast, so not the frame itself
-        int[] edge = yuv(frame, 40, 240);
+        int[] edge = yuv(frame, 30, 180);
         assertThat(edge[2]).isPositive().isLessThan(centre[2] - 10);
     }
 

@@ -123,7 +123,11 @@ class ServeResumesAfterKillIT {
         }
         assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("SUCCEEDED");
         Path result = dir.resolve("result.mp4");
-        HttpResponse<Path> download = HTTP.send(HttpRequest.newBuilder(URI.create(job.path("outputs").get(0).path("url").asText())).build(),
+        // the finished video first, the generation beside it: the raw one shows the model's geometry
+        assertThat(job.path("outputs").get(0).path("key").asText()).endsWith("/outpaint.mp4");
+        JsonNode raw = java.util.stream.StreamSupport.stream(job.path("outputs").spliterator(), false)
+                .filter(o -> o.path("key").asText().endsWith("/raw.mp4")).findFirst().orElseThrow();
+        HttpResponse<Path> download = HTTP.send(HttpRequest.newBuilder(URI.create(raw.path("url").asText())).build(),
                 HttpResponse.BodyHandlers.ofFile(result));
         assertThat(download.statusCode()).isEqualTo(200);
         // 320x240, every side at 0.25: 480x360; at 480p: 640x480

@@ -102,10 +102,11 @@ class ServeWithAwsCliIT {
 
         awaitSucceededThrough(name, executionArn);
 
+        // the finished video, its poster and the generation as the model made it (raw.mp4, whose geometry is the event's)
         String listing = aws("s3", "s3", "ls", "s3://outpaint-local/outputs/" + name + "/");
-        String file = listing.trim().split("\\s+")[3];
+        assertThat(listing).contains("outpaint.mp4", "poster.jpg", "raw.mp4");
         Path result = dir.resolve("result.mp4");
-        aws("s3", "s3", "cp", "s3://outpaint-local/outputs/" + name + "/" + file, result.toString());
+        aws("s3", "s3", "cp", "s3://outpaint-local/outputs/" + name + "/raw.mp4", result.toString());
         // 320x240, every side at 0.25: 480x360, at 480p: 640x480; 81 frames at 16 fps as the event asks
         assertThat(Mp4Video.probe(result)).isEqualTo(new VideoInfo(640, 480, 81, 16));
         if (commandWorks("ffprobe", "-version")) {

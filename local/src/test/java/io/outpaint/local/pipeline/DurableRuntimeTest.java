@@ -72,7 +72,8 @@ class DurableRuntimeTest {
             try (var s3 = second.cloud().s3()) {
                 assertThat(s3.headObject(b -> b.bucket(LocalPipeline.BUCKET).key("inputs/durable.mp4")).contentLength())
                         .as("the input kept across the restart").isEqualTo(java.nio.file.Files.size(video));
-                assertThat(s3.listObjectsV2(b -> b.bucket(LocalPipeline.BUCKET).prefix("outputs/durable-1/")).contents()).hasSize(1);
+                assertThat(s3.listObjectsV2(b -> b.bucket(LocalPipeline.BUCKET).prefix("outputs/durable-1/")).contents())
+                        .as("outpaint.mp4, raw.mp4, poster.jpg").hasSize(3);
             }
         }
         assertThat(scenario.jobsCreated()).as("no second Scenario job after the restart").isEqualTo(1);

@@ -89,12 +89,19 @@ class HandlerEventsTest {
         assertThat(checked.path("outcome").asText()).isEqualTo("SCENARIO_SUCCEEDED");
 
         JsonNode copied = invoke(PipelineFunction.COPY_RESULTS, event("copy-results.json"));
-        assertThat(copied.path("outcome").asText()).isEqualTo("SUCCEEDED");
-        assertThat(copied.path("ended").asText()).isEqualTo("SUCCEEDED");
+        assertThat(copied.path("outcome").asText()).isEqualTo("COPIED");
+        assertThat(copied.has("ended")).as("finishing ends it").isFalse();
+        assertThat(record("sample-job").status()).isEqualTo(JobStatus.FINISHING);
+
+        JsonNode finished = invoke(PipelineFunction.FINISH, event("finish.json"));
+        assertThat(finished.path("outcome").asText()).isEqualTo("SUCCEEDED");
+        assertThat(finished.path("ended").asText()).isEqualTo("SUCCEEDED");
         Job done = record("sample-job");
         assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(invoke(PipelineFunction.NOTIFY, event("notify.json")).path("outcome").asText()).isEqualTo("SUCCEEDED");
-        assertThat(done.outputs()).singleElement().satisfies(o -> assertThat(o.bytes()).isPositive());
+        assertThat(done.outputs()).extracting(Job.Output::key).containsExactly("outputs/sample-job/outpaint.mp4",
+                "outputs/sample-job/raw.mp4", "outputs/sample-job/poster.jpg");
+        assertThat(done.outputs()).allSatisfy(o -> assertThat(o.bytes()).isPositive());
     }
 
     @Test

@@ -221,10 +221,14 @@ class HttpApiTest {
         HttpResponse<String> estimate = call("POST", "/estimate", "{\"video\":{\"key\":\"inputs/api/clip.mp4\"},\"request\":{\"prompt\":\"p\",\"resolution\":\"480p\"}}");
         assertThat(estimate.statusCode()).as(estimate.body()).isEqualTo(200);
         assertThat(json(estimate).path("creativeUnits").asInt()).isPositive();
+        // 16 frames at 8 fps fit one generation: one segment, its whole range
+        assertThat(json(estimate).path("segments").path("count").asInt()).isEqualTo(1);
+        assertThat(json(estimate).path("segments").path("each").get(0).path("endFrame").asInt()).isEqualTo(16);
         assertThat(pipeline.simulator().jobsCreated()).isEqualTo(jobs);
         pipeline.simulator().faults().nextRateLimits(20).retryAfterSeconds(30);
         try {
-            assertError(call("POST", "/estimate", "{\"video\":{\"key\":\"inputs/api/clip.mp4\"},\"request\":{\"prompt\":\"p\"}}"),
+            // a shape no other test prices: only a dry run can answer it, and Scenario is limiting requests
+            assertError(call("POST", "/estimate", "{\"video\":{\"key\":\"inputs/api/clip.mp4\"},\"request\":{\"prompt\":\"p\",\"numInferenceSteps\":7}}"),
                     429, "SCENARIO_BUSY");
         } finally {
             pipeline.simulator().faults().clear();

@@ -166,11 +166,11 @@ class PipelineEndToEndTest {
 
     @Test
     void outpaintsAVideoIntoTheBucketAndRecordsEveryStep() throws Exception {
-        String jobId = run(request("{\"prompt\":\"a wider street\",\"resolution\":\"480p\"}"));
+        String jobId = run(request("{\"prompt\":\"a wider street\",\"resolution\":\"480p\",\"finish\":false}"));
         // 320x240 with every side at 0.25 is 480x360; at 480p the short side is 480: 640x480
         assertSucceededWithAVerifiedCopy(jobId, 640, 480);
         assertThat(path(jobId)).containsExactly("Identify", "NameTheJob", "Admit", "IsAdmitted", "UploadInput", "Submit", "WaitForProgress", "CheckStatus", "IsDone",
-                "CopyResults", "Notify", "Done");
+                "CopyResults", "IsFinishing", "Notify", "Done");
         Job job = record(jobId);
         assertThat(job.history()).extracting(Job.StatusChange::status).containsSubsequence(
                 JobStatus.QUEUED, JobStatus.ADMITTED, JobStatus.UPLOADING, JobStatus.SUBMITTING, JobStatus.SUBMITTED, JobStatus.COPYING,
@@ -244,7 +244,7 @@ class PipelineEndToEndTest {
         int jobsBefore = pipeline.simulator().jobsCreated();
         int faultsBefore = pipeline.simulator().faultsServed();
         pipeline.simulator().faults().serverErrorRate(0.25).rateLimitRate(0.15).retryAfterSeconds(null);
-        String jobId = run(request("{\"prompt\":\"p\",\"resolution\":\"480p\"}"));
+        String jobId = run(request("{\"prompt\":\"p\",\"resolution\":\"480p\",\"finish\":false}"));
         pipeline.simulator().faults().clear();
         assertSucceededWithAVerifiedCopy(jobId, 640, 480);
         assertThat(pipeline.simulator().faultsServed() - faultsBefore).isPositive();
@@ -258,7 +258,7 @@ class PipelineEndToEndTest {
         for (int i = 0; i < 3; i++) {
             String jobId = "limited-" + i + "-" + UUID.randomUUID();
             ids.add(jobId);
-            executions.add(pipeline.start(jobId, inputKey, request("{\"prompt\":\"p\",\"resolution\":\"480p\"}")));
+            executions.add(pipeline.start(jobId, inputKey, request("{\"prompt\":\"p\",\"resolution\":\"480p\",\"finish\":false}")));
         }
         for (String arn : executions) {
             await(arn);
@@ -288,7 +288,7 @@ class PipelineEndToEndTest {
         pipeline.simulator().faults().nextExpiredUrls(1);
         int downloads = pipeline.simulator().count(Route.DOWNLOAD);
         int assets = pipeline.simulator().count(Route.GET_ASSET);
-        String jobId = run(request("{\"prompt\":\"p\",\"resolution\":\"480p\"}"));
+        String jobId = run(request("{\"prompt\":\"p\",\"resolution\":\"480p\",\"finish\":false}"));
         assertSucceededWithAVerifiedCopy(jobId, 640, 480);
         assertThat(pipeline.simulator().count(Route.DOWNLOAD) - downloads).isEqualTo(2); // one 403, one good
         assertThat(pipeline.simulator().count(Route.GET_ASSET) - assets).isEqualTo(2);
@@ -298,7 +298,7 @@ class PipelineEndToEndTest {
     void resumesACopyWhoseConnectionDropped() throws Exception {
         pipeline.simulator().faults().nextDroppedDownloads(1);
         int downloads = pipeline.simulator().count(Route.DOWNLOAD);
-        String jobId = run(request("{\"prompt\":\"p\",\"resolution\":\"480p\"}"));
+        String jobId = run(request("{\"prompt\":\"p\",\"resolution\":\"480p\",\"finish\":false}"));
         assertSucceededWithAVerifiedCopy(jobId, 640, 480);
         assertThat(pipeline.simulator().count(Route.DOWNLOAD) - downloads).isEqualTo(2); // the broken one and the resumption
         assertThat(pipeline.simulator().faultsServed()).isPositive();
@@ -309,7 +309,7 @@ class PipelineEndToEndTest {
         pipeline.functionTimeout(PipelineFunction.UPLOAD_INPUT, Duration.ofMillis(300));
         pipeline.simulator().faults().latency(Duration.ofMillis(1500));
         try {
-            String jobId = run(request("{\"prompt\":\"p\",\"resolution\":\"480p\"}"));
+            String jobId = run(request("{\"prompt\":\"p\",\"resolution\":\"480p\",\"finish\":false}"));
             assertThat(execution(jobId).status()).isEqualTo(ExecutionStatus.FAILED);
             // the function timed out (Lambda reports Sandbox.Timedout, Step Functions names it Lambda.Unknown): retried once
             assertThat(lambdaErrors(jobId)).containsExactly("Lambda.Unknown", "Lambda.Unknown");
@@ -343,7 +343,7 @@ class PipelineEndToEndTest {
     void aCrashBetweenScenariosAnswerAndOurWriteStartsNoSecondScenarioJob() throws Exception {
         CrashingJobStore.ARMED.set(true);
         int jobsBefore = pipeline.simulator().jobsCreated();
-        String jobId = run(request("{\"prompt\":\"crash test\",\"resolution\":\"480p\"}"));
+        String jobId = run(request("{\"prompt\":\"crash test\",\"resolution\":\"480p\",\"finish\":false}"));
         assertThat(CrashingJobStore.ARMED).isFalse(); // the crash happened
         assertSucceededWithAVerifiedCopy(jobId, 640, 480);
         assertThat(lambdaErrors(jobId)).containsExactly("software.amazon.awssdk.core.exception.SdkClientException");

@@ -72,7 +72,7 @@ class UploadTriggerTest {
     @Test
     void aVideoWithMetadataBecomesAJobThatSucceeds() throws Exception {
         PutObjectResponse put = put("inputs/meta/clip.mp4",
-                Map.of("prompt", "a wider street", "resolution", "480p", "num-frames", "97", "EXPANDTOP", "false"));
+                Map.of("prompt", "a wider street", "resolution", "480p", "num-frames", "97", "EXPANDTOP", "false", "finish", "false"));
         String jobId = UploadTrigger.jobIdFor(LocalPipeline.BUCKET, "inputs/meta/clip.mp4", put.versionId());
         Job job = awaitJob(jobId, true);
         assertThat(job.status()).as(String.valueOf(job.error())).isEqualTo(JobStatus.SUCCEEDED);
@@ -81,7 +81,7 @@ class UploadTriggerTest {
         assertThat(job.request().path("expandTop").asBoolean()).isFalse();
         Path result = dir.resolve("meta.mp4");
         Files.write(result, s3.getObjectAsBytes(b -> b.bucket(LocalPipeline.BUCKET).key(job.outputs().get(0).key())).asByteArray());
-        // 320x240, left, right and bottom at 0.25: 480x300 -> 480x304; 480p: 758x480
+        // finish=false in the metadata: the raw generation. 320x240, left, right and bottom at 0.25: 480x300 -> 480x304; 480p: 758x480
         assertThat(Mp4Video.probe(result)).isEqualTo(new VideoInfo(758, 480, 97, 16));
     }
 

@@ -129,7 +129,7 @@ class WebhookTest {
         assertThat(event.path("EventBusName").asText()).isEqualTo("default");
         JsonNode detail = JSON.readTree(event.path("Detail").asText());
         assertThat(detail.path("status").asText()).isEqualTo("SUCCEEDED");
-        assertThat(detail.path("outputs")).hasSize(1);
+        assertThat(detail.path("outputs")).as("finished, raw, poster").hasSize(3);
         assertThat(event.toString()).doesNotContain("webhook").doesNotContain(pipeline.webhookSecret());
     }
 

@@ -61,6 +61,11 @@ public final class Rehearsal implements AutoCloseable {
                     switch (m.kind()) {
                         case RESTORE_NEXT -> checkpoint = m.atNanos();
                         case NEXT -> {
+                            if (checkpoint == null && !launch.snapStart()) {
+                                // an on-demand init: no checkpoint, no hooks; its whole init is the time to the first next
+                                return new Rehearsal(launch, api, process, log, new Init(Duration.ofNanos(m.atNanos() - started),
+                                        Duration.ZERO, hooks(log)));
+                            }
                             if (checkpoint == null) {
                                 throw failure(launch, "asked for an invocation without SnapStart's checkpoint (restore/next):"
                                         + " the init type did not reach the runtime client", log, process);

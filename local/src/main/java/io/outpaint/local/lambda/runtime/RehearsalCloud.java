@@ -40,7 +40,7 @@ public final class RehearsalCloud implements AutoCloseable {
         Map<String, String> cloud = new LinkedHashMap<>(pipeline.cloud().environment());
         cloud.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", secrets.url());
         return new RuntimeClientLauncher.Launch(entry.id(), function.handler(), function.memoryMb(), taskRoot,
-                RehearsalEnvironment.of(function.environment(), local, cloud));
+                RehearsalEnvironment.of(function.environment(), local, cloud), function.snapStart());
     }
 
     @Override

@@ -45,7 +45,8 @@ public final class RuntimeClientLauncher {
             "software.amazon.awssdk.annotations.SdkProtectedApi");
 
     /** One function to start: what the template says of it, and where its code was unzipped. */
-    public record Launch(String functionName, String handler, int memoryMb, Path taskRoot, Map<String, String> environment) {}
+    public record Launch(String functionName, String handler, int memoryMb, Path taskRoot, Map<String, String> environment,
+                         boolean snapStart) {}
 
     private RuntimeClientLauncher() {}
 
@@ -77,7 +78,7 @@ public final class RuntimeClientLauncher {
         env.put("AWS_LAMBDA_RUNTIME_API", api.address());
         env.put("_HANDLER", launch.handler());
         env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
-        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", launch.snapStart() ? "snap-start" : "on-demand");
         env.put("AWS_LAMBDA_FUNCTION_NAME", launch.functionName());
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(launch.memoryMb()));
         env.put("AWS_LAMBDA_FUNCTION_VERSION", "1");

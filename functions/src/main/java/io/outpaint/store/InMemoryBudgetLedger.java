@@ -1,0 +1,51 @@
+package io.outpaint.store;
+
+import io.outpaint.budget.Budget;
+import io.outpaint.budget.BudgetLedger;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/** {@link BudgetLedger} in memory, with the DynamoDB ledger's rules: for fast tests. */
+public final class InMemoryBudgetLedger implements BudgetLedger {
+
+    private static final class Period {
+        long spent;
+        final Map<String, Integer> holds = new HashMap<>();
+
+        long reserved() {
+            return holds.values().stream().mapToLong(Integer::longValue).sum();
+        }
+    }
+
+    private final Map<String, Period> periods = new HashMap<>();
+
+    @Override
+    public synchronized Reservation reserve(String jobId, int units, Budget budget, Instant now) {
+        String name = budget.period().of(now);
+        Period period = periods.computeIfAbsent(name, n -> new Period());
+        if (period.holds.containsKey(jobId)) {
+            return new Reservation.HeldAlready(name);
+        }
+        long committed = period.spent + period.reserved();
+        if (committed + units > budget.creativeUnits()) {
+            return new Reservation.OverBudget(name, committed, units, budget.creativeUnits());
+        }
+        period.holds.put(jobId, units);
+        return new Reservation.Reserved(name, units);
+    }
+
+    @Override
+    public synchronized void settle(String jobId, String period, int billed) {
+        Period books = periods.get(period);
+        if (books != null && books.holds.remove(jobId) != null) {
+            books.spent += billed;
+        }
+    }
+
+    @Override
+    public synchronized Books books(String period) {
+        Period books = periods.get(period);
+        return books == null ? new Books(period, 0, 0, 0) : new Books(period, books.spent, books.reserved(), books.holds.size());
+    }
+}
