@@ -167,17 +167,19 @@ public final class Dispatcher {
             // slot, then reservation, in queue order: the first the budget refuses, and every one after it, give their slots back
             Map<String, String> periods = new HashMap<>();
             List<String> reserved = new ArrayList<>();
+            String refusedFirst = null; // every job taken here is ahead of any the books held back above
             for (String jobId : taken) {
-                BudgetGate.Decision decision = heldBack != null ? new BudgetGate.Decision.Refuse(behind(heldBack))
+                BudgetGate.Decision decision = refusedFirst != null ? new BudgetGate.Decision.Refuse(behind(refusedFirst))
                         : budget.reserve(jobs.get(jobId));
                 if (decision instanceof BudgetGate.Decision.Admit admit) {
                     periods.put(jobId, admit.period());
                     reserved.add(jobId);
                 } else {
-                    heldBack = heldBack == null ? jobId : heldBack;
+                    refusedFirst = refusedFirst == null ? jobId : refusedFirst;
                     holdBack(jobId, ((BudgetGate.Decision.Refuse) decision).reason());
                 }
             }
+            heldBack = refusedFirst != null ? refusedFirst : heldBack;
             boolean allStarted = admitAll(reserved, periods, admitted);
             if (heldBack != null) {
                 break; // order kept: nothing behind a job the budget holds back is admitted before it
