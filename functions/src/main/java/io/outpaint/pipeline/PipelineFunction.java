@@ -66,7 +66,9 @@ public enum PipelineFunction {
             "SCENARIO_SECRET_ARN", Need.SCENARIO, "SCENARIO_API_KEY", Need.SCENARIO, "SCENARIO_API_SECRET", Need.SCENARIO,
             "STATE_MACHINE_ARN", Need.START_EXECUTIONS,
             "WEBHOOK_SECRET_ARN", Need.WEBHOOK_SECRET, "WEBHOOK_SECRET", Need.WEBHOOK_SECRET,
-            "EVENT_BUS_NAME", Need.EVENTS);
+            "EVENT_BUS_NAME", Need.EVENTS,
+            // the functions that admit jobs are those that start executions
+            "BUDGET_CREATIVE_UNITS", Need.START_EXECUTIONS, "BUDGET_PERIOD", Need.START_EXECUTIONS);
 
     private final String id;
     private final String handler;

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -104,14 +103,21 @@ class BudgetEndToEndTest {
         int billedSoFar = record(ids.get(0)).billing().billed() + record(ids.get(1)).billing().billed();
         assertThat(pipeline.services().budgets().ledger().books(today)).isEqualTo(new BudgetLedger.Books(today, billedSoFar, 0, 0));
 
-        // raising the budget (as a new BUDGET_CREATIVE_UNITS would) admits them at the next dispatch: the sweep's here
+        // raising the budget (as a new BUDGET_CREATIVE_UNITS would) admits at the next dispatch (the sweep's here), in order:
+        // room for one more admits the head only
+        pipeline.budget(Optional.of(new Budget(billedSoFar + estimate + estimate / 2, BudgetPeriod.DAY)));
+        pipeline.sweep();
+        api.await(ids.get(2), j -> !j.path("status").asText().startsWith("WAITING"), Duration.ofMinutes(1));
+        assertThat(record(ids.get(3)).status()).isEqualTo(JobStatus.WAITING_FOR_BUDGET);
+        assertThat(record(ids.get(4)).status()).isEqualTo(JobStatus.WAITING_FOR_BUDGET);
+        assertThat(api.job(ids.get(3)).path("queuePosition").asInt()).isEqualTo(1);
+        // room for all: the other two
         pipeline.budget(Optional.of(new Budget(billedSoFar + 3L * estimate, BudgetPeriod.DAY)));
         pipeline.sweep();
         for (String id : ids) {
             api.awaitStatus(id, "SUCCEEDED", Duration.ofMinutes(2));
         }
-        assertThat(ids.subList(2, 5).stream().sorted(Comparator.comparing(BudgetEndToEndTest::admittedAt)).toList())
-                .containsExactlyElementsOf(ids.subList(2, 5));
+        assertThat(admittedAt(ids.get(2))).isBefore(admittedAt(ids.get(3))).isBefore(admittedAt(ids.get(4)));
         for (String id : ids.subList(2, 5)) {
             assertThat(record(id).history()).extracting(Job.StatusChange::status)
                     .containsSubsequence(JobStatus.WAITING_FOR_BUDGET, JobStatus.ADMITTED, JobStatus.UPLOADING, JobStatus.SUCCEEDED);
