@@ -38,4 +38,7 @@ public interface BudgetLedger {
     void settle(String jobId, String period, int billed);
 
     Books books(String period);
+
+    /** The reservations held in {@code period}: job id to units (the sweep settles those whose job has ended). */
+    java.util.Map<String, Integer> holds(String period);
 }

@@ -106,8 +106,11 @@ public record PipelineConfig(
             return optional(name).orElse(fallback);
         }
 
-        /** BUDGET_CREATIVE_UNITS with BUDGET_PERIOD (day by default); none without the first. */
+        /** BUDGET_CREATIVE_UNITS with BUDGET_PERIOD (day by default); none without the first, or when it says {@code none}. */
         Optional<io.outpaint.budget.Budget> budget() {
+            if (optional("BUDGET_CREATIVE_UNITS").filter(u -> u.equalsIgnoreCase("none")).isPresent()) {
+                return Optional.empty(); // the stack's default: its BUDGET_PERIOD is set regardless
+            }
             Optional<String> units = optional("BUDGET_CREATIVE_UNITS");
             if (units.isEmpty()) {
                 optional("BUDGET_PERIOD").ifPresent(p -> {

@@ -61,7 +61,8 @@ public final class SweepHandler implements RequestStreamHandler {
                         .filter(outcome -> outcome != UploadTrigger.Outcome.DUPLICATE).isPresent();
         this.sweep = new Sweep(services.jobs(), services.slots(), services.executions(),
                 new Reconcile(services.jobs(), services.admission(), services.clock()), services.admission(),
-                services.config().maxJobsInFlight(), uploads, services.config().uploadEventGrace(), services.clock());
+                services.config().maxJobsInFlight(), uploads, services.config().uploadEventGrace(), services.clock())
+                .withBudgets(services.budgets());
     }
 
     @Override

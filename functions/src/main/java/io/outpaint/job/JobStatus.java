@@ -5,12 +5,15 @@ package io.outpaint.job;
  * status. QUEUED: recorded, its input not yet there (an upload URL was handed out).
  * WAITING_FOR_SLOT: checked and in the admission queue, nothing started. ADMITTED: holds a slot of
  * the limit on Scenario jobs, its execution started. SUBMITTING marks "the generate call may have
- * been sent", so a retry looks before it posts. COPYING and FINISHING come after Scenario's part: they
- * hold no slot. FINISHING: the results are copied and the finished video is being made from them.
+ * been sent", so a retry looks before it posts. WAITING_FOR_BUDGET: in the admission queue at its
+ * place, a slot free for it, but its estimate (or that of a job ahead of it) does not fit the
+ * period's budget. The two waiting statuses share a rank: a waiting job may move between them.
+ * COPYING and FINISHING come after Scenario's part: they hold no slot. FINISHING: the results are
+ * copied and the finished video is being made from them.
  */
 public enum JobStatus {
-    QUEUED(0), WAITING_FOR_SLOT(1), ADMITTED(2), UPLOADING(3), SUBMITTING(4), SUBMITTED(5), RUNNING(6), COPYING(7),
-    FINISHING(8), SUCCEEDED(9), FAILED(9), TIMED_OUT(9), CANCELED(9);
+    QUEUED(0), WAITING_FOR_SLOT(1), WAITING_FOR_BUDGET(1), ADMITTED(2), UPLOADING(3), SUBMITTING(4), SUBMITTED(5), RUNNING(6),
+    COPYING(7), FINISHING(8), SUCCEEDED(9), FAILED(9), TIMED_OUT(9), CANCELED(9);
 
     private final int rank;
 
@@ -28,12 +31,20 @@ public enum JobStatus {
         return this == COPYING || this == FINISHING;
     }
 
+    /** In the admission queue, at its place: waiting for a slot or for the budget. */
+    public boolean isWaiting() {
+        return rank == WAITING_FOR_SLOT.rank;
+    }
+
     public boolean isTerminal() {
         return rank == 9;
     }
 
-    /** Whether a job in this status may move to {@code next} (staying put counts, for progress updates). */
+    /**
+     * Whether a job in this status may move to {@code next} (staying put counts, for progress updates);
+     * a waiting job may also move to the other waiting status, its place in the queue unchanged.
+     */
     public boolean mayMoveTo(JobStatus next) {
-        return this == next || (!isTerminal() && next.rank > rank);
+        return this == next || (!isTerminal() && (next.rank > rank || (isWaiting() && next.isWaiting())));
     }
 }

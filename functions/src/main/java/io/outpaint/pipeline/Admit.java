@@ -34,9 +34,20 @@ public final class Admit implements Step {
     private final String bucket;
     private final int retentionDays;
     private final Clock clock;
+    private final QueueEstimates estimates;
 
     public Admit(JobStore jobs, SlotLimiter slots, int limit, Admission admission, InputVideos inputs, String bucket,
                  int retentionDays, Clock clock) {
+        this(jobs, slots, limit, admission, inputs, bucket, retentionDays, clock, null);
+    }
+
+    /**
+     * With {@code estimates} (a budgeted deployment): a job that joins the queue here gets its estimate
+     * first, and never takes a free slot itself: the dispatcher reserves its units with the slot.
+     */
+    public Admit(JobStore jobs, SlotLimiter slots, int limit, Admission admission, InputVideos inputs, String bucket,
+                 int retentionDays, Clock clock, QueueEstimates estimates) {
+        this.estimates = estimates;
         this.jobs = jobs;
         this.slots = slots;
         this.limit = limit;
@@ -81,14 +92,20 @@ public final class Admit implements Step {
             return state.with(StepOutcome.ADMITTED);
         }
         check(job);
-        if (jobs.waiting(1).isEmpty() && slots.tryAcquire(jobId, limit)) {
+        boolean budgeted = estimates != null && estimates.budgeted();
+        if (!budgeted && jobs.waiting(1).isEmpty() && slots.tryAcquire(jobId, limit)) {
             jobs.update(job, j -> admitted(j, execution, "slot free, nobody waiting"));
             return state.with(StepOutcome.ADMITTED);
         }
         Instant now = clock.instant();
-        jobs.update(job, j -> j.status() == JobStatus.QUEUED
-                ? j.withExecutionArn(execution).moveTo(JobStatus.WAITING_FOR_SLOT, now, "every slot taken: queued")
-                : j.status() == JobStatus.WAITING_FOR_SLOT ? j.withExecutionArn(execution) : j);
+        Integer estimate = budgeted ? estimates.withEstimate(job, now).billingOrNone().estimate() : null;
+        jobs.update(job, j -> {
+            Job priced = estimate == null || j.billingOrNone().estimate() != null ? j : j.withBilling(j.billingOrNone().withEstimate(estimate), now);
+            return priced.status() == JobStatus.QUEUED
+                    ? priced.withExecutionArn(execution).moveTo(JobStatus.WAITING_FOR_SLOT, now,
+                            budgeted ? "queued: the dispatcher reserves its estimate with its slot" : "every slot taken: queued")
+                    : priced.status().isWaiting() ? priced.withExecutionArn(execution) : priced;
+        });
         LOG.info("job {} waits for a slot; this execution ends, the dispatcher starts its next", jobId);
         admission.dispatch(jobId);
         return state.with(StepOutcome.WAITING_FOR_SLOT);

@@ -17,15 +17,26 @@ public final class JobStarter {
     private final JobStore jobs;
     private final Admission admission;
     private final Clock clock;
+    private final QueueEstimates estimates;
 
     public JobStarter(JobStore jobs, Admission admission, Clock clock) {
+        this(jobs, admission, clock, null);
+    }
+
+    /** With {@code estimates}, a job without an estimate gets one as it joins the queue of a budgeted deployment. */
+    public JobStarter(JobStore jobs, Admission admission, Clock clock, QueueEstimates estimates) {
         this.jobs = jobs;
         this.admission = admission;
         this.clock = clock;
+        this.estimates = estimates;
     }
 
     public JobStarter(PipelineServices services) {
-        this(services.jobs(), services.admission(), services.clock());
+        this(services.jobs(), services.admission(), services.clock(), QueueEstimates.of(services));
+    }
+
+    private Job estimated(Job job) {
+        return estimates == null ? job : estimates.withEstimate(job, clock.instant());
     }
 
     /**
@@ -33,7 +44,7 @@ public final class JobStarter {
      * dispatched, so a repeated request or event starts a job whose first dispatch was lost.
      */
     public boolean start(Job job) {
-        Job waiting = job.status() == JobStatus.QUEUED ? job.moveTo(JobStatus.WAITING_FOR_SLOT, job.createdAt(), null) : job;
+        Job waiting = estimated(job.status() == JobStatus.QUEUED ? job.moveTo(JobStatus.WAITING_FOR_SLOT, job.createdAt(), null) : job);
         boolean created = jobs.create(waiting);
         admission.dispatch(job.jobId());
         return created;
@@ -41,8 +52,12 @@ public final class JobStarter {
 
     /** A recorded job whose input has arrived (an API upload) joins the queue. */
     public void enqueue(String jobId) {
+        Job priced = jobs.find(jobId).map(this::estimated).orElse(null); // a price asked outside the write, which may be retried
+        Integer estimate = priced == null ? null : priced.billingOrNone().estimate();
         jobs.update(jobId, j -> j.status() != JobStatus.QUEUED ? j
-                : j.moveTo(JobStatus.WAITING_FOR_SLOT, clock.instant(), "input received"));
+                : (estimate == null || j.billingOrNone().estimate() != null ? j
+                        : j.withBilling(j.billingOrNone().withEstimate(estimate), clock.instant()))
+                        .moveTo(JobStatus.WAITING_FOR_SLOT, clock.instant(), "input received"));
         admission.dispatch(jobId);
     }
 

@@ -17,7 +17,7 @@ import java.util.function.Function;
 public enum PipelineFunction {
     ADMIT("Admit", 512, 60, EnumSet.of(Need.INPUTS_READ, Need.START_EXECUTIONS), Dynamo.QUEUEING,
             s -> new Admit(s.jobs(), s.slots(), s.config().maxJobsInFlight(), s.admission(), s.inputs(), s.config().bucket(),
-                    s.config().retentionDays(), s.clock())),
+                    s.config().retentionDays(), s.clock(), QueueEstimates.of(s))),
     UPLOAD_INPUT("UploadInput", 1024, 900, EnumSet.of(Need.SCENARIO, Need.INPUTS_READ), Dynamo.UPDATING,
             s -> new UploadInput(s.jobs(), s.inputs(), s.scenario(), s.config().bucket(), s.clock())),
     SUBMIT("Submit", 512, 120, EnumSet.of(Need.SCENARIO), Dynamo.UPDATING,
@@ -43,8 +43,9 @@ public enum PipelineFunction {
     API("Api", "io.outpaint.handlers.ApiHandler", 1024, 29,
             EnumSet.of(Need.SCENARIO, Need.INPUTS_READ, Need.INPUTS_WRITE, Need.OUTPUTS_READ, Need.START_EXECUTIONS,
                     Need.STOP_EXECUTIONS, Need.WEBHOOK_SECRET), Dynamo.QUEUEING),
+    // Scenario for a dry run: an uploaded video's job is priced as it is queued, for a budget to hold it
     UPLOAD_TRIGGER("UploadTrigger", "io.outpaint.handlers.UploadTriggerHandler", 512, 120,
-            EnumSet.of(Need.INPUTS_READ, Need.START_EXECUTIONS), Dynamo.QUEUEING),
+            EnumSet.of(Need.SCENARIO, Need.INPUTS_READ, Need.START_EXECUTIONS), Dynamo.QUEUEING),
     RECONCILE("Reconcile", "io.outpaint.handlers.ReconcileHandler", 512, 60, EnumSet.of(Need.START_EXECUTIONS), Dynamo.DISPATCHING),
     SWEEP("Sweep", "io.outpaint.handlers.SweepHandler", 512, 120,
             EnumSet.of(Need.INPUTS_READ, Need.START_EXECUTIONS, Need.DESCRIBE_EXECUTIONS), Dynamo.DISPATCHING);
@@ -93,7 +94,9 @@ public enum PipelineFunction {
             "SCENARIO_SECRET_ARN", Need.SCENARIO, "SCENARIO_API_KEY", Need.SCENARIO, "SCENARIO_API_SECRET", Need.SCENARIO,
             "STATE_MACHINE_ARN", Need.START_EXECUTIONS,
             "WEBHOOK_SECRET_ARN", Need.WEBHOOK_SECRET, "WEBHOOK_SECRET", Need.WEBHOOK_SECRET,
-            "EVENT_BUS_NAME", Need.EVENTS);
+            "EVENT_BUS_NAME", Need.EVENTS,
+            // the functions that admit jobs are those that start executions
+            "BUDGET_CREATIVE_UNITS", Need.START_EXECUTIONS, "BUDGET_PERIOD", Need.START_EXECUTIONS);
 
     private final String id;
     private final String handler;

@@ -38,7 +38,7 @@ import software.amazon.lambda.powertools.parameters.secrets.SecretsProvider;
 public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClient scenario, JobStore jobs,
                                SlotLimiter slots, JobDurations durations, Executions executions, InputVideos inputs,
                                ResultCopier copier, Lazy<S3Client> s3Client, Lazy<SfnClient> sfnClient, Notifier notifier,
-                               io.outpaint.pricing.PriceBook prices) {
+                               io.outpaint.pricing.PriceBook prices, io.outpaint.budget.BudgetGate budgets) {
 
     /** Services whose price book lives in memory (tests, priming): a cached price lasts as long as they do. */
     public PipelineServices(PipelineConfig config, Clock clock, ScenarioClient scenario, JobStore jobs, SlotLimiter slots,
@@ -46,6 +46,15 @@ public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClien
                             Lazy<S3Client> s3Client, Lazy<SfnClient> sfnClient, Notifier notifier) {
         this(config, clock, scenario, jobs, slots, durations, executions, inputs, copier, s3Client, sfnClient, notifier,
                 new io.outpaint.store.InMemoryPriceBook());
+    }
+
+    /** Services whose budget ledger lives in memory: the budget of {@code config}, its books as long as they last. */
+    public PipelineServices(PipelineConfig config, Clock clock, ScenarioClient scenario, JobStore jobs, SlotLimiter slots,
+                            JobDurations durations, Executions executions, InputVideos inputs, ResultCopier copier,
+                            Lazy<S3Client> s3Client, Lazy<SfnClient> sfnClient, Notifier notifier, io.outpaint.pricing.PriceBook prices) {
+        this(config, clock, scenario, jobs, slots, durations, executions, inputs, copier, s3Client, sfnClient, notifier, prices,
+                new io.outpaint.budget.BudgetGate(new io.outpaint.store.InMemoryBudgetLedger(),
+                        config == null ? java.util.Optional::empty : config::budget, clock));
     }
 
     private static volatile PipelineServices shared;
@@ -87,7 +96,9 @@ public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClien
                 config.stateMachineArn().map(arn -> (Executions) new SfnExecutions(sfn, arn)).orElse(null),
                 new InputVideos(s3), new ResultCopier(scenario, transfers, s3), s3,
                 sfn, new Notifier(webhookSecret(config), config.eventBusName(), Clock.systemUTC()),
-                new io.outpaint.store.DynamoPriceBook(dynamo, config.tableName()));
+                new io.outpaint.store.DynamoPriceBook(dynamo, config.tableName()),
+                new io.outpaint.budget.BudgetGate(new io.outpaint.store.DynamoBudgetLedger(dynamo, config.tableName()), config::budget,
+                        Clock.systemUTC()));
     }
 
     /** The S3 client, built on the first call (most functions never call S3). */
@@ -122,12 +133,18 @@ public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClien
     /** The queue's dispatcher over these services. */
     public Dispatcher dispatcher() {
         return new Dispatcher(jobs, slots, executions(), config.maxJobsInFlight(), clock, config.queueIndexLag(),
-                io.outpaint.scenario.RetryPolicy.REAL_SLEEP);
+                io.outpaint.scenario.RetryPolicy.REAL_SLEEP, budgets);
     }
 
-    /** Slot release and dispatch, as the steps that end or add a job use them. */
+    /** Slot release, settlement and dispatch, as the steps that end or add a job use them. */
     public Admission admission() {
-        return new Admission(slots, executions == null ? null : dispatcher(), DispatchGroup.of(config.tableName()));
+        return new Admission(slots, executions == null ? null : dispatcher(), DispatchGroup.of(config.tableName()),
+                jobId -> jobs.find(jobId).ifPresent(budgets::settle));
+    }
+
+    /** A copy with another budget gate (the local runtime's, whose budget can be raised while it runs). */
+    public PipelineServices withBudgets(io.outpaint.budget.BudgetGate value) {
+        return new PipelineServices(config, clock, scenario, jobs, slots, durations, executions, inputs, copier, s3Client, sfnClient, notifier, prices, value);
     }
 
     /** A shape's price from the book, or one dry run on the reference video (Scenario is asked only on a miss). */
@@ -143,17 +160,17 @@ public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClien
 
     /** A copy with another job store, for wrapping the real one. */
     public PipelineServices withJobs(JobStore value) {
-        return new PipelineServices(config, clock, scenario, value, slots, durations, executions, inputs, copier, s3Client, sfnClient, notifier, prices);
+        return new PipelineServices(config, clock, scenario, value, slots, durations, executions, inputs, copier, s3Client, sfnClient, notifier, prices, budgets);
     }
 
     /** A copy with another slot limiter, for wrapping the real one (tests hold a release back with it). */
     public PipelineServices withSlots(SlotLimiter value) {
-        return new PipelineServices(config, clock, scenario, jobs, value, durations, executions, inputs, copier, s3Client, sfnClient, notifier, prices);
+        return new PipelineServices(config, clock, scenario, jobs, value, durations, executions, inputs, copier, s3Client, sfnClient, notifier, prices, budgets);
     }
 
     /** A copy with other executions, for wrapping the real ones (tests make StartExecution fail with it). */
     public PipelineServices withExecutions(Executions value) {
-        return new PipelineServices(config, clock, scenario, jobs, slots, durations, value, inputs, copier, s3Client, sfnClient, notifier, prices);
+        return new PipelineServices(config, clock, scenario, jobs, slots, durations, value, inputs, copier, s3Client, sfnClient, notifier, prices, budgets);
     }
 
     /** The key webhook notices are signed with: a secret per deployment; without one, webhooks are refused. */

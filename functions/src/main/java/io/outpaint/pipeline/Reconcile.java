@@ -47,7 +47,7 @@ public final class Reconcile {
             return Optional.empty();
         }
         Optional<JobStatus> recorded = Optional.empty();
-        if (!job.status().isTerminal() && job.status() != JobStatus.WAITING_FOR_SLOT && job.status() != JobStatus.QUEUED) {
+        if (!job.status().isTerminal() && !job.status().isWaiting() && job.status() != JobStatus.QUEUED) {
             JobStatus status = switch (state) {
                 case ABORTED -> JobStatus.CANCELED;
                 case TIMED_OUT -> JobStatus.TIMED_OUT;

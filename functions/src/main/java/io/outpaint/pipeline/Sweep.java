@@ -1,5 +1,6 @@
 package io.outpaint.pipeline;
 
+import io.outpaint.budget.BudgetGate;
 import io.outpaint.job.Job;
 import io.outpaint.job.JobStatus;
 import io.outpaint.queue.Admission;
@@ -20,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * keeping its slot (every step is safe to run again; Submit never makes a second Scenario job).
  * An API job still QUEUED a while after it was created, whose upload is in the bucket, had its
  * S3 event lost: it is handed to the upload trigger's own path now (checked, then queued, or
- * refused). Then slots held by jobs that ended are freed, and the queue is dispatched.
+ * refused). Then slots held by jobs that ended are freed, budget reservations left by a crash are
+ * settled ({@link BudgetGate#heal}), and the queue is dispatched: a job waiting for the budget is
+ * admitted here once a new period opens or the budget is raised.
  */
 public final class Sweep {
 
@@ -28,9 +31,10 @@ public final class Sweep {
     private static final int PAGE = 100;
 
     /** What one sweep did. */
-    public record Report(List<String> resumed, List<String> reconciled, List<String> slotsFreed, List<String> uploadsFound) {
+    public record Report(List<String> resumed, List<String> reconciled, List<String> slotsFreed, List<String> uploadsFound,
+                         List<String> holdsSettled) {
         public static Report empty() {
-            return new Report(List.of(), List.of(), List.of(), List.of());
+            return new Report(List.of(), List.of(), List.of(), List.of(), List.of());
         }
     }
 
@@ -59,6 +63,7 @@ public final class Sweep {
     private final AwaitedUploads uploads;
     private final java.time.Duration eventGrace;
     private final java.time.Clock clock;
+    private BudgetGate budgets;
 
     public Sweep(JobStore jobs, SlotLimiter slots, Executions executions, Reconcile reconcile, Admission admission, int limit) {
         this(jobs, slots, executions, reconcile, admission, limit, AwaitedUploads.NONE, java.time.Duration.ofMinutes(2),
@@ -79,8 +84,14 @@ public final class Sweep {
         this.limit = limit;
     }
 
+    /** This sweep, healing the books of {@code value} too. */
+    public Sweep withBudgets(BudgetGate value) {
+        this.budgets = value;
+        return this;
+    }
+
     public Report run() {
-        Report report = new Report(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        Report report = new Report(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         try {
             for (JobStatus status : JobStatus.values()) {
                 if (!status.isInFlight()) {
@@ -113,12 +124,19 @@ public final class Sweep {
                     report.slotsFreed().add(holder);
                 }
             }
+            if (budgets != null) {
+                try {
+                    report.holdsSettled().addAll(budgets.heal(jobs::find));
+                } catch (RuntimeException e) {
+                    LOG.error("sweep: the budget's books not healed this time: {}", e.toString());
+                }
+            }
             admission.dispatch();
         }
         if (!report.resumed().isEmpty() || !report.reconciled().isEmpty() || !report.slotsFreed().isEmpty()
-                || !report.uploadsFound().isEmpty()) {
-            LOG.warn("sweep: resumed {}, reconciled {}, freed the slots of {}, found the uploads of {}", report.resumed(),
-                    report.reconciled(), report.slotsFreed(), report.uploadsFound());
+                || !report.uploadsFound().isEmpty() || !report.holdsSettled().isEmpty()) {
+            LOG.warn("sweep: resumed {}, reconciled {}, freed the slots of {}, found the uploads of {}, settled the holds of {}",
+                    report.resumed(), report.reconciled(), report.slotsFreed(), report.uploadsFound(), report.holdsSettled());
         }
         return report;
     }

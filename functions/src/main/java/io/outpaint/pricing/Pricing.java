@@ -47,9 +47,19 @@ public final class Pricing {
         Instant now = clock.instant();
         Optional<PriceBook.Price> cached = book.find(asked).filter(p -> p.pricedAt().plus(maxAge).isAfter(now));
         PriceBook.Price price = cached.orElseGet(() -> ask(asked, now));
-        int units = shape.equals(asked) ? price.creativeUnits()
-                : (int) -Math.floorDiv(-(long) price.creativeUnits() * shape.frames(), asked.frames()); // rounded up
+        int units = scaled(price, shape, asked);
         return new Estimate(shape, units, cached.isPresent() ? Estimate.Source.CACHE : Estimate.Source.DRY_RUN, price.pricedAt());
+    }
+
+    /** The shape's price from the book alone, whatever its age (an old price still bounds a reservation); empty on a miss. */
+    public Optional<Estimate> cached(PriceShape shape) {
+        PriceShape asked = shape.asked();
+        return book.find(asked).map(price -> new Estimate(shape, scaled(price, shape, asked), Estimate.Source.CACHE, price.pricedAt()));
+    }
+
+    private static int scaled(PriceBook.Price price, PriceShape shape, PriceShape asked) {
+        return shape.equals(asked) ? price.creativeUnits()
+                : (int) -Math.floorDiv(-(long) price.creativeUnits() * shape.frames(), asked.frames()); // rounded up
     }
 
     private PriceBook.Price ask(PriceShape asked, Instant now) {

@@ -1,5 +1,6 @@
 package io.outpaint.queue;
 
+import io.outpaint.budget.BudgetGate;
 import io.outpaint.job.Job;
 import io.outpaint.job.JobStatus;
 import io.outpaint.store.JobStore;
@@ -8,8 +9,11 @@ import io.outpaint.scenario.RetryPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +33,14 @@ import org.slf4j.LoggerFactory;
  * job queued a moment ago may be missing from it. So the dispatch of whoever has just queued a job
  * also reads that job from the table itself, and a dispatch that leaves slots free reads the index
  * once more after {@code indexLag}, for a job queued while the slot was being freed.
+ *
+ * <p>With a budget, a job is started only once its estimate is reserved in the period's books, and
+ * the slot comes first: slot, then reservation, then start. So units are only ever reserved by a
+ * job that holds a slot and is being started (a crash in between leaves a job holding both, which
+ * the next dispatch starts); a job whose estimate does not fit gives its slot back and waits as
+ * WAITING_FOR_BUDGET, and no reservation is ever given back that another dispatcher may count on.
+ * Order is kept: the jobs behind a job the budget holds back wait too (those a slot would be free
+ * for are marked WAITING_FOR_BUDGET), even a smaller one that would fit.
  */
 public final class Dispatcher {
 
@@ -48,6 +60,7 @@ public final class Dispatcher {
     private final Clock clock;
     private final Duration indexLag;
     private final RetryPolicy.Sleeper sleeper;
+    private final BudgetGate budget;
 
     public Dispatcher(JobStore jobs, SlotLimiter slots, Executions executions, int limit, Clock clock) {
         this(jobs, slots, executions, limit, clock, Duration.ZERO, RetryPolicy.REAL_SLEEP);
@@ -55,6 +68,12 @@ public final class Dispatcher {
 
     public Dispatcher(JobStore jobs, SlotLimiter slots, Executions executions, int limit, Clock clock,
                       Duration indexLag, RetryPolicy.Sleeper sleeper) {
+        this(jobs, slots, executions, limit, clock, indexLag, sleeper, new BudgetGate(null, Optional::empty, clock));
+    }
+
+    public Dispatcher(JobStore jobs, SlotLimiter slots, Executions executions, int limit, Clock clock,
+                      Duration indexLag, RetryPolicy.Sleeper sleeper, BudgetGate budget) {
+        this.budget = budget;
         this.jobs = jobs;
         this.slots = slots;
         this.executions = executions;
@@ -90,6 +109,9 @@ public final class Dispatcher {
             boolean fresh = false;
             boolean full = false;
             List<String> taken = new ArrayList<>();
+            BudgetGate.Pass books = budget.pass();
+            String heldBack = null; // the first job the budget holds back: none behind it goes before it
+            int parked = 0;         // jobs a slot was free for that wait for the budget
             // a read first: while every slot is taken (the usual case with a backlog) no write is spent. One read a
             // batch, kept up to date with what this call takes: the conditional acquire below is what decides
             Set<String> holders = null;
@@ -106,10 +128,20 @@ public final class Dispatcher {
                     takenByOthers.add(job.jobId()); // its slot is taken already: no write, and its start is left to its taker for now
                     continue;
                 }
-                if (holders.size() + candidates.size() >= limit) {
+                if (holders.size() + candidates.size() + parked >= limit) {
                     full = true;
                     seen.remove(job.jobId()); // still waiting: a scan again (a slot given back below) looks at it
+                    if (heldBack == null && job.status() == JobStatus.WAITING_FOR_BUDGET && books.refusal(job).isEmpty()) {
+                        park(job, JobStatus.WAITING_FOR_SLOT, "the budget holds it now; every slot taken");
+                    }
                     break;
+                }
+                Optional<String> refused = heldBack != null ? Optional.of(behind(heldBack)) : books.refusal(job);
+                if (refused.isPresent()) {
+                    park(job, JobStatus.WAITING_FOR_BUDGET, refused.get());
+                    heldBack = heldBack == null ? job.jobId() : heldBack;
+                    parked++;
+                    continue;
                 }
                 candidates.add(job.jobId());
             }
@@ -132,7 +164,26 @@ public final class Dispatcher {
                     }
                 }
             }
-            boolean allStarted = admitAll(taken, admitted);
+            // slot, then reservation, in queue order: the first the budget refuses, and every one after it, give their slots back
+            Map<String, String> periods = new HashMap<>();
+            List<String> reserved = new ArrayList<>();
+            String refusedFirst = null; // every job taken here is ahead of any the books held back above
+            for (String jobId : taken) {
+                BudgetGate.Decision decision = refusedFirst != null ? new BudgetGate.Decision.Refuse(behind(refusedFirst))
+                        : budget.reserve(jobs.get(jobId));
+                if (decision instanceof BudgetGate.Decision.Admit admit) {
+                    periods.put(jobId, admit.period());
+                    reserved.add(jobId);
+                } else {
+                    refusedFirst = refusedFirst == null ? jobId : refusedFirst;
+                    holdBack(jobId, ((BudgetGate.Decision.Refuse) decision).reason());
+                }
+            }
+            heldBack = refusedFirst != null ? refusedFirst : heldBack;
+            boolean allStarted = admitAll(reserved, periods, admitted);
+            if (heldBack != null) {
+                break; // order kept: nothing behind a job the budget holds back is admitted before it
+            }
             if (full && allStarted) {
                 break;
             }
@@ -142,7 +193,7 @@ public final class Dispatcher {
             if (justQueued != null && seen.add(justQueued)) {
                 // the index has not caught up with the caller's own job: it comes after every job the index showed
                 if (jobs.find(justQueued).filter(j -> j.status() == JobStatus.WAITING_FOR_SLOT).isPresent()
-                        && slots.acquire(justQueued, limit) != SlotLimiter.Acquired.FULL && admit(justQueued)) {
+                        && slots.acquire(justQueued, limit) != SlotLimiter.Acquired.FULL && admit(justQueued, null, true)) {
                     admitted.add(justQueued);
                 }
                 break;
@@ -161,7 +212,7 @@ public final class Dispatcher {
         }
         // by now their takers have most likely recorded them ADMITTED (a read each); one still waiting is started here
         for (String jobId : takenByOthers) {
-            if (admit(jobId)) {
+            if (admit(jobId, null, false)) {
                 admitted.add(jobId);
             }
         }
@@ -169,9 +220,9 @@ public final class Dispatcher {
     }
 
     /** Starts the jobs that took a slot, at once, adding the started ones to {@code admitted} in order; true if all were. */
-    private boolean admitAll(List<String> taken, List<String> admitted) {
+    private boolean admitAll(List<String> taken, Map<String, String> periods, List<String> admitted) {
         if (taken.size() <= 1) {
-            boolean started = taken.isEmpty() || admit(taken.get(0));
+            boolean started = taken.isEmpty() || admit(taken.get(0), periods.get(taken.get(0)), true);
             if (started && !taken.isEmpty()) {
                 admitted.add(taken.get(0));
             }
@@ -179,7 +230,7 @@ public final class Dispatcher {
         }
         List<Future<Boolean>> starts = new ArrayList<>();
         for (String jobId : taken) {
-            starts.add(STARTERS.submit(() -> admit(jobId)));
+            starts.add(STARTERS.submit(() -> admit(jobId, periods.get(jobId), true)));
         }
         boolean all = true;
         RuntimeException failure = null;
@@ -207,15 +258,33 @@ public final class Dispatcher {
         return all;
     }
 
-    private boolean admit(String jobId) {
+    /**
+     * Starts a job that holds a slot; {@code period}: where this pass reserved its units (null when it
+     * did not, or without a budget: reserved here then). {@code slotTakenHere}: false for a job whose
+     * slot another dispatcher took, which may since have given it back to the budget.
+     */
+    private boolean admit(String jobId, String period, boolean slotTakenHere) {
         Job job = jobs.get(jobId);
         if (job.status().isTerminal()) {
             slots.release(jobId); // canceled while it was being admitted
+            budget.release(jobId, period);
             return false;
         }
-        if (job.status() != JobStatus.WAITING_FOR_SLOT) {
+        if (!job.status().isWaiting()) {
             return false; // admitted by another dispatcher
         }
+        if (!slotTakenHere && job.status() == JobStatus.WAITING_FOR_BUDGET && !slots.holders().contains(jobId)) {
+            return false; // its taker gave the slot back: the budget holds it
+        }
+        if (period == null && budget.isOn()) {
+            BudgetGate.Decision decision = budget.reserve(job);
+            if (decision instanceof BudgetGate.Decision.Refuse refuse) {
+                holdBack(jobId, refuse.reason());
+                return false;
+            }
+            period = ((BudgetGate.Decision.Admit) decision).period();
+        }
+        String reservedIn = period;
         String name = ExecutionNames.next(job);
         String arn;
         try {
@@ -226,11 +295,35 @@ public final class Dispatcher {
                     : j.withError(new Job.JobError("EXECUTION_NOT_STARTED", refused.getMessage(), null), clock.instant())
                             .moveTo(JobStatus.FAILED, clock.instant(), "EXECUTION_NOT_STARTED"));
             slots.release(jobId);
+            budget.release(jobId, reservedIn);
             return false;
         }
-        Job moved = jobs.update(job, j -> j.status() != JobStatus.WAITING_FOR_SLOT ? j
-                : j.withExecutionArn(arn).moveTo(JobStatus.ADMITTED, clock.instant(), "slot taken; execution " + name));
+        Job moved = jobs.update(job, j -> !j.status().isWaiting() ? j
+                : (reservedIn == null ? j : j.withBilling(j.billingOrNone().withBudgetPeriod(reservedIn), clock.instant()))
+                        .withExecutionArn(arn).moveTo(JobStatus.ADMITTED, clock.instant(), "slot taken"
+                                + (reservedIn == null ? "" : ", estimate reserved in budget period " + reservedIn) + "; execution " + name));
+        if (moved.status().isTerminal() && moved.billingOrNone().budgetPeriod() == null) {
+            budget.release(jobId, reservedIn); // canceled between the reservation and this write: its end settled nothing
+        }
         LOG.info("admitted job {} as execution {}", jobId, name);
         return moved.status() == JobStatus.ADMITTED;
+    }
+
+    /** A waiting job to {@code status} with the reason; a job that has moved on meanwhile is left as it is. */
+    private Job park(Job job, JobStatus status, String reason) {
+        return jobs.update(job, j -> j.status().isWaiting() && j.status() != status ? j.moveTo(status, clock.instant(), reason) : j);
+    }
+
+    /** A job given a slot that the budget refuses: it waits for the budget, then gives its slot back. */
+    private void holdBack(String jobId, String reason) {
+        Job parked = park(jobs.get(jobId), JobStatus.WAITING_FOR_BUDGET, reason);
+        if (parked.status() == JobStatus.WAITING_FOR_BUDGET) {
+            slots.release(jobId);
+            LOG.info("job {} waits for the budget: {}", jobId, reason);
+        }
+    }
+
+    private static String behind(String heldBack) {
+        return "behind job " + heldBack + ", which waits for the budget (jobs are admitted in order)";
     }
 }

@@ -21,9 +21,16 @@ import java.util.Optional;
  */
 public final class QueueView {
 
-    /** The fields the API adds to a job: place in the queue (waiting only) and estimated end. */
+    /**
+     * The fields the API adds to a job: place in the queue (waiting only), estimated end, and for a
+     * job the budget holds back why (no ETA then: it waits for a period or a budget, not for slots).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Place(Long queuePosition, Instant eta, Long etaSeconds) {}
+    public record Place(Long queuePosition, Instant eta, Long etaSeconds, String waitingReason) {
+        Place(Long queuePosition, Instant eta, Long etaSeconds) {
+            this(queuePosition, eta, etaSeconds, null);
+        }
+    }
 
     /** Below this much progress an ETA from progress is too rough; the typical time is used. */
     static final double PROGRESS_FOR_ETA = 0.05;
@@ -45,7 +52,7 @@ public final class QueueView {
     }
 
     public Optional<Place> describe(Job job) {
-        return job.status() == JobStatus.WAITING_FOR_SLOT
+        return job.status().isWaiting()
                 ? Optional.of(waiting(job, jobs.waitingAhead(job), held.holders().size())) : running(job);
     }
 
@@ -56,14 +63,14 @@ public final class QueueView {
      */
     public Map<String, Place> describeAll(List<Job> page) {
         Map<String, Place> places = new HashMap<>();
-        List<Job> waiting = page.stream().filter(j -> j.status() == JobStatus.WAITING_FOR_SLOT)
+        List<Job> waiting = page.stream().filter(j -> j.status().isWaiting())
                 .sorted(Comparator.comparing(Job::queueKey)).toList();
         long ahead = waiting.isEmpty() ? 0 : jobs.waitingAhead(waiting.get(0));
         int running = waiting.isEmpty() ? 0 : held.holders().size();
         for (int i = 0; i < waiting.size(); i++) {
             places.put(waiting.get(i).jobId(), waiting(waiting.get(i), ahead + i, running));
         }
-        page.stream().filter(j -> j.status() != JobStatus.WAITING_FOR_SLOT)
+        page.stream().filter(j -> !j.status().isWaiting())
                 .forEach(j -> running(j).ifPresent(p -> places.put(j.jobId(), p)));
         return places;
     }
@@ -79,6 +86,10 @@ public final class QueueView {
 
     private Place waiting(Job job, long ahead, int running) {
         Instant now = clock.instant();
+        if (job.status() == JobStatus.WAITING_FOR_BUDGET) {
+            String reason = job.history().isEmpty() ? null : job.history().get(job.history().size() - 1).note();
+            return new Place(ahead + 1, null, null, reason);
+        }
         Duration typical = typical(job);
         // a free slot for it (the dispatcher is about to admit it): no wait; else the jobs ahead and those
         // running drain through the slots, then this one runs

@@ -77,6 +77,17 @@ public final class DynamoBudgetLedger implements BudgetLedger {
         return new Books(period, number(item, "spent"), number(item, "reserved"), holders);
     }
 
+    @Override
+    public Map<String, Integer> holds(String period) {
+        Map<String, Integer> holds = new java.util.HashMap<>();
+        item(period).forEach((name, value) -> {
+            if (name.startsWith("hold#")) {
+                holds.put(name.substring("hold#".length()), Integer.parseInt(value.n()));
+            }
+        });
+        return holds;
+    }
+
     private Map<String, AttributeValue> item(String period) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(period)).consistentRead(true)).item();
         return item == null ? Map.of() : item;

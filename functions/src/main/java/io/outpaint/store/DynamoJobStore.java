@@ -145,13 +145,18 @@ public final class DynamoJobStore implements JobStore {
 
     @Override
     public Page list(Optional<JobStatus> status, int limit, Optional<String> nextToken) {
-        boolean queue = status.equals(Optional.of(JobStatus.WAITING_FOR_SLOT));
+        // both waiting statuses are in the queue's index, in queue order: one of them is listed by a filter on it
+        boolean queue = status.map(JobStatus::isWaiting).orElse(false);
         DynamoDbIndex<JobItem> index = table.index(queue ? JobItem.BY_QUEUE
                 : status.isPresent() ? JobItem.BY_STATUS : JobItem.BY_CREATED);
         String partition = queue ? JobItem.WAITING : status.map(Enum::name).orElse(JobItem.ALL_JOBS);
         QueryEnhancedRequest.Builder query = QueryEnhancedRequest.builder()
                 .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(partition).build()))
                 .scanIndexForward(queue).limit(limit + 1);
+        if (queue) {
+            query.filterExpression(software.amazon.awssdk.enhanced.dynamodb.Expression.builder().expression("#s = :s")
+                    .putExpressionName("#s", "status").putExpressionValue(":s", AttributeValue.fromS(status.get().name())).build());
+        }
         nextToken.map(t -> decodeToken(t, status)).ifPresent(query::exclusiveStartKey);
         software.amazon.awssdk.enhanced.dynamodb.model.Page<JobItem> page = index.query(query.build()).iterator().next();
         // one more than asked for: a next page is promised only when it holds a job
@@ -216,7 +221,7 @@ public final class DynamoJobStore implements JobStore {
         item.setJobId(job.jobId());
         item.setStatus(job.status().name());
         item.setCreatedAt(SORTABLE.format(job.createdAt()));
-        if (job.status() == JobStatus.WAITING_FOR_SLOT) {
+        if (job.status().isWaiting()) {
             item.setQueue(JobItem.WAITING);
             item.setQueueKey(job.queueKey());
         }
@@ -247,7 +252,7 @@ public final class DynamoJobStore implements JobStore {
 
     /** The start key in {@code token}: exactly the keys of the index listed, the filter's status, short strings only. */
     private static Map<String, AttributeValue> decodeToken(String token, Optional<JobStatus> status) {
-        java.util.Set<String> expected = status.equals(Optional.of(JobStatus.WAITING_FOR_SLOT))
+        java.util.Set<String> expected = status.map(JobStatus::isWaiting).orElse(false)
                 ? java.util.Set.of("jobId", "queue", "queueKey")
                 : status.isPresent() ? java.util.Set.of("jobId", "status", "createdAt") : java.util.Set.of("jobId", "listKey", "createdAt");
         try {

@@ -48,4 +48,10 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
         Period books = periods.get(period);
         return books == null ? new Books(period, 0, 0, 0) : new Books(period, books.spent, books.reserved(), books.holds.size());
     }
+
+    @Override
+    public synchronized Map<String, Integer> holds(String period) {
+        Period books = periods.get(period);
+        return books == null ? Map.of() : Map.copyOf(books.holds);
+    }
 }

@@ -44,20 +44,20 @@ public final class InMemoryJobStore implements JobStore {
 
     @Override
     public List<Job> waiting(int limit) {
-        return jobs.values().stream().filter(j -> j.status() == JobStatus.WAITING_FOR_SLOT)
+        return jobs.values().stream().filter(j -> j.status().isWaiting())
                 .sorted(Comparator.comparing(Job::queueKey)).limit(limit).toList();
     }
 
     @Override
     public long waitingAhead(Job job) {
-        return jobs.values().stream().filter(j -> j.status() == JobStatus.WAITING_FOR_SLOT)
+        return jobs.values().stream().filter(j -> j.status().isWaiting())
                 .filter(j -> j.queueKey().compareTo(job.queueKey()) < 0).count();
     }
 
     /** Every job of one status (or all), newest first, queue order for waiting jobs; the token is an offset. */
     @Override
     public Page list(Optional<JobStatus> status, int limit, Optional<String> nextToken) {
-        Comparator<Job> order = status.equals(Optional.of(JobStatus.WAITING_FOR_SLOT))
+        Comparator<Job> order = status.map(JobStatus::isWaiting).orElse(false)
                 ? Comparator.comparing(Job::queueKey) : Comparator.comparing(Job::queueKey).reversed();
         List<Job> all = jobs.values().stream().filter(j -> status.map(s -> j.status() == s).orElse(true)).sorted(order).toList();
         int from = nextToken.map(Integer::parseInt).orElse(0);

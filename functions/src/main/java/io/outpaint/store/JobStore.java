@@ -35,14 +35,14 @@ public interface JobStore {
         return update(current.jobId(), change);
     }
 
-    /** The jobs waiting for a slot, the head of the queue first: creation order. */
+    /** The jobs in the admission queue (waiting for a slot or for the budget), the head first: creation order. */
     List<Job> waiting(int limit);
 
     /** How many jobs wait ahead of {@code job} in the queue (0: it is next). */
     long waitingAhead(Job job);
 
     /**
-     * One page of jobs, newest first, optionally of one status; jobs {@code WAITING_FOR_SLOT} come
+     * One page of jobs, newest first, optionally of one status; waiting jobs (either waiting status) come
      * in queue order instead, the next one to be admitted first.
      */
     Page list(Optional<JobStatus> status, int limit, Optional<String> nextToken);

@@ -71,7 +71,7 @@ public final class OutpaintStack extends Stack {
 
     /** The variables every function could get; the catalogue gates which each one does get. */
     public static final List<String> COMMON_VARIABLES = List.of("TABLE_NAME", "BUCKET_NAME", "STATE_MACHINE_ARN",
-            "SCENARIO_SECRET_ARN", "WEBHOOK_SECRET_ARN", "EVENT_BUS_NAME", "MAX_JOBS_IN_FLIGHT",
+            "SCENARIO_SECRET_ARN", "WEBHOOK_SECRET_ARN", "EVENT_BUS_NAME", "MAX_JOBS_IN_FLIGHT", "BUDGET_CREATIVE_UNITS", "BUDGET_PERIOD",
             "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL");
     /** How often the sweep looks for stranded jobs and free slots. */
     public static final Duration SWEEP_EVERY = Duration.minutes(5);
@@ -92,6 +92,13 @@ public final class OutpaintStack extends Stack {
         Nag.ack(this, "CloudFormation-Validate::W2509", "ScenarioSecretArn is the secret's ARN, not the secret: nothing to hide");
         CfnParameter maxJobs = CfnParameter.Builder.create(this, "MaxJobsInFlight").type("Number").defaultValue(2)
                 .minValue(1).maxValue(1000).description("Global limit on Scenario jobs running at once").build();
+        // a decision to take at deploy time: "none" (the default) admits whatever is uploaded; 0 admits nothing more
+        CfnParameter budgetUnits = CfnParameter.Builder.create(this, "BudgetCreativeUnits").type("String").defaultValue("none")
+                .allowedPattern("none|[0-9]{1,9}").constraintDescription("none, or a whole number of creative units")
+                .description("Creative units the deployment may spend per BudgetPeriod (jobs over it wait as WAITING_FOR_BUDGET);"
+                        + " none: no budget").build();
+        CfnParameter budgetPeriod = CfnParameter.Builder.create(this, "BudgetPeriod").type("String").defaultValue("day")
+                .allowedValues(List.of("day", "month")).description("The budget's period, UTC").build();
         ISecret scenarioSecret = Secret.fromSecretCompleteArn(this, "ScenarioSecret", scenarioSecretArn.getValueAsString());
         Secret webhookSecret = Secret.Builder.create(this, "WebhookSecret")
                 .description("Signs the job notices sent to webhooks (HMAC-SHA256)")
@@ -117,6 +124,8 @@ public final class OutpaintStack extends Stack {
         common.put("WEBHOOK_SECRET_ARN", webhookSecret.getSecretArn());
         common.put("EVENT_BUS_NAME", "default");
         common.put("MAX_JOBS_IN_FLIGHT", maxJobs.getValueAsString());
+        common.put("BUDGET_CREATIVE_UNITS", budgetUnits.getValueAsString());
+        common.put("BUDGET_PERIOD", budgetPeriod.getValueAsString());
         common.put("POWERTOOLS_SERVICE_NAME", "outpaint");
         common.put("POWERTOOLS_METRICS_NAMESPACE", "Outpaint");
         common.put("POWERTOOLS_LOG_LEVEL", "INFO");

@@ -200,4 +200,25 @@ class CatalogueContractTest {
         JsonNode api = Synthesized.function(PipelineFunction.API).getValue().path("Properties").path("Environment").path("Variables");
         assertThat(api.path("MAX_JOBS_IN_FLIGHT").toString()).contains("MaxJobsInFlight");
     }
+
+    @Test
+    void theBudgetIsAParameterGivenToEveryFunctionThatAdmitsJobs() {
+        JsonNode units = JSON.path("Parameters").path("BudgetCreativeUnits");
+        assertThat(units.path("Default").asText()).isEqualTo("none");
+        assertThat("none").matches(units.path("AllowedPattern").asText());
+        assertThat("5000").matches(units.path("AllowedPattern").asText());
+        assertThat("-1").doesNotMatch(units.path("AllowedPattern").asText());
+        assertThat(JSON.path("Parameters").path("BudgetPeriod").path("AllowedValues")).hasSize(2);
+        for (PipelineFunction function : PipelineFunction.values()) {
+            JsonNode env = Synthesized.function(function).getValue().path("Properties").path("Environment").path("Variables");
+            assertThat(env.has("BUDGET_CREATIVE_UNITS")).as(function.id()).isEqualTo(function.needs(PipelineFunction.Need.START_EXECUTIONS));
+            if (env.has("BUDGET_CREATIVE_UNITS")) {
+                assertThat(env.path("BUDGET_CREATIVE_UNITS").toString()).contains("BudgetCreativeUnits");
+                assertThat(env.path("BUDGET_PERIOD").toString()).contains("BudgetPeriod");
+            }
+        }
+        // "none" and the period, as the stack passes them by default, read as no budget
+        assertThat(io.outpaint.config.PipelineConfig.fromEnvironment(java.util.Map.of("TABLE_NAME", "t", "BUCKET_NAME", "b",
+                "BUDGET_CREATIVE_UNITS", "none", "BUDGET_PERIOD", "day")).budget()).isEmpty();
+    }
 }

@@ -1,6 +1,8 @@
 package io.outpaint.local;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.outpaint.budget.Budget;
+import io.outpaint.budget.BudgetGate;
 import io.outpaint.config.PipelineConfig;
 import io.outpaint.local.lambda.FunctionRegistry;
 import io.outpaint.pipeline.PipelineFunction;
@@ -35,28 +37,30 @@ public final class LocalPipeline implements AutoCloseable {
     public static final String STATE_MACHINE_ARN =
             "arn:aws:states:" + FunctionRegistry.REGION + ":" + FunctionRegistry.ACCOUNT + ":stateMachine:" + STATE_MACHINE;
 
-    /** How to run: limits, clocks, and an optional wrapper around the services (tests inject faults with it). */
+    /** How to run: limits, clocks, a budget (none by default), and an optional wrapper around the services (tests inject faults with it). */
     public record Settings(int maxJobsInFlight, int maxPollSeconds, double timeScale, long dynamicWaitMillis,
                            Duration scenarioJobDuration, int simulatorPort, UnaryOperator<PipelineServices> decorate,
-                           boolean uploadTrigger, Duration sweepEvery) {
+                           boolean uploadTrigger, Duration sweepEvery, Optional<Budget> budget) {
         public Settings(int maxJobsInFlight, int maxPollSeconds, double timeScale, long dynamicWaitMillis,
                         Duration scenarioJobDuration, int simulatorPort, UnaryOperator<PipelineServices> decorate, boolean uploadTrigger) {
             this(maxJobsInFlight, maxPollSeconds, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, decorate,
-                    uploadTrigger, Duration.ofSeconds(30));
+                    uploadTrigger, Duration.ofSeconds(30), Optional.empty());
         }
         /** Interactive use: real time, jobs of 20 s, a job for every video put under inputs/. */
         public static Settings interactive() {
             return new Settings(2, 4 * 3600, 1.0, 0, Duration.ofSeconds(20), 0, s -> s, true);
         }
         /** How often the sweep runs (it runs at start too); zero for only at start. */
-        public Settings withSweepEvery(Duration value) { return new Settings(maxJobsInFlight, maxPollSeconds, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, decorate, uploadTrigger, value); }
+        public Settings withSweepEvery(Duration value) { return new Settings(maxJobsInFlight, maxPollSeconds, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, decorate, uploadTrigger, value, budget); }
         /** Without the S3 trigger: jobs start only when an execution is started. */
-        public Settings withoutUploadTrigger() { return new Settings(maxJobsInFlight, maxPollSeconds, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, decorate, false); }
-        public Settings withLimit(int value) { return new Settings(value, maxPollSeconds, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, decorate, uploadTrigger); }
-        public Settings withMaxPollSeconds(int value) { return new Settings(maxJobsInFlight, value, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, decorate, uploadTrigger); }
-        public Settings withTime(double scale, long dynamicWait) { return new Settings(maxJobsInFlight, maxPollSeconds, scale, dynamicWait, scenarioJobDuration, simulatorPort, decorate, uploadTrigger); }
-        public Settings withJobDuration(Duration value) { return new Settings(maxJobsInFlight, maxPollSeconds, timeScale, dynamicWaitMillis, value, simulatorPort, decorate, uploadTrigger); }
-        public Settings withDecorator(UnaryOperator<PipelineServices> value) { return new Settings(maxJobsInFlight, maxPollSeconds, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, value, uploadTrigger); }
+        public Settings withoutUploadTrigger() { return new Settings(maxJobsInFlight, maxPollSeconds, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, decorate, false, sweepEvery, budget); }
+        public Settings withLimit(int value) { return new Settings(value, maxPollSeconds, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, decorate, uploadTrigger, sweepEvery, budget); }
+        public Settings withMaxPollSeconds(int value) { return new Settings(maxJobsInFlight, value, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, decorate, uploadTrigger, sweepEvery, budget); }
+        public Settings withTime(double scale, long dynamicWait) { return new Settings(maxJobsInFlight, maxPollSeconds, scale, dynamicWait, scenarioJobDuration, simulatorPort, decorate, uploadTrigger, sweepEvery, budget); }
+        public Settings withJobDuration(Duration value) { return new Settings(maxJobsInFlight, maxPollSeconds, timeScale, dynamicWaitMillis, value, simulatorPort, decorate, uploadTrigger, sweepEvery, budget); }
+        public Settings withDecorator(UnaryOperator<PipelineServices> value) { return new Settings(maxJobsInFlight, maxPollSeconds, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, value, uploadTrigger, sweepEvery, budget); }
+        /** A budget of creative units per period, as BUDGET_CREATIVE_UNITS and BUDGET_PERIOD give it on AWS; none by default. */
+        public Settings withBudget(Budget value) { return new Settings(maxJobsInFlight, maxPollSeconds, timeScale, dynamicWaitMillis, scenarioJobDuration, simulatorPort, decorate, uploadTrigger, sweepEvery, Optional.of(value)); }
     }
 
     private final DataDir dataDir;
@@ -70,6 +74,8 @@ public final class LocalPipeline implements AutoCloseable {
     private final String webhookSecret;
     private final List<String> resumed;
     private final Map<String, String> environment;
+    /** The budget every function reads on each admission: BUDGET_CREATIVE_UNITS at start, {@link #budget} after. */
+    private final java.util.concurrent.atomic.AtomicReference<Optional<Budget>> budget = new java.util.concurrent.atomic.AtomicReference<>();
 
     private LocalPipeline(Settings settings, LocalSite site, Consumer<String> progress) throws Exception {
         long started = System.nanoTime();
@@ -88,11 +94,12 @@ public final class LocalPipeline implements AutoCloseable {
             this.stateMachineArn = createStateMachine();
             pointSdkAt(cloud);
             this.environment = environment(settings);
-            this.services = settings.decorate().apply(PipelineServices.fromConfig(PipelineConfig.fromEnvironment(environment)));
+            budget.set(settings.budget());
+            this.services = withDial(settings.decorate().apply(PipelineServices.fromConfig(PipelineConfig.fromEnvironment(environment))));
             // each function runs with the environment the stack gives it: only what its catalogue entry needs
             for (PipelineFunction function : PipelineFunction.values()) {
-                PipelineServices own = settings.decorate().apply(
-                        PipelineServices.fromConfig(PipelineConfig.fromEnvironment(function.environment(environment))));
+                PipelineServices own = withDial(settings.decorate().apply(
+                        PipelineServices.fromConfig(PipelineConfig.fromEnvironment(function.environment(environment)))));
                 functionServices.put(function, own);
                 functions.register(function.localName(), () -> handler(function, own), Duration.ofSeconds(function.timeoutSeconds()),
                         function.memoryMb());
@@ -121,6 +128,23 @@ public final class LocalPipeline implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** The services with a budget read from this runtime's setting on every call (over their own ledger: the jobs table). */
+    private PipelineServices withDial(PipelineServices own) {
+        return own.withBudgets(new BudgetGate(own.budgets().ledger(), budget::get, own.clock()));
+    }
+
+    /**
+     * Sets the budget while the runtime runs (a raise, a new period length; empty for none), as a new
+     * BUDGET_CREATIVE_UNITS on a deployment would: the next dispatch admits the jobs it now holds.
+     */
+    public void budget(Optional<Budget> value) {
+        budget.set(value);
+    }
+
+    public Optional<Budget> budget() {
+        return budget.get();
     }
 
     private String createStateMachine() throws IOException {
@@ -258,6 +282,10 @@ public final class LocalPipeline implements AutoCloseable {
         scenario.configure(env);
         env.put("MAX_JOBS_IN_FLIGHT", Integer.toString(settings.maxJobsInFlight()));
         env.put("MAX_POLL_SECONDS", Integer.toString(settings.maxPollSeconds()));
+        settings.budget().ifPresent(b -> {
+            env.put("BUDGET_CREATIVE_UNITS", Long.toString(b.creativeUnits()));
+            env.put("BUDGET_PERIOD", b.period().name().toLowerCase(java.util.Locale.ROOT));
+        });
         if (scenario.simulated()) {
             // the simulator's jobs take a known time: ETAs and the first look start from it, not from a real job's 5 minutes
             env.put("TYPICAL_JOB_SECONDS", Long.toString(Math.max(1, settings.scenarioJobDuration().toSeconds())));

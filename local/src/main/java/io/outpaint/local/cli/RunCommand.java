@@ -57,6 +57,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace the file -o names if it exists (without it, that is refused).")
     boolean force;
 
+    @picocli.CommandLine.Mixin
+    BudgetFlags budget = new BudgetFlags();
+
     @Option(names = "--job-seconds", defaultValue = "8", paramLabel = "N", description = "How long the simulated Scenario job takes, 1 to 3600 (default: ${DEFAULT-VALUE}).")
     int jobSeconds;
 
@@ -88,6 +91,7 @@ final class RunCommand implements Callable<Integer> {
         if (timeoutSeconds < 1) {
             throw usage("--timeout-seconds " + timeoutSeconds + " is not allowed; allowed: 1 or more");
         }
+        LocalPipeline.Settings settings = budget.applyTo(LocalPipeline.Settings.interactive().withJobDuration(Duration.ofSeconds(jobSeconds)), spec);
         if (dataDir != null) {
             DataDir.refusal(dataDir).ifPresent(line -> {
                 throw usage(line);
@@ -126,7 +130,7 @@ final class RunCommand implements Callable<Integer> {
             long started = System.nanoTime();
             LocalPipeline up;
             try {
-                up = LocalPipeline.start(LocalPipeline.Settings.interactive().withJobDuration(Duration.ofSeconds(jobSeconds)), site,
+                up = LocalPipeline.start(settings, site,
                         part -> out.println("  " + part));
             } catch (DataDir.InUseException e) {
                 throw usage("--data-dir: " + e.getMessage());

@@ -28,6 +28,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-jobs", defaultValue = "2", paramLabel = "N", description = "Scenario jobs in flight at once (default: ${DEFAULT-VALUE}).")
     int maxJobs;
 
+    @picocli.CommandLine.Mixin
+    BudgetFlags budget = new BudgetFlags();
+
     @Option(names = "--endpoints-file", paramLabel = "FILE", description = "Also write the endpoints as JSON to this file (for scripts).")
     Path endpointsFile;
 
@@ -60,6 +63,8 @@ final class ServeCommand implements Callable<Integer> {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), line);
             });
         }
+        LocalPipeline.Settings settings = budget.applyTo(LocalPipeline.Settings.interactive().withLimit(maxJobs)
+                .withJobDuration(Duration.ofSeconds(jobSeconds)), spec);
         LocalSite site;
         try {
             site = new LocalSite(ScenarioAccount.fromEnvironment(System.getenv(), Optional.ofNullable(scenarioUrl)),
@@ -72,8 +77,7 @@ final class ServeCommand implements Callable<Integer> {
         Outpaint.err.println("Starting the local runtime...");
         LocalPipeline pipeline;
         try {
-            pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withLimit(maxJobs)
-                    .withJobDuration(Duration.ofSeconds(jobSeconds)), site, part -> Outpaint.err.println("  " + part));
+            pipeline = LocalPipeline.start(settings, site, part -> Outpaint.err.println("  " + part));
         } catch (DataDir.InUseException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -115,6 +119,8 @@ final class ServeCommand implements Callable<Integer> {
         out.printf("  Scenario        %s%n", pipeline.scenarioDescription());
         out.printf("  Data            %s%n", pipeline.dataDir().map(d -> "kept in " + d + " (delete it to start over)")
                 .orElse("in memory only, gone when it stops (--data-dir DIR keeps it)"));
+        out.printf("  Budget          %s%n", pipeline.budget().map(b -> b.creativeUnits() + " creative units a "
+                + b.period().name().toLowerCase(java.util.Locale.ROOT) + " (UTC)").orElse("none (--budget N sets one)"));
         if (!pipeline.resumed().isEmpty()) {
             out.printf("  Resumed         %d unfinished job(s): %s%n", pipeline.resumed().size(), String.join(", ", pipeline.resumed()));
         }
