@@ -16,6 +16,7 @@ class ModelFlagsTest {
     void everyModelInputHasAFlagAndEveryFlagIsAModelInput() {
         java.util.Set<String> flagged = new java.util.HashSet<>(ModelFlags.HELP.keySet());
         flagged.add("target"); // --aspect and --anchor
+        flagged.add("finish"); // --no-finish
         assertThat(flagged).containsExactlyInAnyOrderElementsOf(OutpaintRequest.FIELDS);
         assertThat(ModelFlags.flag("numInterpolatedFrames")).isEqualTo("--num-interpolated-frames");
     }
