@@ -44,7 +44,8 @@ export function bytes(n) {
 export const ENDED = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELED']);
 
 export function badge(status) {
-  return h('span', { class: `badge s-${status.toLowerCase()}` }, status.replace('_', ' '));
+  // the status as the API spells it (WAITING_FOR_SLOT), so that it reads as the filter and the docs name it
+  return h('span', { class: `badge s-${status.toLowerCase()}` }, status);
 }
 
 /** Queue place and ETA, where the API gives them. */

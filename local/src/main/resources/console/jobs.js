@@ -50,15 +50,19 @@ export async function jobsView(main, signal, params) {
   }
   signal.addEventListener('abort', () => clearTimeout(timer));
 
-  // one thumbnail per job, kept across refreshes: a new presigned URL each time would load the video again
+  // one thumbnail per job, kept across refreshes: a new presigned URL each time would load it again
   const thumbnails = new Map();
   function thumbnail(job) {
-    const url = job.outputs?.[0]?.url;
-    if (!url) return '—';
+    const outputs = job.outputs || [];
+    const poster = outputs.find((o) => o.key?.endsWith('poster.jpg') && o.url);
+    const video = outputs.find((o) => o.url && !o.key?.endsWith('.jpg'));
+    if (!poster && !video) return '—';
     if (!thumbnails.has(job.jobId)) {
-      // the fragment asks for a frame a little in, not the first (often black) one
-      thumbnails.set(job.jobId, h('a', { href: `#/jobs/${job.jobId}`, 'aria-label': `result of ${job.jobId}` },
-        h('video', { class: 'thumb', src: `${url}#t=0.5`, preload: 'metadata', muted: true, playsinline: true })));
+      // a finished job has a poster; a raw one only its video, from which a frame a little in is shown
+      const picture = poster
+        ? h('img', { class: 'thumb', src: poster.url, alt: `poster of ${job.jobId}`, decoding: 'async' })
+        : h('video', { class: 'thumb', src: `${video.url}#t=0.5`, preload: 'metadata', muted: true, playsinline: true });
+      thumbnails.set(job.jobId, h('a', { href: `#/jobs/${job.jobId}`, 'aria-label': `result of ${job.jobId}` }, picture));
     }
     return thumbnails.get(job.jobId);
   }
