@@ -55,3 +55,8 @@ export function queueInfo(job) {
   if (job.eta) parts.push(`ETA ${new Date(job.eta).toLocaleTimeString()}`);
   return parts.join(' · ');
 }
+
+/** The input's file name, from its key: what people read to tell jobs apart (the id stays beside it). */
+export function fileName(job) {
+  return job.input?.key ? job.input.key.split('/').pop() : '';
+}

@@ -1,6 +1,6 @@
 // One job: its steps, input and finished result side by side in sync, the finish and framing, request, history, error, downloads, cancel.
 import { api, ApiError } from './api.js';
-import { h, age, badge, bytes, duration, queueInfo, time, ENDED } from './dom.js';
+import { h, age, badge, bytes, duration, fileName, queueInfo, time, ENDED } from './dom.js';
 import { syncedPlayer } from './sync.js';
 import { resultsOf, pairSizes, finishEntries, framingEntries, jobSteps } from './job-parts.js';
 
@@ -13,6 +13,7 @@ function definitionList(entries) {
 
 export async function jobView(main, signal, params, jobId) {
   const heading = h('h1', {}, 'Job ', h('code', {}, jobId));
+  const subtitle = h('p', { class: 'subtitle', id: 'subtitle' });
   const summary = h('div', { class: 'summary', id: 'summary' });
   const steps = h('ol', { class: 'steps', id: 'steps', 'aria-label': 'Steps' });
   const cancel = h('button', { type: 'button', id: 'cancel', class: 'danger', hidden: true }, 'Cancel job');
@@ -25,7 +26,7 @@ export async function jobView(main, signal, params, jobId) {
   const request = h('section', { class: 'card', id: 'request' });
   const history = h('section', { class: 'card', id: 'history' });
   main.replaceChildren(h('p', {}, h('a', { href: '#/jobs' }, '← Jobs')), h('div', { class: 'title-row' }, heading, cancel),
-    summary, steps, notice, failure, stage, h('div', { class: 'columns' }, finishCard, geometry),
+    subtitle, summary, steps, notice, failure, stage, h('div', { class: 'columns' }, finishCard, geometry),
     h('div', { class: 'columns' }, downloads, request), history);
 
   let videosShown = false;
@@ -51,7 +52,8 @@ export async function jobView(main, signal, params, jobId) {
     if (videosShown || !job.input?.url) return;
     const { result, raw, finished } = resultsOf(job);
     const pending = stage.querySelector('#pending-pair');
-    if (result?.url) {
+    // a finishing job's first copy is its raw generation: the comparison waits for the job's end
+    if (result?.url && ENDED.has(job.status)) {
       pending?.remove();
       const inVideo = video('input-video', job.input.url, false);
       const outVideo = video('result-video', result.url, false);
@@ -71,7 +73,7 @@ export async function jobView(main, signal, params, jobId) {
         h('a', { id: 'raw-link', href: raw.url, download: '', type: 'video/mp4' }, 'the raw generation'),
         ` (${raw.key.split('/').pop()}${raw.width ? `, ${raw.width} × ${raw.height}` : ''}`
           + `${raw.durationSeconds ? `, ${raw.durationSeconds.toFixed(2)} s` : ''}), as the model made it before finishing.`) : null;
-      stage.append(pair, syncedPlayer([outVideo, inVideo]), extra);
+      stage.append(...[pair, syncedPlayer([outVideo, inVideo]), extra].filter(Boolean));
       inVideo.addEventListener('loadedmetadata', () => renderGeometry(latest, inVideo));
       videosShown = true;
       return;
@@ -107,6 +109,9 @@ export async function jobView(main, signal, params, jobId) {
 
   function render(job) {
     latest = job;
+    const prompt = job.request?.prompt || '';
+    subtitle.replaceChildren(...[fileName(job) ? h('strong', {}, fileName(job)) : null,
+      prompt ? h('span', { class: 'muted' }, `${fileName(job) ? ' · ' : ''}“${prompt.length > 90 ? prompt.slice(0, 90) + '…' : prompt}”`) : null].filter(Boolean));
     summary.replaceChildren(...[badge(job.status),
       h('progress', { max: 1, value: job.progress ?? 0, 'aria-label': 'progress' }), ` ${Math.round((job.progress ?? 0) * 100)}%`,
       queueInfo(job) ? h('span', { class: 'queue' }, queueInfo(job)) : null,
