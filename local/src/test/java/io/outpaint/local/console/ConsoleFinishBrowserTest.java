@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.outpaint.local.LocalPipeline;
 import io.outpaint.media.finish.FfmpegPrograms;
+import io.outpaint.simulator.video.Mp4Video;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,10 +50,12 @@ class ConsoleFinishBrowserTest {
         }
         pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withTime(0.01, 100).withLimit(2)
                 .withJobDuration(Duration.ofSeconds(3)));
+        // a scene a reader can follow in the screenshots, with a soundtrack that finishing must carry over
+        Path scene = dir.resolve("scene.mp4");
+        Mp4Video.write(scene, 320, 240, 72, 24, Mp4Video.Pattern.SCENE, Mp4Video.Inset.NONE);
         clip = dir.resolve("harbour.mp4");
-        ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=24:duration=3", "-f", "lavfi", "-i",
-                "sine=frequency=440:sample_rate=48000:duration=3", "-c:a", "aac", "-c:v", "libopenh264", "-b:v", "4M",
-                "-pix_fmt", "yuv420p", clip.toString());
+        ffmpeg("-i", scene.toString(), "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=3", "-map", "0:v", "-map", "1:a",
+                "-c:v", "libopenh264", "-b:v", "4M", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", clip.toString());
         driver = Browser.start(Files.createTempDirectory(dir, "chromium-profile"));
     }
 
@@ -141,6 +144,9 @@ class ConsoleFinishBrowserTest {
         wait(5).until(d -> Math.abs(number("return document.getElementById('input-video').currentTime") - 1.5) < 0.1
                 && Math.abs(number("return document.getElementById('result-video').currentTime") - 1.5) < 0.1);
         Browser.screenshotWholePage(driver, "finish-job-page");
+        driver.manage().window().setSize(new Dimension(1280, 900));
+        js("window.scrollTo(0, 0)");
+        Browser.screenshot(driver, "finish-job-page-top"); // the README's picture: docs/console-job.png
         driver.manage().window().setSize(new Dimension(1280, 1000));
 
         driver.get(pipeline.httpApi().consoleUrl() + "#/jobs");
