@@ -144,7 +144,7 @@ class ConsoleFinishBrowserTest {
         wait(5).until(d -> Math.abs(number("return document.getElementById('input-video').currentTime") - 1.5) < 0.1
                 && Math.abs(number("return document.getElementById('result-video').currentTime") - 1.5) < 0.1);
         Browser.screenshotWholePage(driver, "finish-job-page");
-        driver.manage().window().setSize(new Dimension(1280, 900));
+        driver.manage().window().setSize(new Dimension(1280, 1300));
         js("window.scrollTo(0, 0)");
         Browser.screenshot(driver, "finish-job-page-top"); // the README's picture: docs/console-job.png
         driver.manage().window().setSize(new Dimension(1280, 1000));
