@@ -44,7 +44,8 @@ export function bytes(n) {
 export const ENDED = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELED']);
 
 export function badge(status) {
-  return h('span', { class: `badge s-${status.toLowerCase()}` }, status.replace('_', ' '));
+  // the status as the API spells it (WAITING_FOR_SLOT), so that it reads as the filter and the docs name it
+  return h('span', { class: `badge s-${status.toLowerCase()}` }, status);
 }
 
 /** Queue place and ETA, where the API gives them. */
@@ -53,4 +54,9 @@ export function queueInfo(job) {
   if (Number.isInteger(job.queuePosition)) parts.push(`#${job.queuePosition} in queue`);
   if (job.eta) parts.push(`ETA ${new Date(job.eta).toLocaleTimeString()}`);
   return parts.join(' · ');
+}
+
+/** The input's file name, from its key: what people read to tell jobs apart (the id stays beside it). */
+export function fileName(job) {
+  return job.input?.key ? job.input.key.split('/').pop() : '';
 }

@@ -1,7 +1,11 @@
 // The model inputs' form, generated from the API's own schema (openapi.yaml): names, defaults, ranges, help.
 import { h } from './dom.js';
 
-const MAIN = ['prompt', 'negativePrompt', 'expandLeft', 'expandRight', 'expandTop', 'expandBottom', 'expandRatio', 'resolution', 'aspectRatio', 'numFrames'];
+const MAIN = ['prompt', 'negativePrompt', 'resolution', 'numFrames'];
+/** The model's own framing: the advanced way to reframe, exclusive with a target (reframe.js). */
+export const RAW = ['expandLeft', 'expandRight', 'expandTop', 'expandBottom', 'expandRatio', 'aspectRatio'];
+/** Inputs that reframe.js owns: not generated here. */
+const OWN = ['target', 'finish'];
 
 function label(name) {
   const words = name.replace(/([A-Z])/g, ' $1').toLowerCase();
@@ -55,23 +59,30 @@ function field(name, spec, required) {
     h('p', { class: 'error', id: `e-${name}`, role: 'alert', hidden: true }));
 }
 
-/** Builds the form into {@code container}; returns how to read it and show the API's field errors. */
-export function modelForm(container, inputsSchema) {
+/**
+ * Builds the form into {@code container}, the raw framing inputs into {@code rawContainer}; returns how
+ * to read it and show the API's field errors.
+ */
+export function modelForm(container, inputsSchema, rawContainer) {
   const props = inputsSchema.properties;
   const required = new Set(inputsSchema.required || []);
-  const names = Object.keys(props);
+  const names = Object.keys(props).filter((n) => !OWN.includes(n));
   const main = names.filter((n) => MAIN.includes(n));
-  const more = names.filter((n) => !MAIN.includes(n));
-  const details = h('details', { class: 'more' }, h('summary', {}, `More inputs (${more.length})`),
+  const raw = names.filter((n) => RAW.includes(n));
+  const more = names.filter((n) => !MAIN.includes(n) && !RAW.includes(n));
+  const details = h('details', { class: 'more', id: 'more-inputs' }, h('summary', {}, `More inputs (${more.length})`),
     h('div', { class: 'grid' }, more.map((n) => field(n, props[n], required.has(n)))));
   container.append(h('div', { class: 'grid' }, main.map((n) => field(n, props[n], required.has(n)))), details);
+  rawContainer.append(h('div', { class: 'grid' }, raw.map((n) => field(n, props[n], required.has(n)))));
+  const scope = [container, rawContainer];
 
-  const read = (name) => container.querySelector(`[name="${name}"]`);
+  const read = (name) => scope.map((c) => c.querySelector(`[name="${name}"]`)).find(Boolean);
+  const errorBox = (name) => scope.map((c) => c.querySelector(`#e-${CSS.escape(name)}`)).find(Boolean);
   return {
-    /** The inputs that differ from their defaults, typed as the schema says. */
-    values() {
+    /** The inputs that differ from their defaults, typed as the schema says; {@code skip} names left out. */
+    values(skip = []) {
       const out = {};
-      for (const name of names) {
+      for (const name of names.filter((n) => !skip.includes(n))) {
         const spec = props[name];
         const el = read(name);
         if (spec.type === 'boolean') {
@@ -92,9 +103,21 @@ export function modelForm(container, inputsSchema) {
       const el = read(name);
       if (el.type === 'checkbox') el.checked = !!value; else el.value = String(value);
     },
+    /** Puts {@code list} back to their defaults and disables them, or enables them again. */
+    lock(list, locked) {
+      for (const name of list) {
+        const el = read(name);
+        if (locked) {
+          const spec = props[name];
+          if (el.type === 'checkbox') el.checked = spec.default === true;
+          else el.value = spec.default !== undefined ? String(spec.default) : '';
+        }
+        el.disabled = locked;
+      }
+    },
     clearErrors() {
-      container.querySelectorAll('.field .error').forEach((e) => { e.hidden = true; e.textContent = ''; });
-      container.querySelectorAll('[aria-invalid]').forEach((e) => e.removeAttribute('aria-invalid'));
+      scope.forEach((c) => c.querySelectorAll('.field .error').forEach((e) => { e.hidden = true; e.textContent = ''; }));
+      scope.forEach((c) => c.querySelectorAll('[aria-invalid]').forEach((e) => e.removeAttribute('aria-invalid')));
     },
     /** Shows each error beside its field ("request.numFrames"); returns the ones that fit no field. */
     showErrors(fields) {
@@ -102,8 +125,8 @@ export function modelForm(container, inputsSchema) {
       let first = null;
       for (const f of fields) {
         const name = String(f.field || '').replace(/^request\./, '');
-        const box = container.querySelector(`#e-${CSS.escape(name)}`);
-        if (!box || !props[name]) { rest.push(f); continue; }
+        const box = errorBox(name);
+        if (!box || !props[name] || OWN.includes(name)) { rest.push(f); continue; }
         // beside its field, the message need not name the field again
         const message = String(f.message);
         box.textContent = message.startsWith(`${f.field}: `) ? message.slice(String(f.field).length + 2) : message;

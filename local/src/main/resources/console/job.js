@@ -1,7 +1,8 @@
-// One job: input and result side by side in sync, geometry, request, history, error, downloads, cancel.
+// One job: its steps, input and finished result side by side in sync, the finish and framing, request, history, error, downloads, cancel.
 import { api, ApiError } from './api.js';
-import { h, age, badge, bytes, duration, queueInfo, time, ENDED } from './dom.js';
+import { h, age, badge, bytes, duration, fileName, queueInfo, time, ENDED } from './dom.js';
 import { syncedPlayer } from './sync.js';
+import { resultsOf, pairSizes, finishEntries, framingEntries, jobSteps } from './job-parts.js';
 
 const REFRESH_MS = 1500;
 
@@ -12,17 +13,21 @@ function definitionList(entries) {
 
 export async function jobView(main, signal, params, jobId) {
   const heading = h('h1', {}, 'Job ', h('code', {}, jobId));
+  const subtitle = h('p', { class: 'subtitle', id: 'subtitle' });
   const summary = h('div', { class: 'summary', id: 'summary' });
+  const steps = h('ol', { class: 'steps', id: 'steps', 'aria-label': 'Steps' });
   const cancel = h('button', { type: 'button', id: 'cancel', class: 'danger', hidden: true }, 'Cancel job');
   const notice = h('p', { id: 'notice', role: 'status', class: 'muted' });
   const stage = h('section', { class: 'card', id: 'videos' }, h('h2', {}, 'Input and result'));
+  const finishCard = h('section', { class: 'card', id: 'finish', hidden: true });
   const geometry = h('section', { class: 'card', id: 'geometry' });
   const failure = h('section', { class: 'card failure', id: 'failure', hidden: true });
   const downloads = h('section', { class: 'card', id: 'downloads' });
   const request = h('section', { class: 'card', id: 'request' });
   const history = h('section', { class: 'card', id: 'history' });
   main.replaceChildren(h('p', {}, h('a', { href: '#/jobs' }, '← Jobs')), h('div', { class: 'title-row' }, heading, cancel),
-    summary, notice, failure, stage, h('div', { class: 'columns' }, geometry, downloads), h('div', { class: 'columns' }, request, history));
+    subtitle, summary, steps, notice, failure, stage, h('div', { class: 'columns' }, finishCard, geometry),
+    h('div', { class: 'columns' }, downloads, request), history);
 
   let videosShown = false;
   let latest = null; // the job as last read, for listeners that fire later
@@ -41,17 +46,34 @@ export async function jobView(main, signal, params, jobId) {
     }
   });
 
+  const video = (id, src, controls) => h('video', { id, src, preload: 'auto', muted: true, playsInline: true, controls });
+
   function showVideos(job) {
     if (videosShown || !job.input?.url) return;
-    const output = (job.outputs || [])[0];
+    const { result, raw, finished } = resultsOf(job);
     const pending = stage.querySelector('#pending-pair');
-    const video = (id, src, controls) => h('video', { id, src, preload: 'auto', muted: true, playsInline: true, controls });
-    if (output?.url) {
+    // a finishing job's first copy is its raw generation: the comparison waits for the job's end
+    if (result?.url && ENDED.has(job.status)) {
       pending?.remove();
       const inVideo = video('input-video', job.input.url, false);
-      const outVideo = video('result-video', output.url, false);
-      stage.append(h('div', { class: 'pair' }, h('figure', {}, inVideo, h('figcaption', {}, 'Input')),
-        h('figure', {}, outVideo, h('figcaption', {}, 'Result'))), syncedPlayer([outVideo, inVideo]));
+      const outVideo = video('result-video', result.url, false);
+      const sizes = pairSizes(job);
+      const pair = h('div', { class: 'pair', id: 'pair' },
+        h('figure', {}, inVideo, h('figcaption', {}, 'Input')),
+        h('figure', {}, outVideo, h('figcaption', {}, finished ? `Finished · ${job.finish.width} × ${job.finish.height}` : 'Result')));
+      if (sizes) {
+        // the two at one scale: the input as large as it sits in the finished frame, the tallest at most 62% of the window
+        pair.style.gridTemplateColumns = `${sizes.input.width}fr ${sizes.output.width}fr`;
+        pair.style.maxWidth = `calc(62vh * ${(sizes.input.width + sizes.output.width) / Math.max(sizes.input.height, sizes.output.height)} + 14px)`;
+        inVideo.style.aspectRatio = `${sizes.input.width} / ${sizes.input.height}`;
+        outVideo.style.aspectRatio = `${sizes.output.width} / ${sizes.output.height}`;
+      }
+      stage.firstChild.textContent = finished ? 'Input and finished result' : 'Input and result';
+      const extra = raw?.url ? h('p', { class: 'raw-offer' }, 'Also: ',
+        h('a', { id: 'raw-link', href: raw.url, download: '', type: 'video/mp4' }, 'the raw generation'),
+        ` (${raw.key.split('/').pop()}${raw.width ? `, ${raw.width} × ${raw.height}` : ''}`
+          + `${raw.durationSeconds ? `, ${raw.durationSeconds.toFixed(2)} s` : ''}), as the model made it before finishing.`) : null;
+      stage.append(...[pair, syncedPlayer([outVideo, inVideo]), extra].filter(Boolean));
       inVideo.addEventListener('loadedmetadata', () => renderGeometry(latest, inVideo));
       videosShown = true;
       return;
@@ -64,30 +86,39 @@ export async function jobView(main, signal, params, jobId) {
         h('figure', { class: 'pending' }, h('div', { class: 'placeholder', id: 'result-placeholder' }), h('figcaption', {}, 'Result'))));
     }
     stage.querySelector('#result-placeholder').textContent = ENDED.has(job.status)
-      ? `No result: the job ended ${job.status.replace('_', ' ')}` : 'The result appears here when the job succeeds';
+      ? `No result: the job ended ${job.status}`
+      : (job.status === 'FINISHING' ? 'Finishing: the input\'s rate, length, sound and pixels are laid back…'
+        : 'The result appears here when the job succeeds');
   }
 
   function renderGeometry(job, inVideo) {
-    const out = (job.outputs || [])[0];
-    const inSize = inVideo && inVideo.videoWidth ? `${inVideo.videoWidth} × ${inVideo.videoHeight}` : '';
-    geometry.replaceChildren(h('h2', {}, 'Geometry'), definitionList([
-      ['Input', inSize ? `${inSize}${inVideo.duration ? ', ' + inVideo.duration.toFixed(2) + ' s' : ''}` : job.input?.key],
-      ['Result', out ? `${out.width} × ${out.height}, ${out.durationSeconds?.toFixed?.(2) ?? '?'} s` : (ENDED.has(job.status) ? 'none' : 'not yet')],
-      ['Expanded', ['Left', 'Right', 'Top', 'Bottom'].filter((s) => job.request?.[`expand${s}`] !== false).join(', ') || 'no side'],
-      ['Ratio', job.request?.expandRatio],
-      ['Resolution', job.request?.resolution],
-      ['Aspect ratio', job.request?.aspectRatio],
-    ]));
+    geometry.replaceChildren(h('h2', {}, 'Framing'), definitionList(framingEntries(job, inVideo)));
+  }
+
+  function renderFinish(job) {
+    finishCard.hidden = !job.finish;
+    if (job.finish) finishCard.replaceChildren(h('h2', {}, 'Finish'), definitionList(finishEntries(job.finish)));
+  }
+
+  function renderSteps(job) {
+    steps.replaceChildren(...jobSteps(job).map((s) => h('li', {
+      class: s.state, 'data-step': s.name.toLowerCase(), title: s.statuses.join(', '),
+      'aria-current': s.state === 'current' ? 'step' : undefined,
+    }, s.name, s.state === 'current' && !ENDED.has(job.status) ? h('span', { class: 'status' }, job.status) : null)));
   }
 
   function render(job) {
     latest = job;
+    const prompt = job.request?.prompt || '';
+    subtitle.replaceChildren(...[fileName(job) ? h('strong', {}, fileName(job)) : null,
+      prompt ? h('span', { class: 'muted' }, `${fileName(job) ? ' · ' : ''}“${prompt.length > 90 ? prompt.slice(0, 90) + '…' : prompt}”`) : null].filter(Boolean));
     summary.replaceChildren(...[badge(job.status),
       h('progress', { max: 1, value: job.progress ?? 0, 'aria-label': 'progress' }), ` ${Math.round((job.progress ?? 0) * 100)}%`,
       queueInfo(job) ? h('span', { class: 'queue' }, queueInfo(job)) : null,
       h('span', { class: 'muted' }, ' created ', h('time', { datetime: job.createdAt, title: time(job.createdAt) }, age(job.createdAt)),
         ENDED.has(job.status) ? ` · ended after ${duration((Date.parse(job.updatedAt) - Date.parse(job.createdAt)) / 1000)}` : '')]
       .filter(Boolean));
+    renderSteps(job);
     cancel.hidden = ENDED.has(job.status);
     failure.hidden = !job.error;
     if (job.error) {
@@ -95,16 +126,19 @@ export async function jobView(main, signal, params, jobId) {
         ['Code', h('code', {}, job.error.code)], ['Message', job.error.message], ['Scenario\'s hint', job.error.hint]]));
     }
     showVideos(job);
+    renderFinish(job);
     if (!videosShown || !geometry.hasChildNodes()) renderGeometry(job, stage.querySelector('#input-video'));
+    const { finished, raw, poster } = resultsOf(job);
+    const kind = (out) => (out === finished ? 'Finished video' : out === raw ? 'Raw generation' : out === poster ? 'Poster' : 'Result video');
     const links = [];
     if (job.input?.url) links.push(h('li', {}, h('a', { href: job.input.url, download: '' }, 'Input video'), ` ${job.input.key}`));
     for (const out of job.outputs || []) {
-      links.push(h('li', {}, h('a', { href: out.url, download: '' }, 'Result video'), ` ${out.key} · ${bytes(out.bytes)}`,
+      links.push(h('li', {}, h('a', { href: out.url, download: '' }, kind(out)), ` ${out.key} · ${bytes(out.bytes)}`,
         out.sha256 ? h('br') : null, out.sha256 ? h('small', { class: 'muted' }, `SHA-256 ${out.sha256}`) : null));
     }
     downloads.replaceChildren(h('h2', {}, 'Downloads'), links.length ? h('ul', { class: 'links' }, links) : h('p', { class: 'muted' }, 'Nothing yet.'));
     request.replaceChildren(h('h2', {}, 'Request'), definitionList(Object.entries(job.request || {})
-      .map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)])));
+      .map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v && typeof v === 'object' ? JSON.stringify(v) : String(v))])));
     history.replaceChildren(h('h2', {}, 'History'), h('ol', { class: 'history' }, (job.history || []).map((step) =>
       h('li', {}, badge(step.status), ' ', h('time', { datetime: step.at }, time(step.at)),
         h('span', { class: 'elapsed' }, ` +${duration((Date.parse(step.at) - Date.parse(job.createdAt)) / 1000)}`),

@@ -1,6 +1,6 @@
 // Jobs: a live list, newest first, filtered by status, a page at a time.
 import { api, schema } from './api.js';
-import { h, age, badge, queueInfo, time } from './dom.js';
+import { h, age, badge, fileName, queueInfo, time } from './dom.js';
 
 const PAGE = 20;
 const REFRESH_MS = 2000;
@@ -50,22 +50,27 @@ export async function jobsView(main, signal, params) {
   }
   signal.addEventListener('abort', () => clearTimeout(timer));
 
-  // one thumbnail per job, kept across refreshes: a new presigned URL each time would load the video again
+  // one thumbnail per job, kept across refreshes: a new presigned URL each time would load it again
   const thumbnails = new Map();
   function thumbnail(job) {
-    const url = job.outputs?.[0]?.url;
-    if (!url) return '—';
+    const outputs = job.outputs || [];
+    const poster = outputs.find((o) => o.key?.endsWith('poster.jpg') && o.url);
+    const video = outputs.find((o) => o.url && !o.key?.endsWith('.jpg'));
+    if (!poster && !video) return '—';
     if (!thumbnails.has(job.jobId)) {
-      // the fragment asks for a frame a little in, not the first (often black) one
-      thumbnails.set(job.jobId, h('a', { href: `#/jobs/${job.jobId}`, 'aria-label': `result of ${job.jobId}` },
-        h('video', { class: 'thumb', src: `${url}#t=0.5`, preload: 'metadata', muted: true, playsinline: true })));
+      // a finished job has a poster; a raw one only its video, from which a frame a little in is shown
+      const picture = poster
+        ? h('img', { class: 'thumb', src: poster.url, alt: `poster of ${job.jobId}`, decoding: 'async' })
+        : h('video', { class: 'thumb', src: `${video.url}#t=0.5`, preload: 'metadata', muted: true, playsinline: true });
+      thumbnails.set(job.jobId, h('a', { href: `#/jobs/${job.jobId}`, 'aria-label': `result of ${job.jobId}` }, picture));
     }
     return thumbnails.get(job.jobId);
   }
 
   function render(jobs) {
     body.replaceChildren(...jobs.map((job) => h('tr', { 'data-job': job.jobId },
-      h('td', { 'data-label': 'Job' }, h('a', { href: `#/jobs/${job.jobId}` }, job.jobId)),
+      h('td', { 'data-label': 'Job' }, h('a', { href: `#/jobs/${job.jobId}` }, fileName(job) ? h('span', { class: 'file' }, fileName(job)) : null,
+        h('code', { class: 'id' }, job.jobId))),
       h('td', { 'data-label': 'Status' }, badge(job.status)),
       h('td', { 'data-label': 'Progress' }, h('progress', { max: 1, value: job.progress ?? 0, 'aria-label': 'progress' }),
         ` ${Math.round((job.progress ?? 0) * 100)}%`),

@@ -2,6 +2,7 @@
 import { api, putFile, schema } from './api.js';
 import { h, bytes } from './dom.js';
 import { modelForm } from './form.js';
+import { reframeControls, describePlan } from './reframe.js';
 
 const TYPES = { mp4: 'video/mp4', webm: 'video/webm' };
 
@@ -25,17 +26,24 @@ export async function newJobView(main, signal) {
   const uploadState = h('p', { id: 'upload-state', class: 'muted', 'aria-live': 'polite' });
   const videoError = h('p', { class: 'error', id: 'e-video', role: 'alert', hidden: true });
   const fields = h('div', { class: 'fields' });
+  const framing = h('div', { class: 'fields' });
+  const rawFields = h('div', { class: 'raw-fields' });
   const estimate = h('output', { id: 'estimate', 'aria-live': 'polite' });
+  const plan = h('p', { id: 'plan', class: 'plan', 'aria-live': 'polite' });
   const formError = h('p', { class: 'error', id: 'form-error', role: 'alert', hidden: true });
   const estimateButton = h('button', { type: 'button', id: 'estimate-button', disabled: true }, 'Estimate cost');
   const startButton = h('button', { type: 'submit', id: 'start-button', class: 'primary', disabled: true }, 'Start job');
   const form = h('form', { id: 'new-job', novalidate: true },
     h('section', { class: 'card' }, h('h2', {}, '1. Video'), input, zone, videoError, uploadState, preview),
-    h('section', { class: 'card' }, h('h2', {}, '2. Model inputs'), fields),
-    h('section', { class: 'card actions' }, h('h2', {}, '3. Cost and start'),
-      h('div', { class: 'row' }, estimateButton, estimate), formError, startButton));
+    h('section', { class: 'card' }, h('h2', {}, '2. Shape'), framing),
+    h('section', { class: 'card' }, h('h2', {}, '3. Model inputs'), fields),
+    h('section', { class: 'card actions' }, h('h2', {}, '4. Cost and start'),
+      h('div', { class: 'row' }, estimateButton, estimate), plan, formError, startButton));
   main.replaceChildren(h('h1', {}, 'New job'), form);
-  const model = modelForm(fields, modelInputs);
+  const model = modelForm(fields, modelInputs, rawFields);
+  const reframe = reframeControls(framing, rawFields, model);
+  const request = () => reframe.request(model.values());
+  preview.addEventListener('loadedmetadata', () => reframe.input(preview.videoWidth, preview.videoHeight));
   let staged = null; // { key } once the video is in the bucket
 
   function fail(where, message) {
@@ -44,7 +52,7 @@ export async function newJobView(main, signal) {
   }
 
   function showApiError(e) {
-    const rest = model.showErrors(e.fields);
+    const rest = model.showErrors(reframe.showErrors(e.fields));
     const videoFields = rest.filter((f) => String(f.field).startsWith('video'));
     videoFields.forEach((f) => fail(videoError, f.message));
     const others = rest.filter((f) => !String(f.field).startsWith('video'));
@@ -53,6 +61,7 @@ export async function newJobView(main, signal) {
 
   function clearErrors() {
     model.clearErrors();
+    reframe.clearErrors();
     formError.hidden = true;
     videoError.hidden = true;
   }
@@ -62,6 +71,7 @@ export async function newJobView(main, signal) {
     staged = null;
     estimateButton.disabled = startButton.disabled = true;
     estimate.textContent = '';
+    plan.textContent = '';
     const type = videoType(file);
     if (!type) return fail(videoError, `${file.name} is not an MP4 or WebM video`);
     zoneText.replaceChildren(`${file.name} (${bytes(file.size)}) · drop or choose another`);
@@ -82,7 +92,13 @@ export async function newJobView(main, signal) {
   }
 
   // an estimate holds for the inputs it was asked with
-  fields.addEventListener('input', () => { if (estimate.textContent) estimate.textContent = 'inputs changed: estimate again'; });
+  const stale = () => {
+    if (estimate.textContent) estimate.textContent = 'inputs changed: estimate again';
+    plan.textContent = '';
+  };
+  fields.addEventListener('input', stale);
+  framing.addEventListener('input', stale);
+  framing.addEventListener('change', stale);
   input.addEventListener('change', () => input.files[0] && take(input.files[0]));
   zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
   zone.addEventListener('dragleave', () => zone.classList.remove('over'));
@@ -98,11 +114,14 @@ export async function newJobView(main, signal) {
     estimate.textContent = 'Asking Scenario…';
     estimateButton.disabled = true;
     try {
-      const answer = await api('POST', '/estimate', { video: { key: staged.key }, request: model.values() });
+      const answer = await api('POST', '/estimate', { video: { key: staged.key }, request: request() });
       estimate.textContent = `${answer.creativeUnits} creative units`;
       estimate.title = answer.note || '';
+      const segments = answer.segments?.count > 1 ? ` · generated in ${answer.segments.count} segments` : '';
+      plan.textContent = describePlan(answer.framing) + segments;
     } catch (e) {
       estimate.textContent = '';
+      plan.textContent = '';
       showApiError(e);
     } finally {
       estimateButton.disabled = false;
@@ -115,7 +134,7 @@ export async function newJobView(main, signal) {
     clearErrors();
     startButton.disabled = true;
     try {
-      const job = await api('POST', '/jobs', { video: { key: staged.key }, request: model.values() });
+      const job = await api('POST', '/jobs', { video: { key: staged.key }, request: request() });
       location.hash = `#/jobs/${job.jobId}`;
     } catch (err) {
       showApiError(err);

@@ -24,7 +24,7 @@ public final class ConsoleFiles {
             "css", "text/css; charset=utf-8", "js", "text/javascript; charset=utf-8", "svg", "image/svg+xml");
     // the page talks to its own origin; uploads and videos go to presigned S3 URLs on other hosts
     private static final String POLICY = "default-src 'self'; connect-src 'self' http: https:; media-src 'self' http: https: blob:; "
-            + "img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+            + "img-src 'self' data: blob: http: https:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
     private final byte[] schema;
 

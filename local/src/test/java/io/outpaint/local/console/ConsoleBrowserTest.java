@@ -53,7 +53,8 @@ class ConsoleBrowserTest {
         pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withTime(0.01, 100).withLimit(4)
                 .withJobDuration(Duration.ofSeconds(6)));
         video = dir.resolve("street.mp4");
-        Mp4Video.write(video, 320, 240, 80, 16, Mp4Video.Pattern.SCENE, Mp4Video.Inset.NONE);
+        // 3 s: shorter than the raw generation (81 frames at 16 fps), so that the comparison must run over the result's length
+        Mp4Video.write(video, 320, 240, 48, 16, Mp4Video.Pattern.SCENE, Mp4Video.Inset.NONE);
         driver = Browser.start(Files.createTempDirectory(dir, "chromium-profile"));
     }
 
@@ -102,7 +103,11 @@ class ConsoleBrowserTest {
         assertThat(jobCount()).isEqualTo(jobsBefore);
         type("f-prompt", "a wide sunny street");
         new Select(driver.findElement(By.id("f-resolution"))).selectByValue("480p");
+        // the raw flags, under Advanced, instead of a preset; and the raw generation as the result
+        driver.findElement(By.cssSelector("#advanced summary")).click();
+        driver.findElement(By.id("f-aspect-raw")).click();
         driver.findElement(By.id("f-expandTop")).click();
+        driver.findElement(By.id("f-finish")).click();
         driver.findElement(By.id("estimate-button")).click();
         wait(30).until(d -> d.findElement(By.id("estimate")).getText().matches("\\d+ creative units"));
 
@@ -118,7 +123,9 @@ class ConsoleBrowserTest {
         assertThat(number("return document.getElementById('input-video').videoWidth")).isEqualTo(320);
         // outpainted left and right only (top was switched off), then scaled to 480p
         assertThat(number("return document.getElementById('result-video').videoHeight")).isEqualTo(480);
-        assertThat(driver.findElement(By.id("request")).getText()).contains("resolution").contains("480p").contains("expandTop");
+        assertThat(driver.findElement(By.id("request")).getText()).contains("resolution").contains("480p").contains("expandTop")
+                .contains("finish").doesNotContain("target");
+        assertThat(driver.findElements(By.cssSelector("#steps li[data-step='finishing']"))).as("no finishing step").isEmpty();
         assertThat(driver.findElement(By.id("history")).getText()).contains("QUEUED").contains("SUCCEEDED");
         assertThat(driver.findElements(By.cssSelector("#downloads a[download]"))).hasSize(2);
 
@@ -138,6 +145,20 @@ class ConsoleBrowserTest {
         js("const s = document.getElementById('seek'); s.value = '2.5'; s.dispatchEvent(new Event('input'));");
         wait(5).until(d -> Math.abs(number("return document.getElementById('input-video').currentTime") - 2.5) < 0.1
                 && Math.abs(number("return document.getElementById('result-video').currentTime") - 2.5) < 0.1);
+        // over the longer of the two: the result plays on past the input's end, which holds its last frame
+        double inputLength = number("return document.getElementById('input-video').duration");
+        double resultLength = number("return document.getElementById('result-video').duration");
+        assertThat(resultLength).isGreaterThan(inputLength + 1);
+        assertThat(number("return Number(document.getElementById('seek').max)")).isCloseTo(resultLength, org.assertj.core.data.Offset.offset(0.011));
+        js("const s = document.getElementById('seek'); s.value = String(" + (inputLength + 0.5) + "); s.dispatchEvent(new Event('input'));");
+        driver.findElement(By.id("play")).click();
+        wait(15).until(d -> number("return document.getElementById('result-video').currentTime") > inputLength + 1.2);
+        assertThat(js("return document.getElementById('input-video').paused")).isEqualTo(true);
+        assertThat(number("return document.getElementById('input-video').currentTime")).isCloseTo(inputLength, org.assertj.core.data.Offset.offset(0.15));
+        assertThat(js("return document.getElementById('result-video').paused")).isEqualTo(false);
+        wait(15).until(d -> Boolean.TRUE.equals(js("return document.getElementById('result-video').paused")));
+        assertThat(number("return document.getElementById('result-video').currentTime")).isCloseTo(resultLength, org.assertj.core.data.Offset.offset(0.15));
+        js("const s = document.getElementById('seek'); s.value = '2.5'; s.dispatchEvent(new Event('input'));");
         Browser.screenshotWholePage(driver, "job-page");
 
         driver.manage().window().setSize(new Dimension(390, 844));
@@ -182,7 +203,7 @@ class ConsoleBrowserTest {
         choose(video);
         wait(30).until(d -> d.findElement(By.id("upload-state")).getText().startsWith("Uploaded:"));
         type("f-prompt", "a street");
-        driver.findElement(By.tagName("summary")).click();
+        driver.findElement(By.cssSelector("#more-inputs summary")).click();
         type("f-numInferenceSteps", "90");
         expectedErrors.add("/estimate - Failed to load resource: the server responded with a status of 400");
         driver.findElement(By.id("estimate-button")).click();
