@@ -74,7 +74,7 @@ class AssetRehearsalTest {
         // no periodic sweep: it would resume the sample job, whose execution does not exist, while a rehearsed function starts
         pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withoutUploadTrigger().withJobDuration(Duration.ofMillis(800))
                 .withSweepEvery(Duration.ZERO));
-        cloud = new RehearsalCloud(pipeline);
+        cloud = new RehearsalCloud(pipeline, assembly.parameterDefaults());
         Path video = work.resolve("sample.mp4");
         Mp4Video.write(video, 320, 240, 16, 8, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);
         try (var s3 = pipeline.cloud().s3()) {

@@ -39,7 +39,7 @@ final class RuntimeClientColdStart {
         CloudAssembly assembly = CloudAssembly.read(assemblyDir, "Outpaint");
         Map<String, Path> roots = new HashMap<>();
         Map<PipelineFunction, List<Start>> starts = new EnumMap<>(PipelineFunction.class);
-        try (RehearsalCloud cloud = new RehearsalCloud(pipeline)) {
+        try (RehearsalCloud cloud = new RehearsalCloud(pipeline, assembly.parameterDefaults())) {
             for (int run = 1; run <= runs; run++) {
                 for (PipelineFunction entry : PipelineFunction.values()) {
                     CloudAssembly.Function function = assembly.function(entry.id() + "Function", "io.outpaint.")

@@ -73,6 +73,17 @@ public final class CloudAssembly {
         return assets;
     }
 
+    /** The template's parameters that have a default, with it. */
+    public Map<String, String> parameterDefaults() {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        template.path("Parameters").fields().forEachRemaining(p -> {
+            if (p.getValue().has("Default")) {
+                defaults.put(p.getKey(), p.getValue().path("Default").asText());
+            }
+        });
+        return defaults;
+    }
+
     /** Every Lambda function of the template whose handler starts with {@code handlerPrefix}. */
     public List<Function> functions(String handlerPrefix) {
         List<Function> found = new ArrayList<>();

@@ -21,9 +21,16 @@ public final class RehearsalCloud implements AutoCloseable {
 
     private final LocalPipeline pipeline;
     private final SecretsManagerEndpoint secrets;
+    private final Map<String, String> parameterDefaults;
 
     public RehearsalCloud(LocalPipeline pipeline) throws IOException {
+        this(pipeline, Map.of());
+    }
+
+    /** With the template's parameter defaults, for references the local runtime has no value of its own for. */
+    public RehearsalCloud(LocalPipeline pipeline, Map<String, String> parameterDefaults) throws IOException {
         this.pipeline = pipeline;
+        this.parameterDefaults = Map.copyOf(parameterDefaults);
         this.secrets = new SecretsManagerEndpoint();
         Map<String, String> all = pipeline.functionEnvironment(PipelineFunction.API);
         Map<String, String> scenario = pipeline.functionEnvironment(PipelineFunction.SUBMIT);
@@ -40,7 +47,7 @@ public final class RehearsalCloud implements AutoCloseable {
         Map<String, String> cloud = new LinkedHashMap<>(pipeline.cloud().environment());
         cloud.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", secrets.url());
         return new RuntimeClientLauncher.Launch(entry.id(), function.handler(), function.memoryMb(), taskRoot,
-                RehearsalEnvironment.of(function.environment(), local, cloud), function.snapStart());
+                RehearsalEnvironment.of(function.environment(), local, cloud, parameterDefaults), function.snapStart());
     }
 
     @Override

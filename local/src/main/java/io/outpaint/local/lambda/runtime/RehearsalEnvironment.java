@@ -27,6 +27,15 @@ public final class RehearsalEnvironment {
      * @param cloud the SDK's settings for the local cloud ({@code AWS_*})
      */
     public static Map<String, String> of(Map<String, JsonNode> template, Map<String, String> local, Map<String, String> cloud) {
+        return of(template, local, cloud, Map.of());
+    }
+
+    /**
+     * As {@link #of(Map, Map, Map)}; a reference to a stack parameter that the local runtime has no value
+     * for takes the parameter's default, as CloudFormation gives it when the deployment names none.
+     */
+    public static Map<String, String> of(Map<String, JsonNode> template, Map<String, String> local, Map<String, String> cloud,
+                                         Map<String, String> parameterDefaults) {
         Map<String, String> env = new LinkedHashMap<>();
         cloud.forEach((name, value) -> {
             if (name.startsWith("AWS_")) {
@@ -43,6 +52,8 @@ public final class RehearsalEnvironment {
                 env.put(name, value.asText());
             } else if (local.containsKey(name)) {
                 env.put(name, local.get(name));
+            } else if (value.path("Ref").isTextual() && parameterDefaults.containsKey(value.path("Ref").asText())) {
+                env.put(name, parameterDefaults.get(value.path("Ref").asText()));
             } else {
                 throw new IllegalArgumentException("the template's variable " + name + " (" + value + ") has no local value");
             }

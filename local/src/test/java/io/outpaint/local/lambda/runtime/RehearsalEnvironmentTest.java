@@ -38,6 +38,13 @@ class RehearsalEnvironmentTest {
     }
 
     @Test
+    void aParameterTheLocalRuntimeHasNoValueForTakesItsDefaultAsCloudFormationGivesIt() throws Exception {
+        Map<String, String> env = RehearsalEnvironment.of(template("{\"BUDGET_CREATIVE_UNITS\": {\"Ref\": \"BudgetCreativeUnits\"}}"),
+                Map.of(), Map.of(), Map.of("BudgetCreativeUnits", "none"));
+        assertThat(env).containsEntry("BUDGET_CREATIVE_UNITS", "none");
+    }
+
+    @Test
     void aReferenceWithNoLocalValueIsRefusedNamingTheVariable() throws Exception {
         assertThatThrownBy(() -> RehearsalEnvironment.of(template("{\"EVENT_BUS_NAME\": {\"Ref\": \"Bus\"}}"), Map.of(), Map.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("EVENT_BUS_NAME");
