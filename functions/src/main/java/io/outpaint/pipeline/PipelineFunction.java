@@ -19,7 +19,7 @@ public enum PipelineFunction {
             s -> new Admit(s.jobs(), s.slots(), s.config().maxJobsInFlight(), s.admission(), s.inputs(), s.config().bucket(),
                     s.config().retentionDays(), s.clock(), QueueEstimates.of(s))),
     UPLOAD_INPUT("UploadInput", 1024, 900, EnumSet.of(Need.SCENARIO, Need.INPUTS_READ), Dynamo.UPDATING,
-            s -> new UploadInput(s.jobs(), s.inputs(), s.scenario(), s.config().bucket(), s.clock())),
+            s -> new UploadInput(s.jobs(), s.inputs(), s.scenario(), s.config().bucket(), s.config().maxInputDuration(), s.clock())),
     SUBMIT("Submit", 512, 120, EnumSet.of(Need.SCENARIO), Dynamo.UPDATING,
             s -> new Submit(s.jobs(), s.scenario(), s.config().poll(), s.durations(), s.clock())),
     CHECK_STATUS("CheckStatus", 512, 60, EnumSet.of(Need.SCENARIO, Need.START_EXECUTIONS), Dynamo.DISPATCHING,

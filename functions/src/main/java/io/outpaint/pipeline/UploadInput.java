@@ -36,8 +36,16 @@ public final class UploadInput implements Step {
     private final ScenarioClient scenario;
     private final String bucket;
     private final Clock clock;
+    private final io.outpaint.segments.InputLength length;
 
     public UploadInput(JobStore jobs, InputVideos inputs, ScenarioClient scenario, String bucket, Clock clock) {
+        this(jobs, inputs, scenario, bucket, java.time.Duration.ofSeconds(Long.MAX_VALUE / 1000), clock);
+    }
+
+    /** With the longest clip the deployment takes ({@code MAX_INPUT_SECONDS}): a longer one fails before it is uploaded. */
+    public UploadInput(JobStore jobs, InputVideos inputs, ScenarioClient scenario, String bucket, java.time.Duration maxInputDuration,
+                       Clock clock) {
+        this.length = new io.outpaint.segments.InputLength(maxInputDuration);
         this.jobs = jobs;
         this.inputs = inputs;
         this.scenario = scenario;
@@ -65,6 +73,7 @@ public final class UploadInput implements Step {
             return StepState.of(jobId);
         }
         InputVideos.Video video = describeInput(inputs, job.source(), bucket);
+        refuseIfTooLong(video);
         job = jobs.update(job, j -> j.moveTo(JobStatus.UPLOADING, clock.instant(),
                 video.size() + " bytes from s3://" + video.bucket() + "/" + video.key()));
         String assetId;
@@ -86,6 +95,24 @@ public final class UploadInput implements Step {
                 .withSource(new Job.Source(j.source().type(), video.bucket(), video.key(), video.versionId(),
                         video.etag(), video.size(), video.contentType()), uploaded));
         return StepState.of(jobId);
+    }
+
+    /**
+     * A clip longer than the deployment takes fails here, on every path a job comes by (the API's checks
+     * its key at creation; an S3 upload or a staged one is first read here), before anything is sent to
+     * Scenario. A video whose headers cannot be read is left to Scenario's own checks, as before.
+     */
+    private void refuseIfTooLong(InputVideos.Video video) {
+        io.outpaint.media.VideoProbe.Video probed;
+        try {
+            probed = inputs.probe(video);
+        } catch (InvalidInputException e) {
+            LOG.info("the input's length is not known from its headers ({}); Scenario checks it", e.getMessage());
+            return;
+        }
+        length.problemWith(probed, "video").ifPresent(problem -> {
+            throw new InvalidInputException(problem.message());
+        });
     }
 
     /** The plan that reaches {@code target} from the video's probed frame size. */

@@ -139,6 +139,31 @@ class HandlerEventsTest {
     }
 
     @Test
+    void aClipLongerThanTheDeploymentTakesFailsUploadInputBeforeAnythingIsSentToScenario() throws Exception {
+        // 601 frames at 1 fps: a second over MAX_INPUT_SECONDS' default of 600
+        Path clip = dir.resolve("long.mp4");
+        Mp4Video.write(clip, 64, 48, 601, 1, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);
+        try (var s3 = pipeline.cloud().s3()) {
+            s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key("inputs/long.mp4").contentType("video/mp4"), RequestBody.fromFile(clip));
+        }
+        ObjectNode admit = event("admit.json");
+        admit.put("jobId", "sample-job-too-long");
+        ((ObjectNode) admit.path("previous").path("video")).put("key", "inputs/long.mp4");
+        invoke(PipelineFunction.ADMIT, admit); // admitted, or waiting for a slot the other tests' jobs hold: the record exists
+        JobStatus before = record("sample-job-too-long").status();
+
+        ObjectNode upload = event("upload-input.json");
+        upload.put("jobId", "sample-job-too-long");
+        HandlerInvoker.FunctionError error = catchThrowableOfType(HandlerInvoker.FunctionError.class,
+                () -> invoke(PipelineFunction.UPLOAD_INPUT, upload));
+        assertThat(error.errorType()).isEqualTo("io.outpaint.media.InvalidInputException");
+        assertThat(error.getMessage()).contains("the clip lasts 601.0 s", "MAX_INPUT_SECONDS");
+        Job job = record("sample-job-too-long");
+        assertThat(job.status()).as("never uploading").isEqualTo(before).isNotEqualTo(JobStatus.UPLOADING);
+        assertThat(job.scenario().videoAssetId()).as("nothing sent to Scenario").isNull();
+    }
+
+    @Test
     void aMissingVideoFailsUploadInputAndRecordFailureRecordsWhy() throws Exception {
         ObjectNode upload = event("admit.json");
         upload.put("jobId", "sample-job-missing-video");
