@@ -103,12 +103,11 @@ class RunCommandIT {
         for (int plane = 0; plane < 3; plane++) {
             assertThat(centre[plane]).as("plane " + plane + " at the centre").isCloseTo(source[plane], org.assertj.core.data.Offset.offset(16));
         }
-        // outside it, the simulator's generated margin: mirrored from the frame (still reddish), dimmed and tinted, so not
-        // the frame itself
+        // outside it, the simulator's generated margin, mirrored from the frame: still reddish. How far its tint moves it from
+        // the source depends on the seed and the input (a flat red moves little); RenderedFramesTest and FinishEndToEndTest
+        // measure the margins on pixels
         int[] edge = yuv(frame, 30, 180);
         assertThat(edge[2]).as("the margin's red chroma (V)").isPositive();
-        assertThat(Math.abs(edge[0] - centre[0]) + Math.abs(edge[1] - centre[1]) + Math.abs(edge[2] - centre[2]))
-                .as("the margin against the source's own pixels, over the three planes").isGreaterThan(12);
     }
 
     /** Luma and the two chroma values at (x, y), as signed bytes around 0 (jcodec's YUV 4:2:0 layout). */
