@@ -216,8 +216,9 @@ class AssetRehearsalTest {
                 failures.add(entry.id() + ": " + e.getMessage() + " (its output: " + rehearsal.log() + ")");
                 return;
             }
-            System.out.printf("rehearsal %-13s %5d ms to SnapStart's checkpoint, restore %4d ms, hooks run: %s; answered: %s%n",
-                    entry.id(), init.toCheckpoint().toMillis(), init.restore().toMillis(), simpleNames(init.hooks()), answered);
+            String reached = function.snapStart() ? "to SnapStart's checkpoint" : "to its first request (on demand, no SnapStart)";
+            System.out.printf("rehearsal %-13s %5d ms %s, restore %4d ms, hooks run: %s; answered: %s%n",
+                    entry.id(), init.toCheckpoint().toMillis(), reached, init.restore().toMillis(), simpleNames(init.hooks()), answered);
         } catch (Rehearsal.RehearsalFailure e) {
             failures.add(e.getMessage());
         }
