@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The budget as admission uses it: whether a job's estimate fits the period's books, its
  * reservation, and its settlement when its slot is given back. The budget is read on every call
- * (a setting that may change while jobs wait); without one, every job fits and nothing is reserved.
+ * (a setting that may change while jobs wait). Without one every job fits, and the books are kept
+ * all the same (in periods of BUDGET_PERIOD, a day by default): a reservation that is never refused,
+ * settled to what was billed, so that the spend is known with or without a cap.
  */
 public final class BudgetGate {
 
@@ -25,15 +27,32 @@ public final class BudgetGate {
     private final BudgetLedger ledger;
     private final Supplier<Optional<Budget>> budget;
     private final Clock clock;
+    private final BudgetPeriod unbudgeted;
 
     public BudgetGate(BudgetLedger ledger, Supplier<Optional<Budget>> budget, Clock clock) {
+        this(ledger, budget, clock, BudgetPeriod.DAY);
+    }
+
+    /** With {@code unbudgeted}: the periods the books are kept in while no budget is set. */
+    public BudgetGate(BudgetLedger ledger, Supplier<Optional<Budget>> budget, Clock clock, BudgetPeriod unbudgeted) {
         this.ledger = ledger;
         this.budget = budget;
         this.clock = clock;
+        this.unbudgeted = unbudgeted;
     }
 
     public Optional<Budget> budget() {
         return budget.get();
+    }
+
+    /** The kind of period the books are kept in now: the budget's, or BUDGET_PERIOD's without one. */
+    public BudgetPeriod period() {
+        return budget.get().map(Budget::period).orElse(unbudgeted);
+    }
+
+    /** This gate over another budget setting (its ledger, clock and unbudgeted period kept). */
+    public BudgetGate over(Supplier<Optional<Budget>> value) {
+        return new BudgetGate(ledger, value, clock, unbudgeted);
     }
 
     public boolean isOn() {
@@ -74,8 +93,13 @@ public final class BudgetGate {
         }
     }
 
-    static final String NO_ESTIMATE = "its cost is not known (no estimate was recorded when it was queued), so the budget cannot"
-            + " hold it; cancel it, or start it again once its shape is priced (POST /estimate)";
+    static final String NO_ESTIMATE = "its cost is not known yet, so the budget cannot hold it; each dispatch asks its price again"
+            + " (at the latest the periodic sweep, which may ask Scenario for it)";
+
+    /** The reason a job without an estimate waits, with why it has none now. */
+    public static String noEstimate(String why) {
+        return NO_ESTIMATE + ": " + why;
+    }
 
     public Pass pass() {
         return new Pass();
@@ -87,13 +111,22 @@ public final class BudgetGate {
         record Refuse(String reason) implements Decision {}
     }
 
-    /** Reserves the job's estimate in the current period (a repeated call finds its hold): the decision that counts. */
+    /**
+     * Reserves the job's estimate in the current period (a repeated call finds its hold): the decision
+     * that counts. Without a budget the hold is on the books only (its estimate, 0 when it has none) and
+     * is never refused; without a ledger nothing is held.
+     */
     public Decision reserve(Job job) {
-        Optional<Budget> held = budget.get();
-        if (held.isEmpty()) {
+        if (ledger == null) {
             return new Decision.Admit(null);
         }
+        Optional<Budget> held = budget.get();
         Integer estimate = job.billingOrNone().estimate();
+        if (held.isEmpty()) {
+            String period = ledger.reserve(job.jobId(), estimate == null ? 0 : estimate, new Budget(Long.MAX_VALUE, unbudgeted),
+                    clock.instant()).period();
+            return new Decision.Admit(period);
+        }
         if (estimate == null) {
             return new Decision.Refuse(NO_ESTIMATE);
         }
@@ -108,20 +141,25 @@ public final class BudgetGate {
     /** Gives back a hold this gate made in {@code period} for a job that never reached Scenario. */
     public void release(String jobId, String period) {
         if (period != null && ledger != null) {
-            ledger.settle(jobId, period, 0);
+            ledger.settle(jobId, period, 0, clock.instant());
         }
     }
 
-    /** Settles the job's reservation, if it holds one, to what it cost ({@link #unitsSpent}); failures are left to the sweep. */
-    public void settle(Job job) {
+    /**
+     * Settles the job's reservation, if it holds one, to what it cost ({@link #unitsSpent}); the books
+     * of its period after, or empty when it held none or the settlement failed (left to the sweep).
+     */
+    public Optional<BudgetLedger.Books> settle(Job job) {
         String period = job.billingOrNone().budgetPeriod();
         if (period == null || ledger == null) {
-            return;
+            return Optional.empty();
         }
         try {
-            ledger.settle(job.jobId(), period, unitsSpent(job));
+            ledger.settle(job.jobId(), period, unitsSpent(job), clock.instant());
+            return Optional.of(ledger.books(period));
         } catch (RuntimeException e) {
             LOG.warn("job {}: its reservation in {} not settled now ({}); the sweep will", job.jobId(), period, e.toString());
+            return Optional.empty();
         }
     }
 
@@ -150,7 +188,7 @@ public final class BudgetGate {
         if (ledger == null) {
             return settled;
         }
-        BudgetPeriod kind = budget.get().map(Budget::period).orElse(BudgetPeriod.DAY);
+        BudgetPeriod kind = period();
         Instant now = clock.instant();
         Instant before = kind == BudgetPeriod.DAY ? now.minus(java.time.Duration.ofDays(1))
                 : now.atZone(ZoneOffset.UTC).minusMonths(1).toInstant();
@@ -167,7 +205,7 @@ public final class BudgetGate {
                 } else {
                     continue;
                 }
-                ledger.settle(hold.getKey(), period, units);
+                ledger.settle(hold.getKey(), period, units, now);
                 settled.add(hold.getKey());
             }
         }

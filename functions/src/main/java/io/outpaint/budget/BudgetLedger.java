@@ -6,7 +6,8 @@ import java.time.Instant;
  * The books of a budget: per period, the units spent (billed by Scenario) and the units reserved by
  * admitted jobs that have not ended. A reservation is one conditional write on the period's item, so
  * of two dispatchers reserving the last units at once one wins; its settlement replaces the reservation
- * by what was billed, once.
+ * by what was billed, once, and counts it on the day it was settled. The books are kept whether or
+ * not a budget caps them: without one, a reservation is never refused, and the spend is still known.
  */
 public interface BudgetLedger {
 
@@ -34,8 +35,17 @@ public interface BudgetLedger {
     /** Reserves {@code units} for {@code jobId} in the period {@code now} falls in, if spent + reserved + units stays within the budget. */
     Reservation reserve(String jobId, int units, Budget budget, Instant now);
 
-    /** Replaces the job's reservation in {@code period} by {@code billed}; nothing when it holds none there (settled already). */
-    void settle(String jobId, String period, int billed);
+    /**
+     * Replaces the job's reservation in {@code period} by {@code billed}, counted with its job on the
+     * day {@code at} falls in ({@link BudgetPeriod#dayWithin}); nothing when it holds none there (settled already).
+     */
+    void settle(String jobId, String period, int billed, Instant at);
+
+    /** One day of a period's books: the units settled that day and the jobs they were settled for. */
+    record Day(String day, long spent, int jobs) {}
+
+    /** The days of {@code period} on which units were settled, in order. */
+    java.util.List<Day> days(String period);
 
     Books books(String period);
 

@@ -37,7 +37,8 @@ public record PipelineConfig(
         Duration priceCacheTime,
         Optional<io.outpaint.budget.Budget> budget,
         Duration maxInputDuration,
-        int segmentOverlapFrames) {
+        int segmentOverlapFrames,
+        io.outpaint.budget.BudgetPeriod booksPeriod) {
 
     public static PipelineConfig fromEnvironment(Map<String, String> env) {
         Reader r = new Reader(env);
@@ -70,7 +71,9 @@ public record PipelineConfig(
                 // a longer clip is refused up front, before its upload or its first segment costs anything
                 Duration.ofSeconds(r.integer("MAX_INPUT_SECONDS", 600, 1, 86_400)),
                 r.integer("SEGMENT_OVERLAP_FRAMES", io.outpaint.segments.SegmentRules.DEFAULT_OVERLAP, 0,
-                        io.outpaint.segments.SegmentRules.MAX_OVERLAP));
+                        io.outpaint.segments.SegmentRules.MAX_OVERLAP),
+                // the spend is kept per period with or without a budget: BUDGET_PERIOD's, as the stack sets it beside "none"
+                r.budget().map(io.outpaint.budget.Budget::period).orElseGet(r::booksPeriod));
         return config;
     }
 
@@ -125,6 +128,15 @@ public record PipelineConfig(
                 throw new IllegalStateException("environment variable BUDGET_PERIOD must be day or month, not " + env.get("BUDGET_PERIOD"));
             }
             return Optional.of(new io.outpaint.budget.Budget(integer("BUDGET_CREATIVE_UNITS", 0, 0, Integer.MAX_VALUE), period));
+        }
+
+        /** BUDGET_PERIOD where it is set, a day where not. */
+        io.outpaint.budget.BudgetPeriod booksPeriod() {
+            try {
+                return io.outpaint.budget.BudgetPeriod.parse(text("BUDGET_PERIOD", "day"));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("environment variable BUDGET_PERIOD must be day or month, not " + env.get("BUDGET_PERIOD"));
+            }
         }
 
         int integer(String name, int fallback, int min, int max) {

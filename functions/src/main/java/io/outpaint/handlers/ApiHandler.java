@@ -58,6 +58,7 @@ public final class ApiHandler implements RequestStreamHandler {
     private static final Pattern CANCEL = Pattern.compile("/jobs/([^/]+)/cancel");
 
     private final JobsApi api;
+    private final io.outpaint.api.UsageApi usage;
     private final Lazy<S3Presigner> presigner;
 
     public ApiHandler() {
@@ -72,6 +73,7 @@ public final class ApiHandler implements RequestStreamHandler {
     private ApiHandler(PipelineServices services, Lazy<S3Presigner> presigner) {
         this.presigner = presigner;
         this.api = new JobsApi(services, presigner);
+        this.usage = new io.outpaint.api.UsageApi(services.budgets(), services.clock());
     }
 
     /** As Lambda builds it: a create request's validation, a presigned URL, reads through the routes and a GET rehearsed over {@code PrimingServices}, primed for SnapStart. */
@@ -183,6 +185,12 @@ public final class ApiHandler implements RequestStreamHandler {
             }
             return api.stage(body(event));
         }
+        if (path.equals("/usage")) {
+            if (!method.equals("GET")) {
+                throw notAllowed("GET");
+            }
+            return usage.usage(Optional.ofNullable(event.getQueryStringParameters()).orElse(Map.of()));
+        }
         if ((m = CANCEL.matcher(path)).matches()) {
             if (!method.equals("POST")) {
                 throw notAllowed("POST");
@@ -195,7 +203,7 @@ public final class ApiHandler implements RequestStreamHandler {
             }
             return api.get(m.group(1));
         }
-        throw new ApiError(404, "NOT_FOUND", "no route " + path + "; the routes are /jobs, /jobs/{id}, /jobs/{id}/cancel, /uploads and /estimate");
+        throw new ApiError(404, "NOT_FOUND", "no route " + path + "; the routes are /jobs, /jobs/{id}, /jobs/{id}/cancel, /uploads, /estimate and /usage");
     }
 
     private static ApiError notAllowed(String allowed) {

@@ -2,6 +2,7 @@ package io.outpaint.pipeline;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.outpaint.budget.BudgetGate;
 import io.outpaint.job.Job;
 import io.outpaint.job.JobIds;
 import io.outpaint.job.JobStatus;
@@ -35,19 +36,23 @@ public final class Admit implements Step {
     private final int retentionDays;
     private final Clock clock;
     private final QueueEstimates estimates;
+    private final BudgetGate books;
 
     public Admit(JobStore jobs, SlotLimiter slots, int limit, Admission admission, InputVideos inputs, String bucket,
                  int retentionDays, Clock clock) {
-        this(jobs, slots, limit, admission, inputs, bucket, retentionDays, clock, null);
+        this(jobs, slots, limit, admission, inputs, bucket, retentionDays, clock, null, null);
     }
 
     /**
      * With {@code estimates} (a budgeted deployment): a job that joins the queue here gets its estimate
-     * first, and never takes a free slot itself: the dispatcher reserves its units with the slot.
+     * first, and never takes a free slot itself: the dispatcher reserves its units with the slot. With
+     * {@code books}, a job that takes a free slot here (no budget) is put on the books as the dispatcher
+     * puts the jobs it admits, so that the spend is known.
      */
     public Admit(JobStore jobs, SlotLimiter slots, int limit, Admission admission, InputVideos inputs, String bucket,
-                 int retentionDays, Clock clock, QueueEstimates estimates) {
+                 int retentionDays, Clock clock, QueueEstimates estimates, BudgetGate books) {
         this.estimates = estimates;
+        this.books = books;
         this.jobs = jobs;
         this.slots = slots;
         this.limit = limit;
@@ -94,7 +99,9 @@ public final class Admit implements Step {
         check(job);
         boolean budgeted = estimates != null && estimates.budgeted();
         if (!budgeted && jobs.waiting(1).isEmpty() && slots.tryAcquire(jobId, limit)) {
-            jobs.update(job, j -> admitted(j, execution, "slot free, nobody waiting"));
+            String period = onTheBooks(job);
+            jobs.update(job, j -> admitted(period == null || j.billingOrNone().budgetPeriod() != null ? j
+                    : j.withBilling(j.billingOrNone().withBudgetPeriod(period), clock.instant()), execution, "slot free, nobody waiting"));
             return state.with(StepOutcome.ADMITTED);
         }
         Instant now = clock.instant();
@@ -109,6 +116,14 @@ public final class Admit implements Step {
         LOG.info("job {} waits for a slot; this execution ends, the dispatcher starts its next", jobId);
         admission.dispatch(jobId);
         return state.with(StepOutcome.WAITING_FOR_SLOT);
+    }
+
+    /** Where the job's hold on the books is (null: none kept, or a budget set meanwhile refused it: its end settles nothing). */
+    private String onTheBooks(Job job) {
+        if (books == null) {
+            return null;
+        }
+        return books.reserve(job) instanceof BudgetGate.Decision.Admit admit ? admit.period() : null;
     }
 
     /** The job, ADMITTED in this execution; one another execution has taken meanwhile is left as it is. */

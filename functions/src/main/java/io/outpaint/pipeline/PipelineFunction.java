@@ -17,7 +17,7 @@ import java.util.function.Function;
 public enum PipelineFunction {
     ADMIT("Admit", 512, 60, EnumSet.of(Need.INPUTS_READ, Need.START_EXECUTIONS), Dynamo.QUEUEING,
             s -> new Admit(s.jobs(), s.slots(), s.config().maxJobsInFlight(), s.admission(), s.inputs(), s.config().bucket(),
-                    s.config().retentionDays(), s.clock(), QueueEstimates.of(s))),
+                    s.config().retentionDays(), s.clock(), QueueEstimates.of(s), s.budgets())),
     UPLOAD_INPUT("UploadInput", 1024, 900, EnumSet.of(Need.SCENARIO, Need.INPUTS_READ), Dynamo.UPDATING,
             s -> new UploadInput(s.jobs(), s.inputs(), s.scenario(), s.config().bucket(), s.config().maxInputDuration(), s.clock())),
     SUBMIT("Submit", 512, 120, EnumSet.of(Need.SCENARIO), Dynamo.UPDATING,

@@ -54,7 +54,8 @@ public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClien
                             Lazy<S3Client> s3Client, Lazy<SfnClient> sfnClient, Notifier notifier, io.outpaint.pricing.PriceBook prices) {
         this(config, clock, scenario, jobs, slots, durations, executions, inputs, copier, s3Client, sfnClient, notifier, prices,
                 new io.outpaint.budget.BudgetGate(new io.outpaint.store.InMemoryBudgetLedger(),
-                        config == null ? java.util.Optional::empty : config::budget, clock));
+                        config == null ? java.util.Optional::empty : config::budget, clock,
+                        config == null ? io.outpaint.budget.BudgetPeriod.DAY : config.booksPeriod()));
     }
 
     private static volatile PipelineServices shared;
@@ -98,7 +99,7 @@ public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClien
                 sfn, new Notifier(webhookSecret(config), config.eventBusName(), Clock.systemUTC()),
                 new io.outpaint.store.DynamoPriceBook(dynamo, config.tableName()),
                 new io.outpaint.budget.BudgetGate(new io.outpaint.store.DynamoBudgetLedger(dynamo, config.tableName()), config::budget,
-                        Clock.systemUTC()));
+                        Clock.systemUTC(), config.booksPeriod()));
     }
 
     /** The S3 client, built on the first call (most functions never call S3). */
@@ -133,13 +134,13 @@ public record PipelineServices(PipelineConfig config, Clock clock, ScenarioClien
     /** The queue's dispatcher over these services. */
     public Dispatcher dispatcher() {
         return new Dispatcher(jobs, slots, executions(), config.maxJobsInFlight(), clock, config.queueIndexLag(),
-                io.outpaint.scenario.RetryPolicy.REAL_SLEEP, budgets);
+                io.outpaint.scenario.RetryPolicy.REAL_SLEEP, budgets, QueueEstimates.of(this));
     }
 
     /** Slot release, settlement and dispatch, as the steps that end or add a job use them. */
     public Admission admission() {
         return new Admission(slots, executions == null ? null : dispatcher(), DispatchGroup.of(config.tableName()),
-                jobId -> jobs.find(jobId).ifPresent(budgets::settle));
+                jobId -> jobs.find(jobId).flatMap(budgets::settle).ifPresent(books -> JobMetrics.settled(budgets.budget(), books)));
     }
 
     /** A copy with another budget gate (the local runtime's, whose budget can be raised while it runs). */

@@ -1,11 +1,14 @@
 package io.outpaint.pipeline;
 
 import io.outpaint.budget.BudgetGate;
+import io.outpaint.budget.Estimator;
 import io.outpaint.job.Job;
 import io.outpaint.media.InputVideos;
+import io.outpaint.media.InvalidInputException;
 import io.outpaint.pricing.Estimate;
 import io.outpaint.pricing.PriceShape;
 import io.outpaint.pricing.Pricing;
+import io.outpaint.request.InvalidRequestException;
 import io.outpaint.request.OutpaintRequest;
 import java.time.Instant;
 import java.util.Optional;
@@ -18,10 +21,17 @@ import org.slf4j.LoggerFactory;
  * The estimate a job needs before it joins the queue of a budgeted deployment, when it has none (an
  * S3 upload, an API job whose frames come from its video, a job started by hand): its shape from its
  * request and its video's headers, its price from the price book, or from one dry run where this
- * function holds Scenario's credentials (the API and the upload trigger do). A job that still has
- * none waits for the budget with that reason: the budget cannot hold a cost it does not know.
+ * function holds Scenario's credentials (the API, the upload trigger, the steps that call Scenario
+ * and the sweep do). A job that still has none waits for the budget with that reason, and the
+ * dispatcher asks again on each pass ({@link Estimator}): at the latest the periodic sweep, which
+ * holds the credentials, prices it.
+ *
+ * <p>Rules where the plain price cannot be had: a video whose headers do not give its frame count
+ * (a WebM, with matchInputNumFrames) reserves the price of its shape at the most frames one
+ * generation takes ({@value PriceShape#MAX_FRAMES}), settled to what was billed at its end; a job
+ * whose request or video cannot be read is never priced: it fails as the pipeline would fail it.
  */
-public final class QueueEstimates {
+public final class QueueEstimates implements Estimator {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueueEstimates.class);
 
@@ -51,18 +61,45 @@ public final class QueueEstimates {
         if (budgets == null || !budgets.isOn() || job.billingOrNone().estimate() != null || job.request() == null) {
             return job;
         }
+        Outcome outcome = estimate(job);
+        if (outcome instanceof Outcome.Priced priced) {
+            return job.withBilling(job.billingOrNone().withEstimate(priced.creativeUnits()), now);
+        }
+        LOG.warn("job {}: no estimate now ({}); it waits without one", job.jobId(), outcome);
+        return job;
+    }
+
+    @Override
+    public Outcome estimate(Job job) {
+        OutpaintRequest request;
+        PriceShape shape;
+        String rule = null;
         try {
-            PriceShape shape = PriceShape.of(OutpaintRequest.fromJson(job.request()), () -> frames(job));
+            request = OutpaintRequest.fromJson(job.request());
+            try {
+                shape = PriceShape.of(request, () -> frames(job));
+            } catch (PriceShape.UnknownFramesException unknown) {
+                shape = new PriceShape(PriceShape.MAX_FRAMES, request.resolution(), request.numInferenceSteps(),
+                        request.numInterpolatedFrames());
+                rule = "its video's headers do not give its frame count: priced at " + PriceShape.MAX_FRAMES
+                        + " frames, the most one generation takes; settled to what is billed";
+            }
+        } catch (InvalidRequestException e) {
+            return new Outcome.Never("INVALID_REQUEST", "its request cannot be read: " + e.getMessage());
+        } catch (InvalidInputException e) {
+            return new Outcome.Never("INVALID_INPUT", "its video cannot be read: " + e.getMessage());
+        } catch (RuntimeException e) {
+            return new Outcome.NotNow("its video's headers could not be read now (" + e + ")");
+        }
+        try {
             Optional<Estimate> estimate = canDryRun ? Optional.of(pricing.get().estimate(shape)) : pricing.get().cached(shape);
             if (estimate.isEmpty()) {
-                LOG.warn("job {}: no price cached for shape {} and no dry run from this function; it waits without an estimate",
-                        job.jobId(), shape.key());
-                return job;
+                return new Outcome.NotNow("no price is cached for its shape (" + shape.key() + ") and this function asks Scenario"
+                        + " none; a dispatch that holds Scenario's credentials (at the latest the sweep's) asks it");
             }
-            return job.withBilling(job.billingOrNone().withEstimate(estimate.get().creativeUnits()), now);
+            return new Outcome.Priced(estimate.get().creativeUnits(), rule);
         } catch (RuntimeException e) {
-            LOG.warn("job {}: no estimate now ({}); it waits without one", job.jobId(), e.toString());
-            return job;
+            return new Outcome.NotNow("its shape's price could not be asked now (" + e + "); the next dispatch asks again");
         }
     }
 

@@ -123,7 +123,7 @@ public final class PrimingServices {
                 c.copyPartSizeBytes(), c.scenarioUploadPoll(), c.defaultPrompt(), Optional.empty(), Optional.empty(),
                 c.webhookAllowHttp(), Optional.of(BUS), c.typicalJobTime(), Duration.ZERO, c.uploadEventGrace(),
                 c.priceCacheTime(), c.budget(), c.maxInputDuration(),
-                c.segmentOverlapFrames());
+                c.segmentOverlapFrames(), c.booksPeriod());
     }
 
     private static <T> Lazy<T> refused(String service) {

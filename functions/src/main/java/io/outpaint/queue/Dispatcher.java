@@ -1,6 +1,7 @@
 package io.outpaint.queue;
 
 import io.outpaint.budget.BudgetGate;
+import io.outpaint.budget.Estimator;
 import io.outpaint.job.Job;
 import io.outpaint.job.JobStatus;
 import io.outpaint.store.JobStore;
@@ -61,6 +62,7 @@ public final class Dispatcher {
     private final Duration indexLag;
     private final RetryPolicy.Sleeper sleeper;
     private final BudgetGate budget;
+    private final Estimator estimator;
 
     public Dispatcher(JobStore jobs, SlotLimiter slots, Executions executions, int limit, Clock clock) {
         this(jobs, slots, executions, limit, clock, Duration.ZERO, RetryPolicy.REAL_SLEEP);
@@ -73,6 +75,13 @@ public final class Dispatcher {
 
     public Dispatcher(JobStore jobs, SlotLimiter slots, Executions executions, int limit, Clock clock,
                       Duration indexLag, RetryPolicy.Sleeper sleeper, BudgetGate budget) {
+        this(jobs, slots, executions, limit, clock, indexLag, sleeper, budget, Estimator.NONE);
+    }
+
+    /** With {@code estimator}, which prices a waiting job that has none when a budget must hold it. */
+    public Dispatcher(JobStore jobs, SlotLimiter slots, Executions executions, int limit, Clock clock,
+                      Duration indexLag, RetryPolicy.Sleeper sleeper, BudgetGate budget, Estimator estimator) {
+        this.estimator = estimator;
         this.budget = budget;
         this.jobs = jobs;
         this.slots = slots;
@@ -136,7 +145,19 @@ public final class Dispatcher {
                     }
                     break;
                 }
-                Optional<String> refused = heldBack != null ? Optional.of(behind(heldBack)) : books.refusal(job);
+                Optional<String> unpriced = Optional.empty();
+                if (heldBack == null && budget.isOn() && job.billingOrNone().estimate() == null) {
+                    Estimator.Outcome priced = estimator.estimate(job);
+                    job = priced(job, priced);
+                    if (!job.status().isWaiting()) {
+                        continue; // it can never run: failed here, as the pipeline would fail it
+                    }
+                    if (priced instanceof Estimator.Outcome.NotNow notNow) {
+                        unpriced = Optional.of(BudgetGate.noEstimate(notNow.reason()));
+                    }
+                }
+                Optional<String> refused = heldBack != null ? Optional.of(behind(heldBack)) : unpriced.isPresent() ? unpriced
+                        : books.refusal(job);
                 if (refused.isPresent()) {
                     park(job, JobStatus.WAITING_FOR_BUDGET, refused.get());
                     heldBack = heldBack == null ? job.jobId() : heldBack;
@@ -276,7 +297,7 @@ public final class Dispatcher {
         if (!slotTakenHere && job.status() == JobStatus.WAITING_FOR_BUDGET && !slots.holders().contains(jobId)) {
             return false; // its taker gave the slot back: the budget holds it
         }
-        if (period == null && budget.isOn()) {
+        if (period == null) { // reserved by no pass of this call: here (on the books only, without a budget)
             BudgetGate.Decision decision = budget.reserve(job);
             if (decision instanceof BudgetGate.Decision.Refuse refuse) {
                 holdBack(jobId, refuse.reason());
@@ -301,12 +322,33 @@ public final class Dispatcher {
         Job moved = jobs.update(job, j -> !j.status().isWaiting() ? j
                 : (reservedIn == null ? j : j.withBilling(j.billingOrNone().withBudgetPeriod(reservedIn), clock.instant()))
                         .withExecutionArn(arn).moveTo(JobStatus.ADMITTED, clock.instant(), "slot taken"
-                                + (reservedIn == null ? "" : ", estimate reserved in budget period " + reservedIn) + "; execution " + name));
+                                + (reservedIn == null ? "" : budget.isOn() ? ", estimate reserved in budget period " + reservedIn
+                                        : ", on the books of " + reservedIn) + "; execution " + name));
         if (moved.status().isTerminal() && moved.billingOrNone().budgetPeriod() == null) {
             budget.release(jobId, reservedIn); // canceled between the reservation and this write: its end settled nothing
         }
         LOG.info("admitted job {} as execution {}", jobId, name);
         return moved.status() == JobStatus.ADMITTED;
+    }
+
+    /**
+     * A waiting job without an estimate, after {@code outcome}: priced (recorded on it), failed when it can
+     * never be priced (its request or video unreadable: nothing was reserved or sent), or as it was.
+     */
+    private Job priced(Job job, Estimator.Outcome outcome) {
+        java.time.Instant now = clock.instant();
+        if (outcome instanceof Estimator.Outcome.Priced priced) {
+            LOG.info("job {}: priced in the queue at {} creative units{}", job.jobId(), priced.creativeUnits(),
+                    priced.rule() == null ? "" : " (" + priced.rule() + ")");
+            return jobs.update(job, j -> j.billingOrNone().estimate() != null ? j
+                    : j.withBilling(j.billingOrNone().withEstimate(priced.creativeUnits()), now));
+        }
+        if (outcome instanceof Estimator.Outcome.Never never) {
+            LOG.error("job {} fails in the queue ({}): {}", job.jobId(), never.code(), never.reason());
+            return jobs.update(job, j -> !j.status().isWaiting() ? j
+                    : j.withError(new Job.JobError(never.code(), never.reason(), null), now).moveTo(JobStatus.FAILED, now, never.code()));
+        }
+        return job;
     }
 
     /** A waiting job to {@code status} with the reason; a job that has moved on meanwhile is left as it is. */

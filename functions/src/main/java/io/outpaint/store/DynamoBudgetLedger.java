@@ -13,12 +13,15 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * {@code committed} (spent + reserved, the one figure a condition can compare: DynamoDB conditions
  * do no arithmetic), {@code spent}, {@code reserved}, and one {@code hold#<jobId>} attribute per
  * reservation. A reservation is a conditional ADD, as the slot limiter's; a settlement removes the
- * hold on the condition that it is still there, so it counts once.
+ * hold on the condition that it is still there, so it counts once, with its day's {@code day#<date>}
+ * (units) and {@code jobs#<date>} (jobs) in the same write: at most 31 of each on a month's item.
  */
 public final class DynamoBudgetLedger implements BudgetLedger {
 
     /** Item keys: no job id can take this form. */
     static final String PREFIX = "#budget#";
+    private static final String DAY = "day#";
+    private static final String JOBS = "jobs#";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -52,7 +55,8 @@ public final class DynamoBudgetLedger implements BudgetLedger {
     }
 
     @Override
-    public void settle(String jobId, String period, int billed) {
+    public void settle(String jobId, String period, int billed, Instant at) {
+        String day = io.outpaint.budget.BudgetPeriod.dayWithin(period, at);
         AttributeValue held = item(period).get("hold#" + jobId);
         if (held == null) {
             return; // settled already, or never reserved here
@@ -60,11 +64,11 @@ public final class DynamoBudgetLedger implements BudgetLedger {
         long units = Long.parseLong(held.n());
         try {
             dynamo.updateItem(b -> b.tableName(table).key(key(period))
-                    .updateExpression("REMOVE #hold ADD committed :delta, spent :billed, reserved :released")
+                    .updateExpression("REMOVE #hold ADD committed :delta, spent :billed, reserved :released, #day :billed, #jobs :one")
                     .conditionExpression("#hold = :held")
-                    .expressionAttributeNames(Map.of("#hold", "hold#" + jobId))
+                    .expressionAttributeNames(Map.of("#hold", "hold#" + jobId, "#day", DAY + day, "#jobs", JOBS + day))
                     .expressionAttributeValues(Map.of(":delta", n(billed - units), ":billed", n(billed), ":released", n(-units),
-                            ":held", held)));
+                            ":held", held, ":one", n(1))));
         } catch (ConditionalCheckFailedException raced) {
             // another call settled it between the read and the write: it counts once
         }
@@ -75,6 +79,19 @@ public final class DynamoBudgetLedger implements BudgetLedger {
         Map<String, AttributeValue> item = item(period);
         int holders = (int) item.keySet().stream().filter(k -> k.startsWith("hold#")).count();
         return new Books(period, number(item, "spent"), number(item, "reserved"), holders);
+    }
+
+    @Override
+    public java.util.List<Day> days(String period) {
+        Map<String, AttributeValue> item = item(period);
+        java.util.List<Day> days = new java.util.ArrayList<>();
+        new java.util.TreeSet<>(item.keySet()).forEach(name -> {
+            if (name.startsWith(DAY)) {
+                String day = name.substring(DAY.length());
+                days.add(new Day(day, number(item, name), (int) number(item, JOBS + day)));
+            }
+        });
+        return days;
     }
 
     @Override

@@ -2,8 +2,10 @@ package io.outpaint.store;
 
 import io.outpaint.budget.Budget;
 import io.outpaint.budget.BudgetLedger;
+import io.outpaint.budget.BudgetPeriod;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** {@link BudgetLedger} in memory, with the DynamoDB ledger's rules: for fast tests. */
@@ -12,6 +14,7 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
     private static final class Period {
         long spent;
         final Map<String, Integer> holds = new HashMap<>();
+        final java.util.TreeMap<String, Day> days = new java.util.TreeMap<>();
 
         long reserved() {
             return holds.values().stream().mapToLong(Integer::longValue).sum();
@@ -36,11 +39,19 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
     }
 
     @Override
-    public synchronized void settle(String jobId, String period, int billed) {
+    public synchronized void settle(String jobId, String period, int billed, Instant at) {
         Period books = periods.get(period);
         if (books != null && books.holds.remove(jobId) != null) {
             books.spent += billed;
+            books.days.merge(BudgetPeriod.dayWithin(period, at), new Day(BudgetPeriod.dayWithin(period, at), billed, 1),
+                    (was, add) -> new Day(was.day(), was.spent() + add.spent(), was.jobs() + 1));
         }
+    }
+
+    @Override
+    public synchronized List<Day> days(String period) {
+        Period books = periods.get(period);
+        return books == null ? List.of() : List.copyOf(books.days.values());
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.outpaint.budget.Budget;
 import io.outpaint.budget.BudgetGate;
 import io.outpaint.budget.BudgetLedger;
 import io.outpaint.budget.BudgetPeriod;
+import io.outpaint.budget.Estimator;
 import io.outpaint.job.Job;
 import io.outpaint.job.JobStatus;
 import io.outpaint.store.InMemoryBudgetLedger;
@@ -181,12 +182,77 @@ class BudgetAdmissionTest {
     }
 
     @Test
-    void withoutABudgetNothingIsReservedAndNothingWaitsForIt() {
+    void withoutABudgetNothingWaitsForItAndTheSpendIsStillOnTheBooks() {
         budget.set(Optional.empty());
         queue("a", "b", "c", "d", "e");
         assertThat(dispatcher(gate).dispatch()).containsExactly("a", "b", "c", "d", "e");
-        assertThat(ledger.books(TODAY)).isEqualTo(new BudgetLedger.Books(TODAY, 0, 0, 0));
-        assertThat(jobs.get("a").billing().budgetPeriod()).isNull();
+        assertThat(ledger.books(TODAY)).isEqualTo(new BudgetLedger.Books(TODAY, 0, 200, 5)); // held, never refused
+        assertThat(jobs.get("a").billing().budgetPeriod()).isEqualTo(TODAY);
+        assertThat(lastNote("a")).contains("on the books of " + TODAY).doesNotContain("budget period");
+
+        end("a", 31, JobStatus.SUCCEEDED);
+        end("b", 0, JobStatus.FAILED);
+        assertThat(ledger.books(TODAY)).isEqualTo(new BudgetLedger.Books(TODAY, 31, 120, 3));
+        assertThat(ledger.days(TODAY)).containsExactly(new BudgetLedger.Day(TODAY, 31, 2));
+    }
+
+    /** A queue that priced nothing: the estimator the dispatcher asks, answering as the test sets it. */
+    private final AtomicReference<Estimator.Outcome> pricing = new AtomicReference<>(new Estimator.Outcome.NotNow("no price cached"));
+    private final java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private Dispatcher pricingDispatcher() {
+        return new Dispatcher(jobs, slots, executions, 5, clock, Duration.ZERO, d -> { }, gate, job -> {
+            asked.add(job.jobId());
+            return pricing.get();
+        });
+    }
+
+    private void unpriced(String id) {
+        jobs.update(id, j -> j.withBilling(Job.Billing.NONE, now.get()));
+    }
+
+    @Test
+    void aJobQueuedWithoutAPriceIsPricedByTheNextDispatchThatCanAndThenAdmittedInItsTurn() {
+        queue("x", "y");
+        unpriced("x");
+        assertThat(pricingDispatcher().dispatch()).isEmpty();
+        assertThat(asked).containsExactly("x");
+        assertThat(status("x")).isEqualTo(JobStatus.WAITING_FOR_BUDGET);
+        assertThat(lastNote("x")).contains("cost is not known yet").contains("no price cached");
+        assertThat(status("y")).isEqualTo(JobStatus.WAITING_FOR_BUDGET); // order kept: y does not overtake it
+        assertThat(lastNote("y")).contains("behind job x");
+        assertThat(executions.started()).isEmpty();
+
+        pricing.set(new Estimator.Outcome.Priced(ESTIMATE, null)); // a dispatch that may ask Scenario (the sweep's)
+        assertThat(pricingDispatcher().dispatch()).containsExactly("x", "y");
+        assertThat(jobs.get("x").billing().estimate()).isEqualTo(ESTIMATE);
+        assertThat(ledger.books(TODAY)).isEqualTo(new BudgetLedger.Books(TODAY, 0, 80, 2));
+        assertThat(asked).containsExactly("x", "x"); // y had its estimate: never asked
+    }
+
+    @Test
+    void aJobThatCanNeverBePricedFailsInTheQueueAndTheNextIsAdmitted() {
+        queue("gone", "next");
+        unpriced("gone");
+        pricing.set(new Estimator.Outcome.Never("INVALID_INPUT", "its video cannot be read: no object inputs/gone.mp4"));
+
+        assertThat(pricingDispatcher().dispatch()).containsExactly("next");
+
+        assertThat(status("gone")).isEqualTo(JobStatus.FAILED);
+        assertThat(jobs.get("gone").error().code()).isEqualTo("INVALID_INPUT");
+        assertThat(jobs.get("gone").error().message()).contains("no object inputs/gone.mp4");
+        assertThat(executions.started()).containsExactly("next");
+        assertThat(ledger.holds(TODAY)).containsOnlyKeys("next"); // nothing reserved for the failed one
+    }
+
+    @Test
+    void withoutABudgetNoJobIsPriced() {
+        budget.set(Optional.empty());
+        queue("x");
+        unpriced("x");
+        assertThat(pricingDispatcher().dispatch()).containsExactly("x");
+        assertThat(asked).isEmpty();
+        assertThat(ledger.books(TODAY)).isEqualTo(new BudgetLedger.Books(TODAY, 0, 0, 1)); // on the books at 0 until it ends
     }
 
     /**
@@ -269,8 +335,13 @@ class BudgetAdmissionTest {
         }
 
         @Override
-        public void settle(String jobId, String period, int billed) {
-            real.settle(jobId, period, billed);
+        public void settle(String jobId, String period, int billed, Instant at) {
+            real.settle(jobId, period, billed, at);
+        }
+
+        @Override
+        public List<Day> days(String period) {
+            return real.days(period);
         }
 
         @Override

@@ -121,8 +121,8 @@ class BudgetLedgerTest {
         ledger.reserve("a", 60, budget, now);
         assertThat(ledger.reserve("b", 60, budget, now)).isInstanceOf(Reservation.OverBudget.class);
 
-        ledger.settle("a", period, 45);
-        ledger.settle("a", period, 45); // a repeated settlement (a retried step) counts once
+        ledger.settle("a", period, 45, now);
+        ledger.settle("a", period, 45, now); // a repeated settlement (a retried step) counts once
 
         assertThat(ledger.books(period)).isEqualTo(new BudgetLedger.Books(period, 45, 0, 0));
         assertThat(ledger.reserve("b", 55, budget, now)).isInstanceOf(Reservation.Reserved.class);
@@ -137,7 +137,7 @@ class BudgetLedgerTest {
         String period = BudgetPeriod.DAY.of(now);
         ledger.reserve("failed", 48, budget, now);
 
-        ledger.settle("failed", period, 0);
+        ledger.settle("failed", period, 0, now);
 
         assertThat(ledger.books(period)).isEqualTo(new BudgetLedger.Books(period, 0, 0, 0));
         assertThat(ledger.reserve("next", 48, budget, now)).isInstanceOf(Reservation.Reserved.class);
@@ -154,7 +154,7 @@ class BudgetLedgerTest {
         assertThat(ledger.reserve("waiting", 48, budget, lastMinute)).isInstanceOf(Reservation.OverBudget.class);
 
         Reservation today = ledger.reserve("waiting", 48, budget, nextDay);
-        ledger.settle("late", yesterday.period(), 48);
+        ledger.settle("late", yesterday.period(), 48, nextDay);
 
         assertThat(today).isEqualTo(new Reservation.Reserved(BudgetPeriod.DAY.of(nextDay), 48));
         assertThat(ledger.books(yesterday.period())).isEqualTo(new BudgetLedger.Books(yesterday.period(), 48, 0, 0));
@@ -169,5 +169,32 @@ class BudgetLedgerTest {
         ledger.reserve("a", 48, new Budget(50, BudgetPeriod.MONTH), now);
         assertThat(ledger.reserve("b", 48, new Budget(50, BudgetPeriod.MONTH), now)).isInstanceOf(Reservation.OverBudget.class);
         assertThat(ledger.reserve("b", 48, new Budget(100, BudgetPeriod.MONTH), now)).isInstanceOf(Reservation.Reserved.class);
+    }
+
+    @ParameterizedTest
+    @MethodSource("ledgers")
+    void eachSettlementCountsOnItsDayWithItsJobAndALateOneOnThePeriodsLastDay(String kind) {
+        BudgetLedger ledger = ledger(kind);
+        Instant first = fresh(kind).atZone(java.time.ZoneOffset.UTC).withDayOfMonth(1).toInstant();
+        Budget budget = new Budget(1000, BudgetPeriod.MONTH);
+        String month = BudgetPeriod.MONTH.of(first);
+        for (String job : List.of("a", "b", "c", "d")) {
+            ledger.reserve(job, 40, budget, first);
+        }
+        Instant third = first.plus(java.time.Duration.ofDays(2));
+        ledger.settle("a", month, 30, first);
+        ledger.settle("b", month, 0, third);  // a refunded failure: a job, no units
+        ledger.settle("c", month, 45, third);
+        ledger.settle("c", month, 45, third); // counted once
+        Instant nextMonth = first.atZone(java.time.ZoneOffset.UTC).plusMonths(1).plusHours(1).toInstant();
+        ledger.settle("d", month, 20, nextMonth); // admitted in this month, ended in the next
+
+        String[] days = {first.toString().substring(0, 10), third.toString().substring(0, 10),
+                first.atZone(java.time.ZoneOffset.UTC).toLocalDate().withDayOfMonth(first.atZone(java.time.ZoneOffset.UTC)
+                        .toLocalDate().lengthOfMonth()).toString()};
+        assertThat(ledger.days(month)).containsExactly(new BudgetLedger.Day(days[0], 30, 1), new BudgetLedger.Day(days[1], 45, 2),
+                new BudgetLedger.Day(days[2], 20, 1));
+        assertThat(ledger.books(month)).isEqualTo(new BudgetLedger.Books(month, 95, 0, 0));
+        assertThat(ledger.days(BudgetPeriod.MONTH.of(nextMonth))).isEmpty();
     }
 }

@@ -132,7 +132,7 @@ public final class LocalPipeline implements AutoCloseable {
 
     /** The services with a budget read from this runtime's setting on every call (over their own ledger: the jobs table). */
     private PipelineServices withDial(PipelineServices own) {
-        return own.withBudgets(new BudgetGate(own.budgets().ledger(), budget::get, own.clock()));
+        return own.withBudgets(own.budgets().over(budget::get));
     }
 
     /**
