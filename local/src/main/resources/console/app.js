@@ -3,6 +3,7 @@ import { newJobView } from './new-job.js';
 import { jobsView } from './jobs.js';
 import { jobView } from './job.js';
 import { h } from './dom.js';
+import { refreshSpend } from './spend.js';
 
 const main = document.getElementById('main');
 let current = null;
@@ -18,6 +19,7 @@ async function route() {
     const here = a.dataset.nav === (path === '/new' ? 'new' : 'jobs');
     if (here) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   });
+  refreshSpend();
   try {
     if (path === '/new') {
       document.title = 'New job · outpaint';

@@ -14,11 +14,12 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  * (the units Scenario billed, one value per job at its end) and {@value #SPENT_SHARE} (after each settlement
  * under a budget: the share of it spent in the job's period, which the stack's budget alarm watches).
  */
-final class JobMetrics {
+public final class JobMetrics {
 
     static final String NAMESPACE = "Outpaint";
-    static final String BILLED = "CreativeUnitsBilled";
-    static final String SPENT_SHARE = "BudgetSpentPercent";
+    /** The stack's dashboard and budget alarm read these names. */
+    public static final String BILLED = "CreativeUnitsBilled";
+    public static final String SPENT_SHARE = "BudgetSpentPercent";
     private static final Metrics METRICS = MetricsBuilder.builder().withNamespace(NAMESPACE).withService("outpaint")
             .withRaiseOnEmptyMetrics(false).build();
 

@@ -17,8 +17,8 @@ import software.amazon.awscdk.services.logs.RetentionDays;
 
 /**
  * The HTTP API: IAM on every route, the {@code $default} stage throttled (rate and burst are
- * parameters), {@code POST /estimate} tighter still (each call uploads a whole video to Scenario),
- * and JSON access logs that expire.
+ * parameters), {@code POST /estimate} tighter still (a shape not priced yet costs a dry run at
+ * Scenario), and JSON access logs that expire.
  */
 final class HttpFront {
 
@@ -41,7 +41,7 @@ final class HttpFront {
         CfnParameter rate = number(stack, "ApiRateLimit", 20, "Steady requests per second the API accepts (all routes)");
         CfnParameter burst = number(stack, "ApiBurstLimit", 40, "Requests the API accepts in a burst (all routes)");
         CfnParameter estimateRate = number(stack, "EstimateRateLimit", 1,
-                "Steady requests per second for POST /estimate (each uploads a video to Scenario)");
+                "Steady requests per second for POST /estimate (a shape not priced yet costs a dry run at Scenario)");
         CfnParameter estimateBurst = number(stack, "EstimateBurstLimit", 2, "Burst of POST /estimate requests");
 
         api = HttpApi.Builder.create(stack, "HttpApi").apiName(stack.getStackName() + "-outpaint")
@@ -52,6 +52,7 @@ final class HttpFront {
         route("/jobs/{id}/cancel", integration, HttpMethod.POST);
         route("/uploads", integration, HttpMethod.POST);
         route("/estimate", integration, HttpMethod.POST);
+        route("/usage", integration, HttpMethod.GET);
 
         accessLogs = LogGroup.Builder.create(stack, "ApiAccessLogs").retention(RetentionDays.THREE_MONTHS)
                 .removalPolicy(RemovalPolicy.DESTROY).build();

@@ -33,8 +33,8 @@ import software.amazon.awscdk.services.stepfunctions.StateMachine;
  * What an operator watches. Alarms, each with the SNS topic as its action, are only for what an
  * operator must act on: a function's errors that are not a step's own outcome, throttles, failures
  * the state machine classifies as internal, executions that ended outside a job outcome, dead
- * letters, the API's 5xx. What users cause (bad input, Scenario refusing or failing a job) goes to
- * the dashboard only.
+ * letters, the API's 5xx, and the budget's spend past a share of it (a parameter). What users cause
+ * (bad input, Scenario refusing or failing a job) goes to the dashboard only, with the spend over time.
  */
 final class Operations {
 
@@ -42,6 +42,10 @@ final class Operations {
     static final String NAMESPACE = "Outpaint";
     static final Map<String, String> SERVICE = Map.of("Service", "outpaint");
     /** Failure codes an operator must act on; every other code is a job outcome users cause. */
+    /** What the functions write after each settlement under a budget: the share of it spent in the period. */
+    static final String SPENT_SHARE = io.outpaint.pipeline.JobMetrics.SPENT_SHARE;
+    /** The creative units Scenario billed, one value per job at its end. */
+    static final String BILLED = io.outpaint.pipeline.JobMetrics.BILLED;
     static final List<String> INTERNAL_CODES = List.of("INTERNAL_ERROR", "STEP_TIMED_OUT", "STEP_FAILED",
             "FUNCTION_CRASHED", "SCENARIO_AUTH_FAILED", "SCENARIO_PROTOCOL_ERROR");
 
@@ -90,6 +94,7 @@ final class Operations {
                                     .period(Duration.minutes(5)).build()));
         }
         alarm("ApiServerErrorsAlarm", "HTTP API answers 5xx", api.api().metricServerError(sum()));
+        budgetAlarm();
 
         dashboard(machine, logs);
     }
@@ -121,14 +126,39 @@ final class Operations {
                 graph("Scenario latency: steps that call Scenario (p50 / p90, ms)",
                         metric("UploadInputDuration", "p50"), metric("SubmitDuration", "p50"), metric("CheckStatusDuration", "p50"),
                         metric("SubmitDuration", "p90"), metric("CheckStatusDuration", "p90")));
+        List<IWidget> row4 = List.of(
+                GraphWidget.Builder.create().title("Creative units billed (per hour)").width(12)
+                        .left(List.of(Metric.Builder.create().namespace(NAMESPACE).metricName(BILLED).dimensionsMap(SERVICE)
+                                .statistic("Sum").period(Duration.hours(1)).label("billed").build())).build(),
+                GraphWidget.Builder.create().title("Budget spent this period (%)").width(12)
+                        .left(List.of(metric(SPENT_SHARE, "Maximum"))).build());
         Dashboard.Builder.create(stack, "Dashboard").dashboardName(stack.getStackName() + "-outpaint")
-                .widgets(List.of(row1, row2, row3)).build();
+                .widgets(List.of(row1, row2, row3, row4)).build();
+    }
+
+    /**
+     * The period's spend past BudgetAlarmPercent of BudgetCreativeUnits. The functions write the share
+     * themselves (they know the budget and the period's books): a threshold on a sum of billed units would
+     * need the budget's arithmetic in the template, and a sliding window is not a calendar day or month.
+     * Without a budget the metric is never written and the alarm stays quiet.
+     */
+    private void budgetAlarm() {
+        CfnParameter share = CfnParameter.Builder.create(stack, "BudgetAlarmPercent").type("Number").defaultValue(80)
+                .minValue(1).maxValue(100).description("The operators are told when this share (percent) of BudgetCreativeUnits"
+                        + " is spent in a BudgetPeriod").build();
+        // between settlements there is no datapoint: the state holds until the next one (the new period's first is below)
+        alarm("BudgetSpentAlarm", "The creative units spent this budget period passed BudgetAlarmPercent of the budget",
+                metric(SPENT_SHARE, "Maximum"), share.getValueAsNumber(), TreatMissingData.IGNORE);
     }
 
     private void alarm(String id, String what, IMetric metric) {
-        Alarm alarm = Alarm.Builder.create(stack, id).alarmDescription(what).metric(metric).threshold(1).evaluationPeriods(1)
+        alarm(id, what, metric, 1, TreatMissingData.NOT_BREACHING);
+    }
+
+    private void alarm(String id, String what, IMetric metric, Number threshold, TreatMissingData missing) {
+        Alarm alarm = Alarm.Builder.create(stack, id).alarmDescription(what).metric(metric).threshold(threshold).evaluationPeriods(1)
                 .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-                .treatMissingData(TreatMissingData.NOT_BREACHING).build();
+                .treatMissingData(missing).build();
         alarm.addAlarmAction(new SnsAction(topic));
         alarms.add(alarm);
     }

@@ -98,7 +98,8 @@ public final class OutpaintStack extends Stack {
                 .description("Creative units the deployment may spend per BudgetPeriod (jobs over it wait as WAITING_FOR_BUDGET);"
                         + " none: no budget").build();
         CfnParameter budgetPeriod = CfnParameter.Builder.create(this, "BudgetPeriod").type("String").defaultValue("day")
-                .allowedValues(List.of("day", "month")).description("The budget's period, UTC").build();
+                .allowedValues(List.of("day", "month"))
+                .description("The budget's period, UTC; the spend is kept and shown (GET /usage) by it, with or without a budget").build();
         ISecret scenarioSecret = Secret.fromSecretCompleteArn(this, "ScenarioSecret", scenarioSecretArn.getValueAsString());
         Secret webhookSecret = Secret.Builder.create(this, "WebhookSecret")
                 .description("Signs the job notices sent to webhooks (HMAC-SHA256)")

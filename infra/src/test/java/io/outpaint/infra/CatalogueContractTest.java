@@ -166,12 +166,15 @@ class CatalogueContractTest {
         assertThat(new TreeSet<>(allActions(policyOf("ReconcileFunction")))).isEqualTo(new TreeSet<>(List.of(
                 "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query", "states:StartExecution",
                 "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage", "xray:PutTraceSegments", "xray:PutTelemetryRecords")));
-        // the sweep reads inputs/ too: an API job's upload whose S3 event was lost is found and checked as the trigger would
+        // the sweep reads inputs/ too: an API job's upload whose S3 event was lost is found and checked as the trigger would;
+        // and Scenario's secret: a queued job whose shape has no price yet is priced by a dry run at the latest by the sweep
         assertThat(new TreeSet<>(allActions(policyOf("SweepFunction")))).isEqualTo(new TreeSet<>(List.of(
                 "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query", "states:StartExecution", "states:DescribeExecution",
-                "s3:GetBucket*", "s3:GetObject*", "s3:List*",
+                "s3:GetBucket*", "s3:GetObject*", "s3:List*", "secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue",
                 "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage", "xray:PutTraceSegments", "xray:PutTelemetryRecords")));
         assertThat(Synthesized.function(PipelineFunction.SWEEP).getValue().path("Properties").path("Environment")
+                .path("Variables").has("SCENARIO_SECRET_ARN")).isTrue();
+        assertThat(Synthesized.function(PipelineFunction.RECONCILE).getValue().path("Properties").path("Environment")
                 .path("Variables").has("SCENARIO_SECRET_ARN")).isFalse();
     }
 
@@ -220,5 +223,8 @@ class CatalogueContractTest {
         // "none" and the period, as the stack passes them by default, read as no budget
         assertThat(io.outpaint.config.PipelineConfig.fromEnvironment(java.util.Map.of("TABLE_NAME", "t", "BUCKET_NAME", "b",
                 "BUDGET_CREATIVE_UNITS", "none", "BUDGET_PERIOD", "day")).budget()).isEmpty();
+        // and the spend is still kept by the period the stack passes
+        assertThat(io.outpaint.config.PipelineConfig.fromEnvironment(java.util.Map.of("TABLE_NAME", "t", "BUCKET_NAME", "b",
+                "BUDGET_CREATIVE_UNITS", "none", "BUDGET_PERIOD", "month")).booksPeriod()).isEqualTo(io.outpaint.budget.BudgetPeriod.MONTH);
     }
 }

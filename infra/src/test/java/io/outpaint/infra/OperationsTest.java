@@ -102,6 +102,29 @@ class OperationsTest {
     }
 
     @Test
+    void theBudgetsSpendPastAShareOfItTellsTheTopicAndTheDashboardShowsSpendOverTime() {
+        JsonNode share = JSON.path("Parameters").path("BudgetAlarmPercent");
+        assertThat(share.path("Type").asText()).isEqualTo("Number");
+        assertThat(share.path("Default").asInt()).isEqualTo(80);
+        assertThat(share.path("MinValue").asInt()).isEqualTo(1);
+        assertThat(share.path("MaxValue").asInt()).isEqualTo(100);
+
+        JsonNode alarm = alarm("BudgetSpentAlarm");
+        assertThat(alarm.path("Namespace").asText()).isEqualTo("Outpaint");
+        assertThat(alarm.path("MetricName").asText()).isEqualTo(io.outpaint.pipeline.JobMetrics.SPENT_SHARE);
+        assertThat(alarm.path("Dimensions").toString()).isEqualTo("[{\"Name\":\"Service\",\"Value\":\"outpaint\"}]");
+        assertThat(alarm.path("Statistic").asText()).isEqualTo("Maximum");
+        assertThat(alarm.path("Threshold").path("Ref").asText()).isEqualTo("BudgetAlarmPercent");
+        assertThat(alarm.path("ComparisonOperator").asText()).isEqualTo("GreaterThanOrEqualToThreshold");
+        assertThat(alarm.path("TreatMissingData").asText()).isEqualTo("ignore"); // no settlement, no datapoint: the state holds
+        String topic = resources("AWS::SNS::Topic").get(0).getKey();
+        assertThat(alarm.path("AlarmActions").toString()).isEqualTo("[{\"Ref\":\"" + topic + "\"}]");
+
+        assertThat(dashboard()).contains(io.outpaint.pipeline.JobMetrics.BILLED).contains(io.outpaint.pipeline.JobMetrics.SPENT_SHARE)
+                .contains("Creative units billed (per hour)").contains("\"period\":3600");
+    }
+
+    @Test
     void theBucketNotificationsHelpersLogsExpire() {
         var helper = resources("AWS::Lambda::Function").stream().filter(f -> f.getKey().startsWith("BucketNotificationsHandler"))
                 .findFirst().orElseThrow().getValue();

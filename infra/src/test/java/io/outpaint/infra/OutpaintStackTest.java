@@ -125,7 +125,7 @@ class OutpaintStackTest {
         var routes = resources("AWS::ApiGatewayV2::Route");
         assertThat(routes).extracting(r -> r.getValue().path("Properties").path("RouteKey").asText())
                 .containsExactlyInAnyOrder("GET /jobs", "POST /jobs", "GET /jobs/{id}", "POST /jobs/{id}/cancel", "POST /uploads",
-                        "POST /estimate");
+                        "POST /estimate", "GET /usage");
         for (var route : routes) {
             assertThat(route.getValue().path("Properties").path("AuthorizationType").asText()).as(route.getKey()).isEqualTo("AWS_IAM");
         }

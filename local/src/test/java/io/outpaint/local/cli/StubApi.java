@@ -17,11 +17,13 @@ final class StubApi implements AutoCloseable {
     private final Map<String, String> answers = new ConcurrentHashMap<>();
     private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<String> queries = new CopyOnWriteArrayList<>();
 
     StubApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+            queries.add(String.valueOf(exchange.getRequestURI().getRawQuery()));
             exchange.getRequestBody().readAllBytes();
             String body = answers.get(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
             byte[] bytes = (body == null ? "{\"error\": {\"code\": \"NOT_FOUND\", \"message\": \"no such path\"}}" : body)
@@ -51,6 +53,11 @@ final class StubApi implements AutoCloseable {
     /** Every request so far, as "METHOD /path", in order. */
     List<String> requests() {
         return List.copyOf(requests);
+    }
+
+    /** Each request's raw query ("null" for none), in order. */
+    List<String> queries() {
+        return List.copyOf(queries);
     }
 
     String url() {

@@ -50,7 +50,8 @@ class OpenApiTest {
 
     @Test
     void describesExactlyTheRoutesTheHandlerServes() throws Exception {
-        assertThat(api.getPaths().keySet()).containsExactlyInAnyOrder("/jobs", "/jobs/{id}", "/jobs/{id}/cancel", "/uploads", "/estimate");
+        assertThat(api.getPaths().keySet()).containsExactlyInAnyOrder("/jobs", "/jobs/{id}", "/jobs/{id}/cancel", "/uploads", "/estimate",
+                "/usage");
         for (Map.Entry<String, PathItem> entry : api.getPaths().entrySet()) {
             String path = entry.getKey().replace("{id}", "api-not-there");
             Set<String> documented = entry.getValue().readOperationsMap().keySet().stream().map(Enum::name)

@@ -107,6 +107,50 @@ class SpendEndToEndTest {
                         && j.billingOrNone().estimate() == 48);
     }
 
+    /**
+     * A 200 MB video: its estimate reads its headers only (the frame count from its MP4 index), and the
+     * simulator sees no upload of any kind and no generate call for a shape it has priced. The time each
+     * call took is printed, not asserted: the first call for a shape asks Scenario, the next are the cache's.
+     */
+    @Test
+    void estimatesA200MegabyteVideoWithoutUploadingIt() throws Exception {
+        Path big = dir.resolve("big.mp4");
+        Mp4Video.write(big, 1280, 720, 81, 16, Mp4Video.Pattern.NOISE, Mp4Video.Inset.NONE, 200L * 1024 * 1024);
+        assertThat(java.nio.file.Files.size(big)).isGreaterThanOrEqualTo(200L * 1024 * 1024);
+        int frames = Mp4Video.probe(big).frames();
+        assertThat(frames).isBetween(81, 241); // one generation: no segments
+        String key = "inputs/spend/big.mp4";
+        try (var s3 = pipeline.cloud().s3()) {
+            s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key(key).contentType("video/mp4"), RequestBody.fromFile(big));
+        }
+        String body = "{\"video\":{\"key\":\"" + key + "\"},\"request\":{\"prompt\":\"p\",\"resolution\":\"480p\","
+                + "\"matchInputNumFrames\":true,\"numInferenceSteps\":29}}";
+        estimate("{\"prompt\":\"warm\",\"numInferenceSteps\":12}"); // the deployment's first price uploads the small reference
+        int[] before = {pipeline.simulator().count(Route.CREATE_UPLOAD), pipeline.simulator().count(Route.PUT_PART),
+                pipeline.simulator().count(Route.COMPLETE_UPLOAD), pipeline.simulator().count(Route.GENERATE)};
+
+        long started = System.nanoTime();
+        JsonNode first = call("POST", "/estimate", body);
+        long firstNanos = System.nanoTime() - started;
+        started = System.nanoTime();
+        JsonNode again = call("POST", "/estimate", body);
+        long againNanos = System.nanoTime() - started;
+
+        // 20 * frames/81 * 1 (480p) * 29/30 * 21/20, rounded up
+        assertThat(first.path("creativeUnits").asInt()).isEqualTo((int) Math.ceil(20.0 * frames / 81 * 29 / 30 * 21 / 20 - 1e-9));
+        assertThat(first.path("shape").path("frames").asInt()).isEqualTo(frames);
+        assertThat(first.path("source").asText()).isEqualTo("dryRun");
+        assertThat(again.path("source").asText()).isEqualTo("cache");
+        assertThat(again.path("creativeUnits")).isEqualTo(first.path("creativeUnits"));
+        // no upload of any kind: not started, no part sent, none completed
+        assertThat(pipeline.simulator().count(Route.CREATE_UPLOAD) - before[0]).isZero();
+        assertThat(pipeline.simulator().count(Route.PUT_PART) - before[1]).isZero();
+        assertThat(pipeline.simulator().count(Route.COMPLETE_UPLOAD) - before[2]).isZero();
+        assertThat(pipeline.simulator().count(Route.GENERATE) - before[3]).isEqualTo(1); // the dry run of the first call only
+        System.out.printf("POST /estimate of a %d MB video: first call %d ms (a dry run), second %d ms (the cache)%n",
+                java.nio.file.Files.size(big) >> 20, firstNanos / 1_000_000, againNanos / 1_000_000);
+    }
+
     private static JsonNode awaitStatus(String jobId, String status) throws Exception {
         Instant deadline = Instant.now().plusSeconds(90);
         JsonNode job = null;
