@@ -115,7 +115,7 @@ class SpendEndToEndTest {
     @Test
     void estimatesA200MegabyteVideoWithoutUploadingIt() throws Exception {
         Path big = dir.resolve("big.mp4");
-        Mp4Video.write(big, 1280, 720, 81, 16, Mp4Video.Pattern.NOISE, Mp4Video.Inset.NONE, 200L * 1024 * 1024);
+        Mp4Video.write(big, 2560, 1440, 81, 16, Mp4Video.Pattern.NOISE, Mp4Video.Inset.NONE, 200L * 1024 * 1024);
         assertThat(java.nio.file.Files.size(big)).isGreaterThanOrEqualTo(200L * 1024 * 1024);
         int frames = Mp4Video.probe(big).frames();
         assertThat(frames).isBetween(81, 241); // one generation: no segments
