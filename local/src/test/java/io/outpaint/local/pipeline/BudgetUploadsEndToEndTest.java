@@ -140,13 +140,17 @@ class BudgetUploadsEndToEndTest {
         assertThat(usage.path("reserved").asLong()).isZero();
         assertThat(usage.path("remaining").asLong()).isEqualTo(estimate / 2);
 
-        // a raise admits the fourth and fifth, in order
+        // a raise admits the fourth and fifth
         pipeline.budget(Optional.of(new Budget(5L * estimate, BudgetPeriod.DAY)));
         pipeline.sweep();
         for (String id : ids.subList(3, 5)) {
             api.awaitStatus(id, "SUCCEEDED", Duration.ofMinutes(2));
         }
-        assertThat(when(ids.get(3), JobStatus.ADMITTED)).isBefore(when(ids.get(4), JobStatus.ADMITTED));
+        for (String id : ids.subList(3, 5)) { // held until the raise, then admitted by its dispatch (one batch: slots in queue order)
+            assertThat(record(id).history()).extracting(Job.StatusChange::status)
+                    .containsSubsequence(JobStatus.WAITING_FOR_BUDGET, JobStatus.ADMITTED, JobStatus.SUCCEEDED);
+            assertThat(when(id, JobStatus.ADMITTED)).isAfter(when(ids.get(2), JobStatus.ADMITTED));
+        }
 
         // the books balance: spent + reserved is what the jobs cost, day by day and job by job
         usage = api.json("GET", "/usage", null);

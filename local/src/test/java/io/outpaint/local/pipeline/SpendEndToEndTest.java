@@ -119,7 +119,7 @@ class SpendEndToEndTest {
         assertThat(java.nio.file.Files.size(big)).isGreaterThanOrEqualTo(200L * 1024 * 1024);
         int frames = Mp4Video.probe(big).frames();
         assertThat(frames).isBetween(81, 241); // one generation: no segments
-        String key = "inputs/spend/big.mp4";
+        String key = "inputs/staged/spend/big.mp4"; // staged: its landing starts no job (which would upload it)
         try (var s3 = pipeline.cloud().s3()) {
             s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key(key).contentType("video/mp4"), RequestBody.fromFile(big));
         }
