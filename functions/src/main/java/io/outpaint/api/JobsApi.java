@@ -47,6 +47,8 @@ public final class JobsApi {
     static final ObjectMapper JSON = io.outpaint.job.JobJson.mapper();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobsApi.class);
     private static final Duration URL_LIFETIME = Duration.ofHours(1);
+    /** The source type of a job whose video comes through the upload URL {@code POST /jobs} hands out. */
+    private static final String UPLOAD_SOURCE = "api-upload";
     private static final String CANCEL_NOTE = "canceled here; Scenario cannot cancel custom-model jobs, so its job may "
             + "still finish and be billed, and its result will not be copied";
 
@@ -127,7 +129,7 @@ public final class JobsApi {
         ObjectKeys.inputKey("video.upload.fileName", key).ifPresent(e -> {
             throw new ApiError(400, "INVALID_REQUEST", e.message(), List.of(e));
         });
-        Job job = Job.queued(jobId, create.request().toJson(), new Job.Source("api-upload", services.config().bucket(), key, null,
+        Job job = Job.queued(jobId, create.request().toJson(), new Job.Source(UPLOAD_SOURCE, services.config().bucket(), key, null,
                 null, null, upload.contentType()), null, idempotencyKey, services.clock().instant(), services.config().retentionDays())
                 .withWebhookUrl(create.webhookUrl().orElse(null));
         job = withEstimate(job, create, Optional.empty());
@@ -135,9 +137,7 @@ public final class JobsApi {
             return (ObjectNode) repeat(services.jobs().find(jobId).orElseThrow(), create).body();
         }
         ObjectNode answer = view(job, false);
-        ObjectNode up = presignedPut(key, upload.contentType());
-        up.put("note", "the job starts when the upload lands");
-        answer.set("upload", up);
+        answer.set("upload", uploadOf(job.source()));
         return answer;
     }
 
@@ -194,7 +194,23 @@ public final class JobsApi {
             throw new ApiError(422, "IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key was used for job " + job.jobId()
                     + " with another body (video, request or notify); use a new key for a new job");
         }
-        return new Answer(202, view(job, false));
+        ObjectNode answer = view(job, false);
+        if (awaitsUpload(job)) {
+            // the first answer may have been lost: its URL is handed again (a fresh one) for as long as the upload is awaited
+            answer.set("upload", uploadOf(job.source()));
+        }
+        return new Answer(202, answer);
+    }
+
+    /** An API job whose video is to come through the upload URL its creation handed out, and has not come yet. */
+    private static boolean awaitsUpload(Job job) {
+        return job.status() == JobStatus.QUEUED && job.source() != null && UPLOAD_SOURCE.equals(job.source().type());
+    }
+
+    private ObjectNode uploadOf(Job.Source source) {
+        ObjectNode up = presignedPut(source.key(), source.contentType());
+        up.put("note", "the job starts when the upload lands");
+        return up;
     }
 
     /**
