@@ -161,6 +161,36 @@ public final class LocalPipeline implements AutoCloseable {
         createStateMachine();
     }
 
+    /**
+     * Watches the runtime's parts (see {@link PartWatch}): a part that dies is named on {@code said}
+     * at once and started again; the state machine is deployed again on a new Step Functions sidecar,
+     * and the sweep resumes the jobs whose executions died with it. A part that cannot come back is
+     * named on {@code failed}: the runtime cannot go on.
+     */
+    public void watch(Duration every, Consumer<String> said, Consumer<String> failed) {
+        cloud.watch(every, new PartWatch.Listener() {
+            @Override
+            public void said(String line) {
+                said.accept(line);
+            }
+
+            @Override
+            public String restarted(LocalCloud.Part part) throws Exception {
+                if (part == LocalCloud.Part.STEP_FUNCTIONS) {
+                    createStateMachine();
+                }
+                List<String> ids = new ArrayList<>();
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(sweep()).path("resumed").forEach(id -> ids.add(id.asText()));
+                return ids.isEmpty() ? "no job needed resuming" : "resumed " + ids.size() + " job(s): " + String.join(", ", ids);
+            }
+
+            @Override
+            public void failed(String line) {
+                failed.accept(line);
+            }
+        });
+    }
+
     /** The handler class the catalogue names for a function (as the stack deploys it), built over that function's own services. */
     private static Object handler(PipelineFunction function, PipelineServices services) {
         try {
