@@ -131,6 +131,7 @@ final class ServeCommand implements Callable<Integer> {
                 .orElse("in memory only, gone when it stops (--data-dir DIR keeps it)"));
         out.printf("  Budget          %s%n", pipeline.budget().map(b -> b.creativeUnits() + " creative units a "
                 + b.period().name().toLowerCase(java.util.Locale.ROOT) + " (UTC)").orElse("none (--budget N sets one)"));
+        pipeline.repairs().forEach(line -> out.printf("  Repaired        %s%n", line));
         if (!pipeline.resumed().isEmpty()) {
             out.printf("  Resumed         %d unfinished job(s): %s%n", pipeline.resumed().size(), String.join(", ", pipeline.resumed()));
         }
