@@ -350,15 +350,27 @@ public final class JobsApi {
         return new Answer(200, body);
     }
 
-    /** {@code POST /jobs/{id}/cancel}: records CANCELED, stops the execution and gives the slot to the next job. */
+    /**
+     * {@code POST /jobs/{id}/cancel}: records CANCELED, stops the execution and gives the slot to the
+     * next job. Once Scenario's part is done (COPYING, FINISHING) it is too late: the results are on
+     * their way. The record's conditional write decides a race with the copy: the cancel written
+     * first, the copy finds the job ended and copies nothing; the copy's COPYING first, the cancel is
+     * answered as too late.
+     */
     public Answer cancel(String jobId) {
         Job job = find(jobId);
         if (job.status().isTerminal()) {
             throw new ApiError(409, "ALREADY_ENDED", "job " + jobId + " has ended already: " + job.status());
         }
+        if (job.status().isPastScenario()) {
+            throw tooLate(job);
+        }
         // the record first: the execution's own end (ABORTED) then finds the job ended and changes nothing
-        Job canceled = services.jobs().update(jobId, j -> j.status().isTerminal() ? j
+        Job canceled = services.jobs().update(jobId, j -> j.status().isTerminal() || j.status().isPastScenario() ? j
                 : j.moveTo(JobStatus.CANCELED, services.clock().instant(), "canceled through the API"));
+        if (canceled.status().isPastScenario()) {
+            throw tooLate(canceled);
+        }
         if (canceled.status() != JobStatus.CANCELED) {
             throw new ApiError(409, "ALREADY_ENDED", "job " + jobId + " ended as " + canceled.status() + " before it could be canceled");
         }
@@ -373,6 +385,12 @@ public final class JobsApi {
         ObjectNode body = view(canceled, false);
         body.put("note", CANCEL_NOTE);
         return new Answer(200, body);
+    }
+
+    private static ApiError tooLate(Job job) {
+        return new ApiError(409, "TOO_LATE_TO_CANCEL", "job " + job.jobId() + " is " + job.status() + ": Scenario has generated"
+                + " (and billed) it, and its results are being " + (job.status() == JobStatus.COPYING ? "copied" : "finished")
+                + "; it ends on its own shortly");
     }
 
     private Job find(String jobId) {
