@@ -36,6 +36,8 @@ public final class PartWatch implements AutoCloseable {
 
     static final int DEATHS_ALLOWED = 3;
     static final Duration DEATH_WINDOW = Duration.ofMinutes(1);
+    /** How long a sidecar ended by SIGINT is given for the runtime's own stop to show. */
+    static final Duration INTERRUPT_GRACE = Duration.ofSeconds(2);
 
     private final LocalCloud cloud;
     private final Listener listener;
@@ -88,6 +90,17 @@ public final class PartWatch implements AutoCloseable {
     }
 
     private void revive(LocalCloud.Part part) {
+        if (part == LocalCloud.Part.STEP_FUNCTIONS && cloud.sidecar().endedByInterrupt()) {
+            // a Ctrl-C reaches the sidecar with the JVM that runs it: that stop is the runtime's own, under way by now
+            try {
+                Thread.sleep(INTERRUPT_GRACE.toMillis());
+            } catch (InterruptedException e) {
+                return; // the watch was closed: the runtime stops
+            }
+        }
+        if (over || cloud.isClosed() || shuttingDown()) {
+            return;
+        }
         String end = cloud.describeEnd(part);
         int port = cloud.port(part);
         if (!cloud.restartable(part)) {
@@ -126,6 +139,18 @@ public final class PartWatch implements AutoCloseable {
             if (!cloud.isClosed()) {
                 fail(part.title() + " started again, but the runtime could not take it up: " + e.getMessage() + "; the runtime stops");
             }
+        }
+    }
+
+    /** Whether this JVM has begun to stop (its shutdown hooks run): parts end then as they are stopped. */
+    private static boolean shuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
         }
     }
 

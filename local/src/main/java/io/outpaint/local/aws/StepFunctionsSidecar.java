@@ -110,6 +110,11 @@ public final class StepFunctionsSidecar implements AutoCloseable {
         return process.isAlive() ? "running" : "node, pid " + process.pid() + ", exit code " + process.exitValue();
     }
 
+    /** True once the process has ended on SIGINT (exit code 130): a Ctrl-C reaches it with the JVM that runs it. */
+    public boolean endedByInterrupt() {
+        return !process.isAlive() && process.exitValue() == 130;
+    }
+
     /** Ends the process at once, as a crash would: not a stop it was asked for. */
     public void kill() {
         process.destroyForcibly();
