@@ -47,6 +47,8 @@ public final class JobsApi {
     static final ObjectMapper JSON = io.outpaint.job.JobJson.mapper();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobsApi.class);
     private static final Duration URL_LIFETIME = Duration.ofHours(1);
+    /** The source type of a job whose video comes through the upload URL {@code POST /jobs} hands out. */
+    private static final String UPLOAD_SOURCE = "api-upload";
     private static final String CANCEL_NOTE = "canceled here; Scenario cannot cancel custom-model jobs, so its job may "
             + "still finish and be billed, and its result will not be copied";
 
@@ -127,7 +129,7 @@ public final class JobsApi {
         ObjectKeys.inputKey("video.upload.fileName", key).ifPresent(e -> {
             throw new ApiError(400, "INVALID_REQUEST", e.message(), List.of(e));
         });
-        Job job = Job.queued(jobId, create.request().toJson(), new Job.Source("api-upload", services.config().bucket(), key, null,
+        Job job = Job.queued(jobId, create.request().toJson(), new Job.Source(UPLOAD_SOURCE, services.config().bucket(), key, null,
                 null, null, upload.contentType()), null, idempotencyKey, services.clock().instant(), services.config().retentionDays())
                 .withWebhookUrl(create.webhookUrl().orElse(null));
         job = withEstimate(job, create, Optional.empty());
@@ -135,9 +137,7 @@ public final class JobsApi {
             return (ObjectNode) repeat(services.jobs().find(jobId).orElseThrow(), create).body();
         }
         ObjectNode answer = view(job, false);
-        ObjectNode up = presignedPut(key, upload.contentType());
-        up.put("note", "the job starts when the upload lands");
-        answer.set("upload", up);
+        answer.set("upload", uploadOf(job.source()));
         return answer;
     }
 
@@ -194,7 +194,23 @@ public final class JobsApi {
             throw new ApiError(422, "IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key was used for job " + job.jobId()
                     + " with another body (video, request or notify); use a new key for a new job");
         }
-        return new Answer(202, view(job, false));
+        ObjectNode answer = view(job, false);
+        if (awaitsUpload(job)) {
+            // the first answer may have been lost: its URL is handed again (a fresh one) for as long as the upload is awaited
+            answer.set("upload", uploadOf(job.source()));
+        }
+        return new Answer(202, answer);
+    }
+
+    /** An API job whose video is to come through the upload URL its creation handed out, and has not come yet. */
+    private static boolean awaitsUpload(Job job) {
+        return job.status() == JobStatus.QUEUED && job.source() != null && UPLOAD_SOURCE.equals(job.source().type());
+    }
+
+    private ObjectNode uploadOf(Job.Source source) {
+        ObjectNode up = presignedPut(source.key(), source.contentType());
+        up.put("note", "the job starts when the upload lands");
+        return up;
     }
 
     /**
@@ -334,15 +350,27 @@ public final class JobsApi {
         return new Answer(200, body);
     }
 
-    /** {@code POST /jobs/{id}/cancel}: records CANCELED, stops the execution and gives the slot to the next job. */
+    /**
+     * {@code POST /jobs/{id}/cancel}: records CANCELED, stops the execution and gives the slot to the
+     * next job. Once Scenario's part is done (COPYING, FINISHING) it is too late: the results are on
+     * their way. The record's conditional write decides a race with the copy: the cancel written
+     * first, the copy finds the job ended and copies nothing; the copy's COPYING first, the cancel is
+     * answered as too late.
+     */
     public Answer cancel(String jobId) {
         Job job = find(jobId);
         if (job.status().isTerminal()) {
             throw new ApiError(409, "ALREADY_ENDED", "job " + jobId + " has ended already: " + job.status());
         }
+        if (job.status().isPastScenario()) {
+            throw tooLate(job);
+        }
         // the record first: the execution's own end (ABORTED) then finds the job ended and changes nothing
-        Job canceled = services.jobs().update(jobId, j -> j.status().isTerminal() ? j
+        Job canceled = services.jobs().update(jobId, j -> j.status().isTerminal() || j.status().isPastScenario() ? j
                 : j.moveTo(JobStatus.CANCELED, services.clock().instant(), "canceled through the API"));
+        if (canceled.status().isPastScenario()) {
+            throw tooLate(canceled);
+        }
         if (canceled.status() != JobStatus.CANCELED) {
             throw new ApiError(409, "ALREADY_ENDED", "job " + jobId + " ended as " + canceled.status() + " before it could be canceled");
         }
@@ -357,6 +385,12 @@ public final class JobsApi {
         ObjectNode body = view(canceled, false);
         body.put("note", CANCEL_NOTE);
         return new Answer(200, body);
+    }
+
+    private static ApiError tooLate(Job job) {
+        return new ApiError(409, "TOO_LATE_TO_CANCEL", "job " + job.jobId() + " is " + job.status() + ": Scenario has generated"
+                + " (and billed) it, and its results are being " + (job.status() == JobStatus.COPYING ? "copied" : "finished")
+                + "; it ends on its own shortly");
     }
 
     private Job find(String jobId) {

@@ -61,8 +61,14 @@ public final class CopyResults implements Step {
         boolean finishing = OutpaintRequest.fromJson(job.request()).finish();
         MDC.put("scenarioJobId", job.scenario().jobId());
         ScenarioJob scenarioJob = scenario.getJob(job.scenario().jobId());
-        // each write answers the job as written: the next change starts from it, no read in between
-        job = jobs.update(job, j -> j.moveTo(JobStatus.COPYING, clock.instant(), scenarioJob.assetIds().size() + " result(s)"));
+        // each write answers the job as written: the next change starts from it, no read in between. A cancel
+        // written before COPYING wins (nothing is copied); once COPYING is written, a cancel is refused as too late
+        job = jobs.update(job, j -> j.status().isTerminal() ? j
+                : j.moveTo(JobStatus.COPYING, clock.instant(), scenarioJob.assetIds().size() + " result(s)"));
+        if (job.status().isTerminal()) {
+            LOG.info("job {} ended as {} before its results were copied: nothing copied", jobId, job.status());
+            return state.ended(StepOutcome.valueOf(job.status().name()), null);
+        }
         List<String> assetIds = scenarioJob.assetIds();
         for (int i = 0; i < assetIds.size(); i++) {
             String assetId = assetIds.get(i);
@@ -77,7 +83,12 @@ public final class CopyResults implements Step {
             Job.Output output = new Job.Output(assetId, bucket, key, copied.bytes(), copied.sha256(),
                     copied.contentType(), asset.width() > 0 ? asset.width() : null, asset.height() > 0 ? asset.height() : null,
                     asset.durationSeconds() > 0 ? asset.durationSeconds() : null);
-            job = jobs.update(job, j -> j.withOutput(output, clock.instant()));
+            // an execution stopped from outside (reconciled as CANCELED) ends the job meanwhile: its record lists no result
+            job = jobs.update(job, j -> j.status().isTerminal() ? j : j.withOutput(output, clock.instant()));
+            if (job.status().isTerminal()) {
+                LOG.warn("job {} ended as {} while its results were copied: s3://{}/{} is not recorded", jobId, job.status(), bucket, key);
+                return state.ended(StepOutcome.valueOf(job.status().name()), null);
+            }
         }
         JobStatus next = finishing ? JobStatus.FINISHING : JobStatus.SUCCEEDED;
         boolean[] endsNow = {false}; // as the change last applied saw it: a concurrent end makes it false

@@ -61,13 +61,32 @@ public final class LocalCloud implements AutoCloseable {
     public static final String ACCESS_KEY = "local";
     public static final String SECRET_KEY = "local";
 
+    /** The parts that run on their own and can die while the rest runs. */
+    public enum Part {
+        STEP_FUNCTIONS("the Step Functions sidecar"), DYNAMODB("DynamoDB Local"), S3("S3Mock");
+
+        private final String title;
+
+        Part(String title) {
+            this.title = title;
+        }
+
+        /** Its name for people: "the Step Functions sidecar". */
+        public String title() {
+            return title;
+        }
+    }
+
     private final FunctionRegistry functions;
-    private final DynamoDbLocal dynamo;
+    private volatile DynamoDbLocal dynamo;
+    /** Held while a part is stopped or started: a restart and a stop of the whole cloud never cross. */
+    private final Object parts = new Object();
+    private PartWatch watch;
     /** How long a stop waits for an S3Mock still starting before leaving it to stop once up. */
     static final Duration S3_START_WAIT = Duration.ofSeconds(30);
 
     private final CompletableFuture<S3Emulator> s3Starting;
-    private boolean closed;
+    private volatile boolean closed;
     private volatile S3Emulator s3;
     private final LambdaEndpoint lambda;
     private final EventBridgeReceiver events;
@@ -201,10 +220,103 @@ public final class LocalCloud implements AutoCloseable {
      * the machine running it: every execution and state machine it had is gone.
      */
     public void restartStepFunctions() throws IOException {
-        int port = URI.create(sfn.url()).getPort();
-        sfn.close();
-        sfn = new StepFunctionsSidecar(options.sidecarDir(), port, lambda.url(), options.timeScale(), options.dynamicWaitMillis(),
-                options.statusChangeFunction());
+        synchronized (parts) {
+            if (closed) {
+                return;
+            }
+            int port = URI.create(sfn.url()).getPort();
+            sfn.close();
+            sfn = new StepFunctionsSidecar(options.sidecarDir(), port, lambda.url(), options.timeScale(), options.dynamicWaitMillis(),
+                    options.statusChangeFunction());
+        }
+    }
+
+    /**
+     * Watches every part: one that dies is named to {@code listener} at once, then started again on
+     * its port (over the same data dir) when that loses nothing, else the listener is told the runtime
+     * cannot go on. See {@link PartWatch}.
+     */
+    public synchronized void watch(Duration every, PartWatch.Listener listener) {
+        if (closed || watch != null) {
+            throw new IllegalStateException(closed ? "the local cloud is stopped" : "the local cloud is watched already");
+        }
+        watch = new PartWatch(this, every, listener);
+    }
+
+    /** Whether {@code part} died without being asked to stop (its process ended, or its port no longer takes connections). */
+    boolean isDown(Part part) {
+        return switch (part) {
+            case STEP_FUNCTIONS -> sfn.diedUnasked();
+            case DYNAMODB -> !listening(dynamo.url());
+            case S3 -> s3 != null && !listening(s3.url());
+        };
+    }
+
+    /** How the dead {@code part} ended, for people. */
+    String describeEnd(Part part) {
+        return part == Part.STEP_FUNCTIONS ? sfn.describeEnd() : "its port " + port(part) + " takes no connections";
+    }
+
+    /** Whether a new start of {@code part} finds what the dead one had: its state in the data dir, or (the sidecar) in no part at all. */
+    boolean restartable(Part part) {
+        return part == Part.STEP_FUNCTIONS || options.dataDir() != null;
+    }
+
+    int port(Part part) {
+        return URI.create(switch (part) {
+            case STEP_FUNCTIONS -> sfn.url();
+            case DYNAMODB -> dynamo.url();
+            case S3 -> s3.url();
+        }).getPort();
+    }
+
+    /** The sidecar running now (a restart replaces it). */
+    StepFunctionsSidecar sidecar() {
+        return sfn;
+    }
+
+    /** Starts {@code part} again on its own port, over the data dir's tables or objects; the dead one is let go first. */
+    void restart(Part part) throws Exception {
+        synchronized (parts) {
+            if (closed) {
+                return;
+            }
+            int port = port(part);
+            switch (part) {
+                case STEP_FUNCTIONS -> restartStepFunctions();
+                case DYNAMODB -> {
+                    closeQuietly(dynamo);
+                    dynamo = new DynamoDbLocal(port, Optional.of(options.dataDir().resolve("dynamodb")));
+                }
+                case S3 -> {
+                    closeQuietly(s3);
+                    s3 = new S3Emulator(port, options.dataDir().resolve("s3"), true);
+                }
+            }
+        }
+    }
+
+    /** Stops {@code part} behind the runtime's back, as a crash of it would (tests of the watch). */
+    void crash(Part part) {
+        switch (part) {
+            case STEP_FUNCTIONS -> sfn.kill();
+            case DYNAMODB -> closeQuietly(dynamo);
+            case S3 -> closeQuietly(awaitS3().s3);
+        }
+    }
+
+    /** Whether anything takes a connection on the loopback port of {@code url}. */
+    private static boolean listening(String url) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", URI.create(url).getPort()), 2_000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
     }
 
     /** Scales static Wait and Retry intervals from now on; dynamic waits take {@code dynamicWaitMillis}. */
@@ -241,8 +353,11 @@ public final class LocalCloud implements AutoCloseable {
             return;
         }
         closed = true;
-        for (AutoCloseable part : new AutoCloseable[] {notifier, s3Client, sfn, lambda, events, dynamo}) {
-            closeQuietly(part);
+        closeQuietly(watch); // a part stopped from here on is not a death
+        synchronized (parts) {
+            for (AutoCloseable part : new AutoCloseable[] {notifier, s3Client, sfn, lambda, events, dynamo}) {
+                closeQuietly(part);
+            }
         }
         if (s3 != null) {
             closeQuietly(s3);

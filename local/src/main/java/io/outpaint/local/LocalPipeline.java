@@ -90,7 +90,7 @@ public final class LocalPipeline implements AutoCloseable {
         this.cloud = LocalCloud.start(dataDir != null ? options.withDataDir(dataDir.root()) : options, functions);
         try {
             // S3Mock is still starting: the table and the state machine are made meanwhile
-            DynamoJobStore.createTableIfMissing(cloud.dynamoDb(), TABLE);
+            createTable();
             this.stateMachineArn = createStateMachine();
             pointSdkAt(cloud);
             this.environment = environment(settings);
@@ -117,6 +117,9 @@ public final class LocalPipeline implements AutoCloseable {
             }
             String apiKey = dataDir != null ? dataDir.secret("api-key", "local-") : null;
             this.httpApi = apiKey != null ? new HttpApi(functions, API, site.apiPort(), apiKey) : new HttpApi(functions, API, site.apiPort());
+            if (dataDir != null) {
+                dataDir.recordKept(BUCKET); // from now on, a start on this folder expects the table file and the bucket
+            }
             this.resumed = firstSweep();
             this.sweeper = startSweeping(settings.sweepEvery());
         } catch (Exception e) {
@@ -127,6 +130,20 @@ public final class LocalPipeline implements AutoCloseable {
                 dataDir.close();
             }
             throw e;
+        }
+    }
+
+    /** The jobs table, made on a first start; a table file DynamoDB Local cannot read is named, not met with its generic 500. */
+    private void createTable() throws IOException {
+        try {
+            DynamoJobStore.createTableIfMissing(cloud.dynamoDb(), TABLE);
+        } catch (software.amazon.awssdk.core.exception.SdkException e) {
+            if (dataDir == null) {
+                throw e;
+            }
+            throw new DataDir.DamagedException("DynamoDB Local cannot read the table file " + dataDir.root().resolve(DataDir.TABLE_FILE)
+                    + " (" + e.getMessage().lines().findFirst().orElse("") + "): it may be damaged; put it back from a copy, or move "
+                    + dataDir.root() + " away to start over (its jobs are then forgotten)", e);
         }
     }
 
@@ -159,6 +176,36 @@ public final class LocalPipeline implements AutoCloseable {
     public void restartStepFunctions() throws IOException {
         cloud.restartStepFunctions();
         createStateMachine();
+    }
+
+    /**
+     * Watches the runtime's parts (see {@link PartWatch}): a part that dies is named on {@code said}
+     * at once and started again; the state machine is deployed again on a new Step Functions sidecar,
+     * and the sweep resumes the jobs whose executions died with it. A part that cannot come back is
+     * named on {@code failed}: the runtime cannot go on.
+     */
+    public void watch(Duration every, Consumer<String> said, Consumer<String> failed) {
+        cloud.watch(every, new PartWatch.Listener() {
+            @Override
+            public void said(String line) {
+                said.accept(line);
+            }
+
+            @Override
+            public String restarted(LocalCloud.Part part) throws Exception {
+                if (part == LocalCloud.Part.STEP_FUNCTIONS) {
+                    createStateMachine();
+                }
+                List<String> ids = new ArrayList<>();
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(sweep()).path("resumed").forEach(id -> ids.add(id.asText()));
+                return ids.isEmpty() ? "no job needed resuming" : "resumed " + ids.size() + " job(s): " + String.join(", ", ids);
+            }
+
+            @Override
+            public void failed(String line) {
+                failed.accept(line);
+            }
+        });
     }
 
     /** The handler class the catalogue names for a function (as the stack deploys it), built over that function's own services. */
@@ -334,6 +381,8 @@ public final class LocalPipeline implements AutoCloseable {
     public String scenarioDescription() { return scenario.description(); }
     /** Where state is kept across restarts; empty when nothing is kept. */
     public Optional<java.nio.file.Path> dataDir() { return Optional.ofNullable(dataDir).map(DataDir::root); }
+    /** What this start repaired in the data dir (objects whose files were gone taken out of the bucket), one line each. */
+    public List<String> repairs() { return dataDir == null ? List.of() : dataDir.repairs(); }
     /** The jobs this start took up again from an earlier runtime on the same data dir. */
     public List<String> resumed() { return resumed; }
     public LocalCloud cloud() { return cloud; }

@@ -11,6 +11,8 @@ import java.util.Map;
 public final class S3Emulator implements AutoCloseable {
 
     private final S3MockApplication s3mock;
+    /** Read once up: S3Mock forgets it when stopped. */
+    private final int port;
 
     public S3Emulator(int port, Path root, boolean retain) {
         // S3Mock removes entries from the map it is given, so it must be mutable
@@ -26,10 +28,11 @@ public final class S3Emulator implements AutoCloseable {
                 // close() stops it; Spring's own hook would close it first and make that stop fail ("closed already")
                 "spring.main.register-shutdown-hook", false,
                 "logging.level.root", "WARN")));
+        this.port = s3mock.getHttpPort();
     }
 
     public String url() {
-        return "http://127.0.0.1:" + s3mock.getHttpPort();
+        return "http://127.0.0.1:" + port;
     }
 
     @Override

@@ -22,6 +22,8 @@ public final class StepFunctionsSidecar implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    /** Set by {@link #close()}: an exit after it was asked for. */
+    private volatile boolean stopping;
 
     public StepFunctionsSidecar(Path sidecarDir, int port, String lambdaEndpoint, double timeScale, long dynamicWaitMillis)
             throws IOException {
@@ -98,6 +100,31 @@ public final class StepFunctionsSidecar implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    /** True once the process has ended without {@link #close()} asking it to (killed, crashed). */
+    public boolean diedUnasked() {
+        return !stopping && !process.isAlive();
+    }
+
+    /** How it ended, for people: "node, pid 123, exit code 137"; "running" while it runs. */
+    public String describeEnd() {
+        return process.isAlive() ? "running" : "node, pid " + process.pid() + ", exit code " + process.exitValue();
+    }
+
+    /** True once the process has ended on SIGINT (exit code 130): a Ctrl-C reaches it with the JVM that runs it. */
+    public boolean endedByInterrupt() {
+        return !process.isAlive() && process.exitValue() == 130;
+    }
+
+    /** Ends the process at once, as a crash would: not a stop it was asked for. */
+    public void kill() {
+        process.destroyForcibly();
+    }
+
+    /** Runs {@code then} as soon as the process ends, asked to or not. */
+    public void onExit(Runnable then) {
+        process.onExit().thenRun(then);
+    }
+
     /** Scales static Wait and Retry intervals; dynamic waits ({@code SecondsPath}) take {@code dynamicWaitMillis}. */
     public void timeControl(double scale, long dynamicWaitMillis) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url() + "/_control/time"))
@@ -111,6 +138,7 @@ public final class StepFunctionsSidecar implements AutoCloseable {
 
     @Override
     public void close() {
+        stopping = true;
         process.destroy();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {

@@ -144,6 +144,7 @@ final class RunCommand implements Callable<Integer> {
                 }
                 out.println("Scenario: " + pipeline.scenarioDescription());
                 out.println("Data: kept in " + pipeline.dataDir().orElseThrow() + " (--data-dir to choose another; delete it to start over)");
+                pipeline.repairs().forEach(line -> out.println("Repaired: " + line));
                 if (!pipeline.resumed().isEmpty()) {
                     out.println("Resumed " + pipeline.resumed().size() + " unfinished job(s) from an earlier run: "
                             + String.join(", ", pipeline.resumed()));

@@ -22,6 +22,9 @@ import picocli.CommandLine.Option;
                 + "simulator) and prints every endpoint.")
 final class ServeCommand implements Callable<Integer> {
 
+    /** How often DynamoDB Local's and S3Mock's ports are tried (the sidecar's end is seen at once). */
+    private static final Duration WATCH_EVERY = Duration.ofSeconds(1);
+
     @Option(names = "--job-seconds", defaultValue = "20", paramLabel = "N", description = "How long simulated Scenario jobs take (default: ${DEFAULT-VALUE}; simulator only).")
     int jobSeconds;
 
@@ -82,6 +85,13 @@ final class ServeCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         CountDownLatch stop = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger exitCode = new java.util.concurrent.atomic.AtomicInteger();
+        // a part that dies is said here at once; one that cannot come back stops serve with its reason
+        pipeline.watch(WATCH_EVERY, line -> Outpaint.err.println("outpaint serve: " + line), line -> {
+            Outpaint.err.println("outpaint serve: " + line);
+            exitCode.set(1);
+            stop.countDown();
+        });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 pipeline.close();
@@ -121,6 +131,7 @@ final class ServeCommand implements Callable<Integer> {
                 .orElse("in memory only, gone when it stops (--data-dir DIR keeps it)"));
         out.printf("  Budget          %s%n", pipeline.budget().map(b -> b.creativeUnits() + " creative units a "
                 + b.period().name().toLowerCase(java.util.Locale.ROOT) + " (UTC)").orElse("none (--budget N sets one)"));
+        pipeline.repairs().forEach(line -> out.printf("  Repaired        %s%n", line));
         if (!pipeline.resumed().isEmpty()) {
             out.printf("  Resumed         %d unfinished job(s): %s%n", pipeline.resumed().size(), String.join(", ", pipeline.resumed()));
         }
@@ -141,6 +152,6 @@ final class ServeCommand implements Callable<Integer> {
             Files.move(tmp, endpointsFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
         stop.await();
-        return 0;
+        return exitCode.get();
     }
 }
