@@ -17,12 +17,13 @@ final class StubApi implements AutoCloseable {
     private final Map<String, String> answers = new ConcurrentHashMap<>();
     private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<String> bodies = new CopyOnWriteArrayList<>();
 
     StubApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
-            exchange.getRequestBody().readAllBytes();
+            bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             String body = answers.get(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
             byte[] bytes = (body == null ? "{\"error\": {\"code\": \"NOT_FOUND\", \"message\": \"no such path\"}}" : body)
                     .getBytes(StandardCharsets.UTF_8);
@@ -51,6 +52,11 @@ final class StubApi implements AutoCloseable {
     /** Every request so far, as "METHOD /path", in order. */
     List<String> requests() {
         return List.copyOf(requests);
+    }
+
+    /** The body of every request so far, in order ("" for none). */
+    List<String> bodies() {
+        return List.copyOf(bodies);
     }
 
     String url() {
