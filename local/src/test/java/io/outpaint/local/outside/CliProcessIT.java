@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The packaged jar in processes of its own, as a user meets it: a stop (SIGTERM, as Ctrl-C's) of
  * {@code run} and {@code wait} says the job goes on, how to follow it and where the log is; a
  * refused start leaves no log file; {@code serve} shows the secret its notices are signed with;
- * {@code list} and {@code status} show the file's name and the prompt.
+ * {@code estimate FILE} prices a local file; {@code list} and {@code status} show the file's name and the prompt.
  */
 class CliProcessIT {
 
@@ -204,6 +204,18 @@ class CliProcessIT {
             // a job through the CLI as a user starts one: a file whose name has spaces and brackets
             Path video = dir.resolve("Street at dusk (final).mp4");
             Mp4Video.write(video, 320, 240, 16, 8, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);
+            // its cost first, from the file's shape alone
+            Process estimate = outpaint(tmp, "estimate", video.toString(), "--prompt", "a tall street", "--aspect", "9:16",
+                    "--resolution", "480p", "--endpoint", url, "--api-key", key).start();
+            Lines estimated = new Lines(estimate);
+            assertThat(estimate.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(estimate.exitValue()).as(estimated.text()).isZero();
+            assertThat(estimated.text()).containsPattern("^\\d+ creative units: the price of 81 frames at 480p")
+                    .contains("  framing: 320x240 onto a ").contains("Nothing was started and the video was not uploaded.");
+            HttpResponse<String> none = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/jobs")).header("x-api-key", key).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(JSON.readTree(none.body()).path("jobs")).as("no job from an estimate").isEmpty();
+
             Process submit = outpaint(tmp, "submit", video.toString(), "--prompt", "a wide sunny street that goes on past the harbour",
                     "--resolution", "480p", "--webhook-url", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
                     "--endpoint", url, "--api-key", key, "--wait").start();
@@ -225,6 +237,7 @@ class CliProcessIT {
             assertThat(WebhookSignature.verify(secret, notice[0], notice[2], notice[1], Duration.ofMinutes(5), Instant.now())).isTrue();
             assertThat(WebhookSignature.verify("whsec-another", notice[0], notice[2], notice[1], Duration.ofMinutes(5), Instant.now())).isFalse();
             assertThat(JSON.readTree(notice[2]).path("jobId").asText()).isEqualTo(jobId);
+            assertThat(JSON.readTree(notice[2]).path("input").path("name").asText()).isEqualTo("Street at dusk (final).mp4");
 
             // the record keeps the name as the user knows it, though its key holds only the characters a key takes
             HttpResponse<String> record = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/jobs/" + jobId)).header("x-api-key", key).build(),
