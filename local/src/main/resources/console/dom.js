@@ -56,7 +56,14 @@ export function queueInfo(job) {
   return parts.join(' · ');
 }
 
-/** The input's file name, from its key: what people read to tell jobs apart (the id stays beside it). */
+/** The input's file name as the job records it (else its key's last part): what people read to tell jobs apart (the id stays beside it). */
 export function fileName(job) {
-  return job.input?.key ? job.input.key.split('/').pop() : '';
+  return job.input?.name || (job.input?.key ? job.input.key.split('/').pop() : '');
+}
+
+/** The prompt's first line, cut to `chars` with an ellipsis; '' without one. */
+export function promptStart(job, chars) {
+  const line = String(job.request?.prompt || '').trim().split('\n')[0];
+  const points = [...line];
+  return points.length > chars ? `${points.slice(0, chars - 1).join('').trim()}…` : line;
 }

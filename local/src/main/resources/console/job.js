@@ -1,6 +1,6 @@
 // One job: its steps, input and finished result side by side in sync, the finish and framing, request, history, error, downloads, cancel.
 import { api, ApiError } from './api.js';
-import { h, age, badge, bytes, duration, fileName, queueInfo, time, ENDED } from './dom.js';
+import { h, age, badge, bytes, duration, fileName, promptStart, queueInfo, time, ENDED } from './dom.js';
 import { syncedPlayer } from './sync.js';
 import { resultsOf, pairSizes, finishEntries, framingEntries, jobSteps } from './job-parts.js';
 
@@ -109,9 +109,9 @@ export async function jobView(main, signal, params, jobId) {
 
   function render(job) {
     latest = job;
-    const prompt = job.request?.prompt || '';
-    subtitle.replaceChildren(...[fileName(job) ? h('strong', {}, fileName(job)) : null,
-      prompt ? h('span', { class: 'muted' }, `${fileName(job) ? ' · ' : ''}“${prompt.length > 90 ? prompt.slice(0, 90) + '…' : prompt}”`) : null].filter(Boolean));
+    const prompt = promptStart(job, 90);
+    subtitle.replaceChildren(...[fileName(job) ? h('strong', { class: 'file' }, fileName(job)) : null,
+      prompt ? h('span', { class: 'muted prompt' }, `${fileName(job) ? ' · ' : ''}“${prompt}”`) : null].filter(Boolean));
     summary.replaceChildren(...[badge(job.status),
       h('progress', { max: 1, value: job.progress ?? 0, 'aria-label': 'progress' }), ` ${Math.round((job.progress ?? 0) * 100)}%`,
       queueInfo(job) ? h('span', { class: 'queue' }, queueInfo(job)) : null,

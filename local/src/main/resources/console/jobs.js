@@ -1,6 +1,6 @@
 // Jobs: a live list, newest first, filtered by status, a page at a time.
 import { api, schema } from './api.js';
-import { h, age, badge, fileName, queueInfo, time } from './dom.js';
+import { h, age, badge, fileName, promptStart, queueInfo, time } from './dom.js';
 
 const PAGE = 20;
 const REFRESH_MS = 2000;
@@ -70,6 +70,7 @@ export async function jobsView(main, signal, params) {
   function render(jobs) {
     body.replaceChildren(...jobs.map((job) => h('tr', { 'data-job': job.jobId },
       h('td', { 'data-label': 'Job' }, h('a', { href: `#/jobs/${job.jobId}` }, fileName(job) ? h('span', { class: 'file' }, fileName(job)) : null,
+        promptStart(job, 60) ? h('span', { class: 'prompt' }, `“${promptStart(job, 60)}”`) : null,
         h('code', { class: 'id' }, job.jobId))),
       h('td', { 'data-label': 'Status' }, badge(job.status)),
       h('td', { 'data-label': 'Progress' }, h('progress', { max: 1, value: job.progress ?? 0, 'aria-label': 'progress' }),

@@ -44,7 +44,7 @@ export async function newJobView(main, signal) {
   const reframe = reframeControls(framing, rawFields, model);
   const request = () => reframe.request(model.values());
   preview.addEventListener('loadedmetadata', () => reframe.input(preview.videoWidth, preview.videoHeight));
-  let staged = null; // { key } once the video is in the bucket
+  let staged = null; // { key, name } once the video is in the bucket
 
   function fail(where, message) {
     where.textContent = message;
@@ -82,7 +82,8 @@ export async function newJobView(main, signal) {
       const answer = await api('POST', '/uploads', { fileName: safeName(file, type), contentType: type });
       await putFile(answer.upload, file, (p) => { uploadState.textContent = `Uploading… ${Math.round(p * 100)}%`; });
       if (signal.aborted) return;
-      staged = { key: answer.key };
+      // the name as the user knows it (the key takes fewer characters): what the lists show
+      staged = { key: answer.key, name: [...file.name].length <= 200 && !/[\u0000-\u001f\u007f-\u009f]/.test(file.name) ? file.name : null };
       uploadState.textContent = `Uploaded: ${answer.key}`;
       estimateButton.disabled = startButton.disabled = false;
     } catch (e) {
@@ -134,7 +135,8 @@ export async function newJobView(main, signal) {
     clearErrors();
     startButton.disabled = true;
     try {
-      const job = await api('POST', '/jobs', { video: { key: staged.key }, request: request() });
+      const video = staged.name ? { key: staged.key, name: staged.name } : { key: staged.key };
+      const job = await api('POST', '/jobs', { video, request: request() });
       location.hash = `#/jobs/${job.jobId}`;
     } catch (err) {
       showApiError(err);

@@ -18,7 +18,25 @@ import java.util.function.Function;
  * anywhere are refused ({@code video.bucket} included), and every bad field is named at once.
  */
 record CreateRequest(OutpaintRequest request, Optional<String> videoKey, Optional<Upload> upload, Optional<String> webhookUrl,
-                     java.util.OptionalInt maxCreativeUnits) {
+                     java.util.OptionalInt maxCreativeUnits, Optional<String> videoName, Optional<VideoShape> videoShape) {
+
+    /**
+     * What an estimate needs of a video the client probed itself, instead of its key: the frame size (for a
+     * target), the length (for the limit and the segments) and the frame count (for matchInputNumFrames; 0 when
+     * the headers do not say). The video itself is never sent.
+     */
+    record VideoShape(int width, int height, double durationSeconds, double framesPerSecond, long frames) {
+        static final String RULE = "an object {width, height, durationSeconds, framesPerSecond, frames}: width and height whole numbers"
+                + " from 1 to 16384, durationSeconds above 0 and at most 86400, framesPerSecond from 0 to 1000 and frames a whole number"
+                + " from 0 (0 for either when the video's headers do not state it)";
+
+        io.outpaint.media.VideoProbe.Video probed() {
+            return new io.outpaint.media.VideoProbe.Video(null, width, height, durationSeconds, framesPerSecond, frames);
+        }
+    }
+
+    /** What {@code video.name} may be: the file's name as people know it, shown beside the job's id. */
+    static final String NAME_RULE = "a file name of 1 to 200 characters, on one line: no control characters, well-formed Unicode";
 
     /** A video the client will upload to a presigned URL. */
     record Upload(String fileName, String contentType) {}
@@ -42,12 +60,17 @@ record CreateRequest(OutpaintRequest request, Optional<String> videoKey, Optiona
         Optional<String> key = Optional.empty();
         Optional<Upload> upload = Optional.empty();
         JsonNode video = body.path("video");
-        Set<String> videoFields = uploadAllowed ? Set.of("key", "upload") : Set.of("key");
-        boolean oneSource = uploadAllowed ? video.has("key") != video.has("upload") : video.has("key");
+        Set<String> videoFields = uploadAllowed ? Set.of("key", "upload", "name") : Set.of("key", "shape");
+        Optional<String> name = Optional.empty();
+        Optional<VideoShape> shape = Optional.empty();
+        boolean oneSource = uploadAllowed ? video.has("key") != video.has("upload") : video.has("key") != video.has("shape");
         if (!video.isObject() || !oneSource) {
             errors.add(new FieldError("video", null, uploadAllowed
                     ? "an object with either key (an object under " + InputVideos.PREFIX + ") or upload ({\"fileName\", \"contentType\"})"
-                    : "an object with key (an object under " + InputVideos.PREFIX + ")"));
+                    : "an object with either key (an object under " + InputVideos.PREFIX + ") or shape (" + VideoShape.RULE + ")"));
+        } else if (video.has("shape")) {
+            unknown(video, "video.", videoFields, errors);
+            shape = shape(video.get("shape"), errors);
         } else {
             unknown(video, "video.", videoFields, errors);
             if (video.has("key")) {
@@ -57,6 +80,7 @@ record CreateRequest(OutpaintRequest request, Optional<String> videoKey, Optiona
             } else {
                 upload = upload(video.get("upload"), "video.upload", errors);
             }
+            name = name(video.get("name"), errors);
         }
         Optional<String> webhook = webhook(body.path("notify"), webhookProblem, errors);
         java.util.OptionalInt max = java.util.OptionalInt.empty();
@@ -71,7 +95,44 @@ record CreateRequest(OutpaintRequest request, Optional<String> videoKey, Optiona
         if (!errors.isEmpty()) {
             throw new ApiError(400, "INVALID_REQUEST", new InvalidRequestException(errors).getMessage(), errors);
         }
-        return new CreateRequest(request, key, upload, webhook, max);
+        return new CreateRequest(request, key, upload, webhook, max, name, shape);
+    }
+
+    /** {@code video.shape}: every field there, each in its range, and no other. */
+    private static Optional<VideoShape> shape(JsonNode shape, List<FieldError> errors) {
+        Set<String> fields = Set.of("width", "height", "durationSeconds", "framesPerSecond", "frames");
+        if (!shape.isObject() || !shape.path("width").canConvertToInt() || !shape.path("width").isIntegralNumber()
+                || !shape.path("height").isIntegralNumber() || !shape.path("height").canConvertToInt()
+                || !shape.path("durationSeconds").isNumber() || !shape.path("framesPerSecond").isNumber()
+                || !shape.path("frames").isIntegralNumber() || !shape.path("frames").canConvertToLong()) {
+            errors.add(new FieldError("video.shape", null, VideoShape.RULE));
+            return Optional.empty();
+        }
+        int before = errors.size();
+        unknown(shape, "video.shape.", fields, errors);
+        VideoShape given = new VideoShape(shape.get("width").asInt(), shape.get("height").asInt(), shape.get("durationSeconds").asDouble(),
+                shape.get("framesPerSecond").asDouble(), shape.get("frames").asLong());
+        boolean ok = given.width() >= 1 && given.width() <= 16384 && given.height() >= 1 && given.height() <= 16384
+                && given.durationSeconds() > 0 && given.durationSeconds() <= 86400 && given.framesPerSecond() >= 0
+                && given.framesPerSecond() <= 1000 && given.frames() >= 0;
+        if (!ok) {
+            errors.add(new FieldError("video.shape", shape.toString().length() > 200 ? null : shape.toString(), VideoShape.RULE));
+        }
+        return errors.size() == before ? Optional.of(given) : Optional.empty();
+    }
+
+    /** {@code video.name}, if given: any file name people use (spaces, accents, brackets), on one line. */
+    private static Optional<String> name(JsonNode name, List<FieldError> errors) {
+        if (name == null || name.isNull()) {
+            return Optional.empty();
+        }
+        String text = name.isTextual() ? name.asText() : null;
+        if (text == null || text.isBlank() || text.codePointCount(0, text.length()) > 200 || !io.outpaint.request.TextRules.isClean(text)
+                || text.chars().anyMatch(c -> c == '\t' || c == '\n')) {
+            errors.add(new FieldError("video.name", text == null ? name.toString() : ObjectKeys.shown(text), NAME_RULE));
+            return Optional.empty();
+        }
+        return Optional.of(text.strip());
     }
 
     /** The body of {@code POST /uploads}: {@code {"fileName", "contentType"}}, checked as a job's upload is. */

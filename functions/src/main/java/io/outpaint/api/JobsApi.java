@@ -88,6 +88,7 @@ public final class JobsApi {
             Job job = Job.queued(jobId, create.request().toJson(), new Job.Source("api", input.bucket(), input.key(), input.versionId(),
                     input.etag(), input.size(), input.contentType()), null, key, services.clock().instant(),
                     services.config().retentionDays()).withWebhookUrl(webhook);
+            job = create.videoName().map(job::withInputName).orElse(job);
             job = withEstimate(job, create, Optional.of(input));
             if (!starter.start(job)) {
                 return repeat(services.jobs().find(jobId).orElseThrow(), create);
@@ -132,6 +133,7 @@ public final class JobsApi {
         Job job = Job.queued(jobId, create.request().toJson(), new Job.Source(UPLOAD_SOURCE, services.config().bucket(), key, null,
                 null, null, upload.contentType()), null, idempotencyKey, services.clock().instant(), services.config().retentionDays())
                 .withWebhookUrl(create.webhookUrl().orElse(null));
+        job = create.videoName().map(job::withInputName).orElse(job);
         job = withEstimate(job, create, Optional.empty());
         if (!services.jobs().create(job)) {
             return (ObjectNode) repeat(services.jobs().find(jobId).orElseThrow(), create).body();
@@ -190,7 +192,8 @@ public final class JobsApi {
                 .orElseGet(() -> create.upload().map(u -> (InputVideos.PREFIX + job.jobId() + "/" + u.fileName()).equals(job.source().key())
                         && u.contentType().equals(job.source().contentType())).orElse(false));
         if (!sameVideo || !create.request().toJson().equals(job.request())
-                || !Objects.equals(create.webhookUrl().orElse(null), job.webhookUrl())) {
+                || !Objects.equals(create.webhookUrl().orElse(null), job.webhookUrl())
+                || create.videoName().filter(n -> !n.equals(job.inputName())).isPresent()) {
             throw new ApiError(422, "IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key was used for job " + job.jobId()
                     + " with another body (video, request or notify); use a new key for a new job");
         }
@@ -216,16 +219,32 @@ public final class JobsApi {
     /**
      * {@code POST /estimate}: the cost in creative units of the job {@code create} would start, from the
      * price of its shape (cached, or one dry run on a reference video): the user's video is not uploaded,
-     * only its headers are read (its frame size for a target, its frame count for matchInputNumFrames).
+     * only its headers are read (its frame size for a target, its frame count for matchInputNumFrames), from
+     * the bucket ({@code video.key}) or as the client read them itself ({@code video.shape}).
      * No job is started and nothing is recorded.
      */
     public Answer estimate(JsonNode body) {
         CreateRequest create = CreateRequest.parse(body, false, url -> Optional.empty());
+        if (create.videoShape().isPresent()) {
+            VideoProbe.Video shape = create.videoShape().get().probed();
+            new InputLength(services.config().maxInputDuration()).problemWith(shape, "video.shape").ifPresent(f -> {
+                throw new ApiError(422, "INPUT_TOO_LONG", f.message(), List.of(f));
+            });
+            return estimate(create, shape, () -> {
+                long frames = create.videoShape().get().frames();
+                return frames > 0 && frames <= Integer.MAX_VALUE ? OptionalInt.of((int) frames) : OptionalInt.empty();
+            });
+        }
         InputVideos.Video video = videoAt(create.videoKey().orElseThrow());
-        Optional<FramingPlan> plan = create.request().target().map(t -> framing(video, t));
+        return estimate(create, probedWithinLimit(video), () -> services.inputs().frames(video));
+    }
+
+    /** The estimate of {@code create} on a video of this shape (probed from the bucket, or as the client probed it), within the length limit. */
+    private Answer estimate(CreateRequest create, VideoProbe.Video probed, java.util.function.Supplier<OptionalInt> frames) {
+        Optional<FramingPlan> plan = create.request().target().map(t -> framing(probed, t));
         OutpaintRequest request = plan.map(create.request()::framed).orElse(create.request());
-        Optional<SegmentPlan> segments = segmentPlan(probedWithinLimit(video), request);
-        ObjectNode answer = estimateOf(request, Optional.of(video)).toJson();
+        Optional<SegmentPlan> segments = segmentPlan(probed, request);
+        ObjectNode answer = estimateOf(request, frames).toJson();
         segments.filter(SegmentPlan::isSplit).ifPresent(split -> answer.put("creativeUnits", segmentsCost(request, split)));
         answer.put("note", "the price of this shape; nothing was started and the video was not uploaded");
         plan.ifPresent(p -> answer.set("framing", FramingJson.write(p)));
@@ -235,8 +254,13 @@ public final class JobsApi {
 
     /** The request's estimate; its frames read from the video's headers when it matches them. */
     private Estimate estimateOf(OutpaintRequest request, Optional<InputVideos.Video> video) {
+        return estimateOf(request, () -> video.map(v -> services.inputs().frames(v)).orElse(OptionalInt.empty()));
+    }
+
+    /** The request's estimate; {@code frames} asked only when it matches the input's frame count. */
+    private Estimate estimateOf(OutpaintRequest request, java.util.function.Supplier<OptionalInt> frames) {
         try {
-            PriceShape shape = PriceShape.of(request, () -> video.map(v -> services.inputs().frames(v)).orElse(OptionalInt.empty()));
+            PriceShape shape = PriceShape.of(request, frames);
             return services.pricing().estimate(shape);
         } catch (PriceShape.UnknownFramesException e) {
             FieldError field = FieldError.problem("request.matchInputNumFrames", e.getMessage());
@@ -301,16 +325,13 @@ public final class JobsApi {
         return total;
     }
 
-    /** The plan for the request's target on this video; a target the video cannot serve is a 422 naming the field. */
-    private FramingPlan framing(InputVideos.Video video, Target target) {
+    /** The plan for the request's target on a video of this frame size; a target the video cannot serve is a 422 naming the field. */
+    private FramingPlan framing(VideoProbe.Video video, Target target) {
         try {
-            return io.outpaint.pipeline.UploadInput.plan(services.inputs(), video, target);
+            return io.outpaint.request.TargetPlanner.plan(video.width(), video.height(), target);
         } catch (io.outpaint.request.InvalidRequestException e) {
             List<FieldError> fields = e.errors().stream().map(f -> new FieldError("request." + f.field(), f.value(), f.allowed())).toList();
             throw new ApiError(422, "TARGET_UNREACHABLE", fields.get(0).message(), fields);
-        } catch (InvalidInputException e) {
-            FieldError field = FieldError.problem("video.key", e.getMessage());
-            throw new ApiError(422, "INVALID_INPUT", field.message(), List.of(field));
         }
     }
 
@@ -414,7 +435,16 @@ public final class JobsApi {
         body.put("createdAt", job.createdAt().toString());
         body.put("updatedAt", job.updatedAt().toString());
         if (job.source() != null) {
-            body.putObject("input").put("bucket", job.source().bucket()).put("key", job.source().key());
+            ObjectNode input = body.putObject("input").put("bucket", job.source().bucket()).put("key", job.source().key());
+            // records from before the name was kept show their key's last part, as they would have recorded it
+            String name = job.inputName() != null ? job.inputName() : Job.nameIn(job.source().key());
+            if (name != null) {
+                input.put("name", name);
+            }
+        }
+        // lists carry the request too: its prompt is what tells jobs apart beside the file's name
+        if (job.request() != null) {
+            body.set("request", job.request());
         }
         if (job.error() != null) {
             body.set("error", JobDocument.tree(job.error()));
@@ -431,7 +461,6 @@ public final class JobsApi {
                 ((ObjectNode) body.get("input")).put("url", presigner.get().presignGetObject(p -> p.signatureDuration(URL_LIFETIME)
                         .getObjectRequest(g -> g.bucket(job.source().bucket()).key(job.source().key()))).url().toString());
             }
-            body.set("request", job.request());
             if (job.framing() != null) {
                 body.set("framing", job.framing());
             }

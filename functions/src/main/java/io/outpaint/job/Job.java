@@ -8,7 +8,9 @@ import java.util.List;
 
 /**
  * The record of one outpainting job: what was asked, where the input came from, what Scenario
- * said, where the results are, and every status it went through.
+ * said, where the results are, and every status it went through. {@code inputName} is the input's
+ * file name as people know it (what lists show beside the id): the name the client gave, else the
+ * last part of the input's key.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Job(
@@ -30,7 +32,8 @@ public record Job(
         String webhookUrl,
         ObjectNode framing,
         Billing billing,
-        ObjectNode finish) {
+        ObjectNode finish,
+        String inputName) {
 
     /** Where the input video is. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -87,7 +90,23 @@ public record Job(
                              String idempotencyKey, Instant now, int retentionDays) {
         return new Job(jobId, JobStatus.QUEUED, null, now, now, request, source, executionArn, idempotencyKey,
                 Scenario.NONE, 0, List.of(), null, List.of(new StatusChange(JobStatus.QUEUED, now, null)),
-                now.plusSeconds(retentionDays * 86_400L).getEpochSecond(), null, null, null, null);
+                now.plusSeconds(retentionDays * 86_400L).getEpochSecond(), null, null, null, null,
+                source == null ? null : nameIn(source.key()));
+    }
+
+    /** The last part of an object key (its file name); null for none. */
+    public static String nameIn(String key) {
+        if (key == null || key.isEmpty()) {
+            return null;
+        }
+        String name = key.substring(key.lastIndexOf('/') + 1);
+        return name.isEmpty() ? null : name;
+    }
+
+    /** The input's file name as the client gave it (checked where it entered); null keeps none. */
+    public Job withInputName(String value) {
+        return new Job(jobId, status, version, createdAt, updatedAt, request, source, executionArn, idempotencyKey, scenario,
+                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish, value);
     }
 
     /**
@@ -105,17 +124,17 @@ public record Job(
         List<StatusChange> changes = new ArrayList<>(history);
         changes.add(new StatusChange(next, now, note));
         return new Job(jobId, next, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                next == JobStatus.SUCCEEDED ? 1.0 : progress, outputs, error, changes, expiresAt, webhookUrl, framing, billing, finish);
+                next == JobStatus.SUCCEEDED ? 1.0 : progress, outputs, error, changes, expiresAt, webhookUrl, framing, billing, finish, inputName);
     }
 
     public Job withScenario(Scenario value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, value,
-                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish);
+                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish, inputName);
     }
 
     public Job withProgress(double value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                Math.max(progress, value), outputs, error, history, expiresAt, webhookUrl, framing, billing, finish);
+                Math.max(progress, value), outputs, error, history, expiresAt, webhookUrl, framing, billing, finish, inputName);
     }
 
     public Job withOutput(Output output, Instant now) {
@@ -123,52 +142,52 @@ public record Job(
         all.removeIf(o -> o.key().equals(output.key()));
         all.add(output);
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                progress, all, error, history, expiresAt, webhookUrl, framing, billing, finish);
+                progress, all, error, history, expiresAt, webhookUrl, framing, billing, finish, inputName);
     }
 
     public Job withError(JobError value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                progress, outputs, value, history, expiresAt, webhookUrl, framing, billing, finish);
+                progress, outputs, value, history, expiresAt, webhookUrl, framing, billing, finish, inputName);
     }
 
     public Job withRequest(ObjectNode value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, value, source, executionArn, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish);
+                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish, inputName);
     }
 
     public Job withSource(Source value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, value, executionArn, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish);
+                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish, inputName);
     }
 
     /** Where to POST the final record, signed; null for none. */
     public Job withWebhookUrl(String value) {
         return new Job(jobId, status, version, createdAt, updatedAt, request, source, executionArn, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt, value, framing, billing, finish);
+                progress, outputs, error, history, expiresAt, value, framing, billing, finish, inputName);
     }
 
     /** The plan that reached the request's target from the probed input ({@code FramingPlan}'s JSON); null without a target. */
     public Job withFraming(ObjectNode value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt, webhookUrl, value, billing, finish);
+                progress, outputs, error, history, expiresAt, webhookUrl, value, billing, finish, inputName);
     }
 
     /** What finishing made ({@code FinishRecord}'s JSON: geometry, the source's place, fps, frames, audio); null before. */
     public Job withFinish(ObjectNode value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, value);
+                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, value, inputName);
     }
 
     /** These outputs in this order (the first is the result clients download), replacing the ones recorded. */
     public Job withOutputs(List<Output> value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                progress, value, error, history, expiresAt, webhookUrl, framing, billing, finish);
+                progress, value, error, history, expiresAt, webhookUrl, framing, billing, finish, inputName);
     }
 
     /** What the job costs; {@code value} may be {@link Billing#NONE}'s parts, kept as given. */
     public Job withBilling(Billing value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt, webhookUrl, framing, value, finish);
+                progress, outputs, error, history, expiresAt, webhookUrl, framing, value, finish, inputName);
     }
 
     /** The billing, never null: {@link Billing#NONE} before anything is known. */
@@ -178,11 +197,11 @@ public record Job(
 
     public Job withExecutionArn(String value) {
         return new Job(jobId, status, version, createdAt, updatedAt, request, source, value, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish);
+                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish, inputName);
     }
 
     public Job withVersion(Long value) {
         return new Job(jobId, status, value, createdAt, updatedAt, request, source, executionArn, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish);
+                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish, inputName);
     }
 }

@@ -32,7 +32,7 @@ public final class JobDocument {
     private static final TreeFields F = new TreeFields("a job record's");
     private static final Set<String> JOB = Set.of("jobId", "status", "version", "createdAt", "updatedAt", "request", "source",
             "executionArn", "idempotencyKey", "scenario", "progress", "outputs", "error", "history", "expiresAt", "webhookUrl",
-            "framing", "billing", "finish");
+            "framing", "billing", "finish", "inputName");
     private static final Set<String> SOURCE = Set.of("type", "bucket", "key", "versionId", "etag", "size", "contentType");
     private static final Set<String> SCENARIO = Set.of("videoAssetId", "jobId", "submittingAt", "submittedAt");
     private static final Set<String> OUTPUT = Set.of("assetId", "bucket", "key", "bytes", "sha256", "contentType", "width",
@@ -79,7 +79,8 @@ public final class JobDocument {
                 object(root, "framing"),
                 nested(root, "billing", "", BILLING, b -> new Job.Billing(F.integer(b, "estimate", "billing."),
                         F.integer(b, "billed", "billing."), F.text(b, "budgetPeriod", "billing."))),
-                object(root, "finish"));
+                object(root, "finish"),
+                F.text(root, "inputName", ""));
     }
 
     /** {@code job} as the stored document. */
@@ -141,6 +142,7 @@ public final class JobDocument {
         if (job.finish() != null) {
             node.set("finish", job.finish());
         }
+        put(node, "inputName", job.inputName());
         return node;
     }
 

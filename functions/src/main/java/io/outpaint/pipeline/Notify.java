@@ -34,13 +34,18 @@ public final class Notify implements Step {
         return state.ended(StepOutcome.valueOf(job.status().name()), null);
     }
 
-    /** What a notice says: the record without the request's internals or the webhook itself. */
+    /** What a notice says: the record without the request's internals or the webhook itself; the input's key and name. */
     static ObjectNode notice(Job job) {
         ObjectNode record = JSON.createObjectNode();
         record.put("jobId", job.jobId());
         record.put("status", job.status().name());
         record.put("createdAt", job.createdAt().toString());
         record.put("updatedAt", job.updatedAt().toString());
+        if (job.source() != null && job.source().key() != null) {
+            // which file it was: what a receiver shows beside the id
+            String name = job.inputName() != null ? job.inputName() : Job.nameIn(job.source().key());
+            record.putObject("input").put("bucket", job.source().bucket()).put("key", job.source().key()).put("name", name);
+        }
         if (job.error() != null) {
             record.set("error", JobDocument.tree(job.error()));
         }

@@ -51,7 +51,7 @@ public final class ObjectKeys {
     }
 
     /** A value as an error may show it: short, and with control characters escaped. */
-    static String shown(String value) {
+    public static String shown(String value) {
         String cut = value.length() > 60 ? value.substring(0, 60) + "..." : value;
         StringBuilder out = new StringBuilder("\"");
         cut.chars().forEach(c -> out.append(Character.isISOControl(c) || Character.isSurrogate((char) c)

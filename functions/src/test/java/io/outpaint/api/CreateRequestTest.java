@@ -57,6 +57,46 @@ class CreateRequestTest {
     }
 
     @Test
+    void takesTheFilesOwnNameAsTextOnOneLineAndRefusesAnyOther() {
+        CreateRequest named = CreateRequest.parse(json("{'video':{'upload':{'fileName':'Street_final_.mp4','contentType':'video/mp4'},"
+                + "'name':'Street (final) \u00e9t\u00e9.mp4'},'request':{'prompt':'p'}}"), true, url -> Optional.empty());
+        assertThat(named.videoName()).hasValue("Street (final) \u00e9t\u00e9.mp4");
+        assertThat(CreateRequest.parse(json("{'video':{'key':'inputs/a.mp4'},'request':{'prompt':'p'}}"), true, url -> Optional.empty())
+                .videoName()).isEmpty();
+        for (String bad : new String[] {"''", "'  '", "'a\\nb.mp4'", "'a\\tb.mp4'", "'a\\u0007.mp4'", "3", "'" + "x".repeat(201) + "'"}) {
+            ApiError refused = catchThrowableOfType(() -> CreateRequest.parse(json("{'video':{'key':'inputs/a.mp4','name':" + bad + "},"
+                    + "'request':{'prompt':'p'}}"), true, url -> Optional.empty()), ApiError.class);
+            assertThat(refused).as(bad).isNotNull();
+            assertThat(refused.fields()).as(bad).extracting(FieldError::field).containsExactly("video.name");
+            assertThat(refused.fields().get(0).allowed()).isEqualTo(CreateRequest.NAME_RULE);
+        }
+    }
+
+    @Test
+    void anEstimateTakesAVideosShapeInsteadOfItsKeyAndRefusesAShapeOutOfRange() {
+        CreateRequest shaped = CreateRequest.parse(json("{'video':{'shape':{'width':640,'height':360,'durationSeconds':3.0,"
+                + "'framesPerSecond':16,'frames':48}},'request':{'prompt':'p'}}"), false, url -> Optional.empty());
+        assertThat(shaped.videoShape()).hasValue(new CreateRequest.VideoShape(640, 360, 3.0, 16, 48));
+        assertThat(shaped.videoKey()).isEmpty();
+        for (String bad : new String[] {"{'width':0,'height':360,'durationSeconds':3,'framesPerSecond':16,'frames':48}",
+                "{'width':640,'height':360,'durationSeconds':0,'framesPerSecond':16,'frames':48}",
+                "{'width':640,'height':360,'durationSeconds':3,'framesPerSecond':16}",
+                "{'width':640.5,'height':360,'durationSeconds':3,'framesPerSecond':16,'frames':48}",
+                "{'width':640,'height':360,'durationSeconds':3,'framesPerSecond':16,'frames':-1}"}) {
+            ApiError refused = catchThrowableOfType(() -> CreateRequest.parse(json("{'video':{'shape':" + bad + "},'request':{'prompt':'p'}}"),
+                    false, url -> Optional.empty()), ApiError.class);
+            assertThat(refused).as(bad).isNotNull();
+            assertThat(refused.fields()).as(bad).extracting(FieldError::field).containsExactly("video.shape");
+        }
+        // a job needs the video itself: no shape there, and an estimate takes one source only
+        assertThat(catchThrowableOfType(() -> CreateRequest.parse(json("{'video':{'shape':{'width':640,'height':360,'durationSeconds':3,"
+                + "'framesPerSecond':16,'frames':48}},'request':{'prompt':'p'}}"), true, url -> Optional.empty()), ApiError.class)
+                .fields()).extracting(FieldError::field).contains("video");
+        assertThat(catchThrowableOfType(() -> CreateRequest.parse(json("{'video':{'key':'inputs/a.mp4','shape':{}},'request':{'prompt':'p'}}"),
+                false, url -> Optional.empty()), ApiError.class).fields()).extracting(FieldError::field).containsExactly("video");
+    }
+
+    @Test
     void namesAnUnknownFieldBesideABadOne() {
         ApiError staged = catchThrowableOfType(() -> CreateRequest.staged(json("{'fileName':'a.mp4','contentType':'text/plain','x':1}")),
                 ApiError.class);

@@ -46,6 +46,9 @@ class JobDocumentTest {
         assertThat(JobDocument.read(JobDocument.write(job))).isEqualTo(job);
         assertThat(JobDocument.write(job)).contains("\"createdAt\":\"2026-12-04T20:00:00.123456789Z\"", "\"scenario\":{}",
                 "\"outputs\":[]", "\"progress\":0.0");
+        // the input's file name, from its key unless the client names it
+        assertThat(job.inputName()).isEqualTo("a.mp4");
+        assertThat(JobDocument.read(JobDocument.write(job.withInputName("Street (final).mp4"))).inputName()).isEqualTo("Street (final).mp4");
     }
 
     @Test
@@ -128,7 +131,8 @@ class JobDocumentTest {
                         maybe(random, () -> "2026-05"))),
 
                 maybe(random, () -> BINDING.createObjectNode().put("fps", "30000/1001").put("frames", 300)
-                        .set("audio", BINDING.createObjectNode().put("codec", "aac").put("handling", "copied"))));
+                        .set("audio", BINDING.createObjectNode().put("codec", "aac").put("handling", "copied"))),
+                maybe(random, () -> "Street at dusk (final) \u00e9.mp4"));
     }
 
     private static JobStatus status(Random random) {

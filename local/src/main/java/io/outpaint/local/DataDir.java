@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -266,13 +267,44 @@ public final class DataDir implements AutoCloseable {
                 : java.util.Optional.of("it cannot be made: this user cannot write in " + parent);
     }
 
-    /** Where {@code run} keeps its state unless told: under the user's home, else the working directory. */
+    /** The folder a checkout keeps {@code run}'s state in, at its root (git-ignored). */
+    public static final String CHECKOUT_FOLDER = ".outpaint-local";
+
+    /**
+     * Where {@code run} keeps its state unless told: the checkout's own {@value #CHECKOUT_FOLDER} when the CLI
+     * is a checkout's build (its jar or classes under a folder holding the {@code outpaint} launcher and
+     * {@code local/pom.xml}), so that two checkouts never share one; else {@code ~/.outpaint/local}; else the
+     * working directory's {@value #CHECKOUT_FOLDER}.
+     */
     public static Path defaultLocation() {
-        String home = System.getProperty("user.home");
+        Optional<Path> code;
+        try {
+            code = Optional.of(Path.of(DataDir.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            code = Optional.empty(); // no location to go by: the home folder's
+        }
+        return defaultLocation(code, System.getProperty("user.home"));
+    }
+
+    static Path defaultLocation(Optional<Path> code, String home) {
+        Optional<Path> checkout = code.flatMap(DataDir::checkoutOf).filter(Files::isWritable);
+        if (checkout.isPresent()) {
+            return checkout.get().resolve(CHECKOUT_FOLDER);
+        }
         if (home != null && !home.isBlank() && Files.isDirectory(Path.of(home)) && Files.isWritable(Path.of(home))) {
             return Path.of(home, ".outpaint", "local");
         }
-        return Path.of(".outpaint-local").toAbsolutePath();
+        return Path.of(CHECKOUT_FOLDER).toAbsolutePath();
+    }
+
+    /** The checkout {@code code} (a jar or a classes folder) was built in: the nearest folder above it with the launcher and local/pom.xml. */
+    static Optional<Path> checkoutOf(Path code) {
+        for (Path at = code.toAbsolutePath().normalize(); at != null; at = at.getParent()) {
+            if (Files.isRegularFile(at.resolve("outpaint")) && Files.isRegularFile(at.resolve("local").resolve("pom.xml"))) {
+                return Optional.of(at);
+            }
+        }
+        return Optional.empty();
     }
 
     public Path root() {

@@ -32,6 +32,31 @@ class DataDirTest {
     }
 
     @Test
+    void eachCheckoutsBuildKeepsItsOwnDataDirAndAJarElsewhereTheHomeFolders() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        for (String name : new String[] {"one", "two"}) {
+            Path checkout = Files.createDirectories(dir.resolve(name + "/local/target"));
+            Files.writeString(dir.resolve(name + "/outpaint"), "#!/bin/sh\n");
+            Files.writeString(dir.resolve(name + "/local/pom.xml"), "<project/>");
+            assertThat(DataDir.defaultLocation(java.util.Optional.of(checkout.resolve("outpaint.jar")), home.toString()))
+                    .isEqualTo(dir.resolve(name + "/.outpaint-local").toAbsolutePath());
+            // the test classes, as the IDE or Maven runs them
+            assertThat(DataDir.defaultLocation(java.util.Optional.of(Files.createDirectories(checkout.resolve("classes"))), home.toString()))
+                    .isEqualTo(dir.resolve(name + "/.outpaint-local").toAbsolutePath());
+        }
+        Path copied = Files.createDirectories(dir.resolve("opt/outpaint"));
+        assertThat(DataDir.defaultLocation(java.util.Optional.of(copied.resolve("outpaint.jar")), home.toString()))
+                .isEqualTo(home.resolve(".outpaint/local"));
+        assertThat(DataDir.defaultLocation(java.util.Optional.empty(), home.toString())).isEqualTo(home.resolve(".outpaint/local"));
+    }
+
+    @Test
+    void thisCheckoutIsFoundFromItsOwnBuild() {
+        // the module's folder is local/ of this checkout: its root holds the launcher
+        assertThat(DataDir.defaultLocation()).isEqualTo(Path.of("..").toAbsolutePath().normalize().resolve(".outpaint-local"));
+    }
+
+    @Test
     void refusesASecondRuntimeOnTheSameFolderUntilTheFirstLetsGo() throws Exception {
         Path data = dir.resolve("shared");
         try (DataDir first = DataDir.open(data)) {

@@ -29,7 +29,7 @@ final class ApiRefusal extends RuntimeException {
             String name = field.path("field").asText();
             // the API's message starts with the field's name; say it once, as the flag the user typed
             String message = field.path("message").asText().replaceFirst("^" + Pattern.quote(name) + ":\\s*", "");
-            String flag = name.equals("video.key") ? videoParameter : ModelFlags.flagForField(name);
+            String flag = name.equals("video.key") ? videoParameter : name.startsWith("video.shape") ? "FILE" : ModelFlags.flagForField(name);
             lines.add(flag + ": " + message + status);
         }
         if (lines.isEmpty()) {

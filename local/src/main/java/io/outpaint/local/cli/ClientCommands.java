@@ -86,29 +86,81 @@ final class ClientCommands {
         return ModelFlags.checked(spec, null);
     }
 
-    @Command(name = "estimate", mixinStandardHelpOptions = true, version = "outpaint 0.1.0", description = "The cost in creative units of a job, from Scenario's dry run.")
+    @Command(name = "estimate", mixinStandardHelpOptions = true, version = "outpaint 0.1.0",
+            description = "The cost in creative units of a job, from the price of its shape: for a local file only its headers are "
+                    + "read here and its shape sent (the video is not uploaded); for a key, the API reads them in the bucket.")
     static final class Estimate implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin Endpoint endpoint;
-        @Parameters(paramLabel = "KEY", description = "The video's key in the bucket.") String key;
+        @Parameters(paramLabel = "FILE|KEY", description = "A local MP4 or WebM file, or the key of a video in the bucket, e.g. inputs/street.mp4.")
+        String video;
+        @Option(names = "--json", description = "The API's answer, as it is.") boolean json;
 
         @Override
         public Integer call() throws Exception {
             ObjectNode body = JSON.createObjectNode();
-            body.putObject("video").put("key", key);
+            java.nio.file.Path file = java.nio.file.Path.of(video);
+            if (java.nio.file.Files.isRegularFile(file)) {
+                io.outpaint.media.VideoProbe.Video probed = SubmitCommand.probe(spec, file);
+                body.putObject("video").putObject("shape").put("width", probed.width()).put("height", probed.height())
+                        .put("durationSeconds", probed.durationSeconds()).put("framesPerSecond", probed.framesPerSecond())
+                        .put("frames", probed.frames());
+            } else if (video.startsWith("inputs/")) {
+                body.putObject("video").put("key", video);
+            } else {
+                throw SubmitCommand.notFileOrKey(spec, video);
+            }
             body.set("request", request(spec).toJson());
-            return print(endpoint.client().post("/estimate", body, Map.of()), "KEY");
+            ApiClient.Answer answer = endpoint.client().post("/estimate", body, Map.of());
+            if (json || !answer.ok()) {
+                return print(answer, "FILE|KEY");
+            }
+            Outpaint.out.print(estimateText(answer.body()));
+            return 0;
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, version = "outpaint 0.1.0", description = "A job's status, progress, history and outputs.")
+    /** An estimate as people read it: the units, the shape they are the price of, the framing and the generations. */
+    static String estimateText(com.fasterxml.jackson.databind.JsonNode answer) {
+        StringBuilder text = new StringBuilder();
+        com.fasterxml.jackson.databind.JsonNode shape = answer.path("shape");
+        text.append(answer.path("creativeUnits").asInt()).append(" creative units: the price of ").append(shape.path("frames").asInt())
+                .append(" frames at ").append(shape.path("resolution").asText()).append(", ").append(shape.path("numInferenceSteps").asInt())
+                .append(" steps, ").append(shape.path("numInterpolatedFrames").asInt()).append(" interpolated")
+                .append(answer.path("source").asText().equals("cache") ? " (priced earlier)" : " (priced just now)")
+                .append(System.lineSeparator());
+        com.fasterxml.jackson.databind.JsonNode framing = answer.path("framing");
+        if (framing.isObject()) {
+            text.append("  framing: ").append(framing.path("input").path("width").asInt()).append("x").append(framing.path("input").path("height").asInt())
+                    .append(" onto a ").append(framing.path("canvas").path("width").asInt()).append("x").append(framing.path("canvas").path("height").asInt())
+                    .append(" canvas").append(System.lineSeparator());
+        }
+        int generations = answer.path("segments").path("count").asInt(1);
+        if (generations > 1) {
+            text.append("  ").append(generations).append(" generations: the clip is longer than one; the units are their sum")
+                    .append(System.lineSeparator());
+        }
+        text.append("Nothing was started and the video was not uploaded.").append(System.lineSeparator());
+        return text.toString();
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, version = "outpaint 0.1.0",
+            description = "A job's summary: its file and prompt, status, progress, place in the queue, outputs with their sizes, "
+                    + "and its error (--json for the API's whole record).")
     static final class Status implements Callable<Integer> {
         @Mixin Endpoint endpoint;
         @Parameters(paramLabel = "JOB_ID") String jobId;
+        @Option(names = "--json", description = "The API's record of the job, as it is (its download links included).") boolean json;
+        @Option(names = "--urls", description = "Also show the input's and the outputs' download links (presigned, valid for an hour).") boolean urls;
 
         @Override
         public Integer call() throws Exception {
-            return print(endpoint.client().get("/jobs/" + ApiClient.segment(jobId)));
+            ApiClient.Answer answer = endpoint.client().get("/jobs/" + ApiClient.segment(jobId));
+            if (json || !answer.ok()) {
+                return print(answer, "JOB_ID");
+            }
+            Outpaint.out.print(JobSummary.text(answer.body(), urls, java.time.Instant.now()));
+            return 0;
         }
     }
 }

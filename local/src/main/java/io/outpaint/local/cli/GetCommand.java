@@ -10,7 +10,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "get", mixinStandardHelpOptions = true, version = "outpaint 0.1.0",
-        description = "Downloads a finished job's result (checked against its size and sha256, then moved into place).")
+        description = "Downloads a finished job's result (checked against its size and sha256, then moved into place); "
+                + "'outpaint status JOB_ID' shows the job without downloading.")
 final class GetCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -32,11 +33,14 @@ final class GetCommand implements Callable<Integer> {
         }
         JsonNode job = answer.body();
         String status = job.path("status").asText();
+        String title = JobSummary.title(job, 60);
         if (!status.equals("SUCCEEDED")) {
             throw new CommandFailure(JobFollower.FINAL.contains(status) ? JobFollower.ending(job) + "; it has no result"
-                    : "job " + jobId + " is " + status + " (" + Math.round(job.path("progress").asDouble() * 100)
+                    : "job " + jobId + (title.isEmpty() ? "" : " (" + title + ")") + " is " + status + " ("
+                    + Math.round(job.path("progress").asDouble() * 100)
                     + "%); no result yet: 'outpaint wait " + jobId + " -o FILE' follows it and saves the result");
         }
+        Outpaint.out.println("Job " + jobId + (title.isEmpty() ? "" : ": " + title) + ", SUCCEEDED");
         JobResult.save(job, result);
         return 0;
     }

@@ -68,6 +68,12 @@ final class JobFollower {
         return "it goes on: 'outpaint wait " + jobId + "' follows it again, 'outpaint get " + jobId + "' downloads it once it SUCCEEDED";
     }
 
+    /** What Ctrl-C or a kill of a command following a job through the API says: the job is not stopped with it. */
+    static String stoppedFollowing(String jobId) {
+        return "job " + jobId + " goes on: 'outpaint wait " + jobId + "' follows it again, 'outpaint status " + jobId
+                + "' shows where it stands";
+    }
+
     /** One line for a job that did not succeed: its status, error code, message and hint. */
     static String ending(JsonNode job) {
         JsonNode error = job.path("error");

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "list", mixinStandardHelpOptions = true, version = "outpaint 0.1.0", description = "Jobs, newest first, as a table (--json for scripts).")
+@Command(name = "list", mixinStandardHelpOptions = true, version = "outpaint 0.1.0", description = "Jobs, newest first, as a table: each one's input file and the start of its prompt beside its id ('outpaint status JOB_ID' shows one whole; --json for scripts).")
 final class ListCommand implements Callable<Integer> {
 
     @Mixin ClientCommands.Endpoint endpoint;
@@ -40,23 +40,21 @@ final class ListCommand implements Callable<Integer> {
         if (nextToken != null) {
             path.append("&nextToken=").append(URLEncoder.encode(nextToken, StandardCharsets.UTF_8));
         }
-        ApiClient api = endpoint.client();
-        ApiClient.Answer answer = api.get(path.toString());
+        ApiClient.Answer answer = endpoint.client().get(path.toString());
         if (json || !answer.ok()) {
             return ClientCommands.print(answer);
         }
-        Outpaint.out.print(table(answer.body(), api, Instant.now()));
+        Outpaint.out.print(table(answer.body(), Instant.now()));
         return 0;
     }
 
-    /** One line a job: id, status, progress, age, and the output's key for jobs that succeeded. */
-    static String table(JsonNode page, ApiClient api, Instant now) throws Exception {
-        StringBuilder text = new StringBuilder(String.format("%-44s %-16s %8s %6s  %s%n", "JOB", "STATUS", "PROGRESS", "AGE", "OUTPUT"));
+    /** One line a job: id, status, progress, age, and what tells it apart: its file's name and the start of its prompt. */
+    static String table(JsonNode page, Instant now) {
+        StringBuilder text = new StringBuilder(String.format("%-44s %-18s %8s %6s  %s%n", "JOB", "STATUS", "PROGRESS", "AGE", "INPUT"));
         for (JsonNode job : page.path("jobs")) {
-            String id = job.path("jobId").asText();
-            String output = job.path("status").asText().equals("SUCCEEDED") ? outputOf(api, id) : "";
-            text.append(String.format("%-44s %-16s %7d%% %6s  %s%n", id, job.path("status").asText(),
-                    Math.round(job.path("progress").asDouble() * 100), age(Instant.parse(job.path("createdAt").asText()), now), output));
+            text.append(String.format("%-44s %-18s %7d%% %6s  %s", job.path("jobId").asText(), job.path("status").asText(),
+                    Math.round(job.path("progress").asDouble() * 100), age(Instant.parse(job.path("createdAt").asText()), now),
+                    JobSummary.title(job, 40)).stripTrailing()).append(System.lineSeparator());
         }
         if (page.path("jobs").isEmpty()) {
             text.append("(no jobs)").append(System.lineSeparator());
@@ -65,12 +63,6 @@ final class ListCommand implements Callable<Integer> {
             text.append("more: --next-token ").append(page.path("nextToken").asText()).append(System.lineSeparator());
         }
         return text.toString();
-    }
-
-    private static String outputOf(ApiClient api, String jobId) throws Exception {
-        ApiClient.Answer job = api.get("/jobs/" + ApiClient.segment(jobId));
-        JsonNode first = job.body().path("outputs").path(0);
-        return first.isMissingNode() ? "" : "s3://" + first.path("bucket").asText() + "/" + first.path("key").asText();
     }
 
     static String age(Instant then, Instant now) {

@@ -64,7 +64,7 @@ final class RunCommand implements Callable<Integer> {
     int jobSeconds;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the local runtime keeps its tables and objects "
-            + "(default: ~/.outpaint/local, or ./.outpaint-local when the home folder is not writable).")
+            + "(default: this checkout's own .outpaint-local at its root; for a jar outside a checkout, ~/.outpaint/local).")
     Path dataDir;
 
     @Option(names = "--scenario-url", paramLabel = "URL", description = "Scenario's API when SCENARIO_API_KEY and "
@@ -110,6 +110,8 @@ final class RunCommand implements Callable<Integer> {
         CompletableFuture<Void> sampleMade = CompletableFuture.completedFuture(null);
         FunctionLogs logs = FunctionLogs.toTempFile("run");
         boolean succeeded = false;
+        // Ctrl-C or a kill: no job yet, or where the job is kept and how to follow it; the log, when it holds anything
+        stop = new StopNotice("run", () -> "no job was created" + logLine(logs));
         try {
             Path input = video;
             if (input == null) {
@@ -149,7 +151,7 @@ final class RunCommand implements Callable<Integer> {
                     out.println("Resumed " + pipeline.resumed().size() + " unfinished job(s) from an earlier run: "
                             + String.join(", ", pipeline.resumed()));
                 }
-                succeeded = runJob(pipeline, input, probed, request, result);
+                succeeded = runJob(pipeline, input, probed, request, result, logs);
                 return succeeded ? 0 : 1;
             }
         } finally {
@@ -159,12 +161,21 @@ final class RunCommand implements Callable<Integer> {
                 // its failure was reported where it mattered, or the run stopped before
             }
             io.outpaint.local.Folders.deleteTree(sampleDir);
+            stop.close();
             logs.close(succeeded, out);
         }
     }
 
+    /** Set up for the run's length: what Ctrl-C or a kill prints. */
+    private StopNotice stop;
+
+    /** "; the functions' logs: FILE" when the log holds anything, else nothing. */
+    private static String logLine(FunctionLogs logs) {
+        return logs.hasLines() ? "; the functions' logs: " + logs.file() : "";
+    }
+
     private boolean runJob(LocalPipeline pipeline, Path input, VideoProbe.Video probed, OutpaintRequest request,
-                           ResultFile result) throws Exception {
+                           ResultFile result, FunctionLogs logs) throws Exception {
         var out = Outpaint.out;
         // through the HTTP API, as any client: ask for an upload URL, PUT the video, follow the job
         ApiClient api = new ApiClient(pipeline.httpApi().url(), pipeline.httpApi().apiKey(), null);
@@ -172,7 +183,12 @@ final class RunCommand implements Callable<Integer> {
         String base = input.getFileName().toString().replaceAll("\\.[A-Za-z0-9]{1,5}$", "").replaceAll("[^A-Za-z0-9._-]", "_");
         String name = (base.isEmpty() ? "video" : base) + "." + probed.container().extension();
         ObjectNode body = JSON.createObjectNode();
-        body.putObject("video").putObject("upload").put("fileName", name).put("contentType", type);
+        ObjectNode source = body.putObject("video");
+        source.putObject("upload").put("fileName", name).put("contentType", type);
+        String given = input.getFileName().toString();
+        if (video != null && given.length() <= 200 && given.codePoints().noneMatch(Character::isISOControl)) {
+            source.put("name", given); // as the user knows it: what lists show
+        }
         body.set("request", request.toJson());
         ApiClient.Answer created = api.post("/jobs", body, Map.of());
         if (!created.ok()) {
@@ -188,9 +204,14 @@ final class RunCommand implements Callable<Integer> {
         out.println("Job " + jobId + " created through the HTTP API; video uploaded to s3://" + LocalPipeline.BUCKET + "/"
                 + created.body().path("input").path("key").asText());
         out.println("Console (while this runs): " + pipeline.httpApi().consoleUrl() + "#/jobs/" + jobId);
-        JsonNode job = new JobFollower(api, out).follow(jobId, timeoutSeconds,
-                "it is kept in " + pipeline.dataDir().orElseThrow() + ": 'outpaint serve --data-dir " + pipeline.dataDir().orElseThrow()
-                + "' resumes it, then 'outpaint wait " + jobId + "' follows it");
+        String kept = "it is kept in " + pipeline.dataDir().orElseThrow() + ": 'outpaint serve --data-dir " + pipeline.dataDir().orElseThrow()
+                + "' resumes it, then 'outpaint wait " + jobId + "' follows it";
+        stop.say(() -> "job " + jobId + " stops with this runtime and goes on when resumed: " + kept + logLine(logs));
+        JsonNode job = new JobFollower(api, out).follow(jobId, timeoutSeconds, kept);
+        // stopped while the result downloads: the job is done, its result kept
+        stop.say(() -> "job " + jobId + " had ended " + job.path("status").asText() + " and is kept in " + pipeline.dataDir().orElseThrow()
+                + ": 'outpaint serve --data-dir " + pipeline.dataDir().orElseThrow() + "', then 'outpaint get " + jobId
+                + "' downloads its result" + logLine(logs));
         if (!job.path("status").asText().equals("SUCCEEDED")) {
             Outpaint.err.println("outpaint run: " + JobFollower.ending(job));
             return false;

@@ -81,8 +81,15 @@ final class ServeCommand implements Callable<Integer> {
         LocalPipeline pipeline;
         try {
             pipeline = LocalPipeline.start(settings, site, part -> Outpaint.err.println("  " + part));
-        } catch (DataDir.InUseException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        } catch (Exception | Error e) {
+            // a refused or failed start: its log is named when it holds anything, else no file is left
+            if (logs != null) {
+                logs.close(false, Outpaint.err);
+            }
+            if (e instanceof DataDir.InUseException) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            throw e;
         }
         CountDownLatch stop = new CountDownLatch(1);
         java.util.concurrent.atomic.AtomicInteger exitCode = new java.util.concurrent.atomic.AtomicInteger();
@@ -113,6 +120,7 @@ final class ServeCommand implements Callable<Integer> {
         endpoints.put("httpApi", pipeline.httpApi().url());
         endpoints.put("console", pipeline.httpApi().consoleUrl());
         endpoints.put("apiKey", pipeline.httpApi().apiKey());
+        endpoints.put("webhookSecret", pipeline.webhookSecret());
         endpoints.put("stateMachineArn", pipeline.stateMachineArn());
         endpoints.put("bucket", LocalPipeline.BUCKET);
         endpoints.put("table", LocalPipeline.TABLE);
@@ -129,6 +137,8 @@ final class ServeCommand implements Callable<Integer> {
         out.printf("  Scenario        %s%n", pipeline.scenarioDescription());
         out.printf("  Data            %s%n", pipeline.dataDir().map(d -> "kept in " + d + " (delete it to start over)")
                 .orElse("in memory only, gone when it stops (--data-dir DIR keeps it)"));
+        out.printf("  Webhooks        notices are signed with the secret %s (docs/api.md, completion notices)%n",
+                pipeline.webhookSecret());
         out.printf("  Budget          %s%n", pipeline.budget().map(b -> b.creativeUnits() + " creative units a "
                 + b.period().name().toLowerCase(java.util.Locale.ROOT) + " (UTC)").orElse("none (--budget N sets one)"));
         pipeline.repairs().forEach(line -> out.printf("  Repaired        %s%n", line));

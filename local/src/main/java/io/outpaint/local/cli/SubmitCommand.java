@@ -53,19 +53,20 @@ final class SubmitCommand implements Callable<Integer> {
         Path file = Path.of(video);
         VideoProbe.Video probed = null;
         if (Files.isRegularFile(file)) {
-            try {
-                probed = VideoProbe.probe(file);
-            } catch (InvalidInputException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "FILE: " + e.getMessage() + "; allowed: an MP4 or WebM video");
-            }
+            probed = probe(spec, file);
             String base = file.getFileName().toString().replaceAll("\\.[A-Za-z0-9]{1,5}$", "").replaceAll("[^A-Za-z0-9._-]", "_");
-            body.putObject("video").putObject("upload").put("fileName", (base.isEmpty() ? "video" : base) + "." + probed.container().extension())
+            ObjectNode source = body.putObject("video");
+            source.putObject("upload").put("fileName", (base.isEmpty() ? "video" : base) + "." + probed.container().extension())
                     .put("contentType", probed.container().mediaType());
+            // the name as the user knows it (the upload's is reduced to the characters a key takes): what lists show
+            String name = file.getFileName().toString();
+            if (name.length() <= 200 && name.codePoints().noneMatch(Character::isISOControl)) {
+                source.put("name", name);
+            }
         } else if (video.startsWith("inputs/")) {
             body.putObject("video").put("key", video);
         } else {
-            throw new CommandLine.ParameterException(spec.commandLine(), "FILE|KEY: " + video
-                    + " is neither a local file nor a key under inputs/; allowed: a local MP4 or WebM file, or inputs/<name>");
+            throw notFileOrKey(spec, video);
         }
         body.set("request", ClientCommands.request(spec).toJson());
         if (webhookUrl != null) {
@@ -103,8 +104,26 @@ final class SubmitCommand implements Callable<Integer> {
             return 0;
         }
         Outpaint.out.println((existing ? already : "Job " + jobId + " created") + "; following it (Ctrl-C stops following, not the job)");
-        JsonNode job = new JobFollower(api, Outpaint.out).follow(jobId, timeoutSeconds, JobFollower.goesOn(jobId));
+        JsonNode job;
+        try (StopNotice stop = new StopNotice("submit", () -> JobFollower.stoppedFollowing(jobId))) {
+            job = new JobFollower(api, Outpaint.out).follow(jobId, timeoutSeconds, JobFollower.goesOn(jobId));
+        }
         return JobResult.finish(spec, job, result);
+    }
+
+    /** A local video's headers, read here (nothing is sent); a usage error naming FILE when it is not an MP4 or WebM. */
+    static VideoProbe.Video probe(CommandSpec spec, Path file) {
+        try {
+            return VideoProbe.probe(file);
+        } catch (InvalidInputException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "FILE: " + e.getMessage() + "; allowed: an MP4 or WebM video");
+        }
+    }
+
+    /** The usage error for a FILE|KEY that is neither. */
+    static CommandLine.ParameterException notFileOrKey(CommandSpec spec, String video) {
+        return new CommandLine.ParameterException(spec.commandLine(), "FILE|KEY: " + video
+                + " is neither a local file nor a key under inputs/; allowed: a local MP4 or WebM file, or inputs/<name>");
     }
 
     /** The presigned PUT URL in the API's answer, checked where it enters. */

@@ -38,7 +38,10 @@ final class WaitCommand implements Callable<Integer> {
         Optional<ResultFile> result = Optional.ofNullable(output).map(o -> ResultFile.forOption(spec.commandLine(), o, force));
         ApiClient api = endpoint.client();
         Outpaint.out.println("Following job " + jobId + " (Ctrl-C stops following, not the job)");
-        JsonNode job = new JobFollower(api, Outpaint.out).follow(jobId, timeoutSeconds, JobFollower.goesOn(jobId));
+        JsonNode job;
+        try (StopNotice stop = new StopNotice("wait", () -> JobFollower.stoppedFollowing(jobId))) {
+            job = new JobFollower(api, Outpaint.out).follow(jobId, timeoutSeconds, JobFollower.goesOn(jobId));
+        }
         return JobResult.finish(spec, job, result);
     }
 }

@@ -199,10 +199,10 @@ class CliTest {
     void estimatesVideoFieldIsNamedAsItsOwnParameter() throws Exception {
         try (StubApi api = new StubApi().answer("POST", "/estimate", 400, """
                 {"error": {"code": "INVALID_REQUEST", "message": "video.key: not allowed",
-                 "fields": [{"field": "video.key", "message": "video.key: /tmp/v.mp4 is not allowed; allowed: a key under inputs/"}]}}""")) {
-            assertThat(Outpaint.execute("estimate", "/tmp/v.mp4", "--prompt", "p", "--endpoint", api.url(), "--api-key", "k")).isEqualTo(1);
+                 "fields": [{"field": "video.key", "message": "video.key: inputs/.v.mp4 is not allowed; allowed: a key under inputs/"}]}}""")) {
+            assertThat(Outpaint.execute("estimate", "inputs/.v.mp4", "--prompt", "p", "--endpoint", api.url(), "--api-key", "k")).isEqualTo(1);
         }
-        assertThat(err()).isEqualTo("outpaint estimate: KEY: /tmp/v.mp4 is not allowed; allowed: a key under inputs/ (HTTP 400 INVALID_REQUEST)"
+        assertThat(err()).isEqualTo("outpaint estimate: FILE|KEY: inputs/.v.mp4 is not allowed; allowed: a key under inputs/ (HTTP 400 INVALID_REQUEST)"
                 + System.lineSeparator());
     }
 

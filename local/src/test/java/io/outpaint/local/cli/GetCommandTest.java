@@ -32,6 +32,24 @@ class GetCommandTest {
     }
 
     @Test
+    void whatItSavesAndWhatItRefusesNameTheJobsFileAndPrompt() throws Exception {
+        String named = "\"input\": {\"bucket\": \"b\", \"key\": \"inputs/x/Street_at_dusk.mp4\", \"name\": \"Street at dusk.mp4\"},"
+                + " \"request\": {\"prompt\": \"a wide sunny street\"}, ";
+        try (StubApi api = new StubApi()) {
+            api.answer("GET", "/jobs/api-1", FinishedJobs.succeeded(api, "api-1").replaceFirst("\\{", "{" + named))
+                    .answer("GET", "/results/api-1.mp4", FinishedJobs.RESULT)
+                    .answer("GET", "/jobs/api-4", FinishedJobs.running("api-4").replaceFirst("\\{", "{" + named));
+
+            assertThat(get(api, "api-1", "-o", dir.resolve("r.mp4").toString())).isZero();
+            assertThat(console.out()).startsWith("Job api-1: Street at dusk.mp4 · \"a wide sunny street\", SUCCEEDED" + System.lineSeparator()
+                    + "Saved " + dir.resolve("r.mp4").toAbsolutePath());
+
+            assertThat(get(api, "api-4")).isEqualTo(1);
+        }
+        assertThat(console.err()).startsWith("outpaint get: job api-4 (Street at dusk.mp4 · \"a wide sunny street\") is RUNNING (30%)");
+    }
+
+    @Test
     void anExistingFileIsRefusedWithExitTwoBeforeAnyCall() throws Exception {
         Path mine = Files.writeString(dir.resolve("mine.mp4"), "keep me");
         try (StubApi api = new StubApi()) {
@@ -54,7 +72,7 @@ class GetCommandTest {
             assertThat(get(api, "api-1", "-o", mine.toString(), "--force")).isZero();
         }
         assertThat(mine).hasContent(FinishedJobs.RESULT);
-        assertThat(console.out()).startsWith("Saved " + mine.toAbsolutePath());
+        assertThat(console.out().lines().toList().get(1)).startsWith("Saved " + mine.toAbsolutePath());
     }
 
     @Test

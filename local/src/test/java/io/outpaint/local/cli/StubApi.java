@@ -18,13 +18,14 @@ final class StubApi implements AutoCloseable {
     private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final List<String> queries = new CopyOnWriteArrayList<>();
+    private final List<String> bodies = new CopyOnWriteArrayList<>();
 
     StubApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
             queries.add(String.valueOf(exchange.getRequestURI().getRawQuery()));
-            exchange.getRequestBody().readAllBytes();
+            bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             String body = answers.get(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
             byte[] bytes = (body == null ? "{\"error\": {\"code\": \"NOT_FOUND\", \"message\": \"no such path\"}}" : body)
                     .getBytes(StandardCharsets.UTF_8);
@@ -58,6 +59,11 @@ final class StubApi implements AutoCloseable {
     /** Each request's raw query ("null" for none), in order. */
     List<String> queries() {
         return List.copyOf(queries);
+    }
+
+    /** The body of every request so far, in order ("" for none). */
+    List<String> bodies() {
+        return List.copyOf(bodies);
     }
 
     String url() {

@@ -52,7 +52,8 @@ class ConsoleBrowserTest {
         }
         pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withTime(0.01, 100).withLimit(4)
                 .withJobDuration(Duration.ofSeconds(6)));
-        video = dir.resolve("street.mp4");
+        // a name as people give files (spaces, brackets): the lists show it as it is, though its key cannot hold it
+        video = dir.resolve("Street at dusk (final).mp4");
         // 3 s: shorter than the raw generation (81 frames at 16 fps), so that the comparison must run over the result's length
         Mp4Video.write(video, 320, 240, 48, 16, Mp4Video.Pattern.SCENE, Mp4Video.Inset.NONE);
         driver = Browser.start(Files.createTempDirectory(dir, "chromium-profile"));
@@ -127,6 +128,7 @@ class ConsoleBrowserTest {
                 .contains("finish").doesNotContain("target");
         assertThat(driver.findElements(By.cssSelector("#steps li[data-step='finishing']"))).as("no finishing step").isEmpty();
         assertThat(driver.findElement(By.id("history")).getText()).contains("QUEUED").contains("SUCCEEDED");
+        assertThat(driver.findElement(By.id("subtitle")).getText()).isEqualTo("Street at dusk (final).mp4 · “a wide sunny street”");
         assertThat(driver.findElements(By.cssSelector("#downloads a[download]"))).hasSize(2);
 
         driver.findElement(By.id("play")).click();
@@ -169,6 +171,10 @@ class ConsoleBrowserTest {
         driver.get(pipeline.httpApi().consoleUrl() + "#/jobs?status=SUCCEEDED");
         wait(20).until(d -> !d.findElements(By.cssSelector("tr[data-job='" + jobId + "']")).isEmpty());
         assertThat(driver.findElement(By.cssSelector("tr[data-job='" + jobId + "']")).getText()).contains("SUCCEEDED").contains("100%").contains("ago");
+        // told apart by the file's name and the prompt's start, the id beside them
+        assertThat(driver.findElement(By.cssSelector("tr[data-job='" + jobId + "'] .file")).getText()).isEqualTo("Street at dusk (final).mp4");
+        assertThat(driver.findElement(By.cssSelector("tr[data-job='" + jobId + "'] .prompt")).getText()).isEqualTo("“a wide sunny street”");
+        assertThat(driver.findElement(By.cssSelector("tr[data-job='" + jobId + "'] .id")).getText()).isEqualTo(jobId);
         // the result's thumbnail: a frame of the result, loaded once and kept across the list's refreshes
         String thumb = "document.querySelector(\"tr[data-job='" + jobId + "'] video.thumb\")";
         wait(30).until(d -> Boolean.TRUE.equals(js("const v = " + thumb + "; return !!v && v.readyState >= 2 && v.videoHeight === 480;")));
@@ -176,6 +182,25 @@ class ConsoleBrowserTest {
         Thread.sleep(2500); // one refresh of the list
         assertThat(js("return " + thumb + ".dataset.marked")).isEqualTo("yes");
         Browser.screenshot(driver, "jobs-list");
+    }
+
+    @Test
+    void statusBadgesReadAsTheApisStatusesOnOneLineEvenInANarrowColumn() {
+        // the console's own badge function, each status in a column narrower than the longest badge would need to wrap
+        @SuppressWarnings("unchecked")
+        List<List<Object>> badges = (List<List<Object>>) driver.executeAsyncScript("const statuses = arguments[0], done = arguments[arguments.length - 1];"
+                + "import(new URL('dom.js', location.href).href).then((m) => {"
+                + "  const column = document.createElement('div'); column.style.width = '60px'; document.body.append(column);"
+                + "  const rows = statuses.map((s) => { const b = m.badge(s); column.append(b, document.createElement('br'));"
+                + "    const r = b.getBoundingClientRect(); return [s, b.textContent, r.height]; });"
+                + "  column.remove(); done(rows); });",
+                java.util.Arrays.stream(io.outpaint.job.JobStatus.values()).map(Enum::name).toList());
+        assertThat(badges).hasSize(io.outpaint.job.JobStatus.values().length);
+        double oneLine = ((Number) badges.get(0).get(2)).doubleValue();
+        for (List<Object> badge : badges) {
+            assertThat(badge.get(1)).as("the badge of %s reads as the status", badge.get(0)).isEqualTo(badge.get(0));
+            assertThat(((Number) badge.get(2)).doubleValue()).as("%s on one line", badge.get(0)).isEqualTo(oneLine);
+        }
     }
 
     @Test

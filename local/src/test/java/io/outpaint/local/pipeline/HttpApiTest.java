@@ -102,6 +102,7 @@ class HttpApiTest {
         JsonNode done = awaitStatus(jobId, "SUCCEEDED");
         assertThat(done.path("history").size()).isGreaterThanOrEqualTo(6);
         assertThat(done.path("request").path("numFrames").asInt()).isEqualTo(81);
+        assertThat(done.path("input").path("name").asText()).isEqualTo("clip.mp4");
         JsonNode output = done.path("outputs").get(0);
         HttpResponse<byte[]> download = HTTP.send(HttpRequest.newBuilder(URI.create(output.path("url").asText())).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
@@ -145,6 +146,20 @@ class HttpApiTest {
     }
 
     @Test
+    void aJobKeepsTheNameItsClientGaveItsFileAndRefusesOneThatIsNotText() throws Exception {
+        HttpResponse<String> created = call("POST", "/jobs", "{\"video\":{\"key\":\"inputs/api/clip.mp4\",\"name\":\"Harbour at dusk (2).mp4\"},"
+                + "\"request\":{\"prompt\":\"named\"}}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        assertThat(json(created).path("input").path("name").asText()).isEqualTo("Harbour at dusk (2).mp4");
+        assertThat(json(call("GET", "/jobs/" + json(created).path("jobId").asText(), null)).path("input").path("name").asText())
+                .isEqualTo("Harbour at dusk (2).mp4");
+        HttpResponse<String> refused = call("POST", "/jobs", "{\"video\":{\"key\":\"inputs/api/clip.mp4\",\"name\":\"a\\nb.mp4\"},"
+                + "\"request\":{\"prompt\":\"named\"}}");
+        assertError(refused, 400, "INVALID_REQUEST");
+        assertThat(json(refused).path("error").path("fields").get(0).path("field").asText()).isEqualTo("video.name");
+    }
+
+    @Test
     void theSameIdempotencyKeyAndBodyGiveTheSameJobAnotherBodyIsRefused() throws Exception {
         String key = UUID.randomUUID().toString();
         String body = "{\"video\":{\"key\":\"inputs/api/clip.mp4\"},\"request\":{\"prompt\":\"idempotent\"}}";
@@ -168,6 +183,9 @@ class HttpApiTest {
         }
         JsonNode page = json(call("GET", "/jobs?limit=2", null));
         assertThat(page.path("jobs").get(0).path("jobId").asText()).isEqualTo(ids.get(2));
+        // what tells the jobs apart comes with each: the input's name (its key's last part here) and the request's prompt
+        assertThat(page.path("jobs").get(0).path("input").path("name").asText()).isEqualTo("clip.mp4");
+        assertThat(page.path("jobs").get(0).path("request").path("prompt").asText()).isEqualTo("list 2");
         assertThat(page.path("jobs").get(1).path("jobId").asText()).isEqualTo(ids.get(1));
         String token = page.path("nextToken").asText();
         JsonNode next = json(call("GET", "/jobs?limit=2&nextToken=" + token, null));

@@ -77,6 +77,8 @@ class UploadTriggerTest {
         Job job = awaitJob(jobId, true);
         assertThat(job.status()).as(String.valueOf(job.error())).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(job.source().type()).isEqualTo("s3");
+        // an opaque id, a name people read: the dropped object's
+        assertThat(job.inputName()).isEqualTo("clip.mp4");
         assertThat(job.request().path("numFrames").asInt()).isEqualTo(97);
         assertThat(job.request().path("expandTop").asBoolean()).isFalse();
         Path result = dir.resolve("meta.mp4");
