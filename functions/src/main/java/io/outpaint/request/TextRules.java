@@ -5,7 +5,23 @@ public final class TextRules {
 
     public static final String ALLOWED = "no control characters other than tab and newline, and well-formed Unicode";
 
+    /** How many characters of a client's value an error echoes (ids, paths, header values). */
+    public static final int MAX_ECHOED = 64;
+
     private TextRules() {}
+
+    /**
+     * A client's value as an error may echo it: at most {@link #MAX_ECHOED} characters and an ellipsis,
+     * control characters, invisible format characters (bidirectional controls among them) and
+     * halves of surrogate pairs escaped as {@code \\uXXXX}.
+     */
+    public static String echoed(String value) {
+        String cut = value.length() > MAX_ECHOED ? value.substring(0, MAX_ECHOED) + "\u2026" : value;
+        StringBuilder out = new StringBuilder(cut.length());
+        cut.chars().forEach(c -> out.append(Character.isISOControl(c) || Character.isSurrogate((char) c)
+                || Character.getType(c) == Character.FORMAT ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+        return out.toString();
+    }
 
     public static boolean isClean(String text) {
         for (int i = 0; i < text.length(); i++) {
