@@ -23,6 +23,23 @@ public final class TextRules {
         return out.toString();
     }
 
+    /**
+     * Whether the text has a character that shows: not only white space, control and format
+     * characters (a byte-order mark, zero-width spaces and joiners, bidirectional marks), variation
+     * selectors, the combining grapheme joiner and the blank letters that render as nothing
+     * (Hangul fillers, the braille blank).
+     */
+    public static boolean hasVisible(String text) {
+        return text.codePoints().anyMatch(c -> !invisible(c));
+    }
+
+    private static boolean invisible(int c) {
+        int type = Character.getType(c);
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || type == Character.FORMAT || type == Character.CONTROL
+                || (c >= 0xfe00 && c <= 0xfe0f) || (c >= 0xe0100 && c <= 0xe01ef) || c == 0x034f
+                || c == 0x115f || c == 0x1160 || c == 0x3164 || c == 0xffa0 || c == 0x2800;
+    }
+
     public static boolean isClean(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

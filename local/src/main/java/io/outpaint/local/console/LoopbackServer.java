@@ -64,7 +64,8 @@ public final class LoopbackServer implements AutoCloseable {
                 String host = request.getHeaders().get(HttpHeader.HOST);
                 if (!isOwnHost(host)) {
                     Replies.error(response, callback, 403, "HOST_NOT_ALLOWED", "the Host header " + Replies.shown(String.valueOf(host))
-                            + " is not this server's; allowed: 127.0.0.1:" + port() + " or localhost:" + port());
+                            + " is not this server's; allowed: 127.0.0.1:" + port() + " or localhost:" + port()
+                            + " (DNS rebinding: a page on another name reaches nothing here)");
                     return true;
                 }
                 return handler.handle(request, response, callback);
@@ -78,13 +79,21 @@ public final class LoopbackServer implements AutoCloseable {
         return this;
     }
 
-    /** Whether {@code host} (a Host header) names the address bound: 127.0.0.1 or localhost, with this port. */
+    /**
+     * Whether {@code host} (a Host header) names the address bound: 127.0.0.1 or localhost, with this
+     * port or none (a browser names the host it connected to; only these two are this machine's).
+     */
     boolean isOwnHost(String host) {
         if (host == null) {
             return false;
         }
         String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("127.0.0.1:" + port()) || h.equals("localhost:" + port());
+        for (String name : new String[] {"127.0.0.1", "localhost"}) {
+            if (h.equals(name) || h.equals(name + ":" + port())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What the HTTP parser refused, or a handler failed on, in the API's error shape. */

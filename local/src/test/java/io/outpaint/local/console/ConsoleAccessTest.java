@@ -174,7 +174,7 @@ class ConsoleAccessTest {
         String url = pipeline.httpApi().url();
         int port = URI.create(url).getPort();
         String key = "x-api-key: " + pipeline.httpApi().apiKey();
-        for (String host : new String[] {"rebind.example:" + port, "127.0.0.1.nip.io:" + port, "127.0.0.1:1", "localhost", "[::1]:" + port}) {
+        for (String host : new String[] {"rebind.example:" + port, "127.0.0.1.nip.io:" + port, "127.0.0.1:1", "127.0.0.2:" + port, "[::1]:" + port}) {
             RawHttp.Answer answer = RawHttp.sendAs(host, url, "GET", "/jobs", null, key);
             assertThat(answer.status()).as(host).isEqualTo(403);
             assertThat(JSON.readTree(answer.body()).path("error").path("code").asText()).as(host).isEqualTo("HOST_NOT_ALLOWED");
