@@ -95,7 +95,9 @@ public final class HttpApi implements AutoCloseable {
 
     private boolean handle(Request request, Response response, Callback callback) throws IOException {
         String path = request.getHttpURI().getPath();
-        boolean keyed = apiKey.equals(request.getHeaders().get("x-api-key"));
+        String sent = request.getHeaders().get("x-api-key");
+        boolean keyed = sent != null && java.security.MessageDigest.isEqual(apiKey.getBytes(StandardCharsets.UTF_8),
+                sent.getBytes(StandardCharsets.UTF_8));
         if (path.equals(CONSOLE_LINKS)) {
             links(request, response, callback, keyed);
             return true;
