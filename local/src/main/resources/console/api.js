@@ -1,4 +1,6 @@
-// The HTTP API on this page's own origin: the runtime (or `outpaint console`) authorizes it by the page's session cookie.
+// The HTTP API on this page's own origin: the runtime (or `outpaint console`) authorizes it by the page's session
+// cookie, and calls that change state by the session's CSRF token too, which the server put in the page.
+const CSRF = document.querySelector('meta[name="outpaint-csrf"]')?.content || '';
 export class ApiError extends Error {
   constructor(status, error) {
     super(error?.message || `the API answered ${status}`);
@@ -9,7 +11,7 @@ export class ApiError extends Error {
 }
 
 export async function api(method, path, body, headers = {}) {
-  const init = { method, headers: { ...headers }, credentials: 'same-origin' };
+  const init = { method, headers: { ...headers, 'X-Outpaint-CSRF': CSRF }, credentials: 'same-origin' };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);

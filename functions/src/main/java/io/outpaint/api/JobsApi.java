@@ -416,7 +416,7 @@ public final class JobsApi {
 
     private Job find(String jobId) {
         if (jobId == null || !jobId.matches(io.outpaint.job.JobIds.PATTERN)) {
-            throw new ApiError(404, "NOT_FOUND", "no job " + jobId);
+            throw new ApiError(404, "NOT_FOUND", "no job " + TextRules.echoed(String.valueOf(jobId)));
         }
         return services.jobs().find(jobId).orElseThrow(() -> new ApiError(404, "NOT_FOUND", "no job " + jobId));
     }

@@ -20,6 +20,8 @@ import io.outpaint.priming.PrimingHook;
 import io.outpaint.priming.PrimingServices;
 import io.outpaint.priming.PrimingSteps;
 import io.outpaint.request.StrictJson;
+import io.outpaint.request.StrictUtf8;
+import io.outpaint.request.TextRules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -203,7 +205,7 @@ public final class ApiHandler implements RequestStreamHandler {
             }
             return api.get(m.group(1));
         }
-        throw new ApiError(404, "NOT_FOUND", "no route " + path + "; the routes are /jobs, /jobs/{id}, /jobs/{id}/cancel, /uploads, /estimate and /usage");
+        throw new ApiError(404, "NOT_FOUND", "no route " + TextRules.echoed(path) + "; the routes are /jobs, /jobs/{id}, /jobs/{id}/cancel, /uploads, /estimate and /usage");
     }
 
     private static ApiError notAllowed(String allowed) {
@@ -214,7 +216,7 @@ public final class ApiHandler implements RequestStreamHandler {
         String type = header(event, "content-type").orElse("");
         if (!type.split(";", 2)[0].trim().equalsIgnoreCase("application/json")) {
             throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "send the body as application/json (parameters such as charset"
-                    + " allowed), not " + (type.isEmpty() ? "no type" : type.length() > 60 ? type.substring(0, 60) + "..." : type));
+                    + " allowed), not " + (type.isEmpty() ? "no type" : TextRules.echoed(type)));
         }
         String raw = Optional.ofNullable(event.getBody()).orElse("");
         if (raw.length() > (MAX_BODY_BYTES + 2) / 3 * 4 + 4) {
@@ -229,6 +231,9 @@ public final class ApiHandler implements RequestStreamHandler {
         if (bytes.length > MAX_BODY_BYTES) {
             throw tooLarge(bytes.length);
         }
+        StrictUtf8.problem(bytes).ifPresent(problem -> {
+            throw new ApiError(400, "INVALID_ENCODING", "the body is not UTF-8: " + problem);
+        });
         return StrictJson.read(bytes).orElseThrow(() -> new ApiError(400, "INVALID_JSON",
                 "the body is not one valid JSON value (no trailing content, no key given twice, UTF-8)"));
     }

@@ -41,11 +41,16 @@ public record WebhookPolicy(boolean allowHttp, boolean allowLoopback) {
         return "an absolute " + (allowHttp ? "http or https" : "https") + " URL of at most " + MAX_URL_CHARS
                 + " characters, without credentials, whose host is a public address or a name resolving only to public"
                 + " addresses (no loopback" + (allowLoopback ? " except here, where WEBHOOK_ALLOW_HTTP allows it for tests" : "")
-                + ", private, link-local, unique-local, multicast, unspecified or numeric-encoded forms)";
+                + ", private, link-local, unique-local, multicast, unspecified, documentation or benchmarking ranges, IPv4 inside"
+                + " IPv6 judged as itself, numeric-encoded forms or invisible characters)";
     }
 
     /** The URL as given by a client, checked without connecting; the problem, if any. */
     public Optional<String> problemWith(String url, Resolver resolver) {
+        Optional<String> invisible = invisibleCharacter(url);
+        if (invisible.isPresent()) {
+            return invisible;
+        }
         Optional<URI> uri = parse(url);
         if (uri.isEmpty() && numericAuthority(url)) {
             return Optional.of("the host is a numeric-encoded address; write an IPv4 address as a.b.c.d, or use a name");
@@ -61,6 +66,26 @@ public record WebhookPolicy(boolean allowHttp, boolean allowLoopback) {
         }
     }
 
+    /**
+     * An invisible format character in the URL (a bidirectional control such as U+202E, which shows
+     * the URL's text in another order than it is read, or a zero-width space), named with its place.
+     */
+    private static Optional<String> invisibleCharacter(String url) {
+        if (url == null) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < url.length(); i = url.offsetByCodePoints(i, 1)) {
+            int c = url.codePointAt(i);
+            if (Character.getType(c) == Character.FORMAT) {
+                boolean bidi = Character.getDirectionality(c) >= Character.DIRECTIONALITY_LEFT_TO_RIGHT_EMBEDDING
+                        || c == 0x200e || c == 0x200f || c == 0x061c;
+                return Optional.of(String.format("the URL holds U+%04X at character %d, an invisible %s; write the URL without it",
+                        c, i, bidi ? "bidirectional control" : "format character"));
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Whether the URL's authority is a number in disguise that {@link URI} would not take as a host (127.1). */
     private static boolean numericAuthority(String url) {
         try {
@@ -73,7 +98,8 @@ public record WebhookPolicy(boolean allowHttp, boolean allowLoopback) {
 
     /** The URL's shape: scheme, host and no credentials. */
     public Optional<URI> parse(String url) {
-        if (url == null || url.length() > MAX_URL_CHARS || !TextRules.isClean(url) || url.chars().anyMatch(Character::isWhitespace)) {
+        if (url == null || url.length() > MAX_URL_CHARS || !TextRules.isClean(url) || url.chars().anyMatch(Character::isWhitespace)
+                || invisibleCharacter(url).isPresent()) {
             return Optional.empty();
         }
         try {

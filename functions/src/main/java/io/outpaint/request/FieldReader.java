@@ -60,10 +60,10 @@ final class FieldReader {
             }
             return null;
         }
-        if (!value.isTextual() || (required && value.asText().isBlank()) || value.asText().length() > maxLength
+        if (!value.isTextual() || (required && !TextRules.hasVisible(value.asText())) || value.asText().length() > maxLength
                 || !TextRules.isClean(value.asText())) {
-            fail(name, value, (required ? "a non-empty string" : "a string") + " of at most " + maxLength
-                    + " characters, " + TextRules.ALLOWED);
+            fail(name, value, (required ? "a non-empty string (a visible character at least, not only spaces or invisible ones"
+                    + " such as a byte-order mark or a zero-width space)" : "a string") + " of at most " + maxLength + " characters, " + TextRules.ALLOWED);
             return null;
         }
         return value.asText();

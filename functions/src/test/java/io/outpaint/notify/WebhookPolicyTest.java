@@ -68,4 +68,51 @@ class WebhookPolicyTest {
         assertThat(local.rule()).contains("WEBHOOK_ALLOW_HTTP");
         assertThat(WebhookPolicy.STRICT.rule()).doesNotContain("WEBHOOK_ALLOW_HTTP").contains("https");
     }
+
+    @ParameterizedTest(name = "{0} is refused as {1}")
+    @CsvSource(delimiter = '|', value = {
+            // mapped, IPv4-translated and compatible
+            "https://[::ffff:10.0.0.5]/h|private", "https://[::ffff:0:127.0.0.1]/h|loopback", "https://[::ffff:0:a9fe:a9fe]/h|link-local",
+            "https://[0:0:0:0:ffff:0:a00:5]/h|private", "https://[::169.254.169.254]/h|link-local",
+            // NAT64, well-known and local-use (the IPv4 address at each place RFC 6052 allows)
+            "https://[64:ff9b::10.0.0.5]/h|private", "https://[64:ff9b::a9fe:a9fe]/h|link-local",
+            "https://[64:ff9b:1::7f00:1]/h|loopback (127.0.0.1 inside a NAT64 local-use address, read with a /96 prefix)",
+            "https://[64:ff9b:1::a00:5]/h|private (10.0.0.5 inside a NAT64 local-use address, read with a /96 prefix)",
+            "https://[64:ff9b:1:a00:5::]/h|NAT64 local-use", "https://[64:ff9b:1:7f:0:100::]/h|NAT64 local-use",
+            "https://[64:ff9b:1:ff:7f:0:100:0]/h|NAT64 local-use",
+            // a public address read with a /96 prefix is not one read with a /64 prefix: refused
+            "https://[64:ff9b:1::5db8:d822]/h|reserved (this network) (0.0.0.93 inside a NAT64 local-use address, read with a /64 prefix)",
+            // 6to4 and Teredo (its server, and its client stored inverted)
+            "https://[2002:a00:5::1]/h|private", "https://[2002:a9fe:a9fe::]/h|link-local",
+            "https://[2001:0:a00:5::1]/h|private", "https://[2001:0:5db8:d822:0:0:80ff:fffe]/h|loopback",
+            // documentation and benchmarking
+            "https://192.0.2.10/h|documentation", "https://198.51.100.7/h|documentation", "https://203.0.113.200/h|documentation",
+            "https://198.18.0.1/h|benchmarking", "https://198.19.255.254/h|benchmarking", "https://[2001:db8::1]/h|documentation",
+            "https://[3fff:fff::1]/h|documentation", "https://[2001:2::1]/h|benchmarking", "https://[::ffff:192.0.2.1]/h|documentation",
+            "https://[64:ff9b::203.0.113.9]/h|documentation", "https://[2002:c633:6401::]/h|documentation",
+            "https://[100::1]/h|discard-only", "https://192.88.99.1/h|6to4 relay"})
+    void judgesEveryIpv6FormThatCarriesIpv4ByTheIpv4InsideAndRefusesDocumentationRanges(String url, String kind) {
+        assertThat(WebhookPolicy.STRICT.problemWith(url, NAMES)).hasValueSatisfying(p -> assertThat(p).contains(kind));
+    }
+
+    @ParameterizedTest(name = "{0} is accepted: the IPv4 inside is public")
+    @ValueSource(strings = {"https://[64:ff9b::93.184.216.34]/h", "https://[2002:5db8:d822::1]/h",
+            "https://[64:ff9b:1:5db8:d822:5db8:d822:5db8]/h",
+            "https://[2001:0:5db8:d822:0:0:a247:27dd]/h", "https://198.20.0.1/h", "https://192.0.3.1/h", "https://203.0.114.1/h"})
+    void acceptsEmbeddedPublicIpv4AndTheNeighboursOfTheDocumentationRanges(String url) {
+        assertThat(WebhookPolicy.STRICT.problemWith(url, NAMES)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "U+{0} in the URL is refused")
+    @ValueSource(strings = {"202e", "202a", "202b", "202c", "202d", "2066", "2067", "2068", "2069", "200e", "200f", "061c", "200b", "feff"})
+    void refusesBidirectionalControlsAndOtherInvisibleCharactersNamingThem(String code) {
+        char c = (char) Integer.parseInt(code, 16);
+        for (String url : new String[] {"https://hooks.example.com/" + c + "kooh", "https://hooks.example.com" + c + "/h",
+                "https://hooks.example.com/h?x=" + c}) {
+            assertThat(WebhookPolicy.STRICT.problemWith(url, NAMES)).as(url).hasValueSatisfying(p ->
+                    assertThat(p).contains("U+" + code.toUpperCase()).contains(code.startsWith("20") && !code.equals("200b")
+                            || code.equals("061c") ? "bidirectional control" : "invisible"));
+            assertThat(WebhookPolicy.STRICT.parse(url)).as(url).isEmpty();
+        }
+    }
 }

@@ -102,4 +102,52 @@ class HostileValuesTest {
         assertThat(StrictJson.read("".getBytes(StandardCharsets.UTF_8))).isEmpty();
         assertThat(StrictJson.read("{\"prompt\":\"p\"}\n".getBytes(StandardCharsets.UTF_8))).isPresent();
     }
+
+    @ParameterizedTest(name = "a prompt of only U+{0} is empty")
+    @ValueSource(strings = {"feff", "200b", "200b 200c 200d", "2060", "202e", "2066 2069", "200e 200f", "00ad", "180e",
+            "3164", "115f 1160", "ffa0", "2800", "fe0f", "034f", "0020 00a0 3000", "feff 200b 0020 2060 feff"})
+    void aPromptOfOnlyInvisibleCharactersIsEmpty(String codes) {
+        StringBuilder prompt = new StringBuilder();
+        for (String code : codes.split(" ")) {
+            prompt.appendCodePoint(Integer.parseInt(code, 16));
+        }
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("prompt", prompt.toString());
+        assertThat(errors(() -> OutpaintRequest.fromJson(body))).singleElement().satisfies(e -> {
+            assertThat(e.field()).isEqualTo("prompt");
+            assertThat(e.allowed()).contains("a visible character");
+        });
+    }
+
+    @ParameterizedTest(name = "a prompt {0} with a visible character is kept")
+    @ValueSource(strings = {"\u200ba", "\ufeffwider\u200b", "\u05d0\u200f", "\ud83c\udf05", "\u0301"})
+    void aPromptWithAVisibleCharacterAmongInvisibleOnesIsKept(String prompt) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("prompt", prompt);
+        assertThat(OutpaintRequest.fromJson(body).prompt()).isEqualTo(prompt);
+    }
+
+    @ParameterizedTest(name = "{0} is not UTF-8")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "c0af|an overlong form at byte 0", "c080|an overlong form at byte 0", "e080af|an overlong form at byte 0",
+            "f08080af|an overlong form at byte 0", "f8888080af|never uses", "fffe7b00|UTF-16 byte-order mark",
+            "feff007b|UTF-16 byte-order mark", "007b0022|a NUL byte at byte 0", "7b0000007d|a NUL byte at byte 1",
+            "eda080|CESU-8", "edbfbf|CESU-8", "f4908080|above U+10FFFF", "80|continuation byte with no lead",
+            "e282|cut short", "e2287b|cut short", "ff|never uses"})
+    void refusesEveryMalformedUtf8NamingIt(String hex, String problem) {
+        assertThat(StrictUtf8.problem(java.util.HexFormat.of().parseHex(hex))).hasValueSatisfying(p -> assertThat(p).contains(problem));
+    }
+
+    @Test
+    void takesWellFormedUtf8OfEveryLength() {
+        String text = "{\"prompt\":\"a \u00e9 \u20ac \ud83c\udf05 \uffff \udbff\udfff\"}";
+        assertThat(StrictUtf8.problem(text.getBytes(StandardCharsets.UTF_8))).isEmpty();
+        assertThat(StrictUtf8.problem(new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf, '{', '}'})).as("UTF-8's own BOM").isEmpty();
+        assertThat(StrictUtf8.problem(new byte[0])).isEmpty();
+    }
+
+    @Test
+    void anEchoedValueIsCutTo64CharactersAndItsInvisibleCharactersShown() {
+        assertThat(TextRules.echoed("x".repeat(100_000))).isEqualTo("x".repeat(64) + "\u2026");
+        assertThat(TextRules.echoed("job\u202eexe.mp4\u0000")).isEqualTo("job\\u202eexe.mp4\\u0000");
+        assertThat(TextRules.echoed("api-1")).isEqualTo("api-1");
+    }
 }

@@ -98,7 +98,7 @@ class OutpaintRequestTest {
             "acceleration|'fast'|one of regular, none", "videoQuality|'ultra'|one of maximum, high, medium, low",
             "videoWriteMode|'slow'|one of balanced, fast, small", "interpolatorModel|'dain'|one of film, rife",
             "expandLeft|'yes'|true or false",
-            "prompt|''|a non-empty string of at most 10000 characters, no control characters other than tab and newline, and well-formed Unicode",
+            "prompt|''|a non-empty string (a visible character at least, not only spaces or invisible ones such as a byte-order mark or a zero-width space) of at most 10000 characters, no control characters other than tab and newline, and well-formed Unicode",
             "refImageUrls|['https://x/y.png']|a list of at most 10 Scenario asset ids (asset_...)"})
     void refusesOutOfRangeValuesNamingFieldValueAndAllowed(String field, String value, String allowed) {
         List<FieldError> errors = errorsOf("{'prompt':'p','" + field + "':" + value + "}");

@@ -3,50 +3,55 @@ package io.outpaint.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.outpaint.handlers.ApiHandler;
 import io.outpaint.local.console.ConsoleFiles;
 import io.outpaint.local.console.ConsoleSession;
+import io.outpaint.local.console.LoopbackServer;
+import io.outpaint.local.console.Replies;
 import io.outpaint.local.lambda.FunctionRegistry;
 import io.outpaint.local.lambda.HandlerInvoker;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * The HTTP API on a loopback port, as API Gateway serves it: each request becomes the same
  * payload 2.0 {@code APIGatewayV2HTTPEvent} the real function receives. A local API key in
  * {@code x-api-key} stands in for IAM authorization; the web console served here under
- * {@code /console/} is authorized by its session cookie instead (same origin only). Bodies are
- * read up to the API's limit and no further, and every error it answers itself has the API's
- * {@code {"error": {code, message, fields}}} shape.
+ * {@code /console/} is authorized by its session instead ({@link ConsoleSession}: a link's one-time
+ * token, then a cookie and a CSRF token). Requests whose {@code Host} is not this address are
+ * refused. Bodies are read up to the API's limit and no further, and every error it answers itself
+ * has the API's {@code {"error": {code, message, fields}}} shape.
  */
 public final class HttpApi implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The API function's own limit: a larger body is refused here before more of it is read. */
     public static final int MAX_BODY_BYTES = ApiHandler.MAX_BODY_BYTES;
+    /** {@code POST} with the API key: a fresh one-time console link. */
+    public static final String CONSOLE_LINKS = "/console/links";
 
-    private final HttpServer server;
+    private final LoopbackServer server;
     private final FunctionRegistry functions;
     private final String function;
     private final String apiKey;
-    private final ConsoleSession session = new ConsoleSession();
+    private final ConsoleSession session;
     private final ConsoleFiles console = new ConsoleFiles();
+    private final String consoleUrl;
 
     public HttpApi(FunctionRegistry functions, String function, int port) throws IOException {
         this(functions, function, port, randomKey());
@@ -57,14 +62,10 @@ public final class HttpApi implements AutoCloseable {
         this.functions = functions;
         this.function = function;
         this.apiKey = apiKey;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
-        server.createContext("/", this::handle);
-        server.setExecutor(Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "http-api");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.start();
+        this.server = new LoopbackServer("http-api", port);
+        this.session = new ConsoleSession(server.port());
+        this.consoleUrl = session.newLink(server.url());
+        server.start(this::handle);
     }
 
     private static String randomKey() {
@@ -74,12 +75,17 @@ public final class HttpApi implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return server.url();
     }
 
-    /** The web console's address: opening it in a browser is all it takes. */
+    /** The web console's link that {@code serve} prints: opening it in a browser is all it takes, once. */
     public String consoleUrl() {
-        return url() + ConsoleFiles.PREFIX;
+        return consoleUrl;
+    }
+
+    /** Another one-time console link (what {@code POST /console/links} with the API key answers). */
+    public String newConsoleLink() {
+        return session.newLink(url());
     }
 
     /** The key local clients send as {@code x-api-key}; not a secret of anything but this process. */
@@ -87,37 +93,75 @@ public final class HttpApi implements AutoCloseable {
         return apiKey;
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            if (ConsoleFiles.serves(exchange.getRequestURI().getPath())) {
-                console.serve(exchange, session);
-                return;
+    private boolean handle(Request request, Response response, Callback callback) throws IOException {
+        String path = request.getHttpURI().getPath();
+        String sent = request.getHeaders().get("x-api-key");
+        boolean keyed = sent != null && java.security.MessageDigest.isEqual(apiKey.getBytes(StandardCharsets.UTF_8),
+                sent.getBytes(StandardCharsets.UTF_8));
+        if (path.equals(CONSOLE_LINKS)) {
+            links(request, response, callback, keyed);
+            return true;
+        }
+        if (ConsoleFiles.serves(path)) {
+            console.serve(request, response, callback, session);
+            return true;
+        }
+        if (!keyed) {
+            switch (session.authorizes(request.getHeaders(), request.getMethod())) {
+                case NO_SESSION -> {
+                    Replies.error(response, callback, 401, "UNAUTHORIZED", "send the local API key printed by 'serve' as x-api-key");
+                    return true;
+                }
+                case NO_CSRF_TOKEN -> {
+                    Replies.error(response, callback, 403, "CSRF_TOKEN_MISSING", "a call that changes state from the console"
+                            + " needs its session's token in " + ConsoleSession.CSRF_HEADER + " (or send x-api-key)");
+                    return true;
+                }
+                case GRANTED -> { }
             }
-            if (!apiKey.equals(exchange.getRequestHeaders().getFirst("x-api-key")) && !session.authorizes(exchange.getRequestHeaders())) {
-                error(exchange, 401, "UNAUTHORIZED", "send the local API key printed by 'serve' as x-api-key");
-                return;
-            }
-            Optional<byte[]> body = cappedBody(exchange);
-            if (body.isEmpty()) {
-                discardSome(exchange);
-                exchange.getResponseHeaders().set("Connection", "close");
-                error(exchange, 413, "BODY_TOO_LARGE", "the body is more than " + MAX_BODY_BYTES + " bytes; the limit is " + MAX_BODY_BYTES);
-                return;
-            }
-            JsonNode response;
-            try {
-                response = JSON.readTree(functions.invoke(function, JSON.writeValueAsBytes(event(exchange, body.get()))));
-            } catch (HandlerInvoker.FunctionError | RuntimeException | IOException e) {
-                error(exchange, 500, "INTERNAL_ERROR", "the API function failed; see the log of 'serve'");
-                return;
-            }
-            Map<String, String> headers = new java.util.HashMap<>();
-            response.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
-            String text = response.path("body").asText("");
-            if (response.path("isBase64Encoded").asBoolean(false)) {
-                text = new String(Base64.getDecoder().decode(text), StandardCharsets.UTF_8);
-            }
-            reply(exchange, response.path("statusCode").asInt(502), headers, text);
+        }
+        Optional<byte[]> body = cappedBody(request);
+        if (body.isEmpty()) {
+            discardSome(request);
+            response.getHeaders().put("Connection", "close");
+            Replies.error(response, callback, 413, "BODY_TOO_LARGE", "the body is more than " + MAX_BODY_BYTES + " bytes; the limit is " + MAX_BODY_BYTES);
+            return true;
+        }
+        ObjectNode event;
+        try {
+            event = event(request, body.get());
+        } catch (IllegalArgumentException e) {
+            Replies.error(response, callback, 400, "BAD_REQUEST", "the query string has a malformed %-escape: "
+                    + Replies.shown(String.valueOf(request.getHttpURI().getQuery())) + "; escape each byte as %XX");
+            return true;
+        }
+        JsonNode answer;
+        try {
+            answer = JSON.readTree(functions.invoke(function, JSON.writeValueAsBytes(event)));
+        } catch (HandlerInvoker.FunctionError | RuntimeException | IOException e) {
+            Replies.error(response, callback, 500, "INTERNAL_ERROR", "the API function failed; see the log of 'serve'");
+            return true;
+        }
+        answer.path("headers").fields().forEachRemaining(h -> response.getHeaders().put(h.getKey(), h.getValue().asText()));
+        String text = answer.path("body").asText("");
+        byte[] bytes = answer.path("isBase64Encoded").asBoolean(false) ? Base64.getDecoder().decode(text)
+                : text.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(answer.path("statusCode").asInt(502));
+        response.write(true, bytes.length == 0 ? null : ByteBuffer.wrap(bytes), callback);
+        return true;
+    }
+
+    /** {@code POST /console/links}: a fresh one-time console link, for the holder of the API key only. */
+    private void links(Request request, Response response, Callback callback, boolean keyed) {
+        if (!request.getMethod().equals("POST")) {
+            response.getHeaders().put("Allow", "POST");
+            Replies.error(response, callback, 405, "METHOD_NOT_ALLOWED", "method not allowed here; allowed: POST");
+        } else if (!keyed) {
+            Replies.error(response, callback, 401, "UNAUTHORIZED", "send the local API key printed by 'serve' as x-api-key");
+        } else {
+            byte[] body = JSON.createObjectNode().put("url", newConsoleLink()).put("note", "opens the console once, in one browser")
+                    .toString().getBytes(StandardCharsets.UTF_8);
+            Replies.send(response, callback, 201, "application/json", body);
         }
     }
 
@@ -125,8 +169,8 @@ public final class HttpApi implements AutoCloseable {
      * The request body, read up to the limit and no further: empty when it is larger (declared or
      * sent), so a huge body costs at most the limit in memory.
      */
-    private static Optional<byte[]> cappedBody(HttpExchange exchange) throws IOException {
-        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+    private static Optional<byte[]> cappedBody(Request request) throws IOException {
+        String declared = request.getHeaders().get("Content-Length");
         if (declared != null) {
             try {
                 if (Long.parseLong(declared.trim()) > MAX_BODY_BYTES) {
@@ -136,7 +180,7 @@ public final class HttpApi implements AutoCloseable {
                 // the server has refused a malformed length before this point; read as sent
             }
         }
-        byte[] bytes = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
+        byte[] bytes = Content.Source.asInputStream(request).readNBytes(MAX_BODY_BYTES + 1);
         return bytes.length > MAX_BODY_BYTES ? Optional.empty() : Optional.of(bytes);
     }
 
@@ -144,9 +188,9 @@ public final class HttpApi implements AutoCloseable {
      * Reads (and drops, through one small buffer) up to 1 MiB more of a refused body, so that a
      * client still sending a modest one reads the 413 instead of a reset connection.
      */
-    private static void discardSome(HttpExchange exchange) throws IOException {
+    private static void discardSome(Request request) throws IOException {
         byte[] buffer = new byte[8192];
-        InputStream in = exchange.getRequestBody();
+        InputStream in = Content.Source.asInputStream(request);
         for (long dropped = 0; dropped < 1 << 20; ) {
             int n = in.read(buffer);
             if (n < 0) {
@@ -156,23 +200,19 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    private static void error(HttpExchange exchange, int status, String code, String message) throws IOException {
-        ObjectNode body = JSON.createObjectNode();
-        ObjectNode error = body.putObject("error");
-        error.put("code", code).put("message", message).putArray("fields");
-        reply(exchange, status, Map.of("Content-Type", "application/json"), body.toString());
-    }
-
-    private static ObjectNode event(HttpExchange exchange, byte[] body) {
+    private static ObjectNode event(Request request, byte[] body) {
         ObjectNode event = JSON.createObjectNode();
         event.put("version", "2.0");
         event.put("routeKey", "$default");
-        String path = exchange.getRequestURI().getRawPath();
-        String query = exchange.getRequestURI().getRawQuery();
+        String path = request.getHttpURI().getPath();
+        String query = request.getHttpURI().getQuery();
         event.put("rawPath", path);
         event.put("rawQueryString", query == null ? "" : query);
         ObjectNode headers = event.putObject("headers");
-        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+        for (HttpField field : request.getHeaders()) {
+            String name = field.getName().toLowerCase(Locale.ROOT);
+            headers.put(name, headers.has(name) ? headers.get(name).asText() + "," + field.getValue() : field.getValue());
+        }
         if (query != null && !query.isEmpty()) {
             ObjectNode params = event.putObject("queryStringParameters");
             for (String pair : query.split("&")) {
@@ -185,16 +225,16 @@ public final class HttpApi implements AutoCloseable {
         ObjectNode context = event.putObject("requestContext");
         context.put("accountId", FunctionRegistry.ACCOUNT);
         context.put("apiId", "local");
-        context.put("domainName", exchange.getLocalAddress().getHostString());
+        context.put("domainName", Request.getLocalAddr(request));
         context.put("requestId", UUID.randomUUID().toString());
         context.put("stage", "$default");
         context.put("timeEpoch", Instant.now().toEpochMilli());
         ObjectNode http = context.putObject("http");
-        http.put("method", exchange.getRequestMethod());
+        http.put("method", request.getMethod());
         http.put("path", path);
-        http.put("protocol", exchange.getProtocol());
-        http.put("sourceIp", exchange.getRemoteAddress().getAddress().getHostAddress());
-        http.put("userAgent", String.valueOf(exchange.getRequestHeaders().getFirst("User-Agent")));
+        http.put("protocol", request.getConnectionMetaData().getProtocol());
+        http.put("sourceIp", Request.getRemoteAddr(request));
+        http.put("userAgent", String.valueOf(request.getHeaders().get("User-Agent")));
         if (body.length > 0) {
             event.put("body", Base64.getEncoder().encodeToString(body));
             event.put("isBase64Encoded", true);
@@ -204,19 +244,8 @@ public final class HttpApi implements AutoCloseable {
         return event;
     }
 
-    private static void reply(HttpExchange exchange, int status, Map<String, String> headers, String body) throws IOException {
-        headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
-    }
-
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
     }
 }

@@ -42,6 +42,7 @@ final class ConsoleCommand implements Callable<Integer> {
         DefaultCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
         try (ConsoleServer server = new ConsoleServer(new SignedForwarder(endpoint, signingRegion, credentials), port)) {
             Outpaint.out.println("outpaint console: " + server.url());
+            Outpaint.out.println("  the link opens the console once, in one browser; run this command again for another");
             Outpaint.out.println("  forwarding API calls to " + endpoint + ", signed for " + signingRegion + " with your default AWS credentials");
             Outpaint.out.println("Ctrl-C stops it.");
             CountDownLatch stop = new CountDownLatch(1);

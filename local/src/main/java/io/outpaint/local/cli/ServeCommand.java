@@ -129,6 +129,8 @@ final class ServeCommand implements Callable<Integer> {
         out.println("outpaint console: " + api.consoleUrl());
         out.println("outpaint local runtime is up");
         out.printf("  HTTP API        %s   send x-api-key: %s%n", api.url(), api.apiKey());
+        out.printf("  Console         the link above opens it once, in one browser; another: curl -X POST -H \"x-api-key: $OUTPAINT_API_KEY\" \"$OUTPAINT_ENDPOINT%s\"%n",
+                io.outpaint.local.HttpApi.CONSOLE_LINKS);
         out.printf("  Step Functions  %s   state machine %s%n", cloud.stepFunctionsUrl(), pipeline.stateMachineArn());
         out.printf("  S3              %s   bucket %s: a video put under inputs/ starts a job; results go under outputs/<jobId>/%n",
                 cloud.s3Url(), LocalPipeline.BUCKET);

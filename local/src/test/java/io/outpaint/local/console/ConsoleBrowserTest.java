@@ -77,6 +77,8 @@ class ConsoleBrowserTest {
         driver.get("about:blank");
         driver.get(pipeline.httpApi().consoleUrl() + "#/new");
         wait(20).until(d -> !d.findElements(By.id("f-prompt")).isEmpty());
+        // the link's token was spent for the session cookie and left the address bar; the route stayed
+        assertThat(driver.getCurrentUrl()).isEqualTo(pipeline.httpApi().url() + "/console/#/new");
     }
 
     @AfterEach

@@ -68,7 +68,7 @@ final class SigV4Gateway implements AutoCloseable {
                     + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
             seen.add(new Seen(exchange.getRequestMethod(), pathAndQuery, auth, valid));
             if (!valid) {
-                Replies.send(exchange, 403, "application/json", "{\"message\":\"Forbidden\"}".getBytes());
+                reply(exchange, 403, "application/json", "{\"message\":\"Forbidden\"}".getBytes());
                 return;
             }
             HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(target + pathAndQuery)).header("x-api-key", apiKey)
@@ -79,11 +79,19 @@ final class SigV4Gateway implements AutoCloseable {
             }
             try {
                 HttpResponse<byte[]> answer = http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
-                Replies.send(exchange, answer.statusCode(), answer.headers().firstValue("Content-Type").orElse("application/json"), answer.body());
+                reply(exchange, answer.statusCode(), answer.headers().firstValue("Content-Type").orElse("application/json"), answer.body());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                Replies.send(exchange, 503, "text/plain", new byte[0]);
+                reply(exchange, 503, "text/plain", new byte[0]);
             }
+        }
+    }
+
+    private static void reply(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            exchange.getResponseBody().write(body);
         }
     }
 

@@ -78,6 +78,7 @@ class HostileRequestsTest {
                 .header("x-api-key", pipeline.httpApi().apiKey()).timeout(Duration.ofSeconds(60))
                 .method(spec.path("method").asText(), spec.has("body")
                         ? HttpRequest.BodyPublishers.ofString(spec.path("body").asText(), StandardCharsets.UTF_8)
+                        : spec.has("bodyBase64") ? HttpRequest.BodyPublishers.ofByteArray(java.util.Base64.getDecoder().decode(spec.path("bodyBase64").asText()))
                         : HttpRequest.BodyPublishers.noBody());
         spec.path("headers").fields().forEachRemaining(h -> b.setHeader(h.getKey(), h.getValue().asText().replace("{run}", RUN)));
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -149,8 +150,40 @@ class HostileRequestsTest {
         if (spec.has("field")) {
             assertThat(error.path("fields").findValuesAsText("field")).as(name + ": " + answer.body()).contains(spec.path("field").asText());
         }
+        if (spec.has("messageContains")) {
+            // the path the refusal took, said in the message or the field's
+            assertThat(answer.body()).as(name).contains(spec.path("messageContains").asText());
+        }
+        if (spec.has("messageAtMost")) {
+            assertThat(error.path("message").asText().length()).as(name + ": " + error.path("message").asText())
+                    .isLessThanOrEqualTo(spec.path("messageAtMost").asInt());
+        }
         assertThat(answer.body()).as(name).doesNotContain("Exception").doesNotContain("io.outpaint").doesNotContain("\tat ")
                 .doesNotContain("\u0000").doesNotContain("\u001b");
         assertThat(executions()).as(name + " started nothing").isEqualTo(before);
+    }
+
+    /**
+     * What {@code java.net.http} will not send: request lines the HTTP parser refuses before any route,
+     * and methods and paths no route knows. Each gets the API's error shape, never the server's HTML.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"GET,//jobs,400,BAD_REQUEST", "GET,///,400,BAD_REQUEST", "GET,/jobs/%zz,400,BAD_REQUEST",
+            "GET,/jobs/%,400,BAD_REQUEST", "GET,/jobs%2,400,BAD_REQUEST", "GET,/jobs/%2F..%2Fx,400,BAD_REQUEST",
+            "GET,/jobs/%00,400,BAD_REQUEST", "GET,/jobs?limit=%zz,400,BAD_REQUEST", "GET,*,400,BAD_REQUEST",
+            "GET,jobs,400,BAD_REQUEST", "BREW,/jobs,405,METHOD_NOT_ALLOWED", "DELETE,/jobs/api-none,405,METHOD_NOT_ALLOWED",
+            "GET,/jobs/../estimate,404,NOT_FOUND", "GET,/nothing,404,NOT_FOUND", "TRACE,/jobs,405,METHOD_NOT_ALLOWED"})
+    void everyRequestLineNoRouteKnowsIsAnsweredInTheErrorShape(String method, String target, int status, String code) throws Exception {
+        long before = executions();
+        io.outpaint.local.testing.RawHttp.Answer answer = io.outpaint.local.testing.RawHttp.send(pipeline.httpApi().url(), method, target,
+                "x-api-key: " + pipeline.httpApi().apiKey());
+        assertThat(answer.status()).as(answer.body()).isEqualTo(status);
+        assertThat(answer.header("Content-Type")).startsWith("application/json");
+        JsonNode error = JSON.readTree(answer.body()).path("error");
+        assertThat(error.path("code").asText()).as(answer.body()).isEqualTo(code);
+        assertThat(error.path("message").asText()).isNotBlank().doesNotContain("Exception");
+        assertThat(error.path("fields").isArray()).isTrue();
+        assertThat(answer.body()).doesNotContain("<h1>").doesNotContain("<html");
+        assertThat(executions()).isEqualTo(before);
     }
 }
