@@ -380,7 +380,10 @@ public final class JobsApi {
         body.put("createdAt", job.createdAt().toString());
         body.put("updatedAt", job.updatedAt().toString());
         if (job.source() != null) {
-            body.putObject("input").put("bucket", job.source().bucket()).put("key", job.source().key());
+            ObjectNode input = body.putObject("input").put("bucket", job.source().bucket()).put("key", job.source().key());
+            if (job.source().ignoredMetadata() != null) {
+                job.source().ignoredMetadata().forEach(input.putArray("ignoredMetadata")::add);
+            }
         }
         if (job.error() != null) {
             body.set("error", JobDocument.tree(job.error()));
