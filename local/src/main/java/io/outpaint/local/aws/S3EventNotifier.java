@@ -3,6 +3,7 @@ package io.outpaint.local.aws;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.local.lambda.FunctionRegistry;
+import io.outpaint.request.ObjectKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
@@ -118,7 +119,8 @@ public final class S3EventNotifier implements AutoCloseable {
             } catch (RuntimeException e) {
                 // this object alone waits for the next scan; the others go on
                 if (!version.equals(told.put(id, version))) {
-                    System.err.println("S3 event for " + io.outpaint.request.ObjectKeys.printable(object.key()) + " not sent yet (tried again): " + e.getMessage());
+                    System.err.println("S3 event for " + ObjectKeys.printable(object.key()) + " not sent yet (tried again): "
+                            + e.getMessage());
                 }
                 continue;
             }
@@ -137,7 +139,8 @@ public final class S3EventNotifier implements AutoCloseable {
                 if (attempt < ATTEMPTS) {
                     delivery.schedule(() -> deliver(rule, id, version, key, event, attempt + 1), attempt, TimeUnit.SECONDS);
                 } else {
-                    System.err.println("S3 event for " + io.outpaint.request.ObjectKeys.printable(key) + " dropped after " + ATTEMPTS + " attempts"
+                    System.err.println("S3 event for " + ObjectKeys.printable(key) + " dropped after " + ATTEMPTS
+                            + " attempts"
                             + (journal.isPresent() ? " (sent again at the next start)" : "") + ": " + e.getMessage());
                 }
             }
