@@ -441,6 +441,9 @@ public final class JobsApi {
             if (name != null) {
                 input.put("name", name);
             }
+            if (job.source().ignoredMetadata() != null) {
+                job.source().ignoredMetadata().forEach(input.putArray("ignoredMetadata")::add);
+            }
         }
         // lists carry the request too: its prompt is what tells jobs apart beside the file's name
         if (job.request() != null) {

@@ -35,9 +35,27 @@ public record Job(
         ObjectNode finish,
         String inputName) {
 
-    /** Where the input video is. */
+    /**
+     * Where the input video is. {@code ignoredMetadata}: the names of the upload's S3 metadata that are not the
+     * pipeline's (another tool's, such as rclone's {@code mtime}), left aside rather than refused; null when none.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Source(String type, String bucket, String key, String versionId, String etag, Long size, String contentType) {}
+    public record Source(String type, String bucket, String key, String versionId, String etag, Long size, String contentType,
+                         List<String> ignoredMetadata) {
+
+        public Source {
+            ignoredMetadata = ignoredMetadata == null || ignoredMetadata.isEmpty() ? null : List.copyOf(ignoredMetadata);
+        }
+
+        public Source(String type, String bucket, String key, String versionId, String etag, Long size, String contentType) {
+            this(type, bucket, key, versionId, etag, size, contentType, null);
+        }
+
+        /** This source, with the metadata names left aside listed. */
+        public Source withIgnoredMetadata(List<String> names) {
+            return new Source(type, bucket, key, versionId, etag, size, contentType, names);
+        }
+    }
 
     /** Scenario's ids for this job. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

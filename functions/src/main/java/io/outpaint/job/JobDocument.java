@@ -33,7 +33,8 @@ public final class JobDocument {
     private static final Set<String> JOB = Set.of("jobId", "status", "version", "createdAt", "updatedAt", "request", "source",
             "executionArn", "idempotencyKey", "scenario", "progress", "outputs", "error", "history", "expiresAt", "webhookUrl",
             "framing", "billing", "finish", "inputName");
-    private static final Set<String> SOURCE = Set.of("type", "bucket", "key", "versionId", "etag", "size", "contentType");
+    private static final Set<String> SOURCE = Set.of("type", "bucket", "key", "versionId", "etag", "size", "contentType",
+            "ignoredMetadata");
     private static final Set<String> SCENARIO = Set.of("videoAssetId", "jobId", "submittingAt", "submittedAt");
     private static final Set<String> OUTPUT = Set.of("assetId", "bucket", "key", "bytes", "sha256", "contentType", "width",
             "height", "durationSeconds");
@@ -61,7 +62,7 @@ public final class JobDocument {
                 object(root, "request"),
                 nested(root, "source", "", SOURCE, s -> new Job.Source(F.text(s, "type", "source."), F.text(s, "bucket", "source."),
                         F.text(s, "key", "source."), F.text(s, "versionId", "source."), F.text(s, "etag", "source."),
-                        F.whole(s, "size", "source."), F.text(s, "contentType", "source."))),
+                        F.whole(s, "size", "source."), F.text(s, "contentType", "source."), texts(s, "ignoredMetadata", "source."))),
                 F.text(root, "executionArn", ""),
                 F.text(root, "idempotencyKey", ""),
                 nested(root, "scenario", "", SCENARIO, s -> new Job.Scenario(F.text(s, "videoAssetId", "scenario."),
@@ -117,6 +118,9 @@ public final class JobDocument {
                 source.put("size", s.size());
             }
             put(source, "contentType", s.contentType());
+            if (s.ignoredMetadata() != null) {
+                s.ignoredMetadata().forEach(source.putArray("ignoredMetadata")::add);
+            }
         }
         put(node, "executionArn", job.executionArn());
         put(node, "idempotencyKey", job.idempotencyKey());
@@ -223,6 +227,25 @@ public final class JobDocument {
     private static <T> T nested(JsonNode node, String name, String at, Set<String> fields, Function<JsonNode, T> of) {
         JsonNode value = TreeFields.field(node, name);
         return value == null ? null : of.apply(object(value, at + name, fields));
+    }
+
+    /** An array of strings; null when absent. */
+    private static List<String> texts(JsonNode node, String name, String at) {
+        JsonNode value = TreeFields.field(node, name);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isArray()) {
+            throw F.wrong(at + name, "an array of strings", value);
+        }
+        List<String> all = new ArrayList<>(value.size());
+        for (int i = 0; i < value.size(); i++) {
+            if (!value.get(i).isTextual()) {
+                throw F.wrong(at + name + "[" + i + "]", "a string", value.get(i));
+            }
+            all.add(value.get(i).asText());
+        }
+        return all;
     }
 
     private static <T> List<T> list(JsonNode node, String name, Set<String> fields, Element<T> of) {

@@ -20,10 +20,21 @@ public final class InputVideos {
     static final int PROBE_BLOCK = 64 * 1024;
     static final int PROBE_BLOCKS = 256;
 
-    /** What S3 says of an input video. */
+    /**
+     * What S3 says of an input video, with the content type its first bytes announce (not its name's, nor
+     * the one it was uploaded with: an MP4 named {@code .webm} is an MP4).
+     */
     public record Video(String bucket, String key, long size, String contentType, String etag, String versionId) {
+
+        /** The key's last segment, its extension the container's: {@code clip.webm} holding an MP4 is sent on as {@code clip.mp4}. */
         public String fileName() {
-            return key.substring(key.lastIndexOf('/') + 1);
+            String name = key.substring(key.lastIndexOf('/') + 1);
+            String extension = VideoProbe.Container.ofMediaType(contentType).map(c -> "." + c.extension()).orElse("");
+            if (extension.isEmpty() || name.toLowerCase(Locale.ROOT).endsWith(extension)) {
+                return name;
+            }
+            int dot = name.lastIndexOf('.');
+            return (dot > 0 ? name.substring(0, dot) : name) + extension;
         }
     }
 
@@ -67,7 +78,6 @@ public final class InputVideos {
             }
             throw e;
         }
-        String type = contentType(key, head.contentType());
         if (head.contentLength() == null || head.contentLength() <= 0) {
             throw new InvalidInputException(key + " in bucket " + bucket + " is empty");
         }
@@ -77,11 +87,11 @@ public final class InputVideos {
         }
         byte[] first = s3.get().getObjectAsBytes(b -> b.bucket(bucket).key(key).versionId(head.versionId())
                 .range("bytes=0-" + (VideoProbe.HEAD_BYTES - 1))).asByteArray();
-        if (VideoProbe.containerOf(first).isEmpty()) {
-            throw new InvalidInputException(key + " in bucket " + bucket + " is not a video: its first bytes are "
-                    + "neither an MP4 'ftyp' box nor a WebM header (MP4 or WebM expected)");
-        }
-        return new Video(bucket, key, head.contentLength(), type, head.eTag(), head.versionId());
+        // the bytes say what it is; the name and the declared type do not (a text file named .mp4 is refused here)
+        VideoProbe.Container container = VideoProbe.containerOf(first).orElseThrow(() -> new InvalidInputException(key + " in bucket "
+                + bucket + " is not a video: its first bytes are neither an MP4 'ftyp' box nor a WebM header (MP4 or WebM expected"
+                + declared(head.contentType()) + ")"));
+        return new Video(bucket, key, head.contentLength(), container.mediaType(), head.eTag(), head.versionId());
     }
 
     /**
@@ -141,18 +151,10 @@ public final class InputVideos {
         });
     }
 
-    private static String contentType(String key, String declared) {
-        String type = declared == null ? "" : declared.toLowerCase(Locale.ROOT).split(";")[0].trim();
-        if (TYPES.contains(type)) {
-            return type;
-        }
-        String lower = key.toLowerCase(Locale.ROOT);
-        if ((type.isEmpty() || type.equals("application/octet-stream") || type.equals("binary/octet-stream"))
-                && (lower.endsWith(".mp4") || lower.endsWith(".webm"))) {
-            return lower.endsWith(".mp4") ? "video/mp4" : "video/webm";
-        }
-        throw new InvalidInputException(key + " is not a video: its content type is "
-                + (type.isEmpty() ? "not declared" : type) + " (video/mp4 or video/webm expected)");
+    /** The type an object was uploaded with, as an error names it beside what its bytes are. */
+    private static String declared(String type) {
+        String plain = type == null ? "" : type.split(";")[0].trim();
+        return plain.isEmpty() ? "" : "; it was uploaded as " + io.outpaint.request.ObjectKeys.printable(plain);
     }
 
     private static String missing(String bucket, String key) {

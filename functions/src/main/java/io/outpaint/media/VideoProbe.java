@@ -34,6 +34,11 @@ public final class VideoProbe {
             return java.util.Arrays.stream(values()).map(Container::mediaType).collect(java.util.stream.Collectors.toUnmodifiableSet());
         }
 
+        /** The container of a media type ({@code video/mp4}, {@code video/webm}), if it is one of them. */
+        public static java.util.Optional<Container> ofMediaType(String type) {
+            return java.util.Arrays.stream(values()).filter(c -> c.mediaType.equals(type)).findFirst();
+        }
+
         /** Every container's extension, as a regular expression's alternatives ({@code mp4|webm}). */
         public static String extensionPattern() {
             return java.util.Arrays.stream(values()).map(Container::extension).collect(java.util.stream.Collectors.joining("|"));

@@ -93,7 +93,7 @@ public final class UploadInput implements Step {
         Instant uploaded = clock.instant();
         jobs.update(job, j -> j.withScenario(j.scenario().withVideoAssetId(assetId), uploaded)
                 .withSource(new Job.Source(j.source().type(), video.bucket(), video.key(), video.versionId(),
-                        video.etag(), video.size(), video.contentType()), uploaded));
+                        video.etag(), video.size(), video.contentType(), j.source().ignoredMetadata()), uploaded));
         return StepState.of(jobId);
     }
 

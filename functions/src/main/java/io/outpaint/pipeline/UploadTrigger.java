@@ -26,8 +26,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * A video landed under {@code inputs/}: starts its job. The model's inputs come from a sidecar
  * {@code <name>.json} beside the video, else from the object's metadata ({@code x-amz-meta-*},
- * names in any case, with or without dashes; {@code target-aspect-ratio} and {@code target-anchor} give the target),
- * else defaults. The job id is derived from bucket,
+ * names in any case, with or without dashes; {@code target-aspect-ratio} and {@code target-anchor} give the target;
+ * {@value #METADATA_PREFIX} before a name marks it as the pipeline's, so that a misspelt one is refused),
+ * else defaults. Metadata names that are not the pipeline's (another tool's, such as rclone's {@code mtime})
+ * are left aside and listed in the record's {@code source.ignoredMetadata}. The job id is derived from bucket,
  * key and version (or ETag), so a duplicate event starts nothing new. A bad key, sidecar, metadata
  * value or an object that is not a video gives a FAILED job whose reason names the field, with the
  * code the API answers for the same thing (the exception type's {@link io.outpaint.job.FailureCode});
@@ -41,6 +43,11 @@ public final class UploadTrigger {
     private static final Map<String, String> FIELDS_BY_LOOSE_NAME = OutpaintRequest.FIELDS.stream()
             .collect(Collectors.toMap(UploadTrigger::loose, f -> f));
     private static final Map<String, String> TARGET_PARTS_BY_LOOSE_NAME = Map.of("targetaspectratio", "aspectRatio", "targetanchor", "anchor");
+    /** Before a metadata name: the pipeline's, whatever follows (a name it does not know is refused, not left aside). */
+    public static final String METADATA_PREFIX = "outpaint-";
+
+    /** The model's inputs an upload gives, and the metadata names it left aside. */
+    private record Inputs(ObjectNode params, java.util.List<String> ignoredMetadata) {}
 
     /** What became of one object. */
     public enum Outcome { STARTED, DUPLICATE, REFUSED, IGNORED }
@@ -62,6 +69,7 @@ public final class UploadTrigger {
         if (!key.startsWith(InputVideos.PREFIX) || key.startsWith(InputVideos.STAGED) || key.toLowerCase(Locale.ROOT).endsWith(".json")) {
             return Outcome.IGNORED; // sidecars, staged uploads (POST /uploads) and other keys start nothing
         }
+        String shown = io.outpaint.request.ObjectKeys.printable(key); // any key S3 takes, control characters included, logged on one line
         Optional<Outcome> awaited = onAwaitedUpload(bucket, key, versionId);
         if (awaited.isPresent()) {
             return awaited.get();
@@ -69,7 +77,7 @@ public final class UploadTrigger {
         String jobId = jobIdFor(bucket, key, versionId != null && !versionId.isBlank() ? versionId : etag);
         MDC.put("jobId", jobId);
         if (services.jobs().find(jobId).isPresent()) {
-            LOG.info("s3://{}/{} was delivered again; job {} exists, nothing new started", bucket, key, jobId);
+            LOG.info("s3://{}/{} was delivered again; job {} exists, nothing new started", bucket, shown, jobId);
             services.admission().dispatch(); // a job whose first dispatch was lost is started now
             return Outcome.DUPLICATE;
         }
@@ -80,7 +88,12 @@ public final class UploadTrigger {
             InputVideos.checkKey(key);
             InputVideos.Video video = services.inputs().describe(bucket, key, blankToNull(versionId));
             source = new Job.Source("s3", bucket, key, video.versionId(), video.etag(), video.size(), video.contentType());
-            params = parameters(bucket, key, blankToNull(versionId));
+            Inputs inputs = parameters(bucket, key, blankToNull(versionId));
+            params = inputs.params();
+            source = source.withIgnoredMetadata(inputs.ignoredMetadata());
+            if (source.ignoredMetadata() != null) {
+                LOG.info("s3://{}/{}: metadata left aside (not model inputs): {}", bucket, shown, source.ignoredMetadata());
+            }
             request = OutpaintRequest.fromText(params);
         } catch (InvalidRequestException | InvalidInputException e) {
             // the code its type declares, as the API and the state machine's failure step read it
@@ -93,13 +106,13 @@ public final class UploadTrigger {
                     + e.getClass().getSimpleName(), null));
         } catch (RuntimeException e) {
             // whatever else the inputs make go wrong still ends in a record, never in a dropped event
-            LOG.error("s3://{}/{}: its inputs could not be read", bucket, key, e);
+            LOG.error("s3://{}/{}: its inputs could not be read", bucket, shown, e);
             return refuse(jobId, params, source, new Job.JobError("INVALID_REQUEST", "the inputs of this upload could not be read ("
                     + e.getClass().getSimpleName() + ")", null));
         }
         Job job = Job.queued(jobId, request.toJson(), source, null, null, services.clock().instant(), services.config().retentionDays());
         boolean started = starter.start(job);
-        LOG.info("s3://{}/{}: job {} {}", bucket, key, jobId, started ? "started" : "existed already");
+        LOG.info("s3://{}/{}: job {} {}", bucket, shown, jobId, started ? "started" : "existed already");
         return started ? Outcome.STARTED : Outcome.DUPLICATE;
     }
 
@@ -151,17 +164,21 @@ public final class UploadTrigger {
     }
 
     /** The model's inputs for a video: its sidecar, else its metadata; the default prompt when none is given. */
-    private ObjectNode parameters(String bucket, String key, String versionId) {
-        ObjectNode params = sidecar(bucket, key).orElseGet(() -> fromMetadata(bucket, key, versionId));
-        if (!params.has("prompt")) {
-            params.put("prompt", services.config().defaultPrompt());
+    private Inputs parameters(String bucket, String key, String versionId) {
+        Inputs inputs = sidecar(bucket, key).map(p -> new Inputs(p, java.util.List.of()))
+                .orElseGet(() -> fromMetadata(bucket, key, versionId));
+        if (!inputs.params().has("prompt")) {
+            inputs.params().put("prompt", services.config().defaultPrompt());
         }
-        return params;
+        return inputs;
     }
 
     private Optional<ObjectNode> sidecar(String bucket, String key) {
         int dot = key.lastIndexOf('.');
         String sidecarKey = (dot > key.lastIndexOf('/') ? key.substring(0, dot) : key) + ".json";
+        if (sidecarKey.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > io.outpaint.request.ObjectKeys.MAX_KEY_BYTES) {
+            return Optional.empty(); // longer than any S3 key: there is none (S3 would answer 400 KeyTooLong, not 404)
+        }
         ResponseBytes<GetObjectResponse> bytes;
         try {
             HeadObjectResponse head = services.s3().headObject(b -> b.bucket(bucket).key(sidecarKey));
@@ -186,19 +203,31 @@ public final class UploadTrigger {
                 sidecarKey + " must hold exactly one JSON object of the model's inputs (UTF-8, no trailing content, no key twice)")));
     }
 
-    private ObjectNode fromMetadata(String bucket, String key, String versionId) {
+    /**
+     * The model's inputs in the object's metadata: the names that are the pipeline's (a model input, a target part, or any
+     * name after {@value #METADATA_PREFIX}); the others are another tool's, left aside and named.
+     */
+    private Inputs fromMetadata(String bucket, String key, String versionId) {
         Map<String, String> metadata = services.s3().headObject(b -> b.bucket(bucket).key(key).versionId(versionId)).metadata();
         ObjectNode params = JSON.createObjectNode();
-        metadata.forEach((name, value) -> {
+        java.util.List<String> ignored = new java.util.ArrayList<>();
+        new java.util.TreeMap<>(metadata).forEach((name, value) -> {
+            boolean prefixed = name.toLowerCase(Locale.ROOT).startsWith(METADATA_PREFIX);
+            String bare = prefixed ? name.substring(METADATA_PREFIX.length()) : name;
             // metadata is flat: target-aspect-ratio and target-anchor make the target object
-            String part = TARGET_PARTS_BY_LOOSE_NAME.get(loose(name));
+            String part = TARGET_PARTS_BY_LOOSE_NAME.get(loose(bare));
+            String field = FIELDS_BY_LOOSE_NAME.get(loose(bare));
             if (part != null) {
                 (params.has("target") ? (ObjectNode) params.get("target") : params.putObject("target")).put(part, value);
+            } else if (field != null) {
+                params.put(field, value);
+            } else if (prefixed) {
+                params.put(name, value); // named as the pipeline's, known to none of it: refused as an unknown field, by this name
             } else {
-                params.put(FIELDS_BY_LOOSE_NAME.getOrDefault(loose(name), name), value);
+                ignored.add(name);
             }
         });
-        return params;
+        return new Inputs(params, ignored);
     }
 
     /** A name with case, dashes and underscores ignored, as S3 metadata keys arrive lower-cased. */

@@ -52,10 +52,14 @@ public final class ObjectKeys {
 
     /** A value as an error may show it: short, and with control characters escaped. */
     public static String shown(String value) {
-        String cut = value.length() > 60 ? value.substring(0, 60) + "..." : value;
-        StringBuilder out = new StringBuilder("\"");
-        cut.chars().forEach(c -> out.append(Character.isISOControl(c) || Character.isSurrogate((char) c)
+        return "\"" + printable(value.length() > 60 ? value.substring(0, 60) + "..." : value) + "\"";
+    }
+
+    /** A value as a log line or an error may hold it whole: control characters and lone surrogates escaped as {@code \\uXXXX}. */
+    public static String printable(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        value.chars().forEach(c -> out.append(Character.isISOControl(c) || Character.isSurrogate((char) c)
                 ? String.format("\\u%04x", c) : String.valueOf((char) c)));
-        return out.append('"').toString();
+        return out.toString();
     }
 }

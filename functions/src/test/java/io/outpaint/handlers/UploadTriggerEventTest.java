@@ -27,6 +27,21 @@ class UploadTriggerEventTest {
         assertThat(records).containsExactly(new UploadTriggerHandler.Created("b", "inputs/café + more%.mp4", "v1", "e"));
     }
 
+    /** Keys S3 takes and the key rule refuses reach the trigger as they were written, so its FAILED record names them. */
+    @Test
+    void decodesKeysWithControlCharactersDoubledSlashesAndTheLongestLength() throws Exception {
+        String longest = "inputs/" + "k".repeat(1024 - "inputs/".length());
+        for (String[] encodedAndKey : new String[][] {{"inputs/ctl%01x.mp4", "inputs/ctl" + (char) 1 + "x.mp4"},
+                {"inputs/line%0Abreak.mp4", "inputs/line\nbreak.mp4"}, {"inputs/a//b.mp4", "inputs/a//b.mp4"},
+                {"inputs/del%7F.mp4", "inputs/del" + (char) 0x7f + ".mp4"}, {longest, longest}}) {
+            var records = UploadTriggerHandler.records(JSON.readTree("{\"Records\":[{\"s3\":{\"bucket\":{\"name\":\"b\"},"
+                    + "\"object\":{\"key\":\"" + encodedAndKey[0] + "\",\"eTag\":\"e\"}}}]}"));
+            assertThat(records).containsExactly(new UploadTriggerHandler.Created("b", encodedAndKey[1], null, "e"));
+            assertThat(io.outpaint.request.ObjectKeys.inputKey("key", encodedAndKey[1]).isPresent())
+                    .as(encodedAndKey[0]).isEqualTo(!encodedAndKey[1].equals(longest));
+        }
+    }
+
     @Test
     void s3sTestEventStartsNothing() throws Exception {
         assertThat(UploadTriggerHandler.records(JSON.readTree("{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\","

@@ -113,7 +113,7 @@ class JobDocumentTest {
                 maybe(random, () -> request),
                 maybe(random, () -> new Job.Source(maybe(random, () -> "s3"), maybe(random, () -> "in"), maybe(random, () -> "inputs/a b.mp4"),
                         maybe(random, () -> "v1"), maybe(random, () -> "\"etag\""), maybe(random, random::nextLong),
-                        maybe(random, () -> "video/mp4"))),
+                        maybe(random, () -> "video/mp4"), maybe(random, () -> java.util.List.of("btime", "mtime")))),
                 maybe(random, () -> "arn:aws:states:us-east-1:000000000000:execution:outpaint:x"),
                 maybe(random, () -> "idem-" + random.nextInt()),
                 maybe(random, () -> new Job.Scenario(maybe(random, () -> "asset_1"), maybe(random, () -> "job_1"),

@@ -58,6 +58,9 @@ public final class LocalCloud implements AutoCloseable {
         }
     }
 
+    /** The file in the data dir that records the S3 events delivered (see {@link S3EventNotifier}). */
+    public static final String S3_EVENTS_JOURNAL = "s3-events-delivered";
+
     public static final String ACCESS_KEY = "local";
     public static final String SECRET_KEY = "local";
 
@@ -176,7 +179,9 @@ public final class LocalCloud implements AutoCloseable {
             try {
                 S3Emulator started = joined(s3Starting);
                 this.s3Client = client(started);
-                this.notifier = new S3EventNotifier(s3Client, functions, Duration.ofMillis(250));
+                // kept with the data: a restart delivers the events of uploads the last run did not deliver
+                this.notifier = new S3EventNotifier(s3Client, functions, Duration.ofMillis(250),
+                        Optional.ofNullable(options.dataDir()).map(dir -> dir.resolve(S3_EVENTS_JOURNAL)));
                 this.s3 = started;
             } catch (RuntimeException e) {
                 throw e;

@@ -90,7 +90,8 @@ public final class Finish implements Step {
                 limits.checkCanvas(canvas.width(), canvas.height());
             }
             emptyFolder(dir);
-            Path input = fetch(job.source().bucket(), job.source().key(), job.source().versionId(), dir.resolve("input" + extension(job.source().key())));
+            Path input = fetch(job.source().bucket(), job.source().key(), job.source().versionId(),
+                    dir.resolve("input" + extension(job.source())));
             Path generated = fetch(raw.bucket(), raw.key(), null, dir.resolve(CopyResults.RAW));
             long started = System.nanoTime();
             Finished finished = finisher.get().finish(input, generated, probed -> spec(job, probed), dir.resolve("out"));
@@ -174,7 +175,13 @@ public final class Finish implements Step {
         return ObjectKeys.OUTPUTS_PREFIX + jobId + "/" + name;
     }
 
-    private static String extension(String key) {
+    /** The input's extension: its container's, as its bytes said when it was uploaded, else its key's. */
+    private static String extension(io.outpaint.job.Job.Source source) {
+        var container = io.outpaint.media.VideoProbe.Container.ofMediaType(source.contentType());
+        if (container.isPresent()) {
+            return "." + container.get().extension();
+        }
+        String key = source.key();
         int dot = key.lastIndexOf('.');
         return dot > key.lastIndexOf('/') && key.length() - dot <= 6 ? key.substring(dot) : ".video";
     }

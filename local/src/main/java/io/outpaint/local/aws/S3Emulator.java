@@ -27,6 +27,8 @@ public final class S3Emulator implements AutoCloseable {
                 "spring.main.banner-mode", "off",
                 // close() stops it; Spring's own hook would close it first and make that stop fail ("closed already")
                 "spring.main.register-shutdown-hook", false,
+                // the CLI's checksums in headers, taken as S3 takes them (see the class)
+                "spring.main.sources", S3MockChecksumHeaders.class.getName(),
                 "logging.level.root", "WARN")));
         this.port = s3mock.getHttpPort();
     }

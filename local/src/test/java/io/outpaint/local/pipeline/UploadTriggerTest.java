@@ -130,8 +130,9 @@ class UploadTriggerTest {
         Job job = awaitJob(jobId, true);
         assertThat(job.status()).isEqualTo(JobStatus.FAILED);
         assertThat(job.error().code()).isEqualTo("INVALID_INPUT");
-        assertThat(job.error().message()).isEqualTo("inputs/notes/readme.txt is not a video: its content type is text/plain "
-                + "(video/mp4 or video/webm expected)");
+        // judged by its bytes, the type it was uploaded with named beside them
+        assertThat(job.error().message()).isEqualTo("inputs/notes/readme.txt in bucket outpaint-local is not a video: its first bytes "
+                + "are neither an MP4 'ftyp' box nor a WebM header (MP4 or WebM expected; it was uploaded as text/plain)");
         assertThat(executionsNamed(jobId)).isZero();
     }
 
@@ -148,5 +149,64 @@ class UploadTriggerTest {
                 + "neither an MP4 'ftyp' box nor a WebM header");
         assertThat(executionsNamed(jobId)).isZero();
         assertThat(pipeline.simulator().count(io.outpaint.simulator.Route.CREATE_UPLOAD)).isEqualTo(uploads);
+    }
+
+    /** Scenario takes the container from the type it is sent: the bytes' type is sent, whatever the name or the declared type. */
+    @Test
+    void anMp4NamedAndTypedAsAWebmSucceedsAsTheMp4ItIs() throws Exception {
+        int uploads = pipeline.simulator().count(io.outpaint.simulator.Route.CREATE_UPLOAD);
+        PutObjectResponse put = s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key("inputs/named/clip.webm").contentType("video/webm")
+                .metadata(Map.of("prompt", "p", "resolution", "480p")), RequestBody.fromFile(video));
+        Job job = awaitJob(UploadTrigger.jobIdFor(LocalPipeline.BUCKET, "inputs/named/clip.webm", put.versionId()), true);
+        assertThat(job.status()).as(String.valueOf(job.error())).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(job.source().contentType()).isEqualTo("video/mp4");
+        assertThat(pipeline.simulator().count(io.outpaint.simulator.Route.CREATE_UPLOAD)).isGreaterThan(uploads);
+    }
+
+    @Test
+    void aWebmNamedAndTypedAsAnMp4SucceedsAsTheWebmItIs() throws Exception {
+        Path webm = dir.resolve("real.webm");
+        io.outpaint.media.finish.FfmpegPrograms ffmpeg = io.outpaint.media.finish.FfmpegPrograms.locate();
+        ProcessBuilder encode = new ProcessBuilder(ffmpeg.ffmpeg().toString(), "-hide_banner", "-nostdin", "-y", "-f", "lavfi", "-i",
+                "testsrc2=size=320x240:rate=16:duration=1", "-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", webm.toString())
+                .redirectErrorStream(true);
+        encode.environment().putAll(ffmpeg.environment());
+        Process process = encode.start();
+        String out = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor()).as(out).isZero();
+        PutObjectResponse put = s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key("inputs/named/real.mp4").contentType("video/mp4")
+                .metadata(Map.of("prompt", "p", "resolution", "480p")), RequestBody.fromFile(webm));
+        Job job = awaitJob(UploadTrigger.jobIdFor(LocalPipeline.BUCKET, "inputs/named/real.mp4", put.versionId()), true);
+        assertThat(job.status()).as(String.valueOf(job.error())).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(job.source().contentType()).isEqualTo("video/webm");
+    }
+
+    /** rclone copies a file's time as {@code mtime}: another tool's metadata is left aside and named, the job runs. */
+    @Test
+    void metadataThatIsNotThePipelinesIsLeftAsideAndListedInTheRecord() throws Exception {
+        PutObjectResponse put = put("inputs/rclone/clip.mp4", Map.of("mtime", "1733500000.123456789", "prompt", "a wider street",
+                "resolution", "480p", "btime", "1733400000"));
+        Job job = awaitJob(UploadTrigger.jobIdFor(LocalPipeline.BUCKET, "inputs/rclone/clip.mp4", put.versionId()), true);
+        assertThat(job.status()).as(String.valueOf(job.error())).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(job.source().ignoredMetadata()).containsExactly("btime", "mtime");
+        assertThat(job.request().path("prompt").asText()).isEqualTo("a wider street");
+        assertThat(job.request().has("mtime")).isFalse();
+        // and the API shows them with the input
+        java.net.http.HttpResponse<String> read = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(pipeline.httpApi().url() + "/jobs/" + job.jobId())).header("x-api-key", pipeline.httpApi().apiKey()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(JSON.readTree(read.body()).path("input").path("ignoredMetadata").toString()).as(read.body())
+                .isEqualTo("[\"btime\",\"mtime\"]");
+    }
+
+    /** Under the pipeline's prefix a name is the pipeline's: a misspelt one is refused, named as written. */
+    @Test
+    void aMisspeltNameUnderThePipelinesPrefixIsRefusedByThatName() throws Exception {
+        PutObjectResponse put = put("inputs/prefixed/clip.mp4", Map.of("outpaint-prompt", "p", "outpaint-num-frame", "97"));
+        Job job = awaitJob(UploadTrigger.jobIdFor(LocalPipeline.BUCKET, "inputs/prefixed/clip.mp4", put.versionId()), true);
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.error().code()).isEqualTo("INVALID_REQUEST");
+        assertThat(job.error().message()).contains("outpaint-num-frame").doesNotContain("outpaint-prompt");
+        assertThat(job.source().ignoredMetadata()).isNull();
     }
 }
