@@ -32,7 +32,7 @@ public final class JobDocument {
     private static final TreeFields F = new TreeFields("a job record's");
     private static final Set<String> JOB = Set.of("jobId", "status", "version", "createdAt", "updatedAt", "request", "source",
             "executionArn", "idempotencyKey", "scenario", "progress", "outputs", "error", "history", "expiresAt", "webhookUrl",
-            "framing", "billing", "finish");
+            "framing", "billing", "finish", "segments");
     private static final Set<String> SOURCE = Set.of("type", "bucket", "key", "versionId", "etag", "size", "contentType");
     private static final Set<String> SCENARIO = Set.of("videoAssetId", "jobId", "submittingAt", "submittedAt");
     private static final Set<String> OUTPUT = Set.of("assetId", "bucket", "key", "bytes", "sha256", "contentType", "width",
@@ -79,7 +79,8 @@ public final class JobDocument {
                 object(root, "framing"),
                 nested(root, "billing", "", BILLING, b -> new Job.Billing(F.integer(b, "estimate", "billing."),
                         F.integer(b, "billed", "billing."), F.text(b, "budgetPeriod", "billing."))),
-                object(root, "finish"));
+                object(root, "finish"),
+                object(root, "segments"));
     }
 
     /** {@code job} as the stored document. */
@@ -140,6 +141,9 @@ public final class JobDocument {
         }
         if (job.finish() != null) {
             node.set("finish", job.finish());
+        }
+        if (job.segments() != null) {
+            node.set("segments", job.segments());
         }
         return node;
     }

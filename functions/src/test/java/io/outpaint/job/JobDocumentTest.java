@@ -128,7 +128,8 @@ class JobDocumentTest {
                         maybe(random, () -> "2026-05"))),
 
                 maybe(random, () -> BINDING.createObjectNode().put("fps", "30000/1001").put("frames", 300)
-                        .set("audio", BINDING.createObjectNode().put("codec", "aac").put("handling", "copied"))));
+                        .set("audio", BINDING.createObjectNode().put("codec", "aac").put("handling", "copied"))),
+                maybe(random, () -> BINDING.createObjectNode().put("parent", "job-1").put("index", 2).put("attempt", 1)));
     }
 
     private static JobStatus status(Random random) {

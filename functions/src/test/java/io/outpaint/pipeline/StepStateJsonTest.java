@@ -72,7 +72,7 @@ class StepStateJsonTest {
                 + "\"nextDelaySeconds\":15.0,\"outcome\":null,\"error\":{\"Error\":\"States.Timeout\",\"Cause\":null,\"x\":1}}")
                 .getBytes(StandardCharsets.UTF_8));
         assertThat(state).isEqualTo(new StepState("j-1", null, null, null, null, 15, null, null, null, null,
-                new StepState.CaughtError("States.Timeout", null), null, null));
+                new StepState.CaughtError("States.Timeout", null), null, null, null));
     }
 
     @Test
@@ -119,7 +119,8 @@ class StepStateJsonTest {
                         maybe(random, () -> "try again"))),
                 maybe(random, () -> new StepState.CaughtError(maybe(random, () -> "States.ALL"), maybe(random, () -> "{\"errorMessage\":\"x\"}"))),
                 depth > 0 ? maybe(random, () -> randomState(random, depth - 1)) : null,
-                maybe(random, () -> JobStatus.values()[random.nextInt(JobStatus.values().length)]));
+                maybe(random, () -> JobStatus.values()[random.nextInt(JobStatus.values().length)]),
+                maybe(random, () -> java.util.List.of("job-" + random.nextInt(9) + "-s001", "job-s002")));
     }
 
     private static <T> T maybe(Random random, java.util.function.Supplier<T> value) {
