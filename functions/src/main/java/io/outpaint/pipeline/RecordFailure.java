@@ -62,10 +62,11 @@ public final class RecordFailure implements Step {
         } else {
             LOG.info("job had ended already; {} {} not recorded", error.code(), error.message());
         }
-        admission.release(jobId);
         if (fanIn != null) {
+            // before the slot is given back: a segment's second attempt joins the queue at its place, ahead of the next
             jobs.find(jobId).filter(j -> j.status().isTerminal()).ifPresent(fanIn::segmentEnded);
         }
+        admission.release(jobId);
         StepState ended = state.ended(StepOutcome.valueOf(status.name()), new StepState.Failure(error.code(), error.message(), error.hint()));
         return endsNow ? ended.endedNow(status) : ended;
     }

@@ -163,6 +163,14 @@ public final class Segments {
         return WORK_PREFIX + parent + String.format("/segments/%03d.mp4", index + 1);
     }
 
+    /** Whether {@code key} is a segment's input as {@link #inputKey} names it (the one kind of input outside inputs/). */
+    public static boolean isInputKey(String key) {
+        return key != null && SEGMENT_INPUT.matcher(key).matches();
+    }
+
+    private static final java.util.regex.Pattern SEGMENT_INPUT =
+            java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(WORK_PREFIX) + io.outpaint.job.JobIds.PATTERN + "/segments/[0-9]{3}\\.mp4");
+
     /** Where FinishSegment writes a finished segment's piece ({@code head}, {@code body} or {@code tail}). */
     public static String pieceKey(String parent, int index, String piece, String extension) {
         return WORK_PREFIX + parent + String.format("/pieces/%03d-%s%s", index + 1, piece, extension);

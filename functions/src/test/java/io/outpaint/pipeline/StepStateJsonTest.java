@@ -79,7 +79,7 @@ class StepStateJsonTest {
     void aFieldOfTheWrongTypeIsRefusedWithItsPathAndWhatItMustBe() {
         assertRefused("[1]", "step state field 'the state' must be an object; got [1]");
         assertRefused("{\"jobId\":5}", "'jobId' must be a string; got 5");
-        assertRefused("{\"outcome\":\"RUNNIN\"}", "'outcome' must be one of [ADMITTED, WAITING_FOR_SLOT, "
+        assertRefused("{\"outcome\":\"RUNNIN\"}", "'outcome' must be one of [ADMITTED, SPLIT, SEGMENTS_QUEUED, JOIN, WAITING_FOR_SLOT, "
                 + "OWNED_BY_ANOTHER_EXECUTION, RUNNING, SCENARIO_SUCCEEDED, COPIED, SUCCEEDED, FAILED, CANCELED, TIMED_OUT]; got \"RUNNIN\"");
         assertRefused("{\"nextDelaySeconds\":\"15\"}", "'nextDelaySeconds' must be a whole number; got \"15\"");
         assertRefused("{\"expectedSeconds\":1.5}", "'expectedSeconds' must be a whole number");

@@ -38,6 +38,8 @@ class LambdaAssetTest {
                     "software.amazon.awssdk.services.secretsmanager.SecretsManagerClient"),
             Need.INPUTS_READ, List.of("software.amazon.awssdk.services.s3.S3Client"),
             Need.INPUTS_WRITE, List.of("software.amazon.awssdk.services.s3.presigner.S3Presigner"),
+            Need.WORK_READ, List.of("software.amazon.awssdk.services.s3.S3Client"),
+            Need.WORK_WRITE, List.of("software.amazon.awssdk.services.s3.S3Client"),
             Need.OUTPUTS_READ, List.of("software.amazon.awssdk.services.s3.presigner.S3Presigner"),
             Need.OUTPUTS_WRITE, List.of("software.amazon.awssdk.transfer.s3.S3TransferManager",
                     "software.amazon.awssdk.services.s3.S3AsyncClient", "software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient"),
@@ -53,7 +55,8 @@ class LambdaAssetTest {
             "com.amazonaws.services.lambda.runtime.RequestStreamHandler");
 
     /** What a media function runs besides its handler: its step and FFmpeg's programs, bundled by bytedeco. */
-    private static final List<String> MEDIA = List.of("io.outpaint.media.finish.Finish", "io.outpaint.media.finish.FfmpegPrograms",
+    private static final List<String> MEDIA = List.of("io.outpaint.media.finish.Finish", "io.outpaint.media.finish.Split",
+            "io.outpaint.media.finish.FinishSegment", "io.outpaint.media.finish.Join", "io.outpaint.media.finish.FfmpegPrograms",
             "org.bytedeco.ffmpeg.ffmpeg", "org.bytedeco.ffmpeg.ffprobe", "org.bytedeco.javacpp.Loader");
 
     @Test
