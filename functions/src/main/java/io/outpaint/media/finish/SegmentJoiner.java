@@ -112,21 +112,44 @@ public final class SegmentJoiner {
         }
     }
 
-    /** The weight of the later segment in overlap frame {@code N} of {@code frames}: (N + 1) / (frames + 1), never 0 nor 1. */
-    static String blendExpression(long frames, Overlap overlap) {
+    /**
+     * Overlap frame {@code k} of {@code frames} as {@code lut2} computes it from the earlier segment's pixel {@code x} and
+     * the later one's {@code y}: for a cross-fade the later one weighs (k + 1) / (frames + 1), never 0 nor 1. Integer sums
+     * and one division, rounded: equal pixels (the source's, in the centre) stay exactly equal.
+     */
+    static String mixExpression(long frames, long k, Overlap overlap) {
         return switch (overlap) {
-            // integer sums, one division: equal pixels stay exactly equal (blend truncates, hence the half)
-            case CROSS_FADE -> "(A*(" + frames + "-N)+B*(N+1))/" + (frames + 1) + "+0.5";
-            case HARD_CUT -> "if(lt(N," + frames / 2 + "),A,B)";
+            case CROSS_FADE -> "(x*" + (frames - k) + "+y*" + (k + 1) + ")/" + (frames + 1) + "+0.5";
+            case HARD_CUT -> k < frames / 2 ? "x" : "y";
         };
+    }
+
+    /**
+     * The overlap's frames one by one, each pair mixed by its own lookup table (a table of 256 x 256 entries per plane,
+     * where an expression per pixel would be evaluated millions of times a frame), then put back in order at the rate.
+     */
+    static String mixFilter(long frames, Rational fps, Overlap overlap) {
+        StringBuilder earlier = new StringBuilder("[0:v]split=" + frames);
+        StringBuilder later = new StringBuilder(";[1:v]split=" + frames);
+        StringBuilder mixes = new StringBuilder();
+        StringBuilder mixed = new StringBuilder(";");
+        for (long k = 0; k < frames; k++) {
+            earlier.append("[a").append(k).append(']');
+            later.append("[b").append(k).append(']');
+            String one = "trim=start_frame=" + k + ":end_frame=" + (k + 1) + ",setpts=PTS-STARTPTS";
+            String mix = mixExpression(frames, k, overlap);
+            mixes.append(";[a").append(k).append(']').append(one).append("[x").append(k).append("];[b").append(k).append(']')
+                    .append(one).append("[y").append(k).append("];[x").append(k).append("][y").append(k).append("]lut2=c0=")
+                    .append(mix).append(":c1=").append(mix).append(":c2=").append(mix).append("[m").append(k).append(']');
+            mixed.append("[m").append(k).append(']');
+        }
+        return earlier.toString() + later + mixes + mixed + "concat=n=" + frames + ":v=1:a=0,setpts=N*" + fps.den() + "/("
+                + fps.num() + "*TB)[v]";
     }
 
     static List<String> blendCommand(Path tail, Path head, long frames, Rational fps, FinishSpec spec, Overlap overlap, Path out) {
         List<String> args = new ArrayList<>(List.of("-hide_banner", "-nostdin", "-y", "-loglevel", "error",
-                "-i", tail.toString(), "-i", head.toString(), "-filter_complex",
-                "[0:v][1:v]blend=all_expr='" + blendExpression(frames, overlap) + "':shortest=1,trim=end_frame=" + frames
-                        + ",setpts=PTS-STARTPTS[v]",
-                "-map", "[v]"));
+                "-i", tail.toString(), "-i", head.toString(), "-filter_complex", mixFilter(frames, fps, overlap), "-map", "[v]"));
         args.addAll(spec.quality().encoderArgs(spec.canvasWidth(), spec.canvasHeight(), fps));
         args.addAll(List.of("-r", fps.toString(), "-f", "mp4", out.toString()));
         return args;

@@ -167,6 +167,12 @@ final class FinishClips {
                 "-frames:v", "1", out.toString()), out);
     }
 
+    /** Every frame of {@code clip} decoded to 8-bit 4:2:0, plane after plane, frame after frame. */
+    byte[] yuv(Path clip, String name) throws IOException {
+        return Files.readAllBytes(run(List.of("-i", clip.toString(), "-map", "0:v", "-f", "rawvideo", "-pix_fmt", "yuv420p",
+                dir.resolve(name).toString()), dir.resolve(name)));
+    }
+
     /** The mean red, green and blue of a picture. */
     static double[] meanRgb(Path png) throws IOException {
         java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());

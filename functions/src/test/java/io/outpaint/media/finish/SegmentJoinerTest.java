@@ -154,6 +154,32 @@ class SegmentJoinerTest {
         }
     }
 
+    @Test
+    void crossFadeIsTheWeightedMeanOfTheTwoSegmentsPixelsExactly() throws IOException {
+        Path tail = pieces.get(0).tail().orElseThrow();
+        Path head = pieces.get(1).head().orElseThrow();
+        Path mixed = dir.resolve("mixed.nut");
+        FinishClips.FFMPEG.ffmpeg("mix", List.of("-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-i", tail.toString(),
+                "-i", head.toString(), "-filter_complex", SegmentJoiner.mixFilter(12, new Rational(24, 1), SegmentJoiner.Overlap.CROSS_FADE),
+                "-map", "[v]", "-c:v", "ffv1", mixed.toString()));
+        byte[] x = clips.yuv(tail, "tail.yuv");
+        byte[] y = clips.yuv(head, "head.yuv");
+        byte[] out = clips.yuv(mixed, "mixed.yuv");
+        int frame = 320 * 320 * 3 / 2;
+        assertThat(out).hasSize(12 * frame);
+        int differing = 0;
+        for (int k = 0; k < 12; k++) {
+            for (int i = k * frame; i < (k + 1) * frame; i++) {
+                int a = x[i] & 0xFF;
+                int b = y[i] & 0xFF;
+                differing += a != b ? 1 : 0;
+                assertThat(out[i] & 0xFF).as("sample %d of frame %d", i - k * frame, k)
+                        .isEqualTo((int) Math.floor((a * (12 - k) + b * (k + 1)) / 13.0 + 0.5));
+            }
+        }
+        assertThat(differing).as("samples where the segments differ: the margins").isGreaterThan(12 * 320 * 80);
+    }
+
     /** The channel in which two colours differ most. */
     private static int widest(double[] a, double[] b) {
         int widest = 0;

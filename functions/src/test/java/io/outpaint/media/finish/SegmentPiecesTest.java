@@ -60,8 +60,10 @@ class SegmentPiecesTest {
 
     @Test
     void crossFadeWeighsTheLaterSegmentFromOneStepInToOneStepShortOfWhole() {
-        assertThat(SegmentJoiner.blendExpression(12, SegmentJoiner.Overlap.CROSS_FADE)).isEqualTo("(A*(12-N)+B*(N+1))/13+0.5");
-        assertThat(SegmentJoiner.blendExpression(12, SegmentJoiner.Overlap.HARD_CUT)).isEqualTo("if(lt(N,6),A,B)");
+        assertThat(SegmentJoiner.mixExpression(12, 0, SegmentJoiner.Overlap.CROSS_FADE)).isEqualTo("(x*12+y*1)/13+0.5");
+        assertThat(SegmentJoiner.mixExpression(12, 11, SegmentJoiner.Overlap.CROSS_FADE)).isEqualTo("(x*1+y*12)/13+0.5");
+        assertThat(SegmentJoiner.mixExpression(12, 5, SegmentJoiner.Overlap.HARD_CUT)).isEqualTo("x");
+        assertThat(SegmentJoiner.mixExpression(12, 6, SegmentJoiner.Overlap.HARD_CUT)).isEqualTo("y");
     }
 
     @Test
