@@ -49,29 +49,27 @@ public final class SegmentJoiner {
         MediaInfo in = probe.probe(source);
         checkCovers(pieces, in.frames());
         AudioHandling audio = AudioHandling.of(in.audio());
+        List<Path> made = new ArrayList<>();
         try {
             Files.createDirectories(outDir);
             List<Path> run = new ArrayList<>();
-            List<Path> made = new ArrayList<>();
             for (int i = 0; i < pieces.size(); i++) {
                 SegmentPieces piece = pieces.get(i);
                 piece.body().ifPresent(run::add);
                 if (piece.tail().isPresent()) {
                     Path blend = outDir.resolve("overlap-" + i + ".mp4");
+                    made.add(blend);
                     process.ffmpeg("cross-fade " + i + " into " + (i + 1), blendCommand(piece.tail().get(), pieces.get(i + 1).head().get(),
                             piece.cut().tailFrames(), in.fps(), spec, overlap, blend));
-                    made.add(blend);
                     run.add(blend);
                 }
             }
             checkOneParameterSet(run);
-            Path list = Files.writeString(outDir.resolve("pieces.txt"), concatList(run), StandardCharsets.UTF_8);
+            Path list = outDir.resolve("pieces.txt");
             made.add(list);
+            Files.writeString(list, concatList(run), StandardCharsets.UTF_8);
             Path video = outDir.resolve("finished.mp4");
             process.ffmpeg("join", joinCommand(source, list, video, audio));
-            for (Path file : made) {
-                Files.deleteIfExists(file);
-            }
             MediaInfo out = probe.probe(video);
             if (out.frames() != in.frames() || !out.fps().equals(in.fps())) {
                 throw new FinishFailedException("join: the output has " + out.frames() + " frames at " + out.fps() + " fps, the source "
@@ -83,6 +81,16 @@ public final class SegmentJoiner {
                     out.frames(), audioCodec, audio, Files.size(video), Finisher.sha256(video));
         } catch (IOException e) {
             throw new FinishFailedException("join: " + e.getMessage(), e);
+        } finally {
+            made.forEach(SegmentJoiner::deleteQuietly);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a leftover in the join's own folder, which its caller empties: nothing is lost
         }
     }
 

@@ -28,7 +28,7 @@ class SegmentJoinerTest {
     private static final FinishLimits ROOMY = new FinishLimits(4096, 900, Long.MAX_VALUE, Long.MAX_VALUE);
     private static final FinishSpec SPEC = FinishSpec.of(320, 320, new FinishSpec.Rect(0, 40, 320, 240));
     /** Each generation's colour cast (Cb, Cr steps): no two segments alike, each next one as far from the one before. */
-    private static final int[][] CASTS = {{0, 0}, {8, -8}, {16, 0}};
+    private static final int[][] CASTS = {{0, 0}, {10, -10}, {20, 0}};
 
     @TempDir
     static Path dir;
@@ -178,6 +178,32 @@ class SegmentJoinerTest {
             }
         }
         assertThat(differing).as("samples where the segments differ: the margins").isGreaterThan(12 * 320 * 80);
+    }
+
+    @Test
+    void refusesPiecesEncodedDifferentlyRatherThanCopyThemIntoOneStream() throws IOException {
+        // a body written with other settings (here another canvas) has other parameter sets than the rest
+        Path other = dir.resolve("other-body");
+        Files.createDirectories(other);
+        FinishClips.FFMPEG.ffmpeg("other body", List.of("-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-f", "lavfi", "-i",
+                "testsrc2=size=320x240:rate=24", "-frames:v", "48", "-c:v", "libopenh264", "-b:v", "1M", "-f", "mp4",
+                other.resolve(SegmentPieces.BODY).toString()));
+        SegmentPieces middle = pieces.get(1);
+        List<SegmentPieces> mixed = List.of(pieces.get(0),
+                new SegmentPieces(middle.cut(), middle.head(), java.util.Optional.of(other.resolve(SegmentPieces.BODY)), middle.tail()),
+                pieces.get(2));
+        assertThatThrownBy(() -> joiner.join(source, mixed, SPEC, dir.resolve("mixed")))
+                .isInstanceOf(FinishFailedException.class)
+                .hasMessageContaining("encoded differently");
+        assertThat(dir.resolve("mixed").resolve("finished.mp4")).doesNotExist();
+    }
+
+    @Test
+    void refusesPiecesThatDoNotCoverTheSourceBeforeAnyWork() {
+        assertThatThrownBy(() -> joiner.join(source, pieces.subList(0, 2), SPEC, dir.resolve("short")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the last segment ends at frame 132 sharing 12 frames (overlapWithNext); the source has 192 frames");
+        assertThat(dir.resolve("short")).doesNotExist();
     }
 
     /** The channel in which two colours differ most. */
