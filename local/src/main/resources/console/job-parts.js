@@ -3,11 +3,11 @@
 import { ENDED } from './dom.js';
 
 const STEPS = [
-  ['Waiting', ['QUEUED', 'WAITING_FOR_SLOT', 'ADMITTED']],
-  ['Submitting', ['UPLOADING', 'SUBMITTING', 'SUBMITTED']],
-  ['Generating', ['RUNNING']],
+  ['Waiting', ['QUEUED', 'WAITING_FOR_SLOT', 'WAITING_FOR_BUDGET', 'ADMITTED']],
+  ['Submitting', ['UPLOADING', 'SPLITTING', 'SUBMITTING', 'SUBMITTED']],
+  ['Generating', ['RUNNING', 'RENDERING_SEGMENTS']],
   ['Copying', ['COPYING']],
-  ['Finishing', ['FINISHING']],
+  ['Finishing', ['FINISHING', 'JOINING']],
   ['Done', ['SUCCEEDED']],
 ];
 
@@ -104,7 +104,9 @@ export function framingEntries(job, inVideo) {
 
 /** The steps, each done, current or to come; Finishing only when the job finishes its generation. */
 export function jobSteps(job) {
-  const steps = STEPS.filter(([name]) => name !== 'Finishing' || job.request?.finish !== false);
+  // a long clip is joined (and so finished) whatever its request says; its segments are copied, not it
+  const steps = STEPS.filter(([name]) => (name !== 'Finishing' || job.segments || job.request?.finish !== false)
+    && (name !== 'Copying' || !job.segments));
   const seen = new Set([job.status, ...(job.history || []).map((c) => c.status)]);
   const at = steps.findIndex(([, statuses]) => statuses.includes(job.status));
   // an ended job without success: the last step it reached is where it stopped

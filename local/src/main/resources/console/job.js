@@ -16,6 +16,7 @@ export async function jobView(main, signal, params, jobId) {
   const subtitle = h('p', { class: 'subtitle', id: 'subtitle' });
   const summary = h('div', { class: 'summary', id: 'summary' });
   const steps = h('ol', { class: 'steps', id: 'steps', 'aria-label': 'Steps' });
+  const segmentStrip = h('section', { class: 'card', id: 'segments', hidden: true });
   const cancel = h('button', { type: 'button', id: 'cancel', class: 'danger', hidden: true }, 'Cancel job');
   const notice = h('p', { id: 'notice', role: 'status', class: 'muted' });
   const stage = h('section', { class: 'card', id: 'videos' }, h('h2', {}, 'Input and result'));
@@ -26,7 +27,7 @@ export async function jobView(main, signal, params, jobId) {
   const request = h('section', { class: 'card', id: 'request' });
   const history = h('section', { class: 'card', id: 'history' });
   main.replaceChildren(h('p', {}, h('a', { href: '#/jobs' }, '← Jobs')), h('div', { class: 'title-row' }, heading, cancel),
-    subtitle, summary, steps, notice, failure, stage, h('div', { class: 'columns' }, finishCard, geometry),
+    subtitle, summary, steps, notice, failure, segmentStrip, stage, h('div', { class: 'columns' }, finishCard, geometry),
     h('div', { class: 'columns' }, downloads, request), history);
 
   let videosShown = false;
@@ -88,6 +89,7 @@ export async function jobView(main, signal, params, jobId) {
     stage.querySelector('#result-placeholder').textContent = ENDED.has(job.status)
       ? `No result: the job ended ${job.status}`
       : (job.status === 'FINISHING' ? 'Finishing: the input\'s rate, length, sound and pixels are laid back…'
+        : job.status === 'JOINING' ? 'Joining: each segment is finished, the overlaps cross-faded, the sound laid back…'
         : 'The result appears here when the job succeeds');
   }
 
@@ -107,8 +109,22 @@ export async function jobView(main, signal, params, jobId) {
     }, s.name, s.state === 'current' && !ENDED.has(job.status) ? h('span', { class: 'status' }, job.status) : null)));
   }
 
+  /** A long clip's segments, each a job of its own: its place in the clip, its status, a link to it. */
+  function renderSegments(job) {
+    segmentStrip.hidden = !job.segments;
+    if (!job.segments) return;
+    const done = job.segments.items.filter((s) => s.status === 'SUCCEEDED').length;
+    segmentStrip.replaceChildren(h('h2', {}, `Segments · ${done} of ${job.segments.count} generated`),
+      h('ol', { class: 'segment-strip' }, job.segments.items.map((s) => h('li', {
+        class: `segment s-${s.status.toLowerCase()}`, 'data-index': String(s.index),
+        style: `flex-grow: ${Math.max(1, s.endFrame - s.firstFrame)}`,
+        title: `frames ${s.firstFrame} to ${s.endFrame - 1}${s.attempt > 1 ? `, attempt ${s.attempt}` : ''}`,
+      }, h('a', { href: `#/jobs/${encodeURIComponent(s.jobId)}` }, `${s.index + 1}`), ' ', badge(s.status)))));
+  }
+
   function render(job) {
     latest = job;
+    renderSegments(job);
     const prompt = promptStart(job, 90);
     subtitle.replaceChildren(...[fileName(job) ? h('strong', { class: 'file' }, fileName(job)) : null,
       prompt ? h('span', { class: 'muted prompt' }, `${fileName(job) ? ' · ' : ''}“${prompt}”`) : null].filter(Boolean));

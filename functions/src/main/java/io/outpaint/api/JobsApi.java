@@ -23,6 +23,7 @@ import io.outpaint.request.OutpaintRequest;
 import io.outpaint.request.Target;
 import io.outpaint.media.VideoProbe;
 import io.outpaint.segments.InputLength;
+import io.outpaint.segments.Segments;
 import io.outpaint.segments.SegmentJson;
 import io.outpaint.segments.SegmentPlan;
 import io.outpaint.segments.SegmentRules;
@@ -363,12 +364,60 @@ public final class JobsApi {
             throw new ApiError(400, "INVALID_NEXT_TOKEN", "nextToken: " + e.getMessage(),
                     List.of(new FieldError("nextToken", null, e.getMessage())));
         }
+        boolean withSegments = includeSegments(query.get("includeSegments"));
+        List<Job> shown = page.jobs().stream().filter(j -> withSegments || !Segments.isSegment(j)).toList();
         ObjectNode body = JSON.createObjectNode();
         ArrayNode jobs = body.putArray("jobs");
-        var places = services.queue().describeAll(page.jobs());
-        page.jobs().forEach(j -> jobs.add(view(j, false, Optional.ofNullable(places.get(j.jobId())))));
+        var places = services.queue().describeAll(shown);
+        shown.forEach(j -> jobs.add(view(j, false, Optional.ofNullable(places.get(j.jobId())))));
         page.nextToken().ifPresent(t -> body.put("nextToken", tokens.seal(status, t)));
         return new Answer(200, body);
+    }
+
+    /** {@code includeSegments}: a long clip's segments are jobs of their own, listed only when asked. */
+    private static boolean includeSegments(String value) {
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw ApiError.badField("includeSegments", value, "true or false");
+    }
+
+    /**
+     * A parent's segments, canceled with it: those waiting leave the queue; those running are recorded CANCELED and
+     * their executions stopped (Scenario may still finish and bill a job it had started). The ids of the running ones.
+     */
+    private List<String> cancelSegments(Job parent) {
+        List<String> running = new java.util.ArrayList<>();
+        for (Segments.Item item : Segments.items(parent)) {
+            Optional<Job> segment = services.jobs().find(item.jobId());
+            if (segment.isEmpty() || segment.get().status().isTerminal()) {
+                continue;
+            }
+            Job canceled = services.jobs().update(item.jobId(), j -> j.status().isTerminal() ? j
+                    : j.moveTo(JobStatus.CANCELED, services.clock().instant(), "its parent " + parent.jobId() + " was canceled"));
+            if (canceled.status() != JobStatus.CANCELED) {
+                continue;
+            }
+            if (canceled.scenario().jobId() != null) {
+                running.add(canceled.jobId());
+            }
+            stop(canceled);
+            services.admission().release(canceled.jobId());
+        }
+        return running;
+    }
+
+    private void stop(Job job) {
+        if (job.executionArn() != null) {
+            try {
+                services.sfn().stopExecution(b -> b.executionArn(job.executionArn()).error("Canceled").cause("canceled through the API"));
+            } catch (ExecutionDoesNotExistException e) {
+                // never started: nothing to stop
+            }
+        }
     }
 
     /**
@@ -395,16 +444,15 @@ public final class JobsApi {
         if (canceled.status() != JobStatus.CANCELED) {
             throw new ApiError(409, "ALREADY_ENDED", "job " + jobId + " ended as " + canceled.status() + " before it could be canceled");
         }
-        if (canceled.executionArn() != null) {
-            try {
-                services.sfn().stopExecution(b -> b.executionArn(canceled.executionArn()).error("Canceled").cause("canceled through the API"));
-            } catch (ExecutionDoesNotExistException e) {
-                // never started: nothing to stop
-            }
-        }
+        stop(canceled);
         services.admission().release(jobId);
+        List<String> runningSegments = Segments.isParent(canceled) ? cancelSegments(canceled) : List.of();
         ObjectNode body = view(canceled, false);
-        body.put("note", CANCEL_NOTE);
+        body.put("note", Segments.isParent(canceled)
+                ? "canceled here with its segments: those waiting left the queue" + (runningSegments.isEmpty() ? ""
+                        : "; Scenario cannot cancel custom-model jobs, so the " + runningSegments.size()
+                        + " segment(s) it was generating may still finish and be billed")
+                : CANCEL_NOTE);
         return new Answer(200, body);
     }
 
@@ -412,6 +460,27 @@ public final class JobsApi {
         return new ApiError(409, "TOO_LATE_TO_CANCEL", "job " + job.jobId() + " is " + job.status() + ": Scenario has generated"
                 + " (and billed) it, and its results are being " + (job.status() == JobStatus.COPYING ? "copied" : "finished")
                 + "; it ends on its own shortly");
+    }
+
+    /**
+     * A parent's segments: how many, how many succeeded, and each one's job and status (read from the segment's own
+     * record when {@code details}, as the parent's items hold the status last recorded there), with its frames.
+     */
+    private ObjectNode segmentsView(Job parent, boolean details) {
+        ObjectNode view = JSON.createObjectNode();
+        view.put("count", Segments.count(parent));
+        view.put("succeeded", parent.segments().path("succeeded").asInt());
+        view.put("overlapFrames", Segments.plan(parent).path("overlapFrames").asInt());
+        ArrayNode items = view.putArray("items");
+        var each = Segments.plan(parent).path("each");
+        for (Segments.Item item : Segments.items(parent)) {
+            JobStatus status = details ? services.jobs().find(item.jobId()).map(Job::status).orElse(item.status()) : item.status();
+            ObjectNode o = items.addObject().put("index", item.index()).put("jobId", item.jobId()).put("attempt", item.attempt())
+                    .put("status", status.name());
+            var planned = each.path(item.index());
+            o.put("firstFrame", planned.path("firstFrame").asLong()).put("endFrame", planned.path("endFrame").asLong());
+        }
+        return view;
     }
 
     private Job find(String jobId) {
@@ -456,6 +525,11 @@ public final class JobsApi {
             body.set("billing", JobDocument.tree(job.billing()));
         }
         place.ifPresent(q -> body.setAll((ObjectNode) JSON.valueToTree(q)));
+        if (Segments.isParent(job)) {
+            body.set("segments", segmentsView(job, details));
+        }
+        Segments.segmentOf(job).ifPresent(of -> body.putObject("segmentOf").put("parent", of.parent()).put("index", of.index())
+                .put("count", of.count()).put("attempt", of.attempt()));
         ObjectNode links = body.putObject("links");
         links.put("self", "/jobs/" + job.jobId());
         links.put("cancel", "/jobs/" + job.jobId() + "/cancel");

@@ -62,7 +62,8 @@ public final class SweepHandler implements RequestStreamHandler {
         this.sweep = new Sweep(services.jobs(), services.slots(), services.executions(),
                 new Reconcile(services.jobs(), services.admission(), services.clock()), services.admission(),
                 services.config().maxJobsInFlight(), uploads, services.config().uploadEventGrace(), services.clock())
-                .withBudgets(services.budgets());
+                .withBudgets(services.budgets())
+                .withFanIn(io.outpaint.pipeline.SegmentFanIn.of(services));
     }
 
     @Override

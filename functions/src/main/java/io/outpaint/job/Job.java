@@ -33,7 +33,8 @@ public record Job(
         ObjectNode framing,
         Billing billing,
         ObjectNode finish,
-        String inputName) {
+        String inputName,
+        ObjectNode segments) {
 
     /**
      * Where the input video is. {@code ignoredMetadata}: the names of the upload's S3 metadata that are not the
@@ -109,7 +110,7 @@ public record Job(
         return new Job(jobId, JobStatus.QUEUED, null, now, now, request, source, executionArn, idempotencyKey,
                 Scenario.NONE, 0, List.of(), null, List.of(new StatusChange(JobStatus.QUEUED, now, null)),
                 now.plusSeconds(retentionDays * 86_400L).getEpochSecond(), null, null, null, null,
-                source == null ? null : nameIn(source.key()));
+                source == null ? null : nameIn(source.key()), null);
     }
 
     /** The last part of an object key (its file name); null for none. */
@@ -124,7 +125,7 @@ public record Job(
     /** The input's file name as the client gave it (checked where it entered); null keeps none. */
     public Job withInputName(String value) {
         return new Job(jobId, status, version, createdAt, updatedAt, request, source, executionArn, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish, value);
+                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish, value, segments);
     }
 
     /**
@@ -142,17 +143,17 @@ public record Job(
         List<StatusChange> changes = new ArrayList<>(history);
         changes.add(new StatusChange(next, now, note));
         return new Job(jobId, next, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                next == JobStatus.SUCCEEDED ? 1.0 : progress, outputs, error, changes, expiresAt, webhookUrl, framing, billing, finish, inputName);
+                next == JobStatus.SUCCEEDED ? 1.0 : progress, outputs, error, changes, expiresAt, webhookUrl, framing, billing, finish, inputName, segments);
     }
 
     public Job withScenario(Scenario value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, value,
-                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish, inputName);
+                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish, inputName, segments);
     }
 
     public Job withProgress(double value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                Math.max(progress, value), outputs, error, history, expiresAt, webhookUrl, framing, billing, finish, inputName);
+                Math.max(progress, value), outputs, error, history, expiresAt, webhookUrl, framing, billing, finish, inputName, segments);
     }
 
     public Job withOutput(Output output, Instant now) {
@@ -160,52 +161,61 @@ public record Job(
         all.removeIf(o -> o.key().equals(output.key()));
         all.add(output);
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                progress, all, error, history, expiresAt, webhookUrl, framing, billing, finish, inputName);
+                progress, all, error, history, expiresAt, webhookUrl, framing, billing, finish, inputName, segments);
     }
 
     public Job withError(JobError value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                progress, outputs, value, history, expiresAt, webhookUrl, framing, billing, finish, inputName);
+                progress, outputs, value, history, expiresAt, webhookUrl, framing, billing, finish, inputName, segments);
     }
 
     public Job withRequest(ObjectNode value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, value, source, executionArn, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish, inputName);
+                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish, inputName, segments);
     }
 
     public Job withSource(Source value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, value, executionArn, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish, inputName);
+                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish, inputName, segments);
     }
 
     /** Where to POST the final record, signed; null for none. */
     public Job withWebhookUrl(String value) {
         return new Job(jobId, status, version, createdAt, updatedAt, request, source, executionArn, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt, value, framing, billing, finish, inputName);
+                progress, outputs, error, history, expiresAt, value, framing, billing, finish, inputName, segments);
     }
 
     /** The plan that reached the request's target from the probed input ({@code FramingPlan}'s JSON); null without a target. */
     public Job withFraming(ObjectNode value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt, webhookUrl, value, billing, finish, inputName);
+                progress, outputs, error, history, expiresAt, webhookUrl, value, billing, finish, inputName, segments);
     }
 
     /** What finishing made ({@code FinishRecord}'s JSON: geometry, the source's place, fps, frames, audio); null before. */
     public Job withFinish(ObjectNode value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, value, inputName);
+                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, value, inputName, segments);
+    }
+
+    /**
+     * The segments section ({@code io.outpaint.segments.Segments}' JSON): a parent's plan and its segments' jobs, or a
+     * segment's parent and index; null for a job of one generation.
+     */
+    public Job withSegments(ObjectNode value, Instant now) {
+        return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
+                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish, inputName, value);
     }
 
     /** These outputs in this order (the first is the result clients download), replacing the ones recorded. */
     public Job withOutputs(List<Output> value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                progress, value, error, history, expiresAt, webhookUrl, framing, billing, finish, inputName);
+                progress, value, error, history, expiresAt, webhookUrl, framing, billing, finish, inputName, segments);
     }
 
     /** What the job costs; {@code value} may be {@link Billing#NONE}'s parts, kept as given. */
     public Job withBilling(Billing value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt, webhookUrl, framing, value, finish, inputName);
+                progress, outputs, error, history, expiresAt, webhookUrl, framing, value, finish, inputName, segments);
     }
 
     /** The billing, never null: {@link Billing#NONE} before anything is known. */
@@ -215,11 +225,11 @@ public record Job(
 
     public Job withExecutionArn(String value) {
         return new Job(jobId, status, version, createdAt, updatedAt, request, source, value, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish, inputName);
+                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish, inputName, segments);
     }
 
     public Job withVersion(Long value) {
         return new Job(jobId, status, value, createdAt, updatedAt, request, source, executionArn, idempotencyKey, scenario,
-                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish, inputName);
+                progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish, inputName, segments);
     }
 }

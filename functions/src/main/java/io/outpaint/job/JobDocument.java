@@ -32,7 +32,7 @@ public final class JobDocument {
     private static final TreeFields F = new TreeFields("a job record's");
     private static final Set<String> JOB = Set.of("jobId", "status", "version", "createdAt", "updatedAt", "request", "source",
             "executionArn", "idempotencyKey", "scenario", "progress", "outputs", "error", "history", "expiresAt", "webhookUrl",
-            "framing", "billing", "finish", "inputName");
+            "framing", "billing", "finish", "inputName", "segments");
     private static final Set<String> SOURCE = Set.of("type", "bucket", "key", "versionId", "etag", "size", "contentType",
             "ignoredMetadata");
     private static final Set<String> SCENARIO = Set.of("videoAssetId", "jobId", "submittingAt", "submittedAt");
@@ -81,7 +81,8 @@ public final class JobDocument {
                 nested(root, "billing", "", BILLING, b -> new Job.Billing(F.integer(b, "estimate", "billing."),
                         F.integer(b, "billed", "billing."), F.text(b, "budgetPeriod", "billing."))),
                 object(root, "finish"),
-                F.text(root, "inputName", ""));
+                F.text(root, "inputName", ""),
+                object(root, "segments"));
     }
 
     /** {@code job} as the stored document. */
@@ -147,6 +148,9 @@ public final class JobDocument {
             node.set("finish", job.finish());
         }
         put(node, "inputName", job.inputName());
+        if (job.segments() != null) {
+            node.set("segments", job.segments());
+        }
         return node;
     }
 

@@ -10,10 +10,14 @@ package io.outpaint.job;
  * period's budget. The two waiting statuses share a rank: a waiting job may move between them.
  * COPYING and FINISHING come after Scenario's part: they hold no slot. FINISHING: the results are
  * copied and the finished video is being made from them.
+ * <p>A clip longer than one generation is a parent of segment jobs (see {@code io.outpaint.segments.Segments}):
+ * SPLITTING (its slot held until its segments are queued): its input is cut into segment inputs and one job is
+ * queued per segment; RENDERING_SEGMENTS: its segments run as jobs of their own, and no execution of its own runs
+ * (the last segment to succeed moves it on); JOINING: the segments are finished and joined into one video (no slot).
  */
 public enum JobStatus {
-    QUEUED(0), WAITING_FOR_SLOT(1), WAITING_FOR_BUDGET(1), ADMITTED(2), UPLOADING(3), SUBMITTING(4), SUBMITTED(5), RUNNING(6),
-    COPYING(7), FINISHING(8), SUCCEEDED(9), FAILED(9), TIMED_OUT(9), CANCELED(9);
+    QUEUED(0), WAITING_FOR_SLOT(1), WAITING_FOR_BUDGET(1), ADMITTED(2), UPLOADING(3), SPLITTING(3), SUBMITTING(4), SUBMITTED(5),
+    RUNNING(6), RENDERING_SEGMENTS(6), COPYING(7), FINISHING(8), JOINING(8), SUCCEEDED(9), FAILED(9), TIMED_OUT(9), CANCELED(9);
 
     private final int rank;
 
@@ -21,14 +25,17 @@ public enum JobStatus {
         this.rank = rank;
     }
 
-    /** The statuses of a job that holds a slot and whose execution should be running. */
+    /**
+     * The statuses of a job whose execution should be running (all but the past-Scenario ones hold a slot). A parent
+     * RENDERING_SEGMENTS is not one: its segments run, each in its own execution.
+     */
     public boolean isInFlight() {
-        return rank >= ADMITTED.rank && rank < 9;
+        return rank >= ADMITTED.rank && rank < 9 && this != RENDERING_SEGMENTS;
     }
 
-    /** Scenario's part is done (the job is copied or finished from its results): such a job holds no slot. */
+    /** Scenario's part is done (the job is copied, finished or joined from its results): such a job holds no slot. */
     public boolean isPastScenario() {
-        return this == COPYING || this == FINISHING;
+        return this == COPYING || this == FINISHING || this == JOINING;
     }
 
     /** In the admission queue, at its place: waiting for a slot or for the budget. */

@@ -146,6 +146,9 @@ public final class InputVideos {
      * a key it refuses is a bad request (INVALID_REQUEST, as the API's 400), not a bad video.
      */
     public static void checkKey(String key) {
+        if (io.outpaint.segments.Segments.isInputKey(key)) {
+            return; // a segment of a long clip: the Split step's cut, under work/
+        }
         io.outpaint.request.ObjectKeys.inputKey("key", key).ifPresent(e -> {
             throw new io.outpaint.request.InvalidRequestException(java.util.List.of(e));
         });

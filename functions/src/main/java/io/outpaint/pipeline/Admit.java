@@ -10,6 +10,7 @@ import io.outpaint.media.InputVideos;
 import io.outpaint.media.InvalidInputException;
 import io.outpaint.queue.Admission;
 import io.outpaint.request.OutpaintRequest;
+import io.outpaint.segments.Segments;
 import io.outpaint.store.JobStore;
 import io.outpaint.store.SlotLimiter;
 import java.time.Clock;
@@ -82,6 +83,13 @@ public final class Admit implements Step {
             // admitted or resumed in another execution (a repeated Admit, a second start by hand): that one runs the job
             LOG.warn("job {} runs in {}; execution {} leaves it alone", jobId, job.executionArn(), execution);
             return state.with(StepOutcome.OWNED_BY_ANOTHER_EXECUTION);
+        }
+        if (job.status() == JobStatus.JOINING) {
+            // the parent's join execution (started by its last segment, or resumed): finish each segment, then join
+            return state.joining(Segments.jobIds(job));
+        }
+        if (job.status() == JobStatus.RENDERING_SEGMENTS) {
+            return state.with(StepOutcome.SEGMENTS_QUEUED); // its segments run in executions of their own
         }
         if (slots.holders().contains(jobId)) {
             jobs.update(job, j -> admitted(j, execution, "slot held"));

@@ -70,7 +70,10 @@ public final class CheckStatus implements Step {
                 admission.release(jobId);
                 return state.ended(StepOutcome.SCENARIO_SUCCEEDED, null);
             case FAILURE:
-                admission.release(jobId);
+                if (!io.outpaint.segments.Segments.isSegment(job)) {
+                    // a segment keeps its slot until RecordFailure has queued its second attempt, which then runs next
+                    admission.release(jobId);
+                }
                 return state.ended(StepOutcome.FAILED, new StepState.Failure("SCENARIO_JOB_FAILED",
                         scenarioJob.error().orElse("Scenario reported a failure without a reason"), scenarioJob.hint().orElse(null)));
             case CANCELED:

@@ -36,6 +36,7 @@ public final class CopyResults implements Step {
     private final String bucket;
     private final Admission admission;
     private final Clock clock;
+    private SegmentFanIn fanIn;
 
     public CopyResults(JobStore jobs, ScenarioClient scenario, ResultCopies copier, String bucket, Admission admission, Clock clock) {
         this.jobs = jobs;
@@ -46,12 +47,20 @@ public final class CopyResults implements Step {
         this.clock = clock;
     }
 
+    /** This step, recording each segment's end in its parent ({@link SegmentFanIn}): the last one starts the join. */
+    public CopyResults withFanIn(SegmentFanIn value) {
+        this.fanIn = value;
+        return this;
+    }
+
     @Override
     public StepState run(StepState state) {
         String jobId = state.jobId();
         Job job = jobs.get(jobId);
         if (job.status().isTerminal()) {
-            // run again after it ended (a retry of a copy whose answer was lost, or canceled meanwhile): nothing to copy
+            // run again after it ended (a retry of a copy whose answer was lost, or canceled meanwhile): nothing to copy,
+            // but a segment's end may not have reached its parent
+            segmentEnded(job);
             return state.ended(StepOutcome.valueOf(job.status().name()), null);
         }
         if (job.status() == JobStatus.FINISHING) {
@@ -92,18 +101,25 @@ public final class CopyResults implements Step {
         }
         JobStatus next = finishing ? JobStatus.FINISHING : JobStatus.SUCCEEDED;
         boolean[] endsNow = {false}; // as the change last applied saw it: a concurrent end makes it false
-        jobs.update(job, j -> {
+        Job ended = jobs.update(job, j -> {
             Job moved = j.moveTo(next, clock.instant(), finishing ? "finishing " + RAW : null);
             endsNow[0] = moved != j && next.isTerminal();
             return moved;
         });
         // finishing holds no Scenario slot: the next job may start while this one is finished
         admission.release(jobId);
+        segmentEnded(ended);
         if (finishing) {
             return state.ended(StepOutcome.COPIED, null);
         }
         StepState done = state.ended(StepOutcome.SUCCEEDED, null);
         return endsNow[0] ? done.endedNow(JobStatus.SUCCEEDED) : done;
+    }
+
+    private void segmentEnded(Job job) {
+        if (fanIn != null && job.status().isTerminal()) {
+            fanIn.segmentEnded(job);
+        }
     }
 
     /** The first result is the generation the Finish step reads; with finishing off, each keeps its asset's name. */

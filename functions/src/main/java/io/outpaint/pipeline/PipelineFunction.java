@@ -18,15 +18,18 @@ public enum PipelineFunction {
     ADMIT("Admit", 512, 60, EnumSet.of(Need.INPUTS_READ, Need.START_EXECUTIONS), Dynamo.QUEUEING,
             s -> new Admit(s.jobs(), s.slots(), s.config().maxJobsInFlight(), s.admission(), s.inputs(), s.config().bucket(),
                     s.config().retentionDays(), s.clock(), QueueEstimates.of(s), s.budgets())),
-    UPLOAD_INPUT("UploadInput", 1024, 900, EnumSet.of(Need.SCENARIO, Need.INPUTS_READ), Dynamo.UPDATING,
-            s -> new UploadInput(s.jobs(), s.inputs(), s.scenario(), s.config().bucket(), s.config().maxInputDuration(), s.clock())),
+    // WORK_READ: a segment's input is the Split step's cut, under work/
+    UPLOAD_INPUT("UploadInput", 1024, 900, EnumSet.of(Need.SCENARIO, Need.INPUTS_READ, Need.WORK_READ), Dynamo.UPDATING,
+            s -> new UploadInput(s.jobs(), s.inputs(), s.scenario(), s.config().bucket(), s.config().maxInputDuration(),
+                    io.outpaint.segments.SegmentRules.model(s.config().segmentOverlapFrames()), s.clock())),
     SUBMIT("Submit", 512, 120, EnumSet.of(Need.SCENARIO), Dynamo.UPDATING,
             s -> new Submit(s.jobs(), s.scenario(), s.config().poll(), s.durations(), s.clock())),
     CHECK_STATUS("CheckStatus", 512, 60, EnumSet.of(Need.SCENARIO, Need.START_EXECUTIONS), Dynamo.DISPATCHING,
             s -> new CheckStatus(s.jobs(), s.scenario(), s.config().poll(), s.config().maxPollTime(), s.durations(),
                     s.admission(), s.clock())),
     COPY_RESULTS("CopyResults", 2048, 900, EnumSet.of(Need.SCENARIO, Need.OUTPUTS_WRITE, Need.START_EXECUTIONS), Dynamo.DISPATCHING,
-            s -> new CopyResults(s.jobs(), s.scenario(), s.copier(), s.config().bucket(), s.admission(), s.clock())),
+            s -> new CopyResults(s.jobs(), s.scenario(), s.copier(), s.config().bucket(), s.admission(), s.clock())
+                    .withFanIn(SegmentFanIn.of(s))),
     /*
      * 3008 MB: Lambda gives CPU in proportion to memory (1769 MB is one vCPU), and FFmpeg's decode, filter graph and
      * encode run on every core it gets; 3008 MB (about 1.7 vCPUs) is the two shared cores FinishLimits' budget was
@@ -36,8 +39,22 @@ public enum PipelineFunction {
     FINISH("Finish", 3008, 900, EnumSet.of(Need.INPUTS_READ, Need.OUTPUTS_WRITE), Dynamo.UPDATING, Asset.MEDIA,
             // the class is named only inside the lambda: the shared asset, which lacks it, never resolves it
             s -> io.outpaint.media.finish.Finish.lambda(s.jobs(), s.s3Client(), s.clock())),
-    RECORD_FAILURE("RecordFailure", 512, 60, EnumSet.of(Need.START_EXECUTIONS), Dynamo.DISPATCHING,
-            s -> new RecordFailure(s.jobs(), s.admission(), s.clock())),
+    // QUEUEING: a failed segment's second attempt is a new job
+    RECORD_FAILURE("RecordFailure", 512, 60, EnumSet.of(Need.START_EXECUTIONS), Dynamo.QUEUEING,
+            s -> new RecordFailure(s.jobs(), s.admission(), s.clock()).withFanIn(SegmentFanIn.of(s))),
+    /*
+     * A long clip's steps, in the media asset as Finish is (FFmpeg; its memory and time for the same reasons). Split cuts
+     * the parent's input into segment inputs under work/ and queues one job per segment (QUEUEING: it creates them).
+     */
+    SPLIT("Split", 3008, 900, EnumSet.of(Need.INPUTS_READ, Need.WORK_READ, Need.WORK_WRITE, Need.START_EXECUTIONS), Dynamo.QUEUEING,
+            Asset.MEDIA, s -> io.outpaint.media.finish.Split.lambda(s.jobs(), s.s3Client(),
+                    new JobStarter(s.jobs(), s.admission(), s.clock()), s.admission(),
+                    io.outpaint.segments.SegmentRules.model(s.config().segmentOverlapFrames()), s.clock())),
+    // one segment finished against the parent's source (a Map's iteration): reads the segment's raw generation in outputs/
+    FINISH_SEGMENT("FinishSegment", 3008, 900, EnumSet.of(Need.INPUTS_READ, Need.OUTPUTS_READ, Need.WORK_READ, Need.WORK_WRITE),
+            Dynamo.READING, Asset.MEDIA, s -> io.outpaint.media.finish.MediaSteps.finishSegment(s.jobs(), s.s3Client())),
+    JOIN("Join", 3008, 900, EnumSet.of(Need.INPUTS_READ, Need.WORK_READ, Need.OUTPUTS_WRITE), Dynamo.UPDATING, Asset.MEDIA,
+            s -> io.outpaint.media.finish.MediaSteps.join(s.jobs(), s.s3Client(), s.clock())),
     NOTIFY("Notify", 512, 60, EnumSet.of(Need.WEBHOOK_SECRET, Need.EVENTS), Dynamo.READING,
             s -> new Notify(s.jobs(), s.notifier(), io.outpaint.notify.WebhookPolicy.of(s.config()))),
     API("Api", "io.outpaint.handlers.ApiHandler", 1024, 29,
@@ -52,7 +69,7 @@ public enum PipelineFunction {
             EnumSet.of(Need.SCENARIO, Need.INPUTS_READ, Need.START_EXECUTIONS, Need.DESCRIBE_EXECUTIONS), Dynamo.DISPATCHING);
 
     /** What a function is given: each need is an environment variable (or a few) and a grant. */
-    public enum Need { SCENARIO, INPUTS_READ, INPUTS_WRITE, OUTPUTS_READ, OUTPUTS_WRITE, START_EXECUTIONS,
+    public enum Need { SCENARIO, INPUTS_READ, INPUTS_WRITE, OUTPUTS_READ, OUTPUTS_WRITE, WORK_READ, WORK_WRITE, START_EXECUTIONS,
         STOP_EXECUTIONS, DESCRIBE_EXECUTIONS, WEBHOOK_SECRET, EVENTS }
 
     /**

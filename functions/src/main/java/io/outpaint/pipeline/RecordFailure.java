@@ -32,11 +32,18 @@ public final class RecordFailure implements Step {
     private final JobStore jobs;
     private final Admission admission;
     private final Clock clock;
+    private SegmentFanIn fanIn;
 
     public RecordFailure(JobStore jobs, Admission admission, Clock clock) {
         this.jobs = jobs;
         this.admission = admission;
         this.clock = clock;
+    }
+
+    /** This step, recording a segment's failure in its parent ({@link SegmentFanIn}): a second attempt, or the parent's end. */
+    public RecordFailure withFanIn(SegmentFanIn value) {
+        this.fanIn = value;
+        return this;
     }
 
     @Override
@@ -54,6 +61,10 @@ public final class RecordFailure implements Step {
             LOG.warn("job ends {}: {} {}", status, error.code(), error.message());
         } else {
             LOG.info("job had ended already; {} {} not recorded", error.code(), error.message());
+        }
+        if (fanIn != null) {
+            // before the slot is given back: a segment's second attempt joins the queue at its place, ahead of the next
+            jobs.find(jobId).filter(j -> j.status().isTerminal()).ifPresent(fanIn::segmentEnded);
         }
         admission.release(jobId);
         StepState ended = state.ended(StepOutcome.valueOf(status.name()), new StepState.Failure(error.code(), error.message(), error.hint()));

@@ -7,6 +7,12 @@ package io.outpaint.pipeline;
 public enum StepOutcome {
     /** The job holds a slot: go on to the upload. */
     ADMITTED,
+    /** The clip is longer than one generation: the job is a parent, SPLITTING; cut it into segment jobs. */
+    SPLIT,
+    /** The parent's segment jobs are queued: this execution ends; the last segment to succeed starts the join. */
+    SEGMENTS_QUEUED,
+    /** The parent's segments all succeeded: finish each ({@code segmentJobs}) and join them. */
+    JOIN,
     /** Started without a slot: the job is in the queue, and this execution ends; the dispatcher starts another. */
     WAITING_FOR_SLOT,
     /** The job runs in another execution (admitted or resumed there): this one ends and leaves it alone. */

@@ -25,7 +25,8 @@ public record StepState(
         Failure failure,
         CaughtError error,
         StepState previous,
-        JobStatus ended) {
+        JobStatus ended,
+        java.util.List<String> segmentJobs) {
 
     /** Where the input video is: a key in the bucket. */
     public record VideoRef(String bucket, String key, String versionId) {}
@@ -43,31 +44,36 @@ public record StepState(
     public record CaughtError(@JsonProperty("Error") String error, @JsonProperty("Cause") String cause) {}
 
     public static StepState of(String jobId) {
-        return new StepState(jobId, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new StepState(jobId, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public StepState with(StepOutcome next) {
-        return new StepState(jobId, null, null, null, next, null, null, null, null, null, null, null, null);
+        return new StepState(jobId, null, null, null, next, null, null, null, null, null, null, null, null, null);
     }
 
     /** Still running: look again in {@code delay} s; {@code expected} is how long jobs like it took (0: unknown). */
     public StepState polling(int delay, PollSchedule.Observation seen, Long submittedAt, int expected) {
-        return new StepState(jobId, null, null, null, StepOutcome.RUNNING, delay, seen, submittedAt, expected, null, null, null, null);
+        return new StepState(jobId, null, null, null, StepOutcome.RUNNING, delay, seen, submittedAt, expected, null, null, null, null, null);
     }
 
     public StepState ended(StepOutcome next, Failure why) {
-        return new StepState(jobId, null, null, null, next, null, null, null, null, why, null, null, null);
+        return new StepState(jobId, null, null, null, next, null, null, null, null, why, null, null, null, null);
+    }
+
+    /** A parent's join: its segments' jobs, in order, for the state machine's Map to finish each. */
+    public StepState joining(java.util.List<String> jobs) {
+        return new StepState(jobId, null, null, null, StepOutcome.JOIN, null, null, null, null, null, null, null, null, java.util.List.copyOf(jobs));
     }
 
     /** This state with {@code value} as the state a failing step had (what RecordFailure receives). */
     public StepState withPrevious(StepState value) {
         return new StepState(jobId, executionArn, video, request, outcome, nextDelaySeconds, observation, submittedAtMillis,
-                expectedSeconds, failure, error, value, ended);
+                expectedSeconds, failure, error, value, ended, segmentJobs);
     }
 
     /** This state, saying that this step moved the job to {@code status}. */
     public StepState endedNow(JobStatus status) {
         return new StepState(jobId, executionArn, video, request, outcome, nextDelaySeconds, observation, submittedAtMillis,
-                expectedSeconds, failure, error, previous, status);
+                expectedSeconds, failure, error, previous, status, segmentJobs);
     }
 }

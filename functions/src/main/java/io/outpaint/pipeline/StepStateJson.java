@@ -98,6 +98,10 @@ public final class StepStateJson {
         if (state.ended() != null) {
             node.put("ended", state.ended().name());
         }
+        if (state.segmentJobs() != null) {
+            var jobs = node.putArray("segmentJobs");
+            state.segmentJobs().forEach(jobs::add);
+        }
         return node;
     }
 
@@ -128,7 +132,26 @@ public final class StepStateJson {
                 error == null ? null : new StepState.CaughtError(F.text(F.object(error, at + "error"), "Error", at + "error."),
                         F.text(error, "Cause", at + "error.")),
                 previous == null ? null : state(previous, at + "previous."),
-                F.named(node, "ended", at, JobStatus.class));
+                F.named(node, "ended", at, JobStatus.class),
+                segmentJobs(TreeFields.field(node, "segmentJobs"), at + "segmentJobs"));
+    }
+
+    /** A list of job ids, each a string. */
+    private static java.util.List<String> segmentJobs(JsonNode node, String at) {
+        if (node == null) {
+            return null;
+        }
+        if (!node.isArray()) {
+            throw F.wrong(at, "an array of job ids", node);
+        }
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (JsonNode id : node) {
+            if (!id.isTextual()) {
+                throw F.wrong(at, "an array of job ids", node);
+            }
+            ids.add(id.asText());
+        }
+        return java.util.List.copyOf(ids);
     }
 
     /** An observation has both its progress and its time. */

@@ -64,6 +64,7 @@ public final class Sweep {
     private final java.time.Duration eventGrace;
     private final java.time.Clock clock;
     private BudgetGate budgets;
+    private SegmentFanIn fanIn;
 
     public Sweep(JobStore jobs, SlotLimiter slots, Executions executions, Reconcile reconcile, Admission admission, int limit) {
         this(jobs, slots, executions, reconcile, admission, limit, AwaitedUploads.NONE, java.time.Duration.ofMinutes(2),
@@ -90,6 +91,12 @@ public final class Sweep {
         return this;
     }
 
+    /** This sweep, healing the fan-in of parents whose segments run ({@link SegmentFanIn#heal}). */
+    public Sweep withFanIn(SegmentFanIn value) {
+        this.fanIn = value;
+        return this;
+    }
+
     public Report run() {
         Report report = new Report(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         try {
@@ -111,6 +118,7 @@ public final class Sweep {
                     token = page.nextToken();
                 } while (token.isPresent());
             }
+            healFanIns(report);
             try {
                 findLandedUploads(report);
             } catch (RuntimeException e) {
@@ -139,6 +147,25 @@ public final class Sweep {
                     report.resumed(), report.reconciled(), report.slotsFreed(), report.uploadsFound(), report.holdsSettled());
         }
         return report;
+    }
+
+    /** Parents whose segments run: a segment's end that never reached its parent is recorded now, and the join started. */
+    private void healFanIns(Report report) {
+        if (fanIn == null) {
+            return;
+        }
+        Optional<String> token = Optional.empty();
+        do {
+            JobStore.Page page = jobs.list(Optional.of(JobStatus.RENDERING_SEGMENTS), PAGE, token);
+            for (Job parent : page.jobs()) {
+                try {
+                    jobs.find(parent.jobId()).map(fanIn::heal).ifPresent(report.resumed()::addAll);
+                } catch (RuntimeException e) {
+                    LOG.error("sweep: the segments of {} not looked at this time: {}", parent.jobId(), e.toString());
+                }
+            }
+            token = page.nextToken();
+        } while (token.isPresent());
     }
 
     /** API jobs QUEUED for longer than an S3 event takes whose upload is there: their event was lost. */

@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -37,6 +38,7 @@ public final class UploadInput implements Step {
     private final String bucket;
     private final Clock clock;
     private final io.outpaint.segments.InputLength length;
+    private final io.outpaint.segments.SegmentRules segmentRules;
 
     public UploadInput(JobStore jobs, InputVideos inputs, ScenarioClient scenario, String bucket, Clock clock) {
         this(jobs, inputs, scenario, bucket, java.time.Duration.ofSeconds(Long.MAX_VALUE / 1000), clock);
@@ -45,6 +47,16 @@ public final class UploadInput implements Step {
     /** With the longest clip the deployment takes ({@code MAX_INPUT_SECONDS}): a longer one fails before it is uploaded. */
     public UploadInput(JobStore jobs, InputVideos inputs, ScenarioClient scenario, String bucket, java.time.Duration maxInputDuration,
                        Clock clock) {
+        this(jobs, inputs, scenario, bucket, maxInputDuration, null, clock);
+    }
+
+    /**
+     * With {@code segmentRules}: a clip longer than one generation is not uploaded but becomes a parent of segment
+     * jobs (SPLITTING, outcome SPLIT), planned from its headers; the Split step cuts it.
+     */
+    public UploadInput(JobStore jobs, InputVideos inputs, ScenarioClient scenario, String bucket, java.time.Duration maxInputDuration,
+                       io.outpaint.segments.SegmentRules segmentRules, Clock clock) {
+        this.segmentRules = segmentRules;
         this.length = new io.outpaint.segments.InputLength(maxInputDuration);
         this.jobs = jobs;
         this.inputs = inputs;
@@ -68,12 +80,25 @@ public final class UploadInput implements Step {
             LOG.info("framing {} as {}", request.target().get().aspectRatio(), FramingJson.write(plan));
             job = jobs.update(job, j -> j.withFraming(FramingJson.write(plan), clock.instant()));
         }
+        if (job.status() == JobStatus.SPLITTING) {
+            return StepState.of(jobId).with(StepOutcome.SPLIT); // resumed: the split goes on
+        }
         if (job.scenario().videoAssetId() != null) {
             LOG.info("input already uploaded as {}", job.scenario().videoAssetId());
             return StepState.of(jobId);
         }
         InputVideos.Video video = describeInput(inputs, job.source(), bucket);
-        refuseIfTooLong(video);
+        Optional<io.outpaint.segments.SegmentPlan> split = refuseIfTooLong(video).flatMap(probed -> splitPlan(probed, jobId, request))
+                .filter(io.outpaint.segments.SegmentPlan::isSplit);
+        if (split.isPresent() && !io.outpaint.segments.Segments.isSegment(job)) {
+            io.outpaint.segments.SegmentPlan plan = split.get();
+            jobs.update(job, j -> j.withSegments(io.outpaint.segments.Segments.planned(plan), clock.instant())
+                    .moveTo(JobStatus.SPLITTING, clock.instant(), plan.count() + " segments of at most " + segmentRules.maxFrames()
+                            + " generated frames"));
+            LOG.info("the clip ({} frames at {} fps) is longer than one generation: {} segments", plan.sourceFrames(), plan.sourceFps(),
+                    plan.count());
+            return StepState.of(jobId).with(StepOutcome.SPLIT);
+        }
         job = jobs.update(job, j -> j.moveTo(JobStatus.UPLOADING, clock.instant(),
                 video.size() + " bytes from s3://" + video.bucket() + "/" + video.key()));
         String assetId;
@@ -102,17 +127,29 @@ public final class UploadInput implements Step {
      * its key at creation; an S3 upload or a staged one is first read here), before anything is sent to
      * Scenario. A video whose headers cannot be read is left to Scenario's own checks, as before.
      */
-    private void refuseIfTooLong(InputVideos.Video video) {
+    private Optional<io.outpaint.media.VideoProbe.Video> refuseIfTooLong(InputVideos.Video video) {
         io.outpaint.media.VideoProbe.Video probed;
         try {
             probed = inputs.probe(video);
         } catch (InvalidInputException e) {
             LOG.info("the input's length is not known from its headers ({}); Scenario checks it", e.getMessage());
-            return;
+            return Optional.empty();
         }
         length.problemWith(probed, "video").ifPresent(problem -> {
             throw new InvalidInputException(problem.message());
         });
+        return Optional.of(probed);
+    }
+
+    /** How the clip is cut into generations, from its headers (the Split step moves cuts onto scene changes). */
+    private Optional<io.outpaint.segments.SegmentPlan> splitPlan(io.outpaint.media.VideoProbe.Video probed, String jobId,
+                                                                 OutpaintRequest request) {
+        if (segmentRules == null) {
+            return Optional.empty();
+        }
+        long seed = io.outpaint.segments.SegmentPlanner.seedFor(Optional.ofNullable(request.seed()), jobId);
+        return io.outpaint.segments.InputLength.plan(probed, request.matchInputFramesPerSecond(), request.framesPerSecond(),
+                segmentRules, seed);
     }
 
     /** The plan that reaches {@code target} from the video's probed frame size. */

@@ -132,7 +132,8 @@ class JobDocumentTest {
 
                 maybe(random, () -> BINDING.createObjectNode().put("fps", "30000/1001").put("frames", 300)
                         .set("audio", BINDING.createObjectNode().put("codec", "aac").put("handling", "copied"))),
-                maybe(random, () -> "Street at dusk (final) \u00e9.mp4"));
+                maybe(random, () -> "Street at dusk (final) \u00e9.mp4"),
+                maybe(random, () -> BINDING.createObjectNode().put("parent", "job-1").put("index", 2).put("attempt", 1)));
     }
 
     private static JobStatus status(Random random) {

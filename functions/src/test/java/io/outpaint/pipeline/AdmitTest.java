@@ -30,7 +30,7 @@ class AdmitTest {
 
     private static StepState in(String jobId, String executionName) {
         return new StepState(jobId, FakeExecutions.MACHINE + executionName, null, null, null, null, null, null, null, null,
-                null, null, null);
+                null, null, null, null);
     }
 
     private void queued(String jobId) {

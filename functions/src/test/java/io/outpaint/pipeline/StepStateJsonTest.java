@@ -72,14 +72,14 @@ class StepStateJsonTest {
                 + "\"nextDelaySeconds\":15.0,\"outcome\":null,\"error\":{\"Error\":\"States.Timeout\",\"Cause\":null,\"x\":1}}")
                 .getBytes(StandardCharsets.UTF_8));
         assertThat(state).isEqualTo(new StepState("j-1", null, null, null, null, 15, null, null, null, null,
-                new StepState.CaughtError("States.Timeout", null), null, null));
+                new StepState.CaughtError("States.Timeout", null), null, null, null));
     }
 
     @Test
     void aFieldOfTheWrongTypeIsRefusedWithItsPathAndWhatItMustBe() {
         assertRefused("[1]", "step state field 'the state' must be an object; got [1]");
         assertRefused("{\"jobId\":5}", "'jobId' must be a string; got 5");
-        assertRefused("{\"outcome\":\"RUNNIN\"}", "'outcome' must be one of [ADMITTED, WAITING_FOR_SLOT, "
+        assertRefused("{\"outcome\":\"RUNNIN\"}", "'outcome' must be one of [ADMITTED, SPLIT, SEGMENTS_QUEUED, JOIN, WAITING_FOR_SLOT, "
                 + "OWNED_BY_ANOTHER_EXECUTION, RUNNING, SCENARIO_SUCCEEDED, COPIED, SUCCEEDED, FAILED, CANCELED, TIMED_OUT]; got \"RUNNIN\"");
         assertRefused("{\"nextDelaySeconds\":\"15\"}", "'nextDelaySeconds' must be a whole number; got \"15\"");
         assertRefused("{\"expectedSeconds\":1.5}", "'expectedSeconds' must be a whole number");
@@ -119,7 +119,8 @@ class StepStateJsonTest {
                         maybe(random, () -> "try again"))),
                 maybe(random, () -> new StepState.CaughtError(maybe(random, () -> "States.ALL"), maybe(random, () -> "{\"errorMessage\":\"x\"}"))),
                 depth > 0 ? maybe(random, () -> randomState(random, depth - 1)) : null,
-                maybe(random, () -> JobStatus.values()[random.nextInt(JobStatus.values().length)]));
+                maybe(random, () -> JobStatus.values()[random.nextInt(JobStatus.values().length)]),
+                maybe(random, () -> java.util.List.of("job-" + random.nextInt(9) + "-s001", "job-s002")));
     }
 
     private static <T> T maybe(Random random, java.util.function.Supplier<T> value) {

@@ -191,7 +191,7 @@ class StepsTest {
         RecordFailure failure = new RecordFailure(jobs, admission, clock);
         StepState caught = new StepState(id, null, null, null, null, null, null, null, null, null,
                 new StepState.CaughtError("io.outpaint.scenario.ScenarioOutcomeUnknownException", "{\"errorMessage\":\"the answer was lost\"}"),
-                null, null);
+                null, null, null);
         StepState ended = failure.run(StepState.of(id).withPrevious(caught));
         assertThat(ended.ended()).isEqualTo(JobStatus.FAILED);
         assertThat(jobs.get(id).error().code()).isEqualTo("SCENARIO_OUTCOME_UNKNOWN");

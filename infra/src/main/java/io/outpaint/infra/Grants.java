@@ -57,6 +57,8 @@ final class Grants {
                     read(fn, "outputs/*", "checks the results it copied (HeadObject) when it resumes");
                     put(fn, "outputs/*", "copies Scenario's results (multipart)");
                 }
+                case WORK_READ -> read(fn, "work/*", "reads a long clip's intermediate files (segment inputs, finished pieces)");
+                case WORK_WRITE -> put(fn, "work/*", "writes a long clip's intermediate files (segment inputs, finished pieces)");
                 case START_EXECUTIONS -> fn.addToRolePolicy(statement("states:StartExecution", stateMachineArn));
                 case STOP_EXECUTIONS -> execution(fn, "states:StopExecution", "cancels a job's execution");
                 case DESCRIBE_EXECUTIONS -> execution(fn, "states:DescribeExecution", "looks at a stranded job's execution");

@@ -140,6 +140,17 @@ class AssetRehearsalTest {
             return ended + ", " + job.finish().path("width").asInt() + "x" + job.finish().path("height").asInt() + " at "
                     + job.finish().path("fps").asText() + " fps";
         });
+        // a long clip's steps, from the media asset: on the sample job, which has ended, each says so and changes nothing;
+        // a segment's finish on a job that is no segment is refused with its reason (the long path runs in SegmentsEndToEndTest)
+        rehearse(PipelineFunction.SPLIT, failures, r -> expect(r, event("split.json"), "outcome", "SUCCEEDED"));
+        rehearse(PipelineFunction.FINISH_SEGMENT, failures, r -> {
+            RuntimeApi.Answer error = r.invoke(JSON.writeValueAsBytes(event("finish-segment.json")), ANSWER);
+            assertThat(error.ok()).as(error.body()).isFalse();
+            JsonNode body = JSON.readTree(error.body());
+            assertThat(body.path("errorType").asText()).isEqualTo("io.outpaint.store.JobStore$NoSuchJobException");
+            return body.path("errorType").asText();
+        });
+        rehearse(PipelineFunction.JOIN, failures, r -> expect(r, event("join.json"), "outcome", "SUCCEEDED"));
         rehearse(PipelineFunction.RECORD_FAILURE, failures, r -> expect(r, event("record-failure.json"), "outcome", "FAILED"));
         rehearse(PipelineFunction.NOTIFY, failures, r -> expect(r, event("notify.json"), "outcome", "SUCCEEDED"));
         rehearse(PipelineFunction.API, failures, r -> {

@@ -110,7 +110,11 @@ class CatalogueContractTest {
             assertThat(policy.contains("inputs/*") && granted.contains("s3:GetObject*")).as(entry + " reads inputs")
                     .isEqualTo(entry.needs(Need.INPUTS_READ));
             assertThat(granted.contains("s3:PutObject")).as(entry + " writes objects")
-                    .isEqualTo(entry.needs(Need.INPUTS_WRITE) || entry.needs(Need.OUTPUTS_WRITE));
+                    .isEqualTo(entry.needs(Need.INPUTS_WRITE) || entry.needs(Need.OUTPUTS_WRITE) || entry.needs(Need.WORK_WRITE));
+            assertThat(policy.contains("work/*")).as(entry + " touches work/")
+                    .isEqualTo(entry.needs(Need.WORK_READ) || entry.needs(Need.WORK_WRITE));
+            assertThat(policy.contains("work/*") && granted.contains("s3:GetObject*")).as(entry + " reads work/")
+                    .isEqualTo(entry.needs(Need.WORK_READ));
             assertThat(policy.contains("outputs/*")).as(entry + " touches outputs")
                     .isEqualTo(entry.needs(Need.OUTPUTS_READ) || entry.needs(Need.OUTPUTS_WRITE));
             assertThat(granted).as(entry.name()).allMatch(a -> a.startsWith("dynamodb:") || a.startsWith("s3:")

@@ -31,20 +31,22 @@ import org.junit.jupiter.api.Test;
 class LambdaAssetTest {
 
     /** The SDK (and Powertools) classes each need calls at run time. */
-    private static final Map<Need, List<String>> CLIENTS = Map.of(
-            Need.SCENARIO, List.of("software.amazon.lambda.powertools.parameters.secrets.SecretsProvider",
-                    "software.amazon.awssdk.services.secretsmanager.SecretsManagerClient"),
-            Need.WEBHOOK_SECRET, List.of("software.amazon.lambda.powertools.parameters.secrets.SecretsProvider",
-                    "software.amazon.awssdk.services.secretsmanager.SecretsManagerClient"),
-            Need.INPUTS_READ, List.of("software.amazon.awssdk.services.s3.S3Client"),
-            Need.INPUTS_WRITE, List.of("software.amazon.awssdk.services.s3.presigner.S3Presigner"),
-            Need.OUTPUTS_READ, List.of("software.amazon.awssdk.services.s3.presigner.S3Presigner"),
-            Need.OUTPUTS_WRITE, List.of("software.amazon.awssdk.transfer.s3.S3TransferManager",
-                    "software.amazon.awssdk.services.s3.S3AsyncClient", "software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient"),
-            Need.START_EXECUTIONS, List.of("software.amazon.awssdk.services.sfn.SfnClient"),
-            Need.STOP_EXECUTIONS, List.of("software.amazon.awssdk.services.sfn.SfnClient"),
-            Need.DESCRIBE_EXECUTIONS, List.of("software.amazon.awssdk.services.sfn.SfnClient"),
-            Need.EVENTS, List.of("software.amazon.awssdk.services.eventbridge.EventBridgeClient"));
+    private static final Map<Need, List<String>> CLIENTS = Map.ofEntries(
+            Map.entry(Need.SCENARIO, List.of("software.amazon.lambda.powertools.parameters.secrets.SecretsProvider",
+                    "software.amazon.awssdk.services.secretsmanager.SecretsManagerClient")),
+            Map.entry(Need.WEBHOOK_SECRET, List.of("software.amazon.lambda.powertools.parameters.secrets.SecretsProvider",
+                    "software.amazon.awssdk.services.secretsmanager.SecretsManagerClient")),
+            Map.entry(Need.INPUTS_READ, List.of("software.amazon.awssdk.services.s3.S3Client")),
+            Map.entry(Need.INPUTS_WRITE, List.of("software.amazon.awssdk.services.s3.presigner.S3Presigner")),
+            Map.entry(Need.WORK_READ, List.of("software.amazon.awssdk.services.s3.S3Client")),
+            Map.entry(Need.WORK_WRITE, List.of("software.amazon.awssdk.services.s3.S3Client")),
+            Map.entry(Need.OUTPUTS_READ, List.of("software.amazon.awssdk.services.s3.presigner.S3Presigner")),
+            Map.entry(Need.OUTPUTS_WRITE, List.of("software.amazon.awssdk.transfer.s3.S3TransferManager",
+                    "software.amazon.awssdk.services.s3.S3AsyncClient", "software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient")),
+            Map.entry(Need.START_EXECUTIONS, List.of("software.amazon.awssdk.services.sfn.SfnClient")),
+            Map.entry(Need.STOP_EXECUTIONS, List.of("software.amazon.awssdk.services.sfn.SfnClient")),
+            Map.entry(Need.DESCRIBE_EXECUTIONS, List.of("software.amazon.awssdk.services.sfn.SfnClient")),
+            Map.entry(Need.EVENTS, List.of("software.amazon.awssdk.services.eventbridge.EventBridgeClient")));
     /** What every function calls: the table, its logs and metrics, its HTTP client. */
     private static final List<String> EVERY_FUNCTION = List.of("software.amazon.awssdk.services.dynamodb.DynamoDbClient",
             "software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient",
@@ -53,7 +55,8 @@ class LambdaAssetTest {
             "com.amazonaws.services.lambda.runtime.RequestStreamHandler");
 
     /** What a media function runs besides its handler: its step and FFmpeg's programs, bundled by bytedeco. */
-    private static final List<String> MEDIA = List.of("io.outpaint.media.finish.Finish", "io.outpaint.media.finish.FfmpegPrograms",
+    private static final List<String> MEDIA = List.of("io.outpaint.media.finish.Finish", "io.outpaint.media.finish.Split",
+            "io.outpaint.media.finish.FinishSegment", "io.outpaint.media.finish.Join", "io.outpaint.media.finish.FfmpegPrograms",
             "org.bytedeco.ffmpeg.ffmpeg", "org.bytedeco.ffmpeg.ffprobe", "org.bytedeco.javacpp.Loader");
 
     @Test

@@ -51,7 +51,7 @@ public final class Finisher {
             process.ffmpeg("finish", FinishGraph.command(input, generated, mask, video, in, gen, spec, audio));
             Files.deleteIfExists(mask);
             MediaInfo out = probe.probe(video);
-            Path poster = poster(video, out, outDir.resolve("poster.jpg"));
+            Path poster = poster(process, video, out, outDir.resolve("poster.jpg"));
             String audioCodec = out.audio().map(MediaInfo.Audio::codec).orElse("none");
             return new Finished(video, poster, out.width(), out.height(), spec.source(), out.durationSeconds(),
                     out.fps(), out.frames(), audioCodec, audio, Files.size(video), sha256(video));
@@ -60,7 +60,7 @@ public final class Finisher {
         }
     }
 
-    private static void checkFits(MediaInfo in, FinishSpec spec) {
+    static void checkFits(MediaInfo in, FinishSpec spec) {
         spec.crop().ifPresent(c -> {
             if (c.x() + c.width() > in.width() || c.y() + c.height() > in.height()) {
                 throw new IllegalArgumentException("the crop " + c + " leaves the source's " + in.width() + "x" + in.height()
@@ -70,7 +70,7 @@ public final class Finisher {
     }
 
     /** A frame a third of the way in (past fades and titles), the canvas's size capped to 1280 wide. */
-    private Path poster(Path video, MediaInfo out, Path file) {
+    static Path poster(FfmpegProcess process, Path video, MediaInfo out, Path file) {
         int width = posterWidth(out.width());
         int height = posterHeight(out.width(), out.height());
         String at = String.format(java.util.Locale.ROOT, "%.3f", out.durationSeconds() / 3);
@@ -89,7 +89,7 @@ public final class Finisher {
         return (int) Math.round((double) height * posterWidth(width) / width);
     }
 
-    private static long size(Path file) {
+    static long size(Path file) {
         try {
             return Files.size(file);
         } catch (IOException e) {

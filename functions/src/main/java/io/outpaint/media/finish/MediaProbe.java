@@ -32,6 +32,20 @@ public final class MediaProbe {
         }
     }
 
+    /**
+     * When the first video frame is shown, in seconds on the file's own clock (0 where the stream states none): a
+     * frame-exact seek adds it, as the video may start after the sound.
+     */
+    public double videoStartSeconds(Path file) {
+        String start = process.ffprobe("probe start of " + file.getFileName(), List.of("-v", "error", "-select_streams", "v:0",
+                "-show_entries", "stream=start_time", "-of", "csv=p=0", file.toString())).trim();
+        try {
+            return start.isEmpty() || start.equals("N/A") ? 0 : Double.parseDouble(start);
+        } catch (NumberFormatException e) {
+            throw new FinishFailedException("probe start of " + file.getFileName() + ": unreadable start time '" + start + "'", e);
+        }
+    }
+
     static MediaInfo parse(JsonNode root, Path file) {
         JsonNode video = null;
         JsonNode audio = null;

@@ -81,27 +81,71 @@ final class FinishClips {
                 out.toString()), out);
     }
 
-    /** PSNR (dB, all planes) of {@code region} of {@code output} against the whole of {@code reference}, frame by frame. */
-    static double psnr(Path output, String region, Path reference) {
-        String log = FFMPEG.ffmpeg("psnr", List.of("-hide_banner", "-nostdin", "-i", output.toString(),
-                "-i", reference.toString(), "-lavfi",
-                "[0:v]" + region + ",settb=1,setpts=N[a];[1:v]format=yuv420p,settb=1,setpts=N[b];[a][b]psnr=stats_file=-",
-                "-f", "null", "-"));
-        return averagePsnr(log);
+    /**
+     * What a model would paint around the picture, at the input's rate and length on the generation's canvas: a colour
+     * spectrum scrolling sideways at an even pace, so that its frame-to-frame difference is the same all along.
+     */
+    Path scene(String name, int width, int height, String fps, double seconds) {
+        Path out = dir.resolve(name);
+        return run(List.of("-f", "lavfi", "-i", "colorspectrum=size=" + 2 * width + "x" + 2 * height + ":rate=" + fps + ":duration="
+                        + seconds + ",scroll=horizontal=0.005,scale=" + width + ":" + height + ",format=yuv420p",
+                "-c:v", "ffv1", out.toString()), out);
     }
 
-    static double averagePsnr(String statsLines) {
+    /**
+     * A stand-in for one segment's generation: frames {@code [first, end)} of the input and of {@code scene} stretched
+     * onto {@code frames} frames at 16 fps, the input scaled into its place on the scene, whose colour is shifted by
+     * {@code (cb, cr)} (8-bit chroma steps): margins that go on from one segment to the next as a model's do, each
+     * segment's with its own cast, as two generations differ.
+     */
+    Path segmentGenerated(String name, Path input, Path scene, long first, long end, int frames, FinishSpec spec, int cb, int cr) {
+        MediaInfo in = PROBE.probe(input);
+        MediaInfo canvas = PROBE.probe(scene);
+        double scale = (double) canvas.width() / spec.canvasWidth();
+        int w = even(spec.source().width() * scale);
+        int h = even(spec.source().height() * scale);
+        int x = even(spec.source().x() * scale);
+        int y = even(spec.source().y() * scale);
+        double stretch = (frames / 16.0) / ((end - first) / in.fps().value());
+        String cut = "trim=start_frame=" + first + ":end_frame=" + end + ",setpts=(PTS-STARTPTS)*" + stretch + ",fps=16";
+        Path out = dir.resolve(name);
+        return run(List.of("-i", input.toString(), "-i", scene.toString(), "-filter_complex",
+                "[1:v]" + cut + ",lutyuv=u=val+" + cb + ":v=val+" + cr + "[bg];[0:v]" + cut + ",scale=" + w + ":" + h + "[fg];"
+                        + "[bg][fg]overlay=" + x + ":" + y + ",tpad=stop_mode=clone:stop=16[v]",
+                "-map", "[v]", "-frames:v", Integer.toString(frames), "-an", "-c:v", "libopenh264", "-b:v", "4M",
+                out.toString()), out);
+    }
+
+    /** PSNR (dB, all planes) of {@code region} of {@code output} against the whole of {@code reference}, frame by frame. */
+    static double psnr(Path output, String region, Path reference) {
+        return java.util.Arrays.stream(psnrs(output, region, reference)).average().orElseThrow();
+    }
+
+    /** As {@link #psnr}, frame by frame: a frame out of place shows even where the average would hide it. */
+    static double[] psnrs(Path output, String region, Path reference) {
+        return framePsnrs(FFMPEG.ffmpeg("psnr", List.of("-hide_banner", "-nostdin", "-i", output.toString(),
+                "-i", reference.toString(), "-lavfi",
+                "[0:v]" + region + ",settb=1,setpts=N[a];[1:v]format=yuv420p,settb=1,setpts=N[b];[a][b]psnr=stats_file=-",
+                "-f", "null", "-")));
+    }
+
+    private static double[] framePsnrs(String statsLines) {
         Matcher m = Pattern.compile("psnr_avg:([0-9.]+|inf)").matcher(statsLines);
-        double sum = 0;
-        int n = 0;
+        List<Double> values = new ArrayList<>();
         while (m.find()) {
-            sum += m.group(1).equals("inf") ? 100 : Double.parseDouble(m.group(1));
-            n++;
+            values.add(m.group(1).equals("inf") ? 100 : Double.parseDouble(m.group(1)));
         }
-        if (n == 0) {
+        if (values.isEmpty()) {
             throw new AssertionError("no PSNR in: " + statsLines);
         }
-        return sum / n;
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** MD5 of each decoded frame of {@code clip} through {@code filter}, in order: equal lists are equal pictures. */
+    static List<String> frameMd5s(Path clip, String filter) {
+        String out = FFMPEG.ffmpeg("frame md5", List.of("-hide_banner", "-nostdin", "-loglevel", "error", "-i", clip.toString(),
+                "-vf", filter, "-an", "-f", "framemd5", "-"));
+        return out.lines().filter(l -> !l.startsWith("#")).map(l -> l.substring(l.lastIndexOf(',') + 1).trim()).toList();
     }
 
     /** MD5 of the first audio stream's packets, copied as they are. */
@@ -121,6 +165,28 @@ final class FinishClips {
         Path out = dir.resolve(name);
         return run(List.of("-i", clip.toString(), "-vf", "select=eq(n\\," + index + ")," + region,
                 "-frames:v", "1", out.toString()), out);
+    }
+
+    /** Every frame of {@code clip} decoded to 8-bit 4:2:0, plane after plane, frame after frame. */
+    byte[] yuv(Path clip, String name) throws IOException {
+        return Files.readAllBytes(run(List.of("-i", clip.toString(), "-map", "0:v", "-f", "rawvideo", "-pix_fmt", "yuv420p",
+                dir.resolve(name).toString()), dir.resolve(name)));
+    }
+
+    /** The mean red, green and blue of a picture. */
+    static double[] meanRgb(Path png) throws IOException {
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+        long[] sum = new long[3];
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int rgb = image.getRGB(x, y);
+                sum[0] += (rgb >> 16) & 0xFF;
+                sum[1] += (rgb >> 8) & 0xFF;
+                sum[2] += rgb & 0xFF;
+            }
+        }
+        double n = (double) image.getWidth() * image.getHeight();
+        return new double[] {sum[0] / n, sum[1] / n, sum[2] / n};
     }
 
     private Path run(List<String> args, Path out) {

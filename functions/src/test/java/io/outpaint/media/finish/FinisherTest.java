@@ -141,7 +141,7 @@ class FinisherTest {
     }
 
     private static void assertPadColour(Path png) throws IOException {
-        int[] rgb = meanRgb(png);
+        double[] rgb = FinishClips.meanRgb(png);
         assertThat(rgb[0]).as("red of %s", png).isGreaterThan(200);
         assertThat(rgb[1]).as("green of %s", png).isLessThan(60);
         assertThat(rgb[2]).as("blue of %s", png).isGreaterThan(200);
@@ -186,20 +186,5 @@ class FinisherTest {
                 .isInstanceOf(FinishFailedException.class)
                 .hasMessageContaining("broken.mp4")
                 .hasMessageContaining("Invalid data");
-    }
-
-    private static int[] meanRgb(Path png) throws IOException {
-        BufferedImage image = ImageIO.read(png.toFile());
-        long[] sum = new long[3];
-        for (int y = 0; y < image.getHeight(); y++) {
-            for (int x = 0; x < image.getWidth(); x++) {
-                int rgb = image.getRGB(x, y);
-                sum[0] += (rgb >> 16) & 0xFF;
-                sum[1] += (rgb >> 8) & 0xFF;
-                sum[2] += rgb & 0xFF;
-            }
-        }
-        long n = (long) image.getWidth() * image.getHeight();
-        return new int[] {(int) (sum[0] / n), (int) (sum[1] / n), (int) (sum[2] / n)};
     }
 }

@@ -4,6 +4,7 @@ import io.outpaint.local.bench.BacklogBenchmark;
 import io.outpaint.local.bench.ColdStartBenchmark;
 import io.outpaint.local.bench.CopyBenchmark;
 import io.outpaint.local.bench.FinishBenchmark;
+import io.outpaint.local.bench.JoinBenchmark;
 import io.outpaint.local.bench.LoadBenchmark;
 import io.outpaint.local.bench.PollingBenchmark;
 import java.time.Duration;
@@ -20,10 +21,11 @@ import picocli.CommandLine.Parameters;
                 + "'load' (many jobs at once through the local HTTP API vs one alone) and 'coldstart' (each function's init and first "
                 + "invocation in a fresh JVM vs a bare DynamoDB GetItem handler, the first invocation after SnapStart's priming vs a warm one, "
                 + "and the deployment asset's size), 'finish' (finishing a clip vs a bare ffmpeg encode of it with the same encoder and "
-                + "settings, per second of video).")
+                + "settings, per second of video), 'join' (a long clip's segments finished one by one and joined vs one finish of the whole "
+                + "clip, per minute of video).")
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "backlog|polling|copy|load|coldstart|finish", description = "Which benchmark.")
+    @Parameters(paramLabel = "backlog|polling|copy|load|coldstart|finish|join", description = "Which benchmark.")
     String which;
 
     @Option(names = "--minutes", split = ",", defaultValue = "1,5,10,30", description = "Job lengths for 'polling' (default: ${DEFAULT-VALUE}).")
@@ -66,20 +68,25 @@ final class BenchCommand implements Callable<Integer> {
     int runs;
 
     @Option(names = "--heights", split = ",", defaultValue = "720,1080", description = "Source heights (16:9) for 'finish'"
-            + " (default: ${DEFAULT-VALUE}).")
+            + " and 'join' (default: ${DEFAULT-VALUE}).")
     List<Integer> heights;
 
     @Option(names = "--seconds", defaultValue = "6", description = "Clip length for 'finish' (default: ${DEFAULT-VALUE}).")
     int seconds;
+
+    @Option(names = "--segments", defaultValue = "4", description = "Segments of the clip for 'join', each a whole generation"
+            + " (default: ${DEFAULT-VALUE}).")
+    int segments;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        if ((jobs != null && jobs < 1) || (jobSeconds != null && jobSeconds < 1) || concurrency < 1 || limit < 1 || warm < 1 || runs < 1 || seconds < 1) {
+        if ((jobs != null && jobs < 1) || (jobSeconds != null && jobSeconds < 1) || concurrency < 1 || limit < 1 || warm < 1 || runs < 1 || seconds < 1
+                || segments < 2) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--jobs, --job-seconds, --limit, --concurrency, --warm, --runs and --seconds must be at least 1");
+                    "--jobs, --job-seconds, --limit, --concurrency, --warm, --runs and --seconds must be at least 1, --segments at least 2");
         }
         // every benchmark's log lines (the functions', the Scenario client's) go to a file: its table stays readable
         try (FunctionLogs logs = FunctionLogs.toTempFile("bench")) {
@@ -92,8 +99,9 @@ final class BenchCommand implements Callable<Integer> {
                 case "coldstart" -> ColdStartBenchmark.run(Outpaint.out, asset != null ? asset : defaultAsset(), against,
                         assembly(), warm, runs);
                 case "finish" -> FinishBenchmark.run(Outpaint.out, heights, seconds, runs);
+                case "join" -> JoinBenchmark.run(Outpaint.out, heights, segments, runs);
                 default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                        "'" + which + "' is not a benchmark; allowed: backlog, polling, copy, load, coldstart, finish");
+                        "'" + which + "' is not a benchmark; allowed: backlog, polling, copy, load, coldstart, finish, join");
             }
         }
         return 0;

@@ -21,6 +21,14 @@ final class JobFollower {
     /** The status, with the place in the queue and the time left where the API gives them. */
     static String describe(JsonNode job) {
         StringBuilder text = new StringBuilder(job.path("status").asText());
+        JsonNode segments = job.path("segments");
+        if (segments.isObject()) {
+            long done = 0;
+            for (JsonNode item : segments.path("items")) {
+                done += item.path("status").asText().equals("SUCCEEDED") ? 1 : 0;
+            }
+            text.append(", segments ").append(done).append("/").append(segments.path("count").asInt()).append(" generated");
+        }
         if (job.hasNonNull("queuePosition")) {
             text.append(", ").append(job.path("queuePosition").asLong() == 1 ? "next in the queue"
                     : "place " + job.path("queuePosition").asLong() + " in the queue");

@@ -23,6 +23,9 @@ class JobFollowerTest {
                 .isEqualTo("WAITING_FOR_SLOT, next in the queue, about 50 s left");
         assertThat(JobFollower.describe(JSON.readTree("{\"status\":\"RUNNING\",\"etaSeconds\":30}"))).isEqualTo("RUNNING, about 30 s left");
         assertThat(JobFollower.describe(JSON.readTree("{\"status\":\"SUCCEEDED\"}"))).isEqualTo("SUCCEEDED");
+        assertThat(JobFollower.describe(JSON.readTree("{\"status\":\"RENDERING_SEGMENTS\",\"segments\":{\"count\":3,\"items\":["
+                + "{\"status\":\"SUCCEEDED\"},{\"status\":\"RUNNING\"},{\"status\":\"WAITING_FOR_SLOT\"}]}}")))
+                .isEqualTo("RENDERING_SEGMENTS, segments 1/3 generated");
     }
 
     @Test

@@ -1,0 +1,109 @@
+package io.outpaint.media.finish;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Finishes one segment of a long clip, as {@link Finisher} finishes a short one (the generation stretched over the
+ * segment's frames, scaled to the canvas, the source laid back with its feathered seam), in one FFmpeg run that reads
+ * only the segment's frames of the whole source ({@link FrameSeek}) and writes its three {@link SegmentPieces}: the
+ * head and tail lossless for the Join's cross-fades, the body with the final encoder settings. Segments finish apart
+ * and at once (one Lambda each): the Join is then left with the overlaps to encode and the rest to copy.
+ */
+public final class SegmentFinisher {
+
+    private final FfmpegProcess process;
+    private final MediaProbe probe;
+    private final FinishLimits limits;
+
+    public SegmentFinisher(FfmpegPrograms programs, FinishLimits limits, Duration timeout) {
+        this.process = new FfmpegProcess(programs, timeout);
+        this.probe = new MediaProbe(process);
+        this.limits = limits;
+    }
+
+    /** Writes {@code cut}'s pieces into {@code outDir} from the whole {@code source} and the segment's raw {@code generated}. */
+    public SegmentPieces finish(Path source, SegmentCut cut, Path generated, FinishSpec spec, Path outDir) {
+        MediaInfo whole = probe.probe(source);
+        if (cut.endFrame() > whole.frames()) {
+            throw new IllegalArgumentException("segment " + cut.index() + " ends at frame " + cut.endFrame() + ", past the source's "
+                    + whole.frames() + " frames");
+        }
+        MediaInfo part = segmentOf(whole, cut);
+        MediaInfo gen = probe.probe(generated);
+        limits.check(part, spec, Finisher.size(source) + Finisher.size(generated));
+        Finisher.checkFits(whole, spec);
+        double videoStart = probe.videoStartSeconds(source);
+        try {
+            Files.createDirectories(outDir);
+            for (String name : List.of(SegmentPieces.HEAD, SegmentPieces.BODY, SegmentPieces.TAIL)) {
+                Files.deleteIfExists(outDir.resolve(name)); // what an earlier attempt left must not pass for a piece
+            }
+            Path mask = SeamMask.write(spec, outDir.resolve("seam-mask-" + cut.index() + ".png"));
+            process.ffmpeg("finish segment " + cut.index(), command(source, videoStart, generated, mask, part, gen, spec, cut, outDir));
+            Files.deleteIfExists(mask);
+        } catch (IOException e) {
+            throw new FinishFailedException("finish segment " + cut.index() + ": " + e.getMessage(), e);
+        }
+        return SegmentPieces.in(outDir, cut);
+    }
+
+    /** The source as far as the segment goes: its frames alone, no sound (the Join lays the whole track back). */
+    static MediaInfo segmentOf(MediaInfo whole, SegmentCut cut) {
+        return new MediaInfo(whole.width(), whole.height(), whole.fps(), cut.frames(), cut.frames() / whole.fps().value(),
+                whole.videoCodec(), Optional.empty());
+    }
+
+    static List<String> command(Path source, double videoStart, Path generated, Path mask, MediaInfo part, MediaInfo gen,
+                                FinishSpec spec, SegmentCut cut, Path outDir) {
+        List<String> args = new ArrayList<>(List.of("-hide_banner", "-nostdin", "-y", "-loglevel", "error"));
+        args.addAll(FrameSeek.inputArgs(source, videoStart, part.fps(), cut.firstFrame(), cut.frames()));
+        args.addAll(List.of("-i", generated.toString(), "-i", mask.toString(), "-filter_complex", filter(part, gen, spec, cut)));
+        if (cut.headFrames() > 0) {
+            args.addAll(List.of("-map", "[head]", "-c:v", "ffv1", "-f", "nut", outDir.resolve(SegmentPieces.HEAD).toString()));
+        }
+        if (cut.bodyFrames() > 0) {
+            args.addAll(List.of("-map", "[body]"));
+            args.addAll(spec.quality().encoderArgs(spec.canvasWidth(), spec.canvasHeight(), part.fps()));
+            args.addAll(List.of("-r", part.fps().toString(), "-f", "mp4", outDir.resolve(SegmentPieces.BODY).toString()));
+        }
+        if (cut.tailFrames() > 0) {
+            args.addAll(List.of("-map", "[tail]", "-c:v", "ffv1", "-f", "nut", outDir.resolve(SegmentPieces.TAIL).toString()));
+        }
+        return args;
+    }
+
+    /** {@link FinishGraph}'s composite over the segment's frames, split at the overlaps. */
+    static String filter(MediaInfo part, MediaInfo gen, FinishSpec spec, SegmentCut cut) {
+        List<String> labels = new ArrayList<>();
+        List<String> trims = new ArrayList<>();
+        long head = cut.headFrames();
+        long tail = cut.frames() - cut.tailFrames();
+        if (cut.headFrames() > 0) {
+            labels.add("head");
+            trims.add("trim=end_frame=" + head);
+        }
+        if (cut.bodyFrames() > 0) {
+            labels.add("body");
+            trims.add("trim=start_frame=" + head + ":end_frame=" + tail);
+        }
+        if (cut.tailFrames() > 0) {
+            labels.add("tail");
+            trims.add("trim=start_frame=" + tail);
+        }
+        StringBuilder graph = new StringBuilder(FinishGraph.filter(part, gen, spec)).append(";[v]split=").append(labels.size());
+        for (String label : labels) {
+            graph.append("[to_").append(label).append(']');
+        }
+        for (int i = 0; i < labels.size(); i++) {
+            graph.append(";[to_").append(labels.get(i)).append(']').append(trims.get(i)).append(",setpts=PTS-STARTPTS[")
+                    .append(labels.get(i)).append(']');
+        }
+        return graph.toString();
+    }
+}

@@ -1,0 +1,174 @@
+package io.outpaint.media.finish;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.outpaint.job.Job;
+import io.outpaint.job.JobStatus;
+import io.outpaint.pipeline.JobStarter;
+import io.outpaint.pipeline.Lazy;
+import io.outpaint.pipeline.Step;
+import io.outpaint.pipeline.StepOutcome;
+import io.outpaint.pipeline.StepState;
+import io.outpaint.queue.Admission;
+import io.outpaint.segments.SceneCut;
+import io.outpaint.segments.SceneCuts;
+import io.outpaint.segments.SegmentPlan;
+import io.outpaint.segments.SegmentPlanner;
+import io.outpaint.segments.SegmentRules;
+import io.outpaint.segments.Segments;
+import io.outpaint.store.JobStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/**
+ * The step for a parent that is SPLITTING (a clip longer than one generation): reads the clip's scene changes, plans
+ * its segments with them ({@link SegmentPlanner}: the plan UploadInput made from the headers, its cuts moved onto
+ * scene changes where one is near), writes each segment's input under {@code work/<jobId>/segments/} (cut frame-exact
+ * from the source, re-encoded near-losslessly, audio left out), then records the segments in the parent
+ * (RENDERING_SEGMENTS), queues one job per segment at the parent's place, and gives the parent's slot back, so its
+ * segments are admitted next, in order. This execution then ends: the last segment to succeed starts the join.
+ * Safe to run again: a segment input already written is kept, a segment job already created is found.
+ */
+public final class Split implements Step {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Split.class);
+
+    private final JobStore jobs;
+    private final Supplier<S3Client> s3;
+    private final Supplier<FfmpegProcess> ffmpeg;
+    private final JobStarter starter;
+    private final Admission admission;
+    private final SegmentRules rules;
+    private final Path work;
+    private final Clock clock;
+
+    public Split(JobStore jobs, Supplier<S3Client> s3, Supplier<FfmpegProcess> ffmpeg, JobStarter starter, Admission admission,
+                 SegmentRules rules, Path work, Clock clock) {
+        this.jobs = jobs;
+        this.s3 = s3;
+        this.ffmpeg = ffmpeg;
+        this.starter = starter;
+        this.admission = admission;
+        this.rules = rules;
+        this.work = work;
+        this.clock = clock;
+    }
+
+    /** As Lambda runs it: FFmpeg prepared on the first clip. */
+    public static Split lambda(JobStore jobs, Supplier<S3Client> s3, JobStarter starter, Admission admission, SegmentRules rules,
+                               Clock clock) {
+        return new Split(jobs, s3, Lazy.of(() -> new FfmpegProcess(FfmpegPrograms.locate(), Finish.FFMPEG_DEADLINE)), starter,
+                admission, rules, Path.of(System.getProperty("java.io.tmpdir"), "outpaint-split"), clock);
+    }
+
+    @Override
+    public StepState run(StepState state) {
+        String jobId = state.jobId();
+        Job job = jobs.get(jobId);
+        if (job.status().isTerminal()) {
+            return state.ended(StepOutcome.valueOf(job.status().name()), null);
+        }
+        if (job.status() == JobStatus.RENDERING_SEGMENTS || job.status() == JobStatus.JOINING) {
+            admission.release(jobId); // split before (an answer lost): its slot may still be held
+            return state.with(StepOutcome.SEGMENTS_QUEUED);
+        }
+        if (job.status() != JobStatus.SPLITTING || !Segments.isParent(job)) {
+            throw new IllegalStateException("job " + jobId + " is " + job.status() + ", not SPLITTING: UploadInput moves a long clip there");
+        }
+        Path dir = work.resolve(jobId);
+        try {
+            emptyFolder(dir);
+            Path input = dir.resolve("input");
+            s3.get().getObject(b -> b.bucket(job.source().bucket()).key(job.source().key()).versionId(job.source().versionId()), input);
+            MediaInfo info = new MediaProbe(ffmpeg.get()).probe(input);
+            SegmentPlan plan = plan(job, info, new SceneCuts(ffmpeg.get(), SceneCuts.DEFAULT_THRESHOLD).find(input));
+            Job planned = jobs.update(job, j -> j.withSegments(Segments.planned(plan), clock.instant()));
+            List<Long> sizes = new ArrayList<>();
+            for (SegmentPlan.Segment segment : plan.segments()) {
+                sizes.add(cut(input, info, segment, Segments.inputKey(jobId, segment.index()), job.source().bucket(), dir));
+            }
+            List<String> ids = plan.segments().stream().map(s -> Segments.jobId(jobId, s.index(), 1)).toList();
+            Instant now = clock.instant();
+            // the parent lists its segments before they exist: a segment's end always finds its item
+            Job split = jobs.update(planned, j -> j.status() != JobStatus.SPLITTING ? j
+                    : j.withSegments(Segments.split(Segments.planned(plan), ids), now)
+                            .moveTo(JobStatus.RENDERING_SEGMENTS, now, plan.count() + " segments queued"));
+            if (split.status() != JobStatus.RENDERING_SEGMENTS) {
+                return state.ended(split.status().isTerminal() ? StepOutcome.valueOf(split.status().name()) : StepOutcome.SEGMENTS_QUEUED, null);
+            }
+            for (SegmentPlan.Segment segment : plan.segments()) {
+                starter.start(Segments.segmentJob(split, segment.index(), 1, job.source().bucket(), sizes.get(segment.index())));
+            }
+            LOG.info("split {} frames at {} fps into {} segments {}", plan.sourceFrames(), info.fps(), plan.count(), describe(plan));
+            admission.release(jobId); // the parent's slot: its segments, at its place in the queue, take it now
+            return state.with(StepOutcome.SEGMENTS_QUEUED);
+        } finally {
+            Finish.deleteQuietly(dir);
+        }
+    }
+
+    /** UploadInput's plan (its seed and rates), made again from the frames FFmpeg counted and the clip's scene changes. */
+    private SegmentPlan plan(Job job, MediaInfo info, List<SceneCut> cuts) {
+        JsonNode headers = Segments.plan(job);
+        SegmentRules own = new SegmentRules(rules.maxFrames(), rules.minFrames(), headers.path("overlapFrames").asInt(rules.overlapFrames()),
+                rules.windowFrames());
+        double generationFps = headers.path("generationFps").asDouble(info.fps().value());
+        return SegmentPlanner.plan(info.frames(), info.fps().value(), generationFps, own, cuts, headers.path("seed").asLong());
+    }
+
+    /** Segment {@code s}'s input, cut frame-exact and written to {@code key} (kept when there already); its size. */
+    private long cut(Path input, MediaInfo info, SegmentPlan.Segment s, String key, String bucket, Path dir) {
+        try {
+            return s3.get().headObject(b -> b.bucket(bucket).key(key)).contentLength();
+        } catch (NoSuchKeyException absent) {
+            // cut it below
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() != 404) {
+                throw e;
+            }
+        }
+        Path file = dir.resolve(String.format(Locale.ROOT, "segment-%03d.mp4", s.index() + 1));
+        // half a frame before the first: the first frame at or after it is the segment's first, whatever the rounding
+        double from = Math.max(0, (s.firstFrame() - 0.5) / info.fps().value());
+        List<String> args = new ArrayList<>(List.of("-hide_banner", "-nostdin", "-y", "-loglevel", "error",
+                "-ss", String.format(Locale.ROOT, "%.6f", from), "-i", input.toString(),
+                "-map", "0:v:0", "-an", "-sn", "-dn", "-frames:v", Long.toString(s.sourceFrames())));
+        args.addAll(H264Quality.NEAR_LOSSLESS.encoderArgs(info.width(), info.height(), info.fps()));
+        args.addAll(List.of("-r", info.fps().toString(), "-movflags", "+faststart", "-f", "mp4", file.toString()));
+        ffmpeg.get().ffmpeg("cut segment " + (s.index() + 1), args);
+        s3.get().putObject(b -> b.bucket(bucket).key(key).contentType("video/mp4"), RequestBody.fromFile(file));
+        try {
+            long size = Files.size(file);
+            Files.delete(file);
+            return size;
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + file, e);
+        }
+    }
+
+    private static String describe(SegmentPlan plan) {
+        return plan.segments().stream().map(s -> "[" + s.firstFrame() + "," + s.endFrame() + ")" + (s.endsAtSceneChange() ? "*" : ""))
+                .toList().toString();
+    }
+
+    private static void emptyFolder(Path dir) {
+        Finish.deleteQuietly(dir);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("creating " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package io.outpaint.segments;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.outpaint.job.Hashes;
+import io.outpaint.job.Job;
+import io.outpaint.job.JobStatus;
+import io.outpaint.json.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code segments} section of a job record. A parent (a clip longer than one generation) holds its plan and,
+ * once split, one item per segment: the segment's current job, its attempt and the status last seen. A segment's
+ * job holds its parent, its index and its attempt. A job of one generation has no section.
+ *
+ * <pre>
+ * parent: {"plan": {SegmentJson}, "count": 3, "succeeded": 1,
+ *          "items": [{"index": 0, "jobId": "api-x-s01", "attempt": 1, "status": "SUCCEEDED"}, ...]}
+ * segment: {"parent": "api-x", "index": 0, "count": 3, "attempt": 1}
+ * </pre>
+ */
+public final class Segments {
+
+    /** How many times a segment is generated before its parent fails: once, then once more with the same seed. */
+    public static final int ATTEMPTS = 2;
+    /** Where the steps keep a parent's intermediate files (segment inputs, finished pieces): never under inputs/. */
+    public static final String WORK_PREFIX = "work/";
+
+    private static final int MAX_ID = 80;
+
+    private Segments() {}
+
+    /** A segment's place: its parent, its index (from 0) among {@code count}, and which attempt its job is. */
+    public record SegmentOf(String parent, int index, int count, int attempt) {}
+
+    /** One segment of a parent, as the parent's record lists it. */
+    public record Item(int index, String jobId, int attempt, JobStatus status, Integer retriedWithSeed) {}
+
+    public static boolean isParent(Job job) {
+        return job.segments() != null && job.segments().has("plan");
+    }
+
+    public static boolean isSegment(Job job) {
+        return job.segments() != null && job.segments().has("parent");
+    }
+
+    /** The parent's section before its split: the plan alone. */
+    public static ObjectNode planned(SegmentPlan plan) {
+        ObjectNode section = Json.MAPPER.createObjectNode();
+        section.set("plan", SegmentJson.write(plan, true));
+        section.put("count", plan.count());
+        section.put("succeeded", 0);
+        return section;
+    }
+
+    /** The parent's section once split: its plan and the first job of each segment, all waiting. */
+    public static ObjectNode split(ObjectNode planned, List<String> jobIds) {
+        ObjectNode section = planned.deepCopy();
+        ArrayNode items = section.putArray("items");
+        for (int i = 0; i < jobIds.size(); i++) {
+            items.addObject().put("index", i).put("jobId", jobIds.get(i)).put("attempt", 1).put("status", JobStatus.WAITING_FOR_SLOT.name());
+        }
+        return section;
+    }
+
+    /** A segment's section. */
+    public static ObjectNode segment(String parent, int index, int count, int attempt) {
+        return Json.MAPPER.createObjectNode().put("parent", parent).put("index", index).put("count", count).put("attempt", attempt);
+    }
+
+    public static Optional<SegmentOf> segmentOf(Job job) {
+        if (!isSegment(job)) {
+            return Optional.empty();
+        }
+        JsonNode s = job.segments();
+        return Optional.of(new SegmentOf(s.path("parent").asText(), s.path("index").asInt(), s.path("count").asInt(),
+                s.path("attempt").asInt(1)));
+    }
+
+    /** The parent's plan as recorded (before and after the split). */
+    public static ObjectNode plan(Job parent) {
+        return (ObjectNode) parent.segments().get("plan");
+    }
+
+    public static int count(Job parent) {
+        return parent.segments().path("count").asInt();
+    }
+
+    /** The parent's items, in index order; empty before the split. */
+    public static List<Item> items(Job parent) {
+        List<Item> items = new ArrayList<>();
+        for (JsonNode i : parent.segments().path("items")) {
+            items.add(new Item(i.path("index").asInt(), i.path("jobId").asText(), i.path("attempt").asInt(1),
+                    JobStatus.valueOf(i.path("status").asText()), i.hasNonNull("seed") ? i.path("seed").asInt() : null));
+        }
+        return items;
+    }
+
+    /** The section with item {@code index} now {@code jobId} (attempt {@code attempt}) in {@code status}; the succeeded count kept true. */
+    public static ObjectNode withItem(Job parent, int index, String jobId, int attempt, JobStatus status) {
+        ObjectNode section = parent.segments().deepCopy();
+        ObjectNode item = (ObjectNode) section.withArray("items").get(index);
+        item.put("jobId", jobId).put("attempt", attempt).put("status", status.name());
+        int succeeded = 0;
+        for (JsonNode i : section.withArray("items")) {
+            if (JobStatus.SUCCEEDED.name().equals(i.path("status").asText())) {
+                succeeded++;
+            }
+        }
+        section.put("succeeded", succeeded);
+        return section;
+    }
+
+    /** Whether every segment of the parent has succeeded. */
+    public static boolean allSucceeded(Job parent) {
+        List<Item> items = items(parent);
+        return !items.isEmpty() && items.stream().allMatch(i -> i.status() == JobStatus.SUCCEEDED);
+    }
+
+    /** The job ids of the parent's segments, in order. */
+    public static List<String> jobIds(Job parent) {
+        return items(parent).stream().map(Item::jobId).toList();
+    }
+
+    /**
+     * The job id of a segment: the parent's id, {@code -s} and the 1-based index on three digits, {@code -a} and the
+     * attempt after the first; shortened with a hash of the parent's id when that would pass 80 characters (the
+     * longest execution name, less the {@code -rN} of a resumed one).
+     */
+    public static String jobId(String parent, int index, int attempt) {
+        String suffix = String.format("-s%03d", index + 1) + (attempt > 1 ? "-a" + attempt : "");
+        int room = MAX_ID - 4 - suffix.length();
+        String base = parent.length() <= room ? parent
+                : parent.substring(0, room - 13) + "-" + Hashes.sha256Hex(parent).substring(0, 12);
+        return base + suffix;
+    }
+
+    /**
+     * The job of segment {@code index} (attempt {@code attempt}) of a split parent: queued at the parent's place (its
+     * creation time, so a parent's segments are admitted next to each other, in order), its input the Split step's cut,
+     * its request the parent's with the segment's generated frames, the plan's one seed, and no finishing (the join
+     * finishes the whole); no webhook (the parent notifies).
+     */
+    public static Job segmentJob(Job parent, int index, int attempt, String bucket, Long inputBytes) {
+        JsonNode planned = plan(parent).path("each").get(index);
+        ObjectNode request = parent.request().deepCopy();
+        request.remove("numFrames");
+        request.put("matchInputNumFrames", false);
+        request.put("numFrames", planned.path("generatedFrames").asInt());
+        request.put("seed", plan(parent).path("seed").asLong());
+        request.put("finish", false);
+        Job.Source source = new Job.Source("segment", bucket, inputKey(parent.jobId(), index), null, null, inputBytes, "video/mp4");
+        int retentionDays = (int) Math.max(1, (parent.expiresAt() - parent.createdAt().getEpochSecond()) / 86_400L);
+        String name = parent.inputName() != null ? parent.inputName() : Job.nameIn(parent.source().key());
+        return Job.queued(jobId(parent.jobId(), index, attempt), request, source, null, null, parent.createdAt(), retentionDays)
+                .withSegments(segment(parent.jobId(), index, count(parent), attempt), parent.createdAt())
+                .withInputName((name == null ? "" : name + " · ") + "segment " + (index + 1) + " of " + count(parent));
+    }
+
+    /** Where the Split step writes segment {@code index}'s input. */
+    public static String inputKey(String parent, int index) {
+        return WORK_PREFIX + parent + String.format("/segments/%03d.mp4", index + 1);
+    }
+
+    /** Whether {@code key} is a segment's input as {@link #inputKey} names it (the one kind of input outside inputs/). */
+    public static boolean isInputKey(String key) {
+        return key != null && SEGMENT_INPUT.matcher(key).matches();
+    }
+
+    private static final java.util.regex.Pattern SEGMENT_INPUT =
+            java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(WORK_PREFIX) + io.outpaint.job.JobIds.PATTERN + "/segments/[0-9]{3}\\.mp4");
+
+    /** Where FinishSegment writes a finished segment's piece ({@code head}, {@code body} or {@code tail}). */
+    public static String pieceKey(String parent, int index, String piece, String extension) {
+        return WORK_PREFIX + parent + String.format("/pieces/%03d-%s%s", index + 1, piece, extension);
+    }
+
+    /** The parent's progress: the share of its segments that succeeded, short of the join. */
+    public static double progress(Job parent) {
+        int count = Math.max(1, count(parent));
+        return 0.9 * parent.segments().path("succeeded").asInt() / count;
+    }
+}

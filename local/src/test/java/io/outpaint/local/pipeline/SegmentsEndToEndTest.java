@@ -1,0 +1,332 @@
+package io.outpaint.local.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.outpaint.job.Job;
+import io.outpaint.job.JobStatus;
+import io.outpaint.local.LocalPipeline;
+import io.outpaint.media.finish.FfmpegPrograms;
+import io.outpaint.media.finish.MediaInfo;
+import io.outpaint.media.finish.FinishSpec;
+import io.outpaint.media.finish.MediaProbe;
+import io.outpaint.media.finish.SeamMetric;
+import io.outpaint.media.finish.SegmentCut;
+import io.outpaint.media.finish.SegmentJoiner;
+import io.outpaint.media.finish.SegmentPieces;
+import io.outpaint.segments.Segments;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+
+/**
+ * A clip longer than one generation, through the real state machine on the local runtime at a limit of one slot:
+ * the parent is split into segment jobs that run through the queue one at a time, the last to succeed starts the
+ * parent's join (a Map finishing each segment, then Join), and one video comes out with the input's every frame, its
+ * rate, its audio byte for byte, its pixels in the centre, and the margins cross-faded at the segments' boundaries
+ * (the simulator tints each generation's margins its own way, so a missing cross-fade shows, as SeamMetric measures).
+ */
+class SegmentsEndToEndTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final FfmpegPrograms FFMPEG = FfmpegPrograms.locate();
+    private static final MediaProbe PROBE = MediaProbe.using(FFMPEG, Duration.ofMinutes(2));
+    private static final String REQUEST = "{\"prompt\":\"p\",\"resolution\":\"480p\",\"target\":{\"aspectRatio\":\"16:9\"}}";
+    private static LocalPipeline pipeline;
+    private static SfnClient sfn;
+    private static S3Client s3;
+    @TempDir static Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withoutUploadTrigger().withLimit(1)
+                .withTime(0.01, 100).withJobDuration(Duration.ofMillis(500)));
+        sfn = pipeline.cloud().stepFunctions();
+        s3 = pipeline.cloud().s3();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+    }
+
+    @AfterEach
+    void noFaultsLeft() {
+        pipeline.simulator().faults().clear();
+    }
+
+    @Test
+    void aFortySecondClipIsGeneratedInSegmentsOneAtATimeAndJoinedIntoOneVideoWithItsSoundAndCrossFadedMargins() throws Exception {
+        Path clip = clip("forty.mp4", 40);
+        Path other = clip("twenty.mp4", 20);
+        int jobsBefore = pipeline.simulator().jobsCreated();
+        String first = start(clip);
+        String second = start(other); // queued behind the first: its segments wait behind the first's
+        Job parent = awaitEnd(first);
+        Job behind = awaitEnd(second);
+        assertThat(parent.status()).as(String.valueOf(parent.error())).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(behind.status()).as(String.valueOf(behind.error())).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(parent.history()).extracting(Job.StatusChange::status).containsSubsequence(JobStatus.ADMITTED, JobStatus.SPLITTING,
+                JobStatus.RENDERING_SEGMENTS, JobStatus.JOINING, JobStatus.SUCCEEDED);
+        assertThat(parent.scenario().jobId()).as("the parent itself never reached Scenario").isNull();
+
+        // the path: the parent's first execution splits and ends; its join runs in an execution the last segment started
+        List<List<String>> own = executionsOf(first).stream().map(SegmentsEndToEndTest::path).toList();
+        assertThat(own).as("the parent's executions").anySatisfy(p -> assertThat(p).endsWith("UploadInput", "IsSplit", "Split", "SegmentsQueued"))
+                .allSatisfy(p -> assertThat(p).doesNotContain("Submit"));
+        List<String> join = path(parent.executionArn());
+        assertThat(join).startsWith("Identify", "Admit", "IsAdmitted", "FinishSegments").endsWith("Join", "IsFinished", "Notify", "Done");
+        int count = Segments.count(parent);
+        assertThat(count).isGreaterThanOrEqualTo(3);
+        assertThat(join.stream().filter("FinishSegment"::equals)).hasSize(count);
+
+        // each segment a job of its own, through Scenario once, with the plan's frames and the one seed
+        List<Job> segments = Segments.jobIds(parent).stream().map(SegmentsEndToEndTest::record).toList();
+        long seed = Segments.plan(parent).path("seed").asLong();
+        for (Job segment : segments) {
+            assertThat(segment.status()).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(segment.scenario().jobId()).isNotNull();
+            assertThat(segment.request().path("seed").asLong()).isEqualTo(seed);
+            assertThat(segment.request().path("finish").asBoolean()).isFalse();
+            assertThat(Segments.segmentOf(segment)).hasValueSatisfying(of -> assertThat(of.parent()).isEqualTo(first));
+        }
+        assertThat(segments).extracting(s -> s.scenario().jobId()).doesNotHaveDuplicates();
+        // one slot: Scenario never had two jobs at once, and the second clip's segments came after every one of the first's
+        assertThat(pipeline.simulator().peakJobsInFlight()).isEqualTo(1);
+        assertThat(pipeline.simulator().jobsCreated() - jobsBefore).isEqualTo(count + Segments.count(behind));
+        // (the two were started by hand at once: either may have been admitted first; the other's segments wait behind its)
+        List<Job> others = Segments.jobIds(behind).stream().map(SegmentsEndToEndTest::record).toList();
+        boolean firstWent = at(segments.get(0), JobStatus.ADMITTED).isBefore(at(others.get(0), JobStatus.ADMITTED));
+        List<Job> earlier = firstWent ? segments : others;
+        List<Job> later = firstWent ? others : segments;
+        Instant lastOfEarlier = earlier.stream().map(s -> at(s, JobStatus.ADMITTED)).max(Instant::compareTo).orElseThrow();
+        for (Job segment : later) {
+            assertThat(at(segment, JobStatus.ADMITTED)).as(segment.jobId()).isAfter(lastOfEarlier);
+        }
+        for (int i = 1; i < segments.size(); i++) {
+            assertThat(at(segments.get(i), JobStatus.ADMITTED)).as("in order").isAfter(at(segments.get(i - 1), JobStatus.ADMITTED));
+        }
+
+        // the one output: every frame, the rate, the sound, the centre; no seam at the boundaries
+        Job.Output video = parent.outputs().get(0);
+        assertThat(parent.outputs()).extracting(Job.Output::key).containsExactly("outputs/" + first + "/outpaint.mp4",
+                "outputs/" + first + "/poster.jpg");
+        Path finished = dir.resolve(first + ".mp4");
+        Files.write(finished, s3.getObjectAsBytes(b -> b.bucket(video.bucket()).key(video.key())).asByteArray());
+        assertThat(Files.size(finished)).isEqualTo(video.bytes());
+        MediaInfo in = PROBE.probe(clip);
+        MediaInfo out = PROBE.probe(finished);
+        assertThat(out.frames()).isEqualTo(in.frames());
+        assertThat(out.fps()).isEqualTo(in.fps());
+        assertThat((long) out.width() * 9).isEqualTo((long) out.height() * 16);
+        assertThat(audioMd5(finished)).as("the audio packets, byte for byte").isEqualTo(audioMd5(clip));
+        var source = parent.framing().path("source");
+        int seam = io.outpaint.media.finish.Finisher.SEAM_PX;
+        String centre = "crop=" + (source.path("width").asInt() - 2 * seam) + ":" + (source.path("height").asInt() - 2 * seam) + ":"
+                + (source.path("x").asInt() + seam) + ":" + (source.path("y").asInt() + seam);
+        String inputCentre = "crop=iw-" + 2 * seam + ":ih-" + 2 * seam + ":" + seam + ":" + seam;
+        assertThat(psnr(finished, centre, clip, inputCentre)).as("the source's pixels at their place, over the whole clip")
+                .isGreaterThan(40);
+        // no seam: the margins change across each boundary as much as anywhere inside the segments (SeamMetric)
+        FinishSpec.Rect rect = new FinishSpec.Rect(source.path("x").asInt(), source.path("y").asInt(), source.path("width").asInt(),
+                source.path("height").asInt());
+        List<SegmentCut> cuts = cuts(parent);
+        SeamMetric.Result seams = SeamMetric.measure(FFMPEG, finished, rect, SeamMetric.overlaps(cuts));
+        // the same pieces (in work/, as FinishSegment wrote them) joined with a hard cut instead: the metric sees that seam
+        Path hard = joinAgain(parent, cuts, clip, SegmentJoiner.Overlap.HARD_CUT);
+        SeamMetric.Result cut = SeamMetric.measure(FFMPEG, hard, rect, SeamMetric.overlaps(cuts));
+        System.out.printf("long clip: %d segments, %d frames, seam ratios %s cross-faded, %s hard-cut%n", count, out.frames(),
+                seams.boundaryRatios(), cut.boundaryRatios());
+        // the simulator tints each generation's margins a hue of its own, far apart, on a calm clip: a hard cut between two
+        // segments is a jump tens of times the margins' usual change; the cross-fade spreads it over the shared frames
+        // (two generations' hues may also land close: such a boundary has little to hide either way)
+        assertThat(cut.worst()).as("a hard cut at the same boundaries stands out").isGreaterThan(10);
+        for (int b = 0; b < cuts.size() - 1; b++) {
+            if (cut.boundaryRatios().get(b) > 3) {
+                assertThat(seams.boundaryPeaks().get(b)).as("boundary %d: the cross-fade's largest step against the hard cut's", b + 1)
+                        .isLessThan(cut.boundaryPeaks().get(b) / 4);
+            }
+        }
+    }
+
+    /** The parent's segments as its plan has them. */
+    private static List<SegmentCut> cuts(Job parent) {
+        var each = Segments.plan(parent).path("each");
+        List<SegmentCut> cuts = new ArrayList<>();
+        for (int i = 0; i < each.size(); i++) {
+            long next = i + 1 < each.size() ? each.get(i + 1).path("overlapWithPrevious").asLong() : 0;
+            cuts.add(new SegmentCut(i, each.get(i).path("firstFrame").asLong(), each.get(i).path("endFrame").asLong(),
+                    each.get(i).path("overlapWithPrevious").asLong(), next));
+        }
+        return cuts;
+    }
+
+    /** The parent's finished pieces fetched from work/ and joined again, here, with {@code overlap}. */
+    private static Path joinAgain(Job parent, List<SegmentCut> cuts, Path clip, SegmentJoiner.Overlap overlap) throws Exception {
+        Path work = Files.createDirectories(dir.resolve("again-" + parent.jobId()));
+        List<SegmentPieces> pieces = new ArrayList<>();
+        for (SegmentCut cut : cuts) {
+            Path folder = Files.createDirectories(work.resolve(String.valueOf(cut.index())));
+            for (String name : List.of(SegmentPieces.HEAD, SegmentPieces.BODY, SegmentPieces.TAIL)) {
+                String key = Segments.pieceKey(parent.jobId(), cut.index(), name, "");
+                var listed = s3.listObjectsV2(b -> b.bucket(LocalPipeline.BUCKET).prefix(key)).contents();
+                if (!listed.isEmpty()) {
+                    Files.write(folder.resolve(name), s3.getObjectAsBytes(b -> b.bucket(LocalPipeline.BUCKET).key(key)).asByteArray());
+                }
+            }
+            pieces.add(SegmentPieces.in(folder, cut));
+        }
+        MediaInfo in = PROBE.probe(clip);
+        FinishSpec spec = io.outpaint.media.finish.FinishFraming.of(io.outpaint.request.FramingJson.read(parent.framing()));
+        return new SegmentJoiner(FFMPEG, Duration.ofMinutes(5)).join(clip, pieces, spec, work.resolve("out"), overlap).video();
+    }
+
+    @Test
+    void aSegmentThatFailsOnceIsGeneratedAgainWithTheSameSeedAndTheClipSucceeds() throws Exception {
+        pipeline.simulator().faults().nextFailingJobs(1, "Generation failed: out of capacity", "try again");
+        String id = start(clip("retried.mp4", 20));
+        Job parent = awaitEnd(id);
+        assertThat(parent.status()).as(String.valueOf(parent.error())).isEqualTo(JobStatus.SUCCEEDED);
+        Segments.Item first = Segments.items(parent).get(0);
+        assertThat(first.attempt()).isEqualTo(2);
+        Job failed = record(Segments.jobId(id, 0, 1));
+        Job retried = record(first.jobId());
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(retried.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(retried.request().path("seed")).isEqualTo(failed.request().path("seed"));
+        assertThat(retried.scenario().jobId()).isNotEqualTo(failed.scenario().jobId());
+    }
+
+    @Test
+    void aSegmentThatFailsTwiceFailsTheParentNamingItAndNothingOfItWaits() throws Exception {
+        pipeline.simulator().faults().nextFailingJobs(2, "Generation failed: the model could not process the input video", "shorter");
+        String id = start(clip("doomed.mp4", 20));
+        Job parent = awaitEnd(id);
+        assertThat(parent.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(parent.error().code()).isEqualTo("SEGMENT_FAILED");
+        assertThat(parent.error().message()).startsWith("segment 1 of 2").contains("failed 2 times", "could not process the input video");
+        Job second = record(Segments.jobId(id, 1, 1));
+        assertThat(second.status()).as("the other segment left the queue: the failed one's second attempt ran first")
+                .isEqualTo(JobStatus.CANCELED);
+        assertThat(second.scenario().jobId()).as("never sent to Scenario").isNull();
+        assertThat(pipeline.services().jobs().waiting(10)).extracting(Job::jobId).noneMatch(j -> j.startsWith(id));
+    }
+
+    /**
+     * A clip of {@code seconds} at 24 fps, 4:3, with a sine tone: slowly moving gradients, as calm as much real footage (on
+     * testsrc2's busy pattern, mirrored into the margins, even a hard cut between two generations hides in the motion).
+     */
+    private static Path clip(String name, int seconds) throws Exception {
+        Path out = dir.resolve(name);
+        ffmpeg("-f", "lavfi", "-i", "gradients=size=320x240:rate=24:speed=0.02:duration=" + seconds, "-f", "lavfi", "-i",
+                "sine=frequency=440:sample_rate=48000:duration=" + seconds, "-c:a", "aac", "-c:v", "libopenh264", "-b:v", "2M",
+                "-pix_fmt", "yuv420p", out.toString());
+        return out;
+    }
+
+    private static String start(Path clip) throws Exception {
+        String jobId = "long-" + UUID.randomUUID();
+        String key = "inputs/" + jobId + "/" + clip.getFileName();
+        s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key(key).contentType("video/mp4"), RequestBody.fromFile(clip));
+        pipeline.start(jobId, key, (ObjectNode) JSON.readTree(REQUEST));
+        return jobId;
+    }
+
+    private static Job awaitEnd(String jobId) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(8));
+        while (true) {
+            Job job = pipeline.services().jobs().find(jobId).orElse(null);
+            if (job != null && job.status().isTerminal() && (job.executionArn() == null || !running(job.executionArn()))) {
+                return job;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError(jobId + " has not ended: " + job);
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private static boolean running(String executionArn) {
+        return sfn.describeExecution(b -> b.executionArn(executionArn)).statusAsString().equals("RUNNING");
+    }
+
+    private static Job record(String jobId) {
+        return pipeline.services().jobs().find(jobId).orElseThrow(() -> new AssertionError("no job " + jobId));
+    }
+
+    private static Instant at(Job job, JobStatus status) {
+        return job.history().stream().filter(c -> c.status() == status).map(Job.StatusChange::at).findFirst()
+                .orElseThrow(() -> new AssertionError(job.jobId() + " was never " + status));
+    }
+
+    /** The ARNs of the job's own executions (its first, its resumed and its join), not its segments'. */
+    private static List<String> executionsOf(String jobId) {
+        return sfn.listExecutionsPaginator(b -> b.stateMachineArn(pipeline.stateMachineArn())).executions().stream()
+                .filter(e -> e.name().equals(jobId) || e.name().matches(java.util.regex.Pattern.quote(jobId) + "-r[0-9]+"))
+                .map(e -> e.executionArn()).toList();
+    }
+
+    private static List<String> path(String jobIdOrArn) {
+        String arn = jobIdOrArn.startsWith("arn:") ? jobIdOrArn
+                : pipeline.stateMachineArn().replace(":stateMachine:", ":execution:") + ":" + jobIdOrArn;
+        return sfn.getExecutionHistoryPaginator(b -> b.executionArn(arn)).events().stream()
+                .filter(e -> e.stateEnteredEventDetails() != null).map(HistoryEvent::stateEnteredEventDetails)
+                .map(d -> d.name()).toList();
+    }
+
+    private static String audioMd5(Path clip) throws Exception {
+        return ffmpeg("-loglevel", "error", "-i", clip.toString(), "-map", "0:a", "-c:a", "copy", "-f", "md5", "-").trim();
+    }
+
+    /** PSNR (dB, all planes, averaged over the frames) of {@code region} of {@code output} against {@code part} of {@code reference}. */
+    private static double psnr(Path output, String region, Path reference, String part) throws Exception {
+        String log = ffmpeg("-i", output.toString(), "-i", reference.toString(), "-lavfi",
+                "[0:v]" + region + ",format=yuv420p,settb=1,setpts=N[a];[1:v]" + part
+                        + ",format=yuv420p,settb=1,setpts=N[b];[a][b]psnr=stats_file=-", "-f", "null", "-");
+        Matcher m = Pattern.compile("psnr_avg:([0-9.]+|inf)").matcher(log);
+        double sum = 0;
+        int n = 0;
+        while (m.find()) {
+            sum += m.group(1).equals("inf") ? 100 : Double.parseDouble(m.group(1));
+            n++;
+        }
+        assertThat(n).as("PSNR lines in " + log).isPositive();
+        return sum / n;
+    }
+
+    private static String ffmpeg(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(FFMPEG.ffmpeg().toString(), "-hide_banner", "-nostdin", "-y"));
+        command.addAll(Arrays.asList(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().putAll(FFMPEG.environment());
+        Process process = builder.start();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        process.getInputStream().transferTo(out);
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(process.exitValue()).as("ffmpeg " + String.join(" ", args)).isZero();
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}
