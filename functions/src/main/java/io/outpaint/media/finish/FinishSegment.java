@@ -46,8 +46,14 @@ public final class FinishSegment implements Step {
     @Override
     public StepState run(StepState state) {
         Job segment = jobs.get(state.jobId());
-        Segments.SegmentOf of = Segments.segmentOf(segment).orElseThrow(() ->
-                new IllegalStateException("job " + segment.jobId() + " is not a segment of a longer clip"));
+        java.util.Optional<Segments.SegmentOf> place = Segments.segmentOf(segment);
+        if (place.isEmpty()) {
+            // started by hand on another job (or SnapStart's priming on its sample): nothing of a long clip to finish
+            LOG.info("job {} is not a segment of a longer clip: nothing to finish", segment.jobId());
+            return state.ended(StepOutcome.FAILED, new StepState.Failure("NOT_A_SEGMENT", "job " + segment.jobId()
+                    + " is not a segment of a longer clip", null));
+        }
+        Segments.SegmentOf of = place.get();
         Job parent = jobs.get(of.parent());
         if (parent.status() != JobStatus.JOINING) {
             LOG.info("parent {} is {}, not JOINING: segment {} not finished", parent.jobId(), parent.status(), of.index() + 1);
