@@ -92,12 +92,14 @@ public final class Split implements Step {
             emptyFolder(dir);
             Path input = dir.resolve("input");
             s3.get().getObject(b -> b.bucket(job.source().bucket()).key(job.source().key()).versionId(job.source().versionId()), input);
-            MediaInfo info = new MediaProbe(ffmpeg.get()).probe(input);
+            MediaProbe probe = new MediaProbe(ffmpeg.get());
+            MediaInfo info = probe.probe(input);
+            double videoStart = probe.videoStartSeconds(input);
             SegmentPlan plan = plan(job, info, new SceneCuts(ffmpeg.get(), SceneCuts.DEFAULT_THRESHOLD).find(input));
             Job planned = jobs.update(job, j -> j.withSegments(Segments.planned(plan), clock.instant()));
             List<Long> sizes = new ArrayList<>();
             for (SegmentPlan.Segment segment : plan.segments()) {
-                sizes.add(cut(input, info, segment, Segments.inputKey(jobId, segment.index()), job.source().bucket(), dir));
+                sizes.add(cut(input, info, videoStart, segment, Segments.inputKey(jobId, segment.index()), job.source().bucket(), dir));
             }
             List<String> ids = plan.segments().stream().map(s -> Segments.jobId(jobId, s.index(), 1)).toList();
             Instant now = clock.instant();
@@ -129,7 +131,7 @@ public final class Split implements Step {
     }
 
     /** Segment {@code s}'s input, cut frame-exact and written to {@code key} (kept when there already); its size. */
-    private long cut(Path input, MediaInfo info, SegmentPlan.Segment s, String key, String bucket, Path dir) {
+    private long cut(Path input, MediaInfo info, double videoStart, SegmentPlan.Segment s, String key, String bucket, Path dir) {
         try {
             return s3.get().headObject(b -> b.bucket(bucket).key(key)).contentLength();
         } catch (NoSuchKeyException absent) {
@@ -140,11 +142,10 @@ public final class Split implements Step {
             }
         }
         Path file = dir.resolve(String.format(Locale.ROOT, "segment-%03d.mp4", s.index() + 1));
-        // half a frame before the first: the first frame at or after it is the segment's first, whatever the rounding
-        double from = Math.max(0, (s.firstFrame() - 0.5) / info.fps().value());
-        List<String> args = new ArrayList<>(List.of("-hide_banner", "-nostdin", "-y", "-loglevel", "error",
-                "-ss", String.format(Locale.ROOT, "%.6f", from), "-i", input.toString(),
-                "-map", "0:v:0", "-an", "-sn", "-dn", "-frames:v", Long.toString(s.sourceFrames())));
+        // frame-exact, as the segment's finish reads the same frames of the source (FrameSeek, from the video's own start)
+        List<String> args = new ArrayList<>(List.of("-hide_banner", "-nostdin", "-y", "-loglevel", "error"));
+        args.addAll(FrameSeek.inputArgs(input, videoStart, info.fps(), s.firstFrame(), s.sourceFrames()));
+        args.addAll(List.of("-map", "0:v:0", "-an", "-sn", "-dn", "-vf", "trim=end_frame=" + s.sourceFrames() + ",setpts=PTS-STARTPTS"));
         args.addAll(H264Quality.NEAR_LOSSLESS.encoderArgs(info.width(), info.height(), info.fps()));
         args.addAll(List.of("-r", info.fps().toString(), "-movflags", "+faststart", "-f", "mp4", file.toString()));
         ffmpeg.get().ffmpeg("cut segment " + (s.index() + 1), args);

@@ -114,6 +114,17 @@ class SegmentsEndToEndTest {
             assertThat(Segments.segmentOf(segment)).hasValueSatisfying(of -> assertThat(of.parent()).isEqualTo(first));
         }
         assertThat(segments).extracting(s -> s.scenario().jobId()).doesNotHaveDuplicates();
+        // each segment's input, as Split cut it for Scenario: exactly its planned frames, no sound
+        var planned = Segments.plan(parent).path("each");
+        for (Job segment : segments) {
+            int index = Segments.segmentOf(segment).orElseThrow().index();
+            Path cut = dir.resolve(segment.jobId() + "-input.mp4");
+            Files.write(cut, s3.getObjectAsBytes(b -> b.bucket(LocalPipeline.BUCKET).key(segment.source().key())).asByteArray());
+            MediaInfo cutInfo = PROBE.probe(cut);
+            assertThat(cutInfo.frames()).as(segment.source().key())
+                    .isEqualTo(planned.get(index).path("endFrame").asLong() - planned.get(index).path("firstFrame").asLong());
+            assertThat(cutInfo.audio()).isEmpty();
+        }
         // one slot: Scenario never had two jobs at once, and the second clip's segments came after every one of the first's
         assertThat(pipeline.simulator().peakJobsInFlight()).isEqualTo(1);
         assertThat(pipeline.simulator().jobsCreated() - jobsBefore).isEqualTo(count + Segments.count(behind));
