@@ -1,5 +1,8 @@
 package io.outpaint.local.pipeline;
 
+import static io.outpaint.local.testing.VideoChecks.audioMd5;
+import static io.outpaint.local.testing.VideoChecks.ffmpeg;
+import static io.outpaint.local.testing.VideoChecks.psnr;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -218,42 +221,5 @@ class FinishEndToEndTest {
 
     private static Job record(String jobId) {
         return pipeline.services().jobs().find(jobId).orElseThrow();
-    }
-
-    private static String audioMd5(Path clip) throws Exception {
-        return ffmpeg("-loglevel", "error", "-i", clip.toString(), "-map", "0:a", "-c:a", "copy", "-f", "md5", "-").trim();
-    }
-
-    private static double psnr(Path output, String region, Path reference) throws Exception {
-        return psnr(output, region, reference, "null");
-    }
-
-    /** PSNR (dB, all planes, averaged over the frames) of {@code region} of {@code output} against {@code part} of {@code reference}. */
-    private static double psnr(Path output, String region, Path reference, String part) throws Exception {
-        String log = ffmpeg("-i", output.toString(), "-i", reference.toString(), "-lavfi",
-                "[0:v]" + region + ",format=yuv420p,settb=1,setpts=N[a];[1:v]" + part
-                        + ",format=yuv420p,settb=1,setpts=N[b];[a][b]psnr=stats_file=-", "-f", "null", "-");
-        Matcher m = Pattern.compile("psnr_avg:([0-9.]+|inf)").matcher(log);
-        double sum = 0;
-        int n = 0;
-        while (m.find()) {
-            sum += m.group(1).equals("inf") ? 100 : Double.parseDouble(m.group(1));
-            n++;
-        }
-        assertThat(n).as("PSNR lines in " + log).isPositive();
-        return sum / n;
-    }
-
-    /** The bundled ffmpeg; its standard output (md5, PSNR stats) as text. */
-    private static String ffmpeg(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(FFMPEG.ffmpeg().toString(), "-hide_banner", "-nostdin", "-y"));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().putAll(FFMPEG.environment());
-        Process process = builder.start();
-        byte[] out = process.getInputStream().readAllBytes();
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        assertThat(process.exitValue()).as("ffmpeg " + String.join(" ", args)).isZero();
-        return new String(out, StandardCharsets.UTF_8);
     }
 }

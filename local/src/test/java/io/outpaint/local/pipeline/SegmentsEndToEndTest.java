@@ -1,5 +1,8 @@
 package io.outpaint.local.pipeline;
 
+import static io.outpaint.local.testing.VideoChecks.audioMd5;
+import static io.outpaint.local.testing.VideoChecks.ffmpeg;
+import static io.outpaint.local.testing.VideoChecks.psnr;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -308,36 +311,4 @@ class SegmentsEndToEndTest {
                 .map(d -> d.name()).toList();
     }
 
-    private static String audioMd5(Path clip) throws Exception {
-        return ffmpeg("-loglevel", "error", "-i", clip.toString(), "-map", "0:a", "-c:a", "copy", "-f", "md5", "-").trim();
-    }
-
-    /** PSNR (dB, all planes, averaged over the frames) of {@code region} of {@code output} against {@code part} of {@code reference}. */
-    private static double psnr(Path output, String region, Path reference, String part) throws Exception {
-        String log = ffmpeg("-i", output.toString(), "-i", reference.toString(), "-lavfi",
-                "[0:v]" + region + ",format=yuv420p,settb=1,setpts=N[a];[1:v]" + part
-                        + ",format=yuv420p,settb=1,setpts=N[b];[a][b]psnr=stats_file=-", "-f", "null", "-");
-        Matcher m = Pattern.compile("psnr_avg:([0-9.]+|inf)").matcher(log);
-        double sum = 0;
-        int n = 0;
-        while (m.find()) {
-            sum += m.group(1).equals("inf") ? 100 : Double.parseDouble(m.group(1));
-            n++;
-        }
-        assertThat(n).as("PSNR lines in " + log).isPositive();
-        return sum / n;
-    }
-
-    private static String ffmpeg(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(FFMPEG.ffmpeg().toString(), "-hide_banner", "-nostdin", "-y"));
-        command.addAll(Arrays.asList(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().putAll(FFMPEG.environment());
-        Process process = builder.start();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        process.getInputStream().transferTo(out);
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        assertThat(process.exitValue()).as("ffmpeg " + String.join(" ", args)).isZero();
-        return out.toString(StandardCharsets.UTF_8);
-    }
 }
