@@ -33,6 +33,7 @@ class FunctionCallsTest {
 
     private static final String REQUEST = "{\"prompt\":\"p\",\"resolution\":\"480p\"}";
     private static final String KEY = "inputs/calls/clip.mp4";
+    private static final String LONG_KEY = "inputs/calls/long.mp4";
     /** The Step Functions and EventBridge actions each need grants, as the stack writes them. */
     private static final Map<Need, String> SERVICE_ACTIONS = Map.of(Need.START_EXECUTIONS, "states:StartExecution",
             Need.STOP_EXECUTIONS, "states:StopExecution", Need.DESCRIBE_EXECUTIONS, "states:DescribeExecution",
@@ -58,6 +59,18 @@ class FunctionCallsTest {
     private static void put(String key) throws Exception {
         Path video = dir.resolve("clip.mp4");
         Mp4Video.write(video, 160, 120, 16, 4, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);
+        upload(key, video);
+    }
+
+    /** A clip of {@code seconds} at 16 fps, its frames counted in its index (FFmpeg's MP4): over 15 s, longer than one generation. */
+    private static void putLong(String key, int seconds) throws Exception {
+        Path video = dir.resolve("long-" + seconds + ".mp4");
+        io.outpaint.local.testing.VideoChecks.ffmpeg("-f", "lavfi", "-i", "testsrc2=size=160x120:rate=16:duration=" + seconds,
+                "-c:v", "libopenh264", "-b:v", "1M", "-pix_fmt", "yuv420p", video.toString());
+        upload(key, video);
+    }
+
+    private static void upload(String key, Path video) {
         try (var s3 = pipeline.cloud().s3()) {
             s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key(key).contentType("video/mp4"), RequestBody.fromFile(video));
         }
@@ -68,6 +81,9 @@ class FunctionCallsTest {
         CallsByFunction.clear();
         put(KEY); // an upload: its job runs through the trigger
         api.awaitStatus(api.create(KEY, REQUEST), "SUCCEEDED", Duration.ofMinutes(1));
+        // a long clip: Split, each segment's job, the Map of FinishSegment and Join
+        putLong(LONG_KEY, 17);
+        api.awaitStatus(api.create(LONG_KEY, REQUEST), "SUCCEEDED", Duration.ofMinutes(3));
         awaitNothingInFlight(); // the upload's job: the failure below must be this job's
         pipeline.simulator().faults().nextFailingJobs(1, "the model failed", "try another prompt");
         api.awaitStatus(api.create(KEY, REQUEST), "FAILED", Duration.ofMinutes(1));

@@ -169,7 +169,7 @@ class PipelineEndToEndTest {
         String jobId = run(request("{\"prompt\":\"a wider street\",\"resolution\":\"480p\",\"finish\":false}"));
         // 320x240 with every side at 0.25 is 480x360; at 480p the short side is 480: 640x480
         assertSucceededWithAVerifiedCopy(jobId, 640, 480);
-        assertThat(path(jobId)).containsExactly("Identify", "NameTheJob", "Admit", "IsAdmitted", "UploadInput", "Submit", "WaitForProgress", "CheckStatus", "IsDone",
+        assertThat(path(jobId)).containsExactly("Identify", "NameTheJob", "Admit", "IsAdmitted", "UploadInput", "IsSplit", "Submit", "WaitForProgress", "CheckStatus", "IsDone",
                 "CopyResults", "IsFinishing", "Notify", "Done");
         Job job = record(jobId);
         assertThat(job.history()).extracting(Job.StatusChange::status).containsSubsequence(
@@ -215,7 +215,7 @@ class PipelineEndToEndTest {
         pipeline.simulator().faults().nextFailingJobs(1, "The GPU ran out of memory", "Lower the resolution");
         String jobId = run(request("{\"prompt\":\"p\"}"));
         assertThat(execution(jobId).status()).isEqualTo(ExecutionStatus.FAILED);
-        assertThat(path(jobId)).containsExactly("Identify", "NameTheJob", "Admit", "IsAdmitted", "UploadInput", "Submit", "WaitForProgress", "CheckStatus", "IsDone",
+        assertThat(path(jobId)).containsExactly("Identify", "NameTheJob", "Admit", "IsAdmitted", "UploadInput", "IsSplit", "Submit", "WaitForProgress", "CheckStatus", "IsDone",
                 "RecordFailure", "NotifyFailure", "JobDidNotSucceed");
         Job job = record(jobId);
         assertThat(job.status()).isEqualTo(JobStatus.FAILED);
