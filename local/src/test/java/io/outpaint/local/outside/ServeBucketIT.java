@@ -1,9 +1,10 @@
 package io.outpaint.local.outside;
 
+import static io.outpaint.local.outside.JarProcesses.json;
+import static io.outpaint.local.outside.JarProcesses.killRuntimeJvm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.outpaint.local.aws.S3Emulator;
 import io.outpaint.pipeline.UploadTrigger;
 import io.outpaint.simulator.video.Mp4Video;
@@ -14,13 +15,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -36,23 +33,11 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class ServeBucketIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final String BUCKET = "outpaint-local";
-    private static final List<String> ENDED = List.of("SUCCEEDED", "FAILED", "TIMED_OUT", "CANCELED");
 
     @TempDir Path dir;
-    private final List<Process> processes = new ArrayList<>();
-
-    @AfterEach
-    void stopEverything() throws InterruptedException {
-        for (Process p : processes) {
-            p.destroy();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
-    }
+    @RegisterExtension final JarProcesses jar = new JarProcesses(Duration.ofSeconds(180), Duration.ofSeconds(30));
 
     @Test
     void noKeyPoisonsTheBucketAndAnUploadLandedWhileServeWasDownGetsItsJob() throws Exception {
@@ -62,7 +47,7 @@ class ServeBucketIT {
 
         Path firstLog = dir.resolve("serve-1.log");
         Process first = serve(data, dir.resolve("endpoints-1.json"), firstLog);
-        JsonNode endpoints = awaitEndpoints(first, dir.resolve("endpoints-1.json"), firstLog);
+        JsonNode endpoints = jar.awaitEndpoints(first, dir.resolve("endpoints-1.json"), firstLog);
         String api = endpoints.path("httpApi").asText();
         String apiKey = endpoints.path("apiKey").asText();
 
@@ -91,27 +76,23 @@ class ServeBucketIT {
                     RequestBody.fromFile(video)).versionId());
         }
 
-        JsonNode control = awaitEnded(api, apiKey, controlJob, first, firstLog);
+        JsonNode control = jar.awaitEnded(api, apiKey, controlJob, first, firstLog);
         assertThat(control.path("status").asText()).as(control.toString()).isEqualTo("FAILED");
         assertThat(control.path("error").path("code").asText()).isEqualTo("INVALID_REQUEST");
         assertThat(control.path("error").path("message").asText()).startsWith("invalid request: key: \"inputs/ctl\\u0001clip.mp4\" is not allowed");
         assertThat(control.path("input").path("key").asText()).isEqualTo(controlKey);
-        JsonNode doubled = awaitEnded(api, apiKey, doubledJob, first, firstLog);
+        JsonNode doubled = jar.awaitEnded(api, apiKey, doubledJob, first, firstLog);
         assertThat(doubled.path("status").asText()).as(doubled.toString()).isEqualTo("FAILED");
         assertThat(doubled.path("error").path("message").asText()).startsWith("invalid request: key: \"inputs/a//clip.mp4\" is not allowed");
-        JsonNode after = awaitEnded(api, apiKey, afterJob, first, firstLog);
+        JsonNode after = jar.awaitEnded(api, apiKey, afterJob, first, firstLog);
         assertThat(after.path("status").asText()).as(after.toString()).isEqualTo("SUCCEEDED");
         assertThat(after.path("input").path("ignoredMetadata").toString()).isEqualTo("[\"mtime\"]");
         assertThat(after.path("request").path("prompt").asText()).isEqualTo("a wider street");
-        JsonNode named = awaitEnded(api, apiKey, namedJob, first, firstLog);
+        JsonNode named = jar.awaitEnded(api, apiKey, namedJob, first, firstLog);
         assertThat(named.path("status").asText()).as(named.toString()).isEqualTo("SUCCEEDED");
 
         // the runtime's JVM (serve runs in a second one, C1Jvm) killed outright
-        List<ProcessHandle> runtimes = first.toHandle().descendants().filter(p -> p.info().command().orElse("").endsWith("/java")).toList();
-        assertThat(runtimes).as("serve's runtime JVM").hasSize(1);
-        runtimes.get(0).destroyForcibly();
-        assertThat(runtimes.get(0).onExit().completeOnTimeout(null, 30, TimeUnit.SECONDS).get()).isNotNull();
-        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        killRuntimeJvm(first, Duration.ofSeconds(30));
 
         // a video lands while serve is down (as one put just before the kill, whose event never went out)
         String downJob;
@@ -126,14 +107,14 @@ class ServeBucketIT {
         // serve starts again on that data dir, the control character's object still in its bucket
         Path secondLog = dir.resolve("serve-2.log");
         Process second = serve(data, dir.resolve("endpoints-2.json"), secondLog);
-        JsonNode again = awaitEndpoints(second, dir.resolve("endpoints-2.json"), secondLog);
+        JsonNode again = jar.awaitEndpoints(second, dir.resolve("endpoints-2.json"), secondLog);
         String api2 = again.path("httpApi").asText();
-        JsonNode down = awaitEnded(api2, apiKey, downJob, second, secondLog);
+        JsonNode down = jar.awaitEnded(api2, apiKey, downJob, second, secondLog);
         assertThat(down.path("status").asText()).as(down.toString()).isEqualTo("SUCCEEDED");
         assertThat(down.path("input").path("key").asText()).isEqualTo("inputs/while-down/clip.mp4");
         // what the first run delivered is not delivered again: the records are as they were
-        assertThat(get(api2, apiKey, "/jobs/" + controlJob).path("updatedAt")).isEqualTo(control.path("updatedAt"));
-        assertThat(get(api2, apiKey, "/jobs/" + afterJob).path("updatedAt")).isEqualTo(after.path("updatedAt"));
+        assertThat(json("GET", api2 + "/jobs/" + controlJob, apiKey, null).path("updatedAt")).isEqualTo(control.path("updatedAt"));
+        assertThat(json("GET", api2 + "/jobs/" + afterJob, apiKey, null).path("updatedAt")).isEqualTo(after.path("updatedAt"));
         assertThat(Files.readString(secondLog)).doesNotContain("Exception");
     }
 
@@ -143,44 +124,6 @@ class ServeBucketIT {
     }
 
     private Process serve(Path data, Path endpoints, Path log) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("java", "-jar", Path.of("target", "outpaint.jar").toAbsolutePath().toString(), "serve",
-                "--job-seconds", "3", "--data-dir", data.toString(), "--endpoints-file", endpoints.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().remove("SCENARIO_API_KEY");
-        builder.environment().remove("SCENARIO_API_SECRET");
-        Process process = builder.start();
-        processes.add(process);
-        return process;
-    }
-
-    private static JsonNode awaitEndpoints(Process serve, Path file, Path log) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(180);
-        while (!Files.exists(file)) {
-            assertThat(serve.isAlive()).as("serve exited: " + Files.readString(log)).isTrue();
-            assertThat(Instant.now()).as("serve did not come up in 180 s: " + Files.readString(log)).isBefore(deadline);
-            Thread.sleep(250);
-        }
-        return JSON.readTree(file.toFile());
-    }
-
-    /** The job's record once it has ended; serve must stay up meanwhile. */
-    private static JsonNode awaitEnded(String api, String apiKey, String jobId, Process serve, Path log) throws Exception {
-        JsonNode job = null;
-        Instant deadline = Instant.now().plusSeconds(240);
-        while (Instant.now().isBefore(deadline)) {
-            job = get(api, apiKey, "/jobs/" + jobId);
-            if (ENDED.contains(job.path("status").asText())) {
-                return job;
-            }
-            assertThat(serve.isAlive()).as("serve exited: " + Files.readString(log)).isTrue();
-            Thread.sleep(500);
-        }
-        throw new AssertionError("job " + jobId + " did not end (no record, or still running): " + job + "\n" + Files.readString(log));
-    }
-
-    private static JsonNode get(String api, String apiKey, String path) throws Exception {
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(api + path)).header("x-api-key", apiKey)
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-        return JSON.readTree(answer.body());
+        return jar.start(log, false, "serve", "--job-seconds", "3", "--data-dir", data.toString(), "--endpoints-file", endpoints.toString());
     }
 }

@@ -1,26 +1,28 @@
 package io.outpaint.local.outside;
 
+import static io.outpaint.local.outside.JarProcesses.JSON;
+import static io.outpaint.local.outside.JarProcesses.call;
+import static io.outpaint.local.outside.JarProcesses.json;
+import static io.outpaint.local.outside.JarProcesses.sidecar;
+import static io.outpaint.local.outside.JarProcesses.sidecars;
+import static io.outpaint.local.outside.JarProcesses.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.outpaint.simulator.video.Mp4Video;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,37 +34,24 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ServeFaultsIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
     @TempDir Path dir;
-    private final List<Process> processes = new ArrayList<>();
-
-    @AfterEach
-    void stopEverything() throws InterruptedException {
-        for (Process p : processes) {
-            p.destroy();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
-    }
+    @RegisterExtension final JarProcesses jar = new JarProcesses(Duration.ofSeconds(180), Duration.ofSeconds(30));
 
     @Test
     void aRetriedUploadJobGetsItsUrlAgainAndAKilledSidecarIsNamedStartedAgainAndTheJobSucceeds() throws Exception {
         Path data = dir.resolve("data");
         Path log = dir.resolve("serve.log");
         Process serve = serve(data, dir.resolve("endpoints.json"), log, "--job-seconds", "15");
-        JsonNode endpoints = awaitEndpoints(serve, dir.resolve("endpoints.json"), log);
+        JsonNode endpoints = jar.awaitEndpoints(serve, dir.resolve("endpoints.json"), log);
         String api = endpoints.path("httpApi").asText();
         String apiKey = endpoints.path("apiKey").asText();
 
         String body = "{\"video\":{\"upload\":{\"fileName\":\"clip.mp4\",\"contentType\":\"video/mp4\"}},"
                 + "\"request\":{\"prompt\":\"a wider street\",\"resolution\":\"480p\"}}";
-        HttpResponse<String> first = api("POST", api + "/jobs", apiKey, body, "Idempotency-Key", "retry-after-a-lost-answer");
+        HttpResponse<String> first = call("POST", api + "/jobs", apiKey, body, "Idempotency-Key", "retry-after-a-lost-answer");
         assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
         // the first answer is lost: the client sends the same request again, and gets what the first said
-        HttpResponse<String> again = api("POST", api + "/jobs", apiKey, body, "Idempotency-Key", "retry-after-a-lost-answer");
+        HttpResponse<String> again = call("POST", api + "/jobs", apiKey, body, "Idempotency-Key", "retry-after-a-lost-answer");
         assertThat(again.statusCode()).as(again.body()).isEqualTo(202);
         JsonNode retried = JSON.readTree(again.body());
         String jobId = retried.path("jobId").asText();
@@ -73,18 +62,15 @@ class ServeFaultsIT {
 
         Path video = dir.resolve("clip.mp4");
         Mp4Video.write(video, 320, 240, 24, 12, Mp4Video.Pattern.CANVAS, Mp4Video.Inset.NONE);
-        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "video/mp4")
-                .PUT(HttpRequest.BodyPublishers.ofFile(video)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        upload(url, video);
 
-        awaitTrue(() -> List.of("SUBMITTED", "RUNNING").contains(job(api, apiKey, jobId).path("status").asText()), serve, log,
+        jar.awaitTrue(() -> List.of("SUBMITTED", "RUNNING").contains(json("GET", api + "/jobs/" + jobId, apiKey, null).path("status").asText()), serve, log,
                 "Scenario to run the job");
-        ProcessHandle sidecar = serve.toHandle().descendants().filter(c -> c.info().command().orElse("").contains("node"))
-                .findFirst().orElseThrow(() -> new AssertionError("serve runs no Step Functions sidecar"));
+        ProcessHandle sidecar = sidecar(serve);
         sidecar.destroyForcibly(); // kill -9
         assertThat(sidecar.onExit().completeOnTimeout(null, 20, TimeUnit.SECONDS).get()).isNotNull();
 
-        awaitTrue(() -> Files.readString(log).contains("the Step Functions sidecar is back"), serve, log, "serve to start the sidecar again");
+        jar.awaitTrue(() -> Files.readString(log).contains("the Step Functions sidecar is back"), serve, log, "serve to start the sidecar again");
         Matcher died = Pattern.compile("outpaint serve: the Step Functions sidecar died \\(node, pid " + sidecar.pid()
                 + ", exit code 137\\); starting it again on port (\\d+)").matcher(Files.readString(log));
         assertThat(died.find()).as(Files.readString(log)).isTrue();
@@ -92,23 +78,13 @@ class ServeFaultsIT {
         // the execution died with the sidecar: the sweep resumed the job in a new one
         assertThat(Files.readString(log)).containsPattern("outpaint serve: the Step Functions sidecar is back on port " + died.group(1)
                 + " \\(\\d+\\.\\d s\\); resumed 1 job\\(s\\): " + jobId);
-        List<ProcessHandle> sidecars = serve.toHandle().descendants().filter(c -> c.info().command().orElse("").contains("node")).toList();
-        assertThat(sidecars).hasSize(1).noneMatch(p -> p.pid() == sidecar.pid());
+        assertThat(sidecars(serve)).hasSize(1).noneMatch(p -> p.pid() == sidecar.pid());
 
-        JsonNode done = null;
-        Instant deadline = Instant.now().plusSeconds(240);
-        while (Instant.now().isBefore(deadline)) {
-            done = job(api, apiKey, jobId);
-            if (List.of("SUCCEEDED", "FAILED", "TIMED_OUT", "CANCELED").contains(done.path("status").asText())) {
-                break;
-            }
-            assertThat(serve.isAlive()).as("serve exited: " + Files.readString(log)).isTrue();
-            Thread.sleep(1000);
-        }
+        JsonNode done = jar.awaitEnded(api, apiKey, jobId, serve, log);
         assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
         assertThat(done.path("outputs").get(0).path("key").asText()).isEqualTo("outputs/" + jobId + "/outpaint.mp4");
         // no longer waiting for its upload: a retry now answers the job without an upload URL
-        JsonNode late = JSON.readTree(api("POST", api + "/jobs", apiKey, body, "Idempotency-Key", "retry-after-a-lost-answer").body());
+        JsonNode late = JSON.readTree(call("POST", api + "/jobs", apiKey, body, "Idempotency-Key", "retry-after-a-lost-answer").body());
         assertThat(late.path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(late.has("upload")).isFalse();
 
@@ -135,7 +111,7 @@ class ServeFaultsIT {
         Path data = dir.resolve("data");
         Path log = dir.resolve("serve.log");
         Process serve = serve(data, dir.resolve("endpoints.json"), log);
-        awaitEndpoints(serve, dir.resolve("endpoints.json"), log);
+        jar.awaitEndpoints(serve, dir.resolve("endpoints.json"), log);
         serve.destroy();
         assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
@@ -204,55 +180,8 @@ class ServeFaultsIT {
     }
 
     private Process serve(Path data, Path endpoints, Path log, String... more) throws Exception {
-        List<String> command = new ArrayList<>(List.of("java", "-jar", Path.of("target", "outpaint.jar").toAbsolutePath().toString(),
-                "serve", "--data-dir", data.toString(), "--endpoints-file", endpoints.toString()));
-        command.addAll(List.of(more));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().remove("SCENARIO_API_KEY");
-        builder.environment().remove("SCENARIO_API_SECRET");
-        Process process = builder.start();
-        processes.add(process);
-        return process;
-    }
-
-    private static JsonNode awaitEndpoints(Process serve, Path file, Path log) throws Exception {
-        awaitTrue(() -> Files.exists(file), serve, log, "serve to come up");
-        return JSON.readTree(file.toFile());
-    }
-
-    private static HttpResponse<String> api(String method, String url, String apiKey, String body, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("x-api-key", apiKey)
-                .header("content-type", "application/json").timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static JsonNode job(String api, String apiKey, String jobId) throws Exception {
-        return JSON.readTree(api("GET", api + "/jobs/" + jobId, apiKey, null).body());
-    }
-
-    @FunctionalInterface
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static void awaitTrue(Check check, Process process, Path log, String what) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(180);
-        while (!holds(check)) {
-            assertThat(process.isAlive()).as("exited while waiting for " + what + ": " + Files.readString(log)).isTrue();
-            assertThat(Instant.now()).as("waited 180 s for " + what + ": " + Files.readString(log)).isBefore(deadline);
-            Thread.sleep(250);
-        }
-    }
-
-    private static boolean holds(Check check) {
-        try {
-            return check.holds();
-        } catch (Exception | AssertionError e) {
-            return false;
-        }
+        List<String> args = new ArrayList<>(List.of("serve", "--data-dir", data.toString(), "--endpoints-file", endpoints.toString()));
+        args.addAll(List.of(more));
+        return jar.start(log, false, args.toArray(String[]::new));
     }
 }
