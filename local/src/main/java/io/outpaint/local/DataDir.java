@@ -353,7 +353,7 @@ public final class DataDir implements AutoCloseable {
     private static final java.util.List<String> SECRETS = java.util.List.of("api-key", "webhook-secret");
     /** What the runtime keeps here: closed to other users (anything else in the folder is left as it is). */
     private static final java.util.List<String> OWN_ENTRIES = java.util.List.of(".lock", "api-key", "webhook-secret", KEPT, "dynamodb",
-            S3, DAMAGED);
+            S3, DAMAGED, LocalCloud.S3_EVENTS_JOURNAL);
 
     /** The folder's state is missing or damaged: the one line says which file, and what to do. */
     public static final class DamagedException extends IOException {

@@ -8,9 +8,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -174,6 +176,11 @@ public final class S3EventNotifier implements AutoCloseable {
         }
         String line = URLEncoder.encode(id, StandardCharsets.UTF_8) + " " + URLEncoder.encode(version, StandardCharsets.UTF_8) + "\n";
         try {
+            if (Files.notExists(journal.get())
+                    && FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                // the data dir's files are the user's alone (rw-------), this one too
+                Files.createFile(journal.get(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
             Files.writeString(journal.get(), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             // the event was delivered; at the next start it is delivered again, which the trigger takes as a duplicate
