@@ -287,9 +287,9 @@ class ServeWithAwsCliIT {
                 "--resolution", "480p"}, endpoint)));
         String jobId = submitted.path("jobId").asText();
         assertThat(jobId).startsWith("api-");
-        assertThat(JSON.readTree(outpaint(0, concat(new String[] {"status", jobId}, endpoint))).path("jobId").asText()).isEqualTo(jobId);
+        assertThat(JSON.readTree(outpaint(0, concat(new String[] {"status", jobId, "--json"}, endpoint))).path("jobId").asText()).isEqualTo(jobId);
         assertThat(outpaint(0, concat(new String[] {"list", "--limit", "50"}, endpoint))).contains(jobId);
-        assertThat(JSON.readTree(outpaint(0, concat(new String[] {"estimate", "inputs/client/clip.mp4", "--prompt", "p"}, endpoint)))
+        assertThat(JSON.readTree(outpaint(0, concat(new String[] {"estimate", "inputs/client/clip.mp4", "--prompt", "p", "--json"}, endpoint)))
                 .path("creativeUnits").asInt()).isPositive();
         assertThat(outpaint(1, concat(new String[] {"status", "api-not-a-job"}, endpoint))).contains("outpaint status: no job api-not-a-job (HTTP 404 NOT_FOUND)");
         assertThat(outpaint(2, concat(new String[] {"submit", "inputs/client/clip.mp4", "--prompt", "p", "--num-frames", "7"}, endpoint)))
@@ -306,7 +306,7 @@ class ServeWithAwsCliIT {
         assertThat(waited).containsPattern("(?m)^\\[#+\\] 100%  SUCCEEDED$")
                 .containsPattern("(?m)^\\[[.#]+\\] +\\d+%  (QUEUED|WAITING_FOR_SLOT|ADMITTED|UPLOADING|SUBMITTING|SUBMITTED|RUNNING|COPYING)")
                 .contains("Job " + localJob + " SUCCEEDED; 'outpaint get " + localJob + "' downloads the result");
-        JsonNode record = JSON.readTree(outpaint(0, concat(new String[] {"status", localJob}, endpoint)));
+        JsonNode record = JSON.readTree(outpaint(0, concat(new String[] {"status", localJob, "--json"}, endpoint)));
         assertThat(record.path("input").path("key").asText()).isEqualTo("inputs/" + localJob + "/local-client.mp4");
         JsonNode output = record.path("outputs").path(0);
 
