@@ -328,10 +328,10 @@ class ServeWithAwsCliIT {
                 .contains("Saved " + waitedFor.toAbsolutePath());
         assertThat(Files.readAllBytes(waitedFor)).isEqualTo(bytes);
 
-        // list: the job's line with its output filled in; --json: the API's page, as JSON
+        // list: the job's line, named by its file and the start of its prompt; --json: the API's page, as JSON
         String table = outpaint(0, concat(new String[] {"list", "--limit", "50"}, endpoint));
-        assertThat(table).containsPattern("(?m)^" + localJob + "\\s+SUCCEEDED\\s+100%\\s+\\d+[smhd]\\s+s3://outpaint-local/"
-                + java.util.regex.Pattern.quote(output.path("key").asText()) + "$");
+        assertThat(table).containsPattern("(?m)^" + localJob + "\\s+SUCCEEDED\\s+100%\\s+\\d+[smhd]\\s+"
+                + java.util.regex.Pattern.quote("local-client.mp4 · \"p\"") + "$");
         JsonNode page = JSON.readTree(outpaint(0, concat(new String[] {"list", "--json", "--limit", "50"}, endpoint)));
         assertThat(page.path("jobs").findValuesAsText("jobId")).contains(localJob, jobId);
     }
