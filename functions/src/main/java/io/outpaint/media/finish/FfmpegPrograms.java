@@ -79,9 +79,12 @@ public record FfmpegPrograms(Path ffmpeg, Path ffprobe, Map<String, String> envi
 
     private static void linkUnversionedLibraries(Path libraries, Path into) throws IOException {
         for (Map.Entry<String, String> e : UNVERSIONED.entrySet()) {
+            // made aside and renamed over: another JVM (a parallel test fork, a second serve) may link the same names
             Path link = into.resolve(e.getKey());
-            Files.deleteIfExists(link);
-            Files.createSymbolicLink(link, libraries.resolve(e.getValue()));
+            Path made = into.resolve(e.getKey() + "." + ProcessHandle.current().pid() + "." + Thread.currentThread().getId() + ".link");
+            Files.deleteIfExists(made);
+            Files.createSymbolicLink(made, libraries.resolve(e.getValue()));
+            Files.move(made, link, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
     }
 
