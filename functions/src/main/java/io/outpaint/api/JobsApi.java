@@ -387,25 +387,29 @@ public final class JobsApi {
 
     /**
      * A parent's segments, canceled with it: those waiting leave the queue; those running are recorded CANCELED and
-     * their executions stopped (Scenario may still finish and bill a job it had started). The ids of the running ones.
+     * their executions stopped (Scenario may still finish and bill a job it had started). Every record is written
+     * before any slot is given back: a slot freed while a sibling still waited would admit it. The running ones' ids.
      */
     private List<String> cancelSegments(Job parent) {
-        List<String> running = new java.util.ArrayList<>();
+        List<Job> canceled = new java.util.ArrayList<>();
         for (Segments.Item item : Segments.items(parent)) {
             Optional<Job> segment = services.jobs().find(item.jobId());
             if (segment.isEmpty() || segment.get().status().isTerminal()) {
                 continue;
             }
-            Job canceled = services.jobs().update(item.jobId(), j -> j.status().isTerminal() ? j
+            Job written = services.jobs().update(item.jobId(), j -> j.status().isTerminal() ? j
                     : j.moveTo(JobStatus.CANCELED, services.clock().instant(), "its parent " + parent.jobId() + " was canceled"));
-            if (canceled.status() != JobStatus.CANCELED) {
-                continue;
+            if (written.status() == JobStatus.CANCELED) {
+                canceled.add(written);
             }
-            if (canceled.scenario().jobId() != null) {
-                running.add(canceled.jobId());
+        }
+        List<String> running = new java.util.ArrayList<>();
+        for (Job segment : canceled) {
+            if (segment.scenario().jobId() != null) {
+                running.add(segment.jobId());
             }
-            stop(canceled);
-            services.admission().release(canceled.jobId());
+            stop(segment);
+            services.admission().release(segment.jobId());
         }
         return running;
     }
@@ -445,8 +449,9 @@ public final class JobsApi {
             throw new ApiError(409, "ALREADY_ENDED", "job " + jobId + " ended as " + canceled.status() + " before it could be canceled");
         }
         stop(canceled);
-        services.admission().release(jobId);
+        // a parent's segments before its own slot: each one's record is written before a freed slot could admit it
         List<String> runningSegments = Segments.isParent(canceled) ? cancelSegments(canceled) : List.of();
+        services.admission().release(jobId);
         ObjectNode body = view(canceled, false);
         body.put("note", Segments.isParent(canceled)
                 ? "canceled here with its segments: those waiting left the queue" + (runningSegments.isEmpty() ? ""

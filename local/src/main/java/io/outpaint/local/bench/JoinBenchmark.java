@@ -179,7 +179,8 @@ public final class JoinBenchmark {
         return total;
     }
 
-    private static Path make(FfmpegPrograms ffmpeg, Path dir, String name, List<String> args) throws Exception {
+    /** {@code ffmpeg -y args... dir/name}, quietly; the file made. */
+    static Path make(FfmpegPrograms ffmpeg, Path dir, String name, List<String> args) throws Exception {
         Path out = dir.resolve(name);
         List<String> command = new ArrayList<>(List.of(ffmpeg.ffmpeg().toString(), "-hide_banner", "-nostdin", "-y",
                 "-loglevel", "error"));

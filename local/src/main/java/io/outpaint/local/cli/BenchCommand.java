@@ -6,6 +6,7 @@ import io.outpaint.local.bench.CopyBenchmark;
 import io.outpaint.local.bench.FinishBenchmark;
 import io.outpaint.local.bench.JoinBenchmark;
 import io.outpaint.local.bench.LoadBenchmark;
+import io.outpaint.local.bench.LongBenchmark;
 import io.outpaint.local.bench.PollingBenchmark;
 import java.time.Duration;
 import java.util.List;
@@ -22,10 +23,11 @@ import picocli.CommandLine.Parameters;
                 + "invocation in a fresh JVM vs a bare DynamoDB GetItem handler, the first invocation after SnapStart's priming vs a warm one, "
                 + "and the deployment asset's size), 'finish' (finishing a clip vs a bare ffmpeg encode of it with the same encoder and "
                 + "settings, per second of video), 'join' (a long clip's segments finished one by one and joined vs one finish of the whole "
-                + "clip, per minute of video).")
+                + "clip, per minute of video), 'long' (a long clip's segments through the local runtime at a limit: the makespan vs the ideal "
+                + "segments x T / K, the Join per minute of video, and Scenario jobs, Lambda invocations and DynamoDB writes per segment).")
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "backlog|polling|copy|load|coldstart|finish|join", description = "Which benchmark.")
+    @Parameters(paramLabel = "backlog|polling|copy|load|coldstart|finish|join|long", description = "Which benchmark.")
     String which;
 
     @Option(names = "--minutes", split = ",", defaultValue = "1,5,10,30", description = "Job lengths for 'polling' (default: ${DEFAULT-VALUE}).")
@@ -37,14 +39,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--jobs", description = "Jobs for 'backlog' (default: 1000) or 'load' (default: 100).")
     Integer jobs;
 
-    @Option(names = "--limit", defaultValue = "3", description = "Scenario jobs at once for 'backlog' (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", defaultValue = "3", description = "Scenario jobs at once for 'backlog' and 'long' (default: ${DEFAULT-VALUE}).")
     int limit;
 
     @Option(names = "--concurrency", defaultValue = "20", description = "POSTs at a time for 'load' (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
     @Option(names = "--job-seconds", description = "Length of each Scenario job for 'backlog' (default: 300, simulated) "
-            + "or 'load' (default: 2).")
+            + ", 'load' (default: 2) or 'long' (default: 30).")
     Integer jobSeconds;
 
     @Option(names = "--asset", description = "The Lambda asset for 'coldstart' (default: functions/target/lambda beside this"
@@ -71,8 +73,8 @@ final class BenchCommand implements Callable<Integer> {
             + " and 'join' (default: ${DEFAULT-VALUE}).")
     List<Integer> heights;
 
-    @Option(names = "--seconds", defaultValue = "6", description = "Clip length for 'finish' (default: ${DEFAULT-VALUE}).")
-    int seconds;
+    @Option(names = "--seconds", description = "Clip length for 'finish' (default: 6) or 'long' (default: 180).")
+    Integer seconds;
 
     @Option(names = "--segments", defaultValue = "4", description = "Segments of the clip for 'join', each a whole generation"
             + " (default: ${DEFAULT-VALUE}).")
@@ -83,7 +85,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if ((jobs != null && jobs < 1) || (jobSeconds != null && jobSeconds < 1) || concurrency < 1 || limit < 1 || warm < 1 || runs < 1 || seconds < 1
+        if ((jobs != null && jobs < 1) || (jobSeconds != null && jobSeconds < 1) || concurrency < 1 || limit < 1 || warm < 1 || runs < 1 || (seconds != null && seconds < 1)
                 || segments < 2) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--jobs, --job-seconds, --limit, --concurrency, --warm, --runs and --seconds must be at least 1, --segments at least 2");
@@ -98,10 +100,11 @@ final class BenchCommand implements Callable<Integer> {
                 case "load" -> LoadBenchmark.run(Outpaint.out, jobs == null ? 100 : jobs, concurrency, jobSeconds == null ? 2 : jobSeconds);
                 case "coldstart" -> ColdStartBenchmark.run(Outpaint.out, asset != null ? asset : defaultAsset(), against,
                         assembly(), warm, runs);
-                case "finish" -> FinishBenchmark.run(Outpaint.out, heights, seconds, runs);
+                case "finish" -> FinishBenchmark.run(Outpaint.out, heights, seconds == null ? 6 : seconds, runs);
                 case "join" -> JoinBenchmark.run(Outpaint.out, heights, segments, runs);
+                case "long" -> LongBenchmark.run(Outpaint.out, seconds == null ? 180 : seconds, limit, jobSeconds == null ? 30 : jobSeconds);
                 default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                        "'" + which + "' is not a benchmark; allowed: backlog, polling, copy, load, coldstart, finish, join");
+                        "'" + which + "' is not a benchmark; allowed: backlog, polling, copy, load, coldstart, finish, join, long");
             }
         }
         return 0;

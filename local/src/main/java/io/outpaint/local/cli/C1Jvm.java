@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code run}, {@code serve} and {@code bench load} go on in a JVM with only HotSpot's first
+ * {@code run}, {@code serve}, {@code bench load} and {@code bench long} go on in a JVM with only HotSpot's first
  * compiler (C1), {@code -XX:TieredStopAtLevel=1}, the flag Lambda itself starts Java functions
  * with. These commands run the whole local runtime (S3Mock's Spring Boot, DynamoDB Local, the SDK,
  * every function) in one JVM, on a machine that may have two cores: with the second compiler (C2)
@@ -38,7 +38,7 @@ final class C1Jvm {
     static Optional<List<String>> commandFor(String[] args, List<String> jvmFlags, String javaHome, String classPath) {
         List<String> words = java.util.Arrays.stream(args).filter(a -> !a.equals("--debug")).toList();
         boolean moves = !words.isEmpty() && (words.get(0).equals("run") || words.get(0).equals("serve")
-                || words.get(0).equals("bench") && words.size() > 1 && words.get(1).equals("load"));
+                || words.get(0).equals("bench") && words.size() > 1 && List.of("load", "long").contains(words.get(1)));
         // a JVM with its compiler chosen, under a debugger, or with a flag that two JVMs cannot both honour
         // (an agent, a JMX port, a log or recording file) stays as it is
         boolean chosen = jvmFlags.stream().anyMatch(f -> f.startsWith("-XX:TieredStopAtLevel") || f.startsWith("-D" + MARK)

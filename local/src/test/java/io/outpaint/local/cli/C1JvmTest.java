@@ -23,7 +23,7 @@ class C1JvmTest {
 
     @Test
     void serveAndTheLoadBenchmarkMoveToo() {
-        for (String[] args : List.of(new String[] {"serve", "--max-jobs", "100"}, new String[] {"bench", "load", "--jobs", "10"},
+        for (String[] args : List.of(new String[] {"serve", "--max-jobs", "100"}, new String[] {"bench", "load", "--jobs", "10"}, new String[] {"bench", "long", "--seconds", "40"},
                 new String[] {"--debug", "serve"})) {
             assertThat(C1Jvm.commandFor(args, List.of(), HOME, JAR)).as(String.join(" ", args)).get()
                     .satisfies(c -> assertThat(c).contains("-XX:TieredStopAtLevel=1").endsWith(args));

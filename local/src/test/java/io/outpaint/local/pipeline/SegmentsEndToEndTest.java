@@ -1,7 +1,7 @@
 package io.outpaint.local.pipeline;
 
 import static io.outpaint.local.testing.VideoChecks.audioMd5;
-import static io.outpaint.local.testing.VideoChecks.ffmpeg;
+import static io.outpaint.local.testing.VideoChecks.calmClip;
 import static io.outpaint.local.testing.VideoChecks.psnr;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -243,16 +243,9 @@ class SegmentsEndToEndTest {
         assertThat(pipeline.services().jobs().waiting(10)).extracting(Job::jobId).noneMatch(j -> j.startsWith(id));
     }
 
-    /**
-     * A clip of {@code seconds} at 24 fps, 4:3, with a sine tone: slowly moving gradients, as calm as much real footage (on
-     * testsrc2's busy pattern, mirrored into the margins, even a hard cut between two generations hides in the motion).
-     */
+    /** A calm clip of {@code seconds} at 24 fps, 4:3, with a sine tone (VideoChecks.calmClip). */
     private static Path clip(String name, int seconds) throws Exception {
-        Path out = dir.resolve(name);
-        ffmpeg("-f", "lavfi", "-i", "gradients=size=320x240:rate=24:speed=0.02:duration=" + seconds, "-f", "lavfi", "-i",
-                "sine=frequency=440:sample_rate=48000:duration=" + seconds, "-c:a", "aac", "-c:v", "libopenh264", "-b:v", "2M",
-                "-pix_fmt", "yuv420p", out.toString());
-        return out;
+        return calmClip(dir.resolve(name), seconds);
     }
 
     private static String start(Path clip) throws Exception {

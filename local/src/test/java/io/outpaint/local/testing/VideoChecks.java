@@ -14,7 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** What the end-to-end tests read off a video with the bundled FFmpeg: its audio packets' MD5 and a region's PSNR. */
+/**
+ * What the end-to-end tests read off a video with the bundled FFmpeg (its audio packets' MD5, a region's PSNR), and the
+ * calm clips they make with it.
+ */
 public final class VideoChecks {
 
     private static final FfmpegPrograms FFMPEG = FfmpegPrograms.locate();
@@ -40,6 +43,18 @@ public final class VideoChecks {
         }
         assertThat(n).as("PSNR lines in " + log).isPositive();
         return sum / n;
+    }
+
+    /**
+     * A clip of {@code seconds} at 24 fps, 320x240 (4:3), with a sine tone, written to {@code out}: slowly moving gradients, as
+     * calm as much real footage (on testsrc2's busy pattern, mirrored into the margins, even a hard cut between two
+     * generations hides in the motion). Longer than 15 s, it is more than one generation: a clip of segments.
+     */
+    public static Path calmClip(Path out, int seconds) throws Exception {
+        ffmpeg("-f", "lavfi", "-i", "gradients=size=320x240:rate=24:speed=0.02:duration=" + seconds, "-f", "lavfi", "-i",
+                "sine=frequency=440:sample_rate=48000:duration=" + seconds, "-c:a", "aac", "-c:v", "libopenh264", "-b:v", "2M",
+                "-pix_fmt", "yuv420p", out.toString());
+        return out;
     }
 
     /** The bundled ffmpeg; its standard output (md5, PSNR stats) as text. */
