@@ -49,7 +49,7 @@ class RetrySegmentCommandTest {
     void aRefusalIsTheApisMessageInOneLine() throws Exception {
         try (StubApi api = new StubApi().answer("POST", "/jobs/api-9/segments/4/retry", 400, """
                 {"error": {"code": "INVALID_REQUEST", "message": "n: a segment's number, an integer from 1 to 3 (this clip has 3 segments)",
-                 "fields": [{"field": "n", "value": "4", "allowed": "a segment's number, an integer from 1 to 3 (this clip has 3 segments)"}]}}""")) {
+                 "fields": [{"field": "n", "message": "n: 4 is not allowed; allowed: a segment's number, an integer from 1 to 3 (this clip has 3 segments)"}]}}""")) {
             assertThat(Outpaint.execute("retry-segment", "api-9", "4", "--endpoint", api.url(), "--api-key", "k")).isEqualTo(1);
         }
         assertThat(console.err()).startsWith("outpaint retry-segment: ").contains("from 1 to 3").contains("HTTP 400");
