@@ -82,6 +82,9 @@ class ConsoleSegmentRetryBrowserTest {
         driver.get(pipeline.httpApi().consoleUrl() + "#/jobs/" + id);
         wait(30).until(d -> d.findElements(By.cssSelector("#segments button.retry-segment")).size() == count);
         saveScreenshot("segment-retry-before");
+        // each cell as wide as its share of the clip (set without an inline style, which the page's policy refuses)
+        assertThat(Double.parseDouble(driver.findElement(By.cssSelector("#segments li[data-index='0']")).getCssValue("flex-grow")))
+                .isGreaterThan(1);
 
         WebElement second = driver.findElement(By.cssSelector("#segments button.retry-segment[data-segment='2']"));
         assertThat(second.getText()).isEqualTo("Generate again");
