@@ -31,6 +31,7 @@ export async function jobView(main, signal, params, jobId) {
     h('div', { class: 'columns' }, downloads, request), history);
 
   let videosShown = false;
+  let retriedHere = null; // the segment this page had generated again, until the clip ends again
   let latest = null; // the job as last read, for listeners that fire later
   let timer;
   signal.addEventListener('abort', () => clearTimeout(timer));
@@ -120,6 +121,7 @@ export async function jobView(main, signal, params, jobId) {
       const answer = await api('POST', `/jobs/${encodeURIComponent(jobId)}/segments/${n}/retry`);
       notice.textContent = `Segment ${n} is generated again with seed ${answer.retry.seed} (was ${answer.retry.previousSeed}); `
         + 'the clip is joined again when it succeeds, and its current video stays until then.';
+      retriedHere = n;
       await load();
     } catch (e) {
       notice.textContent = `Could not generate segment ${n} again: ${e.message}`;
@@ -173,6 +175,15 @@ export async function jobView(main, signal, params, jobId) {
     if (job.error) {
       failure.replaceChildren(h('h2', {}, 'Error'), definitionList([
         ['Code', h('code', {}, job.error.code)], ['Message', job.error.message], ['Scenario\'s hint', job.error.hint]]));
+    }
+    if (retriedHere && ENDED.has(job.status)) {
+      // the clip ended again: its new result replaces the one shown (new URLs, so nothing old is played from cache)
+      notice.textContent = job.status === 'SUCCEEDED'
+        ? `Segment ${retriedHere} was generated again and the clip joined again: the result below is the new one.`
+        : `Segment ${retriedHere} was generated again; the clip ended ${job.status}.`;
+      retriedHere = null;
+      videosShown = false;
+      stage.replaceChildren(h('h2', {}, 'Input and result'));
     }
     showVideos(job);
     renderFinish(job);

@@ -86,6 +86,8 @@ class ConsoleSegmentRetryBrowserTest {
         assertThat(Double.parseDouble(driver.findElement(By.cssSelector("#segments li[data-index='0']")).getCssValue("flex-grow")))
                 .isGreaterThan(1);
 
+        wait(30).until(d -> d.findElements(By.id("result-video")).size() == 1);
+        String shownBefore = driver.findElement(By.id("result-video")).getAttribute("src");
         WebElement second = driver.findElement(By.cssSelector("#segments button.retry-segment[data-segment='2']"));
         assertThat(second.getText()).isEqualTo("Generate again");
         second.click();
@@ -98,6 +100,11 @@ class ConsoleSegmentRetryBrowserTest {
         wait(300).until(d -> d.findElement(By.cssSelector("#summary .badge")).getText().equals("SUCCEEDED")
                 && d.findElements(By.cssSelector("#segments button.retry-segment")).size() == count);
         assertThat(driver.findElement(By.id("segment-retries")).getText()).startsWith("segment 2 generated again");
+        wait(20).until(d -> d.findElement(By.id("notice")).getText().equals(
+                "Segment 2 was generated again and the clip joined again: the result below is the new one."));
+        // the result shown is the new join's: the page read its URL again (a fresh signature) once the clip ended
+        wait(30).until(d -> d.findElements(By.id("result-video")).size() == 1
+                && !d.findElement(By.id("result-video")).getAttribute("src").equals(shownBefore));
         saveScreenshot("segment-retry-after");
 
         Job after = awaitEnd(id);
