@@ -31,6 +31,7 @@ export async function jobView(main, signal, params, jobId) {
     h('div', { class: 'columns' }, downloads, request), history);
 
   let videosShown = false;
+  let retriedHere = null; // the segment this page had generated again, until the clip ends again
   let latest = null; // the job as last read, for listeners that fire later
   let timer;
   signal.addEventListener('abort', () => clearTimeout(timer));
@@ -109,17 +110,51 @@ export async function jobView(main, signal, params, jobId) {
     }, s.name, s.state === 'current' && !ENDED.has(job.status) ? h('span', { class: 'status' }, job.status) : null)));
   }
 
-  /** A long clip's segments, each a job of its own: its place in the clip, its status, a link to it. */
+  /** Whether a segment of this long clip can be generated again: it succeeded, or a segment failed it. */
+  const retryable = (job) => job.status === 'SUCCEEDED' || (job.status === 'FAILED' && job.error?.code === 'SEGMENT_FAILED');
+
+  /** Segment n (from 1) generated again with a new seed; the clip is joined again when it succeeds. */
+  async function retrySegment(n, button) {
+    segmentStrip.querySelectorAll('button.retry-segment').forEach((b) => { b.disabled = true; });
+    button.textContent = 'Starting…';
+    try {
+      const answer = await api('POST', `/jobs/${encodeURIComponent(jobId)}/segments/${n}/retry`);
+      notice.textContent = `Segment ${n} is generated again with seed ${answer.retry.seed} (was ${answer.retry.previousSeed}); `
+        + 'the clip is joined again when it succeeds, and its current video stays until then.';
+      retriedHere = n;
+      await load();
+    } catch (e) {
+      notice.textContent = `Could not generate segment ${n} again: ${e.message}`;
+      segmentStrip.querySelectorAll('button.retry-segment').forEach((b) => { b.disabled = false; });
+      button.textContent = 'Generate again';
+    }
+  }
+
+  /** A long clip's segments, each a job of its own: its place in the clip, its status, a link to it, and once the clip has ended, a button to generate it again. */
   function renderSegments(job) {
     segmentStrip.hidden = !job.segments;
     if (!job.segments) return;
     const done = job.segments.items.filter((s) => s.status === 'SUCCEEDED').length;
-    segmentStrip.replaceChildren(h('h2', {}, `Segments · ${done} of ${job.segments.count} generated`),
-      h('ol', { class: 'segment-strip' }, job.segments.items.map((s) => h('li', {
+    const canRetry = retryable(job);
+    const retried = job.segments.retries?.length
+      ? h('p', { class: 'muted', id: 'segment-retries' }, job.segments.retries.map((r) =>
+        `segment ${r.segment} generated again ${time(r.at)}, seed ${r.previousSeed} → ${r.seed}`).join(' · ')) : null;
+    segmentStrip.replaceChildren(...[h('h2', {}, `Segments · ${done} of ${job.segments.count} generated`),
+      h('ol', { class: 'segment-strip' }, job.segments.items.map((s) => widthOf(s, h('li', {
         class: `segment s-${s.status.toLowerCase()}`, 'data-index': String(s.index),
-        style: `flex-grow: ${Math.max(1, s.endFrame - s.firstFrame)}`,
-        title: `frames ${s.firstFrame} to ${s.endFrame - 1}${s.attempt > 1 ? `, attempt ${s.attempt}` : ''}`,
-      }, h('a', { href: `#/jobs/${encodeURIComponent(s.jobId)}` }, `${s.index + 1}`), ' ', badge(s.status)))));
+        title: `frames ${s.firstFrame} to ${s.endFrame - 1}${s.attempt > 1 ? `, attempt ${s.attempt}` : ''}${s.seed !== undefined ? `, seed ${s.seed}` : ''}`,
+      }, h('a', { href: `#/jobs/${encodeURIComponent(s.jobId)}` }, `${s.index + 1}`), ' ', badge(s.status),
+      canRetry ? h('button', {
+        type: 'button', class: 'retry-segment', 'data-segment': String(s.index + 1),
+        title: `Generate segment ${s.index + 1} again with a new seed, then join the clip again`,
+        onclick: (event) => retrySegment(s.index + 1, event.currentTarget),
+      }, 'Generate again') : null)))), retried].filter(Boolean));
+  }
+
+  /** The cell as wide as the segment's share of the clip: set through the style object, as the page's policy allows no inline style. */
+  function widthOf(segment, cell) {
+    cell.style.flexGrow = String(Math.max(1, segment.endFrame - segment.firstFrame));
+    return cell;
   }
 
   function render(job) {
@@ -140,6 +175,15 @@ export async function jobView(main, signal, params, jobId) {
     if (job.error) {
       failure.replaceChildren(h('h2', {}, 'Error'), definitionList([
         ['Code', h('code', {}, job.error.code)], ['Message', job.error.message], ['Scenario\'s hint', job.error.hint]]));
+    }
+    if (retriedHere && ENDED.has(job.status)) {
+      // the clip ended again: its new result replaces the one shown (new URLs, so nothing old is played from cache)
+      notice.textContent = job.status === 'SUCCEEDED'
+        ? `Segment ${retriedHere} was generated again and the clip joined again: the result below is the new one.`
+        : `Segment ${retriedHere} was generated again; the clip ended ${job.status}.`;
+      retriedHere = null;
+      videosShown = false;
+      stage.replaceChildren(h('h2', {}, 'Input and result'));
     }
     showVideos(job);
     renderFinish(job);

@@ -69,10 +69,7 @@ public final class JobsApi {
     /** {@code POST /jobs}: a video already in the bucket, or a presigned URL to upload one. */
     public Answer create(JsonNode body, Optional<String> idempotencyKey) {
         CreateRequest create = CreateRequest.parse(body, true, this::webhookProblem);
-        if (idempotencyKey.isPresent() && (idempotencyKey.get().isBlank() || idempotencyKey.get().length() > 200
-                || !TextRules.isClean(idempotencyKey.get()))) {
-            throw ApiError.badField("Idempotency-Key", null, "a header of 1 to 200 characters, " + TextRules.ALLOWED);
-        }
+        checkIdempotencyKey(idempotencyKey);
         String jobId = idempotencyKey.map(k -> io.outpaint.job.JobIds.API_PREFIX + io.outpaint.job.Hashes.sha256Hex(k).substring(0, 32))
                 .orElse(io.outpaint.job.JobIds.API_PREFIX + UUID.randomUUID());
         String key = idempotencyKey.orElse(null);
@@ -99,6 +96,14 @@ public final class JobsApi {
             answer = prepareUpload(jobId, create, key);
         }
         return new Answer(202, answer);
+    }
+
+    /** An {@code Idempotency-Key} header as every POST that takes one accepts it: 1 to 200 clean characters. */
+    static void checkIdempotencyKey(Optional<String> idempotencyKey) {
+        if (idempotencyKey.isPresent() && (idempotencyKey.get().isBlank() || idempotencyKey.get().length() > 200
+                || !TextRules.isClean(idempotencyKey.get()))) {
+            throw ApiError.badField("Idempotency-Key", null, "a header of 1 to 200 characters, " + TextRules.ALLOWED);
+        }
     }
 
     /**
@@ -461,6 +466,25 @@ public final class JobsApi {
         return new Answer(200, body);
     }
 
+    /**
+     * {@code POST /jobs/{id}/segments/{n}/retry}: segment {@code n} (from 1) of a long clip generated again with a new
+     * seed, and the clip joined again over the other segments' generations (see {@link SegmentRetry}).
+     */
+    public Answer retrySegment(String jobId, String n, JsonNode body, Optional<String> idempotencyKey) {
+        SegmentRetry.Retried retried = new SegmentRetry(services, starter).retry(find(jobId), n, body, idempotencyKey);
+        ObjectNode answer = view(retried.parent(), false);
+        ObjectNode retry = answer.putObject("retry").put("segment", retried.retry().segment()).put("jobId", retried.retry().jobId())
+                .put("previousJobId", retried.retry().previousJobId()).put("previousSeed", retried.retry().previousSeed())
+                .put("seed", retried.retry().seed()).put("at", retried.retry().at());
+        if (!retried.requeued().isEmpty()) {
+            retry.set("alsoQueued", JSON.valueToTree(retried.requeued()));
+        }
+        answer.put("note", "segment " + retried.retry().segment() + " is generated again with seed " + retried.retry().seed()
+                + " as job " + retried.retry().jobId() + ", then the clip is joined again; the other segments' generations are"
+                + " reused, and the current outputs stay until the new join replaces them");
+        return new Answer(202, answer);
+    }
+
     private static ApiError tooLate(Job job) {
         return new ApiError(409, "TOO_LATE_TO_CANCEL", "job " + job.jobId() + " is " + job.status() + ": Scenario has generated"
                 + " (and billed) it, and its results are being " + (job.status() == JobStatus.COPYING ? "copied" : "finished")
@@ -484,6 +508,15 @@ public final class JobsApi {
                     .put("status", status.name());
             var planned = each.path(item.index());
             o.put("firstFrame", planned.path("firstFrame").asLong()).put("endFrame", planned.path("endFrame").asLong());
+            o.put("seed", Segments.seedOf(parent, item.index()));
+        }
+        List<Segments.Retry> retries = Segments.retries(parent);
+        if (!retries.isEmpty()) {
+            ArrayNode list = view.putArray("retries");
+            for (Segments.Retry r : retries) {
+                list.addObject().put("segment", r.segment()).put("at", r.at()).put("jobId", r.jobId()).put("previousJobId", r.previousJobId())
+                        .put("previousSeed", r.previousSeed()).put("seed", r.seed());
+            }
         }
         return view;
     }

@@ -58,6 +58,7 @@ public final class ApiHandler implements RequestStreamHandler {
             .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final Pattern JOB = Pattern.compile("/jobs/([^/]+)");
     private static final Pattern CANCEL = Pattern.compile("/jobs/([^/]+)/cancel");
+    private static final Pattern RETRY_SEGMENT = Pattern.compile("/jobs/([^/]+)/segments/([^/]+)/retry");
 
     private final JobsApi api;
     private final io.outpaint.api.UsageApi usage;
@@ -199,17 +200,28 @@ public final class ApiHandler implements RequestStreamHandler {
             }
             return api.cancel(m.group(1));
         }
+        if ((m = RETRY_SEGMENT.matcher(path)).matches()) {
+            if (!method.equals("POST")) {
+                throw notAllowed("POST");
+            }
+            return api.retrySegment(m.group(1), m.group(2), optionalBody(event), header(event, "idempotency-key"));
+        }
         if ((m = JOB.matcher(path)).matches()) {
             if (!method.equals("GET")) {
                 throw notAllowed("GET");
             }
             return api.get(m.group(1));
         }
-        throw new ApiError(404, "NOT_FOUND", "no route " + TextRules.echoed(path) + "; the routes are /jobs, /jobs/{id}, /jobs/{id}/cancel, /uploads, /estimate and /usage");
+        throw new ApiError(404, "NOT_FOUND", "no route " + TextRules.echoed(path) + "; the routes are /jobs, /jobs/{id}, /jobs/{id}/cancel, /jobs/{id}/segments/{n}/retry, /uploads, /estimate and /usage");
     }
 
     private static ApiError notAllowed(String allowed) {
         return new ApiError(405, "METHOD_NOT_ALLOWED", "method not allowed here; allowed: " + allowed);
+    }
+
+    /** A body that may be left out (no body, or an empty one, is null); one that is sent is read as {@link #body} reads it. */
+    private static JsonNode optionalBody(APIGatewayV2HTTPEvent event) {
+        return event.getBody() == null || event.getBody().isEmpty() ? null : body(event);
     }
 
     private static JsonNode body(APIGatewayV2HTTPEvent event) {

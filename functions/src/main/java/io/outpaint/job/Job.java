@@ -146,6 +146,24 @@ public record Job(
                 next == JobStatus.SUCCEEDED ? 1.0 : progress, outputs, error, changes, expiresAt, webhookUrl, framing, billing, finish, inputName, segments);
     }
 
+    /**
+     * This parent of segments, ended SUCCEEDED or FAILED, back in RENDERING_SEGMENTS for a segment generated again: its
+     * error cleared, its outputs kept (the new join replaces them, so a download link never breaks meanwhile), the move
+     * in its history, its progress now {@code progress} (its segments' share). Written, as every change, under the
+     * record's version condition.
+     *
+     * @throws IllegalTransitionException for a job that is not a parent, or in another status
+     */
+    public Job reopenForSegmentRetry(Instant now, String note, double progress) {
+        if (segments == null || !segments.has("plan") || !status.mayReopenTo(JobStatus.RENDERING_SEGMENTS)) {
+            throw new IllegalTransitionException(jobId, status, JobStatus.RENDERING_SEGMENTS);
+        }
+        List<StatusChange> changes = new ArrayList<>(history);
+        changes.add(new StatusChange(JobStatus.RENDERING_SEGMENTS, now, note));
+        return new Job(jobId, JobStatus.RENDERING_SEGMENTS, version, createdAt, now, request, source, executionArn, idempotencyKey,
+                scenario, progress, outputs, null, changes, expiresAt, webhookUrl, framing, billing, finish, inputName, segments);
+    }
+
     public Job withScenario(Scenario value, Instant now) {
         return new Job(jobId, status, version, createdAt, now, request, source, executionArn, idempotencyKey, value,
                 progress, outputs, error, history, expiresAt, webhookUrl, framing, billing, finish, inputName, segments);

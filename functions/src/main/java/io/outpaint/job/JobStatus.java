@@ -14,6 +14,8 @@ package io.outpaint.job;
  * SPLITTING (its slot held until its segments are queued): its input is cut into segment inputs and one job is
  * queued per segment; RENDERING_SEGMENTS: its segments run as jobs of their own, and no execution of its own runs
  * (the last segment to succeed moves it on); JOINING: the segments are finished and joined into one video (no slot).
+ * <p>One move goes back, for a parent only ({@link Job#reopenForSegmentRetry}): SUCCEEDED, or FAILED by a segment, to
+ * RENDERING_SEGMENTS, when a user has one of its segments generated again ({@code POST /jobs/{id}/segments/{n}/retry}).
  */
 public enum JobStatus {
     QUEUED(0), WAITING_FOR_SLOT(1), WAITING_FOR_BUDGET(1), ADMITTED(2), UPLOADING(3), SPLITTING(3), SUBMITTING(4), SUBMITTED(5),
@@ -53,5 +55,13 @@ public enum JobStatus {
      */
     public boolean mayMoveTo(JobStatus next) {
         return this == next || (!isTerminal() && (next.rank > rank || (isWaiting() && next.isWaiting())));
+    }
+
+    /**
+     * Whether a parent of segments in this status may go back to {@code next} for a segment generated again: from
+     * SUCCEEDED or FAILED to RENDERING_SEGMENTS only (the caller checks that the job is a parent, and why it failed).
+     */
+    public boolean mayReopenTo(JobStatus next) {
+        return (this == SUCCEEDED || this == FAILED) && next == RENDERING_SEGMENTS;
     }
 }

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * sees every segment SUCCEEDED moves the parent from RENDERING_SEGMENTS to JOINING, so exactly one segment's end
  * starts the parent's join execution. A segment that fails is generated once more with the same seed (a new job
  * at the parent's place in the queue); a second failure fails the parent, naming the segment, and takes its
- * waiting segments out of the queue. The sweep runs {@link #heal} for a fan-in lost to a crash.
+ * waiting segments out of the queue. A segment a user had generated again (its parent back in RENDERING_SEGMENTS)
+ * ends here as any other: its success starts the join again, over the other segments' generations as they are. The sweep runs {@link #heal} for a fan-in lost to a crash.
  */
 public final class SegmentFanIn {
 
@@ -65,7 +66,7 @@ public final class SegmentFanIn {
         if (parent.status().isTerminal()) {
             return recordOnly(parent, of, segment);
         }
-        return segment.status() == JobStatus.SUCCEEDED ? succeeded(parent, of, segment) : failed(parent, of, segment);
+        return segment.status() == JobStatus.SUCCEEDED ? succeeded(parent, of, segment) : failed(parent, of, item, segment);
     }
 
     private Effect recordOnly(Job parent, Segments.SegmentOf of, Job segment) {
@@ -97,10 +98,10 @@ public final class SegmentFanIn {
         return Effect.JOIN_STARTED;
     }
 
-    private Effect failed(Job parent, Segments.SegmentOf of, Job segment) {
+    private Effect failed(Job parent, Segments.SegmentOf of, Segments.Item item, Job segment) {
         String reason = segment.error() == null ? segment.status().name() : segment.error().code() + ": " + segment.error().message();
         Instant now = clock.instant();
-        if (of.attempt() < Segments.ATTEMPTS && segment.status() != JobStatus.CANCELED) {
+        if (item.mayRetryAutomatically() && segment.status() != JobStatus.CANCELED) {
             String retryId = Segments.jobId(of.parent(), of.index(), of.attempt() + 1);
             Job retry = Segments.segmentJob(parent, of.index(), of.attempt() + 1, segment.source().bucket(), sizeOf(segment));
             // the parent names the retry first: a crash between the two writes leaves a name the sweep can queue
@@ -113,7 +114,7 @@ public final class SegmentFanIn {
         }
         Job.JobError error = new Job.JobError("SEGMENT_FAILED", "segment " + (of.index() + 1) + " of " + of.count() + " ("
                 + segment.jobId() + ") " + (segment.status() == JobStatus.CANCELED ? "was canceled"
-                : "failed " + of.attempt() + " times") + ": " + reason,
+                : "failed " + (of.attempt() - item.roundFrom() + 1) + " times") + ": " + reason,
                 "its other segments are taken out of the queue; the segment's record holds Scenario's answer");
         Job failedParent = jobs.update(parent, p -> p.status().isTerminal() ? p
                 : p.withSegments(Segments.withItem(p, of.index(), segment.jobId(), of.attempt(), segment.status()), now)

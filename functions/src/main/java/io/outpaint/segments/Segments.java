@@ -18,9 +18,14 @@ import java.util.Optional;
  *
  * <pre>
  * parent: {"plan": {SegmentJson}, "count": 3, "succeeded": 1,
- *          "items": [{"index": 0, "jobId": "api-x-s01", "attempt": 1, "status": "SUCCEEDED"}, ...]}
+ *          "items": [{"index": 0, "jobId": "api-x-s001", "attempt": 1, "status": "SUCCEEDED"}, ...],
+ *          "retries": [{"segment": 2, "at": "...", "jobId": "api-x-s002-a2", "previousJobId": "api-x-s002",
+ *                       "previousSeed": 7, "seed": 42}]}
  * segment: {"parent": "api-x", "index": 0, "count": 3, "attempt": 1}
  * </pre>
+ * A segment a user had generated again ({@code POST /jobs/{id}/segments/{n}/retry}) has, in its item, its own
+ * {@code seed} (the plan's otherwise), {@code roundFrom} (the attempt its user's retry started: its automatic retry
+ * counts from there) and {@code queuedAt} (its place in the queue: the retry's time, not the parent's).
  */
 public final class Segments {
 
@@ -36,8 +41,20 @@ public final class Segments {
     /** A segment's place: its parent, its index (from 0) among {@code count}, and which attempt its job is. */
     public record SegmentOf(String parent, int index, int count, int attempt) {}
 
-    /** One segment of a parent, as the parent's record lists it. */
-    public record Item(int index, String jobId, int attempt, JobStatus status, Integer retriedWithSeed) {}
+    /**
+     * One segment of a parent, as the parent's record lists it: {@code seed} is null while the segment keeps the plan's;
+     * {@code roundFrom} is the attempt its last user's retry started (1 before any).
+     */
+    public record Item(int index, String jobId, int attempt, JobStatus status, Long seed, int roundFrom) {
+
+        /** Attempts left in this round: a failed attempt is generated once more (same seed) before the parent fails. */
+        public boolean mayRetryAutomatically() {
+            return attempt - roundFrom + 1 < ATTEMPTS;
+        }
+    }
+
+    /** One retry of a segment a user asked for, as the parent records it ({@code segment} from 1). */
+    public record Retry(int segment, String at, String jobId, String previousJobId, long previousSeed, long seed, String keyHash) {}
 
     public static boolean isParent(Job job) {
         return job.segments() != null && job.segments().has("plan");
@@ -94,7 +111,8 @@ public final class Segments {
         List<Item> items = new ArrayList<>();
         for (JsonNode i : parent.segments().path("items")) {
             items.add(new Item(i.path("index").asInt(), i.path("jobId").asText(), i.path("attempt").asInt(1),
-                    JobStatus.valueOf(i.path("status").asText()), i.hasNonNull("seed") ? i.path("seed").asInt() : null));
+                    JobStatus.valueOf(i.path("status").asText()), i.hasNonNull("seed") ? i.path("seed").asLong() : null,
+                    i.path("roundFrom").asInt(1)));
         }
         return items;
     }
@@ -111,6 +129,51 @@ public final class Segments {
             }
         }
         section.put("succeeded", succeeded);
+        return section;
+    }
+
+    /** The seed segment {@code index} is generated with: its own after a user's retry, else the plan's one seed. */
+    public static long seedOf(Job parent, int index) {
+        JsonNode item = parent.segments().path("items").path(index);
+        return item.hasNonNull("seed") ? item.path("seed").asLong() : plan(parent).path("seed").asLong();
+    }
+
+    /** The retries of segments users asked for, oldest first. */
+    public static List<Retry> retries(Job parent) {
+        List<Retry> retries = new ArrayList<>();
+        for (JsonNode r : parent.segments().path("retries")) {
+            retries.add(new Retry(r.path("segment").asInt(), r.path("at").asText(), r.path("jobId").asText(),
+                    r.path("previousJobId").asText(), r.path("previousSeed").asLong(), r.path("seed").asLong(),
+                    r.hasNonNull("keyHash") ? r.path("keyHash").asText() : null));
+        }
+        return retries;
+    }
+
+    /**
+     * The section with segment {@code index} generated again by a user: its item the new job ({@code attempt}, waiting,
+     * its own seed, a round of attempts starting there, queued at {@code at}) and the retry appended to {@code retries};
+     * the succeeded count kept true.
+     */
+    public static ObjectNode retried(Job parent, int index, int attempt, long seed, java.time.Instant at, String keyHash) {
+        Item before = items(parent).get(index);
+        String jobId = jobId(parent.jobId(), index, attempt);
+        ObjectNode section = requeued(parent, index, attempt, seed, at);
+        ObjectNode retry = section.withArray("retries").addObject().put("segment", index + 1).put("at", at.toString())
+                .put("jobId", jobId).put("previousJobId", before.jobId()).put("previousSeed", seedOf(parent, index)).put("seed", seed);
+        if (keyHash != null) {
+            retry.put("keyHash", keyHash);
+        }
+        return section;
+    }
+
+    /** The section with segment {@code index} queued again as job attempt {@code attempt}, with {@code seed}, at {@code at}. */
+    public static ObjectNode requeued(Job parent, int index, int attempt, long seed, java.time.Instant at) {
+        ObjectNode section = withItem(parent, index, jobId(parent.jobId(), index, attempt), attempt, JobStatus.WAITING_FOR_SLOT);
+        ObjectNode item = (ObjectNode) section.withArray("items").get(index);
+        item.put("roundFrom", attempt).put("queuedAt", at.toString());
+        if (seed != plan(parent).path("seed").asLong() || item.has("seed")) {
+            item.put("seed", seed);
+        }
         return section;
     }
 
@@ -140,9 +203,10 @@ public final class Segments {
 
     /**
      * The job of segment {@code index} (attempt {@code attempt}) of a split parent: queued at the parent's place (its
-     * creation time, so a parent's segments are admitted next to each other, in order), its input the Split step's cut,
-     * its request the parent's with the segment's generated frames, the plan's one seed, and no finishing (the join
-     * finishes the whole); no webhook (the parent notifies).
+     * creation time, so a parent's segments are admitted next to each other, in order; a segment a user had generated
+     * again, at its retry's time), its input the Split step's cut, its request the parent's with the segment's generated
+     * frames, the plan's one seed (or the segment's own after a user's retry), and no finishing (the join finishes the
+     * whole); no webhook (the parent notifies).
      */
     public static Job segmentJob(Job parent, int index, int attempt, String bucket, Long inputBytes) {
         JsonNode planned = plan(parent).path("each").get(index);
@@ -150,13 +214,15 @@ public final class Segments {
         request.remove("numFrames");
         request.put("matchInputNumFrames", false);
         request.put("numFrames", planned.path("generatedFrames").asInt());
-        request.put("seed", plan(parent).path("seed").asLong());
+        request.put("seed", seedOf(parent, index));
         request.put("finish", false);
         Job.Source source = new Job.Source("segment", bucket, inputKey(parent.jobId(), index), null, null, inputBytes, "video/mp4");
         int retentionDays = (int) Math.max(1, (parent.expiresAt() - parent.createdAt().getEpochSecond()) / 86_400L);
         String name = parent.inputName() != null ? parent.inputName() : Job.nameIn(parent.source().key());
-        return Job.queued(jobId(parent.jobId(), index, attempt), request, source, null, null, parent.createdAt(), retentionDays)
-                .withSegments(segment(parent.jobId(), index, count(parent), attempt), parent.createdAt())
+        JsonNode queuedAt = parent.segments().path("items").path(index).path("queuedAt");
+        java.time.Instant place = queuedAt.isTextual() ? java.time.Instant.parse(queuedAt.asText()) : parent.createdAt();
+        return Job.queued(jobId(parent.jobId(), index, attempt), request, source, null, null, place, retentionDays)
+                .withSegments(segment(parent.jobId(), index, count(parent), attempt), place)
                 .withInputName((name == null ? "" : name + " · ") + "segment " + (index + 1) + " of " + count(parent));
     }
 
@@ -173,9 +239,13 @@ public final class Segments {
     private static final java.util.regex.Pattern SEGMENT_INPUT =
             java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(WORK_PREFIX) + io.outpaint.job.JobIds.PATTERN + "/segments/[0-9]{3}\\.mp4");
 
-    /** Where FinishSegment writes a finished segment's piece ({@code head}, {@code body} or {@code tail}). */
-    public static String pieceKey(String parent, int index, String piece, String extension) {
-        return WORK_PREFIX + parent + String.format("/pieces/%03d-%s%s", index + 1, piece, extension);
+    /**
+     * Where FinishSegment writes a finished piece ({@code head}, {@code body} or {@code tail}) of segment {@code index}'s
+     * attempt {@code attempt}: each attempt its own pieces (after the first, {@code -aN} in the name), so a segment
+     * generated again is finished again while the others' pieces are kept.
+     */
+    public static String pieceKey(String parent, int index, int attempt, String piece, String extension) {
+        return WORK_PREFIX + parent + String.format("/pieces/%03d-%s%s%s", index + 1, attempt > 1 ? "a" + attempt + "-" : "", piece, extension);
     }
 
     /** The parent's progress: the share of its segments that succeeded, short of the join. */

@@ -35,6 +35,29 @@ class JobTest {
     }
 
     @Test
+    void onlyAParentThatEndedSucceededOrFailedGoesBackToRenderingSegments() {
+        com.fasterxml.jackson.databind.node.ObjectNode section = new ObjectMapper().createObjectNode();
+        section.putObject("plan");
+        Job parent = queued().withSegments(section, T0).moveTo(JobStatus.RENDERING_SEGMENTS, T0, null)
+                .withOutputs(java.util.List.of(new Job.Output(null, "b", "outputs/job-1/outpaint.mp4", 1L, "ab", "video/mp4", 1, 1, 1.0)), T0);
+        Job succeeded = parent.moveTo(JobStatus.SUCCEEDED, T0, null);
+        Job reopened = succeeded.reopenForSegmentRetry(T0.plusSeconds(5), "segment 2 generated again", 0.6);
+        assertThat(reopened.status()).isEqualTo(JobStatus.RENDERING_SEGMENTS);
+        assertThat(reopened.outputs()).isEqualTo(succeeded.outputs());
+        assertThat(reopened.progress()).isEqualTo(0.6);
+        assertThat(reopened.history()).extracting(Job.StatusChange::status).endsWith(JobStatus.SUCCEEDED, JobStatus.RENDERING_SEGMENTS);
+        Job failed = parent.withError(new Job.JobError("SEGMENT_FAILED", "segment 1", null), T0).moveTo(JobStatus.FAILED, T0, null);
+        assertThat(failed.reopenForSegmentRetry(T0, null, 0).error()).isNull();
+        // moveTo never goes back, for a parent either; nor does a canceled parent, a running one, or a job of one generation
+        assertThatThrownBy(() -> succeeded.moveTo(JobStatus.RENDERING_SEGMENTS, T0, null)).isInstanceOf(IllegalTransitionException.class);
+        assertThatThrownBy(() -> parent.moveTo(JobStatus.CANCELED, T0, null).reopenForSegmentRetry(T0, null, 0))
+                .isInstanceOf(IllegalTransitionException.class).hasMessageContaining("CANCELED and cannot move to RENDERING_SEGMENTS");
+        assertThatThrownBy(() -> parent.reopenForSegmentRetry(T0, null, 0)).isInstanceOf(IllegalTransitionException.class);
+        assertThatThrownBy(() -> queued().moveTo(JobStatus.SUCCEEDED, T0, null).reopenForSegmentRetry(T0, null, 0))
+                .isInstanceOf(IllegalTransitionException.class);
+    }
+
+    @Test
     void finishingComesBetweenTheCopyAndTheEndAndHoldsNoSlot() {
         Job finishing = queued().moveTo(JobStatus.COPYING, T0, null).moveTo(JobStatus.FINISHING, T0.plusSeconds(1), "finishing");
         assertThatThrownBy(() -> finishing.moveTo(JobStatus.COPYING, T0, null)).isInstanceOf(IllegalTransitionException.class);

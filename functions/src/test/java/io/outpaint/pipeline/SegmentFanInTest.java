@@ -140,6 +140,9 @@ class SegmentFanInTest {
         assertThat(Segments.jobId(longest, 0, 1)).isNotEqualTo(Segments.jobId(longest, 0, 2)).isNotEqualTo(Segments.jobId(longest, 1, 1));
         assertThat(Segments.jobId("api-x", 11, 2)).isEqualTo("api-x-s012-a2");
         assertThat(Segments.isInputKey(Segments.inputKey("api-x", 0))).isTrue();
+        // each attempt finished into pieces of its own: a segment generated again never reuses the pieces of the one before
+        assertThat(Segments.pieceKey("api-x", 1, 1, "body", "")).isEqualTo("work/api-x/pieces/002-body");
+        assertThat(Segments.pieceKey("api-x", 1, 3, "body", "")).isEqualTo("work/api-x/pieces/002-a3-body");
         assertThat(Segments.isInputKey("work/api-x/segments/../../inputs/a.mp4")).isFalse();
     }
 

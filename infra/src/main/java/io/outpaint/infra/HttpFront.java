@@ -50,6 +50,7 @@ final class HttpFront {
         route("/jobs", integration, HttpMethod.GET, HttpMethod.POST);
         route("/jobs/{id}", integration, HttpMethod.GET);
         route("/jobs/{id}/cancel", integration, HttpMethod.POST);
+        route("/jobs/{id}/segments/{n}/retry", integration, HttpMethod.POST);
         route("/uploads", integration, HttpMethod.POST);
         route("/estimate", integration, HttpMethod.POST);
         route("/usage", integration, HttpMethod.GET);

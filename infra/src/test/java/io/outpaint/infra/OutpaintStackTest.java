@@ -124,7 +124,7 @@ class OutpaintStackTest {
     void everyRouteNeedsIamAuthorization() {
         var routes = resources("AWS::ApiGatewayV2::Route");
         assertThat(routes).extracting(r -> r.getValue().path("Properties").path("RouteKey").asText())
-                .containsExactlyInAnyOrder("GET /jobs", "POST /jobs", "GET /jobs/{id}", "POST /jobs/{id}/cancel", "POST /uploads",
+                .containsExactlyInAnyOrder("GET /jobs", "POST /jobs", "GET /jobs/{id}", "POST /jobs/{id}/cancel", "POST /jobs/{id}/segments/{n}/retry", "POST /uploads",
                         "POST /estimate", "GET /usage");
         for (var route : routes) {
             assertThat(route.getValue().path("Properties").path("AuthorizationType").asText()).as(route.getKey()).isEqualTo("AWS_IAM");

@@ -23,7 +23,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * ({@link SegmentFinisher}: the source's frames laid back over the generation) and writes its pieces (head, body,
  * tail) under {@code work/<parent>/pieces/}, where the Join step reads them. Segments are finished in parallel, each
  * in its own invocation, so the Join itself only cross-fades the overlaps and copies the rest. Safe to run again:
- * pieces already written are kept.
+ * pieces already written are kept. Each attempt of a segment has pieces of its own (named with its attempt), so after a
+ * segment is generated again only its pieces are made anew; its neighbours' pieces, which hold only their own
+ * generation (the Join cross-fades the overlaps), are kept.
  */
 public final class FinishSegment implements Step {
 
@@ -62,7 +64,7 @@ public final class FinishSegment implements Step {
         SegmentCut cut = cutOf(parent, of.index());
         String bucket = parent.source().bucket();
         Map<String, Long> wanted = pieces(cut);
-        if (wanted.keySet().stream().allMatch(name -> exists(bucket, Segments.pieceKey(parent.jobId(), of.index(), name, "")))) {
+        if (wanted.keySet().stream().allMatch(name -> exists(bucket, Segments.pieceKey(parent.jobId(), of.index(), of.attempt(), name, "")))) {
             return state.with(StepOutcome.SUCCEEDED); // finished before (an answer lost)
         }
         Job.Output raw = segment.outputs().stream().findFirst().orElseThrow(() ->
@@ -79,9 +81,9 @@ public final class FinishSegment implements Step {
             SegmentPieces made = finisher.get().finish(source, cut, generated, spec, dir.resolve("pieces"));
             LOG.info("finished segment {} of {} (frames [{}, {})) in {} ms", of.index() + 1, of.count(), cut.firstFrame(), cut.endFrame(),
                     (System.nanoTime() - started) / 1_000_000);
-            put(bucket, Segments.pieceKey(parent.jobId(), of.index(), SegmentPieces.HEAD, ""), made.head());
-            put(bucket, Segments.pieceKey(parent.jobId(), of.index(), SegmentPieces.BODY, ""), made.body());
-            put(bucket, Segments.pieceKey(parent.jobId(), of.index(), SegmentPieces.TAIL, ""), made.tail());
+            put(bucket, Segments.pieceKey(parent.jobId(), of.index(), of.attempt(), SegmentPieces.HEAD, ""), made.head());
+            put(bucket, Segments.pieceKey(parent.jobId(), of.index(), of.attempt(), SegmentPieces.BODY, ""), made.body());
+            put(bucket, Segments.pieceKey(parent.jobId(), of.index(), of.attempt(), SegmentPieces.TAIL, ""), made.tail());
             return state.with(StepOutcome.SUCCEEDED);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("finishing segment " + (of.index() + 1), e);

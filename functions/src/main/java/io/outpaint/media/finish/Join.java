@@ -65,11 +65,13 @@ public final class Join implements Step {
             String bucket = parent.source().bucket();
             Path source = fetch(s3.get(), parent.source(), dir.resolve("source" + extension(parent.source().key())));
             List<SegmentPieces> pieces = new ArrayList<>();
+            List<Segments.Item> items = Segments.items(parent);
             for (int i = 0; i < Segments.count(parent); i++) {
                 SegmentCut cut = FinishSegment.cutOf(parent, i);
+                int attempt = items.get(i).attempt();
                 Path folder = Files.createDirectories(dir.resolve(String.format("%03d", i + 1)));
                 for (Map.Entry<String, Long> piece : FinishSegment.pieces(cut).entrySet()) {
-                    String key = Segments.pieceKey(parent.jobId(), i, piece.getKey(), "");
+                    String key = Segments.pieceKey(parent.jobId(), i, attempt, piece.getKey(), "");
                     s3.get().getObject(b -> b.bucket(bucket).key(key), folder.resolve(piece.getKey()));
                 }
                 pieces.add(SegmentPieces.in(folder, cut));

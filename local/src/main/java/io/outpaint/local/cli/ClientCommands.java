@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code submit | status | list | get | wait | cancel | estimate | usage}: a running local runtime ({@code serve}) or a deployed API. */
+/** {@code submit | status | list | get | wait | cancel | retry-segment | estimate | usage}: a running local runtime ({@code serve}) or a deployed API. */
 final class ClientCommands {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,6 +31,7 @@ final class ClientCommands {
         cli.addSubcommand("get", new GetCommand());
         cli.addSubcommand("wait", new WaitCommand());
         cli.addSubcommand("cancel", new CancelCommand());
+        cli.addSubcommand("retry-segment", new RetrySegmentCommand());
         cli.addSubcommand("estimate", estimate);
         cli.addSubcommand("usage", new UsageCommand());
     }

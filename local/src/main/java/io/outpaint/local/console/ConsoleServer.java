@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class ConsoleServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleServer.class);
-    private static final Pattern API_PATH = Pattern.compile("/jobs(/[A-Za-z0-9_-]{1,80}(/cancel)?)?|/estimate|/uploads|/usage");
+    private static final Pattern API_PATH = Pattern.compile("/jobs(/[A-Za-z0-9_-]{1,80}(/cancel|/segments/[0-9]{1,4}/retry)?)?|/estimate|/uploads|/usage");
     // the API refuses bodies over 64 KiB; read a little more so it can say so itself
     private static final int MAX_BODY_BYTES = 128 * 1024;
 

@@ -32,7 +32,7 @@ class CliTest {
         out.reset();
         assertThat(Outpaint.execute("run", "-V")).isZero();
         assertThat(out()).isEqualTo("outpaint 0.1.0" + System.lineSeparator());
-        for (String command : new String[] {"serve", "console", "simulator", "bench", "submit", "get", "wait", "list", "status", "cancel", "estimate", "usage"}) {
+        for (String command : new String[] {"serve", "console", "simulator", "bench", "submit", "get", "wait", "list", "status", "cancel", "retry-segment", "estimate", "usage"}) {
             out.reset();
             assertThat(Outpaint.execute(command, "--help")).as(command).isZero();
             assertThat(out()).as(command).startsWith("Usage: outpaint " + command);
@@ -59,7 +59,7 @@ class CliTest {
     void theBareCommandListsEveryCommand() {
         assertThat(Outpaint.execute()).isZero();
         assertThat(out()).contains("Commands:");
-        for (String command : new String[] {"serve", "console", "simulator", "bench", "run", "submit", "get", "wait", "list", "status", "cancel", "estimate", "usage", "help"}) {
+        for (String command : new String[] {"serve", "console", "simulator", "bench", "run", "submit", "get", "wait", "list", "status", "cancel", "retry-segment", "estimate", "usage", "help"}) {
             assertThat(out()).containsPattern("(?m)^  " + command + "\\s");
         }
     }
