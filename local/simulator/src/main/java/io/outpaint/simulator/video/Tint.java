@@ -9,6 +9,11 @@ public record Tint(int hueDegrees) {
     /** 1 - 1/phi of a turn: consecutive seeds land a golden angle (137.5 degrees) apart, never close. */
     private static final double GOLDEN_TURN = 0.3819660112501051;
     private static final int RADIUS = 60;
+    /**
+     * Seeds are taken modulo this prime before the turn: a seed near 2^53 (a random one) times the turn leaves no
+     * fraction a double can hold, and every such seed would land on one of a few hues.
+     */
+    private static final long SEED_PERIOD = 1_000_003L;
 
     public Tint {
         if (hueDegrees < 0 || hueDegrees >= 360) {
@@ -18,7 +23,7 @@ public record Tint(int hueDegrees) {
 
     public static Tint of(long seed, String sourceDigest) {
         double base = Math.floorMod(sourceDigest.hashCode(), 360) / 360.0;
-        double turn = base + seed * GOLDEN_TURN;
+        double turn = base + Math.floorMod(seed, SEED_PERIOD) * GOLDEN_TURN;
         return new Tint((int) Math.floor((turn - Math.floor(turn)) * 360) % 360);
     }
 

@@ -22,6 +22,16 @@ class TintTest {
     }
 
     @Test
+    void largeSeedsSpreadOverTheWholeCircleAsSmallOnesDo() {
+        // random seeds are drawn up to 2^53: each must still get a hue of its own, not one of a handful
+        java.util.Set<Integer> hues = new java.util.HashSet<>();
+        for (long seed = (1L << 53) - 200; seed < (1L << 53); seed++) {
+            hues.add(Tint.of(seed, SOURCE).hueDegrees());
+        }
+        assertThat(hues).as("hues of 200 consecutive seeds near 2^53").hasSizeGreaterThan(100);
+    }
+
+    @Test
     void anotherSourceWithTheSameSeedGetsAnotherTint() {
         assertThat(Tint.of(0, SOURCE)).isNotEqualTo(Tint.of(0, "another source's digest"));
     }
