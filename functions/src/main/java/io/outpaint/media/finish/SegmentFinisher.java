@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * Finishes one segment of a long clip, as {@link Finisher} finishes a short one (the generation stretched over the
- * segment's frames, scaled to the canvas, the source laid back with its feathered seam), in one FFmpeg run that reads
+ * segment's frames, scaled to the canvas, its margins' colours matched with the neighbouring segments' where they
+ * overlap ({@link MarginColours}), the source laid back with its feathered seam), in one FFmpeg run that reads
  * only the segment's frames of the whole source ({@link FrameSeek}) and writes its three {@link SegmentPieces}: the
  * head and tail lossless for the Join's cross-fades, the body with the final encoder settings. Segments finish apart
  * and at once (one Lambda each): the Join is then left with the overlaps to encode and the rest to copy.
@@ -27,8 +28,21 @@ public final class SegmentFinisher {
         this.limits = limits;
     }
 
-    /** Writes {@code cut}'s pieces into {@code outDir} from the whole {@code source} and the segment's raw {@code generated}. */
+    /**
+     * Writes {@code cut}'s pieces into {@code outDir} from the whole {@code source} and the segment's raw {@code generated},
+     * its margins as generated (no neighbour to match).
+     */
     public SegmentPieces finish(Path source, SegmentCut cut, Path generated, FinishSpec spec, Path outDir) {
+        return finish(source, cut, generated, Optional.empty(), Optional.empty(), spec, outDir);
+    }
+
+    /**
+     * Writes {@code cut}'s pieces into {@code outDir} from the whole {@code source} and the segment's raw {@code generated},
+     * its margins' colours matched with the {@code previous} and {@code next} segments' generations where they overlap
+     * ({@link MarginColours}).
+     */
+    public SegmentPieces finish(Path source, SegmentCut cut, Path generated, Optional<MarginColours.Neighbour> previous,
+                                Optional<MarginColours.Neighbour> next, FinishSpec spec, Path outDir) {
         MediaInfo whole = probe.probe(source);
         if (cut.endFrame() > whole.frames()) {
             throw new IllegalArgumentException("segment " + cut.index() + " ends at frame " + cut.endFrame() + ", past the source's "
@@ -44,9 +58,14 @@ public final class SegmentFinisher {
             for (String name : List.of(SegmentPieces.HEAD, SegmentPieces.BODY, SegmentPieces.TAIL)) {
                 Files.deleteIfExists(outDir.resolve(name)); // what an earlier attempt left must not pass for a piece
             }
+            MarginColours.Plan colours = MarginColours.plan(process, probe, whole, cut, generated, previous, next, spec, outDir);
+            Path commands = outDir.resolve("margin-colours-" + cut.index() + ".txt");
+            String match = MarginColours.chain(colours, part.fps(), commands);
             Path mask = SeamMask.write(spec, outDir.resolve("seam-mask-" + cut.index() + ".png"));
-            process.ffmpeg("finish segment " + cut.index(), command(source, videoStart, generated, mask, part, gen, spec, cut, outDir));
+            process.ffmpeg("finish segment " + cut.index(), command(source, videoStart, generated, mask, part, gen, spec, cut, match,
+                    outDir));
             Files.deleteIfExists(mask);
+            Files.deleteIfExists(commands);
         } catch (IOException e) {
             throw new FinishFailedException("finish segment " + cut.index() + ": " + e.getMessage(), e);
         }
@@ -60,10 +79,11 @@ public final class SegmentFinisher {
     }
 
     static List<String> command(Path source, double videoStart, Path generated, Path mask, MediaInfo part, MediaInfo gen,
-                                FinishSpec spec, SegmentCut cut, Path outDir) {
+                                FinishSpec spec, SegmentCut cut, String marginFilters, Path outDir) {
         List<String> args = new ArrayList<>(List.of("-hide_banner", "-nostdin", "-y", "-loglevel", "error"));
         args.addAll(FrameSeek.inputArgs(source, videoStart, part.fps(), cut.firstFrame(), cut.frames()));
-        args.addAll(List.of("-i", generated.toString(), "-i", mask.toString(), "-filter_complex", filter(part, gen, spec, cut)));
+        args.addAll(List.of("-i", generated.toString(), "-i", mask.toString(), "-filter_complex",
+                filter(part, gen, spec, cut, marginFilters)));
         if (cut.headFrames() > 0) {
             args.addAll(List.of("-map", "[head]", "-c:v", "ffv1", "-f", "nut", outDir.resolve(SegmentPieces.HEAD).toString()));
         }
@@ -78,8 +98,8 @@ public final class SegmentFinisher {
         return args;
     }
 
-    /** {@link FinishGraph}'s composite over the segment's frames, split at the overlaps. */
-    static String filter(MediaInfo part, MediaInfo gen, FinishSpec spec, SegmentCut cut) {
+    /** {@link FinishGraph}'s composite over the segment's frames ({@code marginFilters} on the generation), split at the overlaps. */
+    static String filter(MediaInfo part, MediaInfo gen, FinishSpec spec, SegmentCut cut, String marginFilters) {
         List<String> labels = new ArrayList<>();
         List<String> trims = new ArrayList<>();
         long head = cut.headFrames();
@@ -96,7 +116,7 @@ public final class SegmentFinisher {
             labels.add("tail");
             trims.add("trim=start_frame=" + tail);
         }
-        StringBuilder graph = new StringBuilder(FinishGraph.filter(part, gen, spec)).append(";[v]split=").append(labels.size());
+        StringBuilder graph = new StringBuilder(FinishGraph.filter(part, gen, spec, marginFilters)).append(";[v]split=").append(labels.size());
         for (String label : labels) {
             graph.append("[to_").append(label).append(']');
         }
