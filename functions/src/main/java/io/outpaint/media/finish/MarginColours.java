@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -112,7 +113,25 @@ final class MarginColours {
      * shares with the next, and between them a linear move from the one to the other. The first segment's start and
      * the last one's end are the identity (nothing to meet there), reached at their first and last frame.
      */
-    record Plan(SegmentCut cut, Map start, Map end) {
+    record Plan(SegmentCut cut, Map start, Map end, double[] tailLag) {
+
+        Plan(SegmentCut cut, Map start, Map end) {
+            this(cut, start, end, new double[CHANNELS]);
+        }
+
+        /**
+         * This plan with its tail starting where the encoded body ended: {@code planned} is the body's last frame as
+         * composed, {@code encoded} as its encoder left it. The difference of their means is taken off the tail's first
+         * frame and less and less off the next ones, down to a last share of 1 / (tail + 1): the cross-fade, which fades
+         * the tail out, takes it the rest of the way.
+         */
+        Plan withTailFrom(Stats planned, Stats encoded) {
+            double[] lag = new double[CHANNELS];
+            for (int c = 0; c < CHANNELS; c++) {
+                lag[c] = planned.mean()[c] - encoded.mean()[c];
+            }
+            return new Plan(cut, start, end, lag);
+        }
 
         /** The map of the segment's frame {@code k} (0 its first). */
         Map at(long k) {
@@ -122,9 +141,27 @@ final class MarginColours {
                 return start;
             }
             if (k >= to) {
-                return end;
+                long tailFrame = k - (cut.frames() - cut.tailFrames());
+                if (cut.tailFrames() == 0 || tailFrame < 0 || isZero(tailLag)) {
+                    return end;
+                }
+                double share = (double) (cut.tailFrames() - tailFrame) / (cut.tailFrames() + 1);
+                double[] offset = new double[CHANNELS];
+                for (int c = 0; c < CHANNELS; c++) {
+                    offset[c] = end.offset()[c] - tailLag[c] * share;
+                }
+                return new Map(end.gain(), offset);
             }
             return start.towards(end, (double) (k - from) / (to - from));
+        }
+
+        private static boolean isZero(double[] values) {
+            for (double v : values) {
+                if (v != 0) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         boolean isIdentity() {
@@ -172,46 +209,90 @@ final class MarginColours {
                      Optional<Neighbour> previous, Optional<Neighbour> next, FinishSpec spec, Path scratch) {
         Map start = Map.IDENTITY;
         Map end = Map.IDENTITY;
-        MediaInfo gen = probe.probe(generated);
-        if (previous.isPresent() && cut.headFrames() > 0) {
-            Neighbour p = previous.get();
-            Stats own = measure(process, generated, SegmentFinisher.segmentOf(whole, cut), gen, spec, 0, cut.headFrames(), scratch);
-            Stats theirs = measure(process, p.generated(), SegmentFinisher.segmentOf(whole, p.cut()), probe.probe(p.generated()), spec,
-                    p.cut().frames() - p.cut().tailFrames(), p.cut().frames(), scratch);
-            start = Map.matching(own, Stats.midpoint(own, theirs));
+        boolean matchStart = previous.isPresent() && cut.headFrames() > 0;
+        boolean matchEnd = next.isPresent() && cut.tailFrames() > 0;
+        if (!matchStart && !matchEnd) {
+            return new Plan(cut, start, end);
         }
-        if (next.isPresent() && cut.tailFrames() > 0) {
-            Neighbour n = next.get();
-            Stats own = measure(process, generated, SegmentFinisher.segmentOf(whole, cut), gen, spec, cut.frames() - cut.tailFrames(),
-                    cut.frames(), scratch);
-            Stats theirs = measure(process, n.generated(), SegmentFinisher.segmentOf(whole, n.cut()), probe.probe(n.generated()), spec,
-                    0, n.cut().headFrames(), scratch);
-            end = Map.matching(own, Stats.midpoint(own, theirs));
+        // its own generation read once for both overlaps; each neighbour's for the frames it shares
+        List<long[]> ranges = new ArrayList<>();
+        if (matchStart) {
+            ranges.add(new long[] {0, cut.headFrames()});
+        }
+        if (matchEnd) {
+            ranges.add(new long[] {cut.frames() - cut.tailFrames(), cut.frames()});
+        }
+        List<Stats> own = measure(process, generated, SegmentFinisher.segmentOf(whole, cut), probe.probe(generated), spec, ranges,
+                scratch);
+        if (matchStart) {
+            SegmentCut p = previous.get().cut();
+            Stats theirs = measure(process, previous.get().generated(), SegmentFinisher.segmentOf(whole, p),
+                    probe.probe(previous.get().generated()), spec, List.of(new long[] {p.frames() - p.tailFrames(), p.frames()}),
+                    scratch).get(0);
+            start = Map.matching(own.get(0), Stats.midpoint(own.get(0), theirs));
+        }
+        if (matchEnd) {
+            SegmentCut n = next.get().cut();
+            Stats theirs = measure(process, next.get().generated(), SegmentFinisher.segmentOf(whole, n), probe.probe(next.get().generated()),
+                    spec, List.of(new long[] {0, n.headFrames()}), scratch).get(0);
+            Stats mine = own.get(own.size() - 1);
+            end = Map.matching(mine, Stats.midpoint(mine, theirs));
         }
         return new Plan(cut, start, end);
     }
 
     /**
-     * The margins' statistics of a generation's frames {@code [from, to)} as the finish puts them on the canvas (the
-     * generation stretched over {@code part}'s frames, scaled, at its rate).
+     * The margins' statistics of a generation's frames in each of {@code ranges} ({@code [from, to)}), as the finish
+     * puts them on the canvas (the generation stretched over {@code part}'s frames, scaled, at its rate), in one read.
      */
-    static Stats measure(FfmpegProcess process, Path generated, MediaInfo part, MediaInfo gen, FinishSpec spec, long from, long to,
-                         Path scratch) {
-        Path raw = scratch.resolve("margins-" + from + "-" + to + "-" + generated.getFileName() + ".yuv");
+    static List<Stats> measure(FfmpegProcess process, Path generated, MediaInfo part, MediaInfo gen, FinishSpec spec,
+                               List<long[]> ranges, Path scratch) {
+        StringBuilder graph = new StringBuilder("[0:v]").append(FinishGraph.generation(part, gen, spec)).append(",split=")
+                .append(ranges.size());
+        for (int r = 0; r < ranges.size(); r++) {
+            graph.append("[r").append(r).append(']');
+        }
+        List<String> args = new ArrayList<>(List.of("-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-i", generated.toString()));
+        List<Path> raws = new ArrayList<>();
+        List<String> outputs = new ArrayList<>();
+        for (int r = 0; r < ranges.size(); r++) {
+            graph.append(";[r").append(r).append("]trim=start_frame=").append(ranges.get(r)[0]).append(":end_frame=")
+                    .append(ranges.get(r)[1]).append("[m").append(r).append(']');
+            Path raw = scratch.resolve("margins-" + r + "-" + generated.getFileName() + ".yuv");
+            raws.add(raw);
+            outputs.addAll(List.of("-map", "[m" + r + "]", "-f", "rawvideo", "-pix_fmt", "yuv420p", raw.toString()));
+        }
+        args.addAll(List.of("-filter_complex", graph.toString()));
+        args.addAll(outputs);
         try {
-            process.ffmpeg("measure the margins of " + generated.getFileName(), List.of("-hide_banner", "-nostdin", "-y", "-loglevel",
-                    "error", "-i", generated.toString(), "-filter_complex", "[0:v]" + FinishGraph.generation(part, gen, spec)
-                            + ",trim=start_frame=" + from + ":end_frame=" + to + "[v]", "-map", "[v]", "-f", "rawvideo", "-pix_fmt",
-                    "yuv420p", raw.toString()));
-            return of(Files.readAllBytes(raw), spec.canvasWidth(), spec.canvasHeight(), spec.source());
+            process.ffmpeg("measure the margins of " + generated.getFileName(), args);
+            List<Stats> stats = new ArrayList<>();
+            for (Path raw : raws) {
+                stats.add(of(Files.readAllBytes(raw), spec.canvasWidth(), spec.canvasHeight(), spec.source()));
+            }
+            return stats;
         } catch (IOException e) {
             throw new FinishFailedException("measure the margins of " + generated.getFileName() + ": " + e.getMessage(), e);
         } finally {
-            try {
-                Files.deleteIfExists(raw);
-            } catch (IOException e) {
-                // left in the segment's own folder, which its caller empties
+            for (Path raw : raws) {
+                try {
+                    Files.deleteIfExists(raw);
+                } catch (IOException e) {
+                    // left in the segment's own folder, which its caller empties
+                }
             }
+        }
+    }
+
+    /** The margins' statistics of the last frame of an encoded {@code video}, decoded through {@code scratch}. */
+    static Stats lastFrame(FfmpegProcess process, Path video, FinishSpec spec, Path scratch) {
+        try {
+            process.ffmpeg("measure the last frame of " + video.getFileName(), List.of("-hide_banner", "-nostdin", "-y", "-loglevel",
+                    "error", "-i", video.toString(), "-map", "0:v:0", "-update", "1", "-f", "image2", "-c:v", "rawvideo", "-pix_fmt",
+                    "yuv420p", scratch.toString()));
+            return of(Files.readAllBytes(scratch), spec.canvasWidth(), spec.canvasHeight(), spec.source());
+        } catch (IOException e) {
+            throw new FinishFailedException("measure the last frame of " + video.getFileName() + ": " + e.getMessage(), e);
         }
     }
 

@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Finishes one segment of a long clip, as {@link Finisher} finishes a short one (the generation stretched over the
@@ -17,6 +19,13 @@ import java.util.Optional;
  * and at once (one Lambda each): the Join is then left with the overlaps to encode and the rest to copy.
  */
 public final class SegmentFinisher {
+
+    /**
+     * The body's key frame interval, in frames: predicted frames skip a slow, even change (a margin's colour moving a
+     * fraction of a level a frame), which then builds up until the next key frame, so the body gets one as often as
+     * the overlaps are long, and its last frame is never far from what was composed.
+     */
+    static final long BODY_GOP = 12;
 
     private final FfmpegProcess process;
     private final MediaProbe probe;
@@ -60,10 +69,28 @@ public final class SegmentFinisher {
             }
             MarginColours.Plan colours = MarginColours.plan(process, probe, whole, cut, generated, previous, next, spec, outDir);
             Path commands = outDir.resolve("margin-colours-" + cut.index() + ".txt");
-            String match = MarginColours.chain(colours, part.fps(), commands);
             Path mask = SeamMask.write(spec, outDir.resolve("seam-mask-" + cut.index() + ".png"));
-            process.ffmpeg("finish segment " + cut.index(), command(source, videoStart, generated, mask, part, gen, spec, cut, match,
-                    outDir));
+            Set<String> all = pieces(cut);
+            if (colours.isIdentity() || cut.tailFrames() == 0 || cut.bodyFrames() == 0) {
+                String match = MarginColours.chain(colours, part.fps(), commands);
+                process.ffmpeg("finish segment " + cut.index(), command(source, videoStart, generated, mask, part, gen, spec, cut, match,
+                        all, Optional.empty(), outDir));
+            } else {
+                // the body's encoder lets a slow, even change of colour lag behind (it skips what changes by less than a
+                // step): its last frame is measured as encoded, and the tail starts from there and comes back to the plan
+                Path last = outDir.resolve("body-last-" + cut.index() + ".yuv");
+                Set<String> first = new LinkedHashSet<>(all);
+                first.remove(SegmentPieces.TAIL);
+                process.ffmpeg("finish segment " + cut.index(), command(source, videoStart, generated, mask, part, gen, spec, cut,
+                        MarginColours.chain(colours, part.fps(), commands), first, Optional.of(last), outDir));
+                MarginColours.Stats planned = MarginColours.of(Files.readAllBytes(last), spec.canvasWidth(), spec.canvasHeight(),
+                        spec.source());
+                MarginColours.Stats encoded = MarginColours.lastFrame(process, outDir.resolve(SegmentPieces.BODY), spec, last);
+                Files.deleteIfExists(last);
+                MarginColours.Plan tail = colours.withTailFrom(planned, encoded);
+                process.ffmpeg("finish segment " + cut.index() + "'s tail", command(source, videoStart, generated, mask, part, gen, spec,
+                        cut, MarginColours.chain(tail, part.fps(), commands), Set.of(SegmentPieces.TAIL), Optional.empty(), outDir));
+            }
             Files.deleteIfExists(mask);
             Files.deleteIfExists(commands);
         } catch (IOException e) {
@@ -78,41 +105,71 @@ public final class SegmentFinisher {
                 whole.videoCodec(), Optional.empty());
     }
 
+    /** The pieces {@code cut} has, by file name, in order. */
+    static Set<String> pieces(SegmentCut cut) {
+        Set<String> names = new LinkedHashSet<>();
+        if (cut.headFrames() > 0) {
+            names.add(SegmentPieces.HEAD);
+        }
+        if (cut.bodyFrames() > 0) {
+            names.add(SegmentPieces.BODY);
+        }
+        if (cut.tailFrames() > 0) {
+            names.add(SegmentPieces.TAIL);
+        }
+        return names;
+    }
+
+    /**
+     * The finishing run that writes {@code wanted} of the cut's pieces into {@code outDir} (and, if asked, the body's last
+     * frame as composed, raw yuv420p, to {@code bodyLast}).
+     */
     static List<String> command(Path source, double videoStart, Path generated, Path mask, MediaInfo part, MediaInfo gen,
-                                FinishSpec spec, SegmentCut cut, String marginFilters, Path outDir) {
+                                FinishSpec spec, SegmentCut cut, String marginFilters, Set<String> wanted, Optional<Path> bodyLast,
+                                Path outDir) {
         List<String> args = new ArrayList<>(List.of("-hide_banner", "-nostdin", "-y", "-loglevel", "error"));
         args.addAll(FrameSeek.inputArgs(source, videoStart, part.fps(), cut.firstFrame(), cut.frames()));
         args.addAll(List.of("-i", generated.toString(), "-i", mask.toString(), "-filter_complex",
-                filter(part, gen, spec, cut, marginFilters)));
-        if (cut.headFrames() > 0) {
+                filter(part, gen, spec, cut, marginFilters, wanted, bodyLast.isPresent())));
+        if (wanted.contains(SegmentPieces.HEAD)) {
             args.addAll(List.of("-map", "[head]", "-c:v", "ffv1", "-f", "nut", outDir.resolve(SegmentPieces.HEAD).toString()));
         }
-        if (cut.bodyFrames() > 0) {
+        if (wanted.contains(SegmentPieces.BODY)) {
             args.addAll(List.of("-map", "[body]"));
             args.addAll(spec.quality().encoderArgs(spec.canvasWidth(), spec.canvasHeight(), part.fps()));
-            args.addAll(List.of("-r", part.fps().toString(), "-f", "mp4", outDir.resolve(SegmentPieces.BODY).toString()));
+            args.addAll(List.of("-g", Long.toString(BODY_GOP), "-r", part.fps().toString(), "-f", "mp4",
+                    outDir.resolve(SegmentPieces.BODY).toString()));
         }
-        if (cut.tailFrames() > 0) {
+        bodyLast.ifPresent(last -> args.addAll(List.of("-map", "[body_last]", "-f", "rawvideo", "-pix_fmt", "yuv420p", last.toString())));
+        if (wanted.contains(SegmentPieces.TAIL)) {
             args.addAll(List.of("-map", "[tail]", "-c:v", "ffv1", "-f", "nut", outDir.resolve(SegmentPieces.TAIL).toString()));
         }
         return args;
     }
 
-    /** {@link FinishGraph}'s composite over the segment's frames ({@code marginFilters} on the generation), split at the overlaps. */
-    static String filter(MediaInfo part, MediaInfo gen, FinishSpec spec, SegmentCut cut, String marginFilters) {
+    /**
+     * {@link FinishGraph}'s composite over the segment's frames ({@code marginFilters} on the generation), split into the
+     * {@code wanted} pieces (and the body's last frame, with {@code bodyLast}).
+     */
+    static String filter(MediaInfo part, MediaInfo gen, FinishSpec spec, SegmentCut cut, String marginFilters, Set<String> wanted,
+                         boolean bodyLast) {
         List<String> labels = new ArrayList<>();
         List<String> trims = new ArrayList<>();
         long head = cut.headFrames();
         long tail = cut.frames() - cut.tailFrames();
-        if (cut.headFrames() > 0) {
+        if (wanted.contains(SegmentPieces.HEAD)) {
             labels.add("head");
             trims.add("trim=end_frame=" + head);
         }
-        if (cut.bodyFrames() > 0) {
+        if (wanted.contains(SegmentPieces.BODY)) {
             labels.add("body");
             trims.add("trim=start_frame=" + head + ":end_frame=" + tail);
         }
-        if (cut.tailFrames() > 0) {
+        if (bodyLast) {
+            labels.add("body_last");
+            trims.add("trim=start_frame=" + (tail - 1) + ":end_frame=" + tail);
+        }
+        if (wanted.contains(SegmentPieces.TAIL)) {
             labels.add("tail");
             trims.add("trim=start_frame=" + tail);
         }
