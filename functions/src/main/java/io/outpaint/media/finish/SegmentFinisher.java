@@ -107,17 +107,7 @@ public final class SegmentFinisher {
 
     /** The pieces {@code cut} has, by file name, in order. */
     static Set<String> pieces(SegmentCut cut) {
-        Set<String> names = new LinkedHashSet<>();
-        if (cut.headFrames() > 0) {
-            names.add(SegmentPieces.HEAD);
-        }
-        if (cut.bodyFrames() > 0) {
-            names.add(SegmentPieces.BODY);
-        }
-        if (cut.tailFrames() > 0) {
-            names.add(SegmentPieces.TAIL);
-        }
-        return names;
+        return new LinkedHashSet<>(FinishSegment.pieces(cut).keySet());
     }
 
     /**

@@ -118,6 +118,15 @@ class MarginColoursTest {
                 + " lutyuv@margins v val*1.000000-5.020000;");
         assertThat(lines.get(24)).startsWith("1.479167 ").endsWith("u val*1.000000-11.500000, lutyuv@margins v val*1.000000+6.500000;");
 
+        // the encoded body ended 2.6 levels of U under its composed last frame: the tail starts from there and returns
+        MarginColours.Stats composed = new MarginColours.Stats(new double[] {100, 120, 130}, new double[] {9, 9, 9});
+        MarginColours.Stats encoded = new MarginColours.Stats(new double[] {100, 117.4, 130}, new double[] {9, 9, 9});
+        MarginColours.Plan resumed = middle.withTailFrom(composed, encoded);
+        assertThat(resumed.at(35).offset()).as("the body as planned").containsExactly(middle.at(35).offset());
+        assertThat(resumed.at(36).offset()[1]).isCloseTo(-12 - 2.6 * 12 / 13, offset(1e-9));
+        assertThat(resumed.at(47).offset()[1]).isCloseTo(-12 - 2.6 / 13, offset(1e-9));
+        assertThat(resumed.at(36).offset()[2]).isCloseTo(6, offset(1e-9));
+
         // the first segment starts as generated and reaches its end map on its first shared frame
         MarginColours.Plan first = new MarginColours.Plan(FIRST, MarginColours.Map.IDENTITY, end);
         assertThat(first.at(0)).isSameAs(MarginColours.Map.IDENTITY);
