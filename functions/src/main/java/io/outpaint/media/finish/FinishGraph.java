@@ -18,26 +18,52 @@ final class FinishGraph {
     private FinishGraph() {}
 
     static String filter(MediaInfo input, MediaInfo generated, FinishSpec spec) {
+        return filter(input, generated, spec, "");
+    }
+
+    /**
+     * The graph with {@code marginFilters} (a chain of filters, or nothing) applied to the generation on the canvas,
+     * before the original is laid over it: what they change shows only in the margins and the seam's feather.
+     */
+    static String filter(MediaInfo input, MediaInfo generated, FinishSpec spec, String marginFilters) {
         FinishSpec.Rect rect = spec.source();
-        Rational fps = input.fps();
-        // generated duration x k = input duration, both counted in frames: k = (nIn / fpsIn) / (nGen / fpsGen)
-        long stretchNum = input.frames() * generated.fps().num() * fps.den();
-        long stretchDen = generated.frames() * generated.fps().den() * fps.num();
-        String crop = spec.crop().map(c -> "crop=" + c.width() + ":" + c.height() + ":" + c.x() + ":" + c.y() + ",").orElse("");
         int keptWidth = spec.crop().map(FinishSpec.Crop::width).orElse(input.width());
         int keptHeight = spec.crop().map(FinishSpec.Crop::height).orElse(input.height());
-        String window = spec.window().map(w -> w.filter() + ",").orElse("");
+        String crop = spec.crop().map(c -> "crop=" + c.width() + ":" + c.height() + ":" + c.x() + ":" + c.y() + ",").orElse("");
         String resize = keptWidth == rect.width() && keptHeight == rect.height()
                 ? "" : "scale=" + rect.width() + ":" + rect.height() + ":flags=lanczos,";
-        return "[1:v]setpts=(PTS-STARTPTS)*" + stretchNum + "/" + stretchDen
-                + "," + window + "scale=" + spec.canvasWidth() + ":" + spec.canvasHeight() + ":flags=bicubic,setsar=1"
-                + ",fps=" + fps + ",tpad=stop_mode=clone:stop=8,format=yuv420p[gen];"
+        return "[1:v]" + generation(input, generated, spec) + (marginFilters.isEmpty() ? "" : "," + marginFilters) + "[gen];"
                 + "[0:v]setpts=PTS-STARTPTS," + crop + resize + "setsar=1,format=yuva420p[src];"
                 + "[2:v]format=gray[mask];"
                 + "[src][mask]alphamerge[layer];"
                 + "[gen][layer]overlay=x=" + rect.x() + ":y=" + rect.y() + ":format=yuv420"
                 // cut in the graph, not with -frames:v, which can end the file before the last audio packets
                 + ",trim=end_frame=" + input.frames() + ",format=yuv420p[v]";
+    }
+
+    /**
+     * The chain (no labels) that makes the generation's frames the output's: stretched over the input's frames, cut to
+     * the window, scaled to the canvas, at the input's rate, in yuv420p. Frame k of its output goes with the input's
+     * frame k.
+     */
+    static String generation(MediaInfo input, MediaInfo generated, FinishSpec spec) {
+        Rational fps = input.fps();
+        // generated duration x k = input duration, both counted in frames: k = (nIn / fpsIn) / (nGen / fpsGen)
+        long stretchNum = input.frames() * generated.fps().num() * fps.den();
+        long stretchDen = generated.frames() * generated.fps().den() * fps.num();
+        String window = spec.window().map(w -> w.filter() + ",").orElse("");
+        return "setpts=(PTS-STARTPTS)*" + stretchNum + "/" + stretchDen
+                + "," + window + "scale=" + spec.canvasWidth() + ":" + spec.canvasHeight() + ":flags=bicubic,setsar=1"
+                + ",fps=" + fps + ",tpad=stop_mode=clone:stop=8,format=yuv420p";
+    }
+
+    /**
+     * {@code value} as a filter's option inside a filter graph: escaped once for the option ({@code \ ' :}) and once
+     * more for the graph ({@code \ ' [ ] , ;}), as FFmpeg's filter documentation describes.
+     */
+    static String escapeOption(String value) {
+        String option = value.replaceAll("([\\\\':])", "\\\\$1");
+        return option.replaceAll("([\\\\'\\[\\],;])", "\\\\$1");
     }
 
     static List<String> command(Path input, Path generated, Path mask, Path output,

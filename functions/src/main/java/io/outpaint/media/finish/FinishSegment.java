@@ -10,6 +10,7 @@ import io.outpaint.segments.Segments;
 import io.outpaint.store.JobStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -20,8 +21,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * One iteration of the join's Map, for one segment's job: finishes that segment against the parent's source
- * ({@link SegmentFinisher}: the source's frames laid back over the generation) and writes its pieces (head, body,
- * tail) under {@code work/<parent>/pieces/}, where the Join step reads them. Segments are finished in parallel, each
+ * ({@link SegmentFinisher}: the source's frames laid back over the generation, whose margins' colours are first
+ * matched with the neighbouring segments' generations where they overlap, {@link MarginColours}) and writes its pieces
+ * (head, body, tail) under {@code work/<parent>/pieces/}, where the Join step reads them. Segments are finished in parallel, each
  * in its own invocation, so the Join itself only cross-fades the overlaps and copies the rest. Safe to run again:
  * pieces already written are kept. Each attempt of a segment has pieces of its own (named with its attempt), so after a
  * segment is generated again only its pieces are made anew; its neighbours' pieces, which hold only their own
@@ -67,18 +69,25 @@ public final class FinishSegment implements Step {
         if (wanted.keySet().stream().allMatch(name -> exists(bucket, Segments.pieceKey(parent.jobId(), of.index(), of.attempt(), name, "")))) {
             return state.with(StepOutcome.SUCCEEDED); // finished before (an answer lost)
         }
-        Job.Output raw = segment.outputs().stream().findFirst().orElseThrow(() ->
-                new IllegalStateException("segment " + segment.jobId() + " has no generation to finish"));
         Path dir = work.resolve(segment.jobId());
         try {
             Files.createDirectories(dir);
             Path source = Join.fetch(s3.get(), parent.source(), dir.resolve("source" + Join.extension(parent.source().key())));
-            Path generated = dir.resolve("generated.mp4");
-            s3.get().getObject(b -> b.bucket(raw.bucket()).key(raw.key()), generated);
+            Path generated = generation(segment, dir.resolve("generated.mp4"));
+            // the neighbours' generations, whose margins this segment's meet in the overlaps (MarginColours)
+            List<String> ids = Segments.jobIds(parent);
+            Optional<MarginColours.Neighbour> previous = cut.headFrames() > 0
+                    ? Optional.of(new MarginColours.Neighbour(cutOf(parent, of.index() - 1),
+                            generation(jobs.get(ids.get(of.index() - 1)), dir.resolve("previous-generated.mp4"))))
+                    : Optional.empty();
+            Optional<MarginColours.Neighbour> next = cut.tailFrames() > 0
+                    ? Optional.of(new MarginColours.Neighbour(cutOf(parent, of.index() + 1),
+                            generation(jobs.get(ids.get(of.index() + 1)), dir.resolve("next-generated.mp4"))))
+                    : Optional.empty();
             MediaInfo in = probe.get().probe(source);
             FinishSpec spec = Finish.spec(parent, in);
             long started = System.nanoTime();
-            SegmentPieces made = finisher.get().finish(source, cut, generated, spec, dir.resolve("pieces"));
+            SegmentPieces made = finisher.get().finish(source, cut, generated, previous, next, spec, dir.resolve("pieces"));
             LOG.info("finished segment {} of {} (frames [{}, {})) in {} ms", of.index() + 1, of.count(), cut.firstFrame(), cut.endFrame(),
                     (System.nanoTime() - started) / 1_000_000);
             put(bucket, Segments.pieceKey(parent.jobId(), of.index(), of.attempt(), SegmentPieces.HEAD, ""), made.head());
@@ -90,6 +99,14 @@ public final class FinishSegment implements Step {
         } finally {
             Finish.deleteQuietly(dir);
         }
+    }
+
+    /** A segment's raw generation (its job's first output), fetched to {@code file}. */
+    private Path generation(Job segment, Path file) {
+        Job.Output raw = segment.outputs().stream().findFirst().orElseThrow(() ->
+                new IllegalStateException("segment " + segment.jobId() + " has no generation to finish"));
+        s3.get().getObject(b -> b.bucket(raw.bucket()).key(raw.key()), file);
+        return file;
     }
 
     /** The cut of segment {@code index} as the parent's plan records it. */

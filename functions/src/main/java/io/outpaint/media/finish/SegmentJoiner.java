@@ -159,7 +159,9 @@ public final class SegmentJoiner {
         List<String> args = new ArrayList<>(List.of("-hide_banner", "-nostdin", "-y", "-loglevel", "error",
                 "-i", tail.toString(), "-i", head.toString(), "-filter_complex", mixFilter(frames, fps, overlap), "-map", "[v]"));
         args.addAll(spec.quality().encoderArgs(spec.canvasWidth(), spec.canvasHeight(), fps));
-        args.addAll(List.of("-r", fps.toString(), "-f", "mp4", out.toString()));
+        // every overlap frame on its own (an IDR each): predicted from the frame before, the encoder would skip the slow,
+        // even change of colour the two segments' margins make there, and the next body's first frame would jump
+        args.addAll(List.of("-g", "1", "-r", fps.toString(), "-f", "mp4", out.toString()));
         return args;
     }
 

@@ -12,10 +12,12 @@ import io.outpaint.job.JobStatus;
 import io.outpaint.local.LocalPipeline;
 import io.outpaint.media.finish.FfmpegPrograms;
 import io.outpaint.media.finish.MediaInfo;
+import io.outpaint.media.finish.FinishLimits;
 import io.outpaint.media.finish.FinishSpec;
 import io.outpaint.media.finish.MediaProbe;
 import io.outpaint.media.finish.SeamMetric;
 import io.outpaint.media.finish.SegmentCut;
+import io.outpaint.media.finish.SegmentFinisher;
 import io.outpaint.media.finish.SegmentJoiner;
 import io.outpaint.media.finish.SegmentPieces;
 import io.outpaint.segments.Segments;
@@ -44,7 +46,7 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
  * A clip longer than one generation, through the real state machine on the local runtime at a limit of one slot:
  * the parent is split into segment jobs that run through the queue one at a time, the last to succeed starts the
  * parent's join (a Map finishing each segment, then Join), and one video comes out with the input's every frame, its
- * rate, its audio byte for byte, its pixels in the centre, and the margins cross-faded at the segments' boundaries
+ * rate, its audio byte for byte, its pixels in the centre, and the margins colour-matched and cross-faded at the segments' boundaries
  * (the simulator tints each generation's margins its own way, so a missing cross-fade shows, as SeamMetric measures).
  */
 class SegmentsEndToEndTest {
@@ -167,18 +169,33 @@ class SegmentsEndToEndTest {
                 source.path("height").asInt());
         List<SegmentCut> cuts = cuts(parent);
         SeamMetric.Result seams = SeamMetric.measure(FFMPEG, finished, rect, SeamMetric.overlaps(cuts));
-        // the same pieces (in work/, as FinishSegment wrote them) joined with a hard cut instead: the metric sees that seam
-        Path hard = joinAgain(parent, cuts, clip, SegmentJoiner.Overlap.HARD_CUT);
-        SeamMetric.Result cut = SeamMetric.measure(FFMPEG, hard, rect, SeamMetric.overlaps(cuts));
-        System.out.printf("long clip: %d segments, %d frames, seam ratios %s cross-faded, %s hard-cut%n", count, out.frames(),
-                seams.boundaryRatios(), cut.boundaryRatios());
-        // the simulator tints each generation's margins a hue of its own, far apart, on a calm clip: a hard cut between two
-        // segments is a jump tens of times the margins' usual change; the cross-fade spreads it over the shared frames
-        // (two generations' hues may also land close: such a boundary has little to hide either way, and the metric's
-        // catching a missing cross-fade is shown on fixed colour casts in SegmentJoinerTest)
+        // the same pieces (in work/, as FinishSegment wrote them) joined with a hard cut; and each segment finished again
+        // here from its own generation alone, its margins' colours as generated, joined with a hard cut and with the
+        // cross-fade alone
+        List<SegmentPieces> matched = fetchPieces(parent, cuts);
+        List<SegmentPieces> unmatched = finishUnmatched(parent, segments, cuts, clip);
+        SeamMetric.Result hardMatched = SeamMetric.measure(FFMPEG, joinAgain(parent, matched, clip, SegmentJoiner.Overlap.HARD_CUT,
+                "matched-hard"), rect, SeamMetric.overlaps(cuts));
+        SeamMetric.Result cut = SeamMetric.measure(FFMPEG, joinAgain(parent, unmatched, clip, SegmentJoiner.Overlap.HARD_CUT,
+                "unmatched-hard"), rect, SeamMetric.overlaps(cuts));
+        SeamMetric.Result fadeOnly = SeamMetric.measure(FFMPEG, joinAgain(parent, unmatched, clip, SegmentJoiner.Overlap.CROSS_FADE,
+                "unmatched-fade"), rect, SeamMetric.overlaps(cuts));
+        System.out.printf("long clip: %d segments, %d frames, seam ratios %s matched and cross-faded (references %s), %s matched and"
+                        + " hard-cut, %s as generated and hard-cut, %s as generated and cross-faded%n", count, out.frames(),
+                seams.boundaryRatios(), seams.references(), hardMatched.boundaryRatios(), cut.boundaryRatios(), fadeOnly.boundaryRatios());
+        // the bound: at every boundary the margins change no more than 1.5x as they do inside the segments (the
+        // simulator tints each generation's margins a hue of its own; FinishSegment matches neighbours' colours where they
+        // overlap, and the cross-fade is left with nothing to hide)
+        assertThat(seams.boundaryRatios()).as("each boundary's largest step over the segments' own").hasSize(count - 1)
+                .allSatisfy(ratio -> assertThat(ratio).isLessThanOrEqualTo(1.5));
+        // the metric sees a seam where there is one: the same pieces hard-cut jump where the two generations' hues
+        // differ (the colour match brings both sides halfway, so a hard cut jumps only where the pictures disagree
+        // beyond colour); the match keeps the cast's change inside the segments, where it is spread thin
+        assertThat(cut.boundaryRatios()).as("hard-cut boundaries of the segments as generated")
+                .anySatisfy(ratio -> assertThat(ratio).isGreaterThan(3));
         for (int b = 0; b < cuts.size() - 1; b++) {
             if (cut.boundaryRatios().get(b) > 3) {
-                assertThat(seams.boundaryPeaks().get(b)).as("boundary %d: the cross-fade's largest step against the hard cut's", b + 1)
+                assertThat(seams.boundaryPeaks().get(b)).as("boundary %d: the matched cross-fade's largest step against the hard cut's", b + 1)
                         .isLessThan(cut.boundaryPeaks().get(b) / 4);
             }
         }
@@ -196,9 +213,9 @@ class SegmentsEndToEndTest {
         return cuts;
     }
 
-    /** The parent's finished pieces fetched from work/ and joined again, here, with {@code overlap}. */
-    private static Path joinAgain(Job parent, List<SegmentCut> cuts, Path clip, SegmentJoiner.Overlap overlap) throws Exception {
-        Path work = Files.createDirectories(dir.resolve("again-" + parent.jobId()));
+    /** The parent's finished pieces, fetched from work/ where FinishSegment wrote them. */
+    private static List<SegmentPieces> fetchPieces(Job parent, List<SegmentCut> cuts) throws Exception {
+        Path work = Files.createDirectories(dir.resolve("pieces-" + parent.jobId()));
         List<SegmentPieces> pieces = new ArrayList<>();
         List<Segments.Item> items = Segments.items(parent);
         for (SegmentCut cut : cuts) {
@@ -212,9 +229,31 @@ class SegmentsEndToEndTest {
             }
             pieces.add(SegmentPieces.in(folder, cut));
         }
-        MediaInfo in = PROBE.probe(clip);
-        FinishSpec spec = io.outpaint.media.finish.FinishFraming.of(io.outpaint.request.FramingJson.read(parent.framing()));
-        return new SegmentJoiner(FFMPEG, Duration.ofMinutes(5)).join(clip, pieces, spec, work.resolve("out"), overlap).video();
+        return pieces;
+    }
+
+    /** Each segment finished again, here, from its own raw generation alone: its margins' colours as generated. */
+    private static List<SegmentPieces> finishUnmatched(Job parent, List<Job> segments, List<SegmentCut> cuts, Path clip) throws Exception {
+        Path work = Files.createDirectories(dir.resolve("unmatched-" + parent.jobId()));
+        SegmentFinisher finisher = new SegmentFinisher(FFMPEG, FinishLimits.LAMBDA, Duration.ofMinutes(5));
+        List<SegmentPieces> pieces = new ArrayList<>();
+        for (SegmentCut cut : cuts) {
+            Job.Output raw = segments.get(cut.index()).outputs().get(0);
+            Path generated = work.resolve(cut.index() + "-generated.mp4");
+            Files.write(generated, s3.getObjectAsBytes(b -> b.bucket(raw.bucket()).key(raw.key())).asByteArray());
+            pieces.add(finisher.finish(clip, cut, generated, spec(parent), work.resolve(String.valueOf(cut.index()))));
+        }
+        return pieces;
+    }
+
+    private static FinishSpec spec(Job parent) {
+        return io.outpaint.media.finish.FinishFraming.of(io.outpaint.request.FramingJson.read(parent.framing()));
+    }
+
+    /** {@code pieces} joined again, here, with {@code overlap}. */
+    private static Path joinAgain(Job parent, List<SegmentPieces> pieces, Path clip, SegmentJoiner.Overlap overlap, String name) {
+        return new SegmentJoiner(FFMPEG, Duration.ofMinutes(5)).join(clip, pieces, spec(parent), dir.resolve(name + "-" + parent.jobId()),
+                overlap).video();
     }
 
     @Test
