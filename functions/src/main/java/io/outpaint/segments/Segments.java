@@ -240,12 +240,18 @@ public final class Segments {
             java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(WORK_PREFIX) + io.outpaint.job.JobIds.PATTERN + "/segments/[0-9]{3}\\.mp4");
 
     /**
-     * Where FinishSegment writes a finished piece ({@code head}, {@code body} or {@code tail}) of segment {@code index}'s
-     * attempt {@code attempt}: each attempt its own pieces (after the first, {@code -aN} in the name), so a segment
-     * generated again is finished again while the others' pieces are kept.
+     * Where FinishSegment writes a finished piece ({@code head}, {@code body} or {@code tail}) of segment {@code index}.
+     * A segment's pieces are made from its own generation and its neighbours' (their margins' colours are matched in the
+     * overlaps, {@code MarginColours}), so the key names the attempt of all three ({@code a<previous>.<own>.<next>-}
+     * once any of them is past its first): after a segment is generated again, it and its two neighbours are finished
+     * anew, the other segments' pieces are kept, and pieces of two rounds are never joined together.
      */
-    public static String pieceKey(String parent, int index, int attempt, String piece, String extension) {
-        return WORK_PREFIX + parent + String.format("/pieces/%03d-%s%s%s", index + 1, attempt > 1 ? "a" + attempt + "-" : "", piece, extension);
+    public static String pieceKey(String parent, List<Item> items, int index, String piece, String extension) {
+        int previous = index > 0 ? items.get(index - 1).attempt() : 1;
+        int own = items.get(index).attempt();
+        int next = index + 1 < items.size() ? items.get(index + 1).attempt() : 1;
+        String round = previous == 1 && own == 1 && next == 1 ? "" : "a" + previous + "." + own + "." + next + "-";
+        return WORK_PREFIX + parent + String.format("/pieces/%03d-%s%s%s", index + 1, round, piece, extension);
     }
 
     /** The parent's progress: the share of its segments that succeeded, short of the join. */

@@ -140,9 +140,17 @@ class SegmentFanInTest {
         assertThat(Segments.jobId(longest, 0, 1)).isNotEqualTo(Segments.jobId(longest, 0, 2)).isNotEqualTo(Segments.jobId(longest, 1, 1));
         assertThat(Segments.jobId("api-x", 11, 2)).isEqualTo("api-x-s012-a2");
         assertThat(Segments.isInputKey(Segments.inputKey("api-x", 0))).isTrue();
-        // each attempt finished into pieces of its own: a segment generated again never reuses the pieces of the one before
-        assertThat(Segments.pieceKey("api-x", 1, 1, "body", "")).isEqualTo("work/api-x/pieces/002-body");
-        assertThat(Segments.pieceKey("api-x", 1, 3, "body", "")).isEqualTo("work/api-x/pieces/002-a3-body");
+        // each round finished into pieces of its own: a segment generated again, and its neighbours, never reuse the
+        // pieces made with the generation before
+        java.util.function.IntFunction<Segments.Item> first = i -> new Segments.Item(i, "api-x-s00" + (i + 1), 1, JobStatus.SUCCEEDED, null, 1);
+        List<Segments.Item> firstRound = List.of(first.apply(0), first.apply(1), first.apply(2), first.apply(3));
+        List<Segments.Item> secondOf3 = List.of(first.apply(0), first.apply(1), new Segments.Item(2, "api-x-s003-a2", 2, JobStatus.SUCCEEDED, null, 2),
+                first.apply(3));
+        assertThat(Segments.pieceKey("api-x", firstRound, 1, "body", "")).isEqualTo("work/api-x/pieces/002-body");
+        assertThat(Segments.pieceKey("api-x", secondOf3, 1, "tail", "")).isEqualTo("work/api-x/pieces/002-a1.1.2-tail");
+        assertThat(Segments.pieceKey("api-x", secondOf3, 2, "body", "")).isEqualTo("work/api-x/pieces/003-a1.2.1-body");
+        assertThat(Segments.pieceKey("api-x", secondOf3, 3, "head", "")).isEqualTo("work/api-x/pieces/004-a2.1.1-head");
+        assertThat(Segments.pieceKey("api-x", secondOf3, 0, "body", "")).as("two away: kept").isEqualTo("work/api-x/pieces/001-body");
         assertThat(Segments.isInputKey("work/api-x/segments/../../inputs/a.mp4")).isFalse();
     }
 

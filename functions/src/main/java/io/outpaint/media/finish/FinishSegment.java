@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * matched with the neighbouring segments' generations where they overlap, {@link MarginColours}) and writes its pieces
  * (head, body, tail) under {@code work/<parent>/pieces/}, where the Join step reads them. Segments are finished in parallel, each
  * in its own invocation, so the Join itself only cross-fades the overlaps and copies the rest. Safe to run again:
- * pieces already written are kept. Each attempt of a segment has pieces of its own (named with its attempt), so after a
+ * pieces already written are kept. Each round of a segment and its neighbours has pieces of its own (named with their attempts), so after a
  * segment is generated again only its pieces are made anew; its neighbours' pieces, which hold only their own
  * generation (the Join cross-fades the overlaps), are kept.
  */
@@ -66,7 +66,8 @@ public final class FinishSegment implements Step {
         SegmentCut cut = cutOf(parent, of.index());
         String bucket = parent.source().bucket();
         Map<String, Long> wanted = pieces(cut);
-        if (wanted.keySet().stream().allMatch(name -> exists(bucket, Segments.pieceKey(parent.jobId(), of.index(), of.attempt(), name, "")))) {
+        List<Segments.Item> items = Segments.items(parent);
+        if (wanted.keySet().stream().allMatch(name -> exists(bucket, Segments.pieceKey(parent.jobId(), items, of.index(), name, "")))) {
             return state.with(StepOutcome.SUCCEEDED); // finished before (an answer lost)
         }
         Path dir = work.resolve(segment.jobId());
@@ -90,9 +91,9 @@ public final class FinishSegment implements Step {
             SegmentPieces made = finisher.get().finish(source, cut, generated, previous, next, spec, dir.resolve("pieces"));
             LOG.info("finished segment {} of {} (frames [{}, {})) in {} ms", of.index() + 1, of.count(), cut.firstFrame(), cut.endFrame(),
                     (System.nanoTime() - started) / 1_000_000);
-            put(bucket, Segments.pieceKey(parent.jobId(), of.index(), of.attempt(), SegmentPieces.HEAD, ""), made.head());
-            put(bucket, Segments.pieceKey(parent.jobId(), of.index(), of.attempt(), SegmentPieces.BODY, ""), made.body());
-            put(bucket, Segments.pieceKey(parent.jobId(), of.index(), of.attempt(), SegmentPieces.TAIL, ""), made.tail());
+            put(bucket, Segments.pieceKey(parent.jobId(), items, of.index(), SegmentPieces.HEAD, ""), made.head());
+            put(bucket, Segments.pieceKey(parent.jobId(), items, of.index(), SegmentPieces.BODY, ""), made.body());
+            put(bucket, Segments.pieceKey(parent.jobId(), items, of.index(), SegmentPieces.TAIL, ""), made.tail());
             return state.with(StepOutcome.SUCCEEDED);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("finishing segment " + (of.index() + 1), e);
@@ -110,7 +111,7 @@ public final class FinishSegment implements Step {
     }
 
     /** The cut of segment {@code index} as the parent's plan records it. */
-    static SegmentCut cutOf(Job parent, int index) {
+    public static SegmentCut cutOf(Job parent, int index) {
         JsonNode each = Segments.plan(parent).path("each");
         JsonNode s = each.get(index);
         long next = index + 1 < each.size() ? each.get(index + 1).path("overlapWithPrevious").asLong() : 0;
@@ -118,7 +119,7 @@ public final class FinishSegment implements Step {
     }
 
     /** The pieces a cut has (by file name), with their frame counts. */
-    static Map<String, Long> pieces(SegmentCut cut) {
+    public static Map<String, Long> pieces(SegmentCut cut) {
         java.util.LinkedHashMap<String, Long> names = new java.util.LinkedHashMap<>();
         if (cut.headFrames() > 0) {
             names.put(SegmentPieces.HEAD, cut.headFrames());

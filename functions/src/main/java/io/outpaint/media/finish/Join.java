@@ -68,10 +68,9 @@ public final class Join implements Step {
             List<Segments.Item> items = Segments.items(parent);
             for (int i = 0; i < Segments.count(parent); i++) {
                 SegmentCut cut = FinishSegment.cutOf(parent, i);
-                int attempt = items.get(i).attempt();
                 Path folder = Files.createDirectories(dir.resolve(String.format("%03d", i + 1)));
                 for (Map.Entry<String, Long> piece : FinishSegment.pieces(cut).entrySet()) {
-                    String key = Segments.pieceKey(parent.jobId(), i, attempt, piece.getKey(), "");
+                    String key = Segments.pieceKey(parent.jobId(), items, i, piece.getKey(), "");
                     s3.get().getObject(b -> b.bucket(bucket).key(key), folder.resolve(piece.getKey()));
                 }
                 pieces.add(SegmentPieces.in(folder, cut));

@@ -15,6 +15,7 @@ import io.outpaint.media.finish.MediaInfo;
 import io.outpaint.media.finish.FinishLimits;
 import io.outpaint.media.finish.FinishSpec;
 import io.outpaint.media.finish.MediaProbe;
+import io.outpaint.media.finish.FinishSegment;
 import io.outpaint.media.finish.SeamMetric;
 import io.outpaint.media.finish.SegmentCut;
 import io.outpaint.media.finish.SegmentFinisher;
@@ -221,7 +222,7 @@ class SegmentsEndToEndTest {
         for (SegmentCut cut : cuts) {
             Path folder = Files.createDirectories(work.resolve(String.valueOf(cut.index())));
             for (String name : List.of(SegmentPieces.HEAD, SegmentPieces.BODY, SegmentPieces.TAIL)) {
-                String key = Segments.pieceKey(parent.jobId(), cut.index(), items.get(cut.index()).attempt(), name, "");
+                String key = Segments.pieceKey(parent.jobId(), items, cut.index(), name, "");
                 var listed = s3.listObjectsV2(b -> b.bucket(LocalPipeline.BUCKET).prefix(key)).contents();
                 if (!listed.isEmpty()) {
                     Files.write(folder.resolve(name), s3.getObjectAsBytes(b -> b.bucket(LocalPipeline.BUCKET).key(key)).asByteArray());
@@ -314,11 +315,20 @@ class SegmentsEndToEndTest {
         List<String> join = path(after.executionArn());
         assertThat(join).startsWith("Identify", "Admit", "IsAdmitted", "FinishSegments").endsWith("Join", "IsFinished", "Notify", "Done");
         assertThat(join.stream().filter("FinishSegment"::equals)).hasSize(count);
-        // only segment 2's new attempt was finished anew: its pieces are new, the others' were kept as written before
+        // segment 2's new attempt and its two neighbours (whose margins meet its new colours) were finished anew, under
+        // keys naming the round; the first round's pieces were left as written, and no other piece was written again
         var pieces = s3.listObjectsV2(b -> b.bucket(LocalPipeline.BUCKET).prefix(Segments.WORK_PREFIX + id + "/pieces/")).contents();
-        assertThat(pieces).extracting(o -> o.key()).anyMatch(k -> k.contains("/002-a2-"));
+        List<Segments.Item> newItems = Segments.items(after);
+        java.util.Set<String> round = new java.util.HashSet<>();
+        for (int i = 0; i < count; i++) {
+            for (String name : FinishSegment.pieces(FinishSegment.cutOf(after, i)).keySet()) {
+                round.add(Segments.pieceKey(id, newItems, i, name, ""));
+            }
+        }
+        assertThat(round).as("segments 1 to 3 are in the new round").allMatch(k -> k.matches(".*/00[123]-a[12]\\.[12]\\.[12]-.*"));
+        assertThat(pieces).extracting(o -> o.key()).containsAll(round);
         for (var piece : pieces) {
-            boolean renewed = piece.key().contains("/002-a2-");
+            boolean renewed = round.contains(piece.key());
             assertThat(piece.lastModified().isAfter(asked.minusSeconds(1))).as(piece.key()).isEqualTo(renewed);
         }
 
