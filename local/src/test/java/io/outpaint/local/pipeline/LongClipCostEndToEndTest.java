@@ -46,7 +46,7 @@ class LongClipCostEndToEndTest {
     @TempDir static Path dir;
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
         pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withoutUploadTrigger().withLimit(2)
                 .withTime(0.01, 100).withJobDuration(Duration.ofMillis(500)).withSweepEvery(Duration.ZERO)
                 .withBudget(new Budget(0, BudgetPeriod.DAY)));
