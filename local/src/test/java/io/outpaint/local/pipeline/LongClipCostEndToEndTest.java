@@ -140,6 +140,32 @@ class LongClipCostEndToEndTest {
     }
 
     @Test
+    void aLongClipUploadedThroughItsUploadUrlIsPricedAsItsSegmentsWhenItLandsAndHoldsNothingItself() throws Exception {
+        String request = "{\"prompt\":\"p\",\"resolution\":\"480p\",\"matchInputNumFrames\":true}";
+        String key = upload("uploaded.mp4", 30);
+        int sum = api.json("POST", "/estimate", "{\"video\":{\"key\":\"" + key + "\"},\"request\":" + request + "}")
+                .path("creativeUnits").asInt();
+        pipeline.budget(Optional.of(new Budget(1_000_000, BudgetPeriod.DAY)));
+        // its frames come from a video not here yet: no estimate at creation
+        JsonNode created = api.json("POST", "/jobs", "{\"video\":{\"upload\":{\"fileName\":\"uploaded.mp4\",\"contentType\":\"video/mp4\"}},"
+                + "\"request\":" + request + "}");
+        String id = created.path("jobId").asText();
+        assertThat(created.path("billing").has("estimate")).as(created.toString()).isFalse();
+        HttpResponse<String> put = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(created.path("upload").path("url").asText())).header("Content-Type", "video/mp4")
+                        .PUT(java.net.http.HttpRequest.BodyPublishers.ofFile(dir.resolve("uploaded.mp4"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        pipeline.sweep(); // the sweep finds the landed upload (the S3 trigger is off here)
+        api.awaitStatus(id, "SUCCEEDED", Duration.ofMinutes(6));
+
+        Job parent = record(id);
+        assertThat(parent.history()).extracting(Job.StatusChange::status).contains(JobStatus.SPLITTING);
+        assertThat(parent.billingOrNone().estimate()).as("priced when it landed: its segments' sum").isEqualTo(sum);
+        assertThat(parent.billingOrNone().budgetPeriod()).as("the parent held nothing on the books").isNull();
+    }
+
+    @Test
     void aFragmentedMp4OverOneGenerationIsSplitAndItsOutputHasExactlyItsFrames() throws Exception {
         pipeline.budget(Optional.empty());
         // an index with no samples: each fragment lists its own, as streaming muxers write them
