@@ -175,7 +175,8 @@ public final class JobsApi {
                 : estimateOf(create.request(), video).creativeUnits();
         if (units > max) {
             throw new ApiError(400, "OVER_MAX_CREATIVE_UNITS", "the estimate is " + units + " creative units"
-                    + split.map(p -> " (the sum of its " + p.count() + " segments')").orElse("") + ", above maxCreativeUnits " + max, List.of(new FieldError("maxCreativeUnits", Integer.toString(max), "at least the estimate, " + units)));
+                    + split.map(p -> " (the sum of its " + p.count() + " segments')").orElse("") + ", above maxCreativeUnits " + max,
+                    List.of(new FieldError("maxCreativeUnits", Integer.toString(max), "at least the estimate, " + units)));
         }
         return job.withBilling(Job.Billing.NONE.withEstimate(units), job.createdAt());
     }

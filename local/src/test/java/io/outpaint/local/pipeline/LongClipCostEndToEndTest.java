@@ -92,8 +92,12 @@ class LongClipCostEndToEndTest {
             sum += segment.path("creativeUnits").asInt();
         }
         assertThat(estimate.path("creativeUnits").asInt()).isEqualTo(sum);
-        // a budget of exactly the sum: its segments fit, one after another, as long as the parent holds nothing of its own
-        pipeline.budget(Optional.of(new Budget(sum, BudgetPeriod.DAY)));
+        // a budget of exactly the sum beyond what the day's books hold already (the other tests' jobs): its segments fit, one
+        // after another, as long as the parent holds nothing of its own
+        String day = BudgetPeriod.DAY.of(java.time.Instant.now());
+        BudgetLedger.Books before = pipeline.services().budgets().ledger().books(day);
+        assertThat(before.reserved()).isZero();
+        pipeline.budget(Optional.of(new Budget(before.spent() + sum, BudgetPeriod.DAY)));
 
         // a cap one unit under the sum is refused, naming the sum; nothing is created
         int jobsBefore = pipeline.services().jobs().list(Optional.empty(), 100, Optional.empty()).jobs().size();
@@ -135,7 +139,9 @@ class LongClipCostEndToEndTest {
         assertThat(done.path("billing").path("estimate").asInt()).isEqualTo(sum);
         assertThat(done.path("billing").path("billed").asInt()).isEqualTo(billedByScenario);
         // the books: spent is what Scenario billed, each segment once, nothing left reserved
-        assertThat(pipeline.services().budgets().ledger().books(today)).isEqualTo(new BudgetLedger.Books(today, billedByScenario, 0, 0));
+        assertThat(today).isEqualTo(day);
+        assertThat(pipeline.services().budgets().ledger().books(today))
+                .isEqualTo(new BudgetLedger.Books(today, before.spent() + billedByScenario, 0, 0));
         assertThat(pipeline.services().budgets().ledger().holds(today)).isEmpty();
     }
 
