@@ -162,7 +162,12 @@ class LongClipCostEndToEndTest {
                         .PUT(java.net.http.HttpRequest.BodyPublishers.ofFile(dir.resolve("uploaded.mp4"))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
-        pipeline.sweep(); // the sweep finds the landed upload (the S3 trigger is off here)
+        // the S3 trigger is off here: the sweep finds the landed upload, once the job has waited longer than an S3 event takes
+        java.time.Instant deadline = java.time.Instant.now().plus(Duration.ofMinutes(2));
+        while (record(id).status() == JobStatus.QUEUED && java.time.Instant.now().isBefore(deadline)) {
+            pipeline.sweep();
+            Thread.sleep(500);
+        }
         api.awaitStatus(id, "SUCCEEDED", Duration.ofMinutes(6));
 
         Job parent = record(id);
