@@ -13,6 +13,8 @@ import io.outpaint.pipeline.JobStarter;
 import io.outpaint.pipeline.PipelineServices;
 import io.outpaint.pricing.Estimate;
 import io.outpaint.pricing.PriceShape;
+import io.outpaint.pricing.SegmentPricing;
+import io.outpaint.segments.SegmentPlanner;
 import io.outpaint.notify.WebhookPolicy;
 import io.outpaint.request.FieldError;
 import io.outpaint.request.ObjectKeys;
@@ -82,12 +84,12 @@ public final class JobsApi {
         ObjectNode answer;
         if (create.videoKey().isPresent()) {
             InputVideos.Video input = videoAt(create.videoKey().get());
-            probedWithinLimit(input);
+            VideoProbe.Video probed = probedWithinLimit(input);
             Job job = Job.queued(jobId, create.request().toJson(), new Job.Source("api", input.bucket(), input.key(), input.versionId(),
                     input.etag(), input.size(), input.contentType()), null, key, services.clock().instant(),
                     services.config().retentionDays()).withWebhookUrl(webhook);
             job = create.videoName().map(job::withInputName).orElse(job);
-            job = withEstimate(job, create, Optional.of(input));
+            job = withEstimate(job, create, Optional.of(input), Optional.of(probed));
             if (!starter.start(job)) {
                 return repeat(services.jobs().find(jobId).orElseThrow(), create);
             }
@@ -140,7 +142,7 @@ public final class JobsApi {
                 null, null, upload.contentType()), null, idempotencyKey, services.clock().instant(), services.config().retentionDays())
                 .withWebhookUrl(create.webhookUrl().orElse(null));
         job = create.videoName().map(job::withInputName).orElse(job);
-        job = withEstimate(job, create, Optional.empty());
+        job = withEstimate(job, create, Optional.empty(), Optional.empty());
         if (!services.jobs().create(job)) {
             return (ObjectNode) repeat(services.jobs().find(jobId).orElseThrow(), create).body();
         }
@@ -149,25 +151,37 @@ public final class JobsApi {
         return answer;
     }
 
-    /** The job with its estimate when one can be had now; a request with a target is priced on its shape (geometry does not count). */
-    private Job withEstimate(Job job, CreateRequest create, Optional<InputVideos.Video> video) {
+    /**
+     * The job with its estimate when one can be had now; a request with a target is priced on its shape (geometry does not
+     * count). A clip longer than one generation ({@code probed} from its headers) is recorded with its segment plan and seed,
+     * and its estimate is the sum of its segments' (each priced on its own shape): its segments reserve and settle their own.
+     */
+    private Job withEstimate(Job job, CreateRequest create, Optional<InputVideos.Video> video, Optional<VideoProbe.Video> probed) {
+        Optional<SegmentPlan> split = probed.flatMap(p -> InputLength.plan(p, create.request().matchInputFramesPerSecond(),
+                create.request().framesPerSecond(), segmentRules(), SegmentPlanner.seedFor(Optional.ofNullable(create.request().seed()),
+                        job.jobId()))).filter(SegmentPlan::isSplit);
+        Job planned = split.map(plan -> job.withSegments(Segments.planned(plan), job.createdAt())).orElse(job);
         if (create.maxCreativeUnits().isPresent()) {
-            return withCheckedEstimate(job, create, video, create.maxCreativeUnits().getAsInt());
+            return withCheckedEstimate(planned, create, video, split, create.maxCreativeUnits().getAsInt());
         }
-        return estimateAtCreation(create.request(), video)
-                .map(units -> job.withBilling(Job.Billing.NONE.withEstimate(units), job.createdAt())).orElse(job);
+        Optional<Integer> units = split.isPresent() ? segmentsAtCreation(create.request(), split.get())
+                : estimateAtCreation(create.request(), video);
+        return units.map(u -> planned.withBilling(Job.Billing.NONE.withEstimate(u), planned.createdAt())).orElse(planned);
     }
 
     /** The job with its estimate, refused when above {@code max}: a cap that cannot be checked now is refused too. */
-    private Job withCheckedEstimate(Job job, CreateRequest create, Optional<InputVideos.Video> video, int max) {
+    private Job withCheckedEstimate(Job job, CreateRequest create, Optional<InputVideos.Video> video, Optional<SegmentPlan> split,
+                                    int max) {
         if (create.request().matchInputNumFrames() && video.isEmpty()) {
             throw ApiError.badField("maxCreativeUnits", Integer.toString(max), "a cap the API can check before the video arrives:"
                     + " with matchInputNumFrames, stage the video first (POST /uploads) or give numFrames");
         }
-        int units = estimateOf(create.request(), video).creativeUnits();
+        int units = split.isPresent() ? segmentsPrice(create.request(), split.get()).creativeUnits()
+                : estimateOf(create.request(), video).creativeUnits();
         if (units > max) {
-            throw new ApiError(400, "OVER_MAX_CREATIVE_UNITS", "the estimate is " + units + " creative units, above maxCreativeUnits "
-                    + max, List.of(new FieldError("maxCreativeUnits", Integer.toString(max), "at least the estimate, " + units)));
+            throw new ApiError(400, "OVER_MAX_CREATIVE_UNITS", "the estimate is " + units + " creative units"
+                    + split.map(p -> " (the sum of its " + p.count() + " segments')").orElse("") + ", above maxCreativeUnits " + max,
+                    List.of(new FieldError("maxCreativeUnits", Integer.toString(max), "at least the estimate, " + units)));
         }
         return job.withBilling(Job.Billing.NONE.withEstimate(units), job.createdAt());
     }
@@ -250,11 +264,26 @@ public final class JobsApi {
         Optional<FramingPlan> plan = create.request().target().map(t -> framing(probed, t));
         OutpaintRequest request = plan.map(create.request()::framed).orElse(create.request());
         Optional<SegmentPlan> segments = segmentPlan(probed, request);
-        ObjectNode answer = estimateOf(request, frames).toJson();
-        segments.filter(SegmentPlan::isSplit).ifPresent(split -> answer.put("creativeUnits", segmentsCost(request, split)));
-        answer.put("note", "the price of this shape; nothing was started and the video was not uploaded");
+        ObjectNode answer;
+        if (segments.filter(SegmentPlan::isSplit).isPresent()) {
+            SegmentPlan split = segments.get();
+            SegmentPricing.Priced priced = segmentsPrice(request, split);
+            answer = priced.first().toJson();
+            answer.put("creativeUnits", priced.creativeUnits());
+            answer.put("source", (priced.anyDryRun() ? Estimate.Source.DRY_RUN : Estimate.Source.CACHE).wire());
+            ObjectNode section = SegmentJson.write(split, request.seed() != null);
+            for (int i = 0; i < split.count(); i++) {
+                ((ObjectNode) section.path("each").get(i)).put("creativeUnits", priced.each().get(i));
+            }
+            answer.set("segments", section);
+            answer.put("note", "the sum of its " + split.count() + " segments' prices, each priced on its own shape (shape is the first"
+                    + " segment's); nothing was started and the video was not uploaded");
+        } else {
+            answer = estimateOf(request, frames).toJson();
+            segments.ifPresent(one -> answer.set("segments", SegmentJson.write(one, request.seed() != null)));
+            answer.put("note", "the price of this shape; nothing was started and the video was not uploaded");
+        }
         plan.ifPresent(p -> answer.set("framing", FramingJson.write(p)));
-        segments.ifPresent(split -> answer.set("segments", SegmentJson.write(split, request.seed() != null)));
         return new Answer(200, answer);
     }
 
@@ -265,9 +294,13 @@ public final class JobsApi {
 
     /** The request's estimate; {@code frames} asked only when it matches the input's frame count. */
     private Estimate estimateOf(OutpaintRequest request, java.util.function.Supplier<OptionalInt> frames) {
+        return priced(() -> services.pricing().estimate(PriceShape.of(request, frames)));
+    }
+
+    /** A price asked, its failures as the API answers them. */
+    private <T> T priced(java.util.function.Supplier<T> ask) {
         try {
-            PriceShape shape = PriceShape.of(request, frames);
-            return services.pricing().estimate(shape);
+            return ask.get();
         } catch (PriceShape.UnknownFramesException e) {
             FieldError field = FieldError.problem("request.matchInputNumFrames", e.getMessage());
             throw new ApiError(422, "FRAMES_UNKNOWN", field.message(), List.of(field));
@@ -315,20 +348,27 @@ public final class JobsApi {
     /** How the clip would be cut into generations (no scene changes yet: those are read from the whole file, by the job). */
     private Optional<SegmentPlan> segmentPlan(VideoProbe.Video probed, OutpaintRequest request) {
         long seed = request.seed() != null ? request.seed() : 0;
-        return InputLength.plan(probed, request.matchInputFramesPerSecond(), request.framesPerSecond(),
-                SegmentRules.model(services.config().segmentOverlapFrames()), seed);
+        return InputLength.plan(probed, request.matchInputFramesPerSecond(), request.framesPerSecond(), segmentRules(), seed);
     }
 
-    /** The sum of the segments' costs: one price per distinct generation length (from the price book), times the segments of that length. */
-    private int segmentsCost(OutpaintRequest request, SegmentPlan plan) {
-        Map<Integer, Long> shapes = plan.segments().stream().collect(Collectors.groupingBy(SegmentPlan.Segment::generatedFrames,
-                java.util.TreeMap::new, Collectors.counting()));
-        int total = 0;
-        for (Map.Entry<Integer, Long> shape : shapes.entrySet()) {
-            ObjectNode json = request.toJson().put("matchInputNumFrames", false).put("numFrames", shape.getKey());
-            total += estimateOf(OutpaintRequest.fromJson(json), Optional.empty()).creativeUnits() * shape.getValue().intValue();
+    private SegmentRules segmentRules() {
+        return SegmentRules.model(services.config().segmentOverlapFrames());
+    }
+
+    /** The plan's price, each segment on its own shape (cached, or a dry run), summed; failures as the API answers them. */
+    private SegmentPricing.Priced segmentsPrice(OutpaintRequest request, SegmentPlan plan) {
+        return priced(() -> SegmentPricing.price(request, plan, shape -> Optional.of(services.pricing().estimate(shape))).orElseThrow());
+    }
+
+    /** A new parent's estimate, the sum of its segments'; empty when pricing fails (a job is not refused for want of one). */
+    private Optional<Integer> segmentsAtCreation(OutpaintRequest request, SegmentPlan plan) {
+        try {
+            return SegmentPricing.price(request, plan, shape -> Optional.of(services.pricing().estimate(shape)))
+                    .map(SegmentPricing.Priced::creativeUnits);
+        } catch (RuntimeException e) {
+            LOG.warn("no estimate for the new job's {} segments ({}); it is recorded without one", plan.count(), e.toString());
+            return Optional.empty();
         }
-        return total;
     }
 
     /** The plan for the request's target on a video of this frame size; a target the video cannot serve is a 422 naming the field. */
@@ -559,8 +599,11 @@ public final class JobsApi {
         if (job.error() != null) {
             body.set("error", JobDocument.tree(job.error()));
         }
-        if (job.billing() != null) {
-            body.set("billing", JobDocument.tree(job.billing()));
+        // a parent's own billing is its estimate (its segments'); what Scenario billed is on its segments, summed here
+        Job.Billing billing = details && Segments.isParent(job) ? job.billingOrNone().withBilled(Segments.billed(job,
+                services.jobs()::find).orElse(null)) : job.billing();
+        if (billing != null && !billing.equals(Job.Billing.NONE)) {
+            body.set("billing", JobDocument.tree(billing));
         }
         place.ifPresent(q -> body.setAll((ObjectNode) JSON.valueToTree(q)));
         if (Segments.isParent(job)) {

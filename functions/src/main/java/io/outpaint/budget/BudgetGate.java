@@ -1,6 +1,7 @@
 package io.outpaint.budget;
 
 import io.outpaint.job.Job;
+import io.outpaint.segments.Segments;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -74,7 +75,7 @@ public final class BudgetGate {
 
         /** Why {@code job} does not fit what is left this period (its units counted as planned if it fits); empty if it fits. */
         public Optional<String> refusal(Job job) {
-            if (held.isEmpty()) {
+            if (held.isEmpty() || Segments.isParent(job)) {
                 return Optional.empty();
             }
             Integer estimate = job.billingOrNone().estimate();
@@ -113,11 +114,12 @@ public final class BudgetGate {
 
     /**
      * Reserves the job's estimate in the current period (a repeated call finds its hold): the decision
-     * that counts. Without a budget the hold is on the books only (its estimate, 0 when it has none) and
+     * that counts. A long clip's parent reserves nothing (its estimate is its segments', which they reserve). Without a budget the hold is on the books only (its estimate, 0 when it has none) and
      * is never refused; without a ledger nothing is held.
      */
     public Decision reserve(Job job) {
-        if (ledger == null) {
+        if (ledger == null || Segments.isParent(job)) {
+            // a long clip's parent holds nothing: each of its segments is a job that reserves and settles its own units
             return new Decision.Admit(null);
         }
         Optional<Budget> held = budget.get();
@@ -168,6 +170,9 @@ public final class BudgetGate {
      * never sent; else its estimate (Scenario's job may still end and be billed: the books err high).
      */
     public static int unitsSpent(Job job) {
+        if (Segments.isParent(job)) {
+            return 0; // its segments settle what Scenario billed for them; a hold made before it was known to be one is given back
+        }
         Job.Billing billing = job.billingOrNone();
         if (billing.billed() != null) {
             return billing.billed();

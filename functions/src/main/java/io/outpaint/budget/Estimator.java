@@ -12,8 +12,16 @@ public interface Estimator {
 
     /** What asking gave. */
     sealed interface Outcome {
-        /** Its estimate; {@code rule} says how it was had when it is not the plain price of its shape (null otherwise). */
-        record Priced(int creativeUnits, String rule) implements Outcome {}
+        /**
+         * Its estimate; {@code rule} says how it was had when it is not the plain price of its shape (null otherwise);
+         * {@code segments}: for a clip longer than one generation, its planned segments section (the estimate is their sum),
+         * recorded with it so that the budget treats it as a parent, whose segments reserve their own units; null otherwise.
+         */
+        record Priced(int creativeUnits, String rule, com.fasterxml.jackson.databind.node.ObjectNode segments) implements Outcome {
+            public Priced(int creativeUnits, String rule) {
+                this(creativeUnits, rule, null);
+            }
+        }
 
         /** No price now (none cached and no dry run from here, or Scenario busy): it waits, and the next dispatch asks again. */
         record NotNow(String reason) implements Outcome {}

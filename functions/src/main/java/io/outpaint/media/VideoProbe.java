@@ -155,6 +155,7 @@ public final class VideoProbe {
         long pos = 0;
         long moov = -1;
         long moovEnd = -1;
+        java.util.List<long[]> fragments = new java.util.ArrayList<>();
         while (pos < size) {
             if (size - pos < 8) {
                 throw invalid("is a truncated MP4: " + (size - pos) + " stray bytes at its end");
@@ -179,13 +180,82 @@ public final class VideoProbe {
             if (type.equals("moov")) {
                 moov = pos + headerSize;
                 moovEnd = pos + boxSize;
+            } else if (type.equals("moof")) {
+                fragments.add(new long[] {pos + headerSize, pos + boxSize});
             }
             pos += boxSize;
         }
         if (moov < 0) {
             throw invalid("is an MP4 without its 'moov' index (an unfinished recording?)");
         }
-        return mp4Tracks(moov, moovEnd);
+        Video video = mp4Tracks(moov, moovEnd);
+        if (video.hasFrames() || fragments.isEmpty()) {
+            return video;
+        }
+        // a fragmented MP4 (its index empty, its samples listed fragment by fragment): counted from each fragment's 'trun'
+        long[] counted = {0, 0};
+        java.util.Map<Long, Long> durations = new java.util.HashMap<>();
+        for (long[] moof : fragments) {
+            fragment(moof[0], moof[1], videoTrackId, counted, durations);
+        }
+        boolean timed = !durations.containsKey(-1L) && videoTimescale > 0;
+        double seconds = timed ? (double) counted[1] / videoTimescale : 0;
+        // the rate from the most common frame duration (a muxer may stretch the last frame to the audio's end)
+        long frameDuration = durations.entrySet().stream().max(java.util.Map.Entry.comparingByValue()).map(java.util.Map.Entry::getKey).orElse(0L);
+        double fps = timed && frameDuration > 0 && counted[0] > 0 ? (double) videoTimescale / frameDuration : 0;
+        return new Video(Container.MP4, video.width(), video.height(), seconds > 0 ? seconds : video.durationSeconds(), fps,
+                fps > 0 ? counted[0] : 0);
+    }
+
+    private long videoTrackId = -1;
+    private long videoTimescale;
+
+    /**
+     * Adds a 'moof' box's samples of track {@code trackId} to {@code counted} (samples, then their duration in the track's
+     * timescale) and to {@code durations} (samples by duration; -1 for samples whose fragment states no duration).
+     */
+    private void fragment(long from, long to, long trackId, long[] counted, java.util.Map<Long, Long> durations) throws IOException {
+        long defaultDuration = -1;
+        boolean ours = false;
+        for (long pos = from; pos + 8 <= to; ) {
+            ByteBuffer header = bytes(pos, 8);
+            long boxSize = Integer.toUnsignedLong(header.getInt(0));
+            String type = fourCc(header, 4);
+            if (boxSize < 8 || pos + boxSize > to) {
+                throw invalid("is not a valid MP4: a fragment is damaged at byte " + pos);
+            }
+            if (type.equals("traf")) {
+                fragment(pos + 8, pos + boxSize, trackId, counted, durations);
+            } else if (type.equals("tfhd") && boxSize >= 16) {
+                ByteBuffer tfhd = bytes(pos + 8, Math.min(boxSize - 8, 40));
+                int flags = tfhd.getInt(0) & 0xFFFFFF;
+                ours = trackId < 0 || Integer.toUnsignedLong(tfhd.getInt(4)) == trackId;
+                int at = 8 + ((flags & 0x01) != 0 ? 8 : 0) + ((flags & 0x02) != 0 ? 4 : 0);
+                defaultDuration = (flags & 0x08) != 0 && tfhd.limit() >= at + 4 ? Integer.toUnsignedLong(tfhd.getInt(at)) : -1;
+            } else if (type.equals("trun") && ours && boxSize >= 16) {
+                ByteBuffer head = bytes(pos + 8, 8);
+                int flags = head.getInt(0) & 0xFFFFFF;
+                long samples = Integer.toUnsignedLong(head.getInt(4));
+                int skip = ((flags & 0x01) != 0 ? 4 : 0) + ((flags & 0x04) != 0 ? 4 : 0);
+                int entry = Integer.bitCount(flags & 0xF00) * 4;
+                if (samples > (boxSize - 16 - skip) / Math.max(1, entry) && entry > 0) {
+                    throw invalid("is not a valid MP4: a fragment lists more samples than it holds at byte " + pos);
+                }
+                counted[0] += samples;
+                if ((flags & 0x100) != 0) {
+                    ByteBuffer table = bytes(pos + 16 + skip, samples * entry);
+                    for (int i = 0; i < samples; i++) {
+                        long duration = Integer.toUnsignedLong(table.getInt(i * entry));
+                        counted[1] += duration;
+                        durations.merge(duration, 1L, Long::sum);
+                    }
+                } else {
+                    counted[1] += samples * Math.max(0, defaultDuration);
+                    durations.merge(defaultDuration >= 0 ? defaultDuration : -1L, samples, Long::sum);
+                }
+            }
+            pos += boxSize;
+        }
     }
 
     private Video mp4Tracks(long from, long to) throws IOException {
@@ -219,6 +289,7 @@ public final class VideoProbe {
     private long[] videoTrack(long from, long to) throws IOException {
         long[] dimensions = null;
         long[] timing = {0, 0, 0};
+        long trackId = -1;
         boolean video = false;
         for (long pos = from; pos + 8 <= to; ) {
             ByteBuffer header = bytes(pos, 8);
@@ -231,6 +302,8 @@ public final class VideoProbe {
                 // the last 8 bytes of tkhd: width and height as 16.16 fixed point
                 ByteBuffer wh = bytes(pos + boxSize - 8, 8);
                 dimensions = new long[] {wh.getInt(0) >>> 16, wh.getInt(4) >>> 16};
+                ByteBuffer tkhd = bytes(pos + 8, 24);
+                trackId = Integer.toUnsignedLong(tkhd.getInt(tkhd.get(0) == 1 ? 20 : 12));
             } else if (type.equals("mdia")) {
                 video = handler(pos + 8, pos + boxSize).equals("vide");
                 timing = timing(pos + 8, pos + boxSize);
@@ -238,6 +311,10 @@ public final class VideoProbe {
             pos += boxSize;
         }
         long[] size = dimensions == null ? new long[] {0, 0} : dimensions;
+        if (video) {
+            videoTrackId = trackId;
+            videoTimescale = timing[2];
+        }
         return video ? new long[] {size[0], size[1], timing[0], timing[1], timing[2]} : null;
     }
 

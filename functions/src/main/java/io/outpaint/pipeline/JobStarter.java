@@ -54,9 +54,12 @@ public final class JobStarter {
     public void enqueue(String jobId) {
         Job priced = jobs.find(jobId).map(this::estimated).orElse(null); // a price asked outside the write, which may be retried
         Integer estimate = priced == null ? null : priced.billingOrNone().estimate();
+        // a long clip priced as its segments' sum keeps its plan with it: the budget then holds its segments, not it
+        com.fasterxml.jackson.databind.node.ObjectNode planned = priced == null ? null : priced.segments();
         jobs.update(jobId, j -> j.status() != JobStatus.QUEUED ? j
                 : (estimate == null || j.billingOrNone().estimate() != null ? j
-                        : j.withBilling(j.billingOrNone().withEstimate(estimate), clock.instant()))
+                        : (planned == null || j.segments() != null ? j : j.withSegments(planned, clock.instant()))
+                                .withBilling(j.billingOrNone().withEstimate(estimate), clock.instant()))
                         .moveTo(JobStatus.WAITING_FOR_SLOT, clock.instant(), "input received"));
         admission.dispatch(jobId);
     }

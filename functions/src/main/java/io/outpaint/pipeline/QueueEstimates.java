@@ -10,6 +10,13 @@ import io.outpaint.pricing.PriceShape;
 import io.outpaint.pricing.Pricing;
 import io.outpaint.request.InvalidRequestException;
 import io.outpaint.request.OutpaintRequest;
+import io.outpaint.pricing.SegmentPricing;
+import io.outpaint.segments.InputLength;
+import io.outpaint.segments.SegmentJson;
+import io.outpaint.segments.SegmentPlan;
+import io.outpaint.segments.SegmentPlanner;
+import io.outpaint.segments.SegmentRules;
+import io.outpaint.segments.Segments;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -39,16 +46,24 @@ public final class QueueEstimates implements Estimator {
     private final Supplier<Pricing> pricing;
     private final InputVideos inputs;
     private final boolean canDryRun;
+    private final SegmentRules rules;
 
     public QueueEstimates(BudgetGate budgets, Supplier<Pricing> pricing, InputVideos inputs, boolean canDryRun) {
+        this(budgets, pricing, inputs, canDryRun, SegmentRules.model());
+    }
+
+    /** With {@code rules}: a clip longer than one generation is priced as the sum of the segments they cut it into. */
+    public QueueEstimates(BudgetGate budgets, Supplier<Pricing> pricing, InputVideos inputs, boolean canDryRun, SegmentRules rules) {
         this.budgets = budgets;
         this.pricing = pricing;
         this.inputs = inputs;
         this.canDryRun = canDryRun;
+        this.rules = rules;
     }
 
     public static QueueEstimates of(PipelineServices services) {
-        return new QueueEstimates(services.budgets(), services::pricing, services.inputs(), services.config().hasScenarioCredentials());
+        return new QueueEstimates(services.budgets(), services::pricing, services.inputs(), services.config().hasScenarioCredentials(),
+                SegmentRules.model(services.config().segmentOverlapFrames()));
     }
 
     /** Whether a budget holds admission now. */
@@ -63,7 +78,8 @@ public final class QueueEstimates implements Estimator {
         }
         Outcome outcome = estimate(job);
         if (outcome instanceof Outcome.Priced priced) {
-            return job.withBilling(job.billingOrNone().withEstimate(priced.creativeUnits()), now);
+            Job planned = priced.segments() == null || job.segments() != null ? job : job.withSegments(priced.segments(), now);
+            return planned.withBilling(job.billingOrNone().withEstimate(priced.creativeUnits()), now);
         }
         LOG.warn("job {}: no estimate now ({}); it waits without one", job.jobId(), outcome);
         return job;
@@ -76,6 +92,10 @@ public final class QueueEstimates implements Estimator {
         String rule = null;
         try {
             request = OutpaintRequest.fromJson(job.request());
+            Optional<SegmentPlan> split = split(job, request);
+            if (split.isPresent()) {
+                return segmentsPriced(request, split.get());
+            }
             try {
                 shape = PriceShape.of(request, () -> frames(job));
             } catch (PriceShape.UnknownFramesException unknown) {
@@ -100,6 +120,43 @@ public final class QueueEstimates implements Estimator {
             return new Outcome.Priced(estimate.get().creativeUnits(), rule);
         } catch (RuntimeException e) {
             return new Outcome.NotNow("its shape's price could not be asked now (" + e + "); the next dispatch asks again");
+        }
+    }
+
+    /**
+     * The segments of a clip longer than one generation: the plan recorded on a parent, else one made from its video's
+     * headers (with the seed its split will use); empty for a segment, a clip of one generation, or one whose headers do
+     * not give its length (priced as one job, as before).
+     */
+    private Optional<SegmentPlan> split(Job job, OutpaintRequest request) {
+        if (Segments.isSegment(job) || job.source() == null || job.source().key() == null) {
+            return Optional.empty();
+        }
+        if (Segments.isParent(job)) {
+            return Optional.of(SegmentJson.read(Segments.plan(job)));
+        }
+        io.outpaint.media.VideoProbe.Video probed;
+        try {
+            probed = inputs.probe(inputs.describe(job.source().bucket(), job.source().key(), job.source().versionId()));
+        } catch (InvalidInputException unreadable) {
+            return Optional.empty(); // headers this probe cannot read: priced as one job, and left to Scenario's checks as before
+        }
+        return InputLength.plan(probed, request.matchInputFramesPerSecond(), request.framesPerSecond(), rules,
+                SegmentPlanner.seedFor(Optional.ofNullable(request.seed()), job.jobId())).filter(SegmentPlan::isSplit);
+    }
+
+    private Outcome segmentsPriced(OutpaintRequest request, SegmentPlan plan) {
+        try {
+            Optional<SegmentPricing.Priced> priced = SegmentPricing.price(request, plan,
+                    shape -> canDryRun ? Optional.of(pricing.get().estimate(shape)) : pricing.get().cached(shape));
+            if (priced.isEmpty()) {
+                return new Outcome.NotNow("no price is cached for the shapes of its " + plan.count() + " segments and this function"
+                        + " asks Scenario none; a dispatch that holds Scenario's credentials (at the latest the sweep's) asks it");
+            }
+            return new Outcome.Priced(priced.get().creativeUnits(), "the sum of its " + plan.count() + " segments' estimates",
+                    Segments.planned(plan));
+        } catch (RuntimeException e) {
+            return new Outcome.NotNow("its segments' prices could not be asked now (" + e + "); the next dispatch asks again");
         }
     }
 

@@ -2,6 +2,7 @@ package io.outpaint.queue;
 
 import io.outpaint.budget.BudgetGate;
 import io.outpaint.budget.Estimator;
+import io.outpaint.segments.Segments;
 import io.outpaint.job.Job;
 import io.outpaint.job.JobStatus;
 import io.outpaint.store.JobStore;
@@ -152,7 +153,7 @@ public final class Dispatcher {
                     if (!job.status().isWaiting()) {
                         continue; // it can never run: failed here, as the pipeline would fail it
                     }
-                    if (priced instanceof Estimator.Outcome.NotNow notNow) {
+                    if (priced instanceof Estimator.Outcome.NotNow notNow && !Segments.isParent(job)) { // a parent holds nothing: it need not wait
                         unpriced = Optional.of(BudgetGate.noEstimate(notNow.reason()));
                     }
                 }
@@ -341,7 +342,8 @@ public final class Dispatcher {
             LOG.info("job {}: priced in the queue at {} creative units{}", job.jobId(), priced.creativeUnits(),
                     priced.rule() == null ? "" : " (" + priced.rule() + ")");
             return jobs.update(job, j -> j.billingOrNone().estimate() != null ? j
-                    : j.withBilling(j.billingOrNone().withEstimate(priced.creativeUnits()), now));
+                    : (priced.segments() == null || j.segments() != null ? j : j.withSegments(priced.segments(), now))
+                            .withBilling(j.billingOrNone().withEstimate(priced.creativeUnits()), now));
         }
         if (outcome instanceof Estimator.Outcome.Never never) {
             LOG.error("job {} fails in the queue ({}): {}", job.jobId(), never.code(), never.reason());

@@ -2,6 +2,7 @@ package io.outpaint.segments;
 
 import io.outpaint.media.VideoProbe;
 import io.outpaint.request.FieldError;
+import io.outpaint.request.FrameLimits;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -25,13 +26,30 @@ public record InputLength(Duration max) {
                 seconds, max.toSeconds())));
     }
 
-    /** The plan of the probed clip with the request's rate, or empty when its headers state no rate or frame count. */
+    /**
+     * The plan of the probed clip with the request's rate. A clip whose headers state its duration but not its frame count or
+     * rate (a WebM without a default duration) is planned from its duration, counted at its stated rate, else the request's
+     * {@code framesPerSecond}, else the model's default rate: Split counts its frames with FFmpeg and plans it again before
+     * cutting. Empty when the headers state neither frames nor duration.
+     */
     public static Optional<SegmentPlan> plan(VideoProbe.Video video, boolean matchInputRate, Integer framesPerSecond, SegmentRules rules,
                                              long seed) {
-        if (!video.hasFrames()) {
+        if (video.hasFrames()) {
+            return Optional.of(SegmentPlanner.plan(video.frames(), video.framesPerSecond(),
+                    generationFps(video.framesPerSecond(), matchInputRate, framesPerSecond), rules, java.util.List.of(), seed));
+        }
+        if (!(video.durationSeconds() > 0) || Double.isInfinite(video.durationSeconds())) {
             return Optional.empty();
         }
-        double generation = matchInputRate || framesPerSecond == null ? video.framesPerSecond() : framesPerSecond;
-        return Optional.of(SegmentPlanner.plan(video.frames(), video.framesPerSecond(), generation, rules, java.util.List.of(), seed));
+        double rate = video.framesPerSecond() > 0 ? video.framesPerSecond()
+                : !matchInputRate && framesPerSecond != null ? framesPerSecond : FrameLimits.DEFAULT_FPS;
+        long frames = Math.max(1, Math.round(video.durationSeconds() * rate));
+        return Optional.of(SegmentPlanner.plan(frames, rate, generationFps(rate, matchInputRate, framesPerSecond), rules,
+                java.util.List.of(), seed));
+    }
+
+    /** The rate a clip at {@code sourceFps} is generated at: its own when the request matches it or names none, else the request's. */
+    public static double generationFps(double sourceFps, boolean matchInputRate, Integer framesPerSecond) {
+        return matchInputRate || framesPerSecond == null ? sourceFps : framesPerSecond;
     }
 }

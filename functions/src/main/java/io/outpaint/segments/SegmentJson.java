@@ -1,5 +1,6 @@
 package io.outpaint.segments;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.json.Json;
@@ -32,5 +33,16 @@ public final class SegmentJson {
             }
         }
         return json;
+    }
+
+    /** The plan {@link #write} wrote (with its seed; 0 when it was not shown). */
+    public static SegmentPlan read(JsonNode json) {
+        java.util.List<SegmentPlan.Segment> segments = new java.util.ArrayList<>();
+        for (JsonNode o : json.path("each")) {
+            segments.add(new SegmentPlan.Segment(o.path("index").asInt(), o.path("firstFrame").asLong(), o.path("endFrame").asLong(),
+                    o.path("overlapWithPrevious").asLong(), o.path("generatedFrames").asInt(), o.path("endsAtSceneChange").asBoolean()));
+        }
+        return new SegmentPlan(json.path("sourceFrames").asLong(), json.path("sourceFps").asDouble(), json.path("generationFps").asDouble(),
+                json.path("overlapFrames").asInt(), json.path("overlapSourceFrames").asInt(), json.path("seed").asLong(), segments);
     }
 }

@@ -177,6 +177,24 @@ public final class Segments {
         return section;
     }
 
+    /**
+     * What Scenario billed for the parent's segments: every attempt of each (a failed attempt may have been billed too),
+     * as each segment's job recorded it; empty while none has a billed figure. Each segment's job reserves and settles its
+     * own units in the budget's books: this sum is the parent's view, never a second settlement.
+     */
+    public static Optional<Integer> billed(Job parent, java.util.function.Function<String, Optional<Job>> find) {
+        Integer total = null;
+        for (Item item : items(parent)) {
+            for (int attempt = 1; attempt <= item.attempt(); attempt++) {
+                Integer billed = find.apply(jobId(parent.jobId(), item.index(), attempt)).map(j -> j.billingOrNone().billed()).orElse(null);
+                if (billed != null) {
+                    total = (total == null ? 0 : total) + billed;
+                }
+            }
+        }
+        return Optional.ofNullable(total);
+    }
+
     /** Whether every segment of the parent has succeeded. */
     public static boolean allSucceeded(Job parent) {
         List<Item> items = items(parent);

@@ -111,6 +111,23 @@ class VideoProbeTest {
         assertThat(VideoProbe.probe(webm)).extracting(VideoProbe.Video::framesPerSecond, VideoProbe.Video::frames).containsExactly(25.0, 50L);
     }
 
+    @Test
+    void countsAFragmentedMp4sFramesFromItsFragments() {
+        // empty_moov: the index lists no sample, each fragment its own ('trun'); short fragments, so there are many
+        var ffmpeg = new io.outpaint.media.finish.FfmpegProcess(io.outpaint.media.finish.FfmpegPrograms.locate(), java.time.Duration.ofMinutes(2));
+        Path fragmented = dir.resolve("fragmented.mp4");
+        ffmpeg.ffmpeg("make fragmented.mp4", java.util.List.of("-nostdin", "-v", "error", "-f", "lavfi", "-i",
+                "testsrc2=size=160x120:rate=24", "-f", "lavfi", "-i", "sine=duration=5", "-frames:v", "100",
+                "-c:v", "libopenh264", "-g", "12", "-c:a", "aac", "-movflags", "frag_keyframe+empty_moov", fragmented.toString()));
+
+        VideoProbe.Video probed = VideoProbe.probe(fragmented);
+
+        assertThat(probed.frames()).isEqualTo(100);
+        assertThat(probed.framesPerSecond()).isEqualTo(24.0);
+        assertThat(probed.durationSeconds()).isCloseTo(100 / 24.0, org.assertj.core.data.Offset.offset(0.1));
+        assertThat(probed.width()).isEqualTo(160);
+    }
+
     static boolean ffmpeg(String... args) {
         try {
             String[] command = new String[args.length + 4];

@@ -84,6 +84,54 @@ class BudgetAdmissionTest {
     }
 
     @Test
+    void aLongClipsParentReservesNothingWhileItsSegmentsReserveAndSettleTheirOwn() {
+        // the parent: planned in three segments, its estimate their sum, above the day's budget of 80
+        io.outpaint.segments.SegmentPlan plan = io.outpaint.segments.SegmentPlanner.plan(960, 24, 16,
+                io.outpaint.segments.SegmentRules.model(), List.of(), 1);
+        assertThat(plan.count()).isEqualTo(3);
+        Job queued = Job.queued("p", JsonNodeFactory.instance.objectNode().put("prompt", "p"),
+                new Job.Source("api", "b", "inputs/p.mp4", null, null, 1L, "video/mp4"), null, null, T0, 1);
+        jobs.create(queued.withSegments(io.outpaint.segments.Segments.planned(plan), T0)
+                .withBilling(Job.Billing.NONE.withEstimate(3 * ESTIMATE), T0).moveTo(JobStatus.WAITING_FOR_SLOT, T0, null));
+        queue("later"); // another job, admitted beside the parent
+
+        assertThat(dispatcher(gate).dispatch()).containsExactlyInAnyOrder("p", "later");
+        assertThat(jobs.get("p").billingOrNone().budgetPeriod()).as("no hold of its own").isNull();
+        assertThat(ledger.holds(TODAY)).containsOnlyKeys("later");
+
+        // its split queues the segments at its place, each with its own estimate, and gives its slot back
+        List<String> ids = plan.segments().stream().map(s -> io.outpaint.segments.Segments.jobId("p", s.index(), 1)).toList();
+        Job split = jobs.update("p", j -> j.moveTo(JobStatus.SPLITTING, T0, null)
+                .withSegments(io.outpaint.segments.Segments.split(io.outpaint.segments.Segments.planned(plan), ids), T0)
+                .moveTo(JobStatus.RENDERING_SEGMENTS, T0, null));
+        for (int i = 0; i < plan.count(); i++) {
+            Job segment = io.outpaint.segments.Segments.segmentJob(split, i, 1, "b", 1L);
+            jobs.create(segment.withBilling(Job.Billing.NONE.withEstimate(ESTIMATE), T0).moveTo(JobStatus.WAITING_FOR_SLOT, T0, null));
+        }
+        admission().release("p");
+
+        // one segment fits beside the job admitted before the split; the other two wait for the budget, in order
+        assertThat(status(ids.get(0))).isEqualTo(JobStatus.ADMITTED);
+        assertThat(List.of(status(ids.get(1)), status(ids.get(2)))).containsOnly(JobStatus.WAITING_FOR_BUDGET);
+        assertThat(ledger.books(TODAY)).isEqualTo(new BudgetLedger.Books(TODAY, 0, 80, 2));
+
+        end("later", 40, JobStatus.SUCCEEDED);
+        end(ids.get(0), 35, JobStatus.SUCCEEDED);
+        end(ids.get(1), 0, JobStatus.FAILED); // a refunded failure
+        budget.set(Optional.of(new Budget(10 * ESTIMATE, BudgetPeriod.DAY)));
+        dispatcher(gate).dispatch();
+        end(ids.get(2), 38, JobStatus.SUCCEEDED);
+        // the parent ends: its own end settles nothing, and its billed units are its segments' sum
+        jobs.update("p", j -> j.moveTo(JobStatus.JOINING, now.get(), null).moveTo(JobStatus.SUCCEEDED, now.get(), null));
+        admission().release("p");
+        gate.heal(jobs::find);
+
+        assertThat(ledger.books(TODAY)).isEqualTo(new BudgetLedger.Books(TODAY, 40 + 35 + 38, 0, 0));
+        assertThat(io.outpaint.segments.Segments.billed(jobs.get("p"), jobs::find)).contains(35 + 0 + 38);
+        assertThat(BudgetGate.unitsSpent(jobs.get("p"))).isZero();
+    }
+
+    @Test
     void fiveJobsUnderABudgetForTwoAdmitTwoAndHoldThreeInOrder() {
         queue("a", "b", "c", "d", "e");
         assertThat(dispatcher(gate).dispatch()).containsExactly("a", "b");

@@ -48,8 +48,23 @@ class InputLengthTest {
     }
 
     @Test
-    void hasNoPlanForAClipWhoseHeadersStateNoRate() {
-        assertThat(InputLength.plan(new VideoProbe.Video(Container.WEBM, 640, 360, 20, 0, 0), false, 16, SegmentRules.model(), 1))
+    void plansAClipWhoseHeadersStateOnlyItsDurationFromItAtTheRequestsRate() {
+        // a WebM without a default duration: 20 s at the request's 16 fps is 320 frames, two generations
+        assertThat(InputLength.plan(new VideoProbe.Video(Container.WEBM, 640, 360, 20, 0, 0), false, 16, SegmentRules.model(), 1)).get()
+                .satisfies(p -> {
+                    assertThat(p.sourceFrames()).isEqualTo(320);
+                    assertThat(p.sourceFps()).isEqualTo(16);
+                    assertThat(p.count()).isEqualTo(2);
+                });
+        // matching the input's rate, which the headers do not state: counted at the model's default rate until Split counts it
+        assertThat(InputLength.plan(new VideoProbe.Video(Container.WEBM, 640, 360, 20, 0, 0), true, null, SegmentRules.model(), 1)).get()
+                .satisfies(p -> assertThat(p.sourceFps()).isEqualTo(io.outpaint.request.FrameLimits.DEFAULT_FPS));
+    }
+
+    @Test
+    void hasNoPlanForAClipWhoseHeadersStateNeitherFramesNorDuration() {
+        // a fragmented MP4 whose fragments this probe could not count
+        assertThat(InputLength.plan(new VideoProbe.Video(Container.MP4, 640, 360, 0, 0, 0), false, 16, SegmentRules.model(), 1))
                 .isEqualTo(Optional.empty());
     }
 }

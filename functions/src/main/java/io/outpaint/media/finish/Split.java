@@ -121,12 +121,18 @@ public final class Split implements Step {
         }
     }
 
-    /** UploadInput's plan (its seed and rates), made again from the frames FFmpeg counted and the clip's scene changes. */
+    /**
+     * UploadInput's plan (its seed and overlap), made again from the frames and rate FFmpeg counted and the clip's scene changes:
+     * a clip whose headers did not state its frames was planned from its duration, and is planned here on what it holds.
+     */
     private SegmentPlan plan(Job job, MediaInfo info, List<SceneCut> cuts) {
         JsonNode headers = Segments.plan(job);
         SegmentRules own = new SegmentRules(rules.maxFrames(), rules.minFrames(), headers.path("overlapFrames").asInt(rules.overlapFrames()),
                 rules.windowFrames());
-        double generationFps = headers.path("generationFps").asDouble(info.fps().value());
+        // the rate as the request asks it, of the rate FFmpeg read (the headers' plan may have assumed one they did not state)
+        io.outpaint.request.OutpaintRequest request = io.outpaint.request.OutpaintRequest.fromJson(job.request());
+        double generationFps = io.outpaint.segments.InputLength.generationFps(info.fps().value(), request.matchInputFramesPerSecond(),
+                request.framesPerSecond());
         return SegmentPlanner.plan(info.frames(), info.fps().value(), generationFps, own, cuts, headers.path("seed").asLong());
     }
 

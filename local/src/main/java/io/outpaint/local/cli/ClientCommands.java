@@ -121,25 +121,38 @@ final class ClientCommands {
         }
     }
 
-    /** An estimate as people read it: the units, the shape they are the price of, the framing and the generations. */
+    /** An estimate as people read it: the units, the shape they are the price of (each segment's for a long clip), the framing. */
     static String estimateText(com.fasterxml.jackson.databind.JsonNode answer) {
         StringBuilder text = new StringBuilder();
         com.fasterxml.jackson.databind.JsonNode shape = answer.path("shape");
-        text.append(answer.path("creativeUnits").asInt()).append(" creative units: the price of ").append(shape.path("frames").asInt())
-                .append(" frames at ").append(shape.path("resolution").asText()).append(", ").append(shape.path("numInferenceSteps").asInt())
-                .append(" steps, ").append(shape.path("numInterpolatedFrames").asInt()).append(" interpolated")
-                .append(answer.path("source").asText().equals("cache") ? " (priced earlier)" : " (priced just now)")
-                .append(System.lineSeparator());
+        com.fasterxml.jackson.databind.JsonNode segments = answer.path("segments");
+        int generations = segments.path("count").asInt(1);
+        String settings = " at " + shape.path("resolution").asText() + ", " + shape.path("numInferenceSteps").asInt() + " steps, "
+                + shape.path("numInterpolatedFrames").asInt() + " interpolated"
+                + (answer.path("source").asText().equals("cache") ? " (priced earlier)" : " (priced just now)");
+        if (generations > 1) {
+            java.util.List<String> each = new java.util.ArrayList<>();
+            java.util.List<String> frames = new java.util.ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode segment : segments.path("each")) {
+                each.add(segment.path("creativeUnits").asText());
+                frames.add(segment.path("generatedFrames").asText());
+            }
+            text.append(answer.path("creativeUnits").asInt()).append(" creative units: the sum of ").append(generations)
+                    .append(" segments' prices (").append(String.join(" + ", each)).append(")").append(settings)
+                    .append(System.lineSeparator());
+            text.append("  ").append(generations).append(" segments: the clip is longer than one generation; each is generated on its own (")
+                    .append(String.join(", ", frames)).append(" frames), overlapping by ").append(segments.path("overlapFrames").asInt())
+                    .append(" frames").append(segments.has("seed") ? ", seed " + segments.path("seed").asLong() : "")
+                    .append(System.lineSeparator());
+        } else {
+            text.append(answer.path("creativeUnits").asInt()).append(" creative units: the price of ").append(shape.path("frames").asInt())
+                    .append(" frames").append(settings).append(System.lineSeparator());
+        }
         com.fasterxml.jackson.databind.JsonNode framing = answer.path("framing");
         if (framing.isObject()) {
             text.append("  framing: ").append(framing.path("input").path("width").asInt()).append("x").append(framing.path("input").path("height").asInt())
                     .append(" onto a ").append(framing.path("canvas").path("width").asInt()).append("x").append(framing.path("canvas").path("height").asInt())
                     .append(" canvas").append(System.lineSeparator());
-        }
-        int generations = answer.path("segments").path("count").asInt(1);
-        if (generations > 1) {
-            text.append("  ").append(generations).append(" generations: the clip is longer than one; the units are their sum")
-                    .append(System.lineSeparator());
         }
         text.append("Nothing was started and the video was not uploaded.").append(System.lineSeparator());
         return text.toString();

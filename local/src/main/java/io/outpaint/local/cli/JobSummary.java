@@ -74,7 +74,8 @@ final class JobSummary {
         if (billing.has("estimate") || billing.has("billed")) {
             line(text, "cost", (billing.has("estimate") ? "estimate " + billing.path("estimate").asInt() + " creative units" : "")
                     + (billing.has("estimate") && billing.has("billed") ? ", " : "")
-                    + (billing.has("billed") ? "billed " + billing.path("billed").asInt() : ""));
+                    + (billing.has("billed") ? "billed " + billing.path("billed").asInt() : "")
+                    + (job.path("segments").has("count") ? " (the sum of its " + job.path("segments").path("count").asInt() + " segments')" : ""));
         }
         String label = "outputs";
         for (JsonNode output : job.path("outputs")) {

@@ -54,6 +54,26 @@ class EstimateCommandTest {
     }
 
     @Test
+    void aLongClipsEstimatePrintsItsSegmentCountEachPriceAndTheSum() throws Exception {
+        String answer = """
+                {"creativeUnits": 700, "source": "dryRun", "pricedAt": "2026-11-24T04:59:00Z",
+                 "shape": {"frames": 241, "resolution": "480p", "numInferenceSteps": 30, "numInterpolatedFrames": 1},
+                 "segments": {"count": 3, "overlapFrames": 8, "overlapSourceFrames": 12, "sourceFrames": 960, "sourceFps": 24.0,
+                              "generationFps": 16.0, "generatedFrames": 656,
+                              "each": [{"index": 0, "firstFrame": 0, "endFrame": 361, "overlapWithPrevious": 0, "generatedFrames": 241, "creativeUnits": 260},
+                                       {"index": 1, "firstFrame": 349, "endFrame": 710, "overlapWithPrevious": 12, "generatedFrames": 241, "creativeUnits": 260},
+                                       {"index": 2, "firstFrame": 698, "endFrame": 960, "overlapWithPrevious": 12, "generatedFrames": 175, "creativeUnits": 180}]},
+                 "note": "the sum of its 3 segments' prices"}""";
+        try (StubApi api = new StubApi().answer("POST", "/estimate", 200, answer)) {
+            assertThat(estimate(api, "inputs/long.mp4", "--prompt", "p")).isZero();
+        }
+        assertThat(console.out()).isEqualTo(String.join(System.lineSeparator(),
+                "700 creative units: the sum of 3 segments' prices (260 + 260 + 180) at 480p, 30 steps, 1 interpolated (priced just now)",
+                "  3 segments: the clip is longer than one generation; each is generated on its own (241, 241, 175 frames), overlapping by 8 frames",
+                "Nothing was started and the video was not uploaded.", ""));
+    }
+
+    @Test
     void aKeyIsSentAsItIsAndJsonPrintsTheAnswer() throws Exception {
         try (StubApi api = new StubApi().answer("POST", "/estimate", 200, ANSWER)) {
             assertThat(estimate(api, "inputs/street.mp4", "--prompt", "p", "--json")).isZero();

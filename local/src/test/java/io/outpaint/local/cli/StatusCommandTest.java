@@ -49,6 +49,19 @@ class StatusCommandTest {
     }
 
     @Test
+    void aLongClipsParentShowsItsCostAsItsSegmentsSum() throws Exception {
+        String parent = """
+                {"jobId": "api-long", "status": "SUCCEEDED", "progress": 1.0, "createdAt": "2026-11-24T04:59:00Z",
+                 "request": {"prompt": "p"}, "billing": {"estimate": 700, "billed": 690},
+                 "segments": {"count": 3, "succeeded": 3, "overlapFrames": 8, "items": []}, "outputs": []}""";
+        try (StubApi api = new StubApi().answer("GET", "/jobs/api-long", parent)) {
+            assertThat(status(api, "api-long")).isZero();
+        }
+        assertThat(console.out().lines().toList())
+                .contains("  cost      estimate 700 creative units, billed 690 (the sum of its 3 segments')");
+    }
+
+    @Test
     void urlsAddsTheDownloadLinksAndJsonPrintsTheRecordAsItIs() throws Exception {
         try (StubApi api = new StubApi().answer("GET", "/jobs/api-7", SUCCEEDED)) {
             assertThat(status(api, "api-7", "--urls")).isZero();

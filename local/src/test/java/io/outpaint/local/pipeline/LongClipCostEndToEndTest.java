@@ -1,0 +1,217 @@
+package io.outpaint.local.pipeline;
+
+import static io.outpaint.local.testing.VideoChecks.ffmpeg;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.outpaint.budget.Budget;
+import io.outpaint.budget.BudgetLedger;
+import io.outpaint.budget.BudgetPeriod;
+import io.outpaint.job.Job;
+import io.outpaint.job.JobStatus;
+import io.outpaint.local.LocalPipeline;
+import io.outpaint.local.testing.ApiCalls;
+import io.outpaint.media.VideoProbe;
+import io.outpaint.media.finish.FfmpegPrograms;
+import io.outpaint.media.finish.MediaInfo;
+import io.outpaint.media.finish.MediaProbe;
+import io.outpaint.scenario.ScenarioJob;
+import io.outpaint.segments.Segments;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * What a long clip costs, through the HTTP API, the real state machine and the real handlers on the local runtime: its
+ * estimate is the sum of its segments' (each on its own shape), {@code maxCreativeUnits} is checked against that sum, the
+ * parent records the sum as its estimate and shows its segments' billed units summed, and the budget's books count each
+ * segment once (the parent holds nothing), equal to what Scenario billed. And a fragmented MP4 (its index empty) over one
+ * generation is split like any long clip, its output with exactly its frames. The periodic sweep is off.
+ */
+class LongClipCostEndToEndTest {
+
+    private static final String REQUEST = "{\"prompt\":\"p\",\"resolution\":\"480p\"}";
+    private static final MediaProbe PROBE = MediaProbe.using(FfmpegPrograms.locate(), Duration.ofMinutes(2));
+    private static LocalPipeline pipeline;
+    private static ApiCalls api;
+    @TempDir static Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withoutUploadTrigger().withLimit(2)
+                .withTime(0.01, 100).withJobDuration(Duration.ofMillis(500)).withSweepEvery(Duration.ZERO)
+                .withBudget(new Budget(0, BudgetPeriod.DAY)));
+        api = new ApiCalls(pipeline);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+    }
+
+    private static Job record(String jobId) {
+        return pipeline.services().jobs().get(jobId);
+    }
+
+    /** A clip of {@code seconds} at 24 fps, 4:3, uploaded under inputs/; {@code more} are FFmpeg's output options. */
+    private static String upload(String name, int seconds, String... more) throws Exception {
+        Path out = dir.resolve(name);
+        List<String> args = new ArrayList<>(List.of("-f", "lavfi", "-i", "gradients=size=320x240:rate=24:speed=0.02:duration=" + seconds,
+                "-c:v", "libopenh264", "-b:v", "2M", "-pix_fmt", "yuv420p"));
+        args.addAll(List.of(more));
+        args.add(out.toString());
+        ffmpeg(args.toArray(String[]::new));
+        String key = "inputs/long-cost/" + name;
+        try (var s3 = pipeline.cloud().s3()) {
+            s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key(key).contentType("video/mp4"), RequestBody.fromFile(out));
+        }
+        return key;
+    }
+
+    @Test
+    void aLongClipCostsTheSumOfItsSegmentsEstimatedBilledAndOnTheBooksOnce() throws Exception {
+        String key = upload("thirty.mp4", 30);
+        JsonNode estimate = api.json("POST", "/estimate", "{\"video\":{\"key\":\"" + key + "\"},\"request\":" + REQUEST + "}");
+        JsonNode plan = estimate.path("segments");
+        int count = plan.path("count").asInt();
+        assertThat(count).as(estimate.toString()).isGreaterThanOrEqualTo(3);
+        int sum = 0;
+        for (JsonNode segment : plan.path("each")) {
+            assertThat(segment.path("creativeUnits").asInt()).isPositive();
+            sum += segment.path("creativeUnits").asInt();
+        }
+        assertThat(estimate.path("creativeUnits").asInt()).isEqualTo(sum);
+        // a budget of exactly the sum beyond what the day's books hold already (the other tests' jobs): its segments fit, one
+        // after another, as long as the parent holds nothing of its own
+        String day = BudgetPeriod.DAY.of(java.time.Instant.now());
+        BudgetLedger.Books before = pipeline.services().budgets().ledger().books(day);
+        assertThat(before.reserved()).isZero();
+        pipeline.budget(Optional.of(new Budget(before.spent() + sum, BudgetPeriod.DAY)));
+
+        // a cap one unit under the sum is refused, naming the sum; nothing is created
+        int jobsBefore = pipeline.services().jobs().list(Optional.empty(), 100, Optional.empty()).jobs().size();
+        HttpResponse<String> capped = api.call("POST", "/jobs", "{\"video\":{\"key\":\"" + key + "\"},\"request\":" + REQUEST
+                + ",\"maxCreativeUnits\":" + (sum - 1) + "}");
+        assertThat(capped.statusCode()).as(capped.body()).isEqualTo(400);
+        assertThat(capped.body()).contains("OVER_MAX_CREATIVE_UNITS").contains("the estimate is " + sum + " creative units (the sum of its "
+                + count + " segments')");
+        assertThat(pipeline.services().jobs().list(Optional.empty(), 100, Optional.empty()).jobs()).hasSize(jobsBefore);
+
+        HttpResponse<String> created = api.call("POST", "/jobs", "{\"video\":{\"key\":\"" + key + "\"},\"request\":" + REQUEST
+                + ",\"maxCreativeUnits\":" + sum + "}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        String id = ApiCallsJson.read(created.body()).path("jobId").asText();
+        JsonNode done = api.awaitStatus(id, "SUCCEEDED", Duration.ofMinutes(6));
+
+        Job parent = record(id);
+        assertThat(parent.history()).extracting(Job.StatusChange::status).containsSubsequence(JobStatus.ADMITTED, JobStatus.SPLITTING,
+                JobStatus.RENDERING_SEGMENTS, JobStatus.JOINING, JobStatus.SUCCEEDED);
+        assertThat(Segments.count(parent)).isEqualTo(count);
+        assertThat(parent.billingOrNone().estimate()).as("recorded at creation: the sum").isEqualTo(sum);
+        assertThat(parent.billingOrNone().budgetPeriod()).as("the parent held nothing on the books").isNull();
+        // what Scenario billed for each segment, asked of Scenario itself
+        int billedByScenario = 0;
+        int billedOnSegments = 0;
+        String today = null;
+        for (String segmentId : Segments.jobIds(parent)) {
+            Job segment = record(segmentId);
+            assertThat(segment.status()).isEqualTo(JobStatus.SUCCEEDED);
+            ScenarioJob scenarioJob = pipeline.services().scenario().getJob(segment.scenario().jobId());
+            billedByScenario += scenarioJob.billing().orElseThrow().billed(scenarioJob.status());
+            billedOnSegments += segment.billing().billed();
+            today = segment.billing().budgetPeriod();
+            assertThat(today).as("each segment held its own units").isNotNull();
+        }
+        assertThat(billedByScenario).isPositive();
+        assertThat(billedOnSegments).isEqualTo(billedByScenario);
+        // the parent's view: its estimate and its billed units, both sums
+        assertThat(done.path("billing").path("estimate").asInt()).isEqualTo(sum);
+        assertThat(done.path("billing").path("billed").asInt()).isEqualTo(billedByScenario);
+        // the books: spent is what Scenario billed, each segment once, nothing left reserved
+        assertThat(today).isEqualTo(day);
+        assertThat(pipeline.services().budgets().ledger().books(today))
+                .isEqualTo(new BudgetLedger.Books(today, before.spent() + billedByScenario, 0, 0));
+        assertThat(pipeline.services().budgets().ledger().holds(today)).isEmpty();
+    }
+
+    @Test
+    void aLongClipUploadedThroughItsUploadUrlIsPricedAsItsSegmentsWhenItLandsAndHoldsNothingItself() throws Exception {
+        String request = "{\"prompt\":\"p\",\"resolution\":\"480p\",\"matchInputNumFrames\":true}";
+        String key = upload("uploaded.mp4", 30);
+        int sum = api.json("POST", "/estimate", "{\"video\":{\"key\":\"" + key + "\"},\"request\":" + request + "}")
+                .path("creativeUnits").asInt();
+        pipeline.budget(Optional.of(new Budget(1_000_000, BudgetPeriod.DAY)));
+        // its frames come from a video not here yet: no estimate at creation
+        JsonNode created = api.json("POST", "/jobs", "{\"video\":{\"upload\":{\"fileName\":\"uploaded.mp4\",\"contentType\":\"video/mp4\"}},"
+                + "\"request\":" + request + "}");
+        String id = created.path("jobId").asText();
+        assertThat(created.path("billing").has("estimate")).as(created.toString()).isFalse();
+        HttpResponse<String> put = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(created.path("upload").path("url").asText())).header("Content-Type", "video/mp4")
+                        .PUT(java.net.http.HttpRequest.BodyPublishers.ofFile(dir.resolve("uploaded.mp4"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        // the S3 trigger is off here: the sweep finds the landed upload, once the job has waited longer than an S3 event takes
+        java.time.Instant deadline = java.time.Instant.now().plus(Duration.ofMinutes(2));
+        while (record(id).status() == JobStatus.QUEUED && java.time.Instant.now().isBefore(deadline)) {
+            pipeline.sweep();
+            Thread.sleep(500);
+        }
+        api.awaitStatus(id, "SUCCEEDED", Duration.ofMinutes(6));
+
+        Job parent = record(id);
+        assertThat(parent.history()).extracting(Job.StatusChange::status).contains(JobStatus.SPLITTING);
+        assertThat(parent.billingOrNone().estimate()).as("priced when it landed: its segments' sum").isEqualTo(sum);
+        assertThat(parent.billingOrNone().budgetPeriod()).as("the parent held nothing on the books").isNull();
+    }
+
+    @Test
+    void aFragmentedMp4OverOneGenerationIsSplitAndItsOutputHasExactlyItsFrames() throws Exception {
+        pipeline.budget(Optional.empty());
+        // an index with no samples: each fragment lists its own, as streaming muxers write them
+        String key = upload("fragmented.mp4", 20, "-g", "24", "-movflags", "frag_keyframe+empty_moov");
+        Path local = dir.resolve("fragmented.mp4");
+        MediaInfo in = PROBE.probe(local);
+        assertThat(in.frames()).isEqualTo(480);
+
+        String id = api.create(key, REQUEST);
+        api.awaitStatus(id, "SUCCEEDED", Duration.ofMinutes(6));
+
+        Job parent = record(id);
+        assertThat(parent.history()).extracting(Job.StatusChange::status).containsSubsequence(JobStatus.SPLITTING,
+                JobStatus.RENDERING_SEGMENTS, JobStatus.JOINING, JobStatus.SUCCEEDED);
+        assertThat(parent.scenario().jobId()).as("not sent to Scenario whole").isNull();
+        assertThat(Segments.count(parent)).isGreaterThanOrEqualTo(2);
+        assertThat(Segments.plan(parent).path("sourceFrames").asLong()).isEqualTo(480);
+        for (String segmentId : Segments.jobIds(parent)) {
+            assertThat(record(segmentId).request().path("numFrames").asInt()).isLessThanOrEqualTo(241);
+        }
+        Job.Output video = parent.outputs().get(0);
+        Path finished = dir.resolve(id + ".mp4");
+        try (var s3 = pipeline.cloud().s3()) {
+            Files.write(finished, s3.getObjectAsBytes(b -> b.bucket(video.bucket()).key(video.key())).asByteArray());
+        }
+        MediaInfo out = PROBE.probe(finished);
+        assertThat(out.frames()).isEqualTo(480);
+        assertThat(out.fps().value()).isEqualTo(in.fps().value());
+        assertThat(VideoProbe.probe(local).frames()).as("the probe counted its fragments").isEqualTo(480);
+    }
+
+    /** JSON of an answer's body. */
+    private static final class ApiCallsJson {
+        static JsonNode read(String body) throws Exception {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+        }
+    }
+}
