@@ -2,6 +2,7 @@ package io.outpaint.pipeline;
 
 import io.outpaint.budget.BudgetGate;
 import io.outpaint.job.Job;
+import io.outpaint.segments.Segments;
 import io.outpaint.job.JobStatus;
 import io.outpaint.queue.Admission;
 import io.outpaint.queue.ExecutionNames;
@@ -126,7 +127,7 @@ public final class Sweep {
             }
         } finally {
             for (String holder : slots.holders()) {
-                boolean ended = jobs.find(holder).map(j -> j.status().isTerminal()).orElse(true);
+                boolean ended = jobs.find(holder).map(j -> j.status().isTerminal() && !endUnrecorded(j)).orElse(true);
                 if (ended) {
                     slots.release(holder);
                     report.slotsFreed().add(holder);
@@ -147,6 +148,22 @@ public final class Sweep {
                     report.resumed(), report.reconciled(), report.slotsFreed(), report.uploadsFound(), report.holdsSettled());
         }
         return report;
+    }
+
+    /**
+     * Whether {@code job} is a segment whose end its parent has not recorded yet: its fan-in (RecordFailure's or
+     * CopyResults') is under way, and a failed segment's slot must stay held until its second attempt is queued, so
+     * that this attempt, not the parent's next segment, is admitted next. An end that never reached the parent is
+     * recorded by {@link #healFanIns} (which hands the slot on), so a slot is held this way for a sweep at most.
+     */
+    private boolean endUnrecorded(Job job) {
+        return Segments.segmentOf(job).map(of -> jobs.find(of.parent())
+                .filter(parent -> parent.status() == JobStatus.RENDERING_SEGMENTS && Segments.isParent(parent))
+                .map(Segments::items)
+                .filter(items -> of.index() < items.size())
+                .map(items -> items.get(of.index()))
+                .map(item -> item.jobId().equals(job.jobId()) && item.status() != job.status())
+                .orElse(false)).orElse(false);
     }
 
     /** Parents whose segments run: a segment's end that never reached its parent is recorded now, and the join started. */

@@ -155,6 +155,40 @@ class SegmentFanInTest {
     }
 
     /** A parent split into {@code count} segments, each queued as the Split step queues them. */
+    @Test
+    void aSweepBetweenASegmentsFailureAndItsRecordKeepsTheSlotForItsSecondAttempt() {
+        // RecordFailure writes the segment FAILED, then records it in the parent (queueing its second attempt), then
+        // gives the slot back: a sweep in between must not give the slot to the parent's next segment
+        Job parent = splitParent("between", 3);
+        admission.dispatch();
+        String first = Segments.jobId("between", 0, 1);
+        assertThat(slots.holders()).containsExactly(first);
+        failed(jobs.get(first), "SCENARIO_JOB_FAILED", "out of capacity");
+        Reconcile reconcile = new Reconcile(jobs, admission, clock);
+        Sweep.Report report = new Sweep(jobs, slots, executions, reconcile, admission, 1).run();
+        assertThat(report.slotsFreed()).isEmpty();
+        assertThat(slots.holders()).containsExactly(first);
+        assertThat(executions.started()).doesNotContain(Segments.jobId("between", 1, 1));
+
+        assertThat(fanIn.segmentEnded(jobs.get(first))).isEqualTo(SegmentFanIn.Effect.RETRIED);
+        admission.release(first);
+        assertThat(slots.holders()).containsExactly(Segments.jobId("between", 0, 2));
+        // once recorded, a sweep frees a failed segment's slot as any ended job's (none is left here)
+        assertThat(new Sweep(jobs, slots, executions, reconcile, admission, 1).run().slotsFreed()).isEmpty();
+        assertThat(jobs.get(parent.jobId()).status()).isEqualTo(JobStatus.RENDERING_SEGMENTS);
+    }
+
+    @Test
+    void aSweepWithTheFanInRecordsAFailureThatNeverReachedTheParentAndItsSecondAttemptTakesTheSlot() {
+        splitParent("lost-end", 3);
+        admission.dispatch();
+        String first = Segments.jobId("lost-end", 0, 1);
+        failed(jobs.get(first), "SCENARIO_JOB_FAILED", "out of capacity");
+        Sweep.Report report = new Sweep(jobs, slots, executions, new Reconcile(jobs, admission, clock), admission, 1).withFanIn(fanIn).run();
+        assertThat(report.slotsFreed()).containsExactly(first);
+        assertThat(slots.holders()).containsExactly(Segments.jobId("lost-end", 0, 2));
+    }
+
     private Job splitParent(String id, int count) {
         SegmentPlan plan = SegmentPlanner.plan(count * 200L, 16, 16, SegmentRules.model(8), List.of(), 42);
         assertThat(plan.count()).isEqualTo(count);
