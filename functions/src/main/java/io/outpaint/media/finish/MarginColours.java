@@ -15,7 +15,9 @@ import java.util.Optional;
  * not remove it. So, before the composite, each segment's margins are mapped per channel (Y, U, V) by an affine map
  * {@code val * gain + offset} that brings their mean and spread over the frames it shares with a neighbour to the
  * midpoint of the two sides' (the same frames measured in the neighbour's generation): both sides then arrive at the
- * same colours there, and the cross-fade has nothing to hide. Between its two overlaps the map moves linearly, frame by
+ * same colours there, and the cross-fade has nothing to hide. The two sides are measured sample for sample over those
+ * frames ({@link #paired}), over the samples that carry the cast, so that a part of the margins neither generation
+ * tinted does not pass for a contrast. Between its two overlaps the map moves linearly, frame by
  * frame, from the one to the other; a clip's outer ends (the first segment's start, the last one's end) keep their
  * colours. Only the margins change: the original is laid over the mapped generation.
  *
@@ -205,7 +207,7 @@ final class MarginColours {
 
     /**
      * The plan of {@code cut}'s margins against its neighbours: each overlap's target the midpoint of the two sides'
-     * statistics over the frames they share.
+     * statistics over the frames they share, taken sample for sample ({@link #paired}).
      */
     static Plan plan(FfmpegProcess process, MediaProbe probe, MediaInfo whole, SegmentCut cut, Path generated,
                      Optional<Neighbour> previous, Optional<Neighbour> next, FinishSpec spec, Path scratch) {
