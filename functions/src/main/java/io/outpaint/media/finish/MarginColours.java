@@ -15,7 +15,9 @@ import java.util.Optional;
  * not remove it. So, before the composite, each segment's margins are mapped per channel (Y, U, V) by an affine map
  * {@code val * gain + offset} that brings their mean and spread over the frames it shares with a neighbour to the
  * midpoint of the two sides' (the same frames measured in the neighbour's generation): both sides then arrive at the
- * same colours there, and the cross-fade has nothing to hide. Between its two overlaps the map moves linearly, frame by
+ * same colours there, and the cross-fade has nothing to hide. The two sides are measured sample for sample over those
+ * frames ({@link #paired}), over the samples that carry the cast, so that a part of the margins neither generation
+ * tinted does not pass for a contrast. Between its two overlaps the map moves linearly, frame by
  * frame, from the one to the other; a clip's outer ends (the first segment's start, the last one's end) keep their
  * colours. Only the margins change: the original is laid over the mapped generation.
  *
@@ -32,6 +34,8 @@ final class MarginColours {
     private static final double FLAT = 1.0;
     /** How far a spread may be scaled, either way: a model's contrast differs by less, a measurement gone wrong by more. */
     private static final double MAX_GAIN = 2.0;
+    /** Two sides' samples whose difference is within this many levels of the typical one are taken to show one cast. */
+    static final int AGREE_LEVELS = 4;
 
     private MarginColours() {}
 
@@ -203,7 +207,7 @@ final class MarginColours {
 
     /**
      * The plan of {@code cut}'s margins against its neighbours: each overlap's target the midpoint of the two sides'
-     * statistics over the frames they share.
+     * statistics over the frames they share, taken sample for sample ({@link #paired}).
      */
     static Plan plan(FfmpegProcess process, MediaProbe probe, MediaInfo whole, SegmentCut cut, Path generated,
                      Optional<Neighbour> previous, Optional<Neighbour> next, FinishSpec spec, Path scratch) {
@@ -222,30 +226,31 @@ final class MarginColours {
         if (matchEnd) {
             ranges.add(new long[] {cut.frames() - cut.tailFrames(), cut.frames()});
         }
-        List<Stats> own = measure(process, generated, SegmentFinisher.segmentOf(whole, cut), probe.probe(generated), spec, ranges,
+        List<byte[]> own = measure(process, generated, SegmentFinisher.segmentOf(whole, cut), probe.probe(generated), spec, ranges,
                 scratch);
         if (matchStart) {
             SegmentCut p = previous.get().cut();
-            Stats theirs = measure(process, previous.get().generated(), SegmentFinisher.segmentOf(whole, p),
+            byte[] theirs = measure(process, previous.get().generated(), SegmentFinisher.segmentOf(whole, p),
                     probe.probe(previous.get().generated()), spec, List.of(new long[] {p.frames() - p.tailFrames(), p.frames()}),
                     scratch).get(0);
-            start = Map.matching(own.get(0), Stats.midpoint(own.get(0), theirs));
+            Stats[] both = paired(own.get(0), theirs, spec.canvasWidth(), spec.canvasHeight(), spec.source());
+            start = Map.matching(both[0], Stats.midpoint(both[0], both[1]));
         }
         if (matchEnd) {
             SegmentCut n = next.get().cut();
-            Stats theirs = measure(process, next.get().generated(), SegmentFinisher.segmentOf(whole, n), probe.probe(next.get().generated()),
+            byte[] theirs = measure(process, next.get().generated(), SegmentFinisher.segmentOf(whole, n), probe.probe(next.get().generated()),
                     spec, List.of(new long[] {0, n.headFrames()}), scratch).get(0);
-            Stats mine = own.get(own.size() - 1);
-            end = Map.matching(mine, Stats.midpoint(mine, theirs));
+            Stats[] both = paired(own.get(own.size() - 1), theirs, spec.canvasWidth(), spec.canvasHeight(), spec.source());
+            end = Map.matching(both[0], Stats.midpoint(both[0], both[1]));
         }
         return new Plan(cut, start, end);
     }
 
     /**
-     * The margins' statistics of a generation's frames in each of {@code ranges} ({@code [from, to)}), as the finish
-     * puts them on the canvas (the generation stretched over {@code part}'s frames, scaled, at its rate), in one read.
+     * A generation's frames in each of {@code ranges} ({@code [from, to)}), raw yuv420p on the canvas as the finish puts
+     * them there (the generation stretched over {@code part}'s frames, scaled, at its rate), in one read.
      */
-    static List<Stats> measure(FfmpegProcess process, Path generated, MediaInfo part, MediaInfo gen, FinishSpec spec,
+    static List<byte[]> measure(FfmpegProcess process, Path generated, MediaInfo part, MediaInfo gen, FinishSpec spec,
                                List<long[]> ranges, Path scratch) {
         StringBuilder graph = new StringBuilder("[0:v]").append(FinishGraph.generation(part, gen, spec)).append(",split=")
                 .append(ranges.size());
@@ -257,7 +262,10 @@ final class MarginColours {
         List<String> outputs = new ArrayList<>();
         for (int r = 0; r < ranges.size(); r++) {
             graph.append(";[r").append(r).append("]trim=start_frame=").append(ranges.get(r)[0]).append(":end_frame=")
-                    .append(ranges.get(r)[1]).append("[m").append(r).append(']');
+                    .append(ranges.get(r)[1])
+                    // from time 0: a raw output is written at a constant rate, and would repeat the range's first frame
+                    // from the clip's start up to it
+                    .append(",setpts=PTS-STARTPTS[m").append(r).append(']');
             Path raw = scratch.resolve("margins-" + r + "-" + generated.getFileName() + ".yuv");
             raws.add(raw);
             outputs.addAll(List.of("-map", "[m" + r + "]", "-f", "rawvideo", "-pix_fmt", "yuv420p", raw.toString()));
@@ -266,11 +274,11 @@ final class MarginColours {
         args.addAll(outputs);
         try {
             process.ffmpeg("measure the margins of " + generated.getFileName(), args);
-            List<Stats> stats = new ArrayList<>();
+            List<byte[]> frames = new ArrayList<>();
             for (Path raw : raws) {
-                stats.add(of(Files.readAllBytes(raw), spec.canvasWidth(), spec.canvasHeight(), spec.source()));
+                frames.add(Files.readAllBytes(raw));
             }
-            return stats;
+            return frames;
         } catch (IOException e) {
             throw new FinishFailedException("measure the margins of " + generated.getFileName() + ": " + e.getMessage(), e);
         } finally {
@@ -297,27 +305,88 @@ final class MarginColours {
     }
 
     /**
-     * The statistics of the margins (everything outside {@code source}) of raw yuv420p {@code frames} of {@code width x
+     * The statistics of two generations' margins over the same frames ({@code own} and {@code theirs}, raw yuv420p of
+     * {@code width x height}, sample for sample the same places), over the samples where the two differ as most do.
+     * Both show the same pictures there, so a cast shows as one difference (a contrast as one that grows with the
+     * level) across most of the margins; where the two already agree instead (a part neither generation tinted, such
+     * as the source's rows stretched into a margin, a mark), no one map can serve both, and those samples, counted in,
+     * would pull the means apart and make a spread no cast has. So per channel the typical difference is the median of
+     * the sample-for-sample differences, and a sample counts when its difference lies within {@link #AGREE_LEVELS}
+     * levels, or three robust standard deviations, of it; both sides are measured over the same samples.
+     *
+     * @return {@code own}'s statistics and {@code theirs}', in that order
+     */
+    static Stats[] paired(byte[] own, byte[] theirs, int width, int height, FinishSpec.Rect source) {
+        if (own.length != theirs.length) {
+            throw new FinishFailedException("margins: the two sides have " + own.length + " and " + theirs.length + " bytes, not the same frames");
+        }
+        long[][] differences = new long[CHANNELS][511];
+        forEachMarginSample(own.length, width, height, source, (c, i) -> differences[c][(theirs[i] & 0xFF) - (own[i] & 0xFF) + 255]++);
+        int[] typical = new int[CHANNELS];
+        int[] tolerance = new int[CHANNELS];
+        for (int c = 0; c < CHANNELS; c++) {
+            typical[c] = medianBin(differences[c]) - 255;
+            long[] away = new long[511];
+            for (int d = 0; d < differences[c].length; d++) {
+                away[Math.abs(d - 255 - typical[c])] += differences[c][d];
+            }
+            tolerance[c] = (int) Math.max(AGREE_LEVELS, Math.ceil(3 * 1.4826 * medianBin(away)));
+        }
+        double[][] sum = new double[2][CHANNELS];
+        double[][] squares = new double[2][CHANNELS];
+        long[][] count = new long[2][CHANNELS];
+        forEachMarginSample(own.length, width, height, source, (c, i) -> {
+            int mine = own[i] & 0xFF;
+            int their = theirs[i] & 0xFF;
+            if (Math.abs(their - mine - typical[c]) <= tolerance[c]) {
+                add(mine, c, sum[0], squares[0], count[0]);
+                add(their, c, sum[1], squares[1], count[1]);
+            }
+        });
+        return new Stats[] {stats(sum[0], squares[0], count[0], width, height, source), stats(sum[1], squares[1], count[1], width, height,
+                source)};
+    }
+
+    /** The bin that holds the middle of a histogram's counts (the lower one of two). */
+    private static int medianBin(long[] histogram) {
+        long total = 0;
+        for (long n : histogram) {
+            total += n;
+        }
+        long seen = 0;
+        for (int b = 0; b < histogram.length; b++) {
+            seen += histogram[b];
+            if (2 * seen >= total) {
+                return b;
+            }
+        }
+        return 0;
+    }
+
+    /** Sample {@code i} (an index into the raw frames) of channel {@code c}, for each margin sample. */
+    private interface SampleVisitor {
+        void visit(int c, int i);
+    }
+
+    /**
+     * Visits the margin samples (everything outside {@code source}) of {@code bytes} of raw yuv420p frames of {@code width x
      * height}: a chroma sample counts when its whole 2x2 block of luma lies outside.
      */
-    static Stats of(byte[] frames, int width, int height, FinishSpec.Rect source) {
+    private static void forEachMarginSample(int bytes, int width, int height, FinishSpec.Rect source, SampleVisitor visitor) {
         int chromaWidth = width / 2;
         int chromaHeight = height / 2;
         int frameSize = width * height + 2 * chromaWidth * chromaHeight;
-        if (frames.length == 0 || frames.length % frameSize != 0) {
-            throw new FinishFailedException("margins: " + frames.length + " bytes are not whole " + width + "x" + height + " frames");
+        if (bytes == 0 || bytes % frameSize != 0) {
+            throw new FinishFailedException("margins: " + bytes + " bytes are not whole " + width + "x" + height + " frames");
         }
-        double[] sum = new double[CHANNELS];
-        double[] squares = new double[CHANNELS];
-        long[] count = new long[CHANNELS];
         int right = source.x() + source.width();
         int bottom = source.y() + source.height();
-        for (int f = 0; f < frames.length; f += frameSize) {
+        for (int f = 0; f < bytes; f += frameSize) {
             for (int y = 0; y < height; y++) {
                 boolean rowOutside = y < source.y() || y >= bottom;
                 for (int x = 0; x < width; x++) {
                     if (rowOutside || x < source.x() || x >= right) {
-                        add(frames[f + y * width + x] & 0xFF, 0, sum, squares, count);
+                        visitor.visit(0, f + y * width + x);
                     }
                 }
             }
@@ -327,12 +396,27 @@ final class MarginColours {
                     boolean rowOutside = 2 * y + 2 <= source.y() || 2 * y >= bottom;
                     for (int x = 0; x < chromaWidth; x++) {
                         if (rowOutside || 2 * x + 2 <= source.x() || 2 * x >= right) {
-                            add(frames[plane + y * chromaWidth + x] & 0xFF, c, sum, squares, count);
+                            visitor.visit(c, plane + y * chromaWidth + x);
                         }
                     }
                 }
             }
         }
+    }
+
+    /**
+     * The statistics of the margins (everything outside {@code source}) of raw yuv420p {@code frames} of {@code width x
+     * height}: a chroma sample counts when its whole 2x2 block of luma lies outside.
+     */
+    static Stats of(byte[] frames, int width, int height, FinishSpec.Rect source) {
+        double[] sum = new double[CHANNELS];
+        double[] squares = new double[CHANNELS];
+        long[] count = new long[CHANNELS];
+        forEachMarginSample(frames.length, width, height, source, (c, i) -> add(frames[i] & 0xFF, c, sum, squares, count));
+        return stats(sum, squares, count, width, height, source);
+    }
+
+    private static Stats stats(double[] sum, double[] squares, long[] count, int width, int height, FinishSpec.Rect source) {
         double[] mean = new double[CHANNELS];
         double[] spread = new double[CHANNELS];
         for (int c = 0; c < CHANNELS; c++) {

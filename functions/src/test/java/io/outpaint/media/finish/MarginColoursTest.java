@@ -79,6 +79,60 @@ class MarginColoursTest {
     }
 
     @Test
+    void pairedStatisticsLeaveOutTheSamplesWhereTheTwoSidesAlreadyAgree() {
+        // a 16x16 frame, the source at (4, 4) 8x8; margins: luma a ramp, chroma a left-right gradient. Their side is
+        // the same pictures with a cast (U +40, V -30), except the margin's top rows, which neither side tinted
+        int w = 16;
+        int h = 16;
+        byte[] own = new byte[w * h * 3 / 2];
+        byte[] theirs = new byte[own.length];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                own[y * w + x] = (byte) (60 + 4 * x + y);
+                theirs[y * w + x] = own[y * w + x];
+            }
+        }
+        for (int y = 0; y < h / 2; y++) {
+            for (int x = 0; x < w / 2; x++) {
+                int u = 80 + 5 * x;
+                int v = 150 - 3 * x;
+                boolean untinted = y == 0;
+                own[w * h + y * (w / 2) + x] = (byte) u;
+                own[w * h + w * h / 4 + y * (w / 2) + x] = (byte) v;
+                theirs[w * h + y * (w / 2) + x] = (byte) (untinted ? u : u + 40);
+                theirs[w * h + w * h / 4 + y * (w / 2) + x] = (byte) (untinted ? v : v - 30);
+            }
+        }
+        FinishSpec.Rect source = new FinishSpec.Rect(4, 4, 8, 8);
+
+        MarginColours.Stats[] both = MarginColours.paired(own, theirs, w, h, source);
+        MarginColours.Stats all = MarginColours.of(theirs, w, h, source);
+
+        // over the samples that carry the cast: the means 40 and 30 apart, the same spread, so the map is a pure move
+        assertThat(both[1].mean()[1] - both[0].mean()[1]).isCloseTo(40, offset(1e-9));
+        assertThat(both[1].mean()[2] - both[0].mean()[2]).isCloseTo(-30, offset(1e-9));
+        assertThat(both[1].spread()).containsExactly(both[0].spread(), offset(1e-9));
+        MarginColours.Map map = MarginColours.Map.matching(both[0], MarginColours.Stats.midpoint(both[0], both[1]));
+        assertThat(map.gain()).containsExactly(new double[] {1, 1, 1}, offset(1e-9));
+        assertThat(map.offset()).containsExactly(new double[] {0, 20, -15}, offset(1e-9));
+        // counted in, the untinted row pulls their mean towards ours and widens their spread: a false contrast
+        assertThat(all.mean()[1] - MarginColours.of(own, w, h, source).mean()[1]).isLessThan(40 - 1);
+        assertThat(all.spread()[1]).isGreaterThan(both[1].spread()[1] + 1);
+    }
+
+    @Test
+    void theMarginsOfARangeOfFramesAreThoseFramesAlone() {
+        // frames 48-59 of the first generation, as its end overlap is measured: twelve frames, not the clip up to them
+        MediaProbe probe = MediaProbe.using(FfmpegPrograms.locate(), Duration.ofMinutes(1));
+        SegmentCut cut = FIRST;
+        MediaInfo part = SegmentFinisher.segmentOf(probe.probe(source), cut);
+        List<byte[]> frames = MarginColours.measure(new FfmpegProcess(FfmpegPrograms.locate(), Duration.ofMinutes(1)), firstGenerated, part,
+                probe.probe(firstGenerated), SPEC, List.of(new long[] {48, 60}, new long[] {0, 12}), dir);
+        int frameSize = SPEC.canvasWidth() * SPEC.canvasHeight() * 3 / 2;
+        assertThat(frames).extracting(f -> f.length).containsExactly(12 * frameSize, 12 * frameSize);
+    }
+
+    @Test
     void aMatchingMapTakesOneSidesMeanAndSpreadToTheTarget() {
         MarginColours.Stats own = new MarginColours.Stats(new double[] {100, 90, 160}, new double[] {20, 8, 8});
         MarginColours.Stats theirs = new MarginColours.Stats(new double[] {120, 150, 100}, new double[] {30, 8, 8});
