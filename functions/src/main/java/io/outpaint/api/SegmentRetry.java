@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * goes back to RENDERING_SEGMENTS, its outputs kept until the new join replaces them, the retry recorded in its
  * {@code segments.retries}. The fan-in then starts the join again when the new attempt succeeds, over the other
  * segments' generations as they are. A parent that failed has its other unfinished segments (taken out of the queue
- * when it failed) queued again too, each with its own seed, so that the clip can be joined.
+ * when it failed) queued again too, each with the seed it had, so that the clip can be joined.
  */
 final class SegmentRetry {
 
@@ -77,6 +77,15 @@ final class SegmentRetry {
         Map<Integer, Job> current = new LinkedHashMap<>();
         for (Segments.Item item : Segments.items(parent)) {
             services.jobs().find(item.jobId()).ifPresent(j -> current.put(item.index(), j));
+        }
+        // a segment still running (a failed parent's others may still be generating) ends on its own first: a retry
+        // beside it would generate it twice, or miss its end and leave the clip waiting for it
+        for (Map.Entry<Integer, Job> e : current.entrySet()) {
+            if (!e.getValue().status().isTerminal()) {
+                throw new ApiError(409, "NOT_RETRYABLE", "segment " + (e.getKey() + 1) + " of job " + parent.jobId() + " is still "
+                        + e.getValue().status() + " (job " + e.getValue().jobId() + "); a segment can be generated again once every"
+                        + " segment of the clip has ended");
+            }
         }
         List<Integer> others = new ArrayList<>();
         for (Segments.Item item : Segments.items(parent)) {

@@ -70,8 +70,10 @@ public final class SegmentFanIn {
     }
 
     private Effect recordOnly(Job parent, Segments.SegmentOf of, Job segment) {
-        jobs.update(parent, p -> p.withSegments(Segments.withItem(p, of.index(), segment.jobId(), of.attempt(), segment.status()),
-                clock.instant()));
+        // only while the parent is still ended and still names this job: a user's retry that reopened it in between
+        // has read this end from the segment's record and queued what it calls for
+        jobs.update(parent, p -> !p.status().isTerminal() || !Segments.items(p).get(of.index()).jobId().equals(segment.jobId()) ? p
+                : p.withSegments(Segments.withItem(p, of.index(), segment.jobId(), of.attempt(), segment.status()), clock.instant()));
         return Effect.RECORDED;
     }
 

@@ -226,6 +226,39 @@ class SegmentRetryApiTest {
         assertThat(jobs.get("api-f").error().message()).contains("failed 2 times");
     }
 
+    @Test
+    void aFailedParentWhoseOtherSegmentStillRunsIsRefusedUntilItEndsAndItsLateEndIsNotWrittenOverTheRetry() {
+        Job parent = splitParent("api-r", 3);
+        List<String> ids = Segments.jobIds(parent);
+        SegmentFanIn fanIn = SegmentFanIn.of(services);
+        // segment 2 succeeded; segment 3 is admitted (generating by the time its parent fails)
+        fanIn.segmentEnded(succeed(ids.get(1)));
+        jobs.update(ids.get(2), j -> j.status() == JobStatus.ADMITTED ? j : j.moveTo(JobStatus.ADMITTED, clock.instant(), null));
+        fanIn.segmentEnded(fail(ids.get(0)));
+        String second = Segments.jobIds(jobs.get("api-r")).get(0);
+        assertThat(fanIn.segmentEnded(fail(second))).isEqualTo(SegmentFanIn.Effect.PARENT_FAILED);
+        Job failedParent = jobs.get("api-r");
+
+        // segment 3 still generates: no retry beside it, nothing written, nothing queued
+        ApiError e = refused(() -> api.retrySegment("api-r", "1", null, Optional.empty()));
+        assertThat(e.status()).isEqualTo(409);
+        assertThat(e.code()).isEqualTo("NOT_RETRYABLE");
+        assertThat(e.getMessage()).contains("segment 3", "is still ADMITTED", ids.get(2));
+        assertThat(jobs.get("api-r")).isEqualTo(failedParent);
+        assertThat(jobs.find(Segments.jobId("api-r", 0, 3))).isEmpty();
+
+        // it ends (failed); the retry reads that end and queues it again; its late record does not undo that
+        Job late = fail(ids.get(2));
+        assertThat(api.retrySegment("api-r", "1", null, Optional.empty()).status()).isEqualTo(202);
+        assertThat(Segments.jobIds(jobs.get("api-r"))).containsExactly(Segments.jobId("api-r", 0, 3), ids.get(1),
+                Segments.jobId("api-r", 2, 2));
+        fanIn.segmentEnded(late);
+        Job reopened = jobs.get("api-r");
+        assertThat(reopened.status()).isEqualTo(JobStatus.RENDERING_SEGMENTS);
+        assertThat(Segments.items(reopened).get(2).jobId()).isEqualTo(Segments.jobId("api-r", 2, 2));
+        assertThat(Segments.items(reopened).get(2).status()).isEqualTo(JobStatus.WAITING_FOR_SLOT);
+    }
+
     private Job succeed(String jobId) {
         return jobs.update(jobId, j -> j.moveTo(JobStatus.SUCCEEDED, clock.instant(), null));
     }

@@ -25,9 +25,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * matched with the neighbouring segments' generations where they overlap, {@link MarginColours}) and writes its pieces
  * (head, body, tail) under {@code work/<parent>/pieces/}, where the Join step reads them. Segments are finished in parallel, each
  * in its own invocation, so the Join itself only cross-fades the overlaps and copies the rest. Safe to run again:
- * pieces already written are kept. Each round of a segment and its neighbours has pieces of its own (named with their attempts), so after a
- * segment is generated again only its pieces are made anew; its neighbours' pieces, which hold only their own
- * generation (the Join cross-fades the overlaps), are kept.
+ * pieces already written are kept. A segment's pieces depend on its neighbours' generations too (the colour match), so
+ * they are named with the attempts of all three ({@link Segments#pieceKey}): after a segment is generated again, it and
+ * its two neighbours are finished anew, and every other segment's pieces are kept.
  */
 public final class FinishSegment implements Step {
 
