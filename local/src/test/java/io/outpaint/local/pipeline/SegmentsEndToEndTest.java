@@ -406,21 +406,7 @@ class SegmentsEndToEndTest {
     }
 
     private static Job awaitEnd(String jobId) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(8));
-        while (true) {
-            Job job = pipeline.services().jobs().find(jobId).orElse(null);
-            if (job != null && job.status().isTerminal() && (job.executionArn() == null || !running(job.executionArn()))) {
-                return job;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError(jobId + " has not ended: " + job);
-            }
-            Thread.sleep(250);
-        }
-    }
-
-    private static boolean running(String executionArn) {
-        return sfn.describeExecution(b -> b.executionArn(executionArn)).statusAsString().equals("RUNNING");
+        return io.outpaint.local.testing.JobEnds.awaitEnd(pipeline, jobId, Duration.ofMinutes(8));
     }
 
     private static Job record(String jobId) {
