@@ -26,13 +26,25 @@ final class FinishGraph {
      * before the original is laid over it: what they change shows only in the margins and the seam's feather.
      */
     static String filter(MediaInfo input, MediaInfo generated, FinishSpec spec, String marginFilters) {
+        return filter(input, generated, spec, marginFilters, false);
+    }
+
+    /**
+     * The graph with {@code marginFilters}, and, when {@code weighted}, input 3 (one raw yuv420p frame of weights, 0 to
+     * 255) saying how much of their change each sample of the generation takes: none where it is 0, all where 255.
+     */
+    static String filter(MediaInfo input, MediaInfo generated, FinishSpec spec, String marginFilters, boolean weighted) {
         FinishSpec.Rect rect = spec.source();
         int keptWidth = spec.crop().map(FinishSpec.Crop::width).orElse(input.width());
         int keptHeight = spec.crop().map(FinishSpec.Crop::height).orElse(input.height());
         String crop = spec.crop().map(c -> "crop=" + c.width() + ":" + c.height() + ":" + c.x() + ":" + c.y() + ",").orElse("");
         String resize = keptWidth == rect.width() && keptHeight == rect.height()
                 ? "" : "scale=" + rect.width() + ":" + rect.height() + ":flags=lanczos,";
-        return "[1:v]" + generation(input, generated, spec) + (marginFilters.isEmpty() ? "" : "," + marginFilters) + "[gen];"
+        String gen = marginFilters.isEmpty() ? "[1:v]" + generation(input, generated, spec) + "[gen];"
+                : !weighted ? "[1:v]" + generation(input, generated, spec) + "," + marginFilters + "[gen];"
+                : "[1:v]" + generation(input, generated, spec) + ",split[gen_as][gen_to];[gen_to]" + marginFilters + "[gen_mapped];"
+                        + "[3:v]format=yuv420p[gen_weights];[gen_as][gen_mapped][gen_weights]maskedmerge[gen];";
+        return gen
                 + "[0:v]setpts=PTS-STARTPTS," + crop + resize + "setsar=1,format=yuva420p[src];"
                 + "[2:v]format=gray[mask];"
                 + "[src][mask]alphamerge[layer];"

@@ -117,10 +117,15 @@ final class MarginColours {
      * shares with the next, and between them a linear move from the one to the other. The first segment's start and
      * the last one's end are the identity (nothing to meet there), reached at their first and last frame.
      */
-    record Plan(SegmentCut cut, Map start, Map end, double[] tailLag) {
+    record Plan(SegmentCut cut, Map start, Map end, double[] tailLag, Optional<byte[]> weights) {
 
         Plan(SegmentCut cut, Map start, Map end) {
-            this(cut, start, end, new double[CHANNELS]);
+            this(cut, start, end, new double[CHANNELS], Optional.empty());
+        }
+
+        /** This plan with {@code weights} (one raw yuv420p frame): how much of the map each sample takes, 0 to 255. */
+        Plan withWeights(byte[] weights) {
+            return new Plan(cut, start, end, tailLag, Optional.of(weights));
         }
 
         /**
@@ -134,7 +139,7 @@ final class MarginColours {
             for (int c = 0; c < CHANNELS; c++) {
                 lag[c] = planned.mean()[c] - encoded.mean()[c];
             }
-            return new Plan(cut, start, end, lag);
+            return new Plan(cut, start, end, lag, weights);
         }
 
         /** The map of the segment's frame {@code k} (0 its first). */
@@ -226,6 +231,7 @@ final class MarginColours {
         if (matchEnd) {
             ranges.add(new long[] {cut.frames() - cut.tailFrames(), cut.frames()});
         }
+        List<byte[][]> casts = new ArrayList<>();
         List<byte[]> own = measure(process, generated, SegmentFinisher.segmentOf(whole, cut), probe.probe(generated), spec, ranges,
                 scratch);
         if (matchStart) {
@@ -235,6 +241,7 @@ final class MarginColours {
                     scratch).get(0);
             Stats[] both = paired(own.get(0), theirs, spec.canvasWidth(), spec.canvasHeight(), spec.source());
             start = Map.matching(both[0], Stats.midpoint(both[0], both[1]));
+            casts.add(new byte[][] {own.get(0), theirs});
         }
         if (matchEnd) {
             SegmentCut n = next.get().cut();
@@ -242,8 +249,9 @@ final class MarginColours {
                     spec, List.of(new long[] {0, n.headFrames()}), scratch).get(0);
             Stats[] both = paired(own.get(own.size() - 1), theirs, spec.canvasWidth(), spec.canvasHeight(), spec.source());
             end = Map.matching(both[0], Stats.midpoint(both[0], both[1]));
+            casts.add(new byte[][] {own.get(own.size() - 1), theirs});
         }
-        return new Plan(cut, start, end);
+        return new Plan(cut, start, end).withWeights(weights(casts, spec.canvasWidth(), spec.canvasHeight(), spec.source()));
     }
 
     /**
@@ -317,6 +325,32 @@ final class MarginColours {
      * @return {@code own}'s statistics and {@code theirs}', in that order
      */
     static Stats[] paired(byte[] own, byte[] theirs, int width, int height, FinishSpec.Rect source) {
+        int[][] cast = cast(own, theirs, width, height, source);
+        int[] typical = cast[0];
+        int[] tolerance = cast[1];
+        double[][] sum = new double[2][CHANNELS];
+        double[][] squares = new double[2][CHANNELS];
+        long[][] count = new long[2][CHANNELS];
+        forEachMarginSample(own.length, width, height, source, (c, i) -> {
+            int mine = own[i] & 0xFF;
+            int their = theirs[i] & 0xFF;
+            if (Math.abs(their - mine - typical[c]) <= tolerance[c]) {
+                add(mine, c, sum[0], squares[0], count[0]);
+                add(their, c, sum[1], squares[1], count[1]);
+            }
+        });
+        return new Stats[] {stats(sum[0], squares[0], count[0], width, height, source), stats(sum[1], squares[1], count[1], width, height,
+                source)};
+    }
+
+    /**
+     * Per channel, the typical sample-for-sample difference of {@code theirs} from {@code own} over the margins (the
+     * cast: the median) and how far from it a sample may lie and still show it ({@link #AGREE_LEVELS}, or three robust
+     * standard deviations).
+     *
+     * @return the typical differences and the tolerances, in that order
+     */
+    static int[][] cast(byte[] own, byte[] theirs, int width, int height, FinishSpec.Rect source) {
         if (own.length != theirs.length) {
             throw new FinishFailedException("margins: the two sides have " + own.length + " and " + theirs.length + " bytes, not the same frames");
         }
@@ -332,19 +366,59 @@ final class MarginColours {
             }
             tolerance[c] = (int) Math.max(AGREE_LEVELS, Math.ceil(3 * 1.4826 * medianBin(away)));
         }
-        double[][] sum = new double[2][CHANNELS];
-        double[][] squares = new double[2][CHANNELS];
-        long[][] count = new long[2][CHANNELS];
-        forEachMarginSample(own.length, width, height, source, (c, i) -> {
-            int mine = own[i] & 0xFF;
-            int their = theirs[i] & 0xFF;
-            if (Math.abs(their - mine - typical[c]) <= tolerance[c]) {
-                add(mine, c, sum[0], squares[0], count[0]);
-                add(their, c, sum[1], squares[1], count[1]);
+        return new int[][] {typical, tolerance};
+    }
+
+    /**
+     * How much of the map each sample of the picture takes (one raw yuv420p frame of weights, 0 to 255): as much as it
+     * carries of the cast. Over the frames a segment shares with a neighbour ({@code casts}: its own and the
+     * neighbour's, as in {@link #paired}), a sample's mean difference between the two, against the channel's typical
+     * difference, is the share of the cast it carries: all of it in most of the margins, none where the two already
+     * agree (the source's rows a window's scale stretches into a margin, a mark, the source under the seam's feather),
+     * a part where a chroma sample or a filter's reach straddles the two. A single map moved such a sample as far as
+     * the rest and opened there the step it closed elsewhere. Both overlaps count, each by its cast's size; a channel
+     * whose casts are all under {@link #AGREE_LEVELS} levels has nothing to locate and takes its map everywhere.
+     */
+    static byte[] weights(List<byte[][]> casts, int width, int height, FinishSpec.Rect source) {
+        int frame = width * height * 3 / 2;
+        int chroma = width * height / 4;
+        double[] shares = new double[frame];
+        double[] scale = new double[CHANNELS];
+        for (byte[][] pair : casts) {
+            byte[] own = pair[0];
+            byte[] theirs = pair[1];
+            int[] typical = cast(own, theirs, width, height, source)[0];
+            int frames = own.length / frame;
+            int[] sums = new int[frame];
+            for (int f = 0; f < own.length; f += frame) {
+                for (int i = 0; i < frame; i++) {
+                    sums[i] += (theirs[f + i] & 0xFF) - (own[f + i] & 0xFF);
+                }
             }
-        });
-        return new Stats[] {stats(sum[0], squares[0], count[0], width, height, source), stats(sum[1], squares[1], count[1], width, height,
-                source)};
+            for (int i = 0; i < frame; i++) {
+                int c = channel(i, width * height, chroma);
+                if (Math.abs(typical[c]) >= AGREE_LEVELS) {
+                    shares[i] += Math.abs((double) sums[i] / frames) * Math.abs(typical[c]);
+                }
+            }
+            for (int c = 0; c < CHANNELS; c++) {
+                if (Math.abs(typical[c]) >= AGREE_LEVELS) {
+                    scale[c] += (double) typical[c] * typical[c];
+                }
+            }
+        }
+        byte[] weights = new byte[frame];
+        for (int i = 0; i < frame; i++) {
+            int c = channel(i, width * height, chroma);
+            double share = scale[c] == 0 ? 1 : Math.min(1, shares[i] / scale[c]);
+            weights[i] = (byte) Math.round(share * 255);
+        }
+        return weights;
+    }
+
+    /** The channel of byte {@code i} of a raw yuv420p frame whose luma plane is {@code luma} bytes, each chroma plane {@code chroma}. */
+    private static int channel(int i, int luma, int chroma) {
+        return i < luma ? 0 : i < luma + chroma ? 1 : 2;
     }
 
     /** The bin that holds the middle of a histogram's counts (the lower one of two). */
@@ -440,6 +514,15 @@ final class MarginColours {
      * The chain that applies {@code plan} to the generation (nothing for the identity), its commands, when the map
      * moves, written to {@code file}.
      */
+    /** Writes the plan's weights to {@code file} (raw yuv420p, one frame), if it has any. */
+    static Optional<Path> writeWeights(Plan plan, Path file) throws IOException {
+        if (plan.isIdentity() || plan.weights().isEmpty()) {
+            return Optional.empty();
+        }
+        Files.write(file, plan.weights().get());
+        return Optional.of(file);
+    }
+
     static String chain(Plan plan, Rational fps, Path file) throws IOException {
         if (plan.isIdentity()) {
             return "";

@@ -70,10 +70,11 @@ public final class SegmentFinisher {
             MarginColours.Plan colours = MarginColours.plan(process, probe, whole, cut, generated, previous, next, spec, outDir);
             Path commands = outDir.resolve("margin-colours-" + cut.index() + ".txt");
             Path mask = SeamMask.write(spec, outDir.resolve("seam-mask-" + cut.index() + ".png"));
+            Optional<Path> weights = MarginColours.writeWeights(colours, outDir.resolve("margin-weights-" + cut.index() + ".yuv"));
             Set<String> all = pieces(cut);
             if (colours.isIdentity() || cut.tailFrames() == 0 || cut.bodyFrames() == 0) {
                 String match = MarginColours.chain(colours, part.fps(), commands);
-                process.ffmpeg("finish segment " + cut.index(), command(source, videoStart, generated, mask, part, gen, spec, cut, match,
+                process.ffmpeg("finish segment " + cut.index(), command(source, videoStart, generated, mask, weights, part, gen, spec, cut, match,
                         all, Optional.empty(), outDir));
             } else {
                 // the body's encoder lets a slow, even change of colour lag behind (it skips what changes by less than a
@@ -81,17 +82,20 @@ public final class SegmentFinisher {
                 Path last = outDir.resolve("body-last-" + cut.index() + ".yuv");
                 Set<String> first = new LinkedHashSet<>(all);
                 first.remove(SegmentPieces.TAIL);
-                process.ffmpeg("finish segment " + cut.index(), command(source, videoStart, generated, mask, part, gen, spec, cut,
+                process.ffmpeg("finish segment " + cut.index(), command(source, videoStart, generated, mask, weights, part, gen, spec, cut,
                         MarginColours.chain(colours, part.fps(), commands), first, Optional.of(last), outDir));
                 MarginColours.Stats planned = MarginColours.of(Files.readAllBytes(last), spec.canvasWidth(), spec.canvasHeight(),
                         spec.source());
                 MarginColours.Stats encoded = MarginColours.lastFrame(process, outDir.resolve(SegmentPieces.BODY), spec, last);
                 Files.deleteIfExists(last);
                 MarginColours.Plan tail = colours.withTailFrom(planned, encoded);
-                process.ffmpeg("finish segment " + cut.index() + "'s tail", command(source, videoStart, generated, mask, part, gen, spec,
+                process.ffmpeg("finish segment " + cut.index() + "'s tail", command(source, videoStart, generated, mask, weights, part, gen, spec,
                         cut, MarginColours.chain(tail, part.fps(), commands), Set.of(SegmentPieces.TAIL), Optional.empty(), outDir));
             }
             Files.deleteIfExists(mask);
+            if (weights.isPresent()) {
+                Files.deleteIfExists(weights.get());
+            }
             Files.deleteIfExists(commands);
         } catch (IOException e) {
             throw new FinishFailedException("finish segment " + cut.index() + ": " + e.getMessage(), e);
@@ -114,13 +118,16 @@ public final class SegmentFinisher {
      * The finishing run that writes {@code wanted} of the cut's pieces into {@code outDir} (and, if asked, the body's last
      * frame as composed, raw yuv420p, to {@code bodyLast}).
      */
-    static List<String> command(Path source, double videoStart, Path generated, Path mask, MediaInfo part, MediaInfo gen,
-                                FinishSpec spec, SegmentCut cut, String marginFilters, Set<String> wanted, Optional<Path> bodyLast,
-                                Path outDir) {
+    static List<String> command(Path source, double videoStart, Path generated, Path mask, Optional<Path> weights, MediaInfo part,
+                                MediaInfo gen, FinishSpec spec, SegmentCut cut, String marginFilters, Set<String> wanted,
+                                Optional<Path> bodyLast, Path outDir) {
         List<String> args = new ArrayList<>(List.of("-hide_banner", "-nostdin", "-y", "-loglevel", "error"));
         args.addAll(FrameSeek.inputArgs(source, videoStart, part.fps(), cut.firstFrame(), cut.frames()));
-        args.addAll(List.of("-i", generated.toString(), "-i", mask.toString(), "-filter_complex",
-                filter(part, gen, spec, cut, marginFilters, wanted, bodyLast.isPresent())));
+        args.addAll(List.of("-i", generated.toString(), "-i", mask.toString()));
+        weights.ifPresent(w -> args.addAll(List.of("-f", "rawvideo", "-pix_fmt", "yuv420p", "-video_size",
+                spec.canvasWidth() + "x" + spec.canvasHeight(), "-i", w.toString())));
+        args.addAll(List.of("-filter_complex", filter(part, gen, spec, cut, marginFilters, weights.isPresent(), wanted,
+                bodyLast.isPresent())));
         if (wanted.contains(SegmentPieces.HEAD)) {
             args.addAll(List.of("-map", "[head]", "-c:v", "ffv1", "-f", "nut", outDir.resolve(SegmentPieces.HEAD).toString()));
         }
@@ -141,8 +148,8 @@ public final class SegmentFinisher {
      * {@link FinishGraph}'s composite over the segment's frames ({@code marginFilters} on the generation), split into the
      * {@code wanted} pieces (and the body's last frame, with {@code bodyLast}).
      */
-    static String filter(MediaInfo part, MediaInfo gen, FinishSpec spec, SegmentCut cut, String marginFilters, Set<String> wanted,
-                         boolean bodyLast) {
+    static String filter(MediaInfo part, MediaInfo gen, FinishSpec spec, SegmentCut cut, String marginFilters, boolean weighted,
+                         Set<String> wanted, boolean bodyLast) {
         List<String> labels = new ArrayList<>();
         List<String> trims = new ArrayList<>();
         long head = cut.headFrames();
@@ -163,7 +170,7 @@ public final class SegmentFinisher {
             labels.add("tail");
             trims.add("trim=start_frame=" + tail);
         }
-        StringBuilder graph = new StringBuilder(FinishGraph.filter(part, gen, spec, marginFilters)).append(";[v]split=").append(labels.size());
+        StringBuilder graph = new StringBuilder(FinishGraph.filter(part, gen, spec, marginFilters, weighted && !marginFilters.isEmpty())).append(";[v]split=").append(labels.size());
         for (String label : labels) {
             graph.append("[to_").append(label).append(']');
         }

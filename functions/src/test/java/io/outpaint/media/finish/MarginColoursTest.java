@@ -121,6 +121,54 @@ class MarginColoursTest {
     }
 
     @Test
+    void eachSampleTakesTheMapAsFarAsItCarriesTheCast() {
+        // a 16x16 picture, the source at (4, 4) 8x8, two frames: their side is ours with a cast (U +40, V -30) but for
+        // the margins' top row of chroma, which neither side tinted, one sample of the row below, which carries half of it
+        // (a chroma sample straddling the two), and the source, which both sides keep; luma has no cast, and takes the
+        // map everywhere
+        int w = 16;
+        int h = 16;
+        int luma = w * h;
+        int chroma = luma / 4;
+        byte[] own = new byte[luma * 3];
+        byte[] theirs = new byte[own.length];
+        for (int f = 0; f < 2; f++) {
+            int frame = f * luma * 3 / 2;
+            for (int i = 0; i < luma; i++) {
+                own[frame + i] = (byte) (60 + i % 97 + f);
+                theirs[frame + i] = own[frame + i];
+            }
+            for (int y = 0; y < h / 2; y++) {
+                for (int x = 0; x < w / 2; x++) {
+                    boolean inside = x >= 2 && x < 6 && y >= 2 && y < 6;
+                    double share = y == 0 || inside ? 0 : y == 1 && x == 0 ? 0.5 : 1;
+                    int u = frame + luma + y * (w / 2) + x;
+                    int v = u + chroma;
+                    own[u] = (byte) (80 + 5 * x + f);
+                    own[v] = (byte) (150 - 3 * x);
+                    theirs[u] = (byte) ((own[u] & 0xFF) + Math.round(40 * share));
+                    theirs[v] = (byte) ((own[v] & 0xFF) - Math.round(30 * share));
+                }
+            }
+        }
+        FinishSpec.Rect source = new FinishSpec.Rect(4, 4, 8, 8);
+
+        byte[] weights = MarginColours.weights(List.<byte[][]>of(new byte[][] {own, theirs}), w, h, source);
+
+        assertThat(weights).hasSize(luma * 3 / 2);
+        for (int i = 0; i < luma; i++) {
+            assertThat(weights[i] & 0xFF).as("luma %d: no cast to locate", i).isEqualTo(255);
+        }
+        for (int plane = 0; plane < 2; plane++) {
+            int at = luma + plane * chroma;
+            assertThat(weights[at + 8 + 3] & 0xFF).as("a sample with the whole cast").isEqualTo(255);
+            assertThat(weights[at + 3] & 0xFF).as("the row neither side tinted").isEqualTo(0);
+            assertThat(weights[at + 8] & 0xFF).as("the sample with half of it").isBetween(125, 130);
+            assertThat(weights[at + 8 * 4 + 3] & 0xFF).as("inside the source, the same both sides: kept as it is").isEqualTo(0);
+        }
+    }
+
+    @Test
     void theMarginsOfARangeOfFramesAreThoseFramesAlone() {
         // frames 48-59 of the first generation, as its end overlap is measured: twelve frames, not the clip up to them
         MediaProbe probe = MediaProbe.using(FfmpegPrograms.locate(), Duration.ofMinutes(1));
