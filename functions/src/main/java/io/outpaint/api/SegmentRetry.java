@@ -181,6 +181,14 @@ final class SegmentRetry {
         return segment != null && segment.source() != null ? segment.source().bucket() : parent.source().bucket();
     }
 
+    /**
+     * Whether a retry of one of this job's segments would be allowed by its status (a split parent that SUCCEEDED, or
+     * FAILED with SEGMENT_FAILED): what {@code links.retrySegment} is offered on. Its inputs are checked only when asked.
+     */
+    static boolean offered(Job job) {
+        return Segments.isParent(job) && retryable(job) && Segments.items(job).size() == Segments.count(job);
+    }
+
     private static boolean retryable(Job parent) {
         return parent.status() == JobStatus.SUCCEEDED || (parent.status() == JobStatus.FAILED && parent.error() != null
                 && "SEGMENT_FAILED".equals(parent.error().code()));

@@ -327,6 +327,40 @@ class SegmentRetryApiTest {
         assertThat(jobs.find("api-f-s003-a2")).isEmpty();
     }
 
+    @Test
+    void aLongClipsLinksOfferTheRetryTemplateOnlyWhenItsStatusAllowsARetry() {
+        splitParent("api-r", 3);
+        assertThat(api.get("api-r").body().path("links").has("retrySegment")).as("RENDERING_SEGMENTS").isFalse();
+
+        succeededParent("api-p", 3);
+        JsonNode links = api.get("api-p").body().path("links");
+        assertThat(links.path("retrySegment").asText()).isEqualTo("/jobs/api-p/segments/{n}/retry");
+        assertThat(links.path("self").asText()).isEqualTo("/jobs/api-p");
+        api.retrySegment("api-p", "2", null, Optional.empty());
+        assertThat(api.get("api-p").body().path("links").has("retrySegment")).as("rendering again").isFalse();
+
+        splitParent("api-f", 3);
+        jobs.update("api-f", j -> j.withError(new Job.JobError("SEGMENT_FAILED", "segment 1 failed 2 times", null), T0)
+                .moveTo(JobStatus.FAILED, T0, null));
+        assertThat(api.get("api-f").body().path("links").path("retrySegment").asText()).isEqualTo("/jobs/api-f/segments/{n}/retry");
+
+        splitParent("api-x", 3);
+        jobs.update("api-x", j -> j.moveTo(JobStatus.JOINING, T0, null)
+                .withError(new Job.JobError("FINISH_FAILED", "ffmpeg", null), T0).moveTo(JobStatus.FAILED, T0, null));
+        assertThat(api.get("api-x").body().path("links").has("retrySegment")).as("FAILED with FINISH_FAILED").isFalse();
+        splitParent("api-c", 3);
+        jobs.update("api-c", j -> j.moveTo(JobStatus.CANCELED, T0, null));
+        assertThat(api.get("api-c").body().path("links").has("retrySegment")).as("CANCELED").isFalse();
+
+        // neither a job of one generation nor a segment's own job offers it, whatever its status
+        jobs.create(Job.queued("api-one", request(), source("api-one"), null, null, T0, 1).moveTo(JobStatus.SUCCEEDED, T0, null));
+        assertThat(api.get("api-one").body().path("links").has("retrySegment")).isFalse();
+        assertThat(api.get("api-p-s001").body().path("links").has("retrySegment")).isFalse();
+        // lists carry the same links
+        assertThat(api.list(Map.of("limit", "100")).body().path("jobs")).filteredOn(j -> j.path("jobId").asText().equals("api-f"))
+                .singleElement().satisfies(j -> assertThat(j.path("links").path("retrySegment").asText()).contains("/jobs/api-f/"));
+    }
+
     private Job succeed(String jobId) {
         return jobs.update(jobId, j -> j.moveTo(JobStatus.SUCCEEDED, clock.instant(), null));
     }
