@@ -614,6 +614,10 @@ public final class JobsApi {
         ObjectNode links = body.putObject("links");
         links.put("self", "/jobs/" + job.jobId());
         links.put("cancel", "/jobs/" + job.jobId() + "/cancel");
+        if (SegmentRetry.offered(job)) {
+            // a template: {n} is the segment's number, from 1 to segments.count
+            links.put("retrySegment", "/jobs/" + job.jobId() + "/segments/{n}/retry");
+        }
         if (details) {
             if (job.source() != null && job.source().bucket() != null && job.source().key() != null) {
                 ((ObjectNode) body.get("input")).put("url", presigner.get().presignGetObject(p -> p.signatureDuration(URL_LIFETIME)

@@ -95,6 +95,7 @@ final class SegmentRetry {
                 others.add(item.index());
             }
         }
+        refuseUnlessInputsKept(parent, index, others, current);
         Instant now = services.clock().instant();
         String note = "segment " + (index + 1) + " generated again with seed " + seed + " (was " + previous + ")";
         Job written = services.jobs().update(parent, p -> {
@@ -124,7 +125,7 @@ final class SegmentRetry {
         for (Segments.Item item : Segments.items(written)) {
             if (item.index() == index || others.contains(item.index())) {
                 Job before = current.get(item.index());
-                String bucket = before != null && before.source() != null ? before.source().bucket() : written.source().bucket();
+                String bucket = inputBucket(written, before);
                 Long size = before != null && before.source() != null ? before.source().size() : null;
                 starter.start(Segments.segmentJob(written, item.index(), item.attempt(), bucket, size));
                 if (item.index() != index) {
@@ -144,6 +145,48 @@ final class SegmentRetry {
         }
         services.admission().dispatch(); // a retry whose first dispatch was lost is started now
         return new Retried(parent, earlier, List.of());
+    }
+
+    /**
+     * Refuses a retry whose re-run would fail for want of its inputs, before anything is written: the clip's source (the
+     * version the job read, which the join and the segments' finishing read again) and the Split step's cut of each segment
+     * queued again (the retried one, and a failed parent's others), which its new job generates from. The bucket's
+     * lifecycle expires inputs after 30 days; a cut lost otherwise is refused the same way. A HEAD each, no download.
+     */
+    private void refuseUnlessInputsKept(Job parent, int index, List<Integer> others, Map<Integer, Job> current) {
+        List<String> missing = new ArrayList<>();
+        Job.Source source = parent.source();
+        if (!services.inputs().exists(source.bucket(), source.key(), source.versionId())) {
+            missing.add("the clip's input s3://" + source.bucket() + "/" + source.key()
+                    + (source.versionId() == null ? "" : " (version " + source.versionId() + ")"));
+        }
+        for (Segments.Item item : Segments.items(parent)) {
+            if (item.index() == index || others.contains(item.index())) {
+                String bucket = inputBucket(parent, current.get(item.index()));
+                String key = Segments.inputKey(parent.jobId(), item.index());
+                if (!services.inputs().exists(bucket, key)) {
+                    missing.add("segment " + (item.index() + 1) + "'s input s3://" + bucket + "/" + key);
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new ApiError(409, "INPUT_GONE", "segment " + (index + 1) + " of job " + parent.jobId() + " cannot be generated"
+                    + " again: " + String.join(", ", missing) + (missing.size() == 1 ? " is" : " are") + " gone (inputs are kept "
+                    + io.outpaint.media.InputVideos.KEPT_DAYS + " days); submit the clip again (POST /jobs) for a new job");
+        }
+    }
+
+    /** The bucket of a segment's cut: where its current job reads it, else the parent's. */
+    private static String inputBucket(Job parent, Job segment) {
+        return segment != null && segment.source() != null ? segment.source().bucket() : parent.source().bucket();
+    }
+
+    /**
+     * Whether a retry of one of this job's segments would be allowed by its status (a split parent that SUCCEEDED, or
+     * FAILED with SEGMENT_FAILED): what {@code links.retrySegment} is offered on. Its inputs are checked only when asked.
+     */
+    static boolean offered(Job job) {
+        return Segments.isParent(job) && retryable(job) && Segments.items(job).size() == Segments.count(job);
     }
 
     private static boolean retryable(Job parent) {

@@ -15,6 +15,8 @@ public final class InputVideos {
     public static final String PREFIX = io.outpaint.request.ObjectKeys.PREFIX;
     /** Videos uploaded through {@code POST /uploads}: in the bucket for estimates and jobs, starting nothing by landing. */
     public static final String STAGED = PREFIX + "staged/";
+    /** How long the bucket keeps an input video: its lifecycle rule on inputs/ (the stack's) expires it after this. */
+    public static final int KEPT_DAYS = 30;
     public static final long MAX_BYTES = 5L * 1024 * 1024 * 1024;
     public static final Set<String> TYPES = VideoProbe.Container.mediaTypes();
     static final int PROBE_BLOCK = 64 * 1024;
@@ -51,8 +53,16 @@ public final class InputVideos {
 
     /** Whether an object is at {@code key} (a HeadObject; nothing else is checked). */
     public boolean exists(String bucket, String key) {
+        return exists(bucket, key, null);
+    }
+
+    /**
+     * Whether version {@code versionId} of the object at {@code key} is still there (the current one when null): the
+     * version a job read, which a versioned bucket keeps after a delete and loses when its lifecycle expires it.
+     */
+    public boolean exists(String bucket, String key, String versionId) {
         try {
-            s3.get().headObject(b -> b.bucket(bucket).key(key));
+            s3.get().headObject(b -> b.bucket(bucket).key(key).versionId(versionId));
             return true;
         } catch (NoSuchKeyException e) {
             return false;

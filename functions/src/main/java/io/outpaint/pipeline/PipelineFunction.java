@@ -57,8 +57,9 @@ public enum PipelineFunction {
             s -> io.outpaint.media.finish.MediaSteps.join(s.jobs(), s.s3Client(), s.clock())),
     NOTIFY("Notify", 512, 60, EnumSet.of(Need.WEBHOOK_SECRET, Need.EVENTS), Dynamo.READING,
             s -> new Notify(s.jobs(), s.notifier(), io.outpaint.notify.WebhookPolicy.of(s.config()))),
+    // WORK_READ: a segment's retry checks (HeadObject) that the segment's cut under work/ is still there
     API("Api", "io.outpaint.handlers.ApiHandler", 1024, 29,
-            EnumSet.of(Need.SCENARIO, Need.INPUTS_READ, Need.INPUTS_WRITE, Need.OUTPUTS_READ, Need.START_EXECUTIONS,
+            EnumSet.of(Need.SCENARIO, Need.INPUTS_READ, Need.INPUTS_WRITE, Need.OUTPUTS_READ, Need.WORK_READ, Need.START_EXECUTIONS,
                     Need.STOP_EXECUTIONS, Need.WEBHOOK_SECRET), Dynamo.QUEUEING),
     // Scenario for a dry run: an uploaded video's job is priced as it is queued, for a budget to hold it
     UPLOAD_TRIGGER("UploadTrigger", "io.outpaint.handlers.UploadTriggerHandler", 512, 120,

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outpaint.config.PipelineConfig;
 import io.outpaint.job.Job;
 import io.outpaint.job.JobStatus;
+import io.outpaint.media.InputVideos;
 import io.outpaint.pipeline.JobStarter;
 import io.outpaint.pipeline.PipelineServices;
 import io.outpaint.pipeline.SegmentFanIn;
@@ -25,10 +26,16 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
@@ -45,9 +52,10 @@ class SegmentRetryApiTest {
     private final InMemoryJobStore jobs = new InMemoryJobStore();
     private final Clock clock = Clock.fixed(T0.plusSeconds(600), ZoneOffset.UTC);
     private final FakeExecutions executions = new FakeExecutions();
+    private final Bucket bucket = new Bucket();
     private final PipelineServices services = new PipelineServices(PipelineConfig.fromEnvironment(Map.of("TABLE_NAME", "t",
             "BUCKET_NAME", "bucket", "MAX_JOBS_IN_FLIGHT", "5")), clock, null, jobs, new io.outpaint.store.InMemorySlotLimiter(),
-            new io.outpaint.store.InMemoryJobDurations(), executions, null, null, null, null, null);
+            new io.outpaint.store.InMemoryJobDurations(), executions, new InputVideos(bucket), null, null, null, null);
     private final JobsApi api = new JobsApi(services, SegmentRetryApiTest::presigner);
 
     @Test
@@ -259,6 +267,100 @@ class SegmentRetryApiTest {
         assertThat(Segments.items(reopened).get(2).status()).isEqualTo(JobStatus.WAITING_FOR_SLOT);
     }
 
+    @Test
+    void aRetryWhoseClipsInputIsGoneIsRefusedNamingItAndChangesNothing() {
+        Job parent = succeededParent("api-p", 3);
+        bucket.keys.remove("inputs/api-p.mp4"); // expired by the bucket's lifecycle, or deleted
+
+        ApiError e = refused(() -> api.retrySegment("api-p", "2", null, Optional.empty()));
+
+        assertThat(e.status()).isEqualTo(409);
+        assertThat(e.code()).isEqualTo("INPUT_GONE");
+        assertThat(e.getMessage()).contains("the clip's input s3://bucket/inputs/api-p.mp4", "is gone", "30 days",
+                "submit the clip again").doesNotContain("segment 2's input");
+        assertThat(bucket.heads).as("the source and segment 2's cut looked at, nothing else").containsExactlyInAnyOrder(
+                "inputs/api-p.mp4", Segments.inputKey("api-p", 1));
+        assertThat(jobs.get("api-p")).isEqualTo(parent);
+        assertThat(jobs.find("api-p-s002-a2")).isEmpty();
+        assertThat(executions.started()).doesNotContain("api-p-s002-a2");
+    }
+
+    @Test
+    void aRetryWhoseSegmentsCutIsGoneIsRefusedNamingItButAnotherSegmentsCutIsNotItsConcern() {
+        Job parent = succeededParent("api-p", 3);
+        bucket.keys.remove(Segments.inputKey("api-p", 1));
+
+        ApiError e = refused(() -> api.retrySegment("api-p", "2", null, Optional.empty()));
+
+        assertThat(e.status()).isEqualTo(409);
+        assertThat(e.code()).isEqualTo("INPUT_GONE");
+        assertThat(e.getMessage()).contains("segment 2's input s3://bucket/work/api-p/segments/002.mp4 is gone", "submit the clip again")
+                .doesNotContain("the clip's input");
+        assertThat(jobs.get("api-p")).isEqualTo(parent);
+        assertThat(jobs.find("api-p-s002-a2")).isEmpty();
+
+        // segment 3's generation is reused as it is: its cut is not read again, and segment 3 can still be retried
+        assertThat(api.retrySegment("api-p", "3", null, Optional.empty()).status()).isEqualTo(202);
+        assertThat(jobs.get("api-p-s003-a2").source().key()).isEqualTo(Segments.inputKey("api-p", 2));
+    }
+
+    @Test
+    void aFailedParentsRetryIsRefusedWhenTheCutOfASegmentItWouldQueueAgainIsGone() {
+        Job parent = splitParent("api-f", 3);
+        List<String> ids = Segments.jobIds(parent);
+        SegmentFanIn fanIn = SegmentFanIn.of(services);
+        fanIn.segmentEnded(succeed(ids.get(0)));
+        fanIn.segmentEnded(fail(ids.get(1)));
+        assertThat(fanIn.segmentEnded(fail(Segments.jobIds(jobs.get("api-f")).get(1)))).isEqualTo(SegmentFanIn.Effect.PARENT_FAILED);
+        jobs.update(ids.get(2), j -> j.status().isTerminal() ? j : j.moveTo(JobStatus.CANCELED, clock.instant(), "its parent failed"));
+        Job failed = jobs.get("api-f");
+        bucket.keys.remove(Segments.inputKey("api-f", 2));
+        bucket.keys.remove(Segments.inputKey("api-f", 0)); // segment 1 succeeded: reused, its cut not needed
+
+        ApiError e = refused(() -> api.retrySegment("api-f", "2", null, Optional.empty()));
+
+        assertThat(e.code()).isEqualTo("INPUT_GONE");
+        assertThat(e.getMessage()).contains("segment 3's input s3://bucket/work/api-f/segments/003.mp4")
+                .doesNotContain("segment 1's input", "segment 2's input");
+        assertThat(jobs.get("api-f")).isEqualTo(failed);
+        assertThat(jobs.find("api-f-s002-a3")).isEmpty();
+        assertThat(jobs.find("api-f-s003-a2")).isEmpty();
+    }
+
+    @Test
+    void aLongClipsLinksOfferTheRetryTemplateOnlyWhenItsStatusAllowsARetry() {
+        splitParent("api-r", 3);
+        assertThat(api.get("api-r").body().path("links").has("retrySegment")).as("RENDERING_SEGMENTS").isFalse();
+
+        succeededParent("api-p", 3);
+        JsonNode links = api.get("api-p").body().path("links");
+        assertThat(links.path("retrySegment").asText()).isEqualTo("/jobs/api-p/segments/{n}/retry");
+        assertThat(links.path("self").asText()).isEqualTo("/jobs/api-p");
+        api.retrySegment("api-p", "2", null, Optional.empty());
+        assertThat(api.get("api-p").body().path("links").has("retrySegment")).as("rendering again").isFalse();
+
+        splitParent("api-f", 3);
+        jobs.update("api-f", j -> j.withError(new Job.JobError("SEGMENT_FAILED", "segment 1 failed 2 times", null), T0)
+                .moveTo(JobStatus.FAILED, T0, null));
+        assertThat(api.get("api-f").body().path("links").path("retrySegment").asText()).isEqualTo("/jobs/api-f/segments/{n}/retry");
+
+        splitParent("api-x", 3);
+        jobs.update("api-x", j -> j.moveTo(JobStatus.JOINING, T0, null)
+                .withError(new Job.JobError("FINISH_FAILED", "ffmpeg", null), T0).moveTo(JobStatus.FAILED, T0, null));
+        assertThat(api.get("api-x").body().path("links").has("retrySegment")).as("FAILED with FINISH_FAILED").isFalse();
+        splitParent("api-c", 3);
+        jobs.update("api-c", j -> j.moveTo(JobStatus.CANCELED, T0, null));
+        assertThat(api.get("api-c").body().path("links").has("retrySegment")).as("CANCELED").isFalse();
+
+        // neither a job of one generation nor a segment's own job offers it, whatever its status
+        jobs.create(Job.queued("api-one", request(), source("api-one"), null, null, T0, 1).moveTo(JobStatus.SUCCEEDED, T0, null));
+        assertThat(api.get("api-one").body().path("links").has("retrySegment")).isFalse();
+        assertThat(api.get("api-p-s001").body().path("links").has("retrySegment")).isFalse();
+        // lists carry the same links
+        assertThat(api.list(Map.of("limit", "100")).body().path("jobs")).filteredOn(j -> j.path("jobId").asText().equals("api-f"))
+                .singleElement().satisfies(j -> assertThat(j.path("links").path("retrySegment").asText()).contains("/jobs/api-f/"));
+    }
+
     private Job succeed(String jobId) {
         return jobs.update(jobId, j -> j.moveTo(JobStatus.SUCCEEDED, clock.instant(), null));
     }
@@ -277,6 +379,9 @@ class SegmentRetryApiTest {
         Job split = parent.moveTo(JobStatus.SPLITTING, T0, null).withSegments(Segments.split(Segments.planned(plan), ids), T0)
                 .moveTo(JobStatus.RENDERING_SEGMENTS, T0, null);
         jobs.create(split);
+        // what the Split step leaves in the bucket: the clip's input, and each segment's cut under work/
+        bucket.keys.add(split.source().key());
+        plan.segments().forEach(s -> bucket.keys.add(Segments.inputKey(id, s.index())));
         JobStarter starter = new JobStarter(services);
         for (SegmentPlan.Segment s : plan.segments()) {
             starter.start(Segments.segmentJob(split, s.index(), 1, "bucket", 100L));
@@ -317,6 +422,29 @@ class SegmentRetryApiTest {
         ApiError e = catchThrowableOfType(call::run, ApiError.class);
         assertThat(e).as("refused").isNotNull();
         return e;
+    }
+
+    /** The test's bucket: the keys of the objects in it, for the one call a retry makes (HeadObject). */
+    private static final class Bucket implements S3Client {
+        final Set<String> keys = ConcurrentHashMap.newKeySet();
+        final List<String> heads = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public HeadObjectResponse headObject(HeadObjectRequest request) {
+            heads.add(request.key());
+            if (!request.bucket().equals("bucket") || !keys.contains(request.key())) {
+                throw NoSuchKeyException.builder().statusCode(404).message("Not Found").build();
+            }
+            return HeadObjectResponse.builder().contentLength(1L).build();
+        }
+
+        @Override
+        public String serviceName() {
+            return "s3";
+        }
+
+        @Override
+        public void close() {}
     }
 
     private static S3Presigner presigner() {

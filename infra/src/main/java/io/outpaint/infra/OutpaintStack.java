@@ -260,7 +260,7 @@ public final class OutpaintStack extends Stack {
                 .enforceSsl(true)
                 .versioned(true)
                 .lifecycleRules(List.of(
-                        LifecycleRule.builder().id("inputs").prefix("inputs/").expiration(Duration.days(30))
+                        LifecycleRule.builder().id("inputs").prefix("inputs/").expiration(Duration.days(io.outpaint.media.InputVideos.KEPT_DAYS))
                                 .noncurrentVersionExpiration(Duration.days(7)).abortIncompleteMultipartUploadAfter(Duration.days(1)).build(),
                         LifecycleRule.builder().id("outputs").prefix("outputs/").expiration(Duration.days(90))
                                 .noncurrentVersionExpiration(Duration.days(7)).abortIncompleteMultipartUploadAfter(Duration.days(1)).build()))

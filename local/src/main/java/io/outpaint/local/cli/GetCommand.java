@@ -41,6 +41,12 @@ final class GetCommand implements Callable<Integer> {
                     + "%); no result yet: 'outpaint wait " + jobId + " -o FILE' follows it and saves the result");
         }
         Outpaint.out.println("Job " + jobId + (title.isEmpty() ? "" : ": " + title) + ", SUCCEEDED");
+        // a long clip joined again over segments generated again: which ones, so the file is known for what it is
+        String again = JobSummary.regenerated(job);
+        if (!again.isEmpty()) {
+            Outpaint.out.println("  " + again + ":");
+            JobSummary.retries(job, java.time.Instant.now()).forEach(r -> Outpaint.out.println("    " + r));
+        }
         JobResult.save(job, result);
         return 0;
     }

@@ -2,6 +2,7 @@ package io.outpaint.local.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -77,6 +78,13 @@ final class JobSummary {
                     + (billing.has("billed") ? "billed " + billing.path("billed").asInt() : "")
                     + (job.path("segments").has("count") ? " (the sum of its " + job.path("segments").path("count").asInt() + " segments')" : ""));
         }
+        String again = regenerated(job);
+        if (!again.isEmpty()) {
+            line(text, "retried", again);
+            for (String retry : retries(job, now)) {
+                line(text, "", retry);
+            }
+        }
         String label = "outputs";
         for (JsonNode output : job.path("outputs")) {
             line(text, label, output.path("key").asText() + "   " + shape(output));
@@ -95,6 +103,41 @@ final class JobSummary {
                 : JobFollower.FINAL.contains(status) ? "it has ended; 'outpaint submit' starts a new job"
                 : "'outpaint wait " + jobId + " -o FILE' follows it and saves the result");
         return text.toString();
+    }
+
+    /**
+     * Which segments of a long clip were generated again ({@code segments.retries}), each named once:
+     * {@code segments 2 and 5 generated again}; empty for a job without a retry.
+     */
+    static String regenerated(JsonNode job) {
+        java.util.SortedSet<Integer> segments = new java.util.TreeSet<>();
+        job.path("segments").path("retries").forEach(r -> segments.add(r.path("segment").asInt()));
+        if (segments.isEmpty()) {
+            return "";
+        }
+        List<String> numbers = segments.stream().map(String::valueOf).toList();
+        return (numbers.size() == 1 ? "segment " + numbers.get(0) : "segments " + String.join(", ", numbers.subList(0, numbers.size() - 1))
+                + " and " + numbers.get(numbers.size() - 1)) + " generated again";
+    }
+
+    /**
+     * A long clip's retries, oldest first, one short line each: the segment, its seed before and after, and when
+     * ({@code segment 2: seed 42 -> 7, 2026-12-07T10:10:00Z (5m ago)}); empty for a job without a retry.
+     */
+    static List<String> retries(JsonNode job, Instant now) {
+        List<String> lines = new java.util.ArrayList<>();
+        for (JsonNode retry : job.path("segments").path("retries")) {
+            String at = printable(retry.path("at").asText(""));
+            String age;
+            try {
+                age = " (" + ListCommand.age(Instant.parse(at), now) + " ago)";
+            } catch (java.time.format.DateTimeParseException e) {
+                age = "";
+            }
+            lines.add("segment " + retry.path("segment").asInt() + ": seed " + retry.path("previousSeed").asLong() + " -> "
+                    + retry.path("seed").asLong() + (at.isEmpty() ? "" : ", " + at + age));
+        }
+        return lines;
     }
 
     /** An output's size in bytes as people read it, with its frame size and length where the record has them. */

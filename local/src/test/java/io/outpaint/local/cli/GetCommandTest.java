@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +48,24 @@ class GetCommandTest {
             assertThat(get(api, "api-4")).isEqualTo(1);
         }
         assertThat(console.err()).startsWith("outpaint get: job api-4 (Street at dusk.mp4 · \"a wide sunny street\") is RUNNING (30%)");
+    }
+
+    @Test
+    void aLongClipJoinedAgainSaysWhichSegmentsWereGeneratedAgainBeforeItSaves() throws Exception {
+        String retried = "\"segments\": {\"count\": 3, \"items\": [], \"retries\": [{\"segment\": 2, \"at\": \"2026-11-24T05:10:00Z\","
+                + " \"jobId\": \"api-1-s002-a2\", \"previousJobId\": \"api-1-s002\", \"previousSeed\": 42, \"seed\": 7}]}, ";
+        try (StubApi api = new StubApi()) {
+            api.answer("GET", "/jobs/api-1", FinishedJobs.succeeded(api, "api-1").replaceFirst("\\{", "{" + retried))
+                    .answer("GET", "/results/api-1.mp4", FinishedJobs.RESULT);
+
+            assertThat(get(api, "api-1", "-o", dir.resolve("r.mp4").toString())).isZero();
+        }
+        List<String> lines = console.out().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("Job api-1, SUCCEEDED");
+        assertThat(lines.get(1)).isEqualTo("  segment 2 generated again:");
+        assertThat(lines.get(2)).startsWith("    segment 2: seed 42 -> 7, 2026-11-24T05:10:00Z (");
+        assertThat(lines.get(3)).startsWith("Saved " + dir.resolve("r.mp4").toAbsolutePath());
+        assertThat(dir.resolve("r.mp4")).hasContent(FinishedJobs.RESULT);
     }
 
     @Test

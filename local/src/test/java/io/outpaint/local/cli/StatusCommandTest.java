@@ -3,6 +3,7 @@ package io.outpaint.local.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -59,6 +60,49 @@ class StatusCommandTest {
         }
         assertThat(console.out().lines().toList())
                 .contains("  cost      estimate 700 creative units, billed 690 (the sum of its 3 segments')");
+    }
+
+    @Test
+    void aLongClipsParentListsItsRetriesOneLineEachAfterSayingWhichSegmentsWereGeneratedAgain() throws Exception {
+        String parent = """
+                {"jobId": "api-long", "status": "SUCCEEDED", "progress": 1.0, "createdAt": "2026-11-24T04:59:00Z",
+                 "request": {"prompt": "p"},
+                 "segments": {"count": 3, "succeeded": 3, "overlapFrames": 8,
+                              "items": [{"index": 0, "status": "SUCCEEDED"}, {"index": 1, "status": "SUCCEEDED"}, {"index": 2, "status": "SUCCEEDED"}],
+                              "retries": [{"segment": 3, "at": "2026-11-24T05:10:00Z", "jobId": "api-long-s003-a2", "previousJobId": "api-long-s003",
+                                           "previousSeed": 42, "seed": 7},
+                                          {"segment": 1, "at": "2026-11-24T05:20:00Z", "jobId": "api-long-s001-a2", "previousJobId": "api-long-s001",
+                                           "previousSeed": 42, "seed": 1234567890123},
+                                          {"segment": 3, "at": "2026-11-24T05:30:00Z", "jobId": "api-long-s003-a3", "previousJobId": "api-long-s003-a2",
+                                           "previousSeed": 7, "seed": 9}]},
+                 "outputs": []}""";
+        try (StubApi api = new StubApi().answer("GET", "/jobs/api-long", parent)) {
+            assertThat(status(api, "api-long")).isZero();
+        }
+        List<String> lines = console.out().lines().toList();
+        int at = lines.indexOf("  retried   segments 1 and 3 generated again");
+        assertThat(at).as(console.out()).isPositive();
+        assertThat(lines.get(at + 1)).startsWith("            segment 3: seed 42 -> 7, 2026-11-24T05:10:00Z (");
+        assertThat(lines.get(at + 2)).startsWith("            segment 1: seed 42 -> 1234567890123, 2026-11-24T05:20:00Z (");
+        assertThat(lines.get(at + 3)).startsWith("            segment 3: seed 7 -> 9, 2026-11-24T05:30:00Z (").endsWith(" ago)");
+        assertThat(lines.get(at + 4)).startsWith("  next ");
+        assertThat(lines).contains("  status    SUCCEEDED, segments 3/3 generated");
+    }
+
+    @Test
+    void aRetryLineIsShortAndAParentWithoutRetriesHasNoneOneSegmentIsNamedAlone() {
+        ObjectMapper json = new ObjectMapper();
+        java.time.Instant now = java.time.Instant.parse("2026-11-24T06:00:00Z");
+        com.fasterxml.jackson.databind.JsonNode one = json.createObjectNode().set("segments", json.createObjectNode()
+                .set("retries", json.createArrayNode().add(json.createObjectNode().put("segment", 2).put("at", "2026-11-24T05:00:00Z")
+                        .put("previousSeed", 42).put("seed", 7))));
+        assertThat(JobSummary.regenerated(one)).isEqualTo("segment 2 generated again");
+        assertThat(JobSummary.retries(one, now)).containsExactly("segment 2: seed 42 -> 7, 2026-11-24T05:00:00Z (1h ago)");
+
+        com.fasterxml.jackson.databind.JsonNode none = json.createObjectNode().set("segments", json.createObjectNode().put("count", 3));
+        assertThat(JobSummary.regenerated(none)).isEmpty();
+        assertThat(JobSummary.retries(none, now)).isEmpty();
+        assertThat(JobSummary.text(none, false, now)).doesNotContain("retried", "generated again");
     }
 
     @Test
