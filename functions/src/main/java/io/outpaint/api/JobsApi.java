@@ -171,7 +171,8 @@ public final class JobsApi {
 
     /**
      * The job with its estimate and its cap, refused when above {@code max}: a cap that cannot be checked now is refused too.
-     * The cap is kept on the job's billing, for what is checked after creation.
+     * The cap is kept on the job's billing: a video that lands through the upload URL later is checked against it again
+     * ({@link io.outpaint.pipeline.LandedPrice}), as its length may make it a long clip whose segments cost more.
      */
     private Job withCheckedEstimate(Job job, CreateRequest create, Optional<InputVideos.Video> video, Optional<SegmentPlan> split,
                                     int max) {
