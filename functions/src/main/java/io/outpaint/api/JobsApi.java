@@ -169,7 +169,11 @@ public final class JobsApi {
         return units.map(u -> planned.withBilling(Job.Billing.NONE.withEstimate(u), planned.createdAt())).orElse(planned);
     }
 
-    /** The job with its estimate, refused when above {@code max}: a cap that cannot be checked now is refused too. */
+    /**
+     * The job with its estimate and its cap, refused when above {@code max}: a cap that cannot be checked now is refused too.
+     * The cap is kept on the job's billing: a video that lands through the upload URL later is checked against it again
+     * ({@link io.outpaint.pipeline.LandedPrice}), as its length may make it a long clip whose segments cost more.
+     */
     private Job withCheckedEstimate(Job job, CreateRequest create, Optional<InputVideos.Video> video, Optional<SegmentPlan> split,
                                     int max) {
         if (create.request().matchInputNumFrames() && video.isEmpty()) {
@@ -183,7 +187,7 @@ public final class JobsApi {
                     + split.map(p -> " (the sum of its " + p.count() + " segments')").orElse("") + ", above maxCreativeUnits " + max,
                     List.of(new FieldError("maxCreativeUnits", Integer.toString(max), "at least the estimate, " + units)));
         }
-        return job.withBilling(Job.Billing.NONE.withEstimate(units), job.createdAt());
+        return job.withBilling(Job.Billing.NONE.withEstimate(units).withMaxCreativeUnits(max), job.createdAt());
     }
 
     /** The input video at {@code key} (a key the validator passed): 422 for an object that is missing or not a video. */

@@ -78,15 +78,21 @@ public record Job(
 
     /**
      * What the job costs in creative units: the estimate at creation (its shape's price), what Scenario
-     * billed once its job ended (cuCost less cuDiscount; 0 for a refunded failure), and the budget period
-     * whose units it reserved at admission (null when no budget held it).
+     * billed once its job ended (cuCost less cuDiscount; 0 for a refunded failure), the budget period
+     * whose units it reserved at admission (null when no budget held it), and the most the client let it
+     * cost ({@code maxCreativeUnits} of {@code POST /jobs}; null when none was given, and in records older
+     * than it), kept so that a video that lands after the job was created is checked against it too.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Billing(Integer estimate, Integer billed, String budgetPeriod) {
-        public static final Billing NONE = new Billing(null, null, null);
-        public Billing withEstimate(Integer v) { return new Billing(v, billed, budgetPeriod); }
-        public Billing withBilled(Integer v) { return new Billing(estimate, v, budgetPeriod); }
-        public Billing withBudgetPeriod(String v) { return new Billing(estimate, billed, v); }
+    public record Billing(Integer estimate, Integer billed, String budgetPeriod, Integer maxCreativeUnits) {
+        public static final Billing NONE = new Billing(null, null, null, null);
+        public Billing(Integer estimate, Integer billed, String budgetPeriod) {
+            this(estimate, billed, budgetPeriod, null);
+        }
+        public Billing withEstimate(Integer v) { return new Billing(v, billed, budgetPeriod, maxCreativeUnits); }
+        public Billing withBilled(Integer v) { return new Billing(estimate, v, budgetPeriod, maxCreativeUnits); }
+        public Billing withBudgetPeriod(String v) { return new Billing(estimate, billed, v, maxCreativeUnits); }
+        public Billing withMaxCreativeUnits(Integer v) { return new Billing(estimate, billed, budgetPeriod, v); }
     }
 
     /** One status change, with when and why. */

@@ -40,7 +40,7 @@ public final class JobDocument {
             "height", "durationSeconds");
     private static final Set<String> ERROR = Set.of("code", "message", "hint");
     private static final Set<String> CHANGE = Set.of("status", "at", "note");
-    private static final Set<String> BILLING = Set.of("estimate", "billed", "budgetPeriod");
+    private static final Set<String> BILLING = Set.of("estimate", "billed", "budgetPeriod", "maxCreativeUnits");
 
     private JobDocument() {}
 
@@ -79,7 +79,8 @@ public final class JobDocument {
                 F.text(root, "webhookUrl", ""),
                 object(root, "framing"),
                 nested(root, "billing", "", BILLING, b -> new Job.Billing(F.integer(b, "estimate", "billing."),
-                        F.integer(b, "billed", "billing."), F.text(b, "budgetPeriod", "billing."))),
+                        F.integer(b, "billed", "billing."), F.text(b, "budgetPeriod", "billing."),
+                        F.integer(b, "maxCreativeUnits", "billing."))),
                 object(root, "finish"),
                 F.text(root, "inputName", ""),
                 object(root, "segments"));
@@ -164,6 +165,9 @@ public final class JobDocument {
             billing.put("billed", b.billed());
         }
         put(billing, "budgetPeriod", b.budgetPeriod());
+        if (b.maxCreativeUnits() != null) {
+            billing.put("maxCreativeUnits", b.maxCreativeUnits());
+        }
         return billing;
     }
 

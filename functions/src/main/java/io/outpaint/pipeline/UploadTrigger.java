@@ -54,10 +54,12 @@ public final class UploadTrigger {
 
     private final PipelineServices services;
     private final JobStarter starter;
+    private final LandedPrice landed;
 
     public UploadTrigger(PipelineServices services) {
         this.services = services;
         this.starter = new JobStarter(services);
+        this.landed = LandedPrice.of(services);
     }
 
     /** The job id of an uploaded object: the same for every delivery of the same upload. */
@@ -118,7 +120,10 @@ public final class UploadTrigger {
 
     /**
      * The upload an API job (still QUEUED) waits for landed at {@code key}: the video is checked, then
-     * the job queued, or refused if it is not a video. Empty when no job waits for this key.
+     * the job queued, or refused if it is not a video. A job with {@code maxCreativeUnits} is priced on the
+     * video that landed ({@link LandedPrice}: a clip longer than one generation as its segments' sum) and fails
+     * with {@value LandedPrice#OVER_MAX_CREATIVE_UNITS} above it, before it is queued. Empty when no job waits
+     * for this key.
      */
     public Optional<Outcome> onAwaitedUpload(String bucket, String key, String versionId) {
         Optional<Job> owner = apiJobOf(key);
@@ -133,19 +138,45 @@ public final class UploadTrigger {
         }
         Optional<Job> awaited = owner;
         MDC.put("jobId", awaited.get().jobId());
+        InputVideos.Video video;
         try {
-            services.inputs().describe(bucket, key, blankToNull(versionId)); // not a video: it fails now, it never waits
+            video = services.inputs().describe(bucket, key, blankToNull(versionId)); // not a video: it fails now, it never waits
         } catch (InvalidInputException e) {
-            Job.JobError error = new Job.JobError(RecordFailure.codeOf(e.getClass().getName()), e.getMessage(), null);
-            services.jobs().update(awaited.get().jobId(), j -> j.status().isTerminal() ? j
-                    : j.withError(error, services.clock().instant()).moveTo(io.outpaint.job.JobStatus.FAILED,
-                            services.clock().instant(), error.code()));
-            LOG.warn("the upload of API job {} at s3://{}/{} is refused: {}", awaited.get().jobId(), bucket, key, e.getMessage());
-            return Optional.of(Outcome.REFUSED);
+            return Optional.of(refuseAwaited(awaited.get(), bucket, key,
+                    new Job.JobError(RecordFailure.codeOf(e.getClass().getName()), e.getMessage(), null)));
+        }
+        LandedPrice.Outcome priced = landed.check(awaited.get(), () -> probed(video), () -> services.inputs().frames(video));
+        if (priced instanceof LandedPrice.Outcome.Over over) {
+            return Optional.of(refuseAwaited(awaited.get(), bucket, key, over.error()));
+        }
+        if (priced instanceof LandedPrice.Outcome.Within within) {
+            LOG.info("the upload of API job {} is priced at {} creative units{}, within its maxCreativeUnits {}", awaited.get().jobId(),
+                    within.creativeUnits(), within.split().map(p -> " (" + p.count() + " segments)").orElse(""),
+                    awaited.get().billingOrNone().maxCreativeUnits());
+            services.jobs().update(awaited.get().jobId(), j -> j.status() != io.outpaint.job.JobStatus.QUEUED ? j
+                    : LandedPrice.recorded(j, within, services.clock().instant()));
         }
         starter.enqueue(awaited.get().jobId());
         LOG.info("the upload of API job {} landed at s3://{}/{}; job queued", awaited.get().jobId(), bucket, key);
         return Optional.of(Outcome.STARTED);
+    }
+
+    /** An awaited upload's job failed with {@code error} (a record that ended meanwhile is left as it is); nothing is queued. */
+    private Outcome refuseAwaited(Job job, String bucket, String key, Job.JobError error) {
+        services.jobs().update(job.jobId(), j -> j.status().isTerminal() ? j
+                : j.withError(error, services.clock().instant()).moveTo(io.outpaint.job.JobStatus.FAILED,
+                        services.clock().instant(), error.code()));
+        LOG.warn("the upload of API job {} at s3://{}/{} is refused: {} {}", job.jobId(), bucket, key, error.code(), error.message());
+        return Outcome.REFUSED;
+    }
+
+    /** The landed video's headers; empty when they cannot be read (UploadInput leaves such a video to Scenario's checks). */
+    private Optional<io.outpaint.media.VideoProbe.Video> probed(InputVideos.Video video) {
+        try {
+            return Optional.of(services.inputs().probe(video));
+        } catch (InvalidInputException unreadable) {
+            return Optional.empty();
+        }
     }
 
     /** The API job whose presigned upload this is: {@code inputs/<jobId>/<file>}, recorded with this key, in any status. */

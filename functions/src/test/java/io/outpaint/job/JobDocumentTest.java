@@ -66,6 +66,18 @@ class JobDocumentTest {
     }
 
     @Test
+    void aRecordWrittenBeforeTheCapWasKeptReadsWithoutOne() throws Exception {
+        String document = "{\"jobId\":\"j-1\",\"status\":\"QUEUED\",\"billing\":{\"estimate\":48,\"budgetPeriod\":\"2026-05\"}}";
+        Job job = JobDocument.read(document);
+        assertThat(job.billing()).isEqualTo(new Job.Billing(48, null, "2026-05", null));
+        assertThat(job).isEqualTo(BINDING.readValue(document, Job.class));
+        // and a cap, once kept, is written and read back with the rest of the billing
+        Job capped = job.withBilling(job.billing().withMaxCreativeUnits(60), job.updatedAt());
+        assertThat(JobDocument.write(capped)).contains("\"billing\":{\"estimate\":48,\"budgetPeriod\":\"2026-05\",\"maxCreativeUnits\":60}");
+        assertThat(JobDocument.read(JobDocument.write(capped)).billing().maxCreativeUnits()).isEqualTo(60);
+    }
+
+    @Test
     void aDocumentThatIsNotAJobRecordIsRefusedWithTheFieldsPath() {
         assertRefused("[]", "a job record must be a JSON object; got []");
         assertRefused("{\"jobId\":\"j\",\"colour\":\"red\"}", "a job record has a field 'colour' it does not know; allowed: [billing, createdAt,");
@@ -128,7 +140,7 @@ class JobDocumentTest {
                 maybe(random, () -> BINDING.createObjectNode().put("expandRatio", 0.3894).set("canvas",
                         BINDING.createObjectNode().put("width", 1920).put("height", 1920))),
                 maybe(random, () -> new Job.Billing(maybe(random, () -> random.nextInt(500)), maybe(random, () -> random.nextInt(500)),
-                        maybe(random, () -> "2026-05"))),
+                        maybe(random, () -> "2026-05"), maybe(random, () -> 1 + random.nextInt(500)))),
 
                 maybe(random, () -> BINDING.createObjectNode().put("fps", "30000/1001").put("frames", 300)
                         .set("audio", BINDING.createObjectNode().put("codec", "aac").put("handling", "copied"))),

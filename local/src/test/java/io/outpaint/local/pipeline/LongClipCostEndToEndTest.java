@@ -34,7 +34,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * What a long clip costs, through the HTTP API, the real state machine and the real handlers on the local runtime: its
  * estimate is the sum of its segments' (each on its own shape), {@code maxCreativeUnits} is checked against that sum, the
  * parent records the sum as its estimate and shows its segments' billed units summed, and the budget's books count each
- * segment once (the parent holds nothing), equal to what Scenario billed. And a fragmented MP4 (its index empty) over one
+ * segment once (the parent holds nothing), equal to what Scenario billed. A job created with an upload URL is checked against
+ * its cap again when its long clip lands: above it, it fails before any segment or Scenario job. And a fragmented MP4 (its index empty) over one
  * generation is split like any long clip, its output with exactly its frames. The periodic sweep is off.
  */
 class LongClipCostEndToEndTest {
@@ -157,9 +158,83 @@ class LongClipCostEndToEndTest {
                 + "\"request\":" + request + "}");
         String id = created.path("jobId").asText();
         assertThat(created.path("billing").has("estimate")).as(created.toString()).isFalse();
+        land(created, "uploaded.mp4");
+        api.awaitStatus(id, "SUCCEEDED", Duration.ofMinutes(6));
+
+        Job parent = record(id);
+        assertThat(parent.history()).extracting(Job.StatusChange::status).contains(JobStatus.SPLITTING);
+        assertThat(parent.billingOrNone().estimate()).as("priced when it landed: its segments' sum").isEqualTo(sum);
+        assertThat(parent.billingOrNone().budgetPeriod()).as("the parent held nothing on the books").isNull();
+    }
+
+    @Test
+    void aLongClipOverItsCapThatLandsThroughItsUploadUrlFailsBeforeAnySegmentOrScenarioJob() throws Exception {
+        pipeline.budget(Optional.empty());
+        String key = upload("capped.mp4", 30);
+        JsonNode estimate = api.json("POST", "/estimate", "{\"video\":{\"key\":\"" + key + "\"},\"request\":" + REQUEST + "}");
+        int sum = estimate.path("creativeUnits").asInt();
+        int count = estimate.path("segments").path("count").asInt();
+        assertThat(count).as(estimate.toString()).isGreaterThanOrEqualTo(3);
+        // at creation the cap is checked on the request's frames (one generation of 81): one unit under the clip's sum passes
+        int cap = sum - 1;
+        JsonNode created = api.json("POST", "/jobs", "{\"video\":{\"upload\":{\"fileName\":\"capped.mp4\",\"contentType\":\"video/mp4\"}},"
+                + "\"request\":" + REQUEST + ",\"maxCreativeUnits\":" + cap + "}");
+        String id = created.path("jobId").asText();
+        assertThat(created.path("billing").path("estimate").asInt()).as(created.toString()).isLessThanOrEqualTo(cap);
+        assertThat(created.path("billing").path("maxCreativeUnits").asInt()).as("the cap is kept on the job").isEqualTo(cap);
+        int scenarioJobs = pipeline.simulator().jobsCreated();
+        int scenarioUploads = pipeline.simulator().count(io.outpaint.simulator.Route.CREATE_UPLOAD);
+
+        land(created, "capped.mp4");
+
+        JsonNode failed = api.awaitStatus(id, "FAILED", Duration.ofMinutes(1));
+        assertThat(failed.path("error").path("code").asText()).as(failed.toString()).isEqualTo("OVER_MAX_CREATIVE_UNITS");
+        assertThat(failed.path("error").path("message").asText()).startsWith("the estimate is " + sum + " creative units (the sum of its "
+                + count + " segments'), above maxCreativeUnits " + cap + "; priced when the video landed");
+        assertThat(failed.path("error").path("hint").asText()).contains("POST /uploads");
+        Job job = record(id);
+        assertThat(job.history()).extracting(Job.StatusChange::status).as("failed where it waited for its video")
+                .containsExactly(JobStatus.QUEUED, JobStatus.FAILED);
+        assertThat(job.segments()).as("no segment planned or created").isNull();
+        assertThat(job.scenario().videoAssetId()).isNull();
+        assertThat(pipeline.simulator().jobsCreated()).as("no Scenario job").isEqualTo(scenarioJobs);
+        assertThat(pipeline.simulator().count(io.outpaint.simulator.Route.CREATE_UPLOAD)).as("the video was not sent to Scenario")
+                .isEqualTo(scenarioUploads);
+        assertThat(pipeline.cloud().stepFunctions().listExecutions(b -> b.stateMachineArn(pipeline.stateMachineArn())).executions())
+                .as("no execution").noneMatch(e -> e.name().equals(id));
+        assertThat(pipeline.services().jobs().find(Segments.jobId(id, 0, 1))).as("no segment job").isEmpty();
+    }
+
+    @Test
+    void aLongClipWithinItsCapThatLandsThroughItsUploadUrlGoesOnWithItsSegmentsSumAsItsEstimate() throws Exception {
+        pipeline.budget(Optional.empty());
+        String key = upload("within.mp4", 16);
+        JsonNode estimate = api.json("POST", "/estimate", "{\"video\":{\"key\":\"" + key + "\"},\"request\":" + REQUEST + "}");
+        int sum = estimate.path("creativeUnits").asInt();
+        int count = estimate.path("segments").path("count").asInt();
+        assertThat(count).as(estimate.toString()).isEqualTo(2);
+        JsonNode created = api.json("POST", "/jobs", "{\"video\":{\"upload\":{\"fileName\":\"within.mp4\",\"contentType\":\"video/mp4\"}},"
+                + "\"request\":" + REQUEST + ",\"maxCreativeUnits\":" + sum + "}");
+        String id = created.path("jobId").asText();
+        assertThat(created.path("billing").path("estimate").asInt()).as("priced on the request's 81 frames").isLessThan(sum);
+
+        land(created, "within.mp4");
+
+        JsonNode done = api.awaitStatus(id, "SUCCEEDED", Duration.ofMinutes(6));
+        Job parent = record(id);
+        assertThat(parent.history()).extracting(Job.StatusChange::status).containsSubsequence(JobStatus.QUEUED,
+                JobStatus.WAITING_FOR_SLOT, JobStatus.ADMITTED, JobStatus.SPLITTING, JobStatus.RENDERING_SEGMENTS, JobStatus.SUCCEEDED);
+        assertThat(Segments.count(parent)).isEqualTo(count);
+        assertThat(done.path("billing").path("estimate").asInt()).as("priced when it landed: its segments' sum").isEqualTo(sum);
+        assertThat(done.path("billing").path("maxCreativeUnits").asInt()).isEqualTo(sum);
+    }
+
+    /** Puts the clip {@code name} to the upload URL {@code created} handed out, and waits until the job no longer waits for it. */
+    private static void land(JsonNode created, String name) throws Exception {
+        String id = created.path("jobId").asText();
         HttpResponse<String> put = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create(created.path("upload").path("url").asText())).header("Content-Type", "video/mp4")
-                        .PUT(java.net.http.HttpRequest.BodyPublishers.ofFile(dir.resolve("uploaded.mp4"))).build(),
+                        .PUT(java.net.http.HttpRequest.BodyPublishers.ofFile(dir.resolve(name))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
         // the S3 trigger is off here: the sweep finds the landed upload, once the job has waited longer than an S3 event takes
@@ -168,12 +243,6 @@ class LongClipCostEndToEndTest {
             pipeline.sweep();
             Thread.sleep(500);
         }
-        api.awaitStatus(id, "SUCCEEDED", Duration.ofMinutes(6));
-
-        Job parent = record(id);
-        assertThat(parent.history()).extracting(Job.StatusChange::status).contains(JobStatus.SPLITTING);
-        assertThat(parent.billingOrNone().estimate()).as("priced when it landed: its segments' sum").isEqualTo(sum);
-        assertThat(parent.billingOrNone().budgetPeriod()).as("the parent held nothing on the books").isNull();
     }
 
     @Test
