@@ -99,6 +99,15 @@ final class FinishClips {
      * segment's with its own cast, as two generations differ.
      */
     Path segmentGenerated(String name, Path input, Path scene, long first, long end, int frames, FinishSpec spec, int cb, int cr) {
+        return segmentGenerated(name, input, scene, first, end, frames, spec, cb, cr, 0);
+    }
+
+    /**
+     * As above, the source's picture {@code spill} rows (of the generation) taller than its place, above and below: rows
+     * of the source in the margins that no cast reaches, as a model's window stretched over the canvas leaves them.
+     */
+    Path segmentGenerated(String name, Path input, Path scene, long first, long end, int frames, FinishSpec spec, int cb, int cr,
+                          int spill) {
         MediaInfo in = PROBE.probe(input);
         MediaInfo canvas = PROBE.probe(scene);
         double scale = (double) canvas.width() / spec.canvasWidth();
@@ -110,8 +119,8 @@ final class FinishClips {
         String cut = "trim=start_frame=" + first + ":end_frame=" + end + ",setpts=(PTS-STARTPTS)*" + stretch + ",fps=16";
         Path out = dir.resolve(name);
         return run(List.of("-i", input.toString(), "-i", scene.toString(), "-filter_complex",
-                "[1:v]" + cut + ",lutyuv=u=val+" + cb + ":v=val+" + cr + "[bg];[0:v]" + cut + ",scale=" + w + ":" + h + "[fg];"
-                        + "[bg][fg]overlay=" + x + ":" + y + ",tpad=stop_mode=clone:stop=16[v]",
+                "[1:v]" + cut + ",lutyuv=u=val+" + cb + ":v=val+" + cr + "[bg];[0:v]" + cut + ",scale=" + w + ":" + (h + 2 * spill)
+                        + "[fg];[bg][fg]overlay=" + x + ":" + (y - spill) + ",tpad=stop_mode=clone:stop=16[v]",
                 "-map", "[v]", "-frames:v", Integer.toString(frames), "-an", "-c:v", "libopenh264", "-b:v", "4M",
                 out.toString()), out);
     }

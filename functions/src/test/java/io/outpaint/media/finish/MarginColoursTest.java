@@ -26,6 +26,7 @@ class MarginColoursTest {
     private static final SegmentCut MIDDLE = new SegmentCut(1, 48, 96, 12, 12);
     private static final SegmentCut LAST = new SegmentCut(2, 84, 120, 12, 0);
     private static final String CENTRE = "crop=320:" + (240 - 2 * SeamMask.FEATHER) + ":0:" + (40 + SeamMask.FEATHER);
+    private static final int SPILL = 4;
     private static final String CENTRE_OF_SOURCE = "crop=320:" + (240 - 2 * SeamMask.FEATHER) + ":0:" + SeamMask.FEATHER;
 
     @TempDir
@@ -42,10 +43,11 @@ class MarginColoursTest {
         finisher = new SegmentFinisher(FfmpegPrograms.locate(), ROOMY, Duration.ofMinutes(5));
         source = clips.mp4("source.mp4", 320, 240, "24", 5, "aac");
         Path scene = clips.scene("scene.mkv", 160, 160, "24", 5);
-        // casts 40 and 34 chroma steps apart, as two of the model's generations can be
-        firstGenerated = clips.segmentGenerated("first.mp4", source, scene, 0, 60, 40, SPEC, -20, 16);
-        middleGenerated = clips.segmentGenerated("middle.mp4", source, scene, 48, 96, 32, SPEC, 20, -18);
-        lastGenerated = clips.segmentGenerated("last.mp4", source, scene, 84, 120, 24, SPEC, 0, 0);
+        // casts 40 and 34 chroma steps apart, as two of the model's generations can be; the source's picture spills 4 rows
+        // (8 on the canvas, a fifth of each margin) into the margins above and below, where no cast reaches
+        firstGenerated = clips.segmentGenerated("first.mp4", source, scene, 0, 60, 40, SPEC, -20, 16, SPILL);
+        middleGenerated = clips.segmentGenerated("middle.mp4", source, scene, 48, 96, 32, SPEC, 20, -18, SPILL);
+        lastGenerated = clips.segmentGenerated("last.mp4", source, scene, 84, 120, 24, SPEC, 0, 0, SPILL);
     }
 
     @Test
@@ -270,6 +272,17 @@ class MarginColoursTest {
             assertThat(tail.spread()[c]).as("channel %d's spread", c).isCloseTo(head.spread()[c], offset(1.0));
             assertThat(tail.mean()[c]).as("channel %d: halfway", c).isCloseTo((apartTail.mean()[c] + apartHead.mean()[c]) / 2, offset(1.5));
         }
+        // and sample for sample: the rows of the source in the margins, which neither generation tinted, were left as they
+        // were, so there too the two sides agree (one map for the whole margin would move them by the cast, 20 levels
+        // each way, and leave them 40 apart)
+        double[] apart = sampleDifference(plainFirst.tail().orElseThrow(), plainMiddle.head().orElseThrow());
+        double[] together = sampleDifference(matchedFirst.tail().orElseThrow(), matchedMiddle.head().orElseThrow());
+        System.out.printf("margin colours: mean sample difference of the overlap's two sides (Y, U, V) as generated %s, matched %s%n",
+                java.util.Arrays.toString(apart), java.util.Arrays.toString(together));
+        assertThat(apart[1]).isGreaterThan(25);
+        for (int c = 0; c < MarginColours.CHANNELS; c++) {
+            assertThat(together[c]).as("channel %d, sample for sample", c).isLessThan(2.5);
+        }
         // only the margins moved: the centre is the source's frames, bit for bit
         assertThat(FinishClips.frameMd5s(matchedMiddle.head().orElseThrow(), CENTRE))
                 .isEqualTo(FinishClips.frameMd5s(source, "trim=start_frame=48:end_frame=60," + CENTRE_OF_SOURCE));
@@ -282,6 +295,46 @@ class MarginColoursTest {
             assertThat(files.map(p -> p.getFileName().toString()))
                     .containsExactlyInAnyOrder(SegmentPieces.HEAD, SegmentPieces.BODY, SegmentPieces.TAIL);
         }
+    }
+
+    /** Per channel, the mean absolute difference of two pieces' margin samples, frame for frame and place for place. */
+    private static double[] sampleDifference(Path a, Path b) throws Exception {
+        byte[] one = raw(a);
+        byte[] two = raw(b);
+        assertThat(one).hasSameSizeAs(two);
+        int w = SPEC.canvasWidth();
+        int h = SPEC.canvasHeight();
+        int frame = w * h * 3 / 2;
+        double[] sum = new double[MarginColours.CHANNELS];
+        long[] count = new long[MarginColours.CHANNELS];
+        FinishSpec.Rect s = SPEC.source();
+        for (int f = 0; f < one.length; f += frame) {
+            for (int c = 0; c < MarginColours.CHANNELS; c++) {
+                int sub = c == 0 ? 1 : 2;
+                int pw = w / sub;
+                int offset = f + (c == 0 ? 0 : w * h + (c - 1) * (w * h / 4));
+                for (int y = 0; y < h / sub; y++) {
+                    if (y * sub + sub > s.y() && y * sub < s.y() + s.height()) {
+                        continue; // the margins are the rows above and below the source here
+                    }
+                    for (int x = 0; x < pw; x++) {
+                        sum[c] += Math.abs((one[offset + y * pw + x] & 0xFF) - (two[offset + y * pw + x] & 0xFF));
+                        count[c]++;
+                    }
+                }
+            }
+        }
+        for (int c = 0; c < MarginColours.CHANNELS; c++) {
+            sum[c] /= count[c];
+        }
+        return sum;
+    }
+
+    private static byte[] raw(Path piece) throws Exception {
+        Path raw = dir.resolve(piece.getParent().getFileName() + "-" + piece.getFileName() + ".yuv");
+        FinishClips.FFMPEG.ffmpeg("decode " + piece.getFileName(), List.of("-hide_banner", "-nostdin", "-y", "-loglevel", "error",
+                "-i", piece.toString(), "-f", "rawvideo", "-pix_fmt", "yuv420p", raw.toString()));
+        return Files.readAllBytes(raw);
     }
 
     private static MarginColours.Stats margins(Path piece) throws Exception {
