@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * The one ffmpeg command that finishes a clip. Inputs: 0 the original, 1 the generation, 2 the seam
- * mask. The generation is stretched to the original's duration, scaled to the canvas and set to
+ * mask (and, for a segment whose margins' colours are matched, 3 their weights: {@link MarginColours#weights}). The generation is stretched to the original's duration, scaled to the canvas and set to
  * the original's rate (cut first to the window of the model's canvas that the output covers, when
  * known); the original (cropped if planned, never resampled in time) gets the mask as
  * alpha and is laid over it at the source rectangle. The generation's last frame is held a few

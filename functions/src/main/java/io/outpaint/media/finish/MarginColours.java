@@ -372,33 +372,50 @@ final class MarginColours {
     /**
      * How much of the map each sample of the picture takes (one raw yuv420p frame of weights, 0 to 255): as much as it
      * carries of the cast. Over the frames a segment shares with a neighbour ({@code casts}: its own and the
-     * neighbour's, as in {@link #paired}), a sample's mean difference between the two, against the channel's typical
-     * difference, is the share of the cast it carries: all of it in most of the margins, none where the two already
-     * agree (the source's rows a window's scale stretches into a margin, a mark, the source under the seam's feather),
-     * a part where a chroma sample or a filter's reach straddles the two. A single map moved such a sample as far as
-     * the rest and opened there the step it closed elsewhere. Both overlaps count, each by its cast's size; a channel
-     * whose casts are all under {@link #AGREE_LEVELS} levels has nothing to locate and takes its map everywhere.
+     * neighbour's, as in {@link #paired}), a sample's mean difference between the two, projected on the channel's
+     * typical difference (the cast), is the share of the cast it carries: all of it in most of the margins, none where
+     * the two already agree (the source's rows a window's scale stretches into a margin, a mark, the source under the
+     * seam's feather), a part where a chroma sample or a filter's reach straddles the two. A single map moved such a
+     * sample as far as the rest and opened there the step it closed elsewhere. Both overlaps count, each by its cast's
+     * size. Only a difference that a share of the cast explains lowers a weight: a sample whose difference strays from
+     * that share, or changes from frame to frame, by more than the cast's tolerance ({@link #cast}) differs in what
+     * the two generations painted there, not in colour (a model's margins do, in most places), and takes the whole
+     * map, as the rest of the margins do. A channel whose casts are all under {@link #AGREE_LEVELS} levels has nothing
+     * to locate and takes its map everywhere.
      */
     static byte[] weights(List<byte[][]> casts, int width, int height, FinishSpec.Rect source) {
         int frame = width * height * 3 / 2;
-        int chroma = width * height / 4;
-        double[] shares = new double[frame];
+        int luma = width * height;
+        int chroma = luma / 4;
+        double[] projected = new double[frame];
         double[] scale = new double[CHANNELS];
+        List<int[][]> measured = new ArrayList<>();
+        List<float[][]> differences = new ArrayList<>();
         for (byte[][] pair : casts) {
             byte[] own = pair[0];
             byte[] theirs = pair[1];
-            int[] typical = cast(own, theirs, width, height, source)[0];
+            int[][] cast = cast(own, theirs, width, height, source);
             int frames = own.length / frame;
-            int[] sums = new int[frame];
+            float[] mean = new float[frame];
             for (int f = 0; f < own.length; f += frame) {
                 for (int i = 0; i < frame; i++) {
-                    sums[i] += (theirs[f + i] & 0xFF) - (own[f + i] & 0xFF);
+                    mean[i] += (theirs[f + i] & 0xFF) - (own[f + i] & 0xFF);
                 }
             }
+            float[] unsteady = new float[frame];
             for (int i = 0; i < frame; i++) {
-                int c = channel(i, width * height, chroma);
+                mean[i] /= frames;
+            }
+            for (int f = 0; f < own.length; f += frame) {
+                for (int i = 0; i < frame; i++) {
+                    unsteady[i] += Math.abs((theirs[f + i] & 0xFF) - (own[f + i] & 0xFF) - mean[i]) / frames;
+                }
+            }
+            int[] typical = cast[0];
+            for (int i = 0; i < frame; i++) {
+                int c = channel(i, luma, chroma);
                 if (Math.abs(typical[c]) >= AGREE_LEVELS) {
-                    shares[i] += Math.abs((double) sums[i] / frames) * Math.abs(typical[c]);
+                    projected[i] += mean[i] * typical[c];
                 }
             }
             for (int c = 0; c < CHANNELS; c++) {
@@ -406,11 +423,22 @@ final class MarginColours {
                     scale[c] += (double) typical[c] * typical[c];
                 }
             }
+            measured.add(cast);
+            differences.add(new float[][] {mean, unsteady});
         }
         byte[] weights = new byte[frame];
         for (int i = 0; i < frame; i++) {
-            int c = channel(i, width * height, chroma);
-            double share = scale[c] == 0 ? 1 : Math.min(1, shares[i] / scale[c]);
+            int c = channel(i, luma, chroma);
+            double share = scale[c] == 0 ? 1 : Math.max(0, Math.min(1, projected[i] / scale[c]));
+            for (int o = 0; o < measured.size() && share < 1; o++) {
+                int typical = measured.get(o)[0][c];
+                int tolerance = measured.get(o)[1][c];
+                boolean explained = Math.abs(differences.get(o)[0][i] - share * typical) <= tolerance
+                        && differences.get(o)[1][i] <= tolerance;
+                if (Math.abs(typical) >= AGREE_LEVELS && !explained) {
+                    share = 1;
+                }
+            }
             weights[i] = (byte) Math.round(share * 255);
         }
         return weights;
@@ -510,10 +538,6 @@ final class MarginColours {
         count[c]++;
     }
 
-    /**
-     * The chain that applies {@code plan} to the generation (nothing for the identity), its commands, when the map
-     * moves, written to {@code file}.
-     */
     /** Writes the plan's weights to {@code file} (raw yuv420p, one frame), if it has any. */
     static Optional<Path> writeWeights(Plan plan, Path file) throws IOException {
         if (plan.isIdentity() || plan.weights().isEmpty()) {
@@ -523,6 +547,10 @@ final class MarginColours {
         return Optional.of(file);
     }
 
+    /**
+     * The chain that applies {@code plan} to the generation (nothing for the identity), its commands, when the map
+     * moves, written to {@code file}.
+     */
     static String chain(Plan plan, Rational fps, Path file) throws IOException {
         if (plan.isIdentity()) {
             return "";

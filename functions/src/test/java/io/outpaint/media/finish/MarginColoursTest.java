@@ -126,8 +126,9 @@ class MarginColoursTest {
     void eachSampleTakesTheMapAsFarAsItCarriesTheCast() {
         // a 16x16 picture, the source at (4, 4) 8x8, two frames: their side is ours with a cast (U +40, V -30) but for
         // the margins' top row of chroma, which neither side tinted, one sample of the row below, which carries half of it
-        // (a chroma sample straddling the two), and the source, which both sides keep; luma has no cast, and takes the
-        // map everywhere
+        // (a chroma sample straddling the two), and the source, which both sides keep; one sample differs against the cast
+        // and one by none of it in the first frame and all of it in the second, as where two generations painted
+        // different things; luma has no cast, and takes the map everywhere
         int w = 16;
         int h = 16;
         int luma = w * h;
@@ -144,6 +145,11 @@ class MarginColoursTest {
                 for (int x = 0; x < w / 2; x++) {
                     boolean inside = x >= 2 && x < 6 && y >= 2 && y < 6;
                     double share = y == 0 || inside ? 0 : y == 1 && x == 0 ? 0.5 : 1;
+                    if (y == 1 && x == 7) {
+                        share = -1; // a difference against the cast: something else painted there
+                    } else if (y == 7 && x == 0) {
+                        share = f; // none of the cast, then all of it: the difference changes from frame to frame
+                    }
                     int u = frame + luma + y * (w / 2) + x;
                     int v = u + chroma;
                     own[u] = (byte) (80 + 5 * x + f);
@@ -167,6 +173,8 @@ class MarginColoursTest {
             assertThat(weights[at + 3] & 0xFF).as("the row neither side tinted").isEqualTo(0);
             assertThat(weights[at + 8] & 0xFF).as("the sample with half of it").isBetween(125, 130);
             assertThat(weights[at + 8 * 4 + 3] & 0xFF).as("inside the source, the same both sides: kept as it is").isEqualTo(0);
+            assertThat(weights[at + 8 + 7] & 0xFF).as("a difference no share of the cast explains: the whole map").isEqualTo(255);
+            assertThat(weights[at + 8 * 7] & 0xFF).as("a difference that changes from frame to frame: the whole map").isEqualTo(255);
         }
     }
 
