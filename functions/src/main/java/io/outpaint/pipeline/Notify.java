@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * After the job ended: the final record to its webhook (signed) and to EventBridge. A long clip joined again after a
  * user's segment retry ends again, in the join's own execution, and is notified again: its output at the same key has
- * changed, and the notice says so ({@code segmentRetry}) under a {@code noticeId} of its own.
+ * changed, and the notice says so ({@code segmentRetry}) under a {@code noticeId} of its own. A clip that fails because a
+ * segment failed ends in that segment's execution: the segment's Notify sends the clip's notice as well.
  */
 public final class Notify implements Step {
 
@@ -41,12 +42,20 @@ public final class Notify implements Step {
             LOG.info("job {} is {} again (a segment retried); its next end is notified, not this one", job.jobId(), job.status());
             return state.ended(StepOutcome.OWNED_BY_ANOTHER_EXECUTION, null);
         }
+        send(job);
+        // a segment whose failure failed its long clip: the clip's notice too (the clip's own execution ended at its split,
+        // and no other execution runs for it until a retry joins it)
+        Segments.segmentOf(job).flatMap(of -> jobs.find(of.parent())).filter(parent -> SegmentFanIn.failedBy(parent, job))
+                .ifPresent(this::send);
+        return state.ended(StepOutcome.valueOf(job.status().name()), null);
+    }
+
+    private void send(Job job) {
         ObjectNode record = notice(job);
         if (job.webhookUrl() != null) {
             notifier.webhook(job.webhookUrl(), record, policy);
         }
         notifier.event(record);
-        return state.ended(StepOutcome.valueOf(job.status().name()), null);
     }
 
     /**

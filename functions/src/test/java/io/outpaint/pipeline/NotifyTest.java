@@ -14,7 +14,11 @@ import io.outpaint.segments.SegmentPlanner;
 import io.outpaint.segments.SegmentRules;
 import io.outpaint.segments.Segments;
 import io.outpaint.store.EndCountingJobStore;
+import io.outpaint.queue.Admission;
+import io.outpaint.queue.Dispatcher;
 import io.outpaint.store.InMemoryJobStore;
+import io.outpaint.store.InMemorySlotLimiter;
+import io.outpaint.testing.FakeExecutions;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -31,7 +35,7 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 /**
  * What a long clip's listeners are told when a user's segment retry joins it again: a second notice, naming the retry
  * and the new output, under a notice id of its own; and a second end that the metrics count as a re-join, not as a
- * second job. The job's writes go through the end-counting store, as in the functions, with the metric each end picks.
+ * second job. A clip a segment failed is notified by that segment's Notify (no execution of its own runs then). The job's writes go through the end-counting store, as in the functions, with the metric each end picks.
  */
 class NotifyTest {
 
@@ -40,6 +44,10 @@ class NotifyTest {
     private final List<String> counted = Collections.synchronizedList(new ArrayList<>());
     private final EndCountingJobStore jobs = new EndCountingJobStore(new InMemoryJobStore(), j -> counted.add(JobMetrics.endMetric(j)));
     private final RecordingEvents events = new RecordingEvents();
+    private final InMemorySlotLimiter slots = new InMemorySlotLimiter();
+    private final FakeExecutions executions = new FakeExecutions();
+    private final JobStarter starter = new JobStarter(jobs, new Admission(slots, new Dispatcher(jobs, slots, executions, 1, clock)), clock);
+    private final SegmentFanIn fanIn = new SegmentFanIn(jobs, executions, starter, clock);
     private final Notify notify = new Notify(jobs,
             new Notifier("s", Optional.of("jobs-bus"), clock, WebhookPolicy.Resolver.SYSTEM, () -> events), WebhookPolicy.STRICT);
 
@@ -101,21 +109,45 @@ class NotifyTest {
     }
 
     @Test
-    void aClipThatFailedWithASegmentAndIsJoinedAfterItsRetryIsOneJobFailedThenOneRejoinSucceeded() throws Exception {
-        Job failed = jobs.update(rendering("failing", 2), p -> p.withSegments(Segments.withItem(p, 0, Segments.jobId("failing", 0, 2), 2,
-                JobStatus.FAILED), T0).withError(new Job.JobError("SEGMENT_FAILED", "segment 1 of 2 failed 2 times", null), T0)
-                .moveTo(JobStatus.FAILED, T0, "SEGMENT_FAILED"));
-        assertThat(notify.run(StepState.of("failing")).outcome()).isEqualTo(StepOutcome.FAILED);
-        assertThat(onlyNotice(0).path("noticeId").asText()).isEqualTo("failing.1");
+    void aClipFailedByASegmentIsNotifiedByThatSegmentsNotifyThenJoinedAfterItsRetryAsOneJobFailedAndOneRejoinSucceeded()
+            throws Exception {
+        Job parent = rendering("failing", 2);
+        for (Segments.Item item : Segments.items(parent)) {
+            starter.start(Segments.segmentJob(parent, item.index(), 1, "bucket", 100L));
+        }
+        Job first = failed(Segments.jobId("failing", 0, 1));
+        assertThat(fanIn.segmentEnded(first)).isEqualTo(SegmentFanIn.Effect.RETRIED);
+        notify.run(StepState.of(first.jobId()));
+        assertThat(events.details).as("the segment's own notice; its clip goes on").hasSize(1);
+        assertThat(onlyNotice(0).path("jobId").asText()).isEqualTo(first.jobId());
 
-        joined(retry(failed, 0, 7), "cccc");
+        Job second = failed(Segments.jobId("failing", 0, 2));
+        assertThat(fanIn.segmentEnded(second)).isEqualTo(SegmentFanIn.Effect.PARENT_FAILED);
+        assertThat(notify.run(StepState.of(second.jobId())).outcome()).isEqualTo(StepOutcome.FAILED);
+        assertThat(events.details).as("the segment's notice, then its clip's").hasSize(3);
+        JsonNode clipFailed = onlyNotice(2);
+        assertThat(clipFailed.path("jobId").asText()).isEqualTo("failing");
+        assertThat(clipFailed.path("status").asText()).isEqualTo("FAILED");
+        assertThat(clipFailed.path("error").path("code").asText()).isEqualTo("SEGMENT_FAILED");
+        assertThat(clipFailed.path("noticeId").asText()).isEqualTo("failing.1");
+        // the other segment's job, taken out of the queue by the failure, is not what failed the clip: no second notice of it
+        Job other = jobs.get(Segments.jobId("failing", 1, 1));
+        assertThat(other.status()).isEqualTo(JobStatus.CANCELED);
+        notify.run(StepState.of(other.jobId()));
+        assertThat(events.details).hasSize(4);
+        assertThat(onlyNotice(3).path("jobId").asText()).isEqualTo(other.jobId());
+
+        joined(retry(jobs.get("failing"), 0, 7), "cccc");
         notify.run(StepState.of("failing"));
-        JsonNode again = onlyNotice(1);
+        JsonNode again = onlyNotice(4);
         assertThat(again.path("noticeId").asText()).isEqualTo("failing.2");
+        assertThat(again.path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(again.has("error")).as("the retry cleared the failure").isFalse();
         assertThat(again.path("segmentRetry").path("segment").asInt()).isEqualTo(1);
+        assertThat(again.path("segmentRetry").path("previousJobId").asText()).isEqualTo(second.jobId());
         assertThat(again.path("segmentRetry").path("jobId").asText()).isEqualTo(Segments.jobId("failing", 0, 3));
-        assertThat(counted).containsExactly("JobFAILED", "RejoinSUCCEEDED");
+        assertThat(counted).filteredOn(m -> !m.equals("JobCANCELED")).containsExactly("JobFAILED", "JobFAILED", "JobFAILED",
+                "RejoinSUCCEEDED"); // two segment jobs, the clip; then the clip's re-join
     }
 
     @Test
@@ -128,6 +160,11 @@ class NotifyTest {
         assertThat(onlyNotice(0).path("noticeId").asText()).isEqualTo("one.1");
         assertThat(onlyNotice(0).has("segmentRetry")).isFalse();
         assertThat(counted).containsExactly("JobSUCCEEDED");
+    }
+
+    private Job failed(String jobId) {
+        return jobs.update(jobId, j -> j.moveTo(JobStatus.RUNNING, T0, null).withError(new Job.JobError("SCENARIO_JOB_FAILED",
+                "out of capacity", null), T0).moveTo(JobStatus.FAILED, T0, "SCENARIO_JOB_FAILED"));
     }
 
     private JsonNode onlyNotice(int index) throws Exception {
