@@ -105,6 +105,15 @@ public record Job(
         scenario = scenario == null ? Scenario.NONE : scenario;
     }
 
+    /**
+     * How many times this job has ended: the terminal statuses in its history. 1 once it ended (0 before), more for a long
+     * clip a user's segment retry reopened ({@link #reopenForSegmentRetry}) and that ended again: what tells a re-join's end
+     * (its notice, its metric) from the job's first.
+     */
+    public int ends() {
+        return (int) history.stream().filter(c -> c.status().isTerminal()).count();
+    }
+
     /** Where this job stands in the admission queue: creation time, then id (so the order is total). */
     public String queueKey() {
         return String.format("%013d#%s", createdAt.toEpochMilli(), jobId);

@@ -126,6 +126,15 @@ public final class SegmentFanIn {
         return Effect.PARENT_FAILED;
     }
 
+    /**
+     * Whether {@code parent} ended FAILED with SEGMENT_FAILED because {@code segment} failed: its error names the segment's
+     * job (as {@link #segmentEnded} words it), not another segment's that failed after it.
+     */
+    public static boolean failedBy(Job parent, Job segment) {
+        return parent.status() == JobStatus.FAILED && parent.error() != null && "SEGMENT_FAILED".equals(parent.error().code())
+                && parent.error().message() != null && parent.error().message().contains(" (" + segment.jobId() + ") ");
+    }
+
     /** The parent's segments still waiting in the queue, CANCELED with {@code why}; running ones go on (Scenario bills them anyway). */
     public List<String> dequeueWaiting(Job parent, String why) {
         List<String> dequeued = new ArrayList<>();

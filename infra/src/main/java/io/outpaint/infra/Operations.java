@@ -46,6 +46,8 @@ final class Operations {
     static final String SPENT_SHARE = io.outpaint.pipeline.JobMetrics.SPENT_SHARE;
     /** The creative units Scenario billed, one value per job at its end. */
     static final String BILLED = io.outpaint.pipeline.JobMetrics.BILLED;
+    /** A long clip's end after a user's segment retry joined it again: not a second job ended. */
+    static final String REJOIN = io.outpaint.pipeline.JobMetrics.REJOIN_PREFIX;
     static final List<String> INTERNAL_CODES = List.of("INTERNAL_ERROR", "STEP_TIMED_OUT", "STEP_FAILED",
             "FUNCTION_CRASHED", "SCENARIO_AUTH_FAILED", "SCENARIO_PROTOCOL_ERROR");
 
@@ -102,7 +104,7 @@ final class Operations {
     private void dashboard(StateMachine machine, Map<PipelineFunction, LogGroup> logs) {
         List<IWidget> row1 = List.of(
                 graph("Jobs started and ended", machine.metricStarted(sum()), metric("JobSUCCEEDED"), metric("JobFAILED"),
-                        metric("JobTIMED_OUT"), metric("JobCANCELED")),
+                        metric("JobTIMED_OUT"), metric("JobCANCELED"), metric(REJOIN + "SUCCEEDED"), metric(REJOIN + "FAILED")),
                 graph("Executions", machine.metricSucceeded(sum()), machine.metricFailed(sum()), machine.metricAborted(sum()),
                         machine.metricTimedOut(sum())));
         List<IWidget> row2 = List.of(

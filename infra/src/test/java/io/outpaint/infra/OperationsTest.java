@@ -89,7 +89,7 @@ class OperationsTest {
                     .doesNotStartWith("Job");
         }
         String body = dashboard();
-        for (String metric : List.of("JobSUCCEEDED", "JobFAILED", "JobTIMED_OUT", "JobCANCELED", "ExecutionsStarted",
+        for (String metric : List.of("JobSUCCEEDED", "JobFAILED", "JobTIMED_OUT", "JobCANCELED", "RejoinSUCCEEDED", "RejoinFAILED", "ExecutionsStarted",
                 "ExecutionsFailed", "SubmitDuration", "CheckStatusDuration", "UploadInputDuration", "waits for a slot", "job ends")) {
             assertThat(body).as(metric).contains(metric);
         }

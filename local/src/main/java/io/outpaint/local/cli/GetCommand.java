@@ -36,6 +36,7 @@ final class GetCommand implements Callable<Integer> {
         String title = JobSummary.title(job, 60);
         if (!status.equals("SUCCEEDED")) {
             throw new CommandFailure(JobFollower.FINAL.contains(status) ? JobFollower.ending(job) + "; it has no result"
+                    + JobFollower.retrySegment(job).map(next -> "; " + next).orElse("")
                     : "job " + jobId + (title.isEmpty() ? "" : " (" + title + ")") + " is " + status + " ("
                     + Math.round(job.path("progress").asDouble() * 100)
                     + "%); no result yet: 'outpaint wait " + jobId + " -o FILE' follows it and saves the result");

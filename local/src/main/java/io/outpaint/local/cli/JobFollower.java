@@ -82,6 +82,43 @@ final class JobFollower {
                 + "' shows where it stands";
     }
 
+    /**
+     * What a user can do about a long clip that FAILED with SEGMENT_FAILED: generate the segment that failed it again
+     * ({@code 'outpaint retry-segment JOB_ID N' ...}); empty for any other job, whose next step is a new job. The segment
+     * is the one the error names ({@code segment 2 of 3 (...)}), else the first whose item FAILED or TIMED_OUT, numbered
+     * from 1 as {@code status} and the API's route number them.
+     */
+    static java.util.Optional<String> retrySegment(JsonNode job) {
+        JsonNode error = job.path("error");
+        if (!job.path("status").asText().equals("FAILED") || !error.path("code").asText().equals("SEGMENT_FAILED")) {
+            return java.util.Optional.empty();
+        }
+        JsonNode items = job.path("segments").path("items");
+        Integer n = null;
+        java.util.regex.Matcher named = SEGMENT_NAMED.matcher(error.path("message").asText(""));
+        if (named.find()) {
+            int number = Integer.parseInt(named.group(1));
+            if (number >= 1 && number <= Math.max(items.size(), job.path("segments").path("count").asInt())
+                    && !items.path(number - 1).path("status").asText().equals("SUCCEEDED")) {
+                n = number;
+            }
+        }
+        for (int i = 0; n == null && i < items.size(); i++) {
+            String status = items.get(i).path("status").asText();
+            if (status.equals("FAILED") || status.equals("TIMED_OUT")) {
+                n = items.get(i).path("index").asInt(i) + 1;
+            }
+        }
+        if (n == null) {
+            return java.util.Optional.empty();
+        }
+        String jobId = job.path("jobId").asText();
+        return java.util.Optional.of("'outpaint retry-segment " + jobId + " " + n + "' generates segment " + n
+                + " again with a new seed, then joins the clip; 'outpaint wait " + jobId + "' follows it");
+    }
+
+    private static final java.util.regex.Pattern SEGMENT_NAMED = java.util.regex.Pattern.compile("^segment ([0-9]{1,6}) of ");
+
     /** One line for a job that did not succeed: its status, error code, message and hint. */
     static String ending(JsonNode job) {
         JsonNode error = job.path("error");

@@ -23,7 +23,8 @@ final class JobResult {
     static int finish(CommandSpec command, JsonNode job, Optional<ResultFile> target) throws IOException, InterruptedException {
         String jobId = job.path("jobId").asText();
         if (!job.path("status").asText().equals("SUCCEEDED")) {
-            Outpaint.err.println(command.qualifiedName() + ": " + JobFollower.ending(job));
+            Outpaint.err.println(command.qualifiedName() + ": " + JobFollower.ending(job)
+                    + JobFollower.retrySegment(job).map(next -> "; " + next).orElse(""));
             return 1;
         }
         if (target.isPresent()) {

@@ -100,6 +100,7 @@ final class JobSummary {
         }
         line(text, "next", status.equals("SUCCEEDED") ? "'outpaint get " + jobId + "' downloads the result"
                 + (urls ? "" : "; --urls shows the download links")
+                : JobFollower.retrySegment(job).isPresent() ? JobFollower.retrySegment(job).get()
                 : JobFollower.FINAL.contains(status) ? "it has ended; 'outpaint submit' starts a new job"
                 : "'outpaint wait " + jobId + " -o FILE' follows it and saves the result");
         return text.toString();

@@ -28,6 +28,22 @@ final class FinishedJobs {
         return "{\"jobId\": \"" + jobId + "\", \"status\": \"RUNNING\", \"progress\": 0.3}";
     }
 
+    /**
+     * A long clip that FAILED because segment 2 of 3 failed twice, as the API shows it: its segment 3 taken out of the
+     * queue (CANCELED), segment 1 generated.
+     */
+    static String segmentFailed(String jobId) {
+        return """
+                {"jobId": "%1$s", "status": "FAILED", "progress": 0.3,
+                 "error": {"code": "SEGMENT_FAILED", "message": "segment 2 of 3 (%1$s-s002-a2) failed 2 times: SCENARIO_FAILED: the model gave up",
+                           "hint": "its other segments are taken out of the queue; the segment's record holds Scenario's answer"},
+                 "segments": {"count": 3, "succeeded": 1, "overlapFrames": 8,
+                              "items": [{"index": 0, "jobId": "%1$s-s001", "attempt": 1, "status": "SUCCEEDED"},
+                                        {"index": 1, "jobId": "%1$s-s002-a2", "attempt": 2, "status": "FAILED"},
+                                        {"index": 2, "jobId": "%1$s-s003", "attempt": 1, "status": "CANCELED"}]},
+                 "outputs": []}""".formatted(jobId);
+    }
+
     static String failed(String jobId) {
         return """
                 {"jobId": "%s", "status": "FAILED", "progress": 0.5,

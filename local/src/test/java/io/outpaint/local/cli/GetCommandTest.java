@@ -33,6 +33,18 @@ class GetCommandTest {
     }
 
     @Test
+    void aLongClipThatFailedWithASegmentSuggestsGeneratingThatSegmentAgain() throws Exception {
+        try (StubApi api = new StubApi().answer("GET", "/jobs/api-long", FinishedJobs.segmentFailed("api-long"))) {
+            assertThat(get(api, "api-long", "-o", dir.resolve("r.mp4").toString())).isEqualTo(1);
+        }
+        assertThat(console.err()).startsWith("outpaint get: job api-long ended FAILED: SEGMENT_FAILED: segment 2 of 3")
+                .contains("; it has no result; 'outpaint retry-segment api-long 2' generates segment 2 again with a new seed,"
+                        + " then joins the clip; 'outpaint wait api-long' follows it");
+        assertThat(console.err().lines()).hasSize(1);
+        assertThat(dir.resolve("r.mp4")).doesNotExist();
+    }
+
+    @Test
     void whatItSavesAndWhatItRefusesNameTheJobsFileAndPrompt() throws Exception {
         String named = "\"input\": {\"bucket\": \"b\", \"key\": \"inputs/x/Street_at_dusk.mp4\", \"name\": \"Street at dusk.mp4\"},"
                 + " \"request\": {\"prompt\": \"a wide sunny street\"}, ";

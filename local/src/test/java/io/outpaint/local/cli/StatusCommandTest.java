@@ -90,6 +90,38 @@ class StatusCommandTest {
     }
 
     @Test
+    void aLongClipThatFailedWithASegmentSuggestsGeneratingThatSegmentAgainNotANewJob() throws Exception {
+        try (StubApi api = new StubApi().answer("GET", "/jobs/api-long", FinishedJobs.segmentFailed("api-long"))) {
+            assertThat(status(api, "api-long")).isZero();
+        }
+        assertThat(console.out().lines().toList()).contains("  status    FAILED, segments 1/3 generated",
+                "  next      'outpaint retry-segment api-long 2' generates segment 2 again with a new seed, then joins the clip;"
+                        + " 'outpaint wait api-long' follows it");
+        assertThat(console.out()).doesNotContain("outpaint submit");
+    }
+
+    @Test
+    void theSegmentToGenerateAgainIsTheOneTheErrorNamesElseTheFirstThatFailedAndOtherFailuresSuggestANewJob() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        var named = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(FinishedJobs.segmentFailed("api-long"));
+        assertThat(JobFollower.retrySegment(named)).hasValueSatisfying(s -> assertThat(s).startsWith("'outpaint retry-segment api-long 2' "));
+        // a later segment that failed after the clip had (recorded late) does not take the place of the one that failed it
+        ((com.fasterxml.jackson.databind.node.ObjectNode) named.path("segments").path("items").get(2)).put("status", "FAILED");
+        assertThat(JobFollower.retrySegment(named)).hasValueSatisfying(s -> assertThat(s).startsWith("'outpaint retry-segment api-long 2' "));
+        // an error worded otherwise: the first segment whose job failed or timed out
+        ((com.fasterxml.jackson.databind.node.ObjectNode) named.path("error")).put("message", "a segment failed");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) named.path("segments").path("items").get(1)).put("status", "SUCCEEDED");
+        assertThat(JobFollower.retrySegment(named)).hasValueSatisfying(s -> assertThat(s).startsWith("'outpaint retry-segment api-long 3' "));
+
+        assertThat(JobFollower.retrySegment(json.readTree(FinishedJobs.failed("api-2")))).as("failed another way").isEmpty();
+        var canceled = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(FinishedJobs.segmentFailed("api-long"));
+        canceled.put("status", "CANCELED");
+        assertThat(JobFollower.retrySegment(canceled)).isEmpty();
+        assertThat(JobSummary.text(json.readTree(FinishedJobs.failed("api-2")), false, java.time.Instant.now()))
+                .contains("  next      it has ended; 'outpaint submit' starts a new job");
+    }
+
+    @Test
     void aRetryLineIsShortAndAParentWithoutRetriesHasNoneOneSegmentIsNamedAlone() {
         ObjectMapper json = new ObjectMapper();
         java.time.Instant now = java.time.Instant.parse("2026-11-24T06:00:00Z");

@@ -61,6 +61,16 @@ class WaitCommandTest {
     }
 
     @Test
+    void aLongClipThatFailedWithASegmentEndsWithTheRetryOfThatSegmentAsItsNextStep() throws Exception {
+        try (StubApi api = new StubApi().answer("GET", "/jobs/api-long", FinishedJobs.segmentFailed("api-long"))) {
+            assertThat(waitFor(api, "api-long")).isEqualTo(1);
+        }
+        assertThat(console.err()).startsWith("outpaint wait: job api-long ended FAILED: SEGMENT_FAILED: segment 2 of 3")
+                .endsWith("; 'outpaint retry-segment api-long 2' generates segment 2 again with a new seed, then joins the clip;"
+                        + " 'outpaint wait api-long' follows it" + System.lineSeparator());
+    }
+
+    @Test
     void anExistingFileIsRefusedBeforeAnyCallUnlessForced() throws Exception {
         Path mine = Files.writeString(dir.resolve("mine.mp4"), "keep me");
         try (StubApi api = new StubApi()) {

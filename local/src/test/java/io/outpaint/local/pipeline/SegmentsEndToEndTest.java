@@ -348,6 +348,25 @@ class SegmentsEndToEndTest {
         List<String> join = path(after.executionArn());
         assertThat(join).startsWith("Identify", "Admit", "IsAdmitted", "FinishSegments").endsWith("Join", "IsFinished", "Notify", "Done");
         assertThat(join.stream().filter("FinishSegment"::equals)).hasSize(count);
+        // its Notify told the listeners of the second end: the retry, the new video, a notice id of its own
+        List<com.fasterxml.jackson.databind.JsonNode> notices = new ArrayList<>();
+        Instant noticed = Instant.now().plusSeconds(30);
+        while (notices.size() < 2 && Instant.now().isBefore(noticed)) {
+            notices.clear();
+            for (var entry : pipeline.cloud().events().received()) {
+                var detail = JSON.readTree(entry.path("Detail").asText());
+                if (detail.path("jobId").asText().equals(id)) {
+                    notices.add(detail);
+                }
+            }
+            Thread.sleep(100);
+        }
+        assertThat(notices).extracting(n -> n.path("noticeId").asText()).containsExactly(id + ".1", id + ".2");
+        assertThat(notices.get(0).has("segmentRetry")).isFalse();
+        assertThat(notices.get(1).path("segmentRetry").path("segment").asInt()).isEqualTo(2);
+        assertThat(notices.get(1).path("segmentRetry").path("jobId").asText()).isEqualTo(retryId);
+        assertThat(notices.get(1).path("segmentRetry").path("seed").asLong()).isEqualTo(newSeed);
+        assertThat(notices.get(1).path("outputs").get(0).path("sha256").asText()).isEqualTo(after.outputs().get(0).sha256());
         // segment 2's new attempt and its two neighbours (whose margins meet its new colours) were finished anew, under
         // keys naming the round; the first round's pieces were left as written, and no other piece was written again
         var pieces = s3.listObjectsV2(b -> b.bucket(LocalPipeline.BUCKET).prefix(Segments.WORK_PREFIX + id + "/pieces/")).contents();
