@@ -48,10 +48,13 @@ public final class VideoChecks {
     /**
      * A clip of {@code seconds} at 24 fps, 320x240 (4:3), with a sine tone, written to {@code out}: slowly moving gradients, as
      * calm as much real footage (on testsrc2's busy pattern, mirrored into the margins, even a hard cut between two
-     * generations hides in the motion). Longer than 15 s, it is more than one generation: a clip of segments.
+     * generations hides in the motion). Longer than 15 s, it is more than one generation: a clip of segments. Its colours
+     * are drawn at random each time, from a seed it prints; {@code -Dcalm.seed=N} draws that clip again.
      */
     public static Path calmClip(Path out, int seconds) throws Exception {
-        ffmpeg("-f", "lavfi", "-i", "gradients=size=320x240:rate=24:speed=0.02:duration=" + seconds, "-f", "lavfi", "-i",
+        long seed = Long.getLong("calm.seed", java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Integer.MAX_VALUE));
+        System.out.printf("calm clip %s: %d s, -Dcalm.seed=%d%n", out.getFileName(), seconds, seed);
+        ffmpeg("-f", "lavfi", "-i", "gradients=size=320x240:rate=24:speed=0.02:seed=" + seed + ":duration=" + seconds, "-f", "lavfi", "-i",
                 "sine=frequency=440:sample_rate=48000:duration=" + seconds, "-c:a", "aac", "-c:v", "libopenh264", "-b:v", "2M",
                 "-pix_fmt", "yuv420p", out.toString());
         return out;
