@@ -372,25 +372,25 @@ final class MarginColours {
     /**
      * How much of the map each sample of the picture takes (one raw yuv420p frame of weights, 0 to 255): as much as it
      * carries of the cast. Over the frames a segment shares with a neighbour ({@code casts}: its own and the
-     * neighbour's, as in {@link #paired}), a sample's mean difference between the two, projected on the channel's
-     * typical difference (the cast), is the share of the cast it carries: all of it in most of the margins, none where
-     * the two already agree (the source's rows a window's scale stretches into a margin, a mark, the source under the
-     * seam's feather), a part where a chroma sample or a filter's reach straddles the two. A single map moved such a
-     * sample as far as the rest and opened there the step it closed elsewhere. Both overlaps count, each by its cast's
-     * size. Only a difference that a share of the cast explains lowers a weight: a sample whose difference strays from
-     * that share, or changes from frame to frame, by more than the cast's tolerance ({@link #cast}) differs in what
-     * the two generations painted there, not in colour (a model's margins do, in most places), and takes the whole
-     * map, as the rest of the margins do. A channel whose casts are all under {@link #AGREE_LEVELS} levels has nothing
-     * to locate and takes its map everywhere.
+     * neighbour's, as in {@link #paired}), the size of a sample's mean difference between the two, against the size of
+     * the channel's typical difference (the cast), is the share of the cast it carries: all of it in most of the
+     * margins, none where the two already agree (the source's rows a window's scale stretches into a margin, a mark,
+     * the source under the seam's feather), a part where a chroma sample or a filter's reach straddles the two. A single
+     * map moved such a sample as far as the rest and opened there the step it closed elsewhere. Both overlaps count,
+     * each by its cast's size. A difference as large as the cast or larger, whichever its sign, and one that changes
+     * from frame to frame by more than the cast's tolerance ({@link #cast}), is two generations painting different
+     * things there (a model's margins do, in most places), not a colour: such a sample takes the whole map, as the rest
+     * of the margins do, so that only samples where the two generations show the same picture are left as they are. A
+     * channel whose casts are all under {@link #AGREE_LEVELS} levels has nothing to locate and takes its map everywhere.
      */
     static byte[] weights(List<byte[][]> casts, int width, int height, FinishSpec.Rect source) {
         int frame = width * height * 3 / 2;
         int luma = width * height;
         int chroma = luma / 4;
-        double[] projected = new double[frame];
+        double[] carried = new double[frame];
         double[] scale = new double[CHANNELS];
         List<int[][]> measured = new ArrayList<>();
-        List<float[][]> differences = new ArrayList<>();
+        List<float[][]> differences = new ArrayList<>(); // per overlap: each sample's mean difference, and its spread
         for (byte[][] pair : casts) {
             byte[] own = pair[0];
             byte[] theirs = pair[1];
@@ -415,7 +415,7 @@ final class MarginColours {
             for (int i = 0; i < frame; i++) {
                 int c = channel(i, luma, chroma);
                 if (Math.abs(typical[c]) >= AGREE_LEVELS) {
-                    projected[i] += mean[i] * typical[c];
+                    carried[i] += Math.abs(mean[i] * typical[c]);
                 }
             }
             for (int c = 0; c < CHANNELS; c++) {
@@ -429,13 +429,11 @@ final class MarginColours {
         byte[] weights = new byte[frame];
         for (int i = 0; i < frame; i++) {
             int c = channel(i, luma, chroma);
-            double share = scale[c] == 0 ? 1 : Math.max(0, Math.min(1, projected[i] / scale[c]));
+            double share = scale[c] == 0 ? 1 : Math.max(0, Math.min(1, carried[i] / scale[c]));
             for (int o = 0; o < measured.size() && share < 1; o++) {
                 int typical = measured.get(o)[0][c];
                 int tolerance = measured.get(o)[1][c];
-                boolean explained = Math.abs(differences.get(o)[0][i] - share * typical) <= tolerance
-                        && differences.get(o)[1][i] <= tolerance;
-                if (Math.abs(typical) >= AGREE_LEVELS && !explained) {
+                if (Math.abs(typical) >= AGREE_LEVELS && differences.get(o)[1][i] > tolerance) {
                     share = 1;
                 }
             }

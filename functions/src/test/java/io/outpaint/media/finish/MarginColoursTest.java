@@ -146,7 +146,7 @@ class MarginColoursTest {
                     boolean inside = x >= 2 && x < 6 && y >= 2 && y < 6;
                     double share = y == 0 || inside ? 0 : y == 1 && x == 0 ? 0.5 : 1;
                     if (y == 1 && x == 7) {
-                        share = -1; // a difference against the cast: something else painted there
+                        share = -1; // a difference as large as the cast, against it: something else painted there
                     } else if (y == 7 && x == 0) {
                         share = f; // none of the cast, then all of it: the difference changes from frame to frame
                     }
@@ -173,7 +173,7 @@ class MarginColoursTest {
             assertThat(weights[at + 3] & 0xFF).as("the row neither side tinted").isEqualTo(0);
             assertThat(weights[at + 8] & 0xFF).as("the sample with half of it").isBetween(125, 130);
             assertThat(weights[at + 8 * 4 + 3] & 0xFF).as("inside the source, the same both sides: kept as it is").isEqualTo(0);
-            assertThat(weights[at + 8 + 7] & 0xFF).as("a difference no share of the cast explains: the whole map").isEqualTo(255);
+            assertThat(weights[at + 8 + 7] & 0xFF).as("a difference as large as the cast, against it: the whole map").isEqualTo(255);
             assertThat(weights[at + 8 * 7] & 0xFF).as("a difference that changes from frame to frame: the whole map").isEqualTo(255);
         }
     }
