@@ -26,8 +26,10 @@ public final class SegmentJoiner {
 
     /** What becomes of the frames two segments share. */
     public enum Overlap {
-        /** Linear, from all of the earlier segment to all of the later one. */
+        /** From all of the earlier segment to all of the later one, at the pace {@link FadePace} finds for these frames. */
         CROSS_FADE,
+        /** From all of the earlier segment to all of the later one, by the same share at every frame. */
+        EVEN_CROSS_FADE,
         /** The earlier segment's first half, the later one's second: the seam a missing cross-fade leaves. */
         HARD_CUT
     }
@@ -52,6 +54,8 @@ public final class SegmentJoiner {
         List<Path> made = new ArrayList<>();
         try {
             Files.createDirectories(outDir);
+            // the bodies first: the cross-fades decode them, and would only fail on other pictures' sizes
+            checkOneParameterSet(pieces.stream().flatMap(p -> p.body().stream()).toList());
             List<Path> run = new ArrayList<>();
             for (int i = 0; i < pieces.size(); i++) {
                 SegmentPieces piece = pieces.get(i);
@@ -59,8 +63,9 @@ public final class SegmentJoiner {
                 if (piece.tail().isPresent()) {
                     Path blend = outDir.resolve("overlap-" + i + ".mp4");
                     made.add(blend);
+                    Mix mix = mix(piece, pieces.get(i + 1), spec, overlap, outDir);
                     process.ffmpeg("cross-fade " + i + " into " + (i + 1), blendCommand(piece.tail().get(), pieces.get(i + 1).head().get(),
-                            piece.cut().tailFrames(), in.fps(), spec, overlap, blend));
+                            mix, in.fps(), spec, blend));
                     run.add(blend);
                 }
             }
@@ -121,43 +126,136 @@ public final class SegmentJoiner {
     }
 
     /**
-     * Overlap frame {@code k} of {@code frames} as {@code lut2} computes it from the earlier segment's pixel {@code x} and
-     * the later one's {@code y}: for a cross-fade the later one weighs (k + 1) / (frames + 1), never 0 nor 1. Integer sums
-     * and one division, rounded: equal pixels (the source's, in the centre) stay exactly equal.
+     * How an overlap's frames are mixed: frame k takes {@code weights[k]} {@code levels}ths of the later segment and the
+     * rest of the earlier one.
      */
-    static String mixExpression(long frames, long k, Overlap overlap) {
-        return switch (overlap) {
-            case CROSS_FADE -> "(x*" + (frames - k) + "+y*" + (k + 1) + ")/" + (frames + 1) + "+0.5";
-            case HARD_CUT -> k < frames / 2 ? "x" : "y";
-        };
+    record Mix(int[] weights, int levels) {
+        Mix {
+            for (int w : weights) {
+                if (w < 0 || w > levels) {
+                    throw new IllegalArgumentException("a mix's weights are 0 to " + levels + ": " + java.util.Arrays.toString(weights));
+                }
+            }
+        }
+
+        /** The weights {@code overlap} gives {@code frames} frames when it does not look at them (all but the paced fade). */
+        static Mix of(long frames, Overlap overlap) {
+            int n = Math.toIntExact(frames);
+            int[] weights = new int[n];
+            for (int k = 0; k < n; k++) {
+                weights[k] = switch (overlap) {
+                    case EVEN_CROSS_FADE, CROSS_FADE -> k + 1;
+                    case HARD_CUT -> k < n / 2 ? 0 : 1;
+                };
+            }
+            return new Mix(weights, overlap == Overlap.HARD_CUT ? 1 : n + 1);
+        }
+
+        int frames() {
+            return weights.length;
+        }
+    }
+
+    /** The mix of the overlap {@code earlier}'s tail shares with {@code later}'s head, as {@code overlap} says. */
+    private Mix mix(SegmentPieces earlier, SegmentPieces later, FinishSpec spec, Overlap overlap, Path outDir) throws IOException {
+        long frames = earlier.cut().tailFrames();
+        if (overlap != Overlap.CROSS_FADE) {
+            return Mix.of(frames, overlap);
+        }
+        int width = spec.canvasWidth();
+        int height = spec.canvasHeight();
+        Path scratch = outDir.resolve("pace.yuv");
+        try {
+            List<byte[]> tail = frames(decode(earlier.tail().get(), List.of(), scratch), width, height);
+            List<byte[]> head = frames(decode(later.head().get(), List.of(), scratch), width, height);
+            // the earlier body's last frame: decoded from its last second on (its last GOP), the last one kept
+            java.util.Optional<byte[]> before = earlier.body().map(body -> decodeUnchecked(body, List.of("-sseof", "-1"), scratch,
+                    List.of("-update", "1", "-f", "image2", "-c:v", "rawvideo")));
+            java.util.Optional<byte[]> after = later.body().map(body -> decodeUnchecked(body, List.of(), scratch,
+                    List.of("-frames:v", "1", "-f", "rawvideo")));
+            if (tail.size() != frames || head.size() != frames) {
+                throw new FinishFailedException("cross-fade: segment " + earlier.cut().index() + "'s tail has " + tail.size()
+                        + " frames and the next head " + head.size() + ", where they share " + frames);
+            }
+            int[] weights = FadePace.weights(width, height, spec.source(), before, tail, head, after);
+            return new Mix(weights, FadePace.levels(weights.length));
+        } finally {
+            Files.deleteIfExists(scratch);
+        }
+    }
+
+    private byte[] decode(Path video, List<String> seek, Path scratch) throws IOException {
+        return decode(video, seek, scratch, List.of("-f", "rawvideo"));
+    }
+
+    private byte[] decodeUnchecked(Path video, List<String> seek, Path scratch, List<String> output) {
+        try {
+            return decode(video, seek, scratch, output);
+        } catch (IOException e) {
+            throw new FinishFailedException("cross-fade: decoding " + video.getFileName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code video}'s frames as raw yuv420p, through {@code scratch}. */
+    private byte[] decode(Path video, List<String> seek, Path scratch, List<String> output) throws IOException {
+        List<String> args = new ArrayList<>(List.of("-hide_banner", "-nostdin", "-y", "-loglevel", "error"));
+        args.addAll(seek);
+        args.addAll(List.of("-i", video.toString(), "-map", "0:v:0"));
+        args.addAll(output);
+        args.addAll(List.of("-pix_fmt", "yuv420p", scratch.toString()));
+        process.ffmpeg("decode " + video.getFileName() + " to pace the cross-fade", args);
+        return Files.readAllBytes(scratch);
+    }
+
+    private static List<byte[]> frames(byte[] raw, int width, int height) {
+        int size = width * height + 2 * (width / 2) * (height / 2);
+        if (raw.length % size != 0) {
+            throw new FinishFailedException("cross-fade: " + raw.length + " bytes are not whole " + width + "x" + height + " frames");
+        }
+        List<byte[]> out = new ArrayList<>();
+        for (int at = 0; at < raw.length; at += size) {
+            out.add(java.util.Arrays.copyOfRange(raw, at, at + size));
+        }
+        return out;
+    }
+
+    /**
+     * Overlap frame {@code k} as {@code lut2} computes it from the earlier segment's pixel {@code x} and the later one's
+     * {@code y}: integer sums and one division, rounded, so equal pixels (the source's, in the centre) stay exactly equal.
+     */
+    static String mixExpression(Mix mix, int k) {
+        int w = mix.weights()[k];
+        int levels = mix.levels();
+        return w == 0 ? "x" : w == levels ? "y" : "(x*" + (levels - w) + "+y*" + w + ")/" + levels + "+0.5";
     }
 
     /**
      * The overlap's frames one by one, each pair mixed by its own lookup table (a table of 256 x 256 entries per plane,
      * where an expression per pixel would be evaluated millions of times a frame), then put back in order at the rate.
      */
-    static String mixFilter(long frames, Rational fps, Overlap overlap) {
+    static String mixFilter(Mix mix, Rational fps) {
+        long frames = mix.frames();
         StringBuilder earlier = new StringBuilder("[0:v]split=" + frames);
         StringBuilder later = new StringBuilder(";[1:v]split=" + frames);
         StringBuilder mixes = new StringBuilder();
         StringBuilder mixed = new StringBuilder(";");
-        for (long k = 0; k < frames; k++) {
+        for (int k = 0; k < frames; k++) {
             earlier.append("[a").append(k).append(']');
             later.append("[b").append(k).append(']');
             String one = "trim=start_frame=" + k + ":end_frame=" + (k + 1) + ",setpts=PTS-STARTPTS";
-            String mix = mixExpression(frames, k, overlap);
+            String expression = mixExpression(mix, k);
             mixes.append(";[a").append(k).append(']').append(one).append("[x").append(k).append("];[b").append(k).append(']')
                     .append(one).append("[y").append(k).append("];[x").append(k).append("][y").append(k).append("]lut2=c0=")
-                    .append(mix).append(":c1=").append(mix).append(":c2=").append(mix).append("[m").append(k).append(']');
+                    .append(expression).append(":c1=").append(expression).append(":c2=").append(expression).append("[m").append(k).append(']');
             mixed.append("[m").append(k).append(']');
         }
         return earlier.toString() + later + mixes + mixed + "concat=n=" + frames + ":v=1:a=0,setpts=N*" + fps.den() + "/("
                 + fps.num() + "*TB)[v]";
     }
 
-    static List<String> blendCommand(Path tail, Path head, long frames, Rational fps, FinishSpec spec, Overlap overlap, Path out) {
+    static List<String> blendCommand(Path tail, Path head, Mix mix, Rational fps, FinishSpec spec, Path out) {
         List<String> args = new ArrayList<>(List.of("-hide_banner", "-nostdin", "-y", "-loglevel", "error",
-                "-i", tail.toString(), "-i", head.toString(), "-filter_complex", mixFilter(frames, fps, overlap), "-map", "[v]"));
+                "-i", tail.toString(), "-i", head.toString(), "-filter_complex", mixFilter(mix, fps), "-map", "[v]"));
         args.addAll(spec.quality().encoderArgs(spec.canvasWidth(), spec.canvasHeight(), fps));
         // every overlap frame on its own (an IDR each): predicted from the frame before, the encoder would skip the slow,
         // even change of colour the two segments' margins make there, and the next body's first frame would jump

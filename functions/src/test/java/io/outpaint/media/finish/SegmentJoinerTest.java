@@ -37,6 +37,7 @@ class SegmentJoinerTest {
     static List<SegmentPieces> pieces;
     static Finished crossFaded;
     static Finished hardCut;
+    static Finished even;
     static SegmentJoiner joiner;
     static FinishClips clips;
 
@@ -58,6 +59,7 @@ class SegmentJoinerTest {
         joiner = new SegmentJoiner(FfmpegPrograms.locate(), Duration.ofMinutes(5));
         crossFaded = joiner.join(source, pieces, SPEC, dir.resolve("joined"));
         hardCut = joiner.join(source, pieces, SPEC, dir.resolve("hard-cut"), SegmentJoiner.Overlap.HARD_CUT);
+        even = joiner.join(source, pieces, SPEC, dir.resolve("even"), SegmentJoiner.Overlap.EVEN_CROSS_FADE);
     }
 
     @Test
@@ -70,7 +72,7 @@ class SegmentJoinerTest {
     @Test
     void outputHasExactlyTheSourcesFramesAndRate() {
         MediaInfo in = FinishClips.PROBE.probe(source);
-        for (Finished joined : List.of(crossFaded, hardCut)) {
+        for (Finished joined : List.of(crossFaded, hardCut, even)) {
             MediaInfo out = FinishClips.PROBE.probe(joined.video());
             assertThat(out.frames()).as("frames of %s", joined.video()).isEqualTo(in.frames()).isEqualTo(192);
             assertThat(out.fps()).isEqualTo(in.fps());
@@ -125,7 +127,15 @@ class SegmentJoinerTest {
     void crossFadedMarginsMoveAcrossEveryBoundaryAsInsideTheSegments() {
         SeamMetric.Result seams = SeamMetric.measure(FfmpegPrograms.locate(), crossFaded.video(), SPEC.source(),
                 SeamMetric.overlaps(plan));
+        SeamMetric.Result evenly = SeamMetric.measure(FfmpegPrograms.locate(), even.video(), SPEC.source(), SeamMetric.overlaps(plan));
+        System.out.printf("joined: seam peaks %s paced, %s even (references %s)%n", seams.boundaryPeaks(), evenly.boundaryPeaks(),
+                seams.references());
         assertThat(seams.boundaryRatios()).hasSize(2).allSatisfy(r -> assertThat(r).isLessThanOrEqualTo(1.5));
+        // the paced fade's largest step at each boundary is no larger than the even one's (a tenth of a level for the coding)
+        for (int b = 0; b < 2; b++) {
+            assertThat(seams.boundaryPeaks().get(b)).as("boundary %d's largest step, paced against even", b + 1)
+                    .isLessThanOrEqualTo(evenly.boundaryPeaks().get(b) + 0.1);
+        }
     }
 
     @Test
@@ -136,22 +146,35 @@ class SegmentJoinerTest {
     }
 
     @Test
-    void crossFadeMixesTheTwoSegmentsMarginsFrameByFrameInProportion() throws IOException {
+    void anEvenCrossFadeMixesTheTwoSegmentsMarginsFrameByFrameInProportion() throws IOException {
         // the first overlap: frames 60 to 71, segment 0's tail and segment 1's head, 12 frames each
-        SegmentPieces earlier = pieces.get(0);
-        SegmentPieces later = pieces.get(1);
-        String topMargin = "crop=320:40:0:0";
-        for (int n : new int[] {0, 5, 11}) {
-            double[] tail = FinishClips.meanRgb(clips.frame(earlier.tail().orElseThrow(), n, topMargin, "tail-" + n + ".png"));
-            double[] head = FinishClips.meanRgb(clips.frame(later.head().orElseThrow(), n, topMargin, "head-" + n + ".png"));
-            double[] out = FinishClips.meanRgb(clips.frame(crossFaded.video(), 60 + n, topMargin, "joined-" + (60 + n) + ".png"));
-            int c = widest(tail, head);
-            assertThat(Math.abs(head[c] - tail[c])).as("the two generations' casts differ").isGreaterThan(8);
+        double previous = 0;
+        for (int n = 0; n < 12; n++) {
+            double[] shares = shares(n);
             // where the output lies between the earlier and the later segment: (n + 1) / 13 of the way
-            double share = (out[c] - tail[c]) / (head[c] - tail[c]);
-            assertThat(share).as("the later segment's share of overlap frame %d", n)
+            assertThat(shares[0]).as("the later segment's share of overlap frame %d, even", n)
                     .isCloseTo((n + 1) / 13.0, org.assertj.core.data.Offset.offset(0.1));
+            // paced: from the earlier segment to the later one, never back
+            assertThat(shares[1]).as("the later segment's share of overlap frame %d, paced", n).isBetween(-0.05, 1.05)
+                    .isGreaterThanOrEqualTo(previous - 0.05);
+            previous = shares[1];
         }
+    }
+
+    /** The later segment's share of overlap frame n's top margin (its widest channel), in the even and the paced joins. */
+    private static double[] shares(int n) throws IOException {
+        String topMargin = "crop=320:40:0:0";
+        double[] tail = FinishClips.meanRgb(clips.frame(pieces.get(0).tail().orElseThrow(), n, topMargin, "tail-" + n + ".png"));
+        double[] head = FinishClips.meanRgb(clips.frame(pieces.get(1).head().orElseThrow(), n, topMargin, "head-" + n + ".png"));
+        int c = widest(tail, head);
+        assertThat(Math.abs(head[c] - tail[c])).as("the two generations' casts differ").isGreaterThan(8);
+        double[] shares = new double[2];
+        List<Finished> joins = List.of(even, crossFaded);
+        for (int j = 0; j < 2; j++) {
+            double[] out = FinishClips.meanRgb(clips.frame(joins.get(j).video(), 60 + n, topMargin, "joined-" + j + "-" + (60 + n) + ".png"));
+            shares[j] = (out[c] - tail[c]) / (head[c] - tail[c]);
+        }
+        return shares;
     }
 
     @Test
@@ -160,7 +183,7 @@ class SegmentJoinerTest {
         Path head = pieces.get(1).head().orElseThrow();
         Path mixed = dir.resolve("mixed.nut");
         FinishClips.FFMPEG.ffmpeg("mix", List.of("-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-i", tail.toString(),
-                "-i", head.toString(), "-filter_complex", SegmentJoiner.mixFilter(12, new Rational(24, 1), SegmentJoiner.Overlap.CROSS_FADE),
+                "-i", head.toString(), "-filter_complex", SegmentJoiner.mixFilter(SegmentJoiner.Mix.of(12, SegmentJoiner.Overlap.EVEN_CROSS_FADE), new Rational(24, 1)),
                 "-map", "[v]", "-c:v", "ffv1", mixed.toString()));
         byte[] x = clips.yuv(tail, "tail.yuv");
         byte[] y = clips.yuv(head, "head.yuv");

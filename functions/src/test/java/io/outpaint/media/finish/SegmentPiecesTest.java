@@ -59,11 +59,19 @@ class SegmentPiecesTest {
     }
 
     @Test
-    void crossFadeWeighsTheLaterSegmentFromOneStepInToOneStepShortOfWhole() {
-        assertThat(SegmentJoiner.mixExpression(12, 0, SegmentJoiner.Overlap.CROSS_FADE)).isEqualTo("(x*12+y*1)/13+0.5");
-        assertThat(SegmentJoiner.mixExpression(12, 11, SegmentJoiner.Overlap.CROSS_FADE)).isEqualTo("(x*1+y*12)/13+0.5");
-        assertThat(SegmentJoiner.mixExpression(12, 5, SegmentJoiner.Overlap.HARD_CUT)).isEqualTo("x");
-        assertThat(SegmentJoiner.mixExpression(12, 6, SegmentJoiner.Overlap.HARD_CUT)).isEqualTo("y");
+    void anEvenCrossFadeWeighsTheLaterSegmentFromOneStepInToOneStepShortOfWhole() {
+        SegmentJoiner.Mix even = SegmentJoiner.Mix.of(12, SegmentJoiner.Overlap.EVEN_CROSS_FADE);
+        assertThat(SegmentJoiner.mixExpression(even, 0)).isEqualTo("(x*12+y*1)/13+0.5");
+        assertThat(SegmentJoiner.mixExpression(even, 11)).isEqualTo("(x*1+y*12)/13+0.5");
+        SegmentJoiner.Mix hard = SegmentJoiner.Mix.of(12, SegmentJoiner.Overlap.HARD_CUT);
+        assertThat(SegmentJoiner.mixExpression(hard, 5)).isEqualTo("x");
+        assertThat(SegmentJoiner.mixExpression(hard, 6)).isEqualTo("y");
+        // a paced fade's weights, in its own levels; the ends of the scale are one segment alone
+        SegmentJoiner.Mix paced = new SegmentJoiner.Mix(new int[] {0, 8, 52}, 52);
+        assertThat(SegmentJoiner.mixExpression(paced, 0)).isEqualTo("x");
+        assertThat(SegmentJoiner.mixExpression(paced, 1)).isEqualTo("(x*44+y*8)/52+0.5");
+        assertThat(SegmentJoiner.mixExpression(paced, 2)).isEqualTo("y");
+        assertThatThrownBy(() -> new SegmentJoiner.Mix(new int[] {0, 53}, 52)).hasMessageContaining("weights are 0 to 52");
     }
 
     @Test
