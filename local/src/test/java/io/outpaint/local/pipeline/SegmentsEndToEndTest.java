@@ -53,12 +53,12 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 class SegmentsEndToEndTest {
 
     /**
-     * The largest boundary step asserted, over the segments' own (SeamMetric). The issue asks for 1.5, and every boundary
-     * measured so far is within it (docs/benchmarks.md, the seam table); a boundary's ratio moves about ±0.25 from clip to
-     * clip with the codec's steps (the overlaps are coded frame by frame, the bodies predicted), so the build asserts
-     * 1.75: a hard cut between two generations is 10 to 70, the cross-fade alone between hues far apart 2 to 9.
+     * The largest boundary step allowed, over the segments' own (SeamMetric), as the issue asks. With the cross-fade paced
+     * by the margins (FadePace) the boundaries measure 0.56 to 1.04 (docs/benchmarks.md, the seam table), against up to
+     * 1.50 with an even fade; a hard cut between two generations is 10 to 70, the cross-fade alone between hues far
+     * apart 2 to 9.
      */
-    private static final double SEAM_BOUND = 1.75;
+    private static final double SEAM_BOUND = 1.5;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
