@@ -3,6 +3,7 @@ package io.outpaint.simulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,9 @@ final class Generate {
         }
         Faults faults = simulator.faults();
         boolean fails = faults.takeFailingJob();
-        Optional<SimulatedJob> job = state.createJob((ObjectNode) body, simulator.jobDuration(),
+        Duration duration = simulator.durationByFrames() ? ScenarioSimulator.durationFor(simulator.jobDuration(), state.frames(body))
+                : simulator.jobDuration();
+        Optional<SimulatedJob> job = state.createJob((ObjectNode) body, duration,
                 faults.parallelJobLimit(), faults.stuckJobs(), simulator.skipsOptionalStages(),
                 fails ? faults.jobError() : null, fails ? faults.jobHint() : null);
         if (job.isEmpty()) {

@@ -21,9 +21,14 @@ final class Pricing {
 
     private Pricing() {}
 
+    /** The frames {@code input} generates: numFrames (default 81), or the source's {@code inputFrames} with matchInputNumFrames. */
+    static long frames(JsonNode input, int inputFrames) {
+        return input.path("matchInputNumFrames").asBoolean(false) ? inputFrames : input.path("numFrames").asInt(81);
+    }
+
     /** The cost of {@code input}; {@code inputFrames} is the source video's frame count (used with matchInputNumFrames). */
     static int cost(JsonNode input, int inputFrames) {
-        long frames = input.path("matchInputNumFrames").asBoolean(false) ? inputFrames : input.path("numFrames").asInt(81);
+        long frames = frames(input, inputFrames);
         long tierPercent = switch (input.path("resolution").asText("720p")) {
             case "480p" -> 100;
             case "580p" -> 150;

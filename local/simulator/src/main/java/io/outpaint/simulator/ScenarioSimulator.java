@@ -51,6 +51,7 @@ public final class ScenarioSimulator implements AutoCloseable {
     private volatile Duration jobDuration;
     private volatile Duration urlLifetime;
     private volatile boolean skipOptionalStages;
+    private volatile boolean durationByFrames;
 
     private ScenarioSimulator(Settings settings) throws IOException {
         this.settings = settings;
@@ -104,7 +105,23 @@ public final class ScenarioSimulator implements AutoCloseable {
     /** Jobs created from now on go pending, queued, in-progress, success: no warming-up, no finalizing. */
     public ScenarioSimulator skipOptionalStages(boolean value) { skipOptionalStages = value; return this; }
 
+    /**
+     * Jobs created from now on take the job duration for the model's longest generation ({@value #MOST_FRAMES} frames)
+     * and a shorter one in proportion to its frames, as a generation's work grows with its frames (off by default: every
+     * job takes the job duration).
+     */
+    public ScenarioSimulator jobDurationByFrames(boolean value) { durationByFrames = value; return this; }
+
+    /** The model's longest generation, in frames. */
+    public static final int MOST_FRAMES = 241;
+
+    /** How long a job of {@code frames} frames takes when the longest takes {@code full}. */
+    static Duration durationFor(Duration full, long frames) {
+        return Duration.ofMillis(Math.max(1, Math.round((double) full.toMillis() * frames / MOST_FRAMES)));
+    }
+
     Duration jobDuration() { return jobDuration; }
+    boolean durationByFrames() { return durationByFrames; }
     boolean skipsOptionalStages() { return skipOptionalStages; }
     Duration urlLifetime() { return urlLifetime; }
 

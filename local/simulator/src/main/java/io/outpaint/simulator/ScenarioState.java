@@ -250,6 +250,12 @@ final class ScenarioState {
         return Pricing.cost(input, source == null ? 81 : source.video().frames());
     }
 
+    /** The frames {@code input} generates. */
+    long frames(JsonNode input) {
+        Asset source = assets.get(input.path("videoUrl").asText());
+        return Pricing.frames(input, source == null ? 81 : source.video().frames());
+    }
+
     private static String shortId() {
         return UUID.randomUUID().toString().replace("-", "").substring(0, 20);
     }

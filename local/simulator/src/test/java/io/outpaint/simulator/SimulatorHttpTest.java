@@ -182,6 +182,37 @@ class SimulatorHttpTest {
     }
 
     @Test
+    void aShorterGenerationTakesItsShareOfTheDurationWhenAskedTo() throws Exception {
+        String asset = smallAsset("frames.mp4");
+        sim.jobDurationByFrames(true);
+        try {
+            long longest = finalizingAfter(asset, 241);
+            long shortest = finalizingAfter(asset, 81);
+            // the stages' dates are the job's creation plus shares of its duration: 81/241 of the longest's, to the millisecond
+            assertThat(longest).isPositive();
+            assertThat((double) shortest).isCloseTo(longest * 81.0 / 241, org.assertj.core.data.Offset.offset(2.0));
+        } finally {
+            sim.jobDurationByFrames(false);
+        }
+        long whatever = finalizingAfter(asset, 81);
+        assertThat(whatever).as("by default every job takes the whole duration").isEqualTo(finalizingAfter(asset, 241));
+    }
+
+    /** Milliseconds from a job's creation to its finalizing stage, for a generation of {@code frames} frames. */
+    private static long finalizingAfter(String asset, int frames) throws Exception {
+        JsonNode created = JSON.readTree(send("POST", "/generate/custom/" + ScenarioSimulator.MODEL_ID,
+                "{\"prompt\":\"p\",\"videoUrl\":\"" + asset + "\",\"numFrames\":" + frames + "}", true).body()).path("job");
+        JsonNode done = awaitFinal(created.path("jobId").asText());
+        java.time.Instant from = java.time.Instant.parse(done.path("statusHistory").get(0).path("date").asText());
+        for (JsonNode phase : done.path("statusHistory")) {
+            if (phase.path("status").asText().equals("finalizing")) {
+                return java.time.Duration.between(from, java.time.Instant.parse(phase.path("date").asText())).toMillis();
+            }
+        }
+        throw new AssertionError("no finalizing stage in " + done);
+    }
+
+    @Test
     void aJobCanSkipWarmingUpAndFinalizing() throws Exception {
         String asset = smallAsset("k.mp4");
         sim.skipOptionalStages(true);

@@ -75,6 +75,7 @@ public final class JoinBenchmark {
             Took allSegments = Took.NONE;
             Took longest = Took.NONE;
             Took join = Took.NONE;
+            Took evenJoin = Took.NONE;
             long pieceBytes = 0;
             for (int round = 0; round < rounds; round++) {
                 Took.Start started = Took.start();
@@ -97,6 +98,9 @@ public final class JoinBenchmark {
                 started = Took.start();
                 Finished joined = joiner.join(source, pieces, spec, dir.resolve("joined" + height));
                 join = join.best(started.took());
+                started = Took.start();
+                joiner.join(source, pieces, spec, dir.resolve("even" + height), SegmentJoiner.Overlap.EVEN_CROSS_FADE);
+                evenJoin = evenJoin.best(started.took());
                 if (joined.frames() != frames) {
                     throw new IllegalStateException("the join has " + joined.frames() + " frames, the source " + frames);
                 }
@@ -107,6 +111,8 @@ public final class JoinBenchmark {
             out.printf("  every segment, SegmentFinisher       %8.1f / %8.1f   (the longest: %.1f s / %.1f s)%n",
                     allSegments.wallSeconds() / minutes, allSegments.cpuSeconds() / minutes, longest.wallSeconds(), longest.cpuSeconds());
             out.printf("  the join, SegmentJoiner              %8.1f / %8.1f%n", join.wallSeconds() / minutes, join.cpuSeconds() / minutes);
+            out.printf("  the join with an even cross-fade     %8.1f / %8.1f   (the fade's pace: %.2fx wall)%n",
+                    evenJoin.wallSeconds() / minutes, evenJoin.cpuSeconds() / minutes, join.wallSeconds() / evenJoin.wallSeconds());
             out.printf("  join / whole: %.3fx wall, %.3fx CPU; segments / whole: %.2fx CPU; longest segment + join / whole: %.2fx wall%n",
                     join.wallSeconds() / whole.wallSeconds(), join.cpuSeconds() / whole.cpuSeconds(),
                     allSegments.cpuSeconds() / whole.cpuSeconds(), (longest.wallSeconds() + join.wallSeconds()) / whole.wallSeconds());

@@ -32,6 +32,15 @@ public final class LongBenchmark {
     private LongBenchmark() {}
 
     public static void run(PrintStream out, int seconds, int limit, int jobSeconds) throws Exception {
+        run(out, seconds, limit, jobSeconds, false);
+    }
+
+    /**
+     * With {@code byFrames}, the simulator's generation of the model's most frames takes {@code jobSeconds} and a
+     * shorter one its share (a generation's work grows with its frames), and the ideal is the sum of the segments' own
+     * T over K; else every generation takes {@code jobSeconds}.
+     */
+    public static void run(PrintStream out, int seconds, int limit, int jobSeconds, boolean byFrames) throws Exception {
         CountingWrites writes = new CountingWrites();
         Path dir = Files.createTempDirectory("long-bench-");
         try (LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Settings.interactive().withoutUploadTrigger().withLimit(limit)
@@ -48,6 +57,11 @@ public final class LongBenchmark {
             }
             out.printf("bench long: a %d s clip (320x240, 24 fps, with sound) at a limit of %d, Scenario's generations of T = %d s"
                     + " (the simulator), %d cores%n", seconds, limit, jobSeconds, Runtime.getRuntime().availableProcessors());
+            if (byFrames) {
+                out.printf("(a generation's T in proportion to its frames: %d s for %d frames)%n", jobSeconds,
+                        io.outpaint.simulator.ScenarioSimulator.MOST_FRAMES);
+            }
+            pipeline.simulator().jobDurationByFrames(byFrames);
             int jobsBefore = pipeline.simulator().jobsCreated();
             pipeline.start(parentId, key, (ObjectNode) JSON.readTree("{\"prompt\":\"p\",\"resolution\":\"480p\","
                     + "\"target\":{\"aspectRatio\":\"16:9\"}}"));
@@ -61,11 +75,15 @@ public final class LongBenchmark {
             Instant firstAdmitted = segments.stream().map(s -> at(s, JobStatus.ADMITTED)).min(Instant::compareTo).orElseThrow();
             Instant lastSucceeded = segments.stream().map(s -> at(s, JobStatus.SUCCEEDED)).max(Instant::compareTo).orElseThrow();
             double makespan = seconds(firstAdmitted, lastSucceeded);
-            double ideal = (double) n * jobSeconds / limit;
+            // each segment's own T: the same for all, or its share of jobSeconds by its generated frames
+            double[] ts = io.outpaint.segments.SegmentJson.read(Segments.plan(parent)).segments().stream()
+                    .mapToDouble(s -> byFrames ? (double) jobSeconds * s.generatedFrames() / io.outpaint.simulator.ScenarioSimulator.MOST_FRAMES
+                            : jobSeconds).toArray();
+            double ideal = java.util.Arrays.stream(ts).sum() / limit;
             // K at a time: the last round may be short of K segments, so no schedule beats ceil(segments / K) x T
             double rounds = Math.ceil((double) n / limit) * jobSeconds;
-            List<Double> beyond = segments.stream().map(s -> seconds(at(s, JobStatus.ADMITTED), at(s, JobStatus.SUCCEEDED)) - jobSeconds)
-                    .sorted().toList();
+            List<Double> beyond = segments.stream().map(s -> seconds(at(s, JobStatus.ADMITTED), at(s, JobStatus.SUCCEEDED))
+                    - ts[Segments.segmentOf(s).orElseThrow().index()]).sorted().toList();
             double whole = seconds(parent.createdAt(), at(parent, JobStatus.SUCCEEDED));
             double split = seconds(at(parent, JobStatus.SPLITTING), at(parent, JobStatus.RENDERING_SEGMENTS));
             double join = seconds(at(parent, JobStatus.JOINING), at(parent, JobStatus.SUCCEEDED));
@@ -80,9 +98,15 @@ public final class LongBenchmark {
             out.println("|---|---|");
             out.printf("| segments | %d |%n", n);
             out.printf("| segments' makespan (first admitted to last succeeded) | %.1f s |%n", makespan);
-            out.printf("| ideal, segments x T / K | %.1f s |%n", ideal);
+            out.printf(byFrames ? "| ideal, the segments' own T summed / K | %.1f s |%n" : "| ideal, segments x T / K | %.1f s |%n", ideal);
             out.printf("| makespan / ideal (goal within 1.1x) | %.3fx |%n", makespan / ideal);
-            out.printf("| makespan / ceil(segments / K) x T (%.0f s) | %.3fx |%n", rounds, makespan / rounds);
+            if (!byFrames) {
+                out.printf("| makespan / ceil(segments / K) x T (%.0f s) | %.3fx |%n", rounds, makespan / rounds);
+            } else {
+                out.printf("| segments' generated frames | %s |%n", java.util.Arrays.stream(ts)
+                        .mapToObj(t -> String.valueOf(Math.round(t * io.outpaint.simulator.ScenarioSimulator.MOST_FRAMES / jobSeconds)))
+                        .collect(java.util.stream.Collectors.joining(", ")));
+            }
             out.printf("| a segment's time beyond T, admitted to succeeded (median, max) | %.1f s, %.1f s |%n", beyond.get(n / 2),
                     beyond.get(n - 1));
             out.printf("| whole clip, created to SUCCEEDED / ideal | %.1f s, %.3fx |%n", whole, whole / ideal);

@@ -76,6 +76,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", description = "Clip length for 'finish' (default: 6) or 'long' (default: 180).")
     Integer seconds;
 
+    @Option(names = "--duration-by-frames", description = "For 'long': --job-seconds is the time of a generation of the model's"
+            + " most frames (241), a shorter one takes its share, as a generation's work grows with its frames (default: every"
+            + " generation takes --job-seconds).")
+    boolean durationByFrames;
+
     @Option(names = "--segments", defaultValue = "4", description = "Segments of the clip for 'join', each a whole generation"
             + " (default: ${DEFAULT-VALUE}).")
     int segments;
@@ -102,7 +107,8 @@ final class BenchCommand implements Callable<Integer> {
                         assembly(), warm, runs);
                 case "finish" -> FinishBenchmark.run(Outpaint.out, heights, seconds == null ? 6 : seconds, runs);
                 case "join" -> JoinBenchmark.run(Outpaint.out, heights, segments, runs);
-                case "long" -> LongBenchmark.run(Outpaint.out, seconds == null ? 180 : seconds, limit, jobSeconds == null ? 30 : jobSeconds);
+                case "long" -> LongBenchmark.run(Outpaint.out, seconds == null ? 180 : seconds, limit, jobSeconds == null ? 30 : jobSeconds,
+                        durationByFrames);
                 default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "'" + which + "' is not a benchmark; allowed: backlog, polling, copy, load, coldstart, finish, join, long");
             }
