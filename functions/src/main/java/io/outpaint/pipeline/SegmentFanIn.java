@@ -117,7 +117,7 @@ public final class SegmentFanIn {
         Job.JobError error = new Job.JobError("SEGMENT_FAILED", "segment " + (of.index() + 1) + " of " + of.count() + " ("
                 + segment.jobId() + ") " + (segment.status() == JobStatus.CANCELED ? "was canceled"
                 : "failed " + (of.attempt() - item.roundFrom() + 1) + " times") + ": " + reason,
-                "its other segments are taken out of the queue; the segment's record holds Scenario's answer");
+                "its other segments are taken out of the queue; the segment's record holds Scenario's answer", of.index() + 1);
         Job failedParent = jobs.update(parent, p -> p.status().isTerminal() ? p
                 : p.withSegments(Segments.withItem(p, of.index(), segment.jobId(), of.attempt(), segment.status()), now)
                         .withError(error, now).moveTo(JobStatus.FAILED, now, "SEGMENT_FAILED"));
@@ -127,12 +127,23 @@ public final class SegmentFanIn {
     }
 
     /**
-     * Whether {@code parent} ended FAILED with SEGMENT_FAILED because {@code segment} failed: its error names the segment's
-     * job (as {@link #segmentEnded} words it), not another segment's that failed after it.
+     * Whether {@code parent} ended FAILED with SEGMENT_FAILED because {@code segment} failed, not another segment that
+     * failed after it: its error's {@code segment} is this one's number and the parent's item still names this job. A
+     * record written before the error had its {@code segment} (a data dir of the local runtime, a deployed table, until
+     * the records expire) is read from the message's wording as {@link #segmentEnded} wrote it: " (jobId) ".
      */
     public static boolean failedBy(Job parent, Job segment) {
-        return parent.status() == JobStatus.FAILED && parent.error() != null && "SEGMENT_FAILED".equals(parent.error().code())
-                && parent.error().message() != null && parent.error().message().contains(" (" + segment.jobId() + ") ");
+        if (parent.status() != JobStatus.FAILED || parent.error() == null || !"SEGMENT_FAILED".equals(parent.error().code())) {
+            return false;
+        }
+        Integer number = parent.error().segment();
+        if (number == null) {
+            return parent.error().message() != null && parent.error().message().contains(" (" + segment.jobId() + ") ");
+        }
+        Optional<Segments.SegmentOf> of = Segments.segmentOf(segment);
+        List<Segments.Item> items = Segments.items(parent);
+        return of.isPresent() && Segments.isParent(parent) && of.get().index() + 1 == number && number <= items.size()
+                && items.get(number - 1).jobId().equals(segment.jobId());
     }
 
     /** The parent's segments still waiting in the queue, CANCELED with {@code why}; running ones go on (Scenario bills them anyway). */

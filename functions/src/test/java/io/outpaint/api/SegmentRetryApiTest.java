@@ -216,6 +216,8 @@ class SegmentRetryApiTest {
         assertThat(fanIn.segmentEnded(fail(second))).isEqualTo(SegmentFanIn.Effect.PARENT_FAILED);
         jobs.update(ids.get(2), j -> j.status().isTerminal() ? j : j.moveTo(JobStatus.CANCELED, clock.instant(), "its parent failed"));
         assertThat(jobs.get("api-f").error().code()).isEqualTo("SEGMENT_FAILED");
+        // GET /jobs/{id} names the segment that failed the clip in a field of its error, numbered as this route numbers it
+        assertThat(api.get("api-f").body().path("error").path("segment").asInt()).isEqualTo(2);
 
         JobsApi.Answer answer = api.retrySegment("api-f", "2", null, Optional.empty());
 
