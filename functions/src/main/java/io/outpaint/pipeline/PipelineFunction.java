@@ -65,9 +65,11 @@ public enum PipelineFunction {
     UPLOAD_TRIGGER("UploadTrigger", "io.outpaint.handlers.UploadTriggerHandler", 512, 120,
             EnumSet.of(Need.SCENARIO, Need.INPUTS_READ, Need.START_EXECUTIONS), Dynamo.QUEUEING),
     RECONCILE("Reconcile", "io.outpaint.handlers.ReconcileHandler", 512, 60, EnumSet.of(Need.START_EXECUTIONS), Dynamo.DISPATCHING),
-    // Scenario for a dry run: a queued job whose shape has no price yet is priced by the sweep's dispatch at the latest
+    // Scenario for a dry run: a queued job whose shape has no price yet is priced by the sweep's dispatch at the latest;
+    // the webhook secret and events: a parent its fan-in repair fails is notified by the sweep (SegmentFanIn.heal)
     SWEEP("Sweep", "io.outpaint.handlers.SweepHandler", 512, 120,
-            EnumSet.of(Need.SCENARIO, Need.INPUTS_READ, Need.START_EXECUTIONS, Need.DESCRIBE_EXECUTIONS), Dynamo.DISPATCHING);
+            EnumSet.of(Need.SCENARIO, Need.INPUTS_READ, Need.START_EXECUTIONS, Need.DESCRIBE_EXECUTIONS, Need.WEBHOOK_SECRET,
+                    Need.EVENTS), Dynamo.DISPATCHING);
 
     /** What a function is given: each need is an environment variable (or a few) and a grant. */
     public enum Need { SCENARIO, INPUTS_READ, INPUTS_WRITE, OUTPUTS_READ, OUTPUTS_WRITE, WORK_READ, WORK_WRITE, START_EXECUTIONS,

@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  * at the parent's place in the queue); a second failure fails the parent, naming the segment, and takes its
  * waiting segments out of the queue. A segment a user had generated again (its parent back in RENDERING_SEGMENTS)
  * ends here as any other: its success starts the join again, over the other segments' generations as they are. The sweep runs {@link #heal} for a fan-in lost to a crash.
+ * A parent failed through the state machine is notified by the failing segment's Notify step ({@link #failedBy}); one
+ * that {@link #heal} fails has no execution left to notify it, so heal sends its notice ({@link #withNotices}).
  */
 public final class SegmentFanIn {
 
@@ -41,6 +43,17 @@ public final class SegmentFanIn {
 
     public static SegmentFanIn of(PipelineServices services) {
         return new SegmentFanIn(services.jobs(), services.executions(), new JobStarter(services), services.clock());
+    }
+
+    private java.util.function.Consumer<Job> notices = parent -> { };
+
+    /**
+     * This fan-in, sending the notice of a parent that {@link #heal} fails ({@link Notify#send}): through the state machine
+     * the failing segment's execution notifies it, but the segment whose end the sweep records has no execution left to.
+     */
+    public SegmentFanIn withNotices(java.util.function.Consumer<Job> value) {
+        this.notices = value;
+        return this;
     }
 
     /** What the end of a segment did to its parent. */
@@ -176,7 +189,9 @@ public final class SegmentFanIn {
                 queueLostRetry(parent, item);
                 healed.add(item.jobId());
             } else if (segment.get().status().isTerminal() && segment.get().status() != item.status()) {
-                segmentEnded(segment.get());
+                if (segmentEnded(segment.get()) == Effect.PARENT_FAILED) {
+                    notifyFailed(parent.jobId());
+                }
                 healed.add(item.jobId());
             }
         }
@@ -191,6 +206,24 @@ public final class SegmentFanIn {
             }
         }
         return healed;
+    }
+
+    /**
+     * The notice of a parent {@link #heal} failed, once, as the segment's Notify step would have sent it. A delivery that
+     * fails is logged, not retried (the state machine's Notify retries with backoff; the sweep does not come back to an
+     * ended parent): the record is the truth, and GET /jobs/{id} tells it.
+     */
+    private void notifyFailed(String parentId) {
+        Job failed = jobs.get(parentId);
+        if (failed.status() != JobStatus.FAILED) {
+            return;
+        }
+        try {
+            notices.accept(failed);
+            LOG.info("parent {} failed by the sweep's repair: its notice sent", parentId);
+        } catch (RuntimeException e) {
+            LOG.error("parent {} failed by the sweep's repair: its notice not sent: {}", parentId, e.toString());
+        }
     }
 
     /** A segment's job named in the parent but never created (a crash between the two writes): created and queued now. */
