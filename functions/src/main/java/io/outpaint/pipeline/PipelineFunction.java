@@ -45,11 +45,12 @@ public enum PipelineFunction {
     /*
      * A long clip's steps, in the media asset as Finish is (FFmpeg; its memory and time for the same reasons). Split cuts
      * the parent's input into segment inputs under work/ and queues one job per segment (QUEUEING: it creates them).
+     * Scenario for a dry run: the plan it makes from the clip is priced against the job's maxCreativeUnits first.
      */
-    SPLIT("Split", 3008, 900, EnumSet.of(Need.INPUTS_READ, Need.WORK_READ, Need.WORK_WRITE, Need.START_EXECUTIONS), Dynamo.QUEUEING,
-            Asset.MEDIA, s -> io.outpaint.media.finish.Split.lambda(s.jobs(), s.s3Client(),
+    SPLIT("Split", 3008, 900, EnumSet.of(Need.SCENARIO, Need.INPUTS_READ, Need.WORK_READ, Need.WORK_WRITE, Need.START_EXECUTIONS),
+            Dynamo.QUEUEING, Asset.MEDIA, s -> io.outpaint.media.finish.Split.lambda(s.jobs(), s.s3Client(),
                     new JobStarter(s.jobs(), s.admission(), s.clock()), s.admission(),
-                    io.outpaint.segments.SegmentRules.model(s.config().segmentOverlapFrames()), s.clock())),
+                    io.outpaint.segments.SegmentRules.model(s.config().segmentOverlapFrames()), s.clock(), LandedPrice.of(s))),
     // one segment finished against the parent's source (a Map's iteration): reads the segment's raw generation in outputs/
     FINISH_SEGMENT("FinishSegment", 3008, 900, EnumSet.of(Need.INPUTS_READ, Need.OUTPUTS_READ, Need.WORK_READ, Need.WORK_WRITE),
             Dynamo.READING, Asset.MEDIA, s -> io.outpaint.media.finish.MediaSteps.finishSegment(s.jobs(), s.s3Client())),
