@@ -66,11 +66,13 @@ public enum PipelineFunction {
     UPLOAD_TRIGGER("UploadTrigger", "io.outpaint.handlers.UploadTriggerHandler", 512, 120,
             EnumSet.of(Need.SCENARIO, Need.INPUTS_READ, Need.START_EXECUTIONS), Dynamo.QUEUEING),
     RECONCILE("Reconcile", "io.outpaint.handlers.ReconcileHandler", 512, 60, EnumSet.of(Need.START_EXECUTIONS), Dynamo.DISPATCHING),
-    // Scenario for a dry run: a queued job whose shape has no price yet is priced by the sweep's dispatch at the latest;
-    // the webhook secret and events: a parent its fan-in repair fails is notified by the sweep (SegmentFanIn.heal)
+    // Scenario for a dry run: a queued job whose shape has no price yet is priced by the sweep's dispatch at the latest,
+    // and the price kept in the book (PutItem of its #price# item; QUEUEING, which the fan-in's repair needs too: it
+    // creates a segment's second attempt, or one named but never created); the webhook secret and events: a parent its
+    // fan-in repair fails is notified by the sweep (SegmentFanIn.heal)
     SWEEP("Sweep", "io.outpaint.handlers.SweepHandler", 512, 120,
             EnumSet.of(Need.SCENARIO, Need.INPUTS_READ, Need.START_EXECUTIONS, Need.DESCRIBE_EXECUTIONS, Need.WEBHOOK_SECRET,
-                    Need.EVENTS), Dynamo.DISPATCHING);
+                    Need.EVENTS), Dynamo.QUEUEING);
 
     /** What a function is given: each need is an environment variable (or a few) and a grant. */
     public enum Need { SCENARIO, INPUTS_READ, INPUTS_WRITE, OUTPUTS_READ, OUTPUTS_WRITE, WORK_READ, WORK_WRITE, START_EXECUTIONS,
