@@ -149,9 +149,12 @@ final class SegmentRetry {
 
     /**
      * Refuses a retry whose re-run would fail for want of its inputs, before anything is written: the clip's source (the
-     * version the job read, which the join and the segments' finishing read again) and the Split step's cut of each segment
-     * queued again (the retried one, and a failed parent's others), which its new job generates from. The bucket's
-     * lifecycle expires inputs after 30 days; a cut lost otherwise is refused the same way. A HEAD each, no download.
+     * version the job read, which the join and the segments' finishing read again), the Split step's cut of each segment
+     * queued again (the retried one, and a failed parent's others), which its new job generates from, and the raw
+     * generation of each other segment the new join finishes anew or matches colours against
+     * ({@link Segments#generationsReadAgain}: the retried segment's neighbours, and theirs where they overlap). The
+     * bucket's lifecycle expires inputs after 30 days and results (a segment's generation is its job's result) after 90;
+     * an object lost otherwise is refused the same way. A HEAD each, no download.
      */
     private void refuseUnlessInputsKept(Job parent, int index, List<Integer> others, Map<Integer, Job> current) {
         List<String> missing = new ArrayList<>();
@@ -169,10 +172,29 @@ final class SegmentRetry {
                 }
             }
         }
+        List<Integer> generatedAgain = new ArrayList<>(others);
+        generatedAgain.add(index);
+        boolean generationGone = false;
+        for (int read : Segments.generationsReadAgain(parent, generatedAgain)) {
+            Job segment = current.get(read);
+            Optional<Job.Output> raw = segment == null ? Optional.empty() : segment.outputs().stream().findFirst();
+            if (segment == null) {
+                missing.add("segment " + (read + 1) + "'s job " + Segments.items(parent).get(read).jobId() + " (its generation's record)");
+            } else if (raw.isEmpty()) {
+                missing.add("segment " + (read + 1) + "'s generation (job " + segment.jobId() + " has no output on record)");
+            } else if (!services.inputs().exists(raw.get().bucket(), raw.get().key())) {
+                missing.add("segment " + (read + 1) + "'s generation s3://" + raw.get().bucket() + "/" + raw.get().key());
+            } else {
+                continue;
+            }
+            generationGone = true;
+        }
         if (!missing.isEmpty()) {
             throw new ApiError(409, "INPUT_GONE", "segment " + (index + 1) + " of job " + parent.jobId() + " cannot be generated"
                     + " again: " + String.join(", ", missing) + (missing.size() == 1 ? " is" : " are") + " gone (inputs are kept "
-                    + io.outpaint.media.InputVideos.KEPT_DAYS + " days); submit the clip again (POST /jobs) for a new job");
+                    + io.outpaint.media.InputVideos.KEPT_DAYS + " days" + (generationGone ? ", the segments' generations "
+                    + io.outpaint.request.ObjectKeys.OUTPUTS_KEPT_DAYS + " days, as long as their jobs' records" : "")
+                    + "); submit the clip again (POST /jobs) for a new job");
         }
     }
 

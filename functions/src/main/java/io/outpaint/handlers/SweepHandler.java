@@ -63,7 +63,9 @@ public final class SweepHandler implements RequestStreamHandler {
                 new Reconcile(services.jobs(), services.admission(), services.clock()), services.admission(),
                 services.config().maxJobsInFlight(), uploads, services.config().uploadEventGrace(), services.clock())
                 .withBudgets(services.budgets())
-                .withFanIn(io.outpaint.pipeline.SegmentFanIn.of(services));
+                // a parent the fan-in's repair fails is notified as the failing segment's Notify step would have
+                .withFanIn(io.outpaint.pipeline.SegmentFanIn.of(services).withNotices(new io.outpaint.pipeline.Notify(services.jobs(),
+                        services.notifier(), io.outpaint.notify.WebhookPolicy.of(services.config()))::send));
     }
 
     @Override

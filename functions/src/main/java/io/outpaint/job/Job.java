@@ -72,9 +72,18 @@ public record Job(
     public record Output(String assetId, String bucket, String key, long bytes, String sha256, String contentType,
                          Integer width, Integer height, Double durationSeconds) {}
 
-    /** Why a job did not succeed: a code, a message and, from Scenario, a hint. */
+    /**
+     * Why a job did not succeed: a code, a message and, from Scenario, a hint. A long clip that failed with
+     * SEGMENT_FAILED names the segment that failed it in {@code segment} (numbered from 1, as the retry route
+     * numbers it), so that no reader has to find it in the message's wording; null for any other failure, and
+     * in records written before the field (where the message's "segment N of M (jobId)" is all there is).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record JobError(String code, String message, String hint) {}
+    public record JobError(String code, String message, String hint, Integer segment) {
+        public JobError(String code, String message, String hint) {
+            this(code, message, hint, null);
+        }
+    }
 
     /**
      * What the job costs in creative units: the estimate at creation (its shape's price), what Scenario

@@ -38,7 +38,7 @@ public final class JobDocument {
     private static final Set<String> SCENARIO = Set.of("videoAssetId", "jobId", "submittingAt", "submittedAt");
     private static final Set<String> OUTPUT = Set.of("assetId", "bucket", "key", "bytes", "sha256", "contentType", "width",
             "height", "durationSeconds");
-    private static final Set<String> ERROR = Set.of("code", "message", "hint");
+    private static final Set<String> ERROR = Set.of("code", "message", "hint", "segment");
     private static final Set<String> CHANGE = Set.of("status", "at", "note");
     private static final Set<String> BILLING = Set.of("estimate", "billed", "budgetPeriod", "maxCreativeUnits");
 
@@ -72,7 +72,7 @@ public final class JobDocument {
                         F.text(o, "key", at), orZero(F.whole(o, "bytes", at)), F.text(o, "sha256", at), F.text(o, "contentType", at),
                         F.integer(o, "width", at), F.integer(o, "height", at), F.number(o, "durationSeconds", at))),
                 nested(root, "error", "", ERROR, e -> new Job.JobError(F.text(e, "code", "error."), F.text(e, "message", "error."),
-                        F.text(e, "hint", "error."))),
+                        F.text(e, "hint", "error."), F.integer(e, "segment", "error."))),
                 list(root, "history", CHANGE, (c, at) -> new Job.StatusChange(F.named(c, "status", at, JobStatus.class),
                         instant(c, "at", at), F.text(c, "note", at))),
                 orZero(F.whole(root, "expiresAt", "")),
@@ -207,6 +207,9 @@ public final class JobDocument {
         put(error, "code", e.code());
         put(error, "message", e.message());
         put(error, "hint", e.hint());
+        if (e.segment() != null) {
+            error.put("segment", e.segment());
+        }
         return error;
     }
 

@@ -101,6 +101,29 @@ public final class LandedPrice {
         return new Outcome.Over(new Job.JobError(OVER_MAX_CREATIVE_UNITS, message, hint));
     }
 
+    /**
+     * Checks {@code job}'s cap against {@code plan}, the plan the Split step made again from the frames FFmpeg counted in
+     * the clip and its scene changes: the headers' plan (checked at creation, or when the video landed) may have assumed a
+     * frame count or rate the clip does not hold, and cuts moved onto scene changes may make more or longer segments. Each
+     * segment is priced on its own shape, as above. A price that cannot be had now (Scenario busy for a dry run) is thrown.
+     */
+    public Outcome checkSplit(Job job, SegmentPlan plan) {
+        Integer max = job.billingOrNone().maxCreativeUnits();
+        if (max == null) {
+            return new Outcome.Unchecked("no maxCreativeUnits");
+        }
+        OutpaintRequest request = OutpaintRequest.fromJson(job.request());
+        int units = SegmentPricing.price(request, plan, shape -> Optional.of(prices.apply(shape))).orElseThrow().creativeUnits();
+        if (units <= max) {
+            return new Outcome.Within(units, Optional.of(plan));
+        }
+        String message = "the estimate is " + units + " creative units (the sum of its " + plan.count() + " segments'), above"
+                + " maxCreativeUnits " + max + "; priced again when the clip was split, on the " + plan.sourceFrames() + " frames at "
+                + rate(plan.sourceFps()) + " fps FFmpeg counted and its scene changes";
+        String hint = "no segment was cut, queued or sent to Scenario; create the job again with a higher maxCreativeUnits";
+        return new Outcome.Over(new Job.JobError(OVER_MAX_CREATIVE_UNITS, message, hint));
+    }
+
     /** {@code job} as it is queued within its cap: the landed price its estimate, and a long clip's segment plan recorded. */
     public static Job recorded(Job job, Outcome.Within within, Instant now) {
         Job planned = within.split().isEmpty() || job.segments() != null ? job

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * After the job ended: the final record to its webhook (signed) and to EventBridge. A long clip joined again after a
  * user's segment retry ends again, in the join's own execution, and is notified again: its output at the same key has
  * changed, and the notice says so ({@code segmentRetry}) under a {@code noticeId} of its own. A clip that fails because a
- * segment failed ends in that segment's execution: the segment's Notify sends the clip's notice as well.
+ * segment failed ends in that segment's execution: the segment's Notify sends the clip's notice as well. One the sweep
+ * fails, repairing a fan-in a crash lost ({@link SegmentFanIn#heal}), is sent its notice by the sweep ({@link #send}).
  */
 public final class Notify implements Step {
 
@@ -50,7 +51,8 @@ public final class Notify implements Step {
         return state.ended(StepOutcome.valueOf(job.status().name()), null);
     }
 
-    private void send(Job job) {
+    /** The notice of {@code job}, which has ended: to its webhook (when it has one) and as an event. */
+    public void send(Job job) {
         ObjectNode record = notice(job);
         if (job.webhookUrl() != null) {
             notifier.webhook(job.webhookUrl(), record, policy);

@@ -45,11 +45,12 @@ public enum PipelineFunction {
     /*
      * A long clip's steps, in the media asset as Finish is (FFmpeg; its memory and time for the same reasons). Split cuts
      * the parent's input into segment inputs under work/ and queues one job per segment (QUEUEING: it creates them).
+     * Scenario for a dry run: the plan it makes from the clip is priced against the job's maxCreativeUnits first.
      */
-    SPLIT("Split", 3008, 900, EnumSet.of(Need.INPUTS_READ, Need.WORK_READ, Need.WORK_WRITE, Need.START_EXECUTIONS), Dynamo.QUEUEING,
-            Asset.MEDIA, s -> io.outpaint.media.finish.Split.lambda(s.jobs(), s.s3Client(),
+    SPLIT("Split", 3008, 900, EnumSet.of(Need.SCENARIO, Need.INPUTS_READ, Need.WORK_READ, Need.WORK_WRITE, Need.START_EXECUTIONS),
+            Dynamo.QUEUEING, Asset.MEDIA, s -> io.outpaint.media.finish.Split.lambda(s.jobs(), s.s3Client(),
                     new JobStarter(s.jobs(), s.admission(), s.clock()), s.admission(),
-                    io.outpaint.segments.SegmentRules.model(s.config().segmentOverlapFrames()), s.clock())),
+                    io.outpaint.segments.SegmentRules.model(s.config().segmentOverlapFrames()), s.clock(), LandedPrice.of(s))),
     // one segment finished against the parent's source (a Map's iteration): reads the segment's raw generation in outputs/
     FINISH_SEGMENT("FinishSegment", 3008, 900, EnumSet.of(Need.INPUTS_READ, Need.OUTPUTS_READ, Need.WORK_READ, Need.WORK_WRITE),
             Dynamo.READING, Asset.MEDIA, s -> io.outpaint.media.finish.MediaSteps.finishSegment(s.jobs(), s.s3Client())),
@@ -65,9 +66,13 @@ public enum PipelineFunction {
     UPLOAD_TRIGGER("UploadTrigger", "io.outpaint.handlers.UploadTriggerHandler", 512, 120,
             EnumSet.of(Need.SCENARIO, Need.INPUTS_READ, Need.START_EXECUTIONS), Dynamo.QUEUEING),
     RECONCILE("Reconcile", "io.outpaint.handlers.ReconcileHandler", 512, 60, EnumSet.of(Need.START_EXECUTIONS), Dynamo.DISPATCHING),
-    // Scenario for a dry run: a queued job whose shape has no price yet is priced by the sweep's dispatch at the latest
+    // Scenario for a dry run: a queued job whose shape has no price yet is priced by the sweep's dispatch at the latest,
+    // and the price kept in the book (PutItem of its #price# item; QUEUEING, which the fan-in's repair needs too: it
+    // creates a segment's second attempt, or one named but never created); the webhook secret and events: a parent its
+    // fan-in repair fails is notified by the sweep (SegmentFanIn.heal)
     SWEEP("Sweep", "io.outpaint.handlers.SweepHandler", 512, 120,
-            EnumSet.of(Need.SCENARIO, Need.INPUTS_READ, Need.START_EXECUTIONS, Need.DESCRIBE_EXECUTIONS), Dynamo.DISPATCHING);
+            EnumSet.of(Need.SCENARIO, Need.INPUTS_READ, Need.START_EXECUTIONS, Need.DESCRIBE_EXECUTIONS, Need.WEBHOOK_SECRET,
+                    Need.EVENTS), Dynamo.QUEUEING);
 
     /** What a function is given: each need is an environment variable (or a few) and a grant. */
     public enum Need { SCENARIO, INPUTS_READ, INPUTS_WRITE, OUTPUTS_READ, OUTPUTS_WRITE, WORK_READ, WORK_WRITE, START_EXECUTIONS,

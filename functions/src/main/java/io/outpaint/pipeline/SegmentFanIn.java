@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  * at the parent's place in the queue); a second failure fails the parent, naming the segment, and takes its
  * waiting segments out of the queue. A segment a user had generated again (its parent back in RENDERING_SEGMENTS)
  * ends here as any other: its success starts the join again, over the other segments' generations as they are. The sweep runs {@link #heal} for a fan-in lost to a crash.
+ * A parent failed through the state machine is notified by the failing segment's Notify step ({@link #failedBy}); one
+ * that {@link #heal} fails has no execution left to notify it, so heal sends its notice ({@link #withNotices}).
  */
 public final class SegmentFanIn {
 
@@ -41,6 +43,17 @@ public final class SegmentFanIn {
 
     public static SegmentFanIn of(PipelineServices services) {
         return new SegmentFanIn(services.jobs(), services.executions(), new JobStarter(services), services.clock());
+    }
+
+    private java.util.function.Consumer<Job> notices = parent -> { };
+
+    /**
+     * This fan-in, sending the notice of a parent that {@link #heal} fails ({@link Notify#send}): through the state machine
+     * the failing segment's execution notifies it, but the segment whose end the sweep records has no execution left to.
+     */
+    public SegmentFanIn withNotices(java.util.function.Consumer<Job> value) {
+        this.notices = value;
+        return this;
     }
 
     /** What the end of a segment did to its parent. */
@@ -117,7 +130,7 @@ public final class SegmentFanIn {
         Job.JobError error = new Job.JobError("SEGMENT_FAILED", "segment " + (of.index() + 1) + " of " + of.count() + " ("
                 + segment.jobId() + ") " + (segment.status() == JobStatus.CANCELED ? "was canceled"
                 : "failed " + (of.attempt() - item.roundFrom() + 1) + " times") + ": " + reason,
-                "its other segments are taken out of the queue; the segment's record holds Scenario's answer");
+                "its other segments are taken out of the queue; the segment's record holds Scenario's answer", of.index() + 1);
         Job failedParent = jobs.update(parent, p -> p.status().isTerminal() ? p
                 : p.withSegments(Segments.withItem(p, of.index(), segment.jobId(), of.attempt(), segment.status()), now)
                         .withError(error, now).moveTo(JobStatus.FAILED, now, "SEGMENT_FAILED"));
@@ -127,12 +140,23 @@ public final class SegmentFanIn {
     }
 
     /**
-     * Whether {@code parent} ended FAILED with SEGMENT_FAILED because {@code segment} failed: its error names the segment's
-     * job (as {@link #segmentEnded} words it), not another segment's that failed after it.
+     * Whether {@code parent} ended FAILED with SEGMENT_FAILED because {@code segment} failed, not another segment that
+     * failed after it: its error's {@code segment} is this one's number and the parent's item still names this job. A
+     * record written before the error had its {@code segment} (a data dir of the local runtime, a deployed table, until
+     * the records expire) is read from the message's wording as {@link #segmentEnded} wrote it: " (jobId) ".
      */
     public static boolean failedBy(Job parent, Job segment) {
-        return parent.status() == JobStatus.FAILED && parent.error() != null && "SEGMENT_FAILED".equals(parent.error().code())
-                && parent.error().message() != null && parent.error().message().contains(" (" + segment.jobId() + ") ");
+        if (parent.status() != JobStatus.FAILED || parent.error() == null || !"SEGMENT_FAILED".equals(parent.error().code())) {
+            return false;
+        }
+        Integer number = parent.error().segment();
+        if (number == null) {
+            return parent.error().message() != null && parent.error().message().contains(" (" + segment.jobId() + ") ");
+        }
+        Optional<Segments.SegmentOf> of = Segments.segmentOf(segment);
+        List<Segments.Item> items = Segments.items(parent);
+        return of.isPresent() && Segments.isParent(parent) && of.get().index() + 1 == number && number <= items.size()
+                && items.get(number - 1).jobId().equals(segment.jobId());
     }
 
     /** The parent's segments still waiting in the queue, CANCELED with {@code why}; running ones go on (Scenario bills them anyway). */
@@ -165,7 +189,9 @@ public final class SegmentFanIn {
                 queueLostRetry(parent, item);
                 healed.add(item.jobId());
             } else if (segment.get().status().isTerminal() && segment.get().status() != item.status()) {
-                segmentEnded(segment.get());
+                if (segmentEnded(segment.get()) == Effect.PARENT_FAILED) {
+                    notifyFailed(parent.jobId());
+                }
                 healed.add(item.jobId());
             }
         }
@@ -180,6 +206,24 @@ public final class SegmentFanIn {
             }
         }
         return healed;
+    }
+
+    /**
+     * The notice of a parent {@link #heal} failed, once, as the segment's Notify step would have sent it. A delivery that
+     * fails is logged, not retried (the state machine's Notify retries with backoff; the sweep does not come back to an
+     * ended parent): the record is the truth, and GET /jobs/{id} tells it.
+     */
+    private void notifyFailed(String parentId) {
+        Job failed = jobs.get(parentId);
+        if (failed.status() != JobStatus.FAILED) {
+            return;
+        }
+        try {
+            notices.accept(failed);
+            LOG.info("parent {} failed by the sweep's repair: its notice sent", parentId);
+        } catch (RuntimeException e) {
+            LOG.error("parent {} failed by the sweep's repair: its notice not sent: {}", parentId, e.toString());
+        }
     }
 
     /** A segment's job named in the parent but never created (a crash between the two writes): created and queued now. */

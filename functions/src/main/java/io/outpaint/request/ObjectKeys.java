@@ -15,6 +15,8 @@ public final class ObjectKeys {
     public static final String PREFIX = "inputs/";
     /** Where a job's results go: {@code outputs/<jobId>/<assetId>.mp4}. */
     public static final String OUTPUTS_PREFIX = "outputs/";
+    /** How long the bucket keeps a result (a segment's raw generation too): its lifecycle rule on outputs/ (the stack's). */
+    public static final int OUTPUTS_KEPT_DAYS = 90;
     public static final int MAX_KEY_BYTES = 1024;
     public static final String KEY_RULE = "an object key under " + PREFIX + " of at most " + MAX_KEY_BYTES
             + " bytes: segments separated by single '/', none empty, none starting with '.', no control characters or '\\'";

@@ -272,6 +272,35 @@ public final class Segments {
         return WORK_PREFIX + parent + String.format("/pieces/%03d-%s%s%s", index + 1, round, piece, extension);
     }
 
+    /**
+     * The segments whose current generation the join after a retry reads, when the segments {@code generatedAgain} get new
+     * ones: each segment finished anew (one generated again and its two neighbours, whose pieces are named after the
+     * attempts of all three, {@link #pieceKey}) reads its own generation and those of the neighbours it overlaps
+     * ({@code MarginColours}), so a segment up to two places from one generated again may be read. The segments
+     * generated again are left out (their generations are to come), as are those whose pieces are kept.
+     */
+    public static java.util.SortedSet<Integer> generationsReadAgain(Job parent, java.util.Collection<Integer> generatedAgain) {
+        JsonNode each = plan(parent).path("each");
+        int count = each.size();
+        java.util.SortedSet<Integer> read = new java.util.TreeSet<>();
+        for (int again : generatedAgain) {
+            for (int finished = again - 1; finished <= again + 1; finished++) {
+                if (finished < 0 || finished >= count) {
+                    continue;
+                }
+                read.add(finished);
+                if (finished > 0 && each.path(finished).path("overlapWithPrevious").asLong() > 0) {
+                    read.add(finished - 1);
+                }
+                if (finished + 1 < count && each.path(finished + 1).path("overlapWithPrevious").asLong() > 0) {
+                    read.add(finished + 1);
+                }
+            }
+        }
+        read.removeAll(generatedAgain);
+        return read;
+    }
+
     /** The parent's progress: the share of its segments that succeeded, short of the join. */
     public static double progress(Job parent) {
         int count = Math.max(1, count(parent));

@@ -216,6 +216,8 @@ class SegmentRetryApiTest {
         assertThat(fanIn.segmentEnded(fail(second))).isEqualTo(SegmentFanIn.Effect.PARENT_FAILED);
         jobs.update(ids.get(2), j -> j.status().isTerminal() ? j : j.moveTo(JobStatus.CANCELED, clock.instant(), "its parent failed"));
         assertThat(jobs.get("api-f").error().code()).isEqualTo("SEGMENT_FAILED");
+        // GET /jobs/{id} names the segment that failed the clip in a field of its error, numbered as this route numbers it
+        assertThat(api.get("api-f").body().path("error").path("segment").asInt()).isEqualTo(2);
 
         JobsApi.Answer answer = api.retrySegment("api-f", "2", null, Optional.empty());
 
@@ -278,8 +280,9 @@ class SegmentRetryApiTest {
         assertThat(e.code()).isEqualTo("INPUT_GONE");
         assertThat(e.getMessage()).contains("the clip's input s3://bucket/inputs/api-p.mp4", "is gone", "30 days",
                 "submit the clip again").doesNotContain("segment 2's input");
-        assertThat(bucket.heads).as("the source and segment 2's cut looked at, nothing else").containsExactlyInAnyOrder(
-                "inputs/api-p.mp4", Segments.inputKey("api-p", 1));
+        assertThat(bucket.heads).as("the source, segment 2's cut and its neighbours' generations looked at, nothing else")
+                .containsExactlyInAnyOrder("inputs/api-p.mp4", Segments.inputKey("api-p", 1),
+                        generationKey("api-p-s001"), generationKey("api-p-s003"));
         assertThat(jobs.get("api-p")).isEqualTo(parent);
         assertThat(jobs.find("api-p-s002-a2")).isEmpty();
         assertThat(executions.started()).doesNotContain("api-p-s002-a2");
@@ -328,6 +331,53 @@ class SegmentRetryApiTest {
     }
 
     @Test
+    void aRetryWhoseNeighboursGenerationIsGoneIsRefusedNamingItAndChangesNothing() {
+        Job parent = succeededParent("api-p", 5);
+        List<String> ids = Segments.jobIds(parent);
+        bucket.keys.remove(generationKey(ids.get(3))); // expired by the bucket's lifecycle on outputs/, or deleted
+        bucket.heads.clear();
+
+        ApiError e = refused(() -> api.retrySegment("api-p", "3", null, Optional.empty()));
+
+        assertThat(e.status()).isEqualTo(409);
+        assertThat(e.code()).isEqualTo("INPUT_GONE");
+        assertThat(e.getMessage()).contains("segment 3 of job api-p cannot be generated again",
+                "segment 4's generation s3://bucket/outputs/api-p-s004/asset-api-p-s004.mp4 is gone", "generations 90 days",
+                "submit the clip again").doesNotContain("the clip's input", "segment 3's generation");
+        // segments 2 to 4 are finished anew: their own generations and their neighbours' (1 and 5) are read, not 3's own
+        assertThat(bucket.heads).containsExactlyInAnyOrder("inputs/api-p.mp4", Segments.inputKey("api-p", 2),
+                generationKey(ids.get(0)), generationKey(ids.get(1)), generationKey(ids.get(3)), generationKey(ids.get(4)));
+        assertThat(jobs.get("api-p")).isEqualTo(parent);
+        assertThat(jobs.find("api-p-s003-a2")).isEmpty();
+        assertThat(executions.started()).doesNotContain("api-p-s003-a2");
+
+        // segment 1 is two places from segment 4's: its retry finishes 1 and 2 anew and reads 3, not 4
+        assertThat(api.retrySegment("api-p", "1", null, Optional.empty()).status()).isEqualTo(202);
+    }
+
+    @Test
+    void aFailedParentsRetryNeedsTheGenerationsOfTheSegmentsThatSucceededBesideThoseItQueuesAgain() {
+        Job parent = splitParent("api-f", 3);
+        List<String> ids = Segments.jobIds(parent);
+        SegmentFanIn fanIn = SegmentFanIn.of(services);
+        fanIn.segmentEnded(succeed(ids.get(0)));
+        fanIn.segmentEnded(fail(ids.get(1)));
+        assertThat(fanIn.segmentEnded(fail(Segments.jobIds(jobs.get("api-f")).get(1)))).isEqualTo(SegmentFanIn.Effect.PARENT_FAILED);
+        jobs.update(ids.get(2), j -> j.status().isTerminal() ? j : j.moveTo(JobStatus.CANCELED, clock.instant(), "its parent failed"));
+        Job failed = jobs.get("api-f");
+        // segment 1's record no longer says where its generation is
+        jobs.update(ids.get(0), j -> j.withOutputs(List.of(), clock.instant()));
+
+        ApiError e = refused(() -> api.retrySegment("api-f", "2", null, Optional.empty()));
+
+        assertThat(e.code()).isEqualTo("INPUT_GONE");
+        assertThat(e.getMessage()).contains("segment 1's generation (job api-f-s001 has no output on record) is gone")
+                .doesNotContain("segment 3's generation");
+        assertThat(jobs.get("api-f")).isEqualTo(failed);
+        assertThat(jobs.find("api-f-s002-a3")).isEmpty();
+    }
+
+    @Test
     void aLongClipsLinksOfferTheRetryTemplateOnlyWhenItsStatusAllowsARetry() {
         splitParent("api-r", 3);
         assertThat(api.get("api-r").body().path("links").has("retrySegment")).as("RENDERING_SEGMENTS").isFalse();
@@ -361,8 +411,15 @@ class SegmentRetryApiTest {
                 .singleElement().satisfies(j -> assertThat(j.path("links").path("retrySegment").asText()).contains("/jobs/api-f/"));
     }
 
+    /** A segment's job SUCCEEDED as CopyResults leaves it: its raw generation in the bucket, its first output. */
     private Job succeed(String jobId) {
-        return jobs.update(jobId, j -> j.moveTo(JobStatus.SUCCEEDED, clock.instant(), null));
+        Job.Output raw = new Job.Output("asset-" + jobId, "bucket", generationKey(jobId), 100L, "ab", "video/mp4", 640, 360, 2.0);
+        bucket.keys.add(raw.key());
+        return jobs.update(jobId, j -> j.withOutputs(List.of(raw), clock.instant()).moveTo(JobStatus.SUCCEEDED, clock.instant(), null));
+    }
+
+    private static String generationKey(String jobId) {
+        return "outputs/" + jobId + "/asset-" + jobId + ".mp4";
     }
 
     private Job fail(String jobId) {

@@ -133,7 +133,7 @@ class JobDocumentTest {
                 random.nextBoolean() ? 0 : random.nextDouble(),
                 maybe(random, () -> outputs),
                 maybe(random, () -> new Job.JobError(maybe(random, () -> "SCENARIO_FAILED"), maybe(random, () -> "it failed"),
-                        maybe(random, () -> "try again"))),
+                        maybe(random, () -> "try again"), maybe(random, () -> 1 + random.nextInt(40)))),
                 maybe(random, () -> history),
                 random.nextLong(),
                 maybe(random, () -> "https://hooks.example.com/x?y=1"),

@@ -35,7 +35,8 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 /**
  * What a long clip's listeners are told when a user's segment retry joins it again: a second notice, naming the retry
  * and the new output, under a notice id of its own; and a second end that the metrics count as a re-join, not as a
- * second job. A clip a segment failed is notified by that segment's Notify (no execution of its own runs then). The job's writes go through the end-counting store, as in the functions, with the metric each end picks.
+ * second job. A clip a segment failed is notified by that segment's Notify (no execution of its own runs then), or by
+ * the sweep when its repair of a lost fan-in fails the clip. The job's writes go through the end-counting store, as in the functions, with the metric each end picks.
  */
 class NotifyTest {
 
@@ -148,6 +149,58 @@ class NotifyTest {
         assertThat(again.path("segmentRetry").path("jobId").asText()).isEqualTo(Segments.jobId("failing", 0, 3));
         assertThat(counted).filteredOn(m -> !m.equals("JobCANCELED")).containsExactly("JobFAILED", "JobFAILED", "JobFAILED",
                 "RejoinSUCCEEDED"); // two segment jobs, the clip; then the clip's re-join
+    }
+
+    @Test
+    void aClipTheSweepsRepairFailsIsNotifiedByTheSweepAsTheFailingSegmentsNotifyWouldHave() throws Exception {
+        Job parent = rendering("swept", 2);
+        for (Segments.Item item : Segments.items(parent)) {
+            starter.start(Segments.segmentJob(parent, item.index(), 1, "bucket", 100L));
+        }
+        assertThat(fanIn.segmentEnded(failed(Segments.jobId("swept", 1, 1)))).isEqualTo(SegmentFanIn.Effect.RETRIED);
+        // the second attempt fails, and its end never reaches the parent (a crash between the writes): no execution is left
+        // to fail the clip or to send its notice
+        Job second = failed(Segments.jobId("swept", 1, 2));
+        assertThat(jobs.get("swept").status()).isEqualTo(JobStatus.RENDERING_SEGMENTS);
+        Admission admission = new Admission(slots, new Dispatcher(jobs, slots, executions, 1, clock));
+
+        Sweep.Report report = new Sweep(jobs, slots, executions, new Reconcile(jobs, admission, clock), admission, 1)
+                .withFanIn(new SegmentFanIn(jobs, executions, starter, clock).withNotices(notify::send)).run();
+
+        assertThat(report.resumed()).contains(second.jobId());
+        assertThat(jobs.get("swept").status()).isEqualTo(JobStatus.FAILED);
+        assertThat(events.details).as("the clip's notice, sent once by the sweep").hasSize(1);
+        JsonNode notice = onlyNotice(0);
+        assertThat(notice.path("jobId").asText()).isEqualTo("swept");
+        assertThat(notice.path("status").asText()).isEqualTo("FAILED");
+        assertThat(notice.path("noticeId").asText()).isEqualTo("swept.1");
+        assertThat(notice.path("error").path("code").asText()).isEqualTo("SEGMENT_FAILED");
+        assertThat(notice.path("error").path("segment").asInt()).isEqualTo(2);
+        // the next sweep finds the clip ended: nothing more is sent
+        new Sweep(jobs, slots, executions, new Reconcile(jobs, admission, clock), admission, 1)
+                .withFanIn(new SegmentFanIn(jobs, executions, starter, clock).withNotices(notify::send)).run();
+        assertThat(events.details).hasSize(1);
+    }
+
+    @Test
+    void aNoticeTheSweepCannotDeliverIsLoggedAndTheRepairStands() {
+        Job parent = rendering("undelivered", 2);
+        for (Segments.Item item : Segments.items(parent)) {
+            starter.start(Segments.segmentJob(parent, item.index(), 1, "bucket", 100L));
+        }
+        fanIn.segmentEnded(failed(Segments.jobId("undelivered", 0, 1)));
+        failed(Segments.jobId("undelivered", 0, 2));
+        List<String> tried = new ArrayList<>();
+        SegmentFanIn failing = new SegmentFanIn(jobs, executions, starter, clock).withNotices(j -> {
+            tried.add(j.jobId());
+            throw new io.outpaint.notify.WebhookDeliveryException("the webhook could not be reached", null);
+        });
+
+        assertThat(failing.heal(jobs.get("undelivered"))).contains(Segments.jobId("undelivered", 0, 2));
+
+        assertThat(tried).containsExactly("undelivered");
+        assertThat(jobs.get("undelivered").status()).isEqualTo(JobStatus.FAILED);
+        assertThat(jobs.get(Segments.jobId("undelivered", 1, 1)).status()).as("taken out of the queue").isEqualTo(JobStatus.CANCELED);
     }
 
     @Test

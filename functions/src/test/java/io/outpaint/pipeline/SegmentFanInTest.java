@@ -108,6 +108,32 @@ class SegmentFanInTest {
     }
 
     @Test
+    void theParentsErrorNamesTheSegmentThatFailedItInAFieldWhichDecidesWhichSegmentFailedIt() {
+        splitParent("named", 3);
+        Job first = failed(jobs.get(Segments.jobId("named", 1, 1)), "SCENARIO_JOB_FAILED", "out of capacity");
+        fanIn.segmentEnded(first);
+        Job second = failed(jobs.get(Segments.jobId("named", 1, 2)), "SCENARIO_JOB_FAILED", "out of capacity again");
+        assertThat(fanIn.segmentEnded(second)).isEqualTo(SegmentFanIn.Effect.PARENT_FAILED);
+        Job parent = jobs.get("named");
+        assertThat(parent.error().segment()).isEqualTo(2);
+        assertThat(io.outpaint.job.JobDocument.tree(parent.error()).path("segment").asInt()).isEqualTo(2);
+        assertThat(SegmentFanIn.failedBy(parent, second)).isTrue();
+        assertThat(SegmentFanIn.failedBy(parent, first)).as("its first attempt").isFalse();
+        assertThat(SegmentFanIn.failedBy(parent, jobs.get(Segments.jobId("named", 0, 1)))).as("another segment").isFalse();
+
+        // the field decides, not the message's wording
+        Job reworded = jobs.update("named", p -> p.withError(new Job.JobError("SEGMENT_FAILED", "the clip's second segment failed",
+                null, 2), T0));
+        assertThat(SegmentFanIn.failedBy(reworded, second)).isTrue();
+        Job otherNamed = jobs.update("named", p -> p.withError(new Job.JobError("SEGMENT_FAILED", parent.error().message(), null, 3), T0));
+        assertThat(SegmentFanIn.failedBy(otherNamed, second)).as("the field names segment 3, whatever the message says").isFalse();
+        // a record written before the field: its message's wording, as the fan-in wrote it, is all there is
+        Job older = jobs.update("named", p -> p.withError(new Job.JobError("SEGMENT_FAILED", parent.error().message(), null), T0));
+        assertThat(SegmentFanIn.failedBy(older, second)).isTrue();
+        assertThat(SegmentFanIn.failedBy(older, first)).isFalse();
+    }
+
+    @Test
     void theSweepRecordsAnEndThatNeverReachedTheParentAndStartsTheJoin() {
         Job parent = splitParent("lost", 2);
         fanIn.segmentEnded(succeeded(jobs.get(Segments.jobId("lost", 0, 1))));

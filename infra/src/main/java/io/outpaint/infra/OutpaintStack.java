@@ -262,7 +262,7 @@ public final class OutpaintStack extends Stack {
                 .lifecycleRules(List.of(
                         LifecycleRule.builder().id("inputs").prefix("inputs/").expiration(Duration.days(io.outpaint.media.InputVideos.KEPT_DAYS))
                                 .noncurrentVersionExpiration(Duration.days(7)).abortIncompleteMultipartUploadAfter(Duration.days(1)).build(),
-                        LifecycleRule.builder().id("outputs").prefix("outputs/").expiration(Duration.days(90))
+                        LifecycleRule.builder().id("outputs").prefix("outputs/").expiration(Duration.days(io.outpaint.request.ObjectKeys.OUTPUTS_KEPT_DAYS))
                                 .noncurrentVersionExpiration(Duration.days(7)).abortIncompleteMultipartUploadAfter(Duration.days(1)).build()))
                 // the web console (outpaint console --endpoint, on this origin) PUTs staged videos here; it plays results
                 // through <video src> and links, which need no CORS

@@ -171,15 +171,42 @@ class CatalogueContractTest {
                 "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query", "states:StartExecution",
                 "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage", "xray:PutTraceSegments", "xray:PutTelemetryRecords")));
         // the sweep reads inputs/ too: an API job's upload whose S3 event was lost is found and checked as the trigger would;
-        // and Scenario's secret: a queued job whose shape has no price yet is priced by a dry run at the latest by the sweep
+        // and Scenario's secret: a queued job whose shape has no price yet is priced by a dry run at the latest by the sweep;
+        // the webhook secret and the event bus: a clip its fan-in repair fails is notified by the sweep; PutItem: the price a
+        // dry run found is kept in the book (a #price# item of the table), and the fan-in's repair creates segment jobs
         assertThat(new TreeSet<>(allActions(policyOf("SweepFunction")))).isEqualTo(new TreeSet<>(List.of(
-                "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query", "states:StartExecution", "states:DescribeExecution",
+                "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:PutItem", "states:StartExecution",
+                "states:DescribeExecution",
                 "s3:GetBucket*", "s3:GetObject*", "s3:List*", "secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue",
+                "events:PutEvents",
                 "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage", "xray:PutTraceSegments", "xray:PutTelemetryRecords")));
-        assertThat(Synthesized.function(PipelineFunction.SWEEP).getValue().path("Properties").path("Environment")
-                .path("Variables").has("SCENARIO_SECRET_ARN")).isTrue();
+        JsonNode sweepVariables = Synthesized.function(PipelineFunction.SWEEP).getValue().path("Properties").path("Environment")
+                .path("Variables");
+        assertThat(sweepVariables.has("SCENARIO_SECRET_ARN")).isTrue();
+        assertThat(sweepVariables.has("WEBHOOK_SECRET_ARN")).as("the notice of a clip the sweep fails is signed").isTrue();
+        assertThat(sweepVariables.has("EVENT_BUS_NAME")).isTrue();
         assertThat(Synthesized.function(PipelineFunction.RECONCILE).getValue().path("Properties").path("Environment")
                 .path("Variables").has("SCENARIO_SECRET_ARN")).isFalse();
+    }
+
+    @Test
+    void theSweepPutsItemsInTheJobTableOnlyAndEveryWriterOfThePriceBookMay() {
+        List<JsonNode> putting = new ArrayList<>();
+        policyOf("SweepFunction").forEach(s -> {
+            if (Synthesized.actions(s).contains("dynamodb:PutItem")) {
+                putting.add(s);
+            }
+        });
+        // one statement, the table's (and its indexes', which the sweep queries): no wildcard resource, no other table
+        assertThat(putting).singleElement().satisfies(s -> {
+            assertThat(s.path("Effect").asText()).isEqualTo("Allow");
+            assertThat(s.path("Resource").isArray()).isTrue();
+            s.path("Resource").forEach(r -> assertThat(r.toString()).startsWith("{").contains("\"Jobs"));
+        });
+        // the API, the upload trigger, the Split step and the sweep keep the prices their dry runs find (PutItem)
+        for (String writer : List.of("ApiFunction", "UploadTriggerFunction", "SplitFunction", "SweepFunction")) {
+            assertThat(allActions(policyOf(writer))).as(writer).contains("dynamodb:PutItem");
+        }
     }
 
     private static JsonNode rule(String prefix) {

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.outpaint.job.Job;
 import io.outpaint.job.JobStatus;
 import io.outpaint.pipeline.JobStarter;
+import io.outpaint.pipeline.LandedPrice;
 import io.outpaint.pipeline.Lazy;
+import io.outpaint.pipeline.OverMaxCreativeUnitsException;
 import io.outpaint.pipeline.Step;
 import io.outpaint.pipeline.StepOutcome;
 import io.outpaint.pipeline.StepState;
@@ -39,6 +41,8 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * from the source, re-encoded near-losslessly, audio left out), then records the segments in the parent
  * (RENDERING_SEGMENTS), queues one job per segment at the parent's place, and gives the parent's slot back, so its
  * segments are admitted next, in order. This execution then ends: the last segment to succeed starts the join.
+ * A job with a {@code maxCreativeUnits} has the new plan priced against it first ({@link LandedPrice#checkSplit}): above
+ * it, the job fails with OVER_MAX_CREATIVE_UNITS before any segment is cut or queued.
  * Safe to run again: a segment input already written is kept, a segment job already created is found.
  */
 public final class Split implements Step {
@@ -53,9 +57,12 @@ public final class Split implements Step {
     private final SegmentRules rules;
     private final Path work;
     private final Clock clock;
+    private final LandedPrice cap;
 
+    /** {@code cap} prices the plan made here against the job's {@code maxCreativeUnits} ({@link LandedPrice#checkSplit}). */
     public Split(JobStore jobs, Supplier<S3Client> s3, Supplier<FfmpegProcess> ffmpeg, JobStarter starter, Admission admission,
-                 SegmentRules rules, Path work, Clock clock) {
+                 SegmentRules rules, Path work, Clock clock, LandedPrice cap) {
+        this.cap = cap;
         this.jobs = jobs;
         this.s3 = s3;
         this.ffmpeg = ffmpeg;
@@ -68,9 +75,9 @@ public final class Split implements Step {
 
     /** As Lambda runs it: FFmpeg prepared on the first clip. */
     public static Split lambda(JobStore jobs, Supplier<S3Client> s3, JobStarter starter, Admission admission, SegmentRules rules,
-                               Clock clock) {
+                               Clock clock, LandedPrice cap) {
         return new Split(jobs, s3, Lazy.of(() -> new FfmpegProcess(FfmpegPrograms.locate(), Finish.FFMPEG_DEADLINE)), starter,
-                admission, rules, Path.of(System.getProperty("java.io.tmpdir"), "outpaint-split"), clock);
+                admission, rules, Path.of(System.getProperty("java.io.tmpdir"), "outpaint-split"), clock, cap);
     }
 
     @Override
@@ -96,6 +103,11 @@ public final class Split implements Step {
             MediaInfo info = probe.probe(input);
             double videoStart = probe.videoStartSeconds(input);
             SegmentPlan plan = plan(job, info, new SceneCuts(ffmpeg.get(), SceneCuts.DEFAULT_THRESHOLD).find(input));
+            if (cap.checkSplit(job, plan) instanceof LandedPrice.Outcome.Over over) {
+                // before any segment is cut or queued: the failure path records it, gives the slot back and notifies
+                LOG.warn("parent {} not split: {}", jobId, over.error().message());
+                throw new OverMaxCreativeUnitsException(over.error().message() + "; " + over.error().hint());
+            }
             Job planned = jobs.update(job, j -> j.withSegments(Segments.planned(plan), clock.instant()));
             List<Long> sizes = new ArrayList<>();
             for (SegmentPlan.Segment segment : plan.segments()) {

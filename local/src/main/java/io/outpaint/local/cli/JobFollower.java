@@ -85,8 +85,10 @@ final class JobFollower {
     /**
      * What a user can do about a long clip that FAILED with SEGMENT_FAILED: generate the segment that failed it again
      * ({@code 'outpaint retry-segment JOB_ID N' ...}); empty for any other job, whose next step is a new job. The segment
-     * is the one the error names ({@code segment 2 of 3 (...)}), else the first whose item FAILED or TIMED_OUT, numbered
-     * from 1 as {@code status} and the API's route number them.
+     * is the one the error names in its {@code segment} field, else the first whose item FAILED or TIMED_OUT, numbered
+     * from 1 as {@code status} and the API's route number them. A record written before the error had that field (kept in
+     * a data dir, or served by an API of an earlier version) names it in its message's wording only
+     * ({@code segment 2 of 3 (...)}), read then.
      */
     static java.util.Optional<String> retrySegment(JsonNode job) {
         JsonNode error = job.path("error");
@@ -95,9 +97,14 @@ final class JobFollower {
         }
         JsonNode items = job.path("segments").path("items");
         Integer n = null;
-        java.util.regex.Matcher named = SEGMENT_NAMED.matcher(error.path("message").asText(""));
-        if (named.find()) {
-            int number = Integer.parseInt(named.group(1));
+        Integer number = null;
+        if (error.has("segment")) {
+            number = error.path("segment").isIntegralNumber() && error.path("segment").canConvertToInt() ? error.path("segment").asInt() : null;
+        } else {
+            java.util.regex.Matcher named = SEGMENT_NAMED.matcher(error.path("message").asText(""));
+            number = named.find() ? Integer.valueOf(named.group(1)) : null;
+        }
+        if (number != null) {
             if (number >= 1 && number <= Math.max(items.size(), job.path("segments").path("count").asInt())
                     && !items.path(number - 1).path("status").asText().equals("SUCCEEDED")) {
                 n = number;
@@ -117,6 +124,7 @@ final class JobFollower {
                 + " again with a new seed, then joins the clip; 'outpaint wait " + jobId + "' follows it");
     }
 
+    /** How a record written before the error's {@code segment} field names the segment: its message's first words. */
     private static final java.util.regex.Pattern SEGMENT_NAMED = java.util.regex.Pattern.compile("^segment ([0-9]{1,6}) of ");
 
     /** One line for a job that did not succeed: its status, error code, message and hint. */

@@ -36,7 +36,8 @@ final class FinishedJobs {
         return """
                 {"jobId": "%1$s", "status": "FAILED", "progress": 0.3,
                  "error": {"code": "SEGMENT_FAILED", "message": "segment 2 of 3 (%1$s-s002-a2) failed 2 times: SCENARIO_FAILED: the model gave up",
-                           "hint": "its other segments are taken out of the queue; the segment's record holds Scenario's answer"},
+                           "hint": "its other segments are taken out of the queue; the segment's record holds Scenario's answer",
+                           "segment": 2},
                  "segments": {"count": 3, "succeeded": 1, "overlapFrames": 8,
                               "items": [{"index": 0, "jobId": "%1$s-s001", "attempt": 1, "status": "SUCCEEDED"},
                                         {"index": 1, "jobId": "%1$s-s002-a2", "attempt": 2, "status": "FAILED"},

@@ -108,6 +108,12 @@ class StatusCommandTest {
         // a later segment that failed after the clip had (recorded late) does not take the place of the one that failed it
         ((com.fasterxml.jackson.databind.node.ObjectNode) named.path("segments").path("items").get(2)).put("status", "FAILED");
         assertThat(JobFollower.retrySegment(named)).hasValueSatisfying(s -> assertThat(s).startsWith("'outpaint retry-segment api-long 2' "));
+        // the error's segment field decides, whatever the message's wording says
+        ((com.fasterxml.jackson.databind.node.ObjectNode) named.path("error")).put("message", "segment 2 of 3 failed").put("segment", 3);
+        assertThat(JobFollower.retrySegment(named)).hasValueSatisfying(s -> assertThat(s).startsWith("'outpaint retry-segment api-long 3' "));
+        // a record written before the field (a data dir kept by an earlier version): the message's wording names it
+        ((com.fasterxml.jackson.databind.node.ObjectNode) named.path("error")).remove("segment");
+        assertThat(JobFollower.retrySegment(named)).hasValueSatisfying(s -> assertThat(s).startsWith("'outpaint retry-segment api-long 2' "));
         // an error worded otherwise: the first segment whose job failed or timed out
         ((com.fasterxml.jackson.databind.node.ObjectNode) named.path("error")).put("message", "a segment failed");
         ((com.fasterxml.jackson.databind.node.ObjectNode) named.path("segments").path("items").get(1)).put("status", "SUCCEEDED");
