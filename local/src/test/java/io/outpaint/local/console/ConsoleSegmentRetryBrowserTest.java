@@ -132,9 +132,13 @@ class ConsoleSegmentRetryBrowserTest {
         }
     }
 
+    /**
+     * A calm clip of {@code seconds} at 8 fps with sound, started as a job: a long clip is planned in seconds, so it has the
+     * segments it has at 24 fps, with a third of the frames to finish and join, twice over here.
+     */
     private static String startLongClip(int seconds) throws Exception {
         Path clip = dir.resolve("harbour-" + seconds + ".mp4");
-        ffmpeg("-f", "lavfi", "-i", "gradients=size=320x240:rate=24:speed=0.02:duration=" + seconds, "-f", "lavfi", "-i",
+        ffmpeg("-f", "lavfi", "-i", "gradients=size=320x240:rate=8:speed=0.02:duration=" + seconds, "-f", "lavfi", "-i",
                 "sine=frequency=440:sample_rate=48000:duration=" + seconds, "-c:a", "aac", "-c:v", "libopenh264", "-b:v", "2M",
                 "-pix_fmt", "yuv420p", clip.toString());
         String jobId = "long-" + UUID.randomUUID();

@@ -53,8 +53,9 @@ class SegmentsResumeAfterKillIT {
         String api = endpoints.path("httpApi").asText();
         String apiKey = endpoints.path("apiKey").asText();
 
-        // 32 s at 24 fps: more than two generations of at most 241 frames at 16 fps, so three segments
-        Path clip = calmClip(dir.resolve("long.mp4"), 32);
+        // 32 s: more than two generations of at most 241 frames at 16 fps, so three segments; at 8 fps, a third of the
+        // frames it would have at 24 to cut, finish and join (the segments are planned in seconds)
+        Path clip = calmClip(dir.resolve("long.mp4"), 32, 8);
         JsonNode created = json("POST", api + "/jobs", apiKey, "{\"video\":{\"upload\":{\"fileName\":\"long.mp4\","
                 + "\"contentType\":\"video/mp4\"}},\"request\":{\"prompt\":\"p\",\"resolution\":\"480p\",\"target\":{\"aspectRatio\":\"16:9\"}}}");
         String parentId = created.path("jobId").asText();
@@ -109,7 +110,7 @@ class SegmentsResumeAfterKillIT {
         MediaProbe probe = MediaProbe.using(FfmpegPrograms.locate(), Duration.ofMinutes(1));
         MediaInfo in = probe.probe(clip);
         MediaInfo out = probe.probe(result);
-        assertThat(in.frames()).isEqualTo(32 * 24);
+        assertThat(in.frames()).isEqualTo(32 * 8);
         assertThat(out.frames()).isEqualTo(in.frames());
         assertThat(out.fps()).isEqualTo(in.fps());
     }

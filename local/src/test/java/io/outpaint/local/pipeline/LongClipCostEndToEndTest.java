@@ -41,6 +41,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 class LongClipCostEndToEndTest {
 
     private static final String REQUEST = "{\"prompt\":\"p\",\"resolution\":\"480p\"}";
+    private static final int FPS = 8;
     private static final MediaProbe PROBE = MediaProbe.using(FfmpegPrograms.locate(), Duration.ofMinutes(2));
     private static LocalPipeline pipeline;
     private static ApiCalls api;
@@ -65,10 +66,15 @@ class LongClipCostEndToEndTest {
         return pipeline.services().jobs().get(jobId);
     }
 
-    /** A clip of {@code seconds} at 24 fps, 4:3, uploaded under inputs/; {@code more} are FFmpeg's output options. */
+    /**
+     * A clip of {@code seconds} at 8 fps, 4:3, uploaded under inputs/; {@code more} are FFmpeg's output options. A long clip is
+     * planned in seconds (a segment lasts at most one generation, 15 s at the model's 16 fps), so at 8 fps it has the
+     * segments and the generations' shapes, and so the prices, it has at 24 fps, with a third of the frames to cut, finish
+     * and join.
+     */
     private static String upload(String name, int seconds, String... more) throws Exception {
         Path out = dir.resolve(name);
-        List<String> args = new ArrayList<>(List.of("-f", "lavfi", "-i", "gradients=size=320x240:rate=24:speed=0.02:duration=" + seconds,
+        List<String> args = new ArrayList<>(List.of("-f", "lavfi", "-i", "gradients=size=320x240:rate=" + FPS + ":speed=0.02:duration=" + seconds,
                 "-c:v", "libopenh264", "-b:v", "2M", "-pix_fmt", "yuv420p"));
         args.addAll(List.of(more));
         args.add(out.toString());
@@ -252,7 +258,7 @@ class LongClipCostEndToEndTest {
         String key = upload("fragmented.mp4", 20, "-g", "24", "-movflags", "frag_keyframe+empty_moov");
         Path local = dir.resolve("fragmented.mp4");
         MediaInfo in = PROBE.probe(local);
-        assertThat(in.frames()).isEqualTo(480);
+        assertThat(in.frames()).isEqualTo(20 * FPS);
 
         String id = api.create(key, REQUEST);
         api.awaitStatus(id, "SUCCEEDED", Duration.ofMinutes(6));
@@ -262,7 +268,7 @@ class LongClipCostEndToEndTest {
                 JobStatus.RENDERING_SEGMENTS, JobStatus.JOINING, JobStatus.SUCCEEDED);
         assertThat(parent.scenario().jobId()).as("not sent to Scenario whole").isNull();
         assertThat(Segments.count(parent)).isGreaterThanOrEqualTo(2);
-        assertThat(Segments.plan(parent).path("sourceFrames").asLong()).isEqualTo(480);
+        assertThat(Segments.plan(parent).path("sourceFrames").asLong()).isEqualTo(20 * FPS);
         for (String segmentId : Segments.jobIds(parent)) {
             assertThat(record(segmentId).request().path("numFrames").asInt()).isLessThanOrEqualTo(241);
         }
@@ -272,9 +278,9 @@ class LongClipCostEndToEndTest {
             Files.write(finished, s3.getObjectAsBytes(b -> b.bucket(video.bucket()).key(video.key())).asByteArray());
         }
         MediaInfo out = PROBE.probe(finished);
-        assertThat(out.frames()).isEqualTo(480);
+        assertThat(out.frames()).isEqualTo(20 * FPS);
         assertThat(out.fps().value()).isEqualTo(in.fps().value());
-        assertThat(VideoProbe.probe(local).frames()).as("the probe counted its fragments").isEqualTo(480);
+        assertThat(VideoProbe.probe(local).frames()).as("the probe counted its fragments").isEqualTo(20 * FPS);
     }
 
     /** JSON of an answer's body. */

@@ -55,7 +55,8 @@ class SegmentsCancelEndToEndTest {
     void aParentCanceledWhileASegmentGeneratesLeavesNothingWaitingAndTheNextJobIsAdmitted() throws Exception {
         // the first segment's Scenario job never ends: it is generating when the cancel comes, the other two wait behind it
         pipeline.simulator().faults().stuckJobs(true);
-        String parentId = api.create(put("long.mp4", calmClip(dir.resolve("long.mp4"), 32)), REQUEST);
+        // (at 8 fps: the three segments it has at 24, a third of the frames for Split to cut)
+        String parentId = api.create(put("long.mp4", calmClip(dir.resolve("long.mp4"), 32, 8)), REQUEST);
         JsonNode midway = api.await(parentId, j -> j.path("segments").path("items").size() == 3
                 && List.of("SUBMITTED", "RUNNING").contains(j.path("segments").path("items").get(0).path("status").asText()),
                 Duration.ofMinutes(3));

@@ -52,9 +52,18 @@ public final class VideoChecks {
      * are drawn at random each time, from a seed it prints; {@code -Dcalm.seed=N} draws that clip again.
      */
     public static Path calmClip(Path out, int seconds) throws Exception {
+        return calmClip(out, seconds, 24);
+    }
+
+    /**
+     * The same calm clip at {@code fps}. A long clip is planned in seconds (a segment lasts at most one generation, 15 s at the
+     * model's 16 fps, whatever the source's rate), so at 8 fps it has the segments, the generations and the shapes it has at
+     * 24, with a third of the frames to cut, finish and join: for the tests whose subject is not the source's rate.
+     */
+    public static Path calmClip(Path out, int seconds, int fps) throws Exception {
         long seed = Long.getLong("calm.seed", java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Integer.MAX_VALUE));
-        System.out.printf("calm clip %s: %d s, -Dcalm.seed=%d%n", out.getFileName(), seconds, seed);
-        ffmpeg("-f", "lavfi", "-i", "gradients=size=320x240:rate=24:speed=0.02:seed=" + seed + ":duration=" + seconds, "-f", "lavfi", "-i",
+        System.out.printf("calm clip %s: %d s at %d fps, -Dcalm.seed=%d%n", out.getFileName(), seconds, fps, seed);
+        ffmpeg("-f", "lavfi", "-i", "gradients=size=320x240:rate=" + fps + ":speed=0.02:seed=" + seed + ":duration=" + seconds, "-f", "lavfi", "-i",
                 "sine=frequency=440:sample_rate=48000:duration=" + seconds, "-c:a", "aac", "-c:v", "libopenh264", "-b:v", "2M",
                 "-pix_fmt", "yuv420p", out.toString());
         return out;
