@@ -22,7 +22,7 @@ import java.util.Optional;
  */
 final class FadePace {
 
-    /** The mixes' products the search computes at most, sample points x (pairs of levels x steps): a fraction of a second. */
+    /** The mixes the search computes at most, sample points x pairs of levels x steps: about a second of arithmetic. */
     private static final long WORK = 60_000_000L;
     private static final int MOST_POINTS = 4000;
     private static final int FEWEST_POINTS = 500;
@@ -61,16 +61,46 @@ final class FadePace {
      */
     static int[] weights(int width, int height, FinishSpec.Rect source, Optional<byte[]> before, List<byte[]> earlier,
                          List<byte[]> later, Optional<byte[]> after) {
+        Sampler sampler = sampler(width, height, source, earlier.size());
+        return weights(before.map(sampler::sample), earlier.stream().map(sampler::sample).toList(),
+                later.stream().map(sampler::sample).toList(), after.map(sampler::sample));
+    }
+
+    /**
+     * The weights from frames already sampled by one {@link Sampler}: a caller may sample each frame as it decodes it
+     * and keep no picture (a 4096-pixel canvas is 25 MB a frame).
+     */
+    static int[] weights(Optional<float[]> before, List<float[]> earlier, List<float[]> later, Optional<float[]> after) {
         int frames = earlier.size();
         if (frames == 0 || later.size() != frames) {
             throw new IllegalArgumentException("a cross-fade mixes as many frames of each segment, at least one: " + earlier.size()
                     + " and " + later.size());
         }
         int levels = levels(frames);
-        int reach = reach(frames, levels);
-        long pairs = (long) frames * (levels + 1) * (reach + 1);
+        return search(steps(before, earlier, later, after), levels, reach(frames, levels));
+    }
+
+    /** Where and how frames are sampled: up to as many places as a search over {@code frames} shared frames affords. */
+    static Sampler sampler(int width, int height, FinishSpec.Rect source, int frames) {
+        if (frames < 1) {
+            throw new IllegalArgumentException("a cross-fade mixes as many frames of each segment, at least one: " + frames);
+        }
+        int levels = levels(frames);
+        long pairs = (long) frames * (levels + 1) * (reach(frames, levels) + 1);
         int points = (int) Math.max(FEWEST_POINTS, Math.min(MOST_POINTS, WORK / pairs));
-        return search(steps(width, height, source, points, before, earlier, later, after), levels, reach);
+        return new Sampler(width, height, places(width, height, source, points));
+    }
+
+    /** Samples raw yuv420p frames of {@code width x height} at {@code places} (top-left luma indexes of margin blocks). */
+    record Sampler(int width, int height, int[] places) {
+        /** The frame's size in bytes. */
+        int frameBytes() {
+            return width * height + 2 * (width / 2) * (height / 2);
+        }
+
+        float[] sample(byte[] frame) {
+            return rgb(frame, width, height, places);
+        }
     }
 
     /** A multiple of (frames + 1), so the even pace is on the grid, of about 50 levels (at least one per step). */
@@ -151,29 +181,21 @@ final class FadePace {
     }
 
     /**
-     * The steps' terms at up to {@code points} margin places on an even grid, each place a 2x2 block of luma wholly
-     * outside the source (its top-left luma sample and its chroma), in RGB as FFmpeg converts BT.601 limited range.
-     * Without a frame before (or after), the step into (or out of) the overlap is taken from (or to) the segment's own
+     * The steps' terms from the frames sampled in RGB at the same places. Without a frame before (or after), the step into (or out of) the overlap is taken from (or to) the segment's own
      * shared frame, with no motion.
      */
-    static Steps steps(int width, int height, FinishSpec.Rect source, int points, Optional<byte[]> before, List<byte[]> earlier,
-                       List<byte[]> later, Optional<byte[]> after) {
-        int[] places = places(width, height, source, points);
+    static Steps steps(Optional<float[]> before, List<float[]> earlier, List<float[]> later, Optional<float[]> after) {
         int frames = earlier.size();
-        int n = places.length;
+        int n = earlier.get(0).length / 3;
         float[][] p = new float[frames + 1][];
         float[][] q = new float[frames + 1][];
         float[][] r = new float[frames + 1][];
-        float[][] a = new float[frames][];
-        float[][] b = new float[frames][];
-        for (int k = 0; k < frames; k++) {
-            a[k] = rgb(earlier.get(k), width, height, places);
-            b[k] = rgb(later.get(k), width, height, places);
-        }
+        float[][] a = earlier.toArray(new float[0][]);
+        float[][] b = later.toArray(new float[0][]);
         float[] none = new float[3 * n];
         // step 0, from the frame before to mixed frame 0: A0 - before + v (B0 - A0); with no frame before (the earlier
         // segment is all overlaps), from A0 itself: the jump away from the earlier segment's own picture
-        p[0] = before.isPresent() ? minus(a[0], rgb(before.get(), width, height, places)) : none;
+        p[0] = before.isPresent() ? minus(a[0], before.get()) : none;
         q[0] = minus(b[0], a[0]);
         r[0] = none;
         for (int k = 1; k < frames; k++) {
@@ -184,12 +206,15 @@ final class FadePace {
         // the last step, from mixed frame frames - 1 to the frame after: after - A - u (B - A); with no frame after, to
         // the later segment's own last shared picture
         r[frames] = minus(b[frames - 1], a[frames - 1]);
-        p[frames] = after.isPresent() ? minus(rgb(after.get(), width, height, places), a[frames - 1]) : r[frames];
+        p[frames] = after.isPresent() ? minus(after.get(), a[frames - 1]) : r[frames];
         q[frames] = none;
         return new Steps(p, q, r);
     }
 
-    /** Top-left luma indexes of margin blocks on an even grid, at most {@code points} of them. */
+    /**
+     * Top-left luma indexes of margin blocks on an even grid, at most {@code points} of them: each place a 2x2 block of
+     * luma wholly outside the source, sampled by its top-left luma sample and its chroma.
+     */
     static int[] places(int width, int height, FinishSpec.Rect source, int points) {
         int right = source.x() + source.width();
         int bottom = source.y() + source.height();
@@ -222,7 +247,7 @@ final class FadePace {
         return y + 2 <= source.y() || y >= bottom || x + 2 <= source.x() || x >= right;
     }
 
-    /** R, G and B (unclamped) of each place of a raw yuv420p frame. */
+    /** R, G and B (unclamped) of each place of a raw yuv420p frame, as FFmpeg converts BT.601 limited range. */
     static float[] rgb(byte[] frame, int width, int height, int[] places) {
         int luma = width * height;
         int chromaWidth = width / 2;

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -162,59 +163,58 @@ public final class SegmentJoiner {
         if (overlap != Overlap.CROSS_FADE) {
             return Mix.of(frames, overlap);
         }
-        int width = spec.canvasWidth();
-        int height = spec.canvasHeight();
+        FadePace.Sampler sampler = FadePace.sampler(spec.canvasWidth(), spec.canvasHeight(), spec.source(), Math.toIntExact(frames));
         Path scratch = outDir.resolve("pace.yuv");
         try {
-            List<byte[]> tail = frames(decode(earlier.tail().get(), List.of(), scratch), width, height);
-            List<byte[]> head = frames(decode(later.head().get(), List.of(), scratch), width, height);
-            // the earlier body's last frame: decoded from its last second on (its last GOP), the last one kept
-            java.util.Optional<byte[]> before = earlier.body().map(body -> decodeUnchecked(body, List.of("-sseof", "-1"), scratch,
-                    List.of("-update", "1", "-f", "image2", "-c:v", "rawvideo")));
-            java.util.Optional<byte[]> after = later.body().map(body -> decodeUnchecked(body, List.of(), scratch,
-                    List.of("-frames:v", "1", "-f", "rawvideo")));
+            // each frame sampled as it is read: no picture is kept (a 4096-pixel canvas is 25 MB a frame)
+            List<float[]> tail = sampled(decode(earlier.tail().get(), List.of(), List.of("-f", "rawvideo"), scratch), sampler);
+            List<float[]> head = sampled(decode(later.head().get(), List.of(), List.of("-f", "rawvideo"), scratch), sampler);
             if (tail.size() != frames || head.size() != frames) {
                 throw new FinishFailedException("cross-fade: segment " + earlier.cut().index() + "'s tail has " + tail.size()
                         + " frames and the next head " + head.size() + ", where they share " + frames);
             }
-            int[] weights = FadePace.weights(width, height, spec.source(), before, tail, head, after);
+            // the earlier body's last frame, decoded from its last second on (its last GOP); the later body's first
+            Optional<float[]> before = earlier.body().isEmpty() ? Optional.empty() : Optional.of(last(sampled(decode(earlier.body().get(),
+                    List.of("-sseof", "-1"), List.of("-update", "1", "-f", "image2", "-c:v", "rawvideo"), scratch), sampler)));
+            Optional<float[]> after = later.body().isEmpty() ? Optional.empty() : Optional.of(sampled(decode(later.body().get(),
+                    List.of(), List.of("-frames:v", "1", "-f", "rawvideo"), scratch), sampler).get(0));
+            int[] weights = FadePace.weights(before, tail, head, after);
             return new Mix(weights, FadePace.levels(weights.length));
         } finally {
             Files.deleteIfExists(scratch);
         }
     }
 
-    private byte[] decode(Path video, List<String> seek, Path scratch) throws IOException {
-        return decode(video, seek, scratch, List.of("-f", "rawvideo"));
+    private static float[] last(List<float[]> frames) {
+        return frames.get(frames.size() - 1);
     }
 
-    private byte[] decodeUnchecked(Path video, List<String> seek, Path scratch, List<String> output) {
-        try {
-            return decode(video, seek, scratch, output);
-        } catch (IOException e) {
-            throw new FinishFailedException("cross-fade: decoding " + video.getFileName() + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** {@code video}'s frames as raw yuv420p, through {@code scratch}. */
-    private byte[] decode(Path video, List<String> seek, Path scratch, List<String> output) throws IOException {
+    /** {@code video}'s frames (after {@code seek}, as {@code output} writes them) decoded to raw yuv420p in {@code scratch}. */
+    private Path decode(Path video, List<String> seek, List<String> output, Path scratch) {
         List<String> args = new ArrayList<>(List.of("-hide_banner", "-nostdin", "-y", "-loglevel", "error"));
         args.addAll(seek);
         args.addAll(List.of("-i", video.toString(), "-map", "0:v:0"));
         args.addAll(output);
         args.addAll(List.of("-pix_fmt", "yuv420p", scratch.toString()));
         process.ffmpeg("decode " + video.getFileName() + " to pace the cross-fade", args);
-        return Files.readAllBytes(scratch);
+        return scratch;
     }
 
-    private static List<byte[]> frames(byte[] raw, int width, int height) {
-        int size = width * height + 2 * (width / 2) * (height / 2);
-        if (raw.length % size != 0) {
-            throw new FinishFailedException("cross-fade: " + raw.length + " bytes are not whole " + width + "x" + height + " frames");
+    /** Each frame of a raw yuv420p file, sampled, read one frame at a time. */
+    private static List<float[]> sampled(Path raw, FadePace.Sampler sampler) throws IOException {
+        int size = sampler.frameBytes();
+        long bytes = Files.size(raw);
+        if (bytes == 0 || bytes % size != 0) {
+            throw new FinishFailedException("cross-fade: " + bytes + " bytes are not whole " + sampler.width() + "x" + sampler.height()
+                    + " frames");
         }
-        List<byte[]> out = new ArrayList<>();
-        for (int at = 0; at < raw.length; at += size) {
-            out.add(java.util.Arrays.copyOfRange(raw, at, at + size));
+        List<float[]> out = new ArrayList<>();
+        byte[] frame = new byte[size];
+        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(raw), 1 << 20))) {
+            for (long at = 0; at < bytes; at += size) {
+                in.readFully(frame);
+                out.add(sampler.sample(frame));
+            }
         }
         return out;
     }
