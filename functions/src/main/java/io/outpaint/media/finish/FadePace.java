@@ -48,7 +48,7 @@ final class FadePace {
             for (int i = 0; i < pk.length; i++) {
                 sum += Math.abs(pk[i] + fv * qk[i] - fu * rk[i]);
             }
-            return pk.length == 0 ? 0 : sum / pk.length;
+            return sum / pk.length;
         }
     }
 
@@ -181,18 +181,17 @@ final class FadePace {
     }
 
     /**
-     * The steps' terms from the frames sampled in RGB at the same places. Without a frame before (or after), the step into (or out of) the overlap is taken from (or to) the segment's own
-     * shared frame, with no motion.
+     * The steps' terms from the frames sampled in RGB at the same places. Without a frame before (or after), the step
+     * into (or out of) the overlap is taken from (or to) the segment's own shared frame, with no motion.
      */
     static Steps steps(Optional<float[]> before, List<float[]> earlier, List<float[]> later, Optional<float[]> after) {
         int frames = earlier.size();
-        int n = earlier.get(0).length / 3;
         float[][] p = new float[frames + 1][];
         float[][] q = new float[frames + 1][];
         float[][] r = new float[frames + 1][];
         float[][] a = earlier.toArray(new float[0][]);
         float[][] b = later.toArray(new float[0][]);
-        float[] none = new float[3 * n];
+        float[] none = new float[a[0].length];
         // step 0, from the frame before to mixed frame 0: A0 - before + v (B0 - A0); with no frame before (the earlier
         // segment is all overlaps), from A0 itself: the jump away from the earlier segment's own picture
         p[0] = before.isPresent() ? minus(a[0], before.get()) : none;

@@ -27,10 +27,7 @@ class FadePaceTest {
         int[] pace = pace(motion);
         int levels = FadePace.levels(FRAMES);
         assertThat(levels).isEqualTo(52);
-        int[] even = new int[FRAMES];
-        for (int k = 0; k < FRAMES; k++) {
-            even[k] = (k + 1) * levels / (FRAMES + 1);
-        }
+        int[] even = even(levels);
         assertThat(pace).as("the even pace: each step carries the same share of the gap").containsExactly(even);
     }
 
@@ -44,10 +41,7 @@ class FadePaceTest {
         int[] pace = pace(motion);
         int levels = FadePace.levels(FRAMES);
         double worstPaced = worstStep(motion, pace, levels);
-        int[] even = new int[FRAMES];
-        for (int k = 0; k < FRAMES; k++) {
-            even[k] = (k + 1) * levels / (FRAMES + 1);
-        }
+        int[] even = even(levels);
         double worstEven = worstStep(motion, even, levels);
         System.out.printf("fade pace %s: largest step %.2f, even %.2f%n", Arrays.toString(pace), worstPaced, worstEven);
         assertThat(pace).as("never back").isSorted();
@@ -74,10 +68,7 @@ class FadePaceTest {
         }
         int[] pace = FadePace.weights(W, H, SOURCE, Optional.empty(), earlier, later, Optional.empty());
         // from the earlier segment's own first shared frame to the later one's last: still margins, an even pace
-        int[] even = new int[FRAMES];
-        for (int k = 0; k < FRAMES; k++) {
-            even[k] = (k + 1) * levels / (FRAMES + 1);
-        }
+        int[] even = even(levels);
         assertThat(pace).containsExactly(even);
     }
 
@@ -86,6 +77,15 @@ class FadePaceTest {
         assertThatThrownBy(() -> FadePace.weights(W, H, SOURCE, Optional.empty(), List.of(frame(1)), List.of(), Optional.empty()))
                 .hasMessageContaining("as many frames of each segment");
         assertThatThrownBy(() -> FadePace.places(W, H, new FinishSpec.Rect(0, 0, W, H), 100)).hasMessageContaining("no margin");
+    }
+
+    /** The even pace: frame k takes (k + 1) / (FRAMES + 1) of the later segment. */
+    private static int[] even(int levels) {
+        int[] even = new int[FRAMES];
+        for (int k = 0; k < FRAMES; k++) {
+            even[k] = (k + 1) * levels / (FRAMES + 1);
+        }
+        return even;
     }
 
     /** The pace for margins at luma 60 + the motion so far (frame -1 before, frame FRAMES after), the later segment GAP above. */
