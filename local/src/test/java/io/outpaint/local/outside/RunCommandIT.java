@@ -147,33 +147,40 @@ class RunCommandIT {
 
     /**
      * {@code run} goes on in a second JVM (C1 only): stopping the command, or killing it outright,
-     * ends that JVM and the runtime's processes with it.
+     * ends that JVM and the runtime's processes with it. The two runs, each on its own data dir, start side by side:
+     * each is stopped its own way once its job is created, and each is checked on its own.
      */
     @Test
     void stoppingOrKillingRunLeavesNoProcessBehind() throws Exception {
-        for (boolean forcibly : new boolean[] {false, true}) {
-            Path own = Files.createDirectories(data.resolve(forcibly ? "killed" : "stopped"));
-            Process run = outpaint("run", "--job-seconds", "60", "--data-dir", own.toString());
-            java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            do {
-                line = lines.readLine();
-            } while (line != null && !line.contains("created through the HTTP API"));
-            assertThat(line).as("the job was created").isNotNull();
-            List<ProcessHandle> below = run.descendants().toList();
-            assertThat(below).as("the second JVM and the Step Functions sidecar")
-                    .anyMatch(p -> p.info().commandLine().orElse("").contains("-XX:TieredStopAtLevel=1"))
-                    .anyMatch(p -> p.info().commandLine().orElse("").contains("sidecar"));
-            if (forcibly) {
-                run.destroyForcibly();
-            } else {
-                run.destroy();
+        Process stopped = outpaint("run", "--job-seconds", "60", "--data-dir", Files.createDirectories(data.resolve("stopped")).toString());
+        Process killed = outpaint("run", "--job-seconds", "60", "--data-dir", Files.createDirectories(data.resolve("killed")).toString());
+        try {
+            for (Process run : List.of(stopped, killed)) {
+                java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
+                String line;
+                do {
+                    line = lines.readLine();
+                } while (line != null && !line.contains("created through the HTTP API"));
+                assertThat(line).as("the job was created").isNotNull();
+                List<ProcessHandle> below = run.descendants().toList();
+                assertThat(below).as("the second JVM and the Step Functions sidecar")
+                        .anyMatch(p -> p.info().commandLine().orElse("").contains("-XX:TieredStopAtLevel=1"))
+                        .anyMatch(p -> p.info().commandLine().orElse("").contains("sidecar"));
+                if (run == killed) {
+                    run.destroyForcibly();
+                } else {
+                    run.destroy();
+                }
+                assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                for (ProcessHandle p : below) {
+                    p.onExit().get(60, TimeUnit.SECONDS);
+                    assertThat(p.isAlive()).as(p.info().commandLine().orElse("?")).isFalse();
+                }
             }
-            assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            for (ProcessHandle p : below) {
-                p.onExit().get(60, TimeUnit.SECONDS);
-                assertThat(p.isAlive()).as(p.info().commandLine().orElse("?")).isFalse();
-            }
+        } finally {
+            // a run left by a failed check above
+            stopped.destroyForcibly();
+            killed.destroyForcibly();
         }
     }
 
