@@ -117,27 +117,29 @@ class ServeFaultsIT {
 
         String startOver = ": put %s back from a copy, or move the folder away to start over (its jobs are then forgotten)";
         Path deleted = damaged(data, "table-deleted", d -> Files.delete(d.resolve("dynamodb/shared-local-instance.db")));
-        assertThat(refusal(deleted)).isEqualTo("outpaint serve: the table file " + deleted.resolve("dynamodb/shared-local-instance.db")
-                + " is missing, though this data dir kept jobs (their videos are in " + deleted.resolve("s3/outpaint-local") + ")"
-                + String.format(startOver, "the file") + " (--debug shows more)");
-
         Path truncated = damaged(data, "table-truncated", d -> {
             Path table = d.resolve("dynamodb/shared-local-instance.db");
             Files.write(table, java.util.Arrays.copyOf(Files.readAllBytes(table), (int) Files.size(table) - 700));
         });
-        assertThat(refusal(truncated)).startsWith("outpaint serve: the table file " + truncated.resolve("dynamodb/shared-local-instance.db")
-                + " is damaged (it is ").contains("it was cut short)" + String.format(startOver, "it"));
-
         Path objects = damaged(data, "s3-deleted", d -> io.outpaint.local.Folders.deleteTree(d.resolve("s3")));
-        assertThat(refusal(objects)).isEqualTo("outpaint serve: the objects' folder " + objects.resolve("s3/outpaint-local")
-                + " is missing, though the table file lists jobs whose videos and results were there" + String.format(startOver, "it")
-                + " (--debug shows more)");
-
         Path key = damaged(data, "api-key-folder", d -> {
             Files.delete(d.resolve("api-key"));
             Files.createDirectory(d.resolve("api-key"));
         });
-        assertThat(refusal(key)).isEqualTo("outpaint serve: " + key.resolve("api-key") + " is a folder where the runtime keeps its"
+        // each copy refused by a serve of its own, the four started side by side
+        java.util.Map<Path, Process> refusing = new java.util.LinkedHashMap<>();
+        for (Path copy : List.of(deleted, truncated, objects, key)) {
+            refusing.put(copy, serve(copy, dir.resolve(copy.getFileName() + ".json"), dir.resolve(copy.getFileName() + ".log")));
+        }
+        assertThat(refusal(deleted, refusing.get(deleted))).isEqualTo("outpaint serve: the table file " + deleted.resolve("dynamodb/shared-local-instance.db")
+                + " is missing, though this data dir kept jobs (their videos are in " + deleted.resolve("s3/outpaint-local") + ")"
+                + String.format(startOver, "the file") + " (--debug shows more)");
+        assertThat(refusal(truncated, refusing.get(truncated))).startsWith("outpaint serve: the table file " + truncated.resolve("dynamodb/shared-local-instance.db")
+                + " is damaged (it is ").contains("it was cut short)" + String.format(startOver, "it"));
+        assertThat(refusal(objects, refusing.get(objects))).isEqualTo("outpaint serve: the objects' folder " + objects.resolve("s3/outpaint-local")
+                + " is missing, though the table file lists jobs whose videos and results were there" + String.format(startOver, "it")
+                + " (--debug shows more)");
+        assertThat(refusal(key, refusing.get(key))).isEqualTo("outpaint serve: " + key.resolve("api-key") + " is a folder where the runtime keeps its"
                 + " api key: remove it (a new one is made), or put the api key in a file there (--debug shows more)");
     }
 
@@ -163,10 +165,9 @@ class ServeFaultsIT {
         return copy;
     }
 
-    /** What serve says when it refuses {@code data}: its last line; it must exit 1 without starting. */
-    private String refusal(Path data) throws Exception {
+    /** What {@code serve}, started on {@code data}, says when it refuses it: its last line; it must exit 1 without starting. */
+    private String refusal(Path data, Process serve) throws Exception {
         Path log = dir.resolve(data.getFileName() + ".log");
-        Process serve = serve(data, dir.resolve(data.getFileName() + ".json"), log);
         assertThat(serve.waitFor(120, TimeUnit.SECONDS)).as("serve started on a damaged data dir: " + Files.readString(log)).isTrue();
         assertThat(serve.exitValue()).as(Files.readString(log)).isEqualTo(1);
         assertThat(dir.resolve(data.getFileName() + ".json")).doesNotExist();
