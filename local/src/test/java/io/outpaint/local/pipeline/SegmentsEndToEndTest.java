@@ -61,7 +61,7 @@ class SegmentsEndToEndTest {
 
     /**
      * The largest boundary step allowed, over the segments' own (SeamMetric), as the issue asks. With the cross-fade paced
-     * by the margins (FadePace) the boundaries measure 0.56 to 1.04 (docs/benchmarks.md, the seam table), against up to
+     * by the margins (FadePace) the boundaries measure 0.56 to 1.24 (docs/benchmarks.md, the seam table), against up to
      * 1.50 with an even fade; a hard cut between two generations is 10 to 70, the cross-fade alone between hues far
      * apart 2 to 9.
      */
