@@ -24,10 +24,11 @@ public enum PipelineFunction {
                     io.outpaint.segments.SegmentRules.model(s.config().segmentOverlapFrames()), s.clock())),
     SUBMIT("Submit", 512, 120, EnumSet.of(Need.SCENARIO), Dynamo.UPDATING,
             s -> new Submit(s.jobs(), s.scenario(), s.config().poll(), s.durations(), s.clock())),
-    CHECK_STATUS("CheckStatus", 512, 60, EnumSet.of(Need.SCENARIO, Need.START_EXECUTIONS), Dynamo.DISPATCHING,
+    // PRICING: a job it admits under a budget whose shape has no price yet is priced by a dry run, and the price kept
+    CHECK_STATUS("CheckStatus", 512, 60, EnumSet.of(Need.SCENARIO, Need.START_EXECUTIONS), Dynamo.PRICING,
             s -> new CheckStatus(s.jobs(), s.scenario(), s.config().poll(), s.config().maxPollTime(), s.durations(),
                     s.admission(), s.clock())),
-    COPY_RESULTS("CopyResults", 2048, 900, EnumSet.of(Need.SCENARIO, Need.OUTPUTS_WRITE, Need.START_EXECUTIONS), Dynamo.DISPATCHING,
+    COPY_RESULTS("CopyResults", 2048, 900, EnumSet.of(Need.SCENARIO, Need.OUTPUTS_WRITE, Need.START_EXECUTIONS), Dynamo.PRICING,
             s -> new CopyResults(s.jobs(), s.scenario(), s.copier(), s.config().bucket(), s.admission(), s.clock())
                     .withFanIn(SegmentFanIn.of(s))),
     /*
@@ -103,6 +104,11 @@ public enum PipelineFunction {
         static final Set<String> UPDATING = Set.of("dynamodb:GetItem", "dynamodb:UpdateItem");
         /** Ends jobs and admits the next: reads the queue index and counts. */
         static final Set<String> DISPATCHING = Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query");
+        /**
+         * Dispatches with Scenario's credentials: the dry run that prices a waiting job's shape keeps the price in the book
+         * (PutItem of a {@code #price#} item), else every dispatch would ask Scenario again until the sweep kept it.
+         */
+        static final Set<String> PRICING = Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:PutItem");
         /** Creates jobs too. */
         static final Set<String> QUEUEING = Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:PutItem");
 

@@ -203,8 +203,10 @@ class CatalogueContractTest {
             assertThat(s.path("Resource").isArray()).isTrue();
             s.path("Resource").forEach(r -> assertThat(r.toString()).startsWith("{").contains("\"Jobs"));
         });
-        // the API, the upload trigger, the Split step and the sweep keep the prices their dry runs find (PutItem)
-        for (String writer : List.of("ApiFunction", "UploadTriggerFunction", "SplitFunction", "SweepFunction")) {
+        // every function that holds Scenario's credentials and prices a job keeps the prices its dry runs find (PutItem): the
+        // API, the upload trigger, the Split step, the sweep, and the steps that dispatch the queue when a slot frees
+        for (String writer : List.of("ApiFunction", "UploadTriggerFunction", "SplitFunction", "SweepFunction", "CheckStatusFunction",
+                "CopyResultsFunction")) {
             assertThat(allActions(policyOf(writer))).as(writer).contains("dynamodb:PutItem");
         }
     }
