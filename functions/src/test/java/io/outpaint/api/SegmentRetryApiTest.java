@@ -309,13 +309,7 @@ class SegmentRetryApiTest {
 
     @Test
     void aFailedParentsRetryIsRefusedWhenTheCutOfASegmentItWouldQueueAgainIsGone() {
-        Job parent = splitParent("api-f", 3);
-        List<String> ids = Segments.jobIds(parent);
-        SegmentFanIn fanIn = SegmentFanIn.of(services);
-        fanIn.segmentEnded(succeed(ids.get(0)));
-        fanIn.segmentEnded(fail(ids.get(1)));
-        assertThat(fanIn.segmentEnded(fail(Segments.jobIds(jobs.get("api-f")).get(1)))).isEqualTo(SegmentFanIn.Effect.PARENT_FAILED);
-        jobs.update(ids.get(2), j -> j.status().isTerminal() ? j : j.moveTo(JobStatus.CANCELED, clock.instant(), "its parent failed"));
+        List<String> ids = failedBySegmentTwo("api-f");
         Job failed = jobs.get("api-f");
         bucket.keys.remove(Segments.inputKey("api-f", 2));
         bucket.keys.remove(Segments.inputKey("api-f", 0)); // segment 1 succeeded: reused, its cut not needed
@@ -357,13 +351,7 @@ class SegmentRetryApiTest {
 
     @Test
     void aFailedParentsRetryNeedsTheGenerationsOfTheSegmentsThatSucceededBesideThoseItQueuesAgain() {
-        Job parent = splitParent("api-f", 3);
-        List<String> ids = Segments.jobIds(parent);
-        SegmentFanIn fanIn = SegmentFanIn.of(services);
-        fanIn.segmentEnded(succeed(ids.get(0)));
-        fanIn.segmentEnded(fail(ids.get(1)));
-        assertThat(fanIn.segmentEnded(fail(Segments.jobIds(jobs.get("api-f")).get(1)))).isEqualTo(SegmentFanIn.Effect.PARENT_FAILED);
-        jobs.update(ids.get(2), j -> j.status().isTerminal() ? j : j.moveTo(JobStatus.CANCELED, clock.instant(), "its parent failed"));
+        List<String> ids = failedBySegmentTwo("api-f");
         Job failed = jobs.get("api-f");
         // segment 1's record no longer says where its generation is
         jobs.update(ids.get(0), j -> j.withOutputs(List.of(), clock.instant()));
@@ -509,5 +497,18 @@ class SegmentRetryApiTest {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder().pathStyleAccessEnabled(true).build())
                 .build();
+    }
+    /**
+     * A parent of 3 segments, split as {@code id}, failed by its segment 2 failing twice after segment 1 succeeded, segment 3
+     * canceled with it; the segments' first job ids.
+     */
+    private List<String> failedBySegmentTwo(String id) {
+        List<String> ids = Segments.jobIds(splitParent(id, 3));
+        SegmentFanIn fanIn = SegmentFanIn.of(services);
+        fanIn.segmentEnded(succeed(ids.get(0)));
+        fanIn.segmentEnded(fail(ids.get(1)));
+        assertThat(fanIn.segmentEnded(fail(Segments.jobIds(jobs.get(id)).get(1)))).isEqualTo(SegmentFanIn.Effect.PARENT_FAILED);
+        jobs.update(ids.get(2), j -> j.status().isTerminal() ? j : j.moveTo(JobStatus.CANCELED, clock.instant(), "its parent failed"));
+        return ids;
     }
 }
